@@ -16,9 +16,9 @@ import java.util.Objects;
  * dropped whole; a bad plain-text line is dropped. Tokens lose surrounding whitespace, and a
  * token that is nothing but whitespace counts as an empty token.
  *
- * <p>Files are decoded as UTF-8 with malformed bytes replaced by U+FFFD; any line containing
- * U+FFFD is reported as {@link Problem#MALFORMED_UTF8} rather than read with broken tokens.
- * A leading byte-order mark is ignored.
+ * <p>Files are decoded as UTF-8; a line with malformed bytes is reported as
+ * {@link Problem#MALFORMED_UTF8} rather than read with broken tokens. A correctly encoded
+ * U+FFFD is ordinary text and is kept. A leading byte-order mark is ignored.
  */
 public final class CorpusReader {
 

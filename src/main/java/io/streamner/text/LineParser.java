@@ -47,6 +47,6 @@ abstract class LineParser {
 
     /** True if the line holds bytes that were not valid UTF-8. */
     static boolean isMalformed(String line) {
-        return line.indexOf(Utf8.REPLACEMENT) >= 0;
+        return Utf8.hasMalformed(line);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record Problem(long line, String reason, String excerpt) {
 
-    /** Bytes that are not valid UTF-8 (decoded to U+FFFD). */
+    /** Bytes that are not valid UTF-8 (shown as U+FFFD in the excerpt). */
     public static final String MALFORMED_UTF8 = "malformed UTF-8";
     /** A line of spaces: not a sentence break (only an empty line or a row of empty cells is). */
     public static final String WHITESPACE_LINE = "whitespace-only line";
@@ -63,20 +63,30 @@ public record Problem(long line, String reason, String excerpt) {
         return "line " + line + ": " + reason + ": \"" + excerpt + "\"";
     }
 
-    /** Shortens a line and shows tabs and control characters as escapes, so empty or blank lines stay visible. */
+    /**
+     * Shortens a line and shows tabs and control characters as escapes, so that empty or blank
+     * lines stay visible; undecodable bytes (lone surrogates) are shown as U+FFFD so that the
+     * excerpt prints cleanly.
+     */
     static String excerpt(String line) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < line.length() && out.length() < EXCERPT_LENGTH; i++) {
+        int i = 0;
+        for (; i < line.length() && out.length() < EXCERPT_LENGTH; i++) {
             char c = line.charAt(i);
             if (c == '\t') {
                 out.append("\\t");
+            } else if (Character.isHighSurrogate(c) && i + 1 < line.length()
+                    && Character.isLowSurrogate(line.charAt(i + 1))) {
+                out.append(c).append(line.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                out.append('\uFFFD');
             } else if (Character.isISOControl(c)) {
                 out.append(String.format("\\u%04X", (int) c));
             } else {
                 out.append(c);
             }
         }
-        if (out.length() >= EXCERPT_LENGTH && out.length() < line.length()) {
+        if (i < line.length()) {
             out.append("...");
         }
         return out.toString();

@@ -207,6 +207,24 @@ class CorpusReaderTest {
         assertEquals(List.of("caf\u00e9"), corpus.sentences().get(1).tokens(), "valid UTF-8 is decoded as such");
         assertEquals(List.of(Problem.MALFORMED_UTF8), reasons(corpus));
         assertEquals(2, corpus.problems().get(0).line());
+        assertEquals("x\uFFFD(\\tO", corpus.problems().get(0).excerpt(), "bad bytes show as U+FFFD");
+    }
+
+    @Test
+    void encodedReplacementCharactersAndAstralEmojiAreOrdinaryText(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ok.tsv");
+        // U+FFFD written as valid UTF-8 (as in btc.train), and U+1F3FF whose low surrogate is U+DFFF.
+        Files.writeString(file, "\uFFFDs\tO\n\uD83C\uDFFF\tO\n", StandardCharsets.UTF_8);
+        Corpus corpus = CorpusReader.read(file, CorpusFormat.TSV);
+        assertFalse(corpus.hasProblems(), corpus.problemSummary());
+        assertEquals(List.of("\uFFFDs", "\uD83C\uDFFF"), corpus.sentences().get(0).tokens());
+    }
+
+    @Test
+    void loneSurrogatesFromAReaderAreReportedAsMalformed() {
+        Corpus corpus = Fixtures.read("ok\tO\nbro\uD83Cken\tO\n", CorpusFormat.TSV);
+        assertEquals(List.of("ok"), corpus.sentences().get(0).tokens());
+        assertEquals(List.of(Problem.MALFORMED_UTF8), reasons(corpus));
     }
 
     @Test
