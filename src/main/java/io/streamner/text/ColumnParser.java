@@ -2,6 +2,7 @@ package io.streamner.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads the line-per-token formats: {@link CorpusFormat#TSV} ({@code token<TAB>tag}) and
@@ -15,6 +16,7 @@ import java.util.List;
 final class ColumnParser extends LineParser {
 
     private static final String DOCSTART = "-DOCSTART-";
+    private static final Pattern CONLL_SEPARATOR = Pattern.compile("[ \t]+");
 
     private final boolean conll;
     private final List<String> tokens = new ArrayList<>();
@@ -42,7 +44,7 @@ final class ColumnParser extends LineParser {
             skip(number, Problem.MALFORMED_UTF8, line);
             return;
         }
-        String[] fields = conll ? line.strip().split("[ \t]+") : line.split("\t", -1);
+        String[] fields = conll ? CONLL_SEPARATOR.split(line.strip()) : line.split("\t", -1);
         String token = fields[0].strip();
         if (token.equals(DOCSTART)) {
             endSentence();

@@ -69,7 +69,7 @@ public enum CorpusFormat {
      * Detects the format from the first lines of a corpus. Blank lines are ignored and only
      * the first {@value #DETECT_LINES} non-blank lines are used. The rules, in order:
      * <ol>
-     *   <li>the first non-blank line starts with {@code {} → {@link #JSONL};</li>
+     *   <li>the first non-blank line starts with <code>&#123;</code> → {@link #JSONL};</li>
      *   <li>a {@code -DOCSTART-} line (other than the {@code -DOCSTART-<TAB>O} of two-column
      *       files), or more than half of the lines have exactly four
      *       whitespace-separated fields ending in {@code O} or a prefixed tag such as
