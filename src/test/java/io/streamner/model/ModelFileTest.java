@@ -1,0 +1,456 @@
+package io.streamner.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.streamner.model.ModelFileException.Reason;
+import io.streamner.text.TokenNormalizer;
+import io.streamner.text.Vocabulary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ModelFileTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path SCHEMA = Path.of("schemas/model-header.schema.json");
+  private static final Path EXAMPLE = Path.of("schemas/examples/model-header.example.json");
+
+  @TempDir
+  Path dir;
+
+  /** A small model with awkward words and values, trained a little (dense parameters perturbed). */
+  static NerModel sampleModel() {
+    Hyperparameters hp = new Hyperparameters(3, 4, 5, 0.1 + 0.2, 1e-300, -8_000_000_000_000_000_123L);
+    Vocabulary vocabulary = Vocabulary.of(List.of("the", "zürich", "東京", "quote\"back\\slash", "tab\tword", "😀",
+        TokenNormalizer.NUMBER));
+    double[][] l = WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim());
+    NerModel model = NerModel.initialise("PER", hp, new TokenNormalizer(true), vocabulary, l);
+    Random random = new Random(5);
+    DenseParameters d = model.dense();
+    for (double[] row : d.w) for (int j = 0; j < row.length; j++) row[j] += random.nextGaussian();
+    for (int k = 0; k < d.hidden; k++) {
+      d.b1[k] = random.nextGaussian();
+      d.u[k] += random.nextGaussian();
+    }
+    d.b2 = random.nextGaussian();
+    // values a text format or a careless conversion would not keep
+    l[1][0] = -0.0;
+    l[2][1] = Double.MIN_VALUE;
+    d.w[0][0] = Double.MAX_VALUE;
+    d.u[0] = -Double.MIN_NORMAL;
+    model.recordTraining(123_456_789_012L, 3);
+    return model;
+  }
+
+  private Path written(NerModel model) throws IOException {
+    Path file = dir.resolve("per.model");
+    ModelFile.write(model, file);
+    return file;
+  }
+
+  // ------------------------------------------------------------------------------- round trip
+
+  @Test
+  void roundTripIsBitExact() throws IOException {
+    NerModel model = sampleModel();
+    NerModel back = ModelFile.read(written(model));
+
+    assertEquals("PER", back.entity());
+    assertEquals(model.hyperparameters(), back.hyperparameters());
+    assertEquals(Double.doubleToRawLongBits(0.1 + 0.2), Double.doubleToRawLongBits(back.hyperparameters().learningRate()));
+    assertEquals(new TokenNormalizer(true), back.normalizer());
+    assertEquals(model.vocabulary().words(), back.vocabulary().words());
+    assertEquals(123_456_789_012L, back.examplesTrained());
+    assertEquals(3, back.epochsTrained());
+    assertEquals(model.vectors().length, back.vectors().length);
+    for (int id = 0; id < model.vectors().length; id++) {
+      assertArrayEquals(bits(model.vectors()[id]), bits(back.vectors()[id]), "word vector " + id);
+    }
+    DenseParameters d = model.dense(), e = back.dense();
+    for (int k = 0; k < d.hidden; k++) assertArrayEquals(bits(d.w[k]), bits(e.w[k]), "row " + k + " of W");
+    assertArrayEquals(bits(d.b1), bits(e.b1));
+    assertArrayEquals(bits(d.u), bits(e.u));
+    assertEquals(Double.doubleToRawLongBits(d.b2), Double.doubleToRawLongBits(e.b2));
+  }
+
+  @Test
+  void readModelTagsLikeTheWrittenOne() throws IOException {
+    NerModel model = sampleModel();
+    NerModel back = ModelFile.read(written(model));
+    List<String> sentence = List.of("The", "Zürich", "office", "opened", "in", "1984");
+    assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
+  }
+
+  @Test
+  void layoutIsTheDocumentedOne() throws IOException {
+    NerModel model = sampleModel();
+    byte[] bytes = Files.readAllBytes(written(model));
+    assertEquals("STRMNER\n", new String(bytes, 0, 8, StandardCharsets.US_ASCII));
+    assertEquals(1, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    int offset = payloadOffset(bytes);
+    assertEquals(0, offset % 8, "payload is 8-byte aligned");
+    long values = JSON.readTree(headerJson(bytes)).path("payload").path("values").asLong();
+    assertEquals(offset + 8 * values + 8, bytes.length);
+    ByteBuffer payload = ByteBuffer.wrap(bytes, offset, bytes.length - offset).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(Double.doubleToRawLongBits(model.vectors()[0][0]), payload.getLong(offset));
+    assertEquals(Double.doubleToRawLongBits(model.dense().b2), payload.getLong(bytes.length - 16));
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 0, bytes.length - 8);
+    assertEquals(crc.getValue(), ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong());
+  }
+
+  @Test
+  void readHeaderDescribesTheModelWithoutReadingThePayload() throws IOException {
+    Instant before = Instant.now().minusSeconds(1);
+    Path file = written(sampleModel());
+    // cut the file right after the header: readHeader must not need the rest
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, payloadOffset(bytes)));
+
+    ModelFile.Header header = ModelFile.readHeader(file);
+    assertEquals(1, header.formatVersion());
+    assertEquals("PER", header.entity());
+    assertEquals(sampleModel().hyperparameters(), header.hyperparameters());
+    assertEquals(sampleModel().vocabulary().words(), header.vocabulary());
+    assertEquals(123_456_789_012L, header.examplesTrained());
+    assertEquals(3, header.epochsTrained());
+    assertTrue(header.software().startsWith("streamner "), header.software());
+    assertTrue(!header.created().isBefore(before) && !header.created().isAfter(Instant.now()), header.created().toString());
+    int v = header.vocabulary().size();
+    assertEquals(List.of(
+        new ModelFile.PayloadArray("L", List.of((long) v, 4L)),
+        new ModelFile.PayloadArray("W", List.of(5L, 12L)),
+        new ModelFile.PayloadArray("b1", List.of(5L)),
+        new ModelFile.PayloadArray("U", List.of(5L)),
+        new ModelFile.PayloadArray("b2", List.of(1L))), header.payload());
+    assertEquals(v * 4L + 5 * 12 + 5 + 5 + 1, header.payloadValues());
+  }
+
+  // ------------------------------------------------------------------------------- atomic write
+
+  @Test
+  void writeLeavesNoTemporaryFile() throws IOException {
+    Path file = written(sampleModel());
+    ModelFile.write(sampleModel(), file); // and again, over the existing file
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList());
+    }
+  }
+
+  @Test
+  void failedWriteKeepsThePreviousFileAndLeavesNoTemporaryFile() throws IOException {
+    Path file = written(sampleModel());
+    byte[] before = Files.readAllBytes(file);
+    NerModel broken = sampleModel();
+    broken.vectors()[5] = new double[1]; // the writer finds this half-way through L
+
+    assertThrows(IllegalStateException.class, () -> ModelFile.write(broken, file));
+    assertArrayEquals(before, Files.readAllBytes(file));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList());
+    }
+  }
+
+  // ------------------------------------------------------------------------------- damage
+
+  @ParameterizedTest
+  @ValueSource(strings = {"magic", "version", "header length", "header", "payload", "checksum"})
+  void truncatedFileFailsNamingTruncation(String where) throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    int cut = switch (where) {
+      case "magic" -> 3;
+      case "version" -> 10;
+      case "header length" -> 14;
+      case "header" -> 16 + headerLength(bytes) / 2;
+      case "payload" -> payloadOffset(bytes) + 8 * 7 + 3;
+      case "checksum" -> bytes.length - 3;
+      default -> throw new AssertionError(where);
+    };
+    Files.write(file, Arrays.copyOf(bytes, cut));
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().startsWith(file + " is truncated"), e.getMessage());
+  }
+
+  @Test
+  void truncatedPayloadSaysHowManyValuesArrived() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, payloadOffset(bytes) + 8 * 10 + 5));
+    long expected = ModelFile.readHeader(file).payloadValues();
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(file + " is truncated: expected " + expected + " payload values, file ends after 10", e.getMessage());
+  }
+
+  @Test
+  void flippedPayloadByteFailsTheChecksum() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[payloadOffset(bytes) + 8 * 20 + 2] ^= 0x10;
+    Files.write(file, bytes);
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.CORRUPT, e.reason());
+    assertTrue(e.getMessage().startsWith(file + " is corrupt: checksum mismatch"), e.getMessage());
+  }
+
+  @Test
+  void flippedHeaderByteThatStillParsesFailsTheChecksum() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    int at = indexOf(bytes, "quote".getBytes(StandardCharsets.US_ASCII));
+    bytes[at] = 'Q'; // still a valid, unique word: only the checksum can tell
+    Files.write(file, bytes);
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.CORRUPT, e.reason());
+    assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+  }
+
+  @Test
+  void bytesAfterTheChecksumAreCorruption() throws IOException {
+    Path file = written(sampleModel());
+    Files.write(file, new byte[] {0, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.CORRUPT, e.reason());
+    assertTrue(e.getMessage().contains("3 bytes follow the checksum"), e.getMessage());
+  }
+
+  @Test
+  void unknownFormatVersionFailsWithTheVersionMessage() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer.wrap(bytes).putInt(8, 7);
+    Files.write(file, bytes);
+
+    for (ModelFileException e : List.of(
+        assertThrows(ModelFileException.class, () -> ModelFile.read(file)),
+        assertThrows(ModelFileException.class, () -> ModelFile.readHeader(file)))) {
+      assertEquals(Reason.UNSUPPORTED_VERSION, e.reason());
+      assertTrue(e.getMessage().startsWith(
+          file + " was written by model file format version 7; this streamner reads version 1"), e.getMessage());
+    }
+  }
+
+  @Test
+  void randomBytesAreNotAModelFile() throws IOException {
+    byte[] noise = new byte[4096];
+    new Random(9).nextBytes(noise);
+    Path file = dir.resolve("noise.bin");
+    Files.write(file, noise);
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.NOT_A_MODEL_FILE, e.reason());
+    assertEquals(file + " is not a streamner model file (bad magic)", e.getMessage());
+  }
+
+  @Test
+  void emptyFileIsNotAModelFile() throws IOException {
+    Path file = Files.createFile(dir.resolve("empty.model"));
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.NOT_A_MODEL_FILE, e.reason());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0})
+  void impossibleHeaderLengthIsCorruptionNotACrash(int length) throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer.wrap(bytes).putInt(12, length);
+    Files.write(file, bytes);
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.CORRUPT, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("header length is " + length), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"entity", "hyperparameters.dim", "hyperparameters.seed", "normalizer.numbers",
+      "counters.epochs_trained", "created", "payload.arrays", "vocabulary"})
+  void missingHeaderFieldIsNamed(String field) throws IOException {
+    Path file = written(sampleModel());
+    rewriteHeader(file, header -> {
+      String[] path = field.split("\\.");
+      JsonNode parent = header;
+      for (int i = 0; i < path.length - 1; i++) parent = parent.get(path[i]);
+      ((ObjectNode) parent).remove(path[path.length - 1]);
+    });
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertEquals(file + " has an invalid header: it lacks the field \"" + field + "\"", e.getMessage());
+  }
+
+  @Test
+  void wronglyTypedHeaderFieldIsNamed() throws IOException {
+    Path file = written(sampleModel());
+    rewriteHeader(file, header -> ((ObjectNode) header.get("hyperparameters")).put("dim", "fifty"));
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(e.getMessage().contains("\"hyperparameters.dim\" must be an integer"), e.getMessage());
+  }
+
+  @Test
+  void headerThatIsNotJsonIsInvalid() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[16] = '['; // the opening brace of the object
+    Files.write(file, bytes);
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+
+  @Test
+  void payloadShapesThatContradictTheHyperparametersAreInvalid() throws IOException {
+    Path file = written(sampleModel());
+    rewriteHeader(file, header -> ((ObjectNode) header.get("hyperparameters")).put("hidden", 6));
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(e.getMessage().contains("\"payload.arrays\" is L[10, 4], W[5, 12]"), e.getMessage());
+  }
+
+  /**
+   * A header may claim a model of many gigabytes (damage, or a file cut short). The size check
+   * must refuse it before any array is allocated: this would need 20 GB.
+   */
+  @Test
+  void headerClaimingAHugeModelFailsBeforeAllocating() throws IOException {
+    Path file = written(sampleModel());
+    int dim = 100_000_000;
+    rewriteHeader(file, header -> {
+      ((ObjectNode) header.get("hyperparameters")).put("dim", dim);
+      JsonNode arrays = header.get("payload").get("arrays");
+      long words = header.get("vocabulary").size();
+      ((com.fasterxml.jackson.databind.node.ArrayNode) arrays.get(0).get("shape")).set(1, dim);
+      ((com.fasterxml.jackson.databind.node.ArrayNode) arrays.get(1).get("shape")).set(1, 3 * dim);
+      ((ObjectNode) header.get("payload")).put("values", words * dim + 5L * 3 * dim + 11);
+    });
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains("expected " + (10L * dim + 15L * dim + 11) + " payload values"), e.getMessage());
+  }
+
+  // ------------------------------------------------------------------------------- schema
+
+  @Test
+  void writtenHeaderValidatesAgainstTheSchema() throws IOException {
+    byte[] bytes = Files.readAllBytes(written(sampleModel()));
+    assertEquals(Set.of(), schema().validate(JSON.readTree(headerJson(bytes))));
+  }
+
+  @Test
+  void exampleHeaderValidatesAgainstTheSchema() throws IOException {
+    assertEquals(Set.of(), schema().validate(JSON.readTree(EXAMPLE.toFile())));
+  }
+
+  @Test
+  void exampleHeaderIsReadByModelFile() throws IOException {
+    Path file = dir.resolve("example.model");
+    Files.write(file, assemble(Files.readAllBytes(EXAMPLE), new byte[0]));
+    ModelFile.Header header = ModelFile.readHeader(file);
+    assertEquals(header.vocabulary().size() * (long) header.hyperparameters().dim(), header.payload().get(0).values());
+  }
+
+  @Test
+  void schemaRejectsAHeaderWithoutHyperparameters() throws IOException {
+    ObjectNode header = (ObjectNode) JSON.readTree(EXAMPLE.toFile());
+    header.remove("hyperparameters");
+    assertFalse(schema().validate(header).isEmpty());
+  }
+
+  private static JsonSchema schema() throws IOException {
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    try (InputStream in = Files.newInputStream(SCHEMA)) {
+      return factory.getSchema(in, config);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  private static long[] bits(double[] values) {
+    long[] b = new long[values.length];
+    for (int i = 0; i < b.length; i++) b[i] = Double.doubleToRawLongBits(values[i]);
+    return b;
+  }
+
+  private static int headerLength(byte[] file) {
+    return ByteBuffer.wrap(file, 12, 4).getInt();
+  }
+
+  private static int payloadOffset(byte[] file) {
+    return 16 + headerLength(file);
+  }
+
+  private static byte[] headerJson(byte[] file) {
+    return Arrays.copyOfRange(file, 16, payloadOffset(file));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  /** Replaces the header of a model file, keeping the payload and fixing up length and checksum. */
+  private static void rewriteHeader(Path file, Consumer<ObjectNode> edit) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    ObjectNode header = (ObjectNode) JSON.readTree(headerJson(bytes));
+    edit.accept(header);
+    Files.write(file, assemble(JSON.writeValueAsBytes(header),
+        Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length - 8)));
+  }
+
+  /** A model file from its header and payload bytes, with a valid checksum. */
+  private static byte[] assemble(byte[] header, byte[] payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes("STRMNER\n".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(ByteBuffer.allocate(8).putInt(1).putInt(header.length).array());
+    out.writeBytes(header);
+    out.writeBytes(payload);
+    CRC32 crc = new CRC32();
+    crc.update(out.toByteArray());
+    out.writeBytes(ByteBuffer.allocate(8).putLong(crc.getValue()).array());
+    return out.toByteArray();
+  }
+}
