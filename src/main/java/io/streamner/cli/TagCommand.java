@@ -1,0 +1,89 @@
+package io.streamner.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamner.model.ModelFile;
+import io.streamner.model.NerModel;
+import io.streamner.model.WindowNetwork;
+import io.streamner.text.Corpus;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code streamner tag}: every token with its predicted label and probability. */
+@Command(name = "tag", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Tag text with a model: one token a line, its BIO label and the probability, "
+        + "a blank line between sentences.",
+        "Input: plain text (a sentence a line), CoNLL-2003, token<TAB>tag or JSON lines; tags present are ignored."})
+public final class TagCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file.")
+  Path model;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", defaultValue = "-",
+      description = "Input file, or - for standard input (default).")
+  String input;
+
+  @Option(names = "--format", paramLabel = "NAME", description = "Force the input format: text, conll, tsv, jsonl.")
+  String format;
+
+  @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
+      description = "Probability from which a token is the entity (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(names = "--json", description = "One JSON object a sentence: tokens, labels, probabilities.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    NerModel m = ModelFile.read(model);
+    Corpus corpus;
+    if (input.equals("-")) {
+      corpus = CorpusReader.read(new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin",
+          format == null ? io.streamner.text.CorpusFormat.TEXT : Corpora.format(format));
+      if (corpus.hasProblems()) err.println("warning: " + corpus.problemSummary());
+    } else {
+      corpus = Corpora.read(Path.of(input), format, err);
+    }
+    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(m.hyperparameters());
+    String type = m.entity();
+    for (Sentence s : corpus.sentences()) {
+      double[] p = m.probabilities(s.tokens(), ws);
+      String[] labels = new String[p.length];
+      for (int t = 0; t < p.length; t++) {
+        boolean inside = p[t] >= threshold;
+        boolean continues = t > 0 && p[t - 1] >= threshold;
+        labels[t] = !inside ? "O" : (continues ? "I-" : "B-") + type;
+      }
+      if (json) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        ArrayNode tokens = node.putArray("tokens");
+        ArrayNode tags = node.putArray("labels");
+        ArrayNode probabilities = node.putArray("probabilities");
+        for (int t = 0; t < p.length; t++) {
+          tokens.add(s.tokens().get(t));
+          tags.add(labels[t]);
+          probabilities.add(Math.round(p[t] * 1e6) / 1e6);
+        }
+        out.println(Json.MAPPER.writeValueAsString(node));
+      } else {
+        for (int t = 0; t < p.length; t++) out.printf("%s\t%s\t%.4f%n", s.tokens().get(t), labels[t], p[t]);
+        out.println();
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,35 @@
+package io.streamner.eval;
+
+/**
+ * True positives, false positives and false negatives of the positive class, and the precision,
+ * recall and F1 they give. Zero denominators give zero, not NaN: a model that predicts nothing has
+ * precision 0.
+ */
+public record Counts(long truePositives, long falsePositives, long falseNegatives) {
+  public static final Counts ZERO = new Counts(0, 0, 0);
+
+  public Counts plus(Counts o) {
+    return new Counts(truePositives + o.truePositives, falsePositives + o.falsePositives, falseNegatives + o.falseNegatives);
+  }
+
+  public double precision() {
+    long predicted = truePositives + falsePositives;
+    return predicted == 0 ? 0 : (double) truePositives / predicted;
+  }
+
+  public double recall() {
+    long actual = truePositives + falseNegatives;
+    return actual == 0 ? 0 : (double) truePositives / actual;
+  }
+
+  public double f1() {
+    double p = precision();
+    double r = recall();
+    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+  }
+
+  @Override
+  public String toString() {
+    return String.format("P %.4f  R %.4f  F1 %.4f", precision(), recall(), f1());
+  }
+}

@@ -1,0 +1,119 @@
+package io.streamner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user's mistake gets one clear line on stderr and exit code 2, never a stack trace. */
+class CliErrorsTest {
+  @TempDir static Path dir;
+  static Path train, model;
+
+  @BeforeAll
+  static void smallModel() throws Exception {
+    train = dir.resolve("train.tsv");
+    SyntheticCorpus.write(train, 60, 9);
+    model = dir.resolve("m.model");
+    CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--dim", "4", "--hidden", "3",
+        "--window", "3", "--epochs", "1", "--out", model.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+  }
+
+  private static void assertUserError(CliRun run, String expected) {
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains(expected), "stderr should say '" + expected + "':\n" + run);
+    assertFalse(run.err().contains("\tat "), "no stack trace:\n" + run);
+  }
+
+  @Test
+  void missingTrainingFile() {
+    assertUserError(CliRun.of("train", "--train", dir.resolve("nope.tsv").toString(), "--entity", "PER", "--out",
+        dir.resolve("o.model").toString()), "file not found");
+  }
+
+  @Test
+  void missingModelFile() {
+    assertUserError(CliRun.of("eval", "--model", dir.resolve("none.model").toString(), "--data", train.toString()),
+        "none.model");
+  }
+
+  @Test
+  void dimensionMismatchBetweenDimAndVectors() throws Exception {
+    Path vectors = dir.resolve("vectors.txt");
+    Files.writeString(vectors, "the 0.1 0.2 0.3\nmr 0.3 0.2 0.1\n");
+    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--vectors", vectors.toString(),
+        "--dim", "50", "--out", dir.resolve("o.model").toString()), "--dim 50 does not match");
+  }
+
+  @Test
+  void modelFileFromAnotherFormatVersion() throws Exception {
+    byte[] bytes = Files.readAllBytes(model);
+    ByteBuffer.wrap(bytes).putInt(8, 99); // the version follows the 8-byte magic
+    Path future = dir.resolve("future.model");
+    Files.write(future, bytes);
+    assertUserError(CliRun.of("eval", "--model", future.toString(), "--data", train.toString()), "version");
+  }
+
+  @Test
+  void truncatedModelFile() throws Exception {
+    byte[] bytes = Files.readAllBytes(model);
+    Path cut = dir.resolve("cut.model");
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+    assertUserError(CliRun.of("tag", "--model", cut.toString(), train.toString()), "truncated");
+  }
+
+  @Test
+  void notAModelFile() throws Exception {
+    assertUserError(CliRun.of("eval", "--model", train.toString(), "--data", train.toString()),
+        "not a streamner model file");
+  }
+
+  @Test
+  void entityAbsentFromTrainingData() {
+    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "ORG", "--out",
+        dir.resolve("o.model").toString()), "entity types present: PER");
+  }
+
+  @Test
+  void unknownFormatName() {
+    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--format", "xml", "--out",
+        dir.resolve("o.model").toString()), "xml");
+  }
+
+  @Test
+  void evenWindowSize() {
+    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--window", "4", "--out",
+        dir.resolve("o.model").toString()), "odd");
+  }
+
+  @Test
+  void plainTextIsNotTrainingData() throws Exception {
+    Path text = dir.resolve("plain.txt");
+    Files.writeString(text, "just some words\nand more words here\n", StandardCharsets.UTF_8);
+    assertUserError(CliRun.of("train", "--train", text.toString(), "--entity", "PER", "--out",
+        dir.resolve("o.model").toString()), "without tags");
+  }
+
+  @Test
+  void unknownOptionShowsUsage() {
+    CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--out", "x.model", "--bogus");
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("--bogus"), run.toString());
+  }
+
+  @Test
+  void noCommand() {
+    CliRun run = CliRun.of();
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("train"), run.toString());
+  }
+}

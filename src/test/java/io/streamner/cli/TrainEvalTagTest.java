@@ -1,0 +1,121 @@
+package io.streamner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The offline workflow a user runs: train, then eval and tag with the model file it wrote. */
+class TrainEvalTagTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static Path train, dev, test, model;
+  static int testTokens;
+  static CliRun training;
+
+  @BeforeAll
+  static void trainOnce() throws Exception {
+    train = dir.resolve("train.tsv");
+    dev = dir.resolve("dev.tsv");
+    test = dir.resolve("test.tsv");
+    model = dir.resolve("per.model");
+    SyntheticCorpus.write(train, 1500, 1);
+    SyntheticCorpus.write(dev, 200, 2);
+    testTokens = SyntheticCorpus.write(test, 300, 3);
+    training = CliRun.of("train", "--train", train.toString(), "--dev", dev.toString(), "--entity", "PERSON",
+        "--dim", "10", "--hidden", "20", "--window", "3", "--lr", "0.05", "--epochs", "4", "--json",
+        "--out", model.toString());
+  }
+
+  @Test
+  void trainPrintsProgressAndEndsWithJson() throws Exception {
+    assertEquals(0, training.exitCode(), training.toString());
+    assertTrue(training.out().contains("epoch 1/4"), training.out());
+    assertTrue(training.out().contains("examples/s"), training.out());
+    assertTrue(training.out().contains("dev baseline"), training.out());
+    JsonNode result = JSON.readTree(training.lastLine());
+    assertEquals("PER", result.get("entity").asText());
+    assertTrue(result.get("examples_per_second").asDouble() > 0);
+    assertTrue(result.at("/dev/token/f1").asDouble() > 0.9, training.lastLine());
+    assertEquals(4, result.get("epochs").size());
+    assertTrue(Files.size(model) > 0);
+  }
+
+  /** Test names are mostly unseen: only context finds them, which the lookup baseline cannot use. */
+  @Test
+  void evalScoresTheModelAboveTheLookupBaseline() throws Exception {
+    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString(),
+        "--baseline-train", train.toString(), "--json");
+    assertEquals(0, eval.exitCode(), eval.toString());
+    JsonNode result = JSON.readTree(eval.out());
+    assertEquals("PER", result.get("entity").asText());
+    assertEquals(testTokens, result.get("tokens").asInt());
+    double f1 = result.at("/token/f1").asDouble();
+    assertTrue(f1 > 0.9, "token F1 " + f1);
+    assertTrue(result.at("/span/f1").asDouble() > 0.9, eval.out());
+    assertTrue(f1 > result.at("/baseline/token/f1").asDouble() + 0.2, eval.out());
+    for (String field : new String[] {"precision", "recall", "f1"}) {
+      assertTrue(result.get("token").has(field) && result.get("span").has(field), field);
+    }
+  }
+
+  @Test
+  void evalPrintsATableByDefault() {
+    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString());
+    assertEquals(0, eval.exitCode(), eval.toString());
+    assertTrue(eval.out().contains("token"), eval.out());
+    assertTrue(eval.out().contains("span"), eval.out());
+  }
+
+  @Test
+  void tagGivesEveryTokenALabelAndProbability() throws Exception {
+    Path text = dir.resolve("input.txt");
+    Files.writeString(text, "we went to market with Mr zqnewx and friends\nthe weather was fine\n");
+    CliRun tag = CliRun.of("tag", "--model", model.toString(), text.toString());
+    assertEquals(0, tag.exitCode(), tag.toString());
+    String[] lines = tag.out().split("\n");
+    assertEquals(9 + 1 + 4, lines.length, tag.out()); // split drops the blank line after the last sentence
+    assertEquals("zqnewx\tB-PER", lines[6].substring(0, lines[6].lastIndexOf('\t')), tag.out());
+    assertTrue(Arrays.stream(lines).filter(l -> !l.isEmpty()).allMatch(l -> l.matches("\\S+\t(O|B-PER|I-PER)\t[01]\\.\\d{4}")),
+        tag.out());
+    assertEquals("", lines[9]);
+  }
+
+  @Test
+  void tagJsonGivesOneObjectPerSentence() throws Exception {
+    CliRun tag = CliRun.of("tag", "--model", model.toString(), "--json", test.toString());
+    assertEquals(0, tag.exitCode(), tag.toString());
+    String[] lines = tag.out().strip().split("\n");
+    assertEquals(300, lines.length);
+    JsonNode first = JSON.readTree(lines[0]);
+    assertEquals(first.get("tokens").size(), first.get("labels").size());
+    assertEquals(first.get("tokens").size(), first.get("probabilities").size());
+  }
+
+  @Test
+  void trainingContinuesFromAModelFile() throws Exception {
+    Path more = dir.resolve("more.model");
+    CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "per", "--init", model.toString(),
+        "--epochs", "1", "--json", "--out", more.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    CliRun eval = CliRun.of("eval", "--model", more.toString(), "--data", test.toString(), "--json");
+    assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
+  }
+
+  @Test
+  void warmStartRefusesAModelOfAnotherEntity() throws Exception {
+    Path places = dir.resolve("places.tsv");
+    Files.writeString(places, "we\tO\nmet\tO\nin\tO\nParis\tB-LOC\n\n");
+    CliRun run = CliRun.of("train", "--train", places.toString(), "--entity", "LOC", "--init", model.toString(),
+        "--out", dir.resolve("x.model").toString());
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("is a model for PER, not LOC"), run.err());
+  }
+}

@@ -1,0 +1,106 @@
+package io.streamner.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.text.Sentence;
+import io.streamner.text.TokenNormalizer;
+import io.streamner.text.Vocabulary;
+import io.streamner.text.VocabularyBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+  private static final Hyperparameters HP = new Hyperparameters(3, 6, 8, 0.05, 0.01, 5);
+
+  static List<Sentence> corpus(int n, long seed) {
+    Random random = new Random(seed);
+    String[] names = {"anna", "ben", "carl", "dora", "emil"};
+    String[] words = {"the", "cat", "sat", "on", "a", "mat", "today"};
+    List<Sentence> sentences = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      List<String> tokens = new ArrayList<>();
+      List<String> tags = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        boolean name = random.nextInt(4) == 0;
+        tokens.add(name ? names[random.nextInt(names.length)] : words[random.nextInt(words.length)]);
+        tags.add(name ? "B-PER" : "O");
+      }
+      sentences.add(new Sentence(tokens, tags, s + 1));
+    }
+    return sentences;
+  }
+
+  static NerModel fresh(List<Sentence> sentences) {
+    TokenNormalizer normalizer = TokenNormalizer.defaults();
+    Vocabulary vocabulary = Vocabulary.of(VocabularyBuilder.frequentWords(sentences, normalizer, 1));
+    return NerModel.initialise("PER", HP, normalizer, vocabulary,
+        WordVectors.initialise(vocabulary, null, HP.seed(), HP.dim()));
+  }
+
+  @Test
+  void lossFallsEpochAfterEpochAndCountersGrow() {
+    List<Sentence> sentences = corpus(200, 1);
+    NerModel model = fresh(sentences);
+    TrainingSet data = TrainingSet.of(model, sentences);
+    List<Trainer.EpochReport> reports = new ArrayList<>();
+    Trainer.train(model, data, 3, false, reports::add);
+    assertEquals(3, reports.size());
+    assertTrue(reports.get(2).meanLoss() < reports.get(0).meanLoss() * 0.5, reports.toString());
+    assertEquals(3L * data.size(), model.examplesTrained());
+    assertEquals(3, model.epochsTrained());
+    assertEquals(1200, data.size());
+  }
+
+  /** The trainer is nothing but WindowNetwork.sgdStep over the windows in order, with C/m as decay. */
+  @Test
+  void oneEpochInOrderIsTheKernelAppliedWindowByWindow() {
+    List<Sentence> sentences = corpus(30, 2);
+    NerModel trained = fresh(sentences);
+    NerModel manual = fresh(sentences);
+    TrainingSet data = TrainingSet.of(trained, sentences);
+    Trainer.train(trained, data, 1, false, r -> {});
+    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
+    double[][] columns = new double[3][];
+    for (int i = 0; i < data.size(); i++) {
+      WindowNetwork.sgdStep(manual.dense(), manual.gather(data.windows()[i], columns), data.labels()[i],
+          HP.learningRate(), HP.regularization() / data.size(), ws);
+    }
+    assertArrayEquals(manual.dense().flatten(), trained.dense().flatten());
+    for (int v = 0; v < manual.vocabulary().size(); v++) assertArrayEquals(manual.vectors()[v], trained.vectors()[v]);
+  }
+
+  @Test
+  void shufflingIsSeededAndChangesTheResult() {
+    List<Sentence> sentences = corpus(50, 3);
+    NerModel a = fresh(sentences), b = fresh(sentences), inOrder = fresh(sentences);
+    Trainer.train(a, TrainingSet.of(a, sentences), 2, true, r -> {});
+    Trainer.train(b, TrainingSet.of(b, sentences), 2, true, r -> {});
+    Trainer.train(inOrder, TrainingSet.of(inOrder, sentences), 2, false, r -> {});
+    assertArrayEquals(a.dense().flatten(), b.dense().flatten());
+    assertNotEquals(a.dense(), inOrder.dense());
+  }
+
+  @Test
+  void windowsArePaddedAndUnknownWordsMapToUnk() {
+    List<Sentence> sentences = corpus(5, 4);
+    NerModel model = fresh(sentences);
+    int[][] windows = model.windows(List.of("The", "zebra"));
+    Vocabulary v = model.vocabulary();
+    assertArrayEquals(new int[] {v.startId(), v.id("the"), Vocabulary.UNKNOWN_ID}, windows[0]);
+    assertArrayEquals(new int[] {v.id("the"), Vocabulary.UNKNOWN_ID, v.endId()}, windows[1]);
+    assertEquals(0, v.id(Vocabulary.UNKNOWN));
+  }
+
+  @Test
+  void randomWordVectorsDependOnlyOnWordAndSeed() {
+    assertArrayEquals(WordVectors.randomVector("zebra", 7, 5), WordVectors.randomVector("zebra", 7, 5));
+    assertNotEquals(WordVectors.randomVector("zebra", 7, 5)[0], WordVectors.randomVector("zebra", 8, 5)[0]);
+    assertNotEquals(WordVectors.randomVector("zebra", 7, 5)[0], WordVectors.randomVector("zebras", 7, 5)[0]);
+    for (double x : WordVectors.randomVector("zebra", 7, 50)) assertTrue(Math.abs(x) <= WordVectors.RANDOM_RANGE);
+  }
+}
