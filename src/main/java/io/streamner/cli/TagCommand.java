@@ -53,7 +53,7 @@ public final class TagCommand implements Callable<Integer> {
     Corpus corpus;
     if (input.equals("-")) {
       corpus = CorpusReader.read(new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin",
-          format == null ? io.streamner.text.CorpusFormat.TEXT : Corpora.format(format));
+          Corpora.format(format));
       if (corpus.hasProblems()) err.println("warning: " + corpus.problemSummary());
     } else {
       corpus = Corpora.read(Path.of(input), format, err);

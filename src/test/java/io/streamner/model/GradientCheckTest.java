@@ -93,6 +93,7 @@ class GradientCheckTest {
       if (scale > 1e-4) worstEntry = Math.max(worstEntry, Math.abs(d) / scale);
     }
     double relative = Math.sqrt(diff) / (Math.sqrt(na) + Math.sqrt(nb));
+    System.out.printf("gradient check %-30s relative error %.2e, worst entry %.2e%n", group, relative, worstEntry);
     assertTrue(na > 0, group + ": analytic gradient is all zero, the check proves nothing");
     assertTrue(relative <= TOLERANCE, group + ": relative error " + relative + " > " + TOLERANCE);
     assertTrue(worstEntry <= TOLERANCE, group + ": worst entry relative error " + worstEntry + " > " + TOLERANCE);
