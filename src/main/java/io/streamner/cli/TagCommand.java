@@ -7,6 +7,7 @@ import io.streamner.model.NerModel;
 import io.streamner.model.WindowNetwork;
 import io.streamner.text.Corpus;
 import io.streamner.text.CorpusReader;
+import io.streamner.text.EntityTags;
 import io.streamner.text.Sentence;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,12 +63,9 @@ public final class TagCommand implements Callable<Integer> {
     String type = m.entity();
     for (Sentence s : corpus.sentences()) {
       double[] p = m.probabilities(s.tokens(), ws);
-      String[] labels = new String[p.length];
-      for (int t = 0; t < p.length; t++) {
-        boolean inside = p[t] >= threshold;
-        boolean continues = t > 0 && p[t - 1] >= threshold;
-        labels[t] = !inside ? "O" : (continues ? "I-" : "B-") + type;
-      }
+      boolean[] positive = new boolean[p.length];
+      for (int t = 0; t < p.length; t++) positive[t] = p[t] >= threshold;
+      String[] labels = EntityTags.bioLabels(positive, type);
       if (json) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         ArrayNode tokens = node.putArray("tokens");

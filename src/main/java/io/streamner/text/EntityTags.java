@@ -182,6 +182,19 @@ public final class EntityTags {
         return spans;
     }
 
+    /**
+     * BIO labels for the decisions of a binary tagger: a run of positive tokens becomes
+     * {@code B-TYPE I-TYPE ...}, every other token {@code O}. Like {@link #spansOfPositives},
+     * it cannot split adjacent mentions.
+     */
+    public static String[] bioLabels(boolean[] positive, String type) {
+        String[] labels = new String[positive.length];
+        for (int i = 0; i < positive.length; i++) {
+            labels[i] = !positive[i] ? "O" : (i > 0 && positive[i - 1] ? "I-" : "B-") + type;
+        }
+        return labels;
+    }
+
     /** Same as {@link #spansOfPositives(boolean[])} for 0/1 labels; any non-zero value is positive. */
     public static List<Span> spansOfPositives(int[] predicted) {
         boolean[] positive = new boolean[predicted.length];
