@@ -4,6 +4,8 @@ import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import io.streamner.text.Windows;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A trained binary tagger for one entity type: the settings it was built with, its vocabulary,
@@ -49,6 +51,24 @@ public final class NerModel {
       Vocabulary vocabulary, double[][] vectors) {
     DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed());
     return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, 0, 0);
+  }
+
+  /**
+   * A model from word vectors keyed by word, as the streaming job holds them: the vocabulary is
+   * UUUNKKK, then the words in sorted order, then the padding words, so that the same vectors
+   * always give the same file.
+   */
+  public static NerModel fromColumns(String entity, Hyperparameters hp, TokenNormalizer normalizer,
+      Map<String, double[]> columns, DenseParameters dense, long examplesTrained) {
+    TreeMap<String, double[]> sorted = new TreeMap<>(columns);
+    Vocabulary vocabulary = Vocabulary.of(sorted.keySet());
+    if (vocabulary.size() != sorted.size()) {
+      throw new IllegalArgumentException("the columns lack " + Vocabulary.UNKNOWN + ", " + Vocabulary.START + " or "
+          + Vocabulary.END + ": " + (vocabulary.size() - sorted.size()) + " of them missing");
+    }
+    double[][] vectors = new double[vocabulary.size()][];
+    for (int id = 0; id < vectors.length; id++) vectors[id] = sorted.get(vocabulary.word(id)).clone();
+    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, examplesTrained, 0);
   }
 
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */

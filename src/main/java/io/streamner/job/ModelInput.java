@@ -1,0 +1,18 @@
+package io.streamner.job;
+
+/** A sentence addressed to one model, the key of the model operator. */
+public class ModelInput {
+  /** The model's entity type, e.g. PER: the key. */
+  public String model;
+  public Sentence sentence;
+  /** 1 where the token is of the model's entity type; null for scoring input. */
+  public int[] labels;
+
+  public ModelInput() {}
+
+  public ModelInput(String model, Sentence sentence, int[] labels) {
+    this.model = model;
+    this.sentence = sentence;
+    this.labels = labels;
+  }
+}

@@ -1,0 +1,91 @@
+package io.streamner.job;
+
+import io.streamner.kafka.wire.DeadLetterRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.kafka.wire.ParseResult;
+import io.streamner.kafka.wire.ScoreRecord;
+import io.streamner.kafka.wire.TrainRecord;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Turns raw records of the train and score topics into {@link Sentence}s. A record that cannot be
+ * used (not JSON, wrong types, tokens and tags of different lengths, an empty or oversized
+ * sentence, invalid UTF-8, a model nobody runs) goes to {@link #DEAD_LETTERS} with its bytes, its
+ * source and the reason; the job goes on.
+ */
+final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
+  static final OutputTag<EncodedRecord> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", TypeInformation.of(EncodedRecord.class));
+
+  private final String trainTopic;
+  private final List<String> models;
+  private final int maxTokens;
+  private transient Counter deadLetters;
+
+  ParseSentences(String trainTopic, List<String> models, int maxTokens) {
+    this.trainTopic = trainTopic;
+    this.models = List.copyOf(models);
+    this.maxTokens = maxTokens;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+  }
+
+  @Override
+  public void processElement(RawRecord raw, Context ctx, Collector<Sentence> out) {
+    String reason = raw.topic.equals(trainTopic) ? parseTrain(raw, out) : parseScore(raw, out);
+    if (reason != null) {
+      deadLetters.inc();
+      DeadLetterRecord letter = DeadLetterRecord.of(reason,
+          new DeadLetterRecord.Source(raw.topic, raw.partition, raw.offset), raw.value,
+          ctx.timerService().currentProcessingTime());
+      ctx.output(DEAD_LETTERS, Outputs.deadLetter(letter));
+    }
+  }
+
+  /** Emits the sentence and returns null, or returns why the record is unusable. */
+  private String parseTrain(RawRecord raw, Collector<Sentence> out) {
+    ParseResult<TrainRecord> parsed = WireFormat.parseTrain(raw.value, maxTokens);
+    if (!parsed.isOk()) return parsed.reason();
+    TrainRecord r = parsed.value();
+    Sentence s = sentence(Sentence.TRAIN, r.id(), r.tokens(), r.eventTime(), raw);
+    s.tags = r.tags().toArray(new String[0]);
+    out.collect(s);
+    return null;
+  }
+
+  private String parseScore(RawRecord raw, Collector<Sentence> out) {
+    ParseResult<ScoreRecord> parsed = WireFormat.parseScore(raw.value, maxTokens);
+    if (!parsed.isOk()) return parsed.reason();
+    ScoreRecord r = parsed.value();
+    boolean restricted = r.models() != null && !r.models().isEmpty();
+    if (restricted) {
+      for (String model : r.models()) {
+        if (!models.contains(model)) return "unknown model '" + model + "'; this job runs " + String.join(", ", models);
+      }
+    }
+    Sentence s = sentence(Sentence.SCORE, r.id(), r.tokens(), r.eventTime(), raw);
+    s.models = restricted ? r.models().toArray(new String[0]) : null;
+    out.collect(s);
+    return null;
+  }
+
+  private static Sentence sentence(String kind, String id, List<String> tokens, Long eventTime, RawRecord raw) {
+    Sentence s = new Sentence();
+    s.kind = kind;
+    s.id = id;
+    s.tokens = tokens.toArray(new String[0]);
+    s.eventTime = eventTime;
+    s.sourcePartition = raw.partition;
+    s.sourceOffset = raw.offset;
+    return s;
+  }
+}

@@ -1,0 +1,148 @@
+package io.streamner.job;
+
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The continuous-training job. Reading top to bottom is reading the pipeline:
+ *
+ * <pre>
+ *   Kafka train + score topics (read_committed)
+ *     -> parse            invalid records -> dead-letter topic
+ *     -> fan out          one copy per model, with that model's binary labels
+ *     -> keyBy(model)
+ *     -> train and score  test-then-train; the model lives in keyed state
+ *     -> predictions topic, and snapshots topic (exactly-once)
+ * </pre>
+ *
+ * <p>Run it with {@code streamner job flink-jobs/<file>} (a local Flink) or submit the jar to a
+ * cluster with this class as entry point: {@code flink run -c io.streamner.job.StreamnerJob
+ * streamner.jar --definition <file> [--bootstrap-servers host:port]}.
+ */
+public final class StreamnerJob {
+  private StreamnerJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Path file = null;
+    String servers = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--definition") && i + 1 < args.length) file = Path.of(args[++i]);
+      else if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) servers = args[++i];
+      else throw new IllegalArgumentException("usage: --definition FILE [--bootstrap-servers HOST:PORT]");
+    }
+    if (file == null) throw new IllegalArgumentException("usage: --definition FILE [--bootstrap-servers HOST:PORT]");
+    JobDefinition definition = JobDefinition.load(file);
+    if (servers != null) definition = definition.withBootstrapServers(servers);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
+    build(env, definition);
+    env.execute(definition.name());
+  }
+
+  /** Checkpointing, state backend and restarts as the definition says. */
+  public static Configuration configuration(JobDefinition definition) {
+    Configuration conf = new Configuration();
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, definition.checkpointInterval());
+    conf.set(StateBackendOptions.STATE_BACKEND,
+        definition.stateBackend() == JobDefinition.StateBackend.ROCKSDB ? "rocksdb" : "hashmap");
+    if (definition.checkpointDirectory() != null) {
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, definition.checkpointDirectory());
+    }
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, definition.restartDelay());
+    return conf;
+  }
+
+  public static void build(StreamExecutionEnvironment env, JobDefinition definition) {
+    build(env, definition, UnaryOperator.identity());
+  }
+
+  /**
+   * @param tap applied to the parsed sentences before they reach the models; tests use it to
+   *            inject failures, the job itself passes the identity
+   */
+  static void build(StreamExecutionEnvironment env, JobDefinition definition, UnaryOperator<DataStream<Sentence>> tap) {
+    env.setParallelism(definition.parallelism());
+    JobDefinition.Topics topics = definition.topics();
+
+    DataStream<RawRecord> raw = env
+        .fromSource(source(definition), WatermarkStrategy.noWatermarks(), "kafka: " + topics.train() + ", " + topics.score())
+        .uid("source");
+
+    SingleOutputStreamOperator<Sentence> sentences = raw
+        .process(new ParseSentences(topics.train(), definition.models(), definition.maxTokens()))
+        .name("parse").uid("parse");
+
+    SingleOutputStreamOperator<EncodedRecord> predictions = tap.apply(sentences)
+        .flatMap(new FanOutToModels(definition.models())).name("fan out to models").uid("fan-out")
+        .keyBy(new ByModel())
+        .transform("train and score", TypeInformation.of(EncodedRecord.class), new ModelOperator(definition))
+        .uid("model");
+
+    predictions
+        .sinkTo(sink(definition, topics.predictions(),
+            definition.predictionsExactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE))
+        .name("kafka: " + topics.predictions()).uid("predictions-sink");
+    predictions.getSideOutput(ModelOperator.SNAPSHOTS)
+        .sinkTo(sink(definition, topics.snapshots(), DeliveryGuarantee.EXACTLY_ONCE))
+        .name("kafka: " + topics.snapshots()).uid("snapshots-sink");
+    sentences.getSideOutput(ParseSentences.DEAD_LETTERS)
+        .sinkTo(sink(definition, topics.deadLetter(), DeliveryGuarantee.AT_LEAST_ONCE))
+        .name("kafka: " + topics.deadLetter()).uid("dead-letter-sink");
+  }
+
+  private static KafkaSource<RawRecord> source(JobDefinition definition) {
+    OffsetsInitializer start = switch (definition.startingOffsets()) {
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    };
+    var builder = KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(definition.bootstrapServers())
+        .setTopics(definition.topics().train(), definition.topics().score())
+        .setGroupId(definition.groupId())
+        .setStartingOffsets(start)
+        // Training data written by a transactional producer must not be seen before it commits.
+        .setProperty("isolation.level", "read_committed")
+        .setDeserializer(new RawRecordDeserializer());
+    if (definition.bounded()) builder.setBounded(OffsetsInitializer.latest());
+    return builder.build();
+  }
+
+  private static KafkaSink<EncodedRecord> sink(JobDefinition definition, String topic, DeliveryGuarantee guarantee) {
+    var builder = KafkaSink.<EncodedRecord>builder()
+        .setBootstrapServers(definition.bootstrapServers())
+        .setRecordSerializer(new EncodedRecordSerializer(topic))
+        .setDeliveryGuarantee(guarantee);
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+      builder.setTransactionalIdPrefix(definition.name() + "-" + topic)
+          // The sink's default (1 h) exceeds the broker's maximum (15 min) and would be refused.
+          .setProperty("transaction.timeout.ms", "600000");
+    }
+    return builder.build();
+  }
+
+  /** The key of the model operator: the model's entity type. */
+  static final class ByModel implements KeySelector<ModelInput, String> {
+    @Override
+    public String getKey(ModelInput input) {
+      return input.model;
+    }
+  }
+}
