@@ -31,4 +31,32 @@ public class ModelCheckpoint {
   public long tokensSeen;
 
   public ModelCheckpoint() {}
+
+  /**
+   * A copy for the state backend. The heap backend keeps the object it is given and serialises it
+   * later, asynchronously; the operator goes on changing its live copy meanwhile, so the state
+   * must own a copy of its own.
+   */
+  public ModelCheckpoint copy() {
+    ModelCheckpoint c = new ModelCheckpoint();
+    c.dense = dense == null ? null : dense.clone();
+    c.examplesSeen = examplesSeen;
+    c.sentencesSeen = sentencesSeen;
+    c.scored = scored;
+    c.version = version;
+    c.examplesAtSnapshot = examplesAtSnapshot;
+    c.fullSnapshotWritten = fullSnapshotWritten;
+    c.changedWords = changedWords == null ? null : changedWords.clone();
+    c.columns = columns;
+    c.recentLoss = recentLoss;
+    c.recentTruePositives = recentTruePositives;
+    c.recentFalsePositives = recentFalsePositives;
+    c.recentFalseNegatives = recentFalseNegatives;
+    c.truePositives = truePositives;
+    c.falsePositives = falsePositives;
+    c.falseNegatives = falseNegatives;
+    c.lossSum = lossSum;
+    c.tokensSeen = tokensSeen;
+    return c;
+  }
 }

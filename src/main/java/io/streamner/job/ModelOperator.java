@@ -161,9 +161,10 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       LiveModel m = entry.getValue();
       if (!m.dirty) continue;
       setCurrentKey(entry.getKey());
-      m.counters.dense = m.dense.flatten();
-      m.counters.changedWords = m.changed.toArray(new String[0]);
-      modelState.update(m.counters);
+      ModelCheckpoint stored = m.counters.copy();
+      stored.dense = m.dense.flatten();
+      stored.changedWords = m.changed.toArray(new String[0]);
+      modelState.update(stored);
       m.dirty = false;
     }
   }
@@ -201,7 +202,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     Hyperparameters hp = definition.hyperparameters();
     ModelCheckpoint stored = modelState.value();
     if (stored != null) {
-      m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored,
+      m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored.copy(),
           new LinkedHashSet<>(Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)));
     } else {
       m = initialise(model);

@@ -14,7 +14,8 @@ package io.streamner.model;
  * @param seed           seed of every random choice (initialisation, shuffling)
  */
 public record Hyperparameters(
-    int windowSize, int dim, int hidden, double learningRate, double regularization, long seed) {
+    int windowSize, int dim, int hidden, double learningRate, double regularization, long seed)
+    implements java.io.Serializable {
 
   public static final int DEFAULT_WINDOW = 5;
   public static final int DEFAULT_DIM = 50;

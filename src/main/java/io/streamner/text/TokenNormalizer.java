@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * are lowercase), and, when {@code numbers} is on, every number mapped to {@link #NUMBER} so that
  * "1984" and "2,000" share one learned vector instead of falling to the unknown word.
  */
-public record TokenNormalizer(boolean numbers) {
+public record TokenNormalizer(boolean numbers) implements java.io.Serializable {
   /** The one token every number becomes when number mapping is on. */
   public static final String NUMBER = "NNNUMMM";
 

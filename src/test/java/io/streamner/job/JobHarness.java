@@ -1,0 +1,113 @@
+package io.streamner.job;
+
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.SnapshotExport;
+import io.streamner.kafka.Topics;
+import io.streamner.kafka.wire.ScoreRecord;
+import io.streamner.kafka.wire.SnapshotCodec;
+import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.kafka.wire.TrainRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.NerModel;
+import io.streamner.text.Sentence;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Runs the job for real: an in-process Kafka broker, topics per run, the job on Flink's MiniCluster. */
+final class JobHarness {
+  private JobHarness() {}
+
+  /** The five topics of one run, named apart so runs in one broker do not see each other. */
+  static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix) {
+    JobDefinition.Topics topics = new JobDefinition.Topics(prefix + ".train", prefix + ".score",
+        prefix + ".predictions", prefix + ".snapshots", prefix + ".dead-letter");
+    Topics.create(kafka.bootstrapServers(), List.of(
+        Topics.topic(topics.train(), 1), Topics.topic(topics.score(), 1), Topics.topic(topics.predictions(), 1),
+        Topics.compacted(topics.snapshots(), 1), Topics.topic(topics.deadLetter(), 1)));
+    return topics;
+  }
+
+  /** Definition properties for a run on the given topics; callers add or override keys. */
+  static Properties properties(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+    Properties p = new Properties();
+    p.setProperty("job.name", topics.train().replace(".train", ""));
+    p.setProperty("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.setProperty("topic.train", topics.train());
+    p.setProperty("topic.score", topics.score());
+    p.setProperty("topic.predictions", topics.predictions());
+    p.setProperty("topic.snapshots", topics.snapshots());
+    p.setProperty("topic.dead-letter", topics.deadLetter());
+    p.setProperty("source.bounded", "true");
+    p.setProperty("checkpoint.interval-ms", "500");
+    p.setProperty("restart.attempts", "5");
+    p.setProperty("restart.delay-ms", "200");
+    return p;
+  }
+
+  static void produceTraining(EmbeddedKafka kafka, String topic, List<Sentence> sentences) {
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < sentences.size(); i++) {
+      Sentence s = sentences.get(i);
+      values.add(WireFormat.encode(new TrainRecord("train-" + i, s.tokens(), s.tags(), null)));
+    }
+    produce(kafka, topic, values);
+  }
+
+  static void produceScoring(EmbeddedKafka kafka, String topic, List<Sentence> sentences) {
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < sentences.size(); i++) {
+      values.add(WireFormat.encode(new ScoreRecord("score-" + i, sentences.get(i).tokens(), null, null)));
+    }
+    produce(kafka, topic, values);
+  }
+
+  static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
+      for (byte[] value : values) producer.send(new ProducerRecord<>(topic, value));
+      producer.flush();
+    }
+  }
+
+  static void run(JobDefinition definition, UnaryOperator<DataStream<io.streamner.job.Sentence>> tap) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(StreamnerJob.configuration(definition));
+    StreamnerJob.build(env, definition, tap);
+    env.execute(definition.name());
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic) {
+    return KafkaClients.readAll(kafka.bootstrapServers(), topic, true, Duration.ofSeconds(60));
+  }
+
+  static SnapshotExport.Exported export(EmbeddedKafka kafka, JobDefinition.Topics topics, String model)
+      throws Exception {
+    return SnapshotExport.export(kafka.bootstrapServers(), topics.snapshots(), model, Duration.ofSeconds(60));
+  }
+
+  /** Manifests in the order a read_committed consumer sees them. */
+  static List<SnapshotRecord.Manifest> manifests(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+    List<SnapshotRecord.Manifest> manifests = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readCommitted(kafka, topics.snapshots())) {
+      if (SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m) manifests.add(m);
+    }
+    return manifests;
+  }
+
+  static boolean sameModel(NerModel a, NerModel b) {
+    if (!a.vocabulary().words().equals(b.vocabulary().words())) return false;
+    if (!java.util.Arrays.equals(a.dense().flatten(), b.dense().flatten())) return false;
+    for (int id = 0; id < a.vocabulary().size(); id++) {
+      if (!java.util.Arrays.equals(a.vectors()[id], b.vectors()[id])) return false;
+    }
+    return true;
+  }
+}
