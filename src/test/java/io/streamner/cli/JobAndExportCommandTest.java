@@ -1,0 +1,157 @@
+package io.streamner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.Topics;
+import io.streamner.kafka.wire.TrainRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.ModelFile;
+import io.streamner.model.NerModel;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's streaming workflow through the command line: job, then export, then eval. */
+class JobAndExportCommandTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) kafka.close();
+  }
+
+  private static Path definition(String prefix, String... extra) throws Exception {
+    Topics.create(kafka.bootstrapServers(), List.of(Topics.topic(prefix + ".train", 1), Topics.topic(prefix + ".score", 1),
+        Topics.topic(prefix + ".predictions", 1), Topics.compacted(prefix + ".snapshots", 1),
+        Topics.topic(prefix + ".dead-letter", 1)));
+    StringBuilder text = new StringBuilder()
+        .append("job.name = ").append(prefix).append('\n')
+        .append("kafka.bootstrap.servers = localhost:1\n") // replaced by --bootstrap-servers
+        .append("topic.train = ").append(prefix).append(".train\n")
+        .append("topic.score = ").append(prefix).append(".score\n")
+        .append("topic.predictions = ").append(prefix).append(".predictions\n")
+        .append("topic.snapshots = ").append(prefix).append(".snapshots\n")
+        .append("topic.dead-letter = ").append(prefix).append(".dead-letter\n")
+        .append("source.bounded = true\nmodels = PER\nmodel.window = 3\nmodel.dim = 10\nmodel.hidden = 20\n")
+        .append("model.learning-rate = 0.05\nmodel.min-count = 1\ncheckpoint.interval-ms = 500\n");
+    for (String line : extra) text.append(line).append('\n');
+    Path file = dir.resolve(prefix + ".properties");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private static void produce(String topic, Path corpus, int repeat) throws Exception {
+    List<Sentence> sentences = CorpusReader.read(corpus, null).sentences();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
+      for (int r = 0; r < repeat; r++) {
+        for (int i = 0; i < sentences.size(); i++) {
+          Sentence s = sentences.get(i);
+          producer.send(new ProducerRecord<>(topic, WireFormat.encode(new TrainRecord(r + "-" + i, s.tokens(), s.tags(), null))));
+        }
+      }
+    }
+  }
+
+  @Test
+  void jobThenExportGivesAModelThatEvalScores() throws Exception {
+    Path train = dir.resolve("train.tsv");
+    Path test = dir.resolve("test.tsv");
+    SyntheticCorpus.write(train, 1500, 1);
+    SyntheticCorpus.write(test, 300, 3);
+    Path definition = definition("cli");
+    produce("cli.train", train, 3);
+
+    CliRun job = CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+    assertEquals(0, job.exitCode(), job.toString());
+    assertTrue(job.out().contains("finished"), job.out());
+
+    Path model = dir.resolve("streamed.model");
+    CliRun export = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.snapshots",
+        "--model", "person", "--out", model.toString());
+    assertEquals(0, export.exitCode(), export.toString());
+    assertTrue(export.out().contains("PER version"), export.out());
+
+    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString(), "--json");
+    assertEquals(0, eval.exitCode(), eval.toString());
+    JsonNode scores = JSON.readTree(eval.out());
+    assertTrue(scores.at("/token/f1").asDouble() > 0.9, eval.out());
+  }
+
+  @Test
+  void aJobStartsFromAnOfflineModelFile() throws Exception {
+    Path train = dir.resolve("warm.tsv");
+    SyntheticCorpus.write(train, 400, 5);
+    Path offline = dir.resolve("offline.model");
+    CliRun training = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--dim", "10", "--hidden", "20",
+        "--window", "3", "--epochs", "1", "--out", offline.toString());
+    assertEquals(0, training.exitCode(), training.toString());
+    NerModel start = ModelFile.read(offline);
+
+    Path definition = definition("warm", "model.init.PER = " + offline);
+    produce("warm.train", train, 1);
+    CliRun job = CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+    assertEquals(0, job.exitCode(), job.toString());
+
+    Path model = dir.resolve("warm.model");
+    CliRun export = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "warm.snapshots",
+        "--model", "PER", "--out", model.toString());
+    assertEquals(0, export.exitCode(), export.toString());
+    NerModel continued = ModelFile.read(model);
+    int windows = CorpusReader.read(train, null).tokenCount();
+    assertEquals(start.examplesTrained() + windows, continued.examplesTrained(), "it went on counting from the file");
+    assertTrue(continued.vocabulary().words().containsAll(start.vocabulary().words()), "the file's vocabulary is kept");
+  }
+
+  @Test
+  void definitionErrorsAreOneClearLine() throws Exception {
+    Path typo = dir.resolve("typo.properties");
+    Files.writeString(typo, "modles = PER\n");
+    CliRun run = CliRun.of("job", typo.toString());
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("unknown key modles"), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
+
+    CliRun missing = CliRun.of("job", dir.resolve("absent.properties").toString());
+    assertEquals(Main.USER_ERROR, missing.exitCode(), missing.toString());
+    assertTrue(missing.err().contains("absent.properties"), missing.err());
+  }
+
+  @Test
+  void exportWithoutSnapshotsSaysSo() throws Exception {
+    Topics.create(kafka.bootstrapServers(), List.of(Topics.compacted("empty.snapshots", 1)));
+    CliRun run = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "empty.snapshots",
+        "--model", "PER", "--out", dir.resolve("none.model").toString(), "--timeout", "20");
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("no complete snapshot"), run.err());
+    assertFalse(Files.exists(dir.resolve("none.model")));
+  }
+
+}
