@@ -120,13 +120,14 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       OnlineLearner.Learned learned =
           learner.learn(tokens, input.labels, model.dense, columnStore(), countStore(), model.changed);
       ModelCheckpoint c = model.counters;
+      // The prediction is the model before this sentence: it reports the counters of that model.
+      output.collect(new StreamRecord<>(Outputs.prediction(input, learned.probabilities(), c)));
       c.examplesSeen += learned.windows();
       c.sentencesSeen++;
       c.columns += learned.newColumns().size();
       Prequential.record(c, learned.probabilities(), input.labels);
       model.dirty = true;
       metrics.get(input.model).trained(learned.windows());
-      output.collect(new StreamRecord<>(Outputs.prediction(input, learned.probabilities(), c)));
       if (definition.snapshotEveryExamples() > 0
           && c.examplesSeen - c.examplesAtSnapshot >= definition.snapshotEveryExamples()) {
         writeSnapshot(input.model, model);
