@@ -5,7 +5,7 @@ package io.streamner.job;
  * live copy in memory and writes it back here only when a checkpoint is taken, so the dense
  * parameters are never serialised per example (with RocksDB every ValueState update would be).
  */
-public class ModelCheckpoint {
+public class ModelCheckpoint implements Cloneable {
   /** W, b1, U, b2 as {@code DenseParameters.flatten()}. */
   public double[] dense;
   /** Training windows applied. */
@@ -31,4 +31,13 @@ public class ModelCheckpoint {
   public long tokensSeen;
 
   public ModelCheckpoint() {}
+
+  /** A field-by-field copy; the arrays are shared (they are replaced, never changed in place). */
+  public ModelCheckpoint copy() {
+    try {
+      return (ModelCheckpoint) super.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+  }
 }

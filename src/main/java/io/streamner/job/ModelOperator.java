@@ -162,9 +162,12 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       LiveModel m = entry.getValue();
       if (!m.dirty) continue;
       setCurrentKey(entry.getKey());
-      m.counters.dense = m.dense.flatten();
-      m.counters.changedWords = m.changed.toArray(new String[0]);
-      modelState.update(m.counters);
+      // A copy: the heap backend keeps the object itself and serialises it asynchronously,
+      // while this task goes on changing the live counters.
+      ModelCheckpoint stored = m.counters.copy();
+      stored.dense = m.dense.flatten();
+      stored.changedWords = m.changed.toArray(new String[0]);
+      modelState.update(stored);
       m.dirty = false;
     }
   }
@@ -202,7 +205,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     Hyperparameters hp = definition.hyperparameters();
     ModelCheckpoint stored = modelState.value();
     if (stored != null) {
-      m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored,
+      // The live counters must not be the state's object (see snapshotState).
+      m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored.copy(),
           new LinkedHashSet<>(Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)));
     } else {
       m = initialise(model);
