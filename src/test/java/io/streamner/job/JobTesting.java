@@ -103,9 +103,20 @@ final class JobTesting {
     }
 
     ModelHarness(JobDefinition definition, StateBackend backend) throws Exception {
-      harness = new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
-          Types.STRING);
+      this(new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
+          Types.STRING));
       if (backend != null) harness.setStateBackend(backend);
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism}. */
+    ModelHarness(JobDefinition definition, int maxParallelism, int parallelism, int subtask) throws Exception {
+      this(new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
+          Types.STRING, maxParallelism, parallelism, subtask));
+    }
+
+    private ModelHarness(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness)
+        throws Exception {
+      this.harness = harness;
       harness.setProcessingTime(START);
     }
 

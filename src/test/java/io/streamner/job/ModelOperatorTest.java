@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.memory.MemCheckpointStreamFactory;
@@ -415,6 +416,30 @@ class ModelOperatorTest {
         assertArrayEquals(columns.get(word), file.vectors()[file.vocabulary().id(word)], model + " " + word);
       }
     }
+  }
+
+  @Test
+  void withTwoSubtasksEachWritesTheFinalModelsOfItsOwnKeys(@TempDir Path dir) throws Exception {
+    List<String> models = List.of("PER", "LOC", "ORG");
+    JobDefinition d = definition("models", "PER,LOC,ORG", "final-model.dir", dir.toString());
+    Map<Integer, Set<String>> written = new HashMap<>();
+    for (int subtask = 0; subtask < 2; subtask++) {
+      try (ModelHarness h = new ModelHarness(d, 128, 2, subtask).open()) {
+        for (String model : models) {
+          if (KeyGroupRangeAssignment.assignKeyToParallelOperator(model, 128, 2) == subtask) {
+            h.process(labelled(model, corpus().get(0)));
+          }
+        }
+        h.endInput();
+        written.put(subtask, h.versions().stream().map(Version::model).collect(java.util.stream.Collectors.toSet()));
+      }
+    }
+    assertFalse(written.get(0).isEmpty() || written.get(1).isEmpty(), "the models spread over both subtasks: " + written);
+    assertTrue(written.get(0).stream().noneMatch(written.get(1)::contains), "no model is written twice: " + written);
+    Set<String> all = new TreeSet<>(written.get(0));
+    all.addAll(written.get(1));
+    assertEquals(new TreeSet<>(models), all);
+    for (String model : models) assertTrue(Files.exists(dir.resolve(model + ".model")), model);
   }
 
   @Test
