@@ -140,10 +140,21 @@ public record JobDefinition(
         throw new IllegalArgumentException(source + ": " + INIT_PREFIX + initialised + " names a model not in 'models'");
       }
     }
+    // Checked here rather than left to Hyperparameters so that the error names the key.
+    int window = r.positiveInt("model.window");
+    if (window % 2 == 0) throw r.error("model.window", "must be odd (the centre word and as many on each side), got " + window);
+    double learningRate = r.decimal("model.learning-rate");
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw r.error("model.learning-rate", "must be a positive number, got " + values.get("model.learning-rate"));
+    }
+    double regularization = r.decimal("model.regularization");
+    if (!(regularization >= 0) || Double.isInfinite(regularization)) {
+      throw r.error("model.regularization", "must be zero or positive, got " + values.get("model.regularization"));
+    }
     Hyperparameters hp;
     try {
-      hp = new Hyperparameters(r.integer("model.window"), r.integer("model.dim"), r.integer("model.hidden"),
-          r.decimal("model.learning-rate"), r.decimal("model.regularization"), r.longValue("model.seed"));
+      hp = new Hyperparameters(window, r.positiveInt("model.dim"), r.positiveInt("model.hidden"),
+          learningRate, regularization, r.longValue("model.seed"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }

@@ -5,7 +5,7 @@ package io.streamner.job;
  * live copy in memory and writes it back here only when a checkpoint is taken, so the dense
  * parameters are never serialised per example (with RocksDB every ValueState update would be).
  */
-public class ModelCheckpoint {
+public class ModelCheckpoint implements Cloneable {
   /** W, b1, U, b2 as {@code DenseParameters.flatten()}. */
   public double[] dense;
   /** Training windows applied. */
@@ -32,31 +32,12 @@ public class ModelCheckpoint {
 
   public ModelCheckpoint() {}
 
-  /**
-   * A copy for the state backend. The heap backend keeps the object it is given and serialises it
-   * later, asynchronously; the operator goes on changing its live copy meanwhile, so the state
-   * must own a copy of its own.
-   */
+  /** A field-by-field copy; the arrays are shared (they are replaced, never changed in place). */
   public ModelCheckpoint copy() {
-    ModelCheckpoint c = new ModelCheckpoint();
-    c.dense = dense == null ? null : dense.clone();
-    c.examplesSeen = examplesSeen;
-    c.sentencesSeen = sentencesSeen;
-    c.scored = scored;
-    c.version = version;
-    c.examplesAtSnapshot = examplesAtSnapshot;
-    c.fullSnapshotWritten = fullSnapshotWritten;
-    c.changedWords = changedWords == null ? null : changedWords.clone();
-    c.columns = columns;
-    c.recentLoss = recentLoss;
-    c.recentTruePositives = recentTruePositives;
-    c.recentFalsePositives = recentFalsePositives;
-    c.recentFalseNegatives = recentFalseNegatives;
-    c.truePositives = truePositives;
-    c.falsePositives = falsePositives;
-    c.falseNegatives = falseNegatives;
-    c.lossSum = lossSum;
-    c.tokensSeen = tokensSeen;
-    return c;
+    try {
+      return (ModelCheckpoint) super.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 }

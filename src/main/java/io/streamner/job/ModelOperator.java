@@ -120,13 +120,14 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       OnlineLearner.Learned learned =
           learner.learn(tokens, input.labels, model.dense, columnStore(), countStore(), model.changed);
       ModelCheckpoint c = model.counters;
+      // The prediction is the model before this sentence: it reports the counters of that model.
+      output.collect(new StreamRecord<>(Outputs.prediction(input, learned.probabilities(), c)));
       c.examplesSeen += learned.windows();
       c.sentencesSeen++;
       c.columns += learned.newColumns().size();
       Prequential.record(c, learned.probabilities(), input.labels);
       model.dirty = true;
       metrics.get(input.model).trained(learned.windows());
-      output.collect(new StreamRecord<>(Outputs.prediction(input, learned.probabilities(), c)));
       if (definition.snapshotEveryExamples() > 0
           && c.examplesSeen - c.examplesAtSnapshot >= definition.snapshotEveryExamples()) {
         writeSnapshot(input.model, model);
@@ -161,6 +162,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       LiveModel m = entry.getValue();
       if (!m.dirty) continue;
       setCurrentKey(entry.getKey());
+      // A copy: the heap backend keeps the object itself and serialises it asynchronously,
+      // while this task goes on changing the live counters.
       ModelCheckpoint stored = m.counters.copy();
       stored.dense = m.dense.flatten();
       stored.changedWords = m.changed.toArray(new String[0]);
@@ -202,6 +205,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     Hyperparameters hp = definition.hyperparameters();
     ModelCheckpoint stored = modelState.value();
     if (stored != null) {
+      // The live counters must not be the state's object (see snapshotState).
       m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored.copy(),
           new LinkedHashSet<>(Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)));
     } else {

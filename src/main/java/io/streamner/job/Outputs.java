@@ -51,7 +51,7 @@ final class Outputs {
   }
 
   static EncodedRecord deadLetter(DeadLetterRecord letter) {
-    return new EncodedRecord(null, WireFormat.encode(letter), null);
+    return new EncodedRecord(WireFormat.keyBytes(WireFormat.key(letter)), WireFormat.encode(letter), null);
   }
 
 }

@@ -1,0 +1,224 @@
+package io.streamner.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.SnapshotCodec;
+import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.text.EntityTags;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/** Builders of job inputs and a thin wrapper around Flink's harness for {@link ModelOperator}. */
+final class JobTesting {
+  /** Where the harness clock starts: Flink's test clock starts at Long.MIN_VALUE, not a time. */
+  static final long START = 1_000_000L;
+
+  private JobTesting() {}
+
+  /** Properties from alternating keys and values. */
+  static Properties properties(String... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("keys and values must pair up");
+    Properties p = new Properties();
+    for (int i = 0; i < keysAndValues.length; i += 2) p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+    return p;
+  }
+
+  /**
+   * A small job: C=3, n=4, H=5, models PER and LOC, min count 1, no snapshots by count or time;
+   * {@code overrides} (alternating keys and values) replace or add keys.
+   */
+  static JobDefinition definition(String... overrides) {
+    Properties p = properties(
+        "models", "PER,LOC",
+        "model.window", "3",
+        "model.dim", "4",
+        "model.hidden", "5",
+        "model.learning-rate", "0.1",
+        "model.min-count", "1",
+        "snapshot.every-examples", "0",
+        "snapshot.every-seconds", "0");
+    p.putAll(properties(overrides));
+    return JobDefinition.parse(p, "test");
+  }
+
+  /** A labelled sentence from {@code token/TAG} items, e.g. {@code train("s1", "Anna/B-PER", "ran/O")}. */
+  static Sentence train(String id, String... tokensAndTags) {
+    Sentence s = new Sentence();
+    s.kind = Sentence.TRAIN;
+    s.id = id;
+    s.tokens = new String[tokensAndTags.length];
+    s.tags = new String[tokensAndTags.length];
+    for (int i = 0; i < tokensAndTags.length; i++) {
+      int slash = tokensAndTags[i].lastIndexOf('/');
+      s.tokens[i] = tokensAndTags[i].substring(0, slash);
+      s.tags[i] = tokensAndTags[i].substring(slash + 1);
+    }
+    return s;
+  }
+
+  /** A scoring request for every model. */
+  static Sentence score(String id, String... tokens) {
+    Sentence s = new Sentence();
+    s.kind = Sentence.SCORE;
+    s.id = id;
+    s.tokens = tokens.clone();
+    return s;
+  }
+
+  /** A labelled sentence addressed to {@code model}, with that model's binary labels. */
+  static ModelInput labelled(String model, Sentence s) {
+    return new ModelInput(model, s, EntityTags.binaryLabels(Arrays.asList(s.tags), model));
+  }
+
+  /** A scoring request addressed to {@code model}. */
+  static ModelInput unlabelled(String model, Sentence s) {
+    return new ModelInput(model, s, null);
+  }
+
+  /** One snapshot version as a reader of the topic assembles it. */
+  record Version(String model, long version, SnapshotRecord.Manifest manifest, double[] dense,
+      Map<String, double[]> columns) {}
+
+  /** {@link ModelOperator} in Flink's keyed harness, with its outputs decoded. */
+  static final class ModelHarness implements AutoCloseable {
+    final KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness;
+
+    ModelHarness(JobDefinition definition) throws Exception {
+      this(definition, null);
+    }
+
+    ModelHarness(JobDefinition definition, StateBackend backend) throws Exception {
+      this(new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
+          Types.STRING));
+      if (backend != null) harness.setStateBackend(backend);
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism}. */
+    ModelHarness(JobDefinition definition, int maxParallelism, int parallelism, int subtask) throws Exception {
+      this(new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
+          Types.STRING, maxParallelism, parallelism, subtask));
+    }
+
+    private ModelHarness(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness)
+        throws Exception {
+      this.harness = harness;
+      harness.setProcessingTime(START);
+    }
+
+    /** Opens with empty state: a job's first start. */
+    ModelHarness open() throws Exception {
+      harness.open();
+      return this;
+    }
+
+    /** Opens from a checkpoint: a restart. */
+    ModelHarness restore(OperatorSubtaskState checkpoint) throws Exception {
+      harness.setup();
+      harness.initializeState(checkpoint);
+      harness.open();
+      return this;
+    }
+
+    void process(ModelInput... inputs) throws Exception {
+      for (ModelInput input : inputs) harness.processElement(new StreamRecord<>(input));
+    }
+
+    OperatorSubtaskState checkpoint(long id) throws Exception {
+      return harness.snapshot(id, harness.getProcessingTime());
+    }
+
+    void setTime(long time) throws Exception {
+      harness.setProcessingTime(time);
+    }
+
+    void endInput() throws Exception {
+      harness.endInput();
+    }
+
+    /** The predictions written since the last call, decoded. */
+    List<PredictionRecord> predictions() {
+      List<PredictionRecord> out = new ArrayList<>();
+      for (EncodedRecord r : harness.extractOutputValues()) {
+        PredictionRecord p = WireFormat.decodePrediction(r.value);
+        assertEquals(p.id(), new String(r.key, StandardCharsets.UTF_8), "a prediction is keyed by its input's id");
+        out.add(p);
+      }
+      harness.getOutput().clear();
+      return out;
+    }
+
+    /** The snapshot records written since the last call, decoded, in order. */
+    List<SnapshotRecord> snapshotRecords() {
+      List<SnapshotRecord> out = new ArrayList<>();
+      ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue = harness.getSideOutput(ModelOperator.SNAPSHOTS);
+      if (queue == null) return out;
+      for (StreamRecord<EncodedRecord> r : queue) {
+        SnapshotRecord record = SnapshotCodec.decodeSnapshot(r.getValue().value);
+        assertEquals(SnapshotCodec.key(record), new String(r.getValue().key, StandardCharsets.UTF_8));
+        assertEquals(record.model(), r.getValue().partitionKey, "all records of a model go to one partition");
+        out.add(record);
+      }
+      queue.clear();
+      return out;
+    }
+
+    /**
+     * The snapshot versions written since the last call, each checked to be whole: its dense
+     * chunks and columns, then its manifest last, with the counts the manifest states.
+     */
+    List<Version> versions() {
+      List<Version> versions = new ArrayList<>();
+      List<SnapshotRecord.DenseChunk> chunks = new ArrayList<>();
+      Map<String, double[]> columns = new LinkedHashMap<>();
+      String model = null;
+      long version = -1;
+      for (SnapshotRecord r : snapshotRecords()) {
+        if (model == null) {
+          model = r.model();
+          version = r.version();
+        }
+        assertEquals(model, r.model(), "records of one version are not interleaved with another model's");
+        assertEquals(version, r.version(), "a version ends with its manifest before the next begins");
+        if (r instanceof SnapshotRecord.DenseChunk c) {
+          assertTrue(columns.isEmpty(), "dense chunks come before columns");
+          chunks.add(c);
+        } else if (r instanceof SnapshotRecord.Column c) {
+          assertFalse(columns.containsKey(c.word()), "column " + c.word() + " written twice in one version");
+          columns.put(c.word(), c.vector());
+        } else {
+          SnapshotRecord.Manifest m = (SnapshotRecord.Manifest) r;
+          assertEquals(chunks.size(), m.denseChunks());
+          assertEquals(columns.size(), m.columnsWritten());
+          double[] dense = SnapshotCodec.assembleDense(chunks);
+          assertEquals(m.denseValues(), dense.length);
+          versions.add(new Version(model, version, m, dense, columns));
+          chunks = new ArrayList<>();
+          columns = new LinkedHashMap<>();
+          model = null;
+        }
+      }
+      assertTrue(model == null, "a version without its manifest: " + model + " " + version);
+      return versions;
+    }
+
+    @Override
+    public void close() throws Exception {
+      harness.close();
+    }
+  }
+}

@@ -1,0 +1,511 @@
+package io.streamner.job;
+
+import static io.streamner.job.JobTesting.START;
+import static io.streamner.job.JobTesting.definition;
+import static io.streamner.job.JobTesting.labelled;
+import static io.streamner.job.JobTesting.score;
+import static io.streamner.job.JobTesting.train;
+import static io.streamner.job.JobTesting.unlabelled;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.job.JobTesting.ModelHarness;
+import io.streamner.job.JobTesting.Version;
+import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.model.ModelFile;
+import io.streamner.model.NerModel;
+import io.streamner.text.EntityTags;
+import io.streamner.text.Vocabulary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.CheckpointOptions;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.state.memory.MemCheckpointStreamFactory;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFinalizer;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link ModelOperator} in Flink's keyed operator harness: what the predictions and snapshots topics receive. */
+class ModelOperatorTest {
+
+  /** Labelled sentences of 3 to 5 tokens with PER and LOC mentions, some words repeating. */
+  static List<Sentence> corpus() {
+    return List.of(
+        train("t1", "Anna/B-PER", "flew/O", "to/O", "Porto/B-LOC"),
+        train("t2", "Bob/B-PER", "Smith/I-PERSON", "likes/O", "Lisbon/B-LOCATION"),
+        train("t3", "we/O", "met/O", "Anna/B-PER"),
+        train("t4", "Porto/B-LOC", "is/O", "sunny/O", "today/O"),
+        train("t5", "Bob/B-PER", "flew/O", "to/O", "Lisbon/B-LOC", "again/O"),
+        train("t6", "Carla/B-PER", "met/O", "Bob/B-PER"),
+        train("t7", "sunny/O", "Porto/B-LOC", "and/O", "Lisbon/B-LOC"),
+        train("t8", "Anna/B-PER", "Smith/I-PER", "is/O", "back/O"));
+  }
+
+  private static List<String> words(Sentence... sentences) {
+    List<String> words = new ArrayList<>();
+    for (Sentence s : sentences) for (String t : s.tokens) words.add(t.toLowerCase());
+    return words;
+  }
+
+  private static Set<String> set(List<String> words, String... more) {
+    Set<String> s = new TreeSet<>(words);
+    s.addAll(Arrays.asList(more));
+    return s;
+  }
+
+  // ---- train and score
+
+  @Test
+  void aLabelledSentenceIsPredictedBeforeTrainingAndCarriesItsGoldTags() throws Exception {
+    try (ModelHarness h = new ModelHarness(definition()).open()) {
+      Sentence t1 = corpus().get(0);
+      t1.eventTime = 1_764_115_200_000L;
+      h.process(labelled("PER", t1));
+      List<PredictionRecord> out = h.predictions();
+      assertEquals(1, out.size());
+      PredictionRecord p = out.get(0);
+      assertEquals("t1", p.id());
+      assertEquals(PredictionRecord.TRAIN, p.kind());
+      assertEquals("PER", p.model());
+      assertEquals(0, p.modelVersion(), "no snapshot written yet");
+      assertEquals(0, p.examplesSeen(), "predicted before training on its own 4 windows");
+      assertEquals(List.of(t1.tokens), p.tokens());
+      assertEquals(List.of(t1.tags), p.gold());
+      assertEquals(t1.eventTime, p.eventTime());
+      assertEquals(4, p.probabilities().length, "one probability per token");
+      boolean[] positive = new boolean[4];
+      for (int t = 0; t < 4; t++) {
+        assertTrue(p.probabilities()[t] >= 0 && p.probabilities()[t] <= 1, "probability " + p.probabilities()[t]);
+        positive[t] = p.probabilities()[t] >= 0.5;
+      }
+      assertEquals(List.of(EntityTags.bioLabels(positive, "PER")), p.labels());
+      assertTrue(h.snapshotRecords().isEmpty(), "no snapshot by count or time configured");
+
+      // The next predictions see the 4 windows trained; a score reports the count too.
+      Sentence t3 = corpus().get(2);
+      h.process(labelled("PER", t3));
+      assertEquals(4, h.predictions().get(0).examplesSeen());
+      h.process(unlabelled("PER", score("q", "Anna", "flew")));
+      assertEquals(4 + 3, h.predictions().get(0).examplesSeen());
+    }
+  }
+
+  @Test
+  void theTrainPredictionIsTheModelBeforeTheSentenceAndTrainingMovesIt() throws Exception {
+    try (ModelHarness h = new ModelHarness(definition()).open()) {
+      Sentence t1 = corpus().get(0);
+      h.process(labelled("PER", t1));
+      double[] first = h.predictions().get(0).probabilities();
+      h.process(unlabelled("PER", score("q", t1.tokens)));
+      double[] scored = h.predictions().get(0).probabilities();
+      assertFalse(Arrays.equals(first, scored), "training on t1 changed what the model says about it");
+      h.process(labelled("PER", t1));
+      assertArrayEquals(scored, h.predictions().get(0).probabilities(),
+          "a train prediction is exactly what a score just before it says");
+    }
+  }
+
+  @Test
+  void scoringChangesNothing() throws Exception {
+    List<Sentence> c = corpus();
+    Sentence query = score("q", "Zoe", "visited", "Anna", "in", "Porto");
+    try (ModelHarness withScores = new ModelHarness(definition()).open();
+        ModelHarness without = new ModelHarness(definition()).open()) {
+      withScores.process(labelled("PER", c.get(0)), unlabelled("PER", query), unlabelled("PER", query));
+      List<PredictionRecord> scores = withScores.predictions().subList(1, 3);
+      assertEquals(PredictionRecord.SCORE, scores.get(0).kind());
+      assertNull(scores.get(0).gold());
+      assertArrayEquals(scores.get(0).probabilities(), scores.get(1).probabilities(), "the same answer twice");
+      assertEquals(scores.get(0).modelVersion(), scores.get(1).modelVersion());
+      assertEquals(scores.get(0).examplesSeen(), scores.get(1).examplesSeen());
+      withScores.process(labelled("PER", c.get(1)), labelled("PER", c.get(2)));
+      withScores.endInput();
+
+      without.process(labelled("PER", c.get(0)), labelled("PER", c.get(1)), labelled("PER", c.get(2)));
+      without.endInput();
+
+      List<PredictionRecord> a = withScores.predictions();
+      List<PredictionRecord> b = without.predictions().subList(1, 3);
+      for (int i = 0; i < 2; i++) {
+        assertArrayEquals(b.get(i).probabilities(), a.get(i).probabilities(), "prediction of " + b.get(i).id());
+        assertEquals(b.get(i).examplesSeen(), a.get(i).examplesSeen());
+      }
+      Version va = single(withScores.versions()), vb = single(without.versions());
+      assertSameModel(vb, va);
+      assertFalse(va.columns().containsKey("zoe"), "scoring never creates a column");
+      assertFalse(va.columns().containsKey("visited"));
+    }
+  }
+
+  // ---- new words
+
+  @Test
+  void aNewWordGetsItsColumnAtItsSecondLabelledOccurrenceAndScoringNeverCounts() throws Exception {
+    try (ModelHarness h = new ModelHarness(definition("model.min-count", "2", "snapshot.every-examples", "1")).open()) {
+      h.process(labelled("PER", train("a", "Zed/B-PER", "ran/O")));
+      Version v1 = single(h.versions());
+      assertTrue(v1.manifest().full());
+      assertEquals(Set.of(Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END), v1.columns().keySet(),
+          "words seen once read UUUNKKK");
+      assertEquals(3, v1.manifest().vocabularySize());
+
+      h.process(unlabelled("PER", score("q1", "qux", "qux", "Zed")), unlabelled("PER", score("q2", "qux")));
+      assertTrue(h.versions().isEmpty(), "scoring writes no snapshot");
+
+      h.process(labelled("PER", train("b", "zed/B-PER", "qux/O")));
+      Version v2 = single(h.versions());
+      assertEquals(2, v2.version());
+      assertTrue(v2.columns().containsKey("zed"), "second labelled occurrence of zed (any case)");
+      assertFalse(v2.columns().containsKey("qux"), "qux was scored three times but trained on once");
+      assertFalse(v2.columns().containsKey("ran"));
+      assertEquals(4, v2.manifest().vocabularySize());
+
+      h.process(labelled("PER", train("c", "qux/O", "ran/O")));
+      Version v3 = single(h.versions());
+      assertTrue(v3.columns().containsKey("qux"));
+      assertTrue(v3.columns().containsKey("ran"));
+      assertEquals(6, v3.manifest().vocabularySize());
+    }
+  }
+
+  // ---- snapshots by count and by time
+
+  @Test
+  void snapshotsByCountAreFullFirstThenOnlyChangedColumns() throws Exception {
+    List<Sentence> c = corpus();
+    try (ModelHarness h = new ModelHarness(definition("snapshot.every-examples", "7")).open()) {
+      h.process(labelled("PER", c.get(0)));                 // 4 windows
+      assertTrue(h.versions().isEmpty(), "4 of 7 windows");
+      h.process(labelled("PER", c.get(1)));                 // 8 >= 7
+      Version v1 = single(h.versions());
+      assertEquals(1, v1.version());
+      assertTrue(v1.manifest().full());
+      assertEquals(8, v1.manifest().examplesSeen());
+      Set<String> vocabulary1 = set(words(c.get(0), c.get(1)), Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END);
+      assertEquals(vocabulary1, v1.columns().keySet(), "the first version writes every column");
+      assertEquals(v1.manifest().vocabularySize(), v1.manifest().columnsWritten());
+
+      h.process(labelled("PER", c.get(2)), labelled("PER", c.get(3))); // 11, 15
+      Version v2 = single(h.versions());
+      assertEquals(2, v2.version());
+      assertFalse(v2.manifest().full());
+      assertEquals(15, v2.manifest().examplesSeen());
+      assertEquals(set(words(c.get(2), c.get(3)), Vocabulary.START, Vocabulary.END), v2.columns().keySet(),
+          "only the columns the last 7 windows touched");
+      Set<String> vocabulary2 = set(words(c.get(0), c.get(1), c.get(2), c.get(3)),
+          Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END);
+      assertEquals(vocabulary2.size(), v2.manifest().vocabularySize());
+      assertFalse(Arrays.equals(v1.dense(), v2.dense()));
+
+      List<PredictionRecord> predictions = h.predictions();
+      assertEquals(List.of(0L, 0L, 1L, 1L), predictions.stream().map(PredictionRecord::modelVersion).toList());
+
+      h.process(labelled("PER", c.get(4)), labelled("PER", c.get(5)));  // 20, 23
+      Version v3 = single(h.versions());
+      assertEquals(3, v3.version(), "versions have no gaps");
+      assertEquals(23, v3.manifest().examplesSeen());
+      assertEquals(2, h.predictions().get(1).modelVersion());
+    }
+  }
+
+  @Test
+  void snapshotsByTimeOnlyWhenTheModelChanged() throws Exception {
+    try (ModelHarness h = new ModelHarness(definition("snapshot.every-seconds", "5")).open()) {
+      h.process(labelled("PER", corpus().get(0)));
+      h.setTime(START + 4_999);
+      assertTrue(h.versions().isEmpty(), "not yet 5 s");
+      h.setTime(START + 5_000);
+      Version v1 = single(h.versions());
+      assertEquals("PER", v1.model(), "LOC saw nothing and writes nothing");
+      assertTrue(v1.manifest().full());
+      assertEquals(4, v1.manifest().examplesSeen());
+      assertEquals(START + 5_000, v1.manifest().createdAt());
+
+      h.setTime(START + 10_000);
+      assertTrue(h.versions().isEmpty(), "nothing changed since version 1");
+      h.process(unlabelled("PER", score("q", "Anna", "is", "here")));
+      h.setTime(START + 15_000);
+      assertTrue(h.versions().isEmpty(), "scoring is no change");
+
+      h.process(labelled("PER", corpus().get(2)));
+      h.setTime(START + 19_999);
+      assertTrue(h.versions().isEmpty());
+      h.setTime(START + 20_000);
+      Version v2 = single(h.versions());
+      assertEquals(2, v2.version());
+      assertFalse(v2.manifest().full());
+      assertEquals(7, v2.manifest().examplesSeen());
+      assertEquals(set(words(corpus().get(2)), Vocabulary.START, Vocabulary.END), v2.columns().keySet());
+    }
+  }
+
+  // ---- checkpoint and restore
+
+  static Stream<Arguments> backends() {
+    return Stream.of(Arguments.of("hashmap"), Arguments.of("rocksdb"));
+  }
+
+  private static StateBackend backend(String name) {
+    return name.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+  }
+
+  /** Both models learn every sentence; a scoring request in the middle. */
+  private static void feed(ModelHarness h, List<Sentence> sentences) throws Exception {
+    for (Sentence s : sentences) {
+      h.process(labelled("PER", s), labelled("LOC", s));
+      h.process(unlabelled("LOC", score("q-" + s.id, s.tokens)));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName) throws Exception {
+    List<Sentence> c = corpus();
+    // Min count 2: the counts of words without a column must survive the restore as well.
+    // Every 9 windows: version 1 at 11 windows, then t4's 4 windows are pending at the checkpoint
+    // (15), so the next version must include the columns changed before the restore.
+    JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "9");
+
+    List<PredictionRecord> interruptedPredictions = new ArrayList<>();
+    List<Version> interruptedVersions = new ArrayList<>();
+    OperatorSubtaskState checkpoint;
+    try (ModelHarness first = new ModelHarness(d, backend(backendName)).open()) {
+      feed(first, c.subList(0, 4));
+      checkpoint = first.checkpoint(1);
+      interruptedPredictions.addAll(first.predictions());
+      interruptedVersions.addAll(first.versions());
+    }
+    long versionAtCheckpoint = interruptedVersions.stream().filter(v -> v.model().equals("PER"))
+        .mapToLong(Version::version).max().orElseThrow();
+    assertEquals(1, versionAtCheckpoint, "a version was written before the checkpoint");
+
+    try (ModelHarness second = new ModelHarness(d, backend(backendName)).restore(checkpoint)) {
+      feed(second, c.subList(4, 8));
+      second.endInput();
+      List<PredictionRecord> after = second.predictions();
+      assertEquals(versionAtCheckpoint, after.get(0).modelVersion(), "the version is restored, not reset");
+      interruptedPredictions.addAll(after);
+      List<Version> afterVersions = second.versions();
+      assertEquals(versionAtCheckpoint + 1,
+          afterVersions.stream().filter(v -> v.model().equals("PER")).findFirst().orElseThrow().version(),
+          "the first version after a restore follows the last one before it");
+      interruptedVersions.addAll(afterVersions);
+    }
+
+    try (ModelHarness whole = new ModelHarness(d, backend(backendName)).open()) {
+      feed(whole, c);
+      whole.endInput();
+      List<PredictionRecord> expected = whole.predictions();
+      assertEquals(expected.size(), interruptedPredictions.size());
+      for (int i = 0; i < expected.size(); i++) {
+        assertEquals(withoutTime(expected.get(i)), withoutTime(interruptedPredictions.get(i)),
+            "prediction " + i + " (" + expected.get(i).id() + " by " + expected.get(i).model() + ")");
+      }
+      List<Version> expectedVersions = whole.versions();
+      assertEquals(expectedVersions.size(), interruptedVersions.size());
+      for (int i = 0; i < expectedVersions.size(); i++) {
+        assertSameModel(expectedVersions.get(i), interruptedVersions.get(i));
+      }
+      assertTrue(expectedVersions.get(expectedVersions.size() - 1).version() > versionAtCheckpoint);
+    }
+  }
+
+  /**
+   * The heap backend writes a checkpoint in the background while the task goes on (its
+   * asynchronous phase): the checkpoint must still be the model as of its barrier.
+   */
+  @Test
+  void aCheckpointIsTheModelAtItsBarrierWhileTheHeapBackendWritesItAsynchronously() throws Exception {
+    List<Sentence> c = corpus();
+    JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "7");
+    OperatorSubtaskState checkpoint;
+    try (ModelHarness first = new ModelHarness(d, new HashMapStateBackend()).open()) {
+      feed(first, c.subList(0, 4));
+      OperatorSnapshotFutures pending = first.harness.getOperator().snapshotState(1, START,
+          CheckpointOptions.forCheckpointWithDefaultLocation(), new MemCheckpointStreamFactory(Integer.MAX_VALUE));
+      feed(first, c.subList(4, 8)); // after the barrier, before the asynchronous part has run
+      checkpoint = OperatorSnapshotFinalizer.create(pending).getJobManagerOwnedState();
+    }
+    List<PredictionRecord> replayed;
+    List<Version> replayedVersions;
+    try (ModelHarness second = new ModelHarness(d, new HashMapStateBackend()).restore(checkpoint)) {
+      feed(second, c.subList(4, 8));
+      second.endInput();
+      replayed = second.predictions();
+      replayedVersions = second.versions();
+    }
+    try (ModelHarness whole = new ModelHarness(d, new HashMapStateBackend()).open()) {
+      feed(whole, c.subList(0, 4));
+      whole.predictions();
+      List<Version> before = whole.versions();
+      feed(whole, c.subList(4, 8));
+      whole.endInput();
+      List<PredictionRecord> expected = whole.predictions();
+      assertEquals(expected.size(), replayed.size());
+      for (int i = 0; i < expected.size(); i++) {
+        assertEquals(withoutTime(expected.get(i)), withoutTime(replayed.get(i)), "prediction " + i);
+      }
+      List<Version> expectedVersions = whole.versions();
+      assertEquals(expectedVersions.size(), replayedVersions.size(), "versions after the checkpoint (before it: "
+          + before.size() + ")");
+      for (int i = 0; i < expectedVersions.size(); i++) assertSameModel(expectedVersions.get(i), replayedVersions.get(i));
+    }
+  }
+
+  // ---- end of a bounded input
+
+  @Test
+  void endInputWritesTheFinalSnapshotAndModelFiles(@TempDir Path dir) throws Exception {
+    List<Sentence> c = corpus();
+    Path out = dir.resolve("final");
+    JobDefinition d = definition("snapshot.every-examples", "7", "final-model.dir", out.toString());
+    Map<String, List<Version>> versions = new HashMap<>();
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      for (Sentence s : c.subList(0, 5)) h.process(labelled("PER", s), labelled("LOC", s));
+      for (Version v : h.versions()) versions.computeIfAbsent(v.model(), k -> new ArrayList<>()).add(v);
+      assertEquals(List.of(1L, 2L), versions.get("PER").stream().map(Version::version).toList());
+      assertFalse(Files.exists(out.resolve("PER.model")), "only at the end");
+
+      h.endInput();
+      List<Version> last = h.versions();
+      assertEquals(Set.of("PER", "LOC"), last.stream().map(Version::model).collect(java.util.stream.Collectors.toSet()),
+          "every model with changes since its last version writes a final one");
+      for (Version v : last) {
+        versions.get(v.model()).add(v);
+        assertEquals(3, v.version());
+        assertEquals(20, v.manifest().examplesSeen(), "every window of the 5 sentences");
+      }
+      assertEquals(10, h.predictions().size());
+    }
+
+    for (String model : List.of("PER", "LOC")) {
+      NerModel file = ModelFile.read(out.resolve(model + ".model"));
+      assertEquals(model, file.entity());
+      assertEquals(d.hyperparameters(), file.hyperparameters());
+      List<Version> vs = versions.get(model);
+      Version fin = vs.get(vs.size() - 1);
+      assertEquals(fin.manifest().examplesSeen(), file.examplesTrained());
+      assertArrayEquals(fin.dense(), file.dense().flatten(), model + ": the file holds the final snapshot's dense parameters");
+      // What a reader of the compacted topic holds: every version's columns, later ones winning.
+      Map<String, double[]> columns = new TreeMap<>();
+      for (Version v : vs) columns.putAll(v.columns());
+      assertEquals(fin.manifest().vocabularySize(), columns.size());
+      assertEquals(columns.keySet(), new TreeSet<>(file.vocabulary().words()));
+      for (String word : columns.keySet()) {
+        assertArrayEquals(columns.get(word), file.vectors()[file.vocabulary().id(word)], model + " " + word);
+      }
+    }
+  }
+
+  @Test
+  void withTwoSubtasksEachWritesTheFinalModelsOfItsOwnKeys(@TempDir Path dir) throws Exception {
+    List<String> models = List.of("PER", "LOC", "ORG");
+    JobDefinition d = definition("models", "PER,LOC,ORG", "final-model.dir", dir.toString());
+    Map<Integer, Set<String>> written = new HashMap<>();
+    for (int subtask = 0; subtask < 2; subtask++) {
+      try (ModelHarness h = new ModelHarness(d, 128, 2, subtask).open()) {
+        for (String model : models) {
+          if (KeyGroupRangeAssignment.assignKeyToParallelOperator(model, 128, 2) == subtask) {
+            h.process(labelled(model, corpus().get(0)));
+          }
+        }
+        h.endInput();
+        written.put(subtask, h.versions().stream().map(Version::model).collect(java.util.stream.Collectors.toSet()));
+      }
+    }
+    assertFalse(written.get(0).isEmpty() || written.get(1).isEmpty(), "the models spread over both subtasks: " + written);
+    assertTrue(written.get(0).stream().noneMatch(written.get(1)::contains), "no model is written twice: " + written);
+    Set<String> all = new TreeSet<>(written.get(0));
+    all.addAll(written.get(1));
+    assertEquals(new TreeSet<>(models), all);
+    for (String model : models) assertTrue(Files.exists(dir.resolve(model + ".model")), model);
+  }
+
+  @Test
+  void endInputWritesNothingWhenNothingChangedSinceTheLastVersion() throws Exception {
+    try (ModelHarness h = new ModelHarness(definition("snapshot.every-examples", "4")).open()) {
+      h.process(labelled("PER", corpus().get(0)));
+      assertEquals(1, h.versions().size());
+      h.process(unlabelled("PER", score("q", "Anna")));
+      h.endInput();
+      assertTrue(h.versions().isEmpty(), "version 1 is already the final model");
+    }
+  }
+
+  // ---- keys
+
+  @Test
+  void eachModelIsItsOwnKeyAndTrainingOneLeavesTheOtherUntouched() throws Exception {
+    List<Sentence> c = corpus();
+    Sentence query = score("q", "Anna", "flew", "to", "Porto");
+    try (ModelHarness both = new ModelHarness(definition()).open();
+        ModelHarness locOnly = new ModelHarness(definition()).open()) {
+      both.process(labelled("LOC", c.get(0)), unlabelled("LOC", query));
+      PredictionRecord before = both.predictions().get(1);
+      for (Sentence s : c.subList(1, 8)) both.process(labelled("PER", s));
+      both.process(unlabelled("LOC", query));
+      List<PredictionRecord> out = both.predictions();
+      PredictionRecord after = out.get(out.size() - 1);
+      assertEquals("LOC", after.model());
+      assertArrayEquals(before.probabilities(), after.probabilities(), "PER's training did not move LOC");
+      assertEquals(4, after.examplesSeen(), "LOC counts only its own windows");
+      both.endInput();
+
+      locOnly.process(labelled("LOC", c.get(0)));
+      locOnly.endInput();
+
+      Map<String, Version> finals = new HashMap<>();
+      for (Version v : both.versions()) finals.put(v.model(), v);
+      assertSameModel(single(locOnly.versions()), finals.get("LOC"));
+      assertFalse(finals.get("LOC").columns().containsKey("carla"), "PER's words are not LOC's columns");
+      assertTrue(finals.get("PER").columns().containsKey("carla"));
+      assertFalse(Arrays.equals(finals.get("PER").dense(), finals.get("LOC").dense()));
+    }
+  }
+
+  // ---- helpers
+
+  private static Version single(List<Version> versions) {
+    assertEquals(1, versions.size(), "versions: " + versions.stream().map(v -> v.model() + " " + v.version()).toList());
+    return versions.get(0);
+  }
+
+  /** Same model, version, manifest, dense parameters and columns, bit for bit. */
+  private static void assertSameModel(Version expected, Version actual) {
+    String what = expected.model() + " version " + expected.version();
+    assertEquals(expected.model(), actual.model());
+    assertEquals(expected.version(), actual.version(), what);
+    assertEquals(expected.manifest(), actual.manifest(), what);
+    assertArrayEquals(expected.dense(), actual.dense(), what + " dense");
+    assertEquals(new TreeSet<>(expected.columns().keySet()), new TreeSet<>(actual.columns().keySet()), what + " columns");
+    for (Map.Entry<String, double[]> e : expected.columns().entrySet()) {
+      assertArrayEquals(e.getValue(), actual.columns().get(e.getKey()), what + " column " + e.getKey());
+    }
+  }
+
+  private static PredictionRecord withoutTime(PredictionRecord p) {
+    return new PredictionRecord(p.id(), p.kind(), p.model(), p.modelVersion(), p.examplesSeen(), p.tokens(), p.labels(),
+        p.probabilities(), p.gold(), p.eventTime(), 0);
+  }
+}
