@@ -87,11 +87,22 @@ class JobAndExportCommandTest {
     SyntheticCorpus.write(train, 1500, 1);
     SyntheticCorpus.write(test, 300, 3);
     Path definition = definition("cli");
-    produce("cli.train", train, 3);
+    for (int pass = 1; pass <= 3; pass++) {
+      CliRun produce = CliRun.of("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.train",
+          "--id-prefix", "pass" + pass + "-", train.toString());
+      assertEquals(0, produce.exitCode(), produce.toString());
+      assertTrue(produce.out().contains("sent 1,500 train records to cli.train"), produce.out());
+    }
+    CliRun score = CliRun.of("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.score",
+        "--as", "score", test.toString());
+    assertEquals(0, score.exitCode(), score.toString());
 
     CliRun job = CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
     assertEquals(0, job.exitCode(), job.toString());
     assertTrue(job.out().contains("finished"), job.out());
+    int predictions = KafkaClients.readAll(kafka.bootstrapServers(), "cli.predictions", false,
+        java.time.Duration.ofSeconds(30)).size();
+    assertEquals(3 * 1500 + 300, predictions, "one prediction per sentence: every train and every score record");
 
     Path model = dir.resolve("streamed.model");
     CliRun export = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.snapshots",
@@ -142,6 +153,16 @@ class JobAndExportCommandTest {
     CliRun missing = CliRun.of("job", dir.resolve("absent.properties").toString());
     assertEquals(Main.USER_ERROR, missing.exitCode(), missing.toString());
     assertTrue(missing.err().contains("absent.properties"), missing.err());
+  }
+
+  @Test
+  void produceToAMissingTopicSaysSo() throws Exception {
+    Path train = dir.resolve("few.tsv");
+    SyntheticCorpus.write(train, 5, 9);
+    CliRun run = CliRun.of("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no.such.topic",
+        train.toString());
+    assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("no topic no.such.topic"), run.err());
   }
 
   @Test
