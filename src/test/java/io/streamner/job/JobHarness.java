@@ -22,12 +22,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Runs the job for real: an in-process Kafka broker, topics per run, the job on Flink's MiniCluster. */
-final class JobHarness {
+/**
+ * Runs the job for real: an in-process Kafka broker, topics per run, the job on Flink's MiniCluster.
+ * Public (as are the helpers that need no MiniCluster) for the cluster test in io.streamner.cluster,
+ * which runs the same job on a standalone cluster and compares its models the same way.
+ */
+public final class JobHarness {
   private JobHarness() {}
 
   /** The five topics of one run, named apart so runs in one broker do not see each other. */
-  static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix) {
+  public static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix) {
     JobDefinition.Topics topics = new JobDefinition.Topics(prefix + ".train", prefix + ".score",
         prefix + ".predictions", prefix + ".snapshots", prefix + ".dead-letter");
     Topics.create(kafka.bootstrapServers(), List.of(
@@ -37,7 +41,7 @@ final class JobHarness {
   }
 
   /** Definition properties for a run on the given topics; callers add or override keys. */
-  static Properties properties(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+  public static Properties properties(EmbeddedKafka kafka, JobDefinition.Topics topics) {
     Properties p = new Properties();
     p.setProperty("job.name", topics.train().replace(".train", ""));
     p.setProperty("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -53,7 +57,7 @@ final class JobHarness {
     return p;
   }
 
-  static void produceTraining(EmbeddedKafka kafka, String topic, List<Sentence> sentences) {
+  public static void produceTraining(EmbeddedKafka kafka, String topic, List<Sentence> sentences) {
     List<byte[]> values = new ArrayList<>();
     for (int i = 0; i < sentences.size(); i++) {
       Sentence s = sentences.get(i);
@@ -70,7 +74,7 @@ final class JobHarness {
     produce(kafka, topic, values);
   }
 
-  static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
+  public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
       for (byte[] value : values) producer.send(new ProducerRecord<>(topic, value));
       producer.flush();
@@ -84,17 +88,17 @@ final class JobHarness {
     env.execute(definition.name());
   }
 
-  static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic) {
+  public static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic) {
     return KafkaClients.readAll(kafka.bootstrapServers(), topic, true, Duration.ofSeconds(60));
   }
 
-  static SnapshotExport.Exported export(EmbeddedKafka kafka, JobDefinition.Topics topics, String model)
+  public static SnapshotExport.Exported export(EmbeddedKafka kafka, JobDefinition.Topics topics, String model)
       throws Exception {
     return SnapshotExport.export(kafka.bootstrapServers(), topics.snapshots(), model, Duration.ofSeconds(60));
   }
 
   /** Manifests in the order a read_committed consumer sees them. */
-  static List<SnapshotRecord.Manifest> manifests(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+  public static List<SnapshotRecord.Manifest> manifests(EmbeddedKafka kafka, JobDefinition.Topics topics) {
     List<SnapshotRecord.Manifest> manifests = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : readCommitted(kafka, topics.snapshots())) {
       if (SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m) manifests.add(m);
@@ -102,7 +106,8 @@ final class JobHarness {
     return manifests;
   }
 
-  static boolean sameModel(NerModel a, NerModel b) {
+  /** Same vocabulary in the same order, and every parameter bit for bit. */
+  public static boolean sameModel(NerModel a, NerModel b) {
     if (!a.vocabulary().words().equals(b.vocabulary().words())) return false;
     if (!java.util.Arrays.equals(a.dense().flatten(), b.dense().flatten())) return false;
     for (int id = 0; id < a.vocabulary().size(); id++) {

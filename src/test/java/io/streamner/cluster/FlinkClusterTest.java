@@ -1,0 +1,387 @@
+package io.streamner.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamner.job.JobDefinition;
+import io.streamner.job.JobHarness;
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.SnapshotExport;
+import io.streamner.model.NerModel;
+import io.streamner.testing.SharedData;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on a real standalone Flink cluster: a JobManager and two TaskManagers (one slot each), each a
+ * separate JVM on a classpath that holds Flink and nothing of streamner's; target/streamner-job.jar goes
+ * in through the REST API, as {@code flink run} would send it; Kafka is an in-process broker of this JVM,
+ * which the cluster reaches over loopback.
+ *
+ * <p>Two models (PER, LOC) at parallelism 2 learn btc.train from a one-partition topic, once
+ * undisturbed (the reference), then again on fresh topics while the TaskManager that runs the busier
+ * model subtask is killed with SIGKILL, once the models have had a fifth of their input and a checkpoint
+ * has completed after that; a new TaskManager is started in its place (one slot each, so the job cannot
+ * run again without it). The job has to recover from the checkpoint on its own and end with both models
+ * bit for bit the reference's, every example applied once; the JobManager's REST API has to show the
+ * restart, the restore and the lost TaskManager.
+ *
+ * <p>Run it with {@code mvn -B verify -Pcluster} (after package: it needs the job jar, and the cluster
+ * classpath written by that profile). Tagged "cluster", so the default build's surefire run skips it.
+ * The processes' logs are copied to target/flink-cluster-logs at the end.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlinkClusterTest {
+  /** Tokens of btc.train, one training window each. */
+  static final int BTC_TRAIN_TOKENS = 99_933;
+  static final List<String> MODELS = List.of("PER", "LOC");
+  static final int PARALLELISM = 2;
+  static final Duration JOB_TIMEOUT = Duration.ofMinutes(6);
+  /** A fifth of the 2 x 6,338 sentences the models get: the kill comes after that much training. */
+  static final long MODEL_INPUTS_BEFORE_KILL = 2_500;
+
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+  static StandaloneFlinkCluster cluster;
+  static List<Sentence> train;
+  static int trainWindows;
+  static String jarId;
+  static Map<String, NerModel> reference;
+  static final long CLASS_START = System.nanoTime();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path jobJar = Path.of(System.getProperty("streamner.job.jar", "target/streamner-job.jar"));
+    Path classpathFile = Path.of(System.getProperty("streamner.flink.classpath", "target/flink-classpath.txt"));
+    if (!Files.isRegularFile(jobJar) || !Files.isRegularFile(classpathFile)) {
+      fail("needs " + jobJar + " and " + classpathFile + ": run it with mvn -B verify -Pcluster");
+    }
+    String classpath = Files.readString(classpathFile);
+    for (String notOnCluster : List.of("kafka-clients", "flink-connector-kafka", "ejml", "jackson-databind")) {
+      assertFalse(classpath.contains(notOnCluster), "the cluster's classpath must not hold " + notOnCluster
+          + ": the job jar has to bring it");
+    }
+    train = CorpusReader.read(SharedData.require("btc/btc.train"), null).sentences();
+    trainWindows = train.stream().mapToInt(Sentence::size).sum();
+    assertEquals(BTC_TRAIN_TOKENS, trainWindows);
+
+    long t = System.nanoTime();
+    kafka = EmbeddedKafka.start();
+    System.out.printf("timing: Kafka broker up in %.1f s (%s)%n", seconds(t), kafka.bootstrapServers());
+
+    t = System.nanoTime();
+    Map<String, String> settings = new LinkedHashMap<>();
+    // Notice a lost TaskManager within seconds: two missed heartbeat RPCs at 1 s intervals, or 10 s of silence.
+    settings.put("heartbeat.interval", "1000");
+    settings.put("heartbeat.timeout", "10000");
+    // Fresh per-subtask metrics in the REST API (the default refresh is 10 s).
+    settings.put("metrics.fetcher.update-interval", "1000");
+    cluster = StandaloneFlinkCluster.start(dir.resolve("flink"), classpathFile, 2, settings, Duration.ofMinutes(3));
+    System.out.printf("timing: Flink cluster (JobManager + 2 TaskManagers) up in %.1f s%n", seconds(t));
+
+    t = System.nanoTime();
+    jarId = cluster.rest().uploadJar(jobJar);
+    System.out.printf("timing: uploaded %s (%,d bytes) in %.1f s: %s%n", jobJar.getFileName(), Files.size(jobJar),
+        seconds(t), jarId);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    try {
+      if (cluster != null) {
+        cluster.close();
+        cluster.copyLogs(Path.of(System.getProperty("streamner.cluster.logs", "target/flink-cluster-logs")));
+      }
+    } finally {
+      if (kafka != null) kafka.close();
+      System.out.printf("timing: FlinkClusterTest in all %.1f s%n", seconds(CLASS_START));
+    }
+  }
+
+  @Test
+  @Order(1)
+  @Timeout(600)
+  void jobRunsOnTheClusterAndEveryModelLearnsEveryExample() throws Exception {
+    reference();
+  }
+
+  @Test
+  @Order(2)
+  @Timeout(900)
+  void killingATaskManagerMidStreamChangesNothing() throws Exception {
+    Map<String, NerModel> expected = reference();
+    Run run = run("recovery", true);
+
+    assertEquals("FINISHED", run.job.path("state").asText(), "job state");
+    // Proof that a recovery happened, from the JobManager's own account of the job.
+    JsonNode counts = run.checkpoints.path("counts");
+    assertTrue(counts.path("restored").asInt() >= 1, "no restore from a checkpoint: " + counts);
+    // ... from a checkpoint that holds the models after a fifth of the stream, not from the empty start
+    long restoredId = run.checkpoints.path("latest").path("restored").path("id").asLong(-1);
+    assertTrue(restoredId >= run.checkpointBeforeKill, "restored checkpoint " + restoredId + ", but checkpoint "
+        + run.checkpointBeforeKill + " (after " + MODEL_INPUTS_BEFORE_KILL + " model inputs) had completed before the kill");
+    assertTrue(run.job.path("timestamps").path("RESTARTING").asLong() > 0, "job never restarted: " + run.job.path("timestamps"));
+    List<String> causes = failureCauses(run.exceptions);
+    assertFalse(causes.isEmpty(), "no failure in the exception history");
+    assertTrue(causes.stream().anyMatch(c -> c.contains(run.killed)),
+        "no failure names the killed TaskManager " + run.killed + ": " + causes);
+
+    for (String model : MODELS) {
+      SnapshotExport.Exported exported = run.models.get(model);
+      assertEquals(trainWindows, exported.manifest().examplesSeen(), model + ": an example was applied twice or lost");
+      assertTrue(JobHarness.sameModel(expected.get(model), exported.model()),
+          model + ": the model after the TaskManager loss differs from the reference");
+    }
+  }
+
+  static synchronized Map<String, NerModel> reference() throws Exception {
+    if (reference == null) {
+      Run run = run("reference", false);
+      assertEquals("FINISHED", run.job.path("state").asText(), "job state");
+      assertEquals(0, run.checkpoints.path("counts").path("restored").asInt(), "the reference run restarted");
+      Map<String, NerModel> models = new LinkedHashMap<>();
+      for (String model : MODELS) {
+        SnapshotExport.Exported exported = run.models.get(model);
+        assertEquals(trainWindows, exported.manifest().examplesSeen(), model + " examples seen");
+        models.put(model, exported.model());
+      }
+      reference = models;
+    }
+    return reference;
+  }
+
+  /** What one run left behind: the JobManager's view of the job, and the exported models. */
+  record Run(JsonNode job, JsonNode checkpoints, JsonNode exceptions, Map<String, SnapshotExport.Exported> models,
+      String killed, long checkpointBeforeKill) {}
+
+  /**
+   * Fresh topics named after the run, btc.train into the one-partition train topic, the job submitted
+   * through REST; with {@code killTaskManager}, the TaskManager running the busier model subtask is
+   * killed once the models have had {@link #MODEL_INPUTS_BEFORE_KILL} inputs and a checkpoint has
+   * completed after that, and a new one is started.
+   */
+  static Run run(String name, boolean killTaskManager) throws Exception {
+    long start = System.nanoTime();
+    JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
+    JobHarness.produceTraining(kafka, topics.train(), train);
+    System.out.printf("timing: %s: topics created, %,d sentences produced in %.1f s%n", name, train.size(), seconds(start));
+
+    Path definition = writeDefinition(name, topics);
+    long submitted = System.nanoTime();
+    FlinkRest rest = cluster.rest();
+    String jobId = rest.run(jarId, List.of("--definition", definition.toString()), PARALLELISM);
+    System.out.printf("timing: %s: job %s submitted (REST run, main() on the JobManager) in %.1f s%n", name, jobId,
+        seconds(submitted));
+
+    String killed = null;
+    long checkpointBeforeKill = -1;
+    int maxRestarts = 0;
+    if (killTaskManager) {
+      // Kill once the models have trained on part of the stream AND a checkpoint has completed after that, so
+      // the restore brings back a model that has learnt something, and the rest of the stream is still to come.
+      awaitModelProgress(jobId, name, MODEL_INPUTS_BEFORE_KILL);
+      int completed = awaitCompletedCheckpoints(jobId, name, 1);
+      completed = awaitCompletedCheckpoints(jobId, name, completed + 1);
+      checkpointBeforeKill = rest.get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed").path("id").asLong();
+      ModelSubtask busiest = busiestModelSubtask(jobId);
+      killed = busiest.taskManager();
+      System.out.printf("timing: %s: %d checkpoints completed (latest %d), the model subtask on %s has %,d of %,d "
+          + "inputs, %.1f s after submission%n", name, completed, checkpointBeforeKill, killed, busiest.recordsIn(),
+          MODELS.size() * train.size(), seconds(submitted));
+      assertTrue(busiest.recordsIn() < MODELS.size() * train.size(), "the models have seen the whole stream");
+      String stateBefore = rest.get("/jobs/" + jobId).path("state").asText();
+      assertEquals("RUNNING", stateBefore, "the job must still be running when the TaskManager dies");
+      long killedAt = System.nanoTime();
+      cluster.kill(killed);
+      System.out.printf("timing: %s: killed %s (kill -9) %.1f s after submission%n", name, killed, seconds(submitted));
+      cluster.startTaskManager("tm-3");
+      List<String> survivors = new ArrayList<>(cluster.taskManagerIds());
+      survivors.remove(killed);
+      survivors.add("tm-3");
+      cluster.awaitTaskManagers(survivors, Duration.ofMinutes(2));
+      System.out.printf("timing: %s: %s gone and replacement tm-3 registered %.1f s after the kill%n", name, killed,
+          seconds(killedAt));
+    }
+
+    JsonNode job = null;
+    long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      job = rest.get("/jobs/" + jobId);
+      String state = job.path("state").asText();
+      if (Set.of("FINISHED", "FAILED", "CANCELED").contains(state)) break;
+      if (killTaskManager) maxRestarts = Math.max(maxRestarts, numRestarts(jobId));
+      Thread.sleep(500);
+    }
+    double jobSeconds = job.path("duration").asLong() / 1000.0;
+    System.out.printf("timing: %s: job %s after %.1f s (JobManager's duration), %.1f s after submission%n", name,
+        job.path("state").asText(), jobSeconds, seconds(submitted));
+    JsonNode checkpoints = rest.get("/jobs/" + jobId + "/checkpoints");
+    JsonNode exceptions = rest.get("/jobs/" + jobId + "/exceptions");
+    System.out.printf("%s: checkpoints %s, restored from checkpoint %s, restarts seen in the numRestarts metric: %d%n",
+        name, checkpoints.path("counts"), checkpoints.path("latest").path("restored").path("id").asText("none"),
+        maxRestarts);
+    for (String cause : failureCauses(exceptions)) System.out.printf("%s: failure: %s%n", name, cause);
+    Map<String, Integer> checkpointFailures = new LinkedHashMap<>();
+    for (JsonNode c : checkpoints.path("history")) {
+      if ("FAILED".equals(c.path("status").asText())) {
+        checkpointFailures.merge(c.path("failure_message").asText(), 1, Integer::sum);
+      }
+    }
+    checkpointFailures.forEach((message, n) ->
+        System.out.printf("%s: %d of the last checkpoints failed: %s%n", name, n, message));
+    if (!"FINISHED".equals(job.path("state").asText())) {
+      fail(name + ": job " + job.path("state").asText() + "\n" + exceptions.path("root-exception").asText()
+          + "\n--- jobmanager.log ---\n" + cluster.logTail("jobmanager", 60));
+    }
+
+    long exportStart = System.nanoTime();
+    Map<String, SnapshotExport.Exported> models = new LinkedHashMap<>();
+    for (String model : MODELS) {
+      SnapshotExport.Exported exported = JobHarness.export(kafka, topics, model);
+      models.put(model, exported);
+      System.out.printf("%s: %s version %d, %,d examples seen, vocabulary %,d%n", name, model,
+          exported.manifest().version(), exported.manifest().examplesSeen(), exported.model().vocabulary().size());
+    }
+    System.out.printf("timing: %s: models exported in %.1f s; run in all %.1f s%n", name, seconds(exportStart),
+        seconds(start));
+    return new Run(job, checkpoints, exceptions, models, killed, checkpointBeforeKill);
+  }
+
+  /** Two models, parallelism 2, bounded, 1 s checkpoints, heap state, a small model without vectors. */
+  static Path writeDefinition(String name, JobDefinition.Topics topics) throws IOException {
+    Properties p = JobHarness.properties(kafka, topics);
+    p.setProperty("models", String.join(",", MODELS));
+    p.setProperty("parallelism", String.valueOf(PARALLELISM));
+    p.setProperty("source.bounded", "true");
+    p.setProperty("checkpoint.interval-ms", "1000");
+    // On a cluster, checkpoints go to storage every process can reach; here one machine's disk.
+    p.setProperty("checkpoint.dir", dir.resolve("checkpoints").toUri().toString());
+    p.setProperty("state.backend", "hashmap");
+    p.setProperty("model.min-count", "1");
+    p.setProperty("model.window", "3");
+    p.setProperty("model.dim", "20");
+    p.setProperty("model.hidden", "20");
+    p.setProperty("model.regularization-examples", String.valueOf(trainWindows));
+    p.setProperty("snapshot.every-examples", "25000");
+    p.setProperty("snapshot.every-seconds", "0");
+    // Enough attempts for the failures a lost TaskManager causes before the JobManager has noticed it.
+    p.setProperty("restart.attempts", "50");
+    p.setProperty("restart.delay-ms", "1000");
+    Path file = dir.resolve(name + ".properties");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "FlinkClusterTest run " + name);
+    }
+    return file;
+  }
+
+  /** Waits until at least {@code count} checkpoints have completed; returns how many have. */
+  static int awaitCompletedCheckpoints(String jobId, String name, int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      int completed = 0;
+      try {
+        completed = cluster.rest().get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
+      } catch (IOException e) {
+        // no checkpoint statistics yet
+      }
+      if (completed >= count) return completed;
+      assertStillRunning(jobId, name, "checkpoint " + count + " completed");
+      Thread.sleep(100);
+    }
+    throw new AssertionError(name + ": not " + count + " checkpoints completed in 3 minutes");
+  }
+
+  /** Waits until the busiest model subtask has read {@code inputs} records (sentences for a model). */
+  static ModelSubtask awaitModelProgress(String jobId, String name, long inputs) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      ModelSubtask busiest = busiestModelSubtask(jobId);
+      if (busiest.recordsIn() >= inputs) return busiest;
+      assertStillRunning(jobId, name, "the models had " + inputs + " inputs");
+      Thread.sleep(200);
+    }
+    throw new AssertionError(name + ": the models did not get " + inputs + " inputs in 3 minutes");
+  }
+
+  static void assertStillRunning(String jobId, String name, String before) throws Exception {
+    String state = cluster.rest().get("/jobs/" + jobId).path("state").asText();
+    if (!Set.of("CREATED", "INITIALIZING", "RUNNING").contains(state)) {
+      fail(name + ": job " + state + " before " + before + " (too fast to kill mid-stream?)");
+    }
+  }
+
+  /** Where a "train and score" subtask runs and how many records it has read (REST metrics, ~1 s old). */
+  record ModelSubtask(String taskManager, long recordsIn) {}
+
+  /**
+   * The "train and score" subtask with the most input so far: the one that holds model keys (PER and
+   * LOC may well hash to the same subtask).
+   */
+  static ModelSubtask busiestModelSubtask(String jobId) throws Exception {
+    JsonNode job = cluster.rest().get("/jobs/" + jobId);
+    String vertexId = null;
+    for (JsonNode v : job.path("vertices")) {
+      if (v.path("name").asText().contains("train and score")) vertexId = v.path("id").asText();
+    }
+    if (vertexId == null) throw new AssertionError("no model vertex in " + job.path("vertices"));
+    JsonNode vertex = cluster.rest().get("/jobs/" + jobId + "/vertices/" + vertexId);
+    ModelSubtask busiest = null;
+    for (JsonNode s : vertex.path("subtasks")) {
+      ModelSubtask subtask = new ModelSubtask(s.path("taskmanager-id").asText(), s.path("metrics").path("read-records").asLong());
+      if (busiest == null || subtask.recordsIn() > busiest.recordsIn()) busiest = subtask;
+    }
+    if (busiest == null || busiest.taskManager().isEmpty()) throw new AssertionError("no subtask locations: " + vertex);
+    return busiest;
+  }
+
+  static int numRestarts(String jobId) {
+    try {
+      for (JsonNode m : cluster.rest().get("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+        return m.path("value").asInt();
+      }
+    } catch (IOException | InterruptedException e) {
+      // the job may be between states; the next poll asks again
+    }
+    return 0;
+  }
+
+  /** One line per entry of the job's exception history: exception, task, TaskManager, first stack line. */
+  static List<String> failureCauses(JsonNode exceptions) {
+    List<String> causes = new ArrayList<>();
+    for (JsonNode e : exceptions.path("exceptionHistory").path("entries")) {
+      String trace = e.path("stacktrace").asText();
+      causes.add(e.path("exceptionName").asText() + " in " + e.path("taskName").asText("?") + " on "
+          + e.path("taskManagerId").asText("?") + ": " + trace.lines().findFirst().orElse(""));
+    }
+    return causes;
+  }
+
+  static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
