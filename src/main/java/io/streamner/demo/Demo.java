@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -92,7 +93,9 @@ public final class Demo {
       out.printf("kafka: %s (in this process, data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
 
       int port = webUiPort();
+      Path checkpoints = Files.createTempDirectory("streamner-demo-checkpoints");
       Configuration conf = StreamnerJob.configuration(definition);
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
       conf.set(RestOptions.PORT, port);
       conf.set(RestOptions.BIND_PORT, String.valueOf(port));
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
@@ -135,8 +138,9 @@ public final class Demo {
         out.flush();
         return modelFile;
       } finally {
-        deleteQuietly(savepoints);
         cancelIfRunning(job);
+        deleteQuietly(savepoints);
+        deleteQuietly(checkpoints);
       }
     } finally {
       finished.countDown();
@@ -149,10 +153,13 @@ public final class Demo {
     long lastExamples = 0;
     while (!stopRequested.get()) {
       monitor.poll(Duration.ofMillis(200));
-      JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-      if (status.isGloballyTerminalState()) {
-        throw new IllegalStateException("the job ended unexpectedly (" + status + "); see the log above");
+      JobStatus status;
+      try {
+        status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+      } catch (Exception gone) {
+        status = JobStatus.FAILED; // a local cluster shuts down with its failed job
       }
+      if (status.isGloballyTerminalState()) throw new IllegalStateException("the job stopped: " + failure(job));
       if (feeder.failure.get() != null) throw new IllegalStateException("feeding failed", feeder.failure.get());
       long now = System.nanoTime();
       if (now - lastPrint >= settings.progressEvery().toNanos()) {
@@ -263,6 +270,18 @@ public final class Demo {
       try (ServerSocket socket = new ServerSocket(0)) {
         return socket.getLocalPort();
       }
+    }
+  }
+
+  /** The root cause of a job's failure, in one line. */
+  private static String failure(JobClient job) {
+    try {
+      job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+      return "it finished";
+    } catch (Exception e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+      return root.getMessage();
     }
   }
 
