@@ -84,7 +84,7 @@ public final class Demo {
     }, "streamner-demo-stop"));
   }
 
-  /** Runs the demo; returns the path of the exported model. */
+  /** Runs the demo; returns the path of the exported model, or null when there was none to export. */
   public Path run() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(settings.kafkaDir())) {
       JobDefinition definition = definition(kafka.bootstrapServers());
@@ -121,19 +121,31 @@ public final class Demo {
 
         out.println("stopping the job with a draining savepoint (it writes its final snapshot)...");
         out.flush();
-        job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-            .get(120, TimeUnit.SECONDS);
+        try {
+          job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+              .get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // Ctrl-C while the job was still starting, or Flink's own shutdown racing ours.
+          out.println("the job could not be drained (" + rootMessage(e) + "); using its last committed snapshot");
+          cancelIfRunning(job);
+        }
         monitor.poll(Duration.ofMillis(500));
 
-        SnapshotExport.Exported exported = SnapshotExport.export(kafka.bootstrapServers(),
-            definition.topics().snapshots(), model, Duration.ofSeconds(60));
-        Path modelFile = settings.outDir().resolve(model.toLowerCase() + ".model");
-        ModelFile.write(exported.model(), modelFile);
         Path png = settings.outDir().resolve("learning-curve.png");
         monitor.finish().writePng(png, "streamner: " + model + ", prequential (test-then-train)");
-        out.printf("final: %,d examples, model version %d, prequential F1 %.3f over the whole stream%n",
-            exported.manifest().examplesSeen(), exported.manifest().version(), monitor.total().f1());
-        out.printf("model:          %s   (try: java -jar target/streamner.jar tag --model %s)%n", modelFile, modelFile);
+        Path modelFile = settings.outDir().resolve(model.toLowerCase() + ".model");
+        try {
+          SnapshotExport.Exported exported = SnapshotExport.export(kafka.bootstrapServers(),
+              definition.topics().snapshots(), model, Duration.ofSeconds(60));
+          ModelFile.write(exported.model(), modelFile);
+          out.printf("final: %,d examples, model version %d, prequential F1 %.3f over the whole stream%n",
+              exported.manifest().examplesSeen(), exported.manifest().version(), monitor.total().f1());
+          out.printf("model:          %s   (try: java -jar target/streamner.jar tag --model %s)%n", modelFile,
+              modelFile);
+        } catch (IOException noSnapshot) {
+          out.println("no model to export: " + noSnapshot.getMessage());
+          modelFile = null;
+        }
         out.printf("learning curve: %s%n", png);
         out.flush();
         return modelFile;
@@ -279,10 +291,14 @@ public final class Demo {
       job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
       return "it finished";
     } catch (Exception e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-      return root.getMessage();
+      return rootMessage(e);
     }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /** After a failure on the way: cancel the job if it still runs (a finished local job has no cluster left to ask). */

@@ -49,6 +49,34 @@ class DemoCommandTest {
     assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
   }
 
+  /** Ctrl-C (SIGINT, or SIGTERM as here: the JVM runs the same shutdown path) ends it in order. */
+  @Test
+  void aSignalStopsEverythingCleanly(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("demo.log");
+    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--follow", "--sample-size", "800",
+        "--rate", "800", "--progress-seconds", "1", "--out", dir.resolve("out").toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (!Files.readString(log).contains("| prequential F1") && System.nanoTime() < deadline) Thread.sleep(500);
+      assertTrue(Files.readString(log).contains("| prequential F1"), "the demo got going: " + Files.readString(log));
+      demo.destroy();
+      assertTrue(demo.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "it exits after the signal");
+    } finally {
+      demo.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertTrue(output.contains("stop requested"), output);
+    assertTrue(output.contains("learning curve:"), output);
+    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(output);
+    assertTrue(kafka.find(), output);
+    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
+    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(output);
+    assertTrue(data.find());
+    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
+  }
+
   @Test
   void badOptionsAreOneLine() {
     CliRun run = CliRun.of("demo", "--rate", "0");
