@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "Trains and runs a window-based neural named-entity tagger.",
     subcommands = {TrainCommand.class, EvalCommand.class, TagCommand.class, JobCommand.class, ExportCommand.class, ProduceCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of a user error (bad option, missing file, bad model file). */

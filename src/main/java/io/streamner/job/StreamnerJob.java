@@ -59,10 +59,11 @@ public final class StreamnerJob {
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, definition.checkpointInterval());
     conf.set(StateBackendOptions.STATE_BACKEND,
         definition.stateBackend() == JobDefinition.StateBackend.ROCKSDB ? "rocksdb" : "hashmap");
-    if (definition.checkpointDirectory() != null) {
-      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, definition.checkpointDirectory());
-    }
+    // Always files: the job manager's memory refuses state over 5 MB, and word vectors alone pass that.
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, definition.checkpointDirectory() != null
+        ? definition.checkpointDirectory()
+        : Path.of(System.getProperty("java.io.tmpdir"), "streamner-checkpoints").toUri().toString());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, definition.restartDelay());

@@ -52,26 +52,52 @@ public final class WindowNetwork {
     stack(columns, ws);
     final double[] x = ws.x;
     final double[] a1 = ws.a1;
-    final int in = p.inputSize;
+    final int hidden = p.hidden;
     double z2 = p.b2;
-    for (int k = 0; k < p.hidden; k++) {
-      // z1_k = W_k. x + b1_k; four partial sums keep the floating-point units busy.
-      final double[] wk = p.w[k];
-      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int k = 0;
+    // z1 = W x + b1, four rows at a time: each x[j] is loaded once for four dot products, and the
+    // eight partial sums (two per row) are independent chains the CPU can overlap. The JIT does
+    // not vectorise a floating-point reduction, so this is where forward speed comes from.
+    for (; k <= hidden - 4; k += 4) {
+      final double[] w0 = p.w[k], w1 = p.w[k + 1], w2 = p.w[k + 2], w3 = p.w[k + 3];
+      double a0 = 0, b0 = 0, a1s = 0, b1s = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
       int j = 0;
-      for (; j <= in - 4; j += 4) {
-        s0 += wk[j] * x[j];
-        s1 += wk[j + 1] * x[j + 1];
-        s2 += wk[j + 2] * x[j + 2];
-        s3 += wk[j + 3] * x[j + 3];
+      final int in = p.inputSize;
+      for (; j <= in - 2; j += 2) {
+        final double xa = x[j], xb = x[j + 1];
+        a0 += w0[j] * xa;
+        b0 += w0[j + 1] * xb;
+        a1s += w1[j] * xa;
+        b1s += w1[j + 1] * xb;
+        a2 += w2[j] * xa;
+        b2 += w2[j + 1] * xb;
+        a3 += w3[j] * xa;
+        b3 += w3[j + 1] * xb;
       }
-      for (; j < in; j++) s0 += wk[j] * x[j];
-      double a = Math.tanh((s0 + s1) + (s2 + s3) + p.b1[k]);
-      a1[k] = a;
-      z2 += p.u[k] * a;
+      for (; j < in; j++) {
+        a0 += w0[j] * x[j];
+        a1s += w1[j] * x[j];
+        a2 += w2[j] * x[j];
+        a3 += w3[j] * x[j];
+      }
+      z2 += activate(k, a0 + b0, p, a1) + activate(k + 1, a1s + b1s, p, a1)
+          + activate(k + 2, a2 + b2, p, a1) + activate(k + 3, a3 + b3, p, a1);
+    }
+    for (; k < hidden; k++) {
+      final double[] wk = p.w[k];
+      double s = 0;
+      for (int j = 0; j < p.inputSize; j++) s += wk[j] * x[j];
+      z2 += activate(k, s, p, a1);
     }
     ws.z2 = z2;
     return sigmoid(z2);
+  }
+
+  /** a1_k = tanh(z1_k) with z1_k = (W x)_k + b1_k; returns U_k a1_k, its share of z2. */
+  private static double activate(int k, double wx, DenseParameters p, double[] a1) {
+    double a = Math.tanh(wx + p.b1[k]);
+    a1[k] = a;
+    return p.u[k] * a;
   }
 
   /**
