@@ -167,9 +167,12 @@ class ParseFuzzTest {
         assertQuick(start, mentions);
     }
 
-    /** Generous for a busy 2-core machine; a quadratic pass over 10 MB would take hours. */
+    /**
+     * Not a speed measurement: a bound so loose that only a quadratic pass over 10 MB (hours) can
+     * break it, even on a 2-core machine busy with a Flink cluster (one linear pass took 7 s there).
+     */
     private static void assertQuick(long start, String what) {
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 5_000, what + " took " + millis + " ms");
+        assertTrue(millis < 60_000, what + " took " + millis + " ms");
     }
 }
