@@ -2,6 +2,8 @@ package io.streamner.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -80,6 +83,14 @@ class FlinkClusterTest {
     Path classpathFile = Path.of(System.getProperty("streamner.flink.classpath", "target/flink-classpath.txt"));
     if (!Files.isRegularFile(jobJar) || !Files.isRegularFile(classpathFile)) {
       fail("needs " + jobJar + " and " + classpathFile + ": run it with mvn -B verify -Pcluster");
+    }
+    try (ZipFile jar = new ZipFile(jobJar.toFile())) {
+      assertNotNull(jar.getEntry("io/streamner/job/StreamnerJob.class"), "the job is in " + jobJar);
+      assertNotNull(jar.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class"), "kafka-clients is in " + jobJar);
+      for (String flink : List.of("org/apache/flink/runtime/taskexecutor/TaskExecutor.class",
+          "org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class", "kafka/server/KafkaRaftServer.class")) {
+        assertNull(jar.getEntry(flink), jobJar + " holds " + flink + ": it must not bundle Flink or the broker");
+      }
     }
     String classpath = Files.readString(classpathFile);
     for (String notOnCluster : List.of("kafka-clients", "flink-connector-kafka", "ejml", "jackson-databind")) {
