@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +38,7 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Also score the majority-label lookup baseline built from this labelled corpus.")
   Path baselineTrain;
 
-  @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
-      description = "Probability from which a token is the entity (default: ${DEFAULT-VALUE}).")
-  double threshold;
+  @Mixin ThresholdOption threshold;
 
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
@@ -51,7 +50,7 @@ public final class EvalCommand implements Callable<Integer> {
     NerModel m = ModelFile.read(model);
     String type = m.entity();
     List<Sentence> sentences = Corpora.readLabelled(data, format, type, false, err);
-    Scores scores = Evaluator.evaluate(type, sentences, Tagging.tagger(m, threshold));
+    Scores scores = Evaluator.evaluate(type, sentences, Tagging.tagger(m, threshold.get()));
     Scores baseline = null;
     if (baselineTrain != null) {
       List<Sentence> training = Corpora.readLabelled(baselineTrain, format, type, false, err);

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,9 +40,7 @@ public final class TagCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "NAME", description = "Force the input format: text, conll, tsv, jsonl.")
   String format;
 
-  @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
-      description = "Probability from which a token is the entity (default: ${DEFAULT-VALUE}).")
-  double threshold;
+  @Mixin ThresholdOption threshold;
 
   @Option(names = "--json", description = "One JSON object a sentence: tokens, labels, probabilities.")
   boolean json;
@@ -50,6 +49,7 @@ public final class TagCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    double cutoff = threshold.get();
     NerModel m = ModelFile.read(model);
     Corpus corpus;
     if (input.equals("-")) {
@@ -64,7 +64,7 @@ public final class TagCommand implements Callable<Integer> {
     for (Sentence s : corpus.sentences()) {
       double[] p = m.probabilities(s.tokens(), ws);
       boolean[] positive = new boolean[p.length];
-      for (int t = 0; t < p.length; t++) positive[t] = p[t] >= threshold;
+      for (int t = 0; t < p.length; t++) positive[t] = p[t] >= cutoff;
       String[] labels = EntityTags.bioLabels(positive, type);
       if (json) {
         ObjectNode node = Json.MAPPER.createObjectNode();

@@ -104,6 +104,12 @@ class CliErrorsTest {
   }
 
   @Test
+  void thresholdOutsideZeroToOne() {
+    assertUserError(CliRun.of("eval", "--model", model.toString(), "--data", train.toString(), "--threshold", "1.5"),
+        "--threshold must be above 0 and at most 1");
+  }
+
+  @Test
   void unknownOptionShowsUsage() {
     CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--out", "x.model", "--bogus");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
