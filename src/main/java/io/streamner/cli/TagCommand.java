@@ -1,5 +1,6 @@
 package io.streamner.cli;
 
+import io.streamner.eval.TokenDecisions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamner.model.ModelFile;
@@ -63,9 +64,7 @@ public final class TagCommand implements Callable<Integer> {
     String type = m.entity();
     for (Sentence s : corpus.sentences()) {
       double[] p = m.probabilities(s.tokens(), ws);
-      boolean[] positive = new boolean[p.length];
-      for (int t = 0; t < p.length; t++) positive[t] = p[t] >= cutoff;
-      String[] labels = EntityTags.bioLabels(positive, type);
+      String[] labels = EntityTags.bioLabels(TokenDecisions.positives(p, cutoff), type);
       if (json) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         ArrayNode tokens = node.putArray("tokens");

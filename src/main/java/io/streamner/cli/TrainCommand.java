@@ -1,5 +1,6 @@
 package io.streamner.cli;
 
+import io.streamner.eval.TokenDecisions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -138,7 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
       node.put("mean_loss", report.meanLoss());
       node.put("cost", report.cost());
       if (development != null) {
-        Scores s = Evaluator.evaluate(type, development, Tagging.tagger(model, Tagging.THRESHOLD));
+        Scores s = Evaluator.evaluate(type, development, Tagging.tagger(model, TokenDecisions.THRESHOLD));
         devScores.add(s);
         line.append("  dev token ").append(s.token()).append("  span F1 ").append(String.format("%.4f", s.span().f1()));
         node.set("dev", Json.scores(s));

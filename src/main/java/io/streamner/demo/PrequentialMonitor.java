@@ -1,5 +1,6 @@
 package io.streamner.demo;
 
+import io.streamner.eval.TokenDecisions;
 import io.streamner.eval.Counts;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.wire.PredictionRecord;
@@ -73,17 +74,13 @@ final class PrequentialMonitor implements AutoCloseable {
 
   private void record(PredictionRecord p) {
     int[] gold = EntityTags.binaryLabels(p.gold(), model);
-    long tp = 0, fp = 0, fn = 0;
+    boolean[] predicted = new boolean[gold.length];
     double loss = 0;
     for (int t = 0; t < gold.length; t++) {
-      boolean predicted = !p.labels().get(t).equals("O");
-      if (predicted && gold[t] == 1) tp++;
-      else if (predicted) fp++;
-      else if (gold[t] == 1) fn++;
-      double q = Math.min(Math.max(p.probabilities()[t], 1e-15), 1 - 1e-15);
-      loss += gold[t] == 1 ? -Math.log(q) : -Math.log(1 - q);
+      predicted[t] = !p.labels().get(t).equals("O");
+      loss += TokenDecisions.logLoss(p.probabilities()[t], gold[t]);
     }
-    Counts c = new Counts(tp, fp, fn);
+    Counts c = Counts.of(predicted, gold);
     total = total.plus(c);
     sincePoint = sincePoint.plus(c);
     lossSum += loss;

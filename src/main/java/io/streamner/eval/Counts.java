@@ -8,6 +8,18 @@ package io.streamner.eval;
 public record Counts(long truePositives, long falsePositives, long falseNegatives) {
   public static final Counts ZERO = new Counts(0, 0, 0);
 
+  /** The counts of one sentence: predicted decisions against gold labels (1 = entity). */
+  public static Counts of(boolean[] predicted, int[] gold) {
+    long tp = 0, fp = 0, fn = 0;
+    for (int t = 0; t < gold.length; t++) {
+      boolean g = gold[t] == 1;
+      if (predicted[t] && g) tp++;
+      else if (predicted[t]) fp++;
+      else if (g) fn++;
+    }
+    return new Counts(tp, fp, fn);
+  }
+
   public Counts plus(Counts o) {
     return new Counts(truePositives + o.truePositives, falsePositives + o.falsePositives, falseNegatives + o.falseNegatives);
   }

@@ -23,14 +23,7 @@ public final class Evaluator {
       if (!s.labelled()) continue;
       boolean[] predicted = tagger.apply(s.tokens());
       int[] gold = EntityTags.binaryLabels(s.tags(), type);
-      long tp = 0, fp = 0, fn = 0;
-      for (int t = 0; t < gold.length; t++) {
-        boolean g = gold[t] == 1;
-        if (predicted[t] && g) tp++;
-        else if (predicted[t]) fp++;
-        else if (g) fn++;
-      }
-      token = token.plus(new Counts(tp, fp, fn));
+      token = token.plus(Counts.of(predicted, gold));
       List<Span> predictedSpans = EntityTags.spansOfPositives(predicted);
       span = span.plus(match(EntityTags.spansOfPositives(gold), predictedSpans));
       mention = mention.plus(match(EntityTags.spans(s.tags(), type), predictedSpans));

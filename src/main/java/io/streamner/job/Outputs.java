@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.eval.TokenDecisions;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotCodec;
@@ -12,16 +13,12 @@ import java.util.Arrays;
 
 /** The job's output records in their wire formats (io.streamner.kafka.wire, schemas/). */
 final class Outputs {
-  /** A token is the entity when the model gives it at least this probability. */
-  static final double THRESHOLD = 0.5;
-
   private Outputs() {}
 
   /** The prediction for one sentence; for a labelled one it carries the gold tags (prequential record). */
   static EncodedRecord prediction(ModelInput input, double[] probabilities, ModelCheckpoint model) {
     Sentence s = input.sentence;
-    boolean[] positive = new boolean[probabilities.length];
-    for (int t = 0; t < positive.length; t++) positive[t] = probabilities[t] >= THRESHOLD;
+    boolean[] positive = TokenDecisions.positives(probabilities, TokenDecisions.THRESHOLD);
     PredictionRecord record = new PredictionRecord(
         s.id,
         s.labelled() ? PredictionRecord.TRAIN : PredictionRecord.SCORE,

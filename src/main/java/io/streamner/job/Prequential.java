@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.eval.TokenDecisions;
 import io.streamner.eval.Counts;
 
 /**
@@ -16,9 +17,8 @@ final class Prequential {
   /** Folds one sentence's predictions (before training) and gold labels into the checkpoint. */
   static void record(ModelCheckpoint m, double[] probabilities, int[] labels) {
     for (int t = 0; t < labels.length; t++) {
-      double p = Math.min(Math.max(probabilities[t], 1e-15), 1 - 1e-15);
-      double loss = labels[t] == 1 ? -Math.log(p) : -Math.log(1 - p);
-      boolean predicted = probabilities[t] >= 0.5;
+      double loss = TokenDecisions.logLoss(probabilities[t], labels[t]);
+      boolean predicted = probabilities[t] >= TokenDecisions.THRESHOLD;
       boolean gold = labels[t] == 1;
       int tp = predicted && gold ? 1 : 0;
       int fp = predicted && !gold ? 1 : 0;

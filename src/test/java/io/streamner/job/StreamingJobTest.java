@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamner.cli.Main;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.Scores;
+import io.streamner.eval.TokenDecisions;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.SnapshotExport;
 import io.streamner.kafka.wire.DeadLetterRecord;
@@ -199,12 +200,8 @@ class StreamingJobTest {
   }
 
   static double f1(NerModel model) {
-    Scores scores = Evaluator.evaluate("PER", test, tokens -> {
-      double[] p = model.probabilities(tokens);
-      boolean[] positive = new boolean[p.length];
-      for (int t = 0; t < p.length; t++) positive[t] = p[t] >= 0.5;
-      return positive;
-    });
+    Scores scores = Evaluator.evaluate("PER", test,
+        tokens -> TokenDecisions.positives(model.probabilities(tokens), TokenDecisions.THRESHOLD));
     return scores.token().f1();
   }
 
