@@ -41,10 +41,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * in its own fork. The gathering of the C column references for a window is part of every
  * operation (a few loads; the same for all three).
  *
- * <p>How to run: {@code mvn -B -Pbench test-compile exec:exec} runs {@link BenchMain}, which runs
- * this class with short settings (1 fork, 3 x 2 s warm-up, 5 x 2 s measurement: about 2 minutes
- * on 2 cores), writes JMH's JSON to {@code target/jmh-result.json} and prints the fast/reference
- * speed-up table (also written to {@code target/bench-summary.md}). JMH options can be passed
+ * <p>How to run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.only=kernel} runs {@link BenchMain}
+ * (the speed suite's kernel phase), which runs this class with short settings (1 fork, 3 x 2 s warm-up, 5 x 2 s measurement: about 2 minutes
+ * on 2 cores), writes JMH's JSON to {@code target/bench/jmh-result.json} and prints the fast/reference
+ * speed-up table (also written to {@code target/bench/bench-summary.md}). JMH options can be passed
  * through, e.g. {@code -Dbench.args="-p dim=50 -i 10"}. Plain JMH also works on the test
  * classpath: {@code org.openjdk.jmh.Main SgdStepBenchmark}.
  */

@@ -25,17 +25,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Runs the job for real: an in-process Kafka broker, topics per run, the job on Flink's MiniCluster.
  * Public (as are the helpers that need no MiniCluster) for the cluster test in io.streamner.cluster,
- * which runs the same job on a standalone cluster and compares its models the same way.
+ * which runs the same job on a standalone cluster and compares its models the same way, and for the
+ * speed suite in io.streamner.bench, which runs it on the same topics and properties.
  */
 public final class JobHarness {
   private JobHarness() {}
 
   /** The five topics of one run, named apart so runs in one broker do not see each other. */
   public static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix) {
+    return createTopics(kafka, prefix, 1);
+  }
+
+  /**
+   * Same, with {@code trainPartitions} partitions for the train topic (one gives training in topic
+   * order; the speed suite gives a job at parallelism p as many, so every source subtask reads).
+   */
+  public static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix, int trainPartitions) {
     JobDefinition.Topics topics = new JobDefinition.Topics(prefix + ".train", prefix + ".score",
         prefix + ".predictions", prefix + ".snapshots", prefix + ".dead-letter");
     Topics.create(kafka.bootstrapServers(), List.of(
-        Topics.topic(topics.train(), 1), Topics.topic(topics.score(), 1), Topics.topic(topics.predictions(), 1),
+        Topics.topic(topics.train(), trainPartitions), Topics.topic(topics.score(), 1),
+        Topics.topic(topics.predictions(), 1),
         Topics.compacted(topics.snapshots(), 1), Topics.topic(topics.deadLetter(), 1)));
     return topics;
   }

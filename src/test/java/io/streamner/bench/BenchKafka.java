@@ -1,0 +1,97 @@
+package io.streamner.bench;
+
+import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.wire.SnapshotCodec;
+import io.streamner.kafka.wire.SnapshotRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** The suite's Kafka chores: filling a topic fast, and reading what the job wrote without holding it all. */
+final class BenchKafka {
+  private BenchKafka() {}
+
+  /**
+   * The project's producer settings with big batches: the topics are filled before the job starts,
+   * so only the time to fill them matters, not the latency of one record.
+   */
+  static Properties bulkProducer(String bootstrapServers) {
+    Properties p = KafkaClients.producer(bootstrapServers);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
+    return p;
+  }
+
+  /**
+   * Sends the values round-robin over {@code partitions} partitions (value i to partition
+   * i mod partitions, so each partition keeps the values' order) and waits until all are acknowledged.
+   */
+  static void produce(String bootstrapServers, String topic, int partitions, Iterable<byte[]> values) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bulkProducer(bootstrapServers))) {
+      int i = 0;
+      for (byte[] value : values) {
+        producer.send(new ProducerRecord<>(topic, i++ % partitions, null, value));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Calls {@code action} on every record of {@code topic} from the beginning up to the end offsets
+   * it had when this started (read_committed), keeping none of them.
+   */
+  static void forEach(String bootstrapServers, String topic, Duration timeout,
+      Consumer<ConsumerRecord<byte[], byte[]>> action) throws TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Properties props = KafkaClients.consumer(bootstrapServers, null, true);
+    props.put("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024));
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+      Set<TopicPartition> pending = new HashSet<>(partitions);
+      while (true) {
+        pending.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
+        if (pending.isEmpty()) return;
+        if (System.nanoTime() > deadline) throw new TimeoutException("reading " + topic + " took over " + timeout);
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) action.accept(r);
+        }
+      }
+    }
+  }
+
+  /**
+   * The last manifest of every model on the snapshots topic, by model: it closes the model's final
+   * snapshot version, and says how many windows the model trained and how many columns it has. Only
+   * manifest records are decoded (the columns may be gigabytes).
+   */
+  static Map<String, SnapshotRecord.Manifest> finalManifests(String bootstrapServers, String snapshotsTopic)
+      throws TimeoutException {
+    Map<String, SnapshotRecord.Manifest> last = new TreeMap<>();
+    forEach(bootstrapServers, snapshotsTopic, Duration.ofMinutes(10), r -> {
+      if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).endsWith("/manifest")
+          && SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m) {
+        last.put(m.model(), m);
+      }
+    });
+    return last;
+  }
+}

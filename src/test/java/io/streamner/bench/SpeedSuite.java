@@ -1,0 +1,302 @@
+package io.streamner.bench;
+
+import io.streamner.bench.SuiteReport.Figure;
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.testing.SharedData;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-to-end speed suite of issue #5, one command:
+ *
+ * <pre>
+ *   mvn -B -Pbench test-compile exec:exec
+ * </pre>
+ *
+ * <p>Phases (all by default; {@code -Dbench.only=kernel,job,latency,vocabulary} picks some):
+ * <ol>
+ *   <li><b>kernel</b>: JMH, {@link SgdStepBenchmark} through {@link BenchMain} (a forked JVM):
+ *       the fused SGD step against the plain EJML one at n=50 and n=100, and forward only;
+ *   <li><b>job</b>: {@link JobThroughput}, the job bounded on btc.train repeated to at least 1M
+ *       windows: heap state with one model at parallelism 1, RocksDB state, and heap state with four
+ *       models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just before;
+ *   <li><b>latency</b>: {@link ScoringLatency}, score requests at 1,000 sentences/s to a warm job;
+ *   <li><b>vocabulary</b>: {@link VocabularyScale}, 1M new words through RocksDB in a child JVM
+ *       with a 1 GB heap.
+ * </ol>
+ *
+ * <p>Writes {@code target/bench/speed-suite.json} (every figure with its target and whether it is
+ * met, every scenario's details, the machine) and {@code target/bench/speed-suite.md} (the table);
+ * with {@code -Dbench.readme=true} also puts the table into README.md between the
+ * {@code speed-suite} markers. A phase that fails is reported and the suite goes on; the exit code
+ * is then 1. Targets not met are results, not failures: the exit code stays 0.
+ *
+ * <p>System properties (the pom's bench profile passes them on): {@code bench.out} (directory),
+ * {@code bench.only}, {@code bench.readme}, {@code bench.readme.file}, {@code bench.windows}
+ * (corpus size of the job phase, default 1,000,000), {@code bench.words} (new words of the
+ * vocabulary phase, default 1,000,000), {@code bench.latency.seconds} (measured seconds, default 30),
+ * {@code streamner.shared.data}. Arguments are JMH options for the kernel phase.
+ */
+public final class SpeedSuite {
+  static final List<String> PHASES = List.of("kernel", "job", "latency", "vocabulary");
+
+  // The targets of issue #5.
+  static final double KERNEL_SPEEDUP = BenchMain.TARGET_RATIO;
+  static final double HEAP_OVER_KERNEL = 0.50;
+  static final double ROCKSDB_OVER_KERNEL = 0.25;
+  static final double FOUR_MODELS_OVER_ONE = 1.6;
+  static final double P99_MS = 50;
+  static final int LATENCY_RATE = 1_000;
+  static final double VOCABULARY_END_OVER_START = 0.5;
+
+  private SpeedSuite() {}
+
+  public static void main(String[] args) throws Exception {
+    Set<String> only = phases(System.getProperty("bench.only", ""));
+    Path out = Path.of(System.getProperty("bench.out", "target/bench"));
+    boolean readme = Boolean.parseBoolean(System.getProperty("bench.readme", "false"));
+    Path readmeFile = Path.of(System.getProperty("bench.readme.file", "README.md"));
+    long windows = Long.getLong("bench.windows", 1_000_000);
+    long words = Long.getLong("bench.words", 1_000_000);
+    double latencySeconds = Double.parseDouble(System.getProperty("bench.latency.seconds", "30"));
+
+    Path btcTrain = SharedData.root().resolve("btc/btc.train");
+    Path btcTest = SharedData.root().resolve("btc/btc.test");
+    if ((only.contains("job") || only.contains("latency"))
+        && !(Files.isRegularFile(btcTrain) && Files.isRegularFile(btcTest))) {
+      System.err.println("speed suite: the Broad Twitter Corpus is not at " + btcTrain.getParent().toAbsolutePath()
+          + " (set -Dstreamner.shared.data=DIR to the directory holding btc/btc.train and btc/btc.test),"
+          + " or run only the phases that need no corpus: -Dbench.only=kernel,vocabulary");
+      System.exit(2);
+    }
+    if (readme && !Files.isRegularFile(readmeFile)) {
+      System.err.println("speed suite: -Dbench.readme=true but there is no " + readmeFile.toAbsolutePath());
+      System.exit(2);
+    }
+
+    SuiteReport report = new SuiteReport(command(only, args));
+    Progress progress = new Progress();
+    System.out.printf(Locale.ROOT, "speed suite: phases %s; results into %s%n", only, out.toAbsolutePath());
+
+    if (only.contains("kernel")) {
+      progress.phase("kernel: JMH, SgdStepBenchmark (1 fork, about 2 minutes)");
+      try {
+        kernel(report, BenchMain.run(args, out));
+      } catch (Exception e) {
+        fail(report, progress, "kernel", e);
+      }
+    }
+
+    if (only.contains("job") || only.contains("latency") || only.contains("vocabulary")) {
+      progress.phase("starting a Kafka broker in this JVM");
+      try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        progress.info("kafka at %s", kafka.bootstrapServers());
+        if (only.contains("job")) jobs(report, progress, kafka, btcTrain, windows);
+        if (only.contains("latency")) latency(report, progress, kafka, btcTrain, btcTest, latencySeconds);
+        if (only.contains("vocabulary")) vocabulary(report, progress, kafka, words);
+      }
+    }
+
+    report.finished(progress.seconds());
+    report.write(out);
+    progress.phase("done");
+    System.out.println();
+    System.out.print(report.markdown());
+    System.out.println();
+    System.out.println("JSON:     " + out.resolve("speed-suite.json").toAbsolutePath());
+    System.out.println("Markdown: " + out.resolve("speed-suite.md").toAbsolutePath());
+    if (readme) {
+      report.writeIntoReadme(readmeFile);
+      System.out.println("README:   " + readmeFile.toAbsolutePath() + " (the speed-suite block)");
+    }
+    // Flink and Kafka leave non-daemon threads behind; the suite is done.
+    System.exit(report.failures().isEmpty() ? 0 : 1);
+  }
+
+  private static void kernel(SuiteReport report, BenchMain.Kernel k) {
+    for (int n : new int[] {50, 100}) {
+      double fast = k.score(n, "fast");
+      double reference = k.score(n, "reference");
+      report.add(Figure.info("kernel.n" + n + ".fast", "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path",
+          fast, "windows/s", perSecond(fast, k.error(n, "fast"))));
+      report.add(Figure.info("kernel.n" + n + ".reference", "same, obvious EJML double implementation", reference,
+          "windows/s", perSecond(reference, k.error(n, "reference"))));
+      double ratio = fast / reference;
+      report.add(n == 50
+          ? Figure.atLeast("kernel.n50.speedup", "fast / obvious, n=50", ratio, "x", times(ratio), KERNEL_SPEEDUP,
+              ">= " + KERNEL_SPEEDUP + "x")
+          : Figure.info("kernel.n" + n + ".speedup", "fast / obvious, n=" + n, ratio, "x", times(ratio)));
+    }
+    for (int n : new int[] {50, 100}) {
+      double score = k.score(n, "score");
+      report.add(Figure.info("kernel.n" + n + ".forward", "forward only (scoring), one window, n=" + n, score,
+          "windows/s", perSecond(score, k.error(n, "score"))));
+    }
+    report.details("kernel", Map.of("jmh_result", k.json().toString(), "summary", k.summary()));
+  }
+
+  private static void jobs(SuiteReport report, Progress progress, EmbeddedKafka kafka, Path btcTrain, long windows)
+      throws Exception {
+    JobThroughput.Corpus corpus = JobThroughput.Corpus.of(btcTrain, windows);
+    Map<String, Object> details = new LinkedHashMap<>();
+    report.details("job", details);
+
+    JobThroughput.Result heap = null;
+    progress.phase("job: heap state, 1 model (PER), parallelism 1");
+    try {
+      heap = JobThroughput.run(kafka, corpus, "heap", "hashmap", List.of("PER"), 1, progress);
+      details.put("heap", heap);
+      report.add(Figure.info("job.heap.windows_per_second", "job, heap state, 1 model, parallelism 1",
+          heap.windowsPerSecond(), "windows/s", perSecond(heap.windowsPerSecond())));
+      report.add(Figure.atLeast("job.heap.over_kernel", "same, / kernel in the same JVM ("
+          + perSecond(heap.kernelWindowsPerSecond()) + " windows/s)", heap.jobOverKernel(), "fraction",
+          percent(heap.jobOverKernel()), HEAP_OVER_KERNEL, ">= " + percent(HEAP_OVER_KERNEL)));
+    } catch (Exception e) {
+      fail(report, progress, "job heap", e);
+    }
+
+    progress.phase("job: RocksDB state, 1 model (PER), parallelism 1");
+    try {
+      JobThroughput.Result rocks = JobThroughput.run(kafka, corpus, "rocksdb", "rocksdb", List.of("PER"), 1, progress);
+      details.put("rocksdb", rocks);
+      report.add(Figure.info("job.rocksdb.windows_per_second", "job, RocksDB state, 1 model, parallelism 1",
+          rocks.windowsPerSecond(), "windows/s", perSecond(rocks.windowsPerSecond())));
+      report.add(Figure.atLeast("job.rocksdb.over_kernel", "same, / kernel in the same JVM ("
+          + perSecond(rocks.kernelWindowsPerSecond()) + " windows/s)", rocks.jobOverKernel(), "fraction",
+          percent(rocks.jobOverKernel()), ROCKSDB_OVER_KERNEL, ">= " + percent(ROCKSDB_OVER_KERNEL)));
+    } catch (Exception e) {
+      fail(report, progress, "job rocksdb", e);
+    }
+
+    progress.phase("job: heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2");
+    try {
+      JobThroughput.Result four =
+          JobThroughput.run(kafka, corpus, "four-models", "hashmap", List.of("PER", "LOC", "ORG", "MISC"), 2, progress);
+      details.put("four_models", four);
+      report.add(Figure.info("job.four_models.windows_per_second",
+          "job, heap state, 4 models, parallelism 2 (windows of all models)", four.windowsPerSecond(), "windows/s",
+          perSecond(four.windowsPerSecond())));
+      double ratio = heap == null ? Double.NaN : four.windowsPerSecond() / heap.windowsPerSecond();
+      report.add(Figure.atLeast("job.four_models.over_one", "same, / 1 model at parallelism 1", ratio, "x",
+          times(ratio), FOUR_MODELS_OVER_ONE, ">= " + FOUR_MODELS_OVER_ONE + "x"));
+    } catch (Exception e) {
+      fail(report, progress, "job four models", e);
+    }
+  }
+
+  private static void latency(SuiteReport report, Progress progress, EmbeddedKafka kafka, Path btcTrain,
+      Path btcTest, double seconds) {
+    progress.phase("latency: score requests at " + LATENCY_RATE + " sentences/s to a warm job (heap, 1 model)");
+    try {
+      List<Sentence> train = CorpusReader.read(btcTrain, null).sentences();
+      List<Sentence> test = CorpusReader.read(btcTest, null).sentences();
+      ScoringLatency.Result r = ScoringLatency.run(kafka, train, test, LATENCY_RATE, 5, seconds, progress);
+      report.details("latency", r);
+      String at = String.format(Locale.ROOT, " at %,d sentences/s", LATENCY_RATE);
+      report.add(Figure.info("latency.p50_ms", "scoring latency p50" + at, r.p50Ms(), "ms", ms(r.p50Ms())));
+      report.add(Figure.atMost("latency.p99_ms", "scoring latency p99" + at, r.p99Ms(), "ms", ms(r.p99Ms()), P99_MS,
+          "<= " + ms(P99_MS)));
+      report.add(Figure.info("latency.max_ms", "scoring latency max" + at, r.maxMs(), "ms", ms(r.maxMs())));
+      report.add(Figure.atMost("latency.lost", String.format(Locale.ROOT,
+          "requests unanswered (of %,d; sent at %,.0f/s)", r.requests(), r.achievedRate()), r.lost(), "requests",
+          String.valueOf(r.lost()), 0, "0"));
+    } catch (Exception e) {
+      fail(report, progress, "latency", e);
+    }
+  }
+
+  private static void vocabulary(SuiteReport report, Progress progress, EmbeddedKafka kafka, long words) {
+    progress.phase(String.format(Locale.ROOT,
+        "vocabulary: %,d new words through RocksDB, job in a child JVM with -Xmx%s", words, VocabularyScale.HEAP));
+    try {
+      VocabularyScale.Result r = VocabularyScale.run(kafka, words, progress);
+      report.details("vocabulary", r);
+      report.add(Figure.atLeast("vocabulary.columns", "vocabulary: columns in state at the end", r.columnsAtEnd(),
+          "words", String.format(Locale.ROOT, "%,d", r.columnsAtEnd()), words, String.format(Locale.ROOT, ">= %,d",
+          words)));
+      report.add(Figure.info("vocabulary.start_windows_per_second", "vocabulary: windows/s, first 10% of the stream",
+          r.windowsPerSecondStart(), "windows/s", perSecond(r.windowsPerSecondStart())));
+      report.add(Figure.info("vocabulary.end_windows_per_second", "vocabulary: windows/s, last 10% of the stream",
+          r.windowsPerSecondEnd(), "windows/s", perSecond(r.windowsPerSecondEnd())));
+      report.add(Figure.atLeast("vocabulary.end_over_start", "vocabulary: end / start", r.endOverStart(), "fraction",
+          percent(r.endOverStart()), VOCABULARY_END_OVER_START, ">= " + percent(VOCABULARY_END_OVER_START)));
+      report.add(new Figure("vocabulary.peak_heap_after_gc_mb", "vocabulary: job JVM heap, peak after GC (peak used "
+          + mb(r.peakHeapUsedBytes()) + ")", r.peakHeapAfterGcBytes() / 1048576.0, "MB", mb(r.peakHeapAfterGcBytes()),
+          "< 1 GB (-Xmx" + VocabularyScale.HEAP + ", no OutOfMemoryError)", r.finishedUnderHeapLimit()));
+      report.add(Figure.info("vocabulary.rocksdb_mb", "vocabulary: RocksDB working files, peak on disk",
+          r.rocksDbPeakBytes() / 1048576.0, "MB", mb(r.rocksDbPeakBytes())));
+      report.add(Figure.info("vocabulary.checkpoint_mb", "vocabulary: last checkpoint, full state size",
+          r.lastCheckpointBytes() / 1048576.0, "MB", mb(r.lastCheckpointBytes())));
+      var checkpoints = r.child().path("checkpoints");
+      report.add(Figure.info("vocabulary.checkpoint_ms", String.format(Locale.ROOT,
+          "vocabulary: checkpoint duration, mean (max %s; %d checkpoints)",
+          ms(checkpoints.path("duration_ms_max").asDouble(Double.NaN)), checkpoints.path("completed").asLong()),
+          checkpoints.path("duration_ms_avg").asDouble(Double.NaN), "ms",
+          ms(checkpoints.path("duration_ms_avg").asDouble(Double.NaN))));
+    } catch (Exception e) {
+      fail(report, progress, "vocabulary", e);
+    }
+  }
+
+  private static void fail(SuiteReport report, Progress progress, String phase, Exception e) {
+    progress.info("FAILED: %s: %s", phase, e);
+    e.printStackTrace();
+    report.failed(phase, e);
+  }
+
+  /** The phases named in {@code bench.only} (all when empty), checked against {@link #PHASES}. */
+  static Set<String> phases(String only) {
+    if (only.isBlank() || only.trim().equals("all")) return new LinkedHashSet<>(PHASES);
+    Set<String> chosen = new LinkedHashSet<>();
+    for (String phase : only.split(",")) {
+      String p = phase.trim().toLowerCase(Locale.ROOT);
+      if (p.isEmpty()) continue;
+      if (!PHASES.contains(p)) {
+        throw new IllegalArgumentException("bench.only: unknown phase '" + p + "'; phases are " + PHASES);
+      }
+      chosen.add(p);
+    }
+    return chosen;
+  }
+
+  private static String command(Set<String> only, String[] args) {
+    List<String> parts = new ArrayList<>(List.of("mvn -B -Pbench test-compile exec:exec"));
+    if (!only.equals(new LinkedHashSet<>(PHASES))) parts.add("-Dbench.only=" + String.join(",", only));
+    if (args.length > 0) parts.add("-Dbench.args=\"" + String.join(" ", Arrays.asList(args)) + "\"");
+    return String.join(" ", parts);
+  }
+
+  static String perSecond(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  static String perSecond(double v, double error) {
+    return Double.isNaN(error) ? perSecond(v) : String.format(Locale.ROOT, "%,.0f ± %,.0f", v, error);
+  }
+
+  static String times(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2fx", v);
+  }
+
+  static String percent(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
+  }
+
+  static String ms(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, v < 100 ? "%.1f ms" : "%,.0f ms", v);
+  }
+
+  static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%,d MB", Math.round(bytes / 1048576.0));
+  }
+}

@@ -1,0 +1,200 @@
+package io.streamner.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamner.job.JobDefinition;
+import io.streamner.job.JobHarness;
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.kafka.wire.TrainRecord;
+import io.streamner.kafka.wire.WireFormat;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Vocabulary scale (issue #5, part 4): a generated stream that brings {@code distinctWords} words
+ * never seen before, through the RocksDB backend with min count 1 (every new word gets a column in
+ * state at once). The job runs in a child JVM with {@code -Xmx1g} ({@link VocabularyJob}); Kafka
+ * and the producer stay here.
+ *
+ * <p>The stream: sentences of {@value #TOKENS} tokens, each a two-token person name tagged
+ * B-PER I-PER somewhere, {@value #NEW_PER_SENTENCE} words never seen before (built from a counter
+ * in letters, {@code zqa, zqb, ..., zqba, ...}: letters, because a number would be one word to a
+ * normaliser that maps numbers, and a prefix no common word has) and common words in between.
+ *
+ * <p>Windows/s at the start and at the end: from the predictions topic, where each prediction
+ * carries {@code processed_at} and {@code examples_seen} (windows trained before that sentence):
+ * the windows trained over the first 10% and over the last 10% of the stream, each divided by the
+ * time they took.
+ */
+final class VocabularyScale {
+  static final int TOKENS = 20;
+  static final int NEW_PER_SENTENCE = 12;
+  static final String HEAP = "1g";
+
+  private static final String[] COMMON = {"the", "a", "of", "and", "to", "in", "is", "was", "for", "on", "with",
+      "at", "by", "from", "said", "today", "met", "about", "after", "new"};
+  private static final String[] FIRST = {"Anna", "Bob", "Carla", "David", "Emma", "Felix", "Grace", "Hugo", "Ines",
+      "Jonas", "Kate", "Liam", "Maria", "Noah", "Olga", "Paul"};
+  private static final String[] LAST = {"Smith", "Jones", "Garcia", "Muller", "Rossi", "Dubois", "Silva", "Novak",
+      "Kowalski", "Jensen", "Tanaka", "Kim", "Okafor", "Haddad", "Costa", "Berg"};
+
+  private VocabularyScale() {}
+
+  record Result(
+      long distinctNewWords,
+      long columnsAtEnd,
+      int sentences,
+      long windows,
+      double windowsPerSecondStart,
+      double windowsPerSecondEnd,
+      double endOverStart,
+      double seconds,
+      double windowsPerSecond,
+      boolean finishedUnderHeapLimit,
+      String heapLimit,
+      long peakHeapAfterGcBytes,
+      long peakHeapUsedBytes,
+      long rocksDbPeakBytes,
+      long lastCheckpointBytes,
+      long checkpointDirPeakBytes,
+      JsonNode child) {}
+
+  /** The word for counter value k: "zq" and k in base 26 with the letters a..z as digits. */
+  static String newWord(long k) {
+    StringBuilder s = new StringBuilder();
+    do {
+      s.append((char) ('a' + (int) (k % 26)));
+      k /= 26;
+    } while (k > 0);
+    return "zq" + s.reverse();
+  }
+
+  /** The generated stream as encoded train records; the same for the same word count. */
+  static List<byte[]> stream(long distinctWords) {
+    Random random = new Random(7);
+    List<byte[]> records = new ArrayList<>();
+    long next = 0;
+    for (int s = 0; next < distinctWords; s++) {
+      String[] tokens = new String[TOKENS];
+      String[] tags = new String[TOKENS];
+      int name = random.nextInt(TOKENS - 1);
+      tokens[name] = FIRST[random.nextInt(FIRST.length)];
+      tags[name] = "B-PER";
+      tokens[name + 1] = LAST[random.nextInt(LAST.length)];
+      tags[name + 1] = "I-PER";
+      List<Integer> free = new ArrayList<>();
+      for (int i = 0; i < TOKENS; i++) if (tokens[i] == null) free.add(i);
+      Collections.shuffle(free, random);
+      for (int j = 0; j < free.size(); j++) {
+        int i = free.get(j);
+        tokens[i] = j < NEW_PER_SENTENCE && next < distinctWords ? newWord(next++) : COMMON[random.nextInt(COMMON.length)];
+        tags[i] = "O";
+      }
+      records.add(WireFormat.encode(new TrainRecord("v" + s, Arrays.asList(tokens), Arrays.asList(tags), null)));
+    }
+    return records;
+  }
+
+  static Result run(EmbeddedKafka kafka, long distinctWords, Progress progress) throws Exception {
+    JobDefinition.Topics topics = JobHarness.createTopics(kafka, "bench-vocabulary");
+    List<byte[]> stream = stream(distinctWords);
+    long windows = (long) stream.size() * TOKENS;
+    progress.info("filling %s: %,d sentences, %,d windows, %,d new words", topics.train(), stream.size(), windows,
+        distinctWords);
+    BenchKafka.produce(kafka.bootstrapServers(), topics.train(), 1, stream);
+    stream = null; // the parent's heap is not measured, but there is no reason to hold 30 MB through the run
+
+    Path work = Files.createTempDirectory("streamner-bench-vocabulary");
+    Path checkpoints = work.resolve("checkpoints");
+    Path rocksDb = work.resolve("rocksdb");
+    Path definitionFile = work.resolve("definition.properties");
+    Path childJson = work.resolve("child.json");
+    try {
+      Properties p = BenchSetup.properties(kafka, topics, "bench-vocabulary", checkpoints, windows);
+      p.setProperty("state.backend", "rocksdb");
+      try (Writer w = Files.newBufferedWriter(definitionFile, StandardCharsets.UTF_8)) {
+        p.store(w, "speed suite: vocabulary scale");
+      }
+      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError",
+          "-cp", System.getProperty("java.class.path"),
+          VocabularyJob.class.getName(), definitionFile.toString(), childJson.toString(), rocksDb.toString());
+      progress.info("job in a child JVM with -Xmx%s, RocksDB state, min count 1", HEAP);
+      Process child = new ProcessBuilder(command).inheritIO().start();
+      if (!child.waitFor(60, TimeUnit.MINUTES)) {
+        child.destroyForcibly();
+        throw new IllegalStateException("the vocabulary job did not end within 60 minutes");
+      }
+      int exit = child.exitValue();
+      JsonNode figures = Files.exists(childJson) ? new ObjectMapper().readTree(childJson.toFile()) : null;
+      boolean finished = exit == 0 && figures != null && figures.path("finished").asBoolean();
+      if (!finished) {
+        String why = figures != null && figures.has("failure") ? figures.get("failure").asText()
+            : exit == 3 ? "OutOfMemoryError (the JVM exited on it)" : "exit code " + exit;
+        throw new IllegalStateException("the vocabulary job failed under -Xmx" + HEAP + ": " + why);
+      }
+      // Flink's own figure for the last completed checkpoint: the full state it holds.
+      long checkpointBytes = figures.path("checkpoints").path("latest_state_bytes").asLong(-1);
+
+      // (examples_seen, processed_at) of every prediction, in the order the model made them.
+      List<long[]> points = new ArrayList<>();
+      BenchKafka.forEach(kafka.bootstrapServers(), topics.predictions(), Duration.ofMinutes(10), r -> {
+        PredictionRecord prediction = WireFormat.decodePrediction(r.value());
+        points.add(new long[] {prediction.examplesSeen(), prediction.processedAt(), prediction.tokens().size()});
+      });
+      points.sort((a, b) -> Long.compare(a[0], b[0]));
+      long[] last = points.get(points.size() - 1);
+      long total = last[0] + last[2];
+      double start = rate(points, 0, 0.10 * total);
+      double end = rate(points, 0.90 * total, last[0]);
+      Map<String, SnapshotRecord.Manifest> manifests =
+          BenchKafka.finalManifests(kafka.bootstrapServers(), topics.snapshots());
+      SnapshotRecord.Manifest manifest = manifests.get("PER");
+      if (manifest == null || manifest.examplesSeen() != windows) {
+        throw new IllegalStateException("the model trained " + (manifest == null ? "nothing" : manifest.examplesSeen())
+            + " windows, not " + windows);
+      }
+      double seconds = (figures.path("job_finished_at").asLong() - points.get(0)[1]) / 1000.0;
+      long peakAfterGc = figures.path("peak_heap_after_gc_bytes").asLong();
+      Result result = new Result(distinctWords, manifest.vocabularySize(), points.size(), windows, start, end,
+          end / start, seconds, windows / seconds, peakAfterGc < (1L << 30), HEAP, peakAfterGc,
+          figures.path("peak_heap_used_bytes").asLong(), figures.path("rocksdb_peak_bytes").asLong(), checkpointBytes,
+          figures.path("checkpoint_dir_peak_bytes").asLong(), figures);
+      progress.info("%,d columns at the end; windows/s %,.0f over the first 10%%, %,.0f over the last 10%% (%.2f); "
+          + "peak heap after GC %,d MB; RocksDB peak %,d MB; last checkpoint %,d MB",
+          result.columnsAtEnd(), start, end, end / start, peakAfterGc >> 20, result.rocksDbPeakBytes() >> 20,
+          checkpointBytes >> 20);
+      return result;
+    } finally {
+      BenchSetup.deleteQuietly(work);
+    }
+  }
+
+  /**
+   * Windows per second between the first prediction with at least {@code from} windows trained
+   * before it and the first with at least {@code to}.
+   */
+  private static double rate(List<long[]> points, double from, double to) {
+    long[] a = null;
+    long[] b = null;
+    for (long[] p : points) {
+      if (a == null && p[0] >= from) a = p;
+      if (b == null && p[0] >= to) b = p;
+    }
+    if (a == null || b == null || b[1] <= a[1]) return Double.NaN;
+    return (b[0] - a[0]) / ((b[1] - a[1]) / 1000.0);
+  }
+}
