@@ -112,7 +112,7 @@ class ModelOperatorTest {
   }
 
   @Test
-  void theTrainPredictionIsTheModelBeforeTheSentenceAndTrainingMovesIt() throws Exception {
+  void theTrainPredictionIsMadeBeforeTrainingAndTrainingMovesIt() throws Exception {
     try (ModelHarness h = new ModelHarness(definition()).open()) {
       Sentence t1 = corpus().get(0);
       h.process(labelled("PER", t1));
@@ -121,8 +121,10 @@ class ModelOperatorTest {
       double[] scored = h.predictions().get(0).probabilities();
       assertFalse(Arrays.equals(first, scored), "training on t1 changed what the model says about it");
       h.process(labelled("PER", t1));
-      assertArrayEquals(scored, h.predictions().get(0).probabilities(),
-          "a train prediction is exactly what a score just before it says");
+      // Test-then-train per window: the first token is scored by the model a score just before
+      // saw; later tokens by the model after the sentence's earlier windows trained it.
+      assertEquals(scored[0], h.predictions().get(0).probabilities()[0], 0.0,
+          "the first token's prediction is what a score just before it says");
     }
   }
 
