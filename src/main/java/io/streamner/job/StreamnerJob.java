@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -57,8 +58,12 @@ public final class StreamnerJob {
   public static Configuration configuration(JobDefinition definition) {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, definition.checkpointInterval());
-    conf.set(StateBackendOptions.STATE_BACKEND,
-        definition.stateBackend() == JobDefinition.StateBackend.ROCKSDB ? "rocksdb" : "hashmap");
+    boolean rocksdb = definition.stateBackend() == JobDefinition.StateBackend.ROCKSDB;
+    conf.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
+    // A checkpoint of a large vocabulary uploads only the files written since the last one.
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
+    // Flink's default (100 ms) would hold a prediction that long whenever the stream is slow.
+    conf.set(ExecutionOptions.BUFFER_TIMEOUT, definition.bufferTimeout());
     // Always files: the job manager's memory refuses state over 5 MB, and word vectors alone pass that.
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, definition.checkpointDirectory() != null

@@ -264,8 +264,10 @@ class ModelOperatorTest {
 
   // ---- checkpoint and restore
 
+  /** Each backend with the default column cache, and with one so small it evicts on every sentence. */
   static Stream<Arguments> backends() {
-    return Stream.of(Arguments.of("hashmap"), Arguments.of("rocksdb"));
+    return Stream.of(Arguments.of("hashmap", 50_000), Arguments.of("rocksdb", 50_000),
+        Arguments.of("hashmap", 1), Arguments.of("rocksdb", 3));
   }
 
   private static StateBackend backend(String name) {
@@ -280,14 +282,15 @@ class ModelOperatorTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0}, column cache {1}")
   @MethodSource("backends")
-  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName) throws Exception {
+  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName, int columnCache) throws Exception {
     List<Sentence> c = corpus();
     // Min count 2: the counts of words without a column must survive the restore as well.
     // Every 9 windows: version 1 at 11 windows, then t4's 4 windows are pending at the checkpoint
     // (15), so the next version must include the columns changed before the restore.
-    JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "9");
+    JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "9",
+        "state.column-cache", String.valueOf(columnCache));
 
     List<PredictionRecord> interruptedPredictions = new ArrayList<>();
     List<Version> interruptedVersions = new ArrayList<>();
@@ -315,7 +318,9 @@ class ModelOperatorTest {
       interruptedVersions.addAll(afterVersions);
     }
 
-    try (ModelHarness whole = new ModelHarness(d, backend(backendName)).open()) {
+    // The reference: no interruption, the heap backend, the default cache.
+    JobDefinition plain = definition("model.min-count", "2", "snapshot.every-examples", "9");
+    try (ModelHarness whole = new ModelHarness(plain, backend("hashmap")).open()) {
       feed(whole, c);
       whole.endInput();
       List<PredictionRecord> expected = whole.predictions();
