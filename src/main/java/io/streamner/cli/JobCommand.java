@@ -34,6 +34,10 @@ public final class JobCommand implements Callable<Integer> {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(StreamnerJob.configuration(definition));
     StreamnerJob.build(env, definition);
+    StreamnerJob.placementWarning(definition).ifPresent(warning -> {
+      spec.commandLine().getErr().println("warning: " + warning);
+      spec.commandLine().getErr().flush();
+    });
     out.printf("job %s: models %s, reading %s and %s from %s%s%n", definition.name(),
         String.join(",", definition.models()), definition.topics().train(), definition.topics().score(),
         definition.bootstrapServers(), definition.bounded() ? " up to their current end" : " (Ctrl-C stops it)");

@@ -48,7 +48,9 @@ public record JobDefinition(
     int restartAttempts,
     Duration restartDelay,
     boolean predictionsExactlyOnce,
-    String finalModelDirectory) implements Serializable {
+    String finalModelDirectory,
+    int columnCache,
+    Duration bufferTimeout) implements Serializable {
 
   public record Topics(String train, String score, String predictions, String snapshots, String deadLetter)
       implements Serializable {}
@@ -88,7 +90,9 @@ public record JobDefinition(
     KEYS.put("checkpoint.interval-ms", "10000");
     KEYS.put("checkpoint.dir", "");
     KEYS.put("state.backend", "hashmap");
+    KEYS.put("state.column-cache", "50000");
     KEYS.put("parallelism", "1");
+    KEYS.put("pipeline.buffer-timeout-ms", "10");
     KEYS.put("restart.attempts", "10");
     KEYS.put("restart.delay-ms", "1000");
     KEYS.put("predictions.delivery", "at-least-once");
@@ -187,7 +191,9 @@ public record JobDefinition(
         r.string("predictions.delivery").equalsIgnoreCase("exactly-once") ? true
             : r.string("predictions.delivery").equalsIgnoreCase("at-least-once") ? false
             : r.fail("predictions.delivery", "must be at-least-once or exactly-once"),
-        emptyToNull(r.string("final-model.dir")));
+        emptyToNull(r.string("final-model.dir")),
+        r.positiveInt("state.column-cache"),
+        Duration.ofMillis(r.longValue("pipeline.buffer-timeout-ms")));
   }
 
   /** C/m of the gradient: the regularisation constant over the configured number of examples. */
@@ -200,8 +206,7 @@ public record JobDefinition(
     return new JobDefinition(name, servers, groupId, topics, startingOffsets, bounded, models, hyperparameters,
         regularizationExamples, minCount, numbers, vectors, initModels, maxTokens, snapshotEveryExamples,
         snapshotInterval, checkpointInterval, checkpointDirectory, stateBackend, parallelism, restartAttempts, restartDelay,
-        predictionsExactlyOnce,
-        finalModelDirectory);
+        predictionsExactlyOnce, finalModelDirectory, columnCache, bufferTimeout);
   }
 
   private static String canonical(String entity, String source, String key) {

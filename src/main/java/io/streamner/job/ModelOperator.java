@@ -41,7 +41,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The model operator: keyed by model (entity type), it scores every sentence and trains on the
- * labelled ones, test-then-train, with {@link OnlineLearner}. Predictions go to the main output,
+ * labelled ones, test-then-train per window, with {@link OnlineLearner}. Predictions go to the main output,
  * versioned snapshots to {@link #SNAPSHOTS}.
  *
  * <p><b>State</b> (declared together below): the word vectors, one MapState entry per word (a
@@ -84,12 +84,14 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     final DenseParameters dense;
     final ModelCheckpoint counters;
     final Set<String> changed;
+    final ColumnCache columns;
     boolean dirty;
 
-    LiveModel(DenseParameters dense, ModelCheckpoint counters, Set<String> changed) {
+    LiveModel(DenseParameters dense, ModelCheckpoint counters, Set<String> changed, ColumnCache columns) {
       this.dense = dense;
       this.counters = counters;
       this.changed = changed;
+      this.columns = columns;
     }
   }
 
@@ -118,9 +120,9 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     List<String> tokens = Arrays.asList(input.sentence.tokens);
     if (input.labels != null) {
       OnlineLearner.Learned learned =
-          learner.learn(tokens, input.labels, model.dense, columnStore(), countStore(), model.changed);
+          learner.learn(tokens, input.labels, model.dense, model.columns, countStore(), model.changed);
       ModelCheckpoint c = model.counters;
-      // The prediction is the model before this sentence: it reports the counters of that model.
+      // The counters reported are those of the model before this sentence.
       output.collect(new StreamRecord<>(Outputs.prediction(input, learned.probabilities(), c)));
       c.examplesSeen += learned.windows();
       c.sentencesSeen++;
@@ -133,7 +135,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
         writeSnapshot(input.model, model);
       }
     } else {
-      double[] p = learner.score(tokens, model.dense, columnStore());
+      double[] p = learner.score(tokens, model.dense, model.columns);
       model.counters.scored++;
       model.dirty = true;
       output.collect(new StreamRecord<>(Outputs.prediction(input, p, model.counters)));
@@ -160,8 +162,9 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     super.snapshotState(context);
     for (Map.Entry<String, LiveModel> entry : live.entrySet()) {
       LiveModel m = entry.getValue();
-      if (!m.dirty) continue;
       setCurrentKey(entry.getKey());
+      m.columns.clear();
+      if (!m.dirty) continue;
       // A copy: the heap backend keeps the object itself and serialises it asynchronously,
       // while this task goes on changing the live counters.
       ModelCheckpoint stored = m.counters.copy();
@@ -207,7 +210,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     if (stored != null) {
       // The live counters must not be the state's object (see snapshotState).
       m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored.copy(),
-          new LinkedHashSet<>(Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)));
+          new LinkedHashSet<>(Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
+          new ColumnCache(columns, definition.columnCache()));
     } else {
       m = initialise(model);
     }
@@ -229,7 +233,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     c.examplesSeen = seed.examplesTrained();
     c.examplesAtSnapshot = c.examplesSeen;
     c.columns = vocabulary.size();
-    LiveModel m = new LiveModel(seed.dense().copy(), c, changed);
+    LiveModel m = new LiveModel(seed.dense().copy(), c, changed, new ColumnCache(columns, definition.columnCache()));
     m.dirty = true;
     // A restored model's timer comes back with the checkpoint; a new model starts its own.
     scheduleSnapshot();
@@ -248,6 +252,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
    * exactly-once sink makes them visible together.
    */
   private void writeSnapshot(String model, LiveModel m) throws Exception {
+    m.columns.writeBack(); // the columns below are read from the state
     ModelCheckpoint c = m.counters;
     long version = c.version + 1;
     double[] dense = m.dense.flatten();
@@ -280,24 +285,11 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
 
   /** The current key's model as a model file holds it. */
   private NerModel toModel(String model, LiveModel m) throws Exception {
+    m.columns.writeBack();
     Map<String, double[]> all = new HashMap<>();
     for (Map.Entry<String, double[]> column : columns.entries()) all.put(column.getKey(), column.getValue());
     return NerModel.fromColumns(model, definition.hyperparameters(), seeds.normalizer(), all, m.dense.copy(),
         m.counters.examplesSeen);
-  }
-
-  private OnlineLearner.Columns columnStore() {
-    return new OnlineLearner.Columns() {
-      @Override
-      public double[] get(String word) throws Exception {
-        return columns.get(word);
-      }
-
-      @Override
-      public void put(String word, double[] vector) throws Exception {
-        columns.put(word, vector);
-      }
-    };
   }
 
   private OnlineLearner.WordCounts countStore() {

@@ -1,22 +1,28 @@
 package io.streamner.job;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.LoggerFactory;
 
 /**
  * The continuous-training job. Reading top to bottom is reading the pipeline:
@@ -49,6 +55,7 @@ public final class StreamnerJob {
     JobDefinition definition = JobDefinition.load(file);
     if (servers != null) definition = definition.withBootstrapServers(servers);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
+    placementWarning(definition).ifPresent(warning -> LoggerFactory.getLogger(StreamnerJob.class).warn(warning));
     build(env, definition);
     env.execute(definition.name());
   }
@@ -57,8 +64,12 @@ public final class StreamnerJob {
   public static Configuration configuration(JobDefinition definition) {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, definition.checkpointInterval());
-    conf.set(StateBackendOptions.STATE_BACKEND,
-        definition.stateBackend() == JobDefinition.StateBackend.ROCKSDB ? "rocksdb" : "hashmap");
+    boolean rocksdb = definition.stateBackend() == JobDefinition.StateBackend.ROCKSDB;
+    conf.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
+    // A checkpoint of a large vocabulary uploads only the files written since the last one.
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
+    // Flink's default (100 ms) would hold a prediction that long whenever the stream is slow.
+    conf.set(ExecutionOptions.BUFFER_TIMEOUT, definition.bufferTimeout());
     // Always files: the job manager's memory refuses state over 5 MB, and word vectors alone pass that.
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, definition.checkpointDirectory() != null
@@ -137,6 +148,40 @@ public final class StreamnerJob {
           .setProperty("transaction.timeout.ms", "600000");
     }
     return builder.build();
+  }
+
+  /**
+   * Which models each subtask of the model operator trains, as Flink's key groups place them
+   * (default maximum parallelism): models are keys, so placement follows their hashes.
+   */
+  public static List<List<String>> modelsBySubtask(JobDefinition definition) {
+    int parallelism = definition.parallelism();
+    int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
+    List<List<String>> placement = new ArrayList<>();
+    for (int i = 0; i < parallelism; i++) placement.add(new ArrayList<>());
+    for (String model : definition.models()) {
+      placement.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(model, maxParallelism, parallelism)).add(model);
+    }
+    return placement;
+  }
+
+  /**
+   * A warning when the models are spread worse than they could be (one subtask trains two while
+   * another trains none): the job then runs slower than its parallelism suggests. Empty if not.
+   */
+  public static Optional<String> placementWarning(JobDefinition definition) {
+    List<List<String>> placement = modelsBySubtask(definition);
+    int most = placement.stream().mapToInt(List::size).max().orElse(0);
+    int least = placement.stream().mapToInt(List::size).min().orElse(0);
+    if (most - least <= 1) return Optional.empty();
+    StringBuilder where = new StringBuilder();
+    for (int i = 0; i < placement.size(); i++) {
+      where.append(i == 0 ? "" : ", ").append("subtask ").append(i + 1).append(": ")
+          .append(placement.get(i).isEmpty() ? "none" : String.join(",", placement.get(i)));
+    }
+    return Optional.of("models are keys hashed to subtasks, and at parallelism " + definition.parallelism()
+        + " they land unevenly (" + where + "): the busiest subtask trains " + most
+        + " models one after the other; a different parallelism may spread them better");
   }
 
   /** The key of the model operator: the model's entity type. */

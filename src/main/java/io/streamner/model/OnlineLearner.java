@@ -16,10 +16,15 @@ import java.util.Set;
  * It is the streaming job's learner, free of Flink: the word vectors live wherever {@link Columns}
  * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in.
  *
- * <p>Each labelled sentence is first scored with the model as it is, then trained window by window
- * in order with {@link WindowNetwork#sgdStep}, the same kernel the offline {@link Trainer} runs.
- * With {@code minCount = 1} and the same starting vectors, a stream of sentences gives bit for bit
- * the model one in-order offline epoch over the same sentences gives.
+ * <p>A labelled sentence is trained window by window in order with {@link WindowNetwork#sgdStep},
+ * the same kernel the offline {@link Trainer} runs. With {@code minCount = 1} and the same starting
+ * vectors, a stream of sentences gives bit for bit the model one in-order offline epoch over the
+ * same sentences gives.
+ *
+ * <p>Test-then-train is per window: the probability reported for token t is the h of the forward
+ * half of its own SGD step, so it comes from the model before that window trained it (and after
+ * the sentence's earlier windows did). Scoring the sentence separately first would run the forward
+ * pass twice per window, which is about 40% of the training cost.
  *
  * <p>A word gets a column (its own vector) when it has been seen {@code minCount} times in labelled
  * data; until then it reads the vector of {@link Vocabulary#UNKNOWN}. The new column starts at
@@ -59,7 +64,8 @@ public final class OnlineLearner {
   }
 
   /**
-   * @param probabilities P(entity) of every token, from the model before this sentence trained it
+   * @param probabilities P(entity) of every token, from the model before that token's window
+   *                      trained it (test-then-train per window)
    * @param newColumns    words that got their own vector while training on this sentence
    */
   public record Learned(double[] probabilities, int windows, List<String> newColumns) {}
@@ -83,9 +89,9 @@ public final class OnlineLearner {
   }
 
   /**
-   * Scores the sentence, then trains on it: new words are counted and get columns once frequent
-   * enough, every window takes one SGD step in order, and the columns it touched are written back
-   * and added to {@code changed}.
+   * Trains on the sentence: new words are counted and get columns once frequent enough, every
+   * window is scored and then takes one SGD step, in order, and the columns it touched are written
+   * back and added to {@code changed}.
    *
    * @param labels 1 where the token is the entity, one per token
    */
@@ -97,21 +103,24 @@ public final class OnlineLearner {
     List<String> words = normalise(tokens);
     String[][] windows = Windows.of(words, hp.windowSize());
     Map<String, double[]> vectors = read(words, columns);
-    double[] probabilities = predict(windows, dense, vectors);
 
     List<String> created = new ArrayList<>();
+    // With a minimum count of 1 a count would be added and removed at once: skip the state access.
+    boolean counting = settings.minCount() > 1;
     for (Map.Entry<String, Long> occurrence : occurrencesWithoutColumn(words, vectors).entrySet()) {
       String word = occurrence.getKey();
-      if (counts.add(word, occurrence.getValue()) >= settings.minCount()) {
+      if (!counting || counts.add(word, occurrence.getValue()) >= settings.minCount()) {
         vectors.put(word, WordVectors.randomVector(word, hp.seed(), hp.dim()));
-        counts.remove(word);
+        if (counting) counts.remove(word);
         created.add(word);
       }
     }
 
+    double[] probabilities = new double[windows.length];
     for (int t = 0; t < windows.length; t++) {
       WindowNetwork.sgdStep(dense, gather(windows[t], vectors), labels[t], hp.learningRate(), settings.decay(),
           workspace);
+      probabilities[t] = workspace.probability();
     }
 
     Set<String> touched = new LinkedHashSet<>();

@@ -29,6 +29,7 @@ public final class WindowNetwork {
     final double[] g;
     final double[] dx;
     double z2;
+    double h;
 
     public Workspace(Hyperparameters hp) {
       this(hp.windowSize(), hp.dim(), hp.hidden());
@@ -41,6 +42,14 @@ public final class WindowNetwork {
       this.a1 = new double[hidden];
       this.g = new double[hidden];
       this.dx = new double[windowSize * dim];
+    }
+
+    /**
+     * h of the last {@link #forward} (or of the forward half of the last {@link #sgdStep}): the
+     * probability the model gave the window before that step changed it.
+     */
+    public double probability() {
+      return h;
     }
   }
 
@@ -90,7 +99,8 @@ public final class WindowNetwork {
       z2 += activate(k, s, p, a1);
     }
     ws.z2 = z2;
-    return sigmoid(z2);
+    ws.h = sigmoid(z2);
+    return ws.h;
   }
 
   /** a1_k = tanh(z1_k) with z1_k = (W x)_k + b1_k; returns U_k a1_k, its share of z2. */

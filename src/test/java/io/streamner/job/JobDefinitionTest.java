@@ -177,4 +177,18 @@ class JobDefinitionTest {
     JobDefinition d = JobDefinition.parse(properties("models", "person, location ,ORG"), "test");
     assertEquals(List.of("PER", "LOC", "ORG"), d.models());
   }
+
+  @Test
+  void modelsHashedUnevenlyOverSubtasksGetAWarning() {
+    JobDefinition uneven = JobTesting.definition("models", "PER,LOC", "parallelism", "2");
+    assertEquals(List.of(List.of("PER", "LOC"), List.of()), StreamnerJob.modelsBySubtask(uneven));
+    String warning = StreamnerJob.placementWarning(uneven).orElseThrow();
+    assertTrue(warning.contains("subtask 1: PER,LOC, subtask 2: none"), warning);
+
+    JobDefinition four = JobTesting.definition("models", "PER,LOC,ORG,MISC", "parallelism", "2");
+    assertEquals(List.of(List.of("PER", "LOC"), List.of("ORG", "MISC")), StreamnerJob.modelsBySubtask(four));
+    assertTrue(StreamnerJob.placementWarning(four).isEmpty(), "two and two");
+    assertTrue(StreamnerJob.placementWarning(JobTesting.definition("models", "PER,LOC,ORG", "parallelism", "2"))
+        .isEmpty(), "two and one is as even as three models get");
+  }
 }

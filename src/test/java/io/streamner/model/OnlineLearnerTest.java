@@ -103,16 +103,34 @@ class OnlineLearnerTest {
   }
 
   @Test
-  void theReturnedProbabilitiesAreTheModelBeforeTraining() throws Exception {
+  void eachReturnedProbabilityIsItsWindowBeforeItsOwnStep() throws Exception {
     OnlineLearner learner = learner(1, 0);
     DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
     MapColumns columns = freshColumns();
     List<String> tokens = List.of("the", "cat", "anna");
-    learner.learn(tokens, new int[] {0, 0, 1}, dense, columns, columns, new HashSet<>());
-    double[] expected = learner.score(tokens, dense, columns);
-    double[] returned = learner.learn(tokens, new int[] {0, 0, 1}, dense, columns, columns, new HashSet<>()).probabilities();
+    int[] labels = {0, 0, 1};
+    learner.learn(tokens, labels, dense, columns, columns, new HashSet<>());
+
+    // The obvious version on copies: forward window t, then its SGD step, in order.
+    DenseParameters slowDense = dense.copy();
+    Map<String, double[]> slowColumns = new HashMap<>();
+    columns.vectors.forEach((word, v) -> slowColumns.put(word, v.clone()));
+    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
+    String[][] windows = io.streamner.text.Windows.of(tokens, HP.windowSize());
+    double[] expected = new double[windows.length];
+    for (int t = 0; t < windows.length; t++) {
+      double[][] window = new double[windows[t].length][];
+      for (int c = 0; c < window.length; c++) window[c] = slowColumns.get(windows[t][c]);
+      expected[t] = WindowNetwork.forward(slowDense, window, ws);
+      WindowNetwork.sgdStep(slowDense, window, labels[t], HP.learningRate(), 0, ws);
+    }
+
+    double[] before = learner.score(tokens, dense, columns);
+    double[] returned = learner.learn(tokens, labels, dense, columns, columns, new HashSet<>()).probabilities();
     assertArrayEquals(expected, returned);
-    assertFalse(java.util.Arrays.equals(expected, learner.score(tokens, dense, columns)), "training moved the model");
+    assertEquals(before[0], returned[0], 0.0, "the first window sees the model before the sentence");
+    assertFalse(before[2] == returned[2], "later windows see the sentence's earlier steps");
+    assertEquals(slowDense, dense, "the same steps as the obvious version");
   }
 
   @Test

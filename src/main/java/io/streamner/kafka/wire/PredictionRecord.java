@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * What one model says about one input sentence, on the {@code predictions} topic.
  *
- * <p>For a {@code train} input the prediction is made before the model trains on the sentence
- * and carries the gold tags, so the topic is the prequential (test-then-train) evaluation
+ * <p>For a {@code train} input each token's probability comes from the model just before it
+ * trains on that token's window (test-then-train per window), and the record carries the gold tags, so the topic is the prequential (test-then-train) evaluation
  * record: accuracy over time can be computed from it alone. For a {@code score} input there is
  * no gold.
  *
