@@ -2,6 +2,7 @@ package io.streamner.bench;
 
 import io.streamner.job.JobDefinition;
 import io.streamner.job.JobHarness;
+import io.streamner.job.StreamnerJob;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.Topics;
 import io.streamner.kafka.wire.PredictionRecord;
@@ -14,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
  * Training throughput of the whole job (issue #5, part 2): the train topic is filled with a corpus
@@ -68,7 +67,7 @@ final class JobThroughput {
       List<String> models,
       int parallelism,
       int trainPartitions,
-      Map<String, Integer> modelSubtask,
+      List<List<String>> modelsBySubtask,
       long corpusWindows,
       long windowsTrained,
       double seconds,
@@ -108,8 +107,8 @@ final class JobThroughput {
       long expectedPredictions = (long) corpus.records().size() * models.size();
       ArchivedExecutionGraph archive;
       try (FlinkRun run = FlinkRun.start(definition, new Configuration())) {
-        progress.info("job %s submitted: %s state, models %s, parallelism %d", run.jobId(), backend, models,
-            parallelism);
+        progress.info("job %s submitted: %s state, parallelism %d, models by subtask %s", run.jobId(), backend,
+            parallelism, StreamnerJob.modelsBySubtask(definition));
         long lastPrint = System.nanoTime();
         while (!run.status().isGloballyTerminalState()) {
           Thread.sleep(500);
@@ -159,12 +158,7 @@ final class JobThroughput {
       progress.info("(first to last prediction %.1f s: %,.0f windows/s; last prediction to job finished %.1f s)",
           training, windows / training, (finished - last[0]) / 1000.0);
 
-      Map<String, Integer> subtasks = new LinkedHashMap<>();
-      int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
-      for (String model : models) {
-        subtasks.put(model, KeyGroupRangeAssignment.assignKeyToParallelOperator(model, maxParallelism, parallelism));
-      }
-      return new Result(scenario, backend, models, parallelism, parallelism, subtasks, corpus.windows(), windows,
+      return new Result(scenario, backend, models, parallelism, parallelism, StreamnerJob.modelsBySubtask(definition), corpus.windows(), windows,
           seconds, perSecond, kernel.windowsPerSecond(), perSecond / kernel.windowsPerSecond(), training,
           windows / training, finished - last[0], first[0] - running,
           count[0], FlinkRun.checkpoints(archive));

@@ -45,6 +45,7 @@ final class ScoringLatency {
 
   record Result(
       int rate,
+      long bufferTimeoutMs,
       double achievedRate,
       double warmupSeconds,
       double measuredSeconds,
@@ -165,7 +166,7 @@ final class ScoringLatency {
         Arrays.sort(fromModel);
         Arrays.sort(latencies);
         int lost = requests - answered(receivedAt, 0, requests);
-        Result result = new Result(rate, achieved, warmupSeconds, measureSeconds, requests - warmup, answered, lost,
+        Result result = new Result(rate, definition.bufferTimeout().toMillis(), achieved, warmupSeconds, measureSeconds, requests - warmup, answered, lost,
             duplicates.get(), quantile(latencies, 0.50), quantile(latencies, 0.90), quantile(latencies, 0.99),
             quantile(latencies, 0.999), latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1],
             Arrays.stream(latencies).average().orElse(Double.NaN), train.size(), quantile(toModel, 0.5), quantile(fromModel, 0.5), slices);

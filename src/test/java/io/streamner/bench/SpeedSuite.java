@@ -235,8 +235,9 @@ public final class SpeedSuite {
           "< 1 GB (-Xmx" + VocabularyScale.HEAP + ", no OutOfMemoryError)", r.finishedUnderHeapLimit()));
       report.add(Figure.info("vocabulary.rocksdb_mb", "vocabulary: RocksDB working files, peak on disk",
           r.rocksDbPeakBytes() / 1048576.0, "MB", mb(r.rocksDbPeakBytes())));
-      report.add(Figure.info("vocabulary.checkpoint_mb", "vocabulary: last checkpoint, full state size",
-          r.lastCheckpointBytes() / 1048576.0, "MB", mb(r.lastCheckpointBytes())));
+      report.add(Figure.info("vocabulary.checkpoint_mb", "vocabulary: last checkpoint, full state size (uploaded: "
+          + mb(r.lastCheckpointUploadedBytes()) + ")", r.lastCheckpointBytes() / 1048576.0, "MB",
+          mb(r.lastCheckpointBytes())));
       var checkpoints = r.child().path("checkpoints");
       report.add(Figure.info("vocabulary.checkpoint_ms", String.format(Locale.ROOT,
           "vocabulary: checkpoint duration, mean (max %s; %d checkpoints)",

@@ -60,6 +60,8 @@ final class SuiteReport {
   }
 
   private final ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
+  /** The machine's 1-minute load average when the suite started: anything else running skews every figure. */
+  private final String loadAtStart = loadAverage();
   private final String command;
   private final List<Figure> figures = new ArrayList<>();
   private final Map<String, Object> scenarios = new LinkedHashMap<>();
@@ -104,7 +106,10 @@ final class SuiteReport {
     root.put("date", started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     root.put("command", command);
     root.put("seconds", Math.round(seconds));
-    root.set("machine", JSON.valueToTree(machine()));
+    Map<String, Object> machine = machine();
+    machine.put("load_average_at_start", loadAtStart);
+    machine.put("load_average_at_end", loadAverage());
+    root.set("machine", JSON.valueToTree(machine));
     root.set("figures", JSON.valueToTree(figures));
     root.set("scenarios", JSON.valueToTree(scenarios));
     root.set("failures", JSON.valueToTree(failures));
@@ -143,9 +148,9 @@ final class SuiteReport {
   String machineLine() {
     Map<String, Object> m = machine();
     return String.format(Locale.ROOT, "Measured %s UTC on %s cores (%s), %s GB RAM, Java %s, suite heap max %s MB; "
-        + "%.0f s in all; commit %s; `%s`.",
+        + "load average %s at the start; %.0f s in all; commit %s; `%s`.",
         started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), m.get("cores"), m.get("cpu"),
-        m.get("memory_gb"), m.get("java"), m.get("max_heap_mb"), seconds, m.get("commit"), command);
+        m.get("memory_gb"), m.get("java"), m.get("max_heap_mb"), loadAtStart, seconds, m.get("commit"), command);
   }
 
   /** Cores, CPU model, memory, Java and the suite JVM's maximum heap. */
@@ -170,6 +175,15 @@ final class SuiteReport {
       // not Linux: fall through
     }
     return System.getProperty("os.arch");
+  }
+
+  /** The 1-minute load average from /proc/loadavg, or "unknown". */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static long totalMemoryGb() {

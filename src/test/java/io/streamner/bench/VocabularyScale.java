@@ -69,6 +69,7 @@ final class VocabularyScale {
       long peakHeapUsedBytes,
       long rocksDbPeakBytes,
       long lastCheckpointBytes,
+      long lastCheckpointUploadedBytes,
       long checkpointDirPeakBytes,
       JsonNode child) {}
 
@@ -172,6 +173,7 @@ final class VocabularyScale {
       Result result = new Result(distinctWords, manifest.vocabularySize(), points.size(), windows, start, end,
           end / start, seconds, windows / seconds, peakAfterGc < (1L << 30), HEAP, peakAfterGc,
           figures.path("peak_heap_used_bytes").asLong(), figures.path("rocksdb_peak_bytes").asLong(), checkpointBytes,
+          figures.path("checkpoints").path("latest_checkpointed_bytes").asLong(-1),
           figures.path("checkpoint_dir_peak_bytes").asLong(), figures);
       progress.info("%,d columns at the end; windows/s %,.0f over the first 10%%, %,.0f over the last 10%% (%.2f); "
           + "peak heap after GC %,d MB; RocksDB peak %,d MB; last checkpoint %,d MB",
