@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,9 +25,13 @@ final class Json {
 
     /**
      * For writing, and for the input parser, which detects repeated fields itself to say which
-     * one in its reason.
+     * one in its reason. The fast double writer (Schubfach) writes the same shortest text that
+     * reads back to the same double; on Java 17 Double.toString took a tenth of the model
+     * operator's time, writing the probabilities of every prediction.
      */
-    static final JsonFactory FACTORY = new JsonFactory();
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     /** For reading outputs; its own factory, so that its features do not leak into FACTORY. */
     private static final ObjectMapper MAPPER = JsonMapper.builder()

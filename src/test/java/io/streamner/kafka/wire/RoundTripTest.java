@@ -70,6 +70,27 @@ class RoundTripTest {
         assertEquals("q-1 ünïcødé 😀", WireFormat.key(scorePrediction()));
     }
 
+    /** The fast double writer must give back every probability exactly, extremes included. */
+    @Test
+    void anyProbabilityRoundTripsBitForBit() {
+        java.util.Random random = new java.util.Random(7);
+        double[] p = new double[20_000];
+        for (int i = 0; i < p.length; i++) {
+            double u = random.nextDouble();
+            // Uniform, then tiny and near-one values where the digits run long.
+            p[i] = i % 3 == 0 ? u : i % 3 == 1 ? Math.pow(u, 40) : 1 - Math.pow(u, 40);
+        }
+        double[] extremes = {0, 1, Double.MIN_VALUE, Double.MIN_NORMAL, 1e-300, Math.nextDown(1.0), 0.5, 1e-7, 2.5e-5};
+        System.arraycopy(extremes, 0, p, 0, extremes.length);
+        List<String> tokens = java.util.Collections.nCopies(p.length, "w");
+        PredictionRecord r = new PredictionRecord("id", PredictionRecord.SCORE, "PER", 1, 1, tokens,
+                java.util.Collections.nCopies(p.length, "O"), p, null, null, 1);
+        double[] back = WireFormat.decodePrediction(WireFormat.encode(r)).probabilities();
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(p[i]), Double.doubleToRawLongBits(back[i]), "probability " + p[i]);
+        }
+    }
+
     @Test
     void predictionsRefuseInconsistentContent() {
         PredictionRecord p = trainPrediction();
