@@ -50,7 +50,8 @@ public record JobDefinition(
     boolean predictionsExactlyOnce,
     String finalModelDirectory,
     int columnCache,
-    Duration bufferTimeout) implements Serializable {
+    Duration bufferTimeout,
+    Duration predictionsLinger) implements Serializable {
 
   public record Topics(String train, String score, String predictions, String snapshots, String deadLetter)
       implements Serializable {}
@@ -96,6 +97,7 @@ public record JobDefinition(
     KEYS.put("restart.attempts", "10");
     KEYS.put("restart.delay-ms", "1000");
     KEYS.put("predictions.delivery", "at-least-once");
+    KEYS.put("predictions.linger-ms", "5");
     KEYS.put("final-model.dir", "");
   }
 
@@ -193,7 +195,8 @@ public record JobDefinition(
             : r.fail("predictions.delivery", "must be at-least-once or exactly-once"),
         emptyToNull(r.string("final-model.dir")),
         r.positiveInt("state.column-cache"),
-        Duration.ofMillis(r.longValue("pipeline.buffer-timeout-ms")));
+        Duration.ofMillis(r.longValue("pipeline.buffer-timeout-ms")),
+        Duration.ofMillis(r.longValue("predictions.linger-ms")));
   }
 
   /** C/m of the gradient: the regularisation constant over the configured number of examples. */
@@ -206,7 +209,7 @@ public record JobDefinition(
     return new JobDefinition(name, servers, groupId, topics, startingOffsets, bounded, models, hyperparameters,
         regularizationExamples, minCount, numbers, vectors, initModels, maxTokens, snapshotEveryExamples,
         snapshotInterval, checkpointInterval, checkpointDirectory, stateBackend, parallelism, restartAttempts, restartDelay,
-        predictionsExactlyOnce, finalModelDirectory, columnCache, bufferTimeout);
+        predictionsExactlyOnce, finalModelDirectory, columnCache, bufferTimeout, predictionsLinger);
   }
 
   private static String canonical(String entity, String source, String key) {

@@ -83,6 +83,12 @@ final class JobThroughput {
 
   static Result run(EmbeddedKafka kafka, Corpus corpus, String scenario, String backend, List<String> models,
       int parallelism, Progress progress) throws Exception {
+    return run(kafka, corpus, scenario, backend, models, parallelism, Map.of(), progress);
+  }
+
+  /** @param settings job definition keys that differ from the suite's defaults */
+  static Result run(EmbeddedKafka kafka, Corpus corpus, String scenario, String backend, List<String> models,
+      int parallelism, Map<String, String> settings, Progress progress) throws Exception {
     String name = "bench-" + scenario;
     // As many train partitions as source subtasks, so that at parallelism 2 both read and parse.
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, name, parallelism);
@@ -96,6 +102,7 @@ final class JobThroughput {
       p.setProperty("models", String.join(",", models));
       p.setProperty("state.backend", backend);
       p.setProperty("parallelism", String.valueOf(parallelism));
+      settings.forEach(p::setProperty);
       JobDefinition definition = JobDefinition.parse(p, "speed suite " + scenario);
 
       progress.info("kernel in this JVM at C=%d H=%d n=%d (3 s warm-up, 5 s timed)...",

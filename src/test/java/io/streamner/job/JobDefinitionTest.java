@@ -134,6 +134,11 @@ class JobDefinitionTest {
     assertFalse(defaults.predictionsExactlyOnce());
     assertNull(defaults.finalModelDirectory());
     assertNull(defaults.checkpointDirectory());
+    assertEquals(50_000, defaults.columnCache());
+    assertEquals(Duration.ofMillis(10), defaults.bufferTimeout());
+    assertEquals(Duration.ofMillis(5), defaults.predictionsLinger());
+    assertEquals(Duration.ofMillis(25),
+        JobDefinition.parse(properties("predictions.linger-ms", "25"), "test").predictionsLinger());
   }
 
   static Stream<Arguments> mistakes() {
@@ -150,6 +155,8 @@ class JobDefinitionTest {
         Arguments.of("unknown starting offsets", "source.starting-offsets = newest", "source.starting-offsets"),
         Arguments.of("not a boolean", "source.bounded = yes", "source.bounded"),
         Arguments.of("unknown delivery", "predictions.delivery = twice", "predictions.delivery"),
+        Arguments.of("negative linger", "predictions.linger-ms = -5", "predictions.linger-ms"),
+        Arguments.of("empty column cache", "state.column-cache = 0", "state.column-cache"),
         Arguments.of("init of a model not run", "model.init.LOC = loc.model", "model.init.LOC"),
         Arguments.of("duplicate model", "models = PER,LOC,PERSON", "models"),
         Arguments.of("not an entity type", "models = PER,B-", "models"));
