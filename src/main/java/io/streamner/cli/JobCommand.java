@@ -31,9 +31,7 @@ public final class JobCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     JobDefinition definition = JobDefinition.load(definitionFile);
     if (bootstrapServers != null) definition = definition.withBootstrapServers(bootstrapServers);
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(StreamnerJob.configuration(definition));
-    StreamnerJob.build(env, definition);
+    StreamExecutionEnvironment env = StreamnerJob.environment(definition);
     StreamnerJob.placementWarning(definition).ifPresent(warning -> {
       spec.commandLine().getErr().println("warning: " + warning);
       spec.commandLine().getErr().flush();

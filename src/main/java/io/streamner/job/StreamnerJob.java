@@ -55,10 +55,19 @@ public final class StreamnerJob {
     if (file == null) throw new IllegalArgumentException("usage: --definition FILE [--bootstrap-servers HOST:PORT]");
     JobDefinition definition = JobDefinition.load(file);
     if (servers != null) definition = definition.withBootstrapServers(servers);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
     placementWarning(definition).ifPresent(warning -> LoggerFactory.getLogger(StreamnerJob.class).warn(warning));
-    build(env, definition);
+    StreamExecutionEnvironment env = environment(definition);
     env.execute(definition.name());
+  }
+
+  /**
+   * The environment of a submitted job (a cluster's, or a local one in this JVM) configured as
+   * {@link #configuration} says, with the pipeline built into it: what is left is to execute it.
+   */
+  public static StreamExecutionEnvironment environment(JobDefinition definition) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
+    build(env, definition);
+    return env;
   }
 
   /** Checkpointing, state backend and restarts as the definition says. */
