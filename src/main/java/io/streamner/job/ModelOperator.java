@@ -46,7 +46,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>State</b> (declared together below): the word vectors, one MapState entry per word (a
  * window reads and writes only its C columns); occurrence counts of words without a column yet;
- * and a {@link ModelCheckpoint} ValueState with the dense parameters and counters.
+ * and a {@link ModelCheckpoint} ValueState with the dense parameters and counters. The learner
+ * reaches the word vectors through each model's {@link ColumnCache}, which keeps the frequent ones
+ * in memory and hands everything back to the state in {@link #snapshotState}.
  *
  * <p>Why an operator and not a KeyedProcessFunction: the dense parameters (W alone is H x nC
  * doubles) change with every example. Keeping them only in ValueState would serialise them per
