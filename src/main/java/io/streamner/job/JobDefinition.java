@@ -188,7 +188,7 @@ public record JobDefinition(
         emptyToNull(r.string("checkpoint.dir")),
         r.choice("state.backend", StateBackend.class),
         r.positiveInt("parallelism"),
-        (int) r.longValue("restart.attempts"),
+        r.nonNegativeInt("restart.attempts"),
         Duration.ofMillis(r.longValue("restart.delay-ms")),
         r.string("predictions.delivery").equalsIgnoreCase("exactly-once") ? true
             : r.string("predictions.delivery").equalsIgnoreCase("at-least-once") ? false
@@ -242,6 +242,12 @@ public record JobDefinition(
       } catch (NumberFormatException e) {
         throw error(key, "must be a whole number, got '" + values.get(key) + "'");
       }
+    }
+
+    int nonNegativeInt(String key) {
+      int v = integer(key);
+      if (v < 0) throw error(key, "must not be negative, got " + v);
+      return v;
     }
 
     int positiveInt(String key) {

@@ -156,6 +156,8 @@ class JobDefinitionTest {
         Arguments.of("not a boolean", "source.bounded = yes", "source.bounded"),
         Arguments.of("unknown delivery", "predictions.delivery = twice", "predictions.delivery"),
         Arguments.of("negative linger", "predictions.linger-ms = -5", "predictions.linger-ms"),
+        Arguments.of("restarts beyond an int", "restart.attempts = 3000000000", "restart.attempts"),
+        Arguments.of("negative restarts", "restart.attempts = -1", "restart.attempts"),
         Arguments.of("empty column cache", "state.column-cache = 0", "state.column-cache"),
         Arguments.of("init of a model not run", "model.init.LOC = loc.model", "model.init.LOC"),
         Arguments.of("duplicate model", "models = PER,LOC,PERSON", "models"),
