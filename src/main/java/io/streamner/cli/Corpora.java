@@ -1,7 +1,7 @@
 package io.streamner.cli;
 
-import io.streamner.text.CorpusFormat;
 import io.streamner.text.Corpus;
+import io.streamner.text.CorpusFormat;
 import io.streamner.text.CorpusReader;
 import io.streamner.text.EntityTags;
 import io.streamner.text.Sentence;
@@ -28,29 +28,37 @@ final class Corpora {
   /** Reads a corpus, printing its skipped-line summary to {@code err}. */
   static Corpus read(Path file, String format, PrintWriter err) throws IOException {
     if (!Files.exists(file)) throw new UserError("file not found: " + file);
-    if (Files.isDirectory(file)) throw new UserError(file + " is a directory, expected a corpus file");
+    if (Files.isDirectory(file))
+      throw new UserError(file + " is a directory, expected a corpus file");
     Corpus corpus = CorpusReader.read(file, format(format));
     if (corpus.hasProblems()) err.println("warning: " + corpus.problemSummary());
     return corpus;
   }
 
   /**
-   * Reads a corpus that must carry tags. Training data without a single token of {@code entity}
-   * is an error (the model would learn nothing); evaluation data gets a warning.
+   * Reads a corpus that must carry tags. Training data without a single token of {@code entity} is
+   * an error (the model would learn nothing); evaluation data gets a warning.
    */
-  static List<Sentence> readLabelled(Path file, String format, String entity, boolean forTraining, PrintWriter err)
+  static List<Sentence> readLabelled(
+      Path file, String format, String entity, boolean forTraining, PrintWriter err)
       throws IOException {
     Corpus corpus = read(file, format, err);
     if (corpus.format() == CorpusFormat.TEXT) {
-      throw new UserError(file + " looks like plain text without tags; labelled data must be CoNLL-2003, "
-          + "token<TAB>tag or JSON lines (use --format to force one)");
+      throw new UserError(
+          file
+              + " looks like plain text without tags; labelled data must be CoNLL-2003, "
+              + "token<TAB>tag or JSON lines (use --format to force one)");
     }
     List<Sentence> labelled = corpus.sentences().stream().filter(Sentence::labelled).toList();
     if (labelled.isEmpty()) throw new UserError(file + ": no labelled sentences found");
     Map<String, Integer> types = EntityTags.countTypes(labelled);
     if (!types.containsKey(entity)) {
-      String message = file + ": no token is tagged " + entity + "; entity types present: "
-          + (types.isEmpty() ? "none" : String.join(", ", types.keySet()));
+      String message =
+          file
+              + ": no token is tagged "
+              + entity
+              + "; entity types present: "
+              + (types.isEmpty() ? "none" : String.join(", ", types.keySet()));
       if (forTraining) throw new UserError(message);
       err.println("warning: " + message);
     }

@@ -20,22 +20,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code streamner eval}: precision, recall and F1 of a model on labelled data. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Score a model on labelled data: token-level and span-level precision, recall and F1.")
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Score a model on labelled data: token-level and span-level precision, recall and F1.")
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file.")
   Path model;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled corpus to score on.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "Labelled corpus to score on.")
   Path data;
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the corpus format: conll, tsv, jsonl.")
+  @Option(
+      names = "--format",
+      paramLabel = "NAME",
+      description = "Force the corpus format: conll, tsv, jsonl.")
   String format;
 
-  @Option(names = "--baseline-train", paramLabel = "FILE",
-      description = "Also score the majority-label lookup baseline built from this labelled corpus.")
+  @Option(
+      names = "--baseline-train",
+      paramLabel = "FILE",
+      description =
+          "Also score the majority-label lookup baseline built from this labelled corpus.")
   Path baselineTrain;
 
   @Mixin ThresholdOption threshold;
@@ -54,14 +68,18 @@ public final class EvalCommand implements Callable<Integer> {
     Scores baseline = null;
     if (baselineTrain != null) {
       List<Sentence> training = Corpora.readLabelled(baselineTrain, format, type, false, err);
-      baseline = Evaluator.evaluate(type, sentences, LookupBaseline.train(training, type, m.normalizer())::tag);
+      baseline =
+          Evaluator.evaluate(
+              type, sentences, LookupBaseline.train(training, type, m.normalizer())::tag);
     }
     if (json) {
       ObjectNode result = Json.scores(scores);
       if (baseline != null) result.set("baseline", Json.scores(baseline));
       out.println(Json.MAPPER.writeValueAsString(result));
     } else {
-      out.printf("%s on %s: %,d tokens in %,d sentences%n", type, data, scores.tokens(), scores.sentences());
+      out.printf(
+          "%s on %s: %,d tokens in %,d sentences%n",
+          type, data, scores.tokens(), scores.sentences());
       out.printf("  %-22s %9s %9s %9s%n", "", "precision", "recall", "F1");
       row(out, "token", scores);
       row(out, "span (exact match)", scores.span());

@@ -12,25 +12,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code streamner export}: the latest snapshot of a streaming model as a model file. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Read the snapshots topic up to the latest complete version of a model and write its model file.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Read the snapshots topic up to the latest complete version of a model and write its model file.")
 public final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka brokers.")
   String bootstrapServers;
 
-  @Option(names = "--topic", defaultValue = "streamner.snapshots", paramLabel = "TOPIC",
+  @Option(
+      names = "--topic",
+      defaultValue = "streamner.snapshots",
+      paramLabel = "TOPIC",
       description = "Snapshots topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--model", required = true, paramLabel = "TYPE", description = "Entity type of the model, e.g. PER.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "TYPE",
+      description = "Entity type of the model, e.g. PER.")
   String model;
 
-  @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Where to write the model file.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "MODEL",
+      description = "Where to write the model file.")
   Path out;
 
-  @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
+  @Option(
+      names = "--timeout",
+      defaultValue = "60",
+      paramLabel = "SECONDS",
       description = "Give up reading after this long (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
@@ -41,8 +63,13 @@ public final class ExportCommand implements Callable<Integer> {
     SnapshotExport.Exported exported =
         SnapshotExport.export(bootstrapServers, topic, type, Duration.ofSeconds(timeoutSeconds));
     ModelFile.write(exported.model(), out);
-    stdout.printf("wrote %s: %s version %d, %,d examples seen, %,d words%n", out, type, exported.manifest().version(),
-        exported.manifest().examplesSeen(), exported.model().vocabulary().size());
+    stdout.printf(
+        "wrote %s: %s version %d, %,d examples seen, %,d words%n",
+        out,
+        type,
+        exported.manifest().version(),
+        exported.manifest().examplesSeen(),
+        exported.model().vocabulary().size());
     return 0;
   }
 }

@@ -16,12 +16,20 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Trains and runs a window-based neural named-entity tagger.",
-    subcommands = {TrainCommand.class, EvalCommand.class, TagCommand.class, JobCommand.class, ExportCommand.class, ProduceCommand.class,
-        DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      EvalCommand.class,
+      TagCommand.class,
+      JobCommand.class,
+      ExportCommand.class,
+      ProduceCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   /** Exit code of a user error (bad option, missing file, bad model file). */
   public static final int USER_ERROR = 2;
+
   /** Exit code of a bug: something the user could not have caused. */
   public static final int INTERNAL_ERROR = 70;
 
@@ -29,7 +37,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of train, eval, tag");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: one of train, eval, tag");
   }
 
   public static void main(String[] args) {
@@ -41,15 +50,18 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("streamner: error: " + describe(e));
-      if (!(isUserError(e))) {
-        commandLine.getErr().println("(this looks like a bug; set STREAMNER_DEBUG=1 for the stack trace)");
-        if (System.getenv("STREAMNER_DEBUG") != null) e.printStackTrace(commandLine.getErr());
-        return INTERNAL_ERROR;
-      }
-      return USER_ERROR;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("streamner: error: " + describe(e));
+          if (!(isUserError(e))) {
+            commandLine
+                .getErr()
+                .println("(this looks like a bug; set STREAMNER_DEBUG=1 for the stack trace)");
+            if (System.getenv("STREAMNER_DEBUG") != null) e.printStackTrace(commandLine.getErr());
+            return INTERNAL_ERROR;
+          }
+          return USER_ERROR;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();
@@ -57,7 +69,9 @@ public final class Main implements Runnable {
   }
 
   static boolean isUserError(Throwable e) {
-    return e instanceof UserError || e instanceof IOException || e instanceof IllegalArgumentException;
+    return e instanceof UserError
+        || e instanceof IOException
+        || e instanceof IllegalArgumentException;
   }
 
   static String describe(Throwable e) {

@@ -22,27 +22,46 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code streamner produce}: a corpus file onto a topic, in the JSON wire format. */
-@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Send a corpus (CoNLL-2003, token<TAB>tag, JSON lines or plain text) to a Kafka topic as "
-        + "train records (labelled) or score records, one per sentence, in file order.")
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Send a corpus (CoNLL-2003, token<TAB>tag, JSON lines or plain text) to a Kafka topic as "
+            + "train records (labelled) or score records, one per sentence, in file order.")
 public final class ProduceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka brokers.")
   String bootstrapServers;
 
-  @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic to write to.")
+  @Option(
+      names = "--topic",
+      required = true,
+      paramLabel = "TOPIC",
+      description = "Topic to write to.")
   String topic;
 
-  @Option(names = "--as", paramLabel = "KIND",
+  @Option(
+      names = "--as",
+      paramLabel = "KIND",
       description = "train or score (default: train when the file has tags, else score).")
   String kind;
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the input format: conll, tsv, jsonl, text.")
+  @Option(
+      names = "--format",
+      paramLabel = "NAME",
+      description = "Force the input format: conll, tsv, jsonl, text.")
   String format;
 
-  @Option(names = "--id-prefix", paramLabel = "TEXT", description = "Record ids are this plus the sentence number "
-      + "(default: the file name).")
+  @Option(
+      names = "--id-prefix",
+      paramLabel = "TEXT",
+      description = "Record ids are this plus the sentence number " + "(default: the file name).")
   String idPrefix;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The corpus file.")
@@ -52,24 +71,32 @@ public final class ProduceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Corpus corpus = Corpora.read(file, format, spec.commandLine().getErr());
-    boolean asTrain = kind == null ? corpus.labelled() : switch (kind.toLowerCase()) {
-      case "train" -> true;
-      case "score" -> false;
-      default -> throw new UserError("--as must be train or score, got '" + kind + "'");
-    };
-    if (asTrain && !corpus.labelled()) throw new UserError(file + " has no tags: it can only be sent --as score");
-    Topics.endOffsets(bootstrapServers, topic); // fails at once, naming the topic, if it does not exist
+    boolean asTrain =
+        kind == null
+            ? corpus.labelled()
+            : switch (kind.toLowerCase()) {
+              case "train" -> true;
+              case "score" -> false;
+              default -> throw new UserError("--as must be train or score, got '" + kind + "'");
+            };
+    if (asTrain && !corpus.labelled())
+      throw new UserError(file + " has no tags: it can only be sent --as score");
+    Topics.endOffsets(
+        bootstrapServers, topic); // fails at once, naming the topic, if it does not exist
     String prefix = idPrefix != null ? idPrefix : file.getFileName().toString() + "-";
     long start = System.nanoTime();
     int sent = 0;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(bootstrapServers))) {
       Future<?> last = null;
       for (Sentence s : corpus.sentences()) {
         String id = prefix + (sent + 1);
-        byte[] value = asTrain
-            ? WireFormat.encode(new TrainRecord(id, s.tokens(), s.tags(), null))
-            : WireFormat.encode(new ScoreRecord(id, s.tokens(), null, null));
-        last = producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value));
+        byte[] value =
+            asTrain
+                ? WireFormat.encode(new TrainRecord(id, s.tokens(), s.tags(), null))
+                : WireFormat.encode(new ScoreRecord(id, s.tokens(), null, null));
+        last =
+            producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value));
         sent++;
       }
       producer.flush();
@@ -77,8 +104,9 @@ public final class ProduceCommand implements Callable<Integer> {
     } catch (ExecutionException e) {
       throw new UserError("could not write to " + topic + ": " + e.getCause().getMessage(), e);
     }
-    out.printf("sent %,d %s records to %s in %.1f s%n", sent, asTrain ? "train" : "score", topic,
-        (System.nanoTime() - start) / 1e9);
+    out.printf(
+        "sent %,d %s records to %s in %.1f s%n",
+        sent, asTrain ? "train" : "score", topic, (System.nanoTime() - start) / 1e9);
     return 0;
   }
 }

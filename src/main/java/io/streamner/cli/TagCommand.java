@@ -1,8 +1,8 @@
 package io.streamner.cli;
 
-import io.streamner.eval.TokenDecisions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamner.eval.TokenDecisions;
 import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
 import io.streamner.model.WindowNetwork;
@@ -24,26 +24,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code streamner tag}: every token with its predicted label and probability. */
-@Command(name = "tag", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Tag text with a model: one token a line, its BIO label and the probability, "
-        + "a blank line between sentences.",
-        "Input: plain text (a sentence a line), CoNLL-2003, token<TAB>tag or JSON lines; tags present are ignored."})
+@Command(
+    name = "tag",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Tag text with a model: one token a line, its BIO label and the probability, "
+          + "a blank line between sentences.",
+      "Input: plain text (a sentence a line), CoNLL-2003, token<TAB>tag or JSON lines; tags present are ignored."
+    })
 public final class TagCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file.")
   Path model;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", defaultValue = "-",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      defaultValue = "-",
       description = "Input file, or - for standard input (default).")
   String input;
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the input format: text, conll, tsv, jsonl.")
+  @Option(
+      names = "--format",
+      paramLabel = "NAME",
+      description = "Force the input format: text, conll, tsv, jsonl.")
   String format;
 
   @Mixin ThresholdOption threshold;
 
-  @Option(names = "--json", description = "One JSON object a sentence: tokens, labels, probabilities.")
+  @Option(
+      names = "--json",
+      description = "One JSON object a sentence: tokens, labels, probabilities.")
   boolean json;
 
   @Override
@@ -54,8 +68,11 @@ public final class TagCommand implements Callable<Integer> {
     NerModel m = ModelFile.read(model);
     Corpus corpus;
     if (input.equals("-")) {
-      corpus = CorpusReader.read(new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin",
-          Corpora.format(format));
+      corpus =
+          CorpusReader.read(
+              new InputStreamReader(System.in, StandardCharsets.UTF_8),
+              "stdin",
+              Corpora.format(format));
       if (corpus.hasProblems()) err.println("warning: " + corpus.problemSummary());
     } else {
       corpus = Corpora.read(Path.of(input), format, err);
@@ -77,7 +94,8 @@ public final class TagCommand implements Callable<Integer> {
         }
         out.println(Json.MAPPER.writeValueAsString(node));
       } else {
-        for (int t = 0; t < p.length; t++) out.printf("%s\t%s\t%.4f%n", s.tokens().get(t), labels[t], p[t]);
+        for (int t = 0; t < p.length; t++)
+          out.printf("%s\t%s\t%.4f%n", s.tokens().get(t), labels[t], p[t]);
         out.println();
       }
     }

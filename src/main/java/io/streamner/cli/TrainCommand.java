@@ -1,12 +1,11 @@
 package io.streamner.cli;
 
-import io.streamner.eval.TokenDecisions;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
 import io.streamner.eval.Scores;
+import io.streamner.eval.TokenDecisions;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
@@ -28,40 +27,65 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code streamner train}: offline training of one binary model, with per-epoch progress. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "Train a binary tagger for one entity type and write the model file.")
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--train", required = true, paramLabel = "FILE", description = "Labelled training corpus.")
+  @Option(
+      names = "--train",
+      required = true,
+      paramLabel = "FILE",
+      description = "Labelled training corpus.")
   Path train;
 
-  @Option(names = "--dev", paramLabel = "FILE", description = "Labelled corpus scored after every epoch.")
+  @Option(
+      names = "--dev",
+      paramLabel = "FILE",
+      description = "Labelled corpus scored after every epoch.")
   Path dev;
 
-  @Option(names = "--entity", required = true, paramLabel = "TYPE",
+  @Option(
+      names = "--entity",
+      required = true,
+      paramLabel = "TYPE",
       description = "Entity type to tag, e.g. PER (PERSON, B-PER, I-person... all count).")
   String entity;
 
-  @Option(names = "--format", paramLabel = "NAME", description = "Force the corpus format: conll, tsv, jsonl.")
+  @Option(
+      names = "--format",
+      paramLabel = "NAME",
+      description = "Force the corpus format: conll, tsv, jsonl.")
   String format;
 
-  @Option(names = "--vectors", paramLabel = "FILE",
-      description = "Pretrained word vectors: GloVe text, or with --vocab the aligned wordVectors.txt.")
+  @Option(
+      names = "--vectors",
+      paramLabel = "FILE",
+      description =
+          "Pretrained word vectors: GloVe text, or with --vocab the aligned wordVectors.txt.")
   Path vectors;
 
-  @Option(names = "--vocab", paramLabel = "FILE",
+  @Option(
+      names = "--vocab",
+      paramLabel = "FILE",
       description = "Vocabulary, one word a line (with --vectors: the aligned vocab.txt).")
   Path vocab;
 
-  @Option(names = "--min-count", paramLabel = "N", defaultValue = "2",
-      description = "Training words seen at least N times get a vector of their own (default: ${DEFAULT-VALUE}); "
-          + "with --vocab the vocabulary is exactly the file's.")
+  @Option(
+      names = "--min-count",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "Training words seen at least N times get a vector of their own (default: ${DEFAULT-VALUE}); "
+              + "with --vocab the vocabulary is exactly the file's.")
   int minCount;
 
   @Option(names = "--numbers", description = "Map every number to one token.")
@@ -73,29 +97,50 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default: 100).")
   Integer hidden;
 
-  @Option(names = "--dim", paramLabel = "N",
+  @Option(
+      names = "--dim",
+      paramLabel = "N",
       description = "Word vector size (default: the vectors' size, else 50).")
   Integer dim;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.01).")
   Double learningRate;
 
-  @Option(names = "--reg", paramLabel = "C", description = "L2 regularisation C of the cost (default: 0.0001).")
+  @Option(
+      names = "--reg",
+      paramLabel = "C",
+      description = "L2 regularisation C of the cost (default: 0.0001).")
   Double regularization;
 
-  @Option(names = "--epochs", paramLabel = "K", defaultValue = "2", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      paramLabel = "K",
+      defaultValue = "2",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation and shuffling (default: 42).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of initialisation and shuffling (default: 42).")
   Long seed;
 
-  @Option(names = "--shuffle", description = "Shuffle the windows every epoch (default: corpus order).")
+  @Option(
+      names = "--shuffle",
+      description = "Shuffle the windows every epoch (default: corpus order).")
   boolean shuffle;
 
-  @Option(names = "--init", paramLabel = "MODEL", description = "Continue training this model file.")
+  @Option(
+      names = "--init",
+      paramLabel = "MODEL",
+      description = "Continue training this model file.")
   Path init;
 
-  @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Where to write the model file.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "MODEL",
+      description = "Where to write the model file.")
   Path out;
 
   @Option(names = "--json", description = "End stdout with one JSON object of the results.")
@@ -109,15 +154,25 @@ public final class TrainCommand implements Callable<Integer> {
     String type = canonical(entity);
 
     List<Sentence> training = Corpora.readLabelled(train, format, type, true, err);
-    List<Sentence> development = dev == null ? null : Corpora.readLabelled(dev, format, type, false, err);
+    List<Sentence> development =
+        dev == null ? null : Corpora.readLabelled(dev, format, type, false, err);
 
     NerModel model = init != null ? warmStart(type, err) : fresh(type, training, out);
     Hyperparameters hp = model.hyperparameters();
     TrainingSet data = TrainingSet.of(model, training);
-    out.printf("train: %s: %,d sentences, %,d windows, %,d of them %s%n", train, training.size(), data.size(),
-        data.positives(), type);
-    out.printf("model: %s  C=%d n=%d H=%d lr=%s reg=%s seed=%d  vocabulary %,d words%n", type, hp.windowSize(),
-        hp.dim(), hp.hidden(), hp.learningRate(), hp.regularization(), hp.seed(), model.vocabulary().size());
+    out.printf(
+        "train: %s: %,d sentences, %,d windows, %,d of them %s%n",
+        train, training.size(), data.size(), data.positives(), type);
+    out.printf(
+        "model: %s  C=%d n=%d H=%d lr=%s reg=%s seed=%d  vocabulary %,d words%n",
+        type,
+        hp.windowSize(),
+        hp.dim(),
+        hp.hidden(),
+        hp.learningRate(),
+        hp.regularization(),
+        hp.seed(),
+        model.vocabulary().size());
 
     Scores baseline = null;
     if (development != null) {
@@ -129,25 +184,42 @@ public final class TrainCommand implements Callable<Integer> {
     ArrayNode epochNodes = Json.MAPPER.createArrayNode();
     List<Scores> devScores = new ArrayList<>();
     double[] speed = new double[1];
-    Trainer.train(model, data, epochs, shuffle, report -> {
-      StringBuilder line = new StringBuilder(String.format("epoch %d/%d  %.1f s  %,.0f examples/s  cost %.5f",
-          report.epoch(), report.epochs(), report.seconds(), report.examplesPerSecond(), report.cost()));
-      ObjectNode node = epochNodes.addObject();
-      node.put("epoch", report.epoch());
-      node.put("seconds", report.seconds());
-      node.put("examples_per_second", report.examplesPerSecond());
-      node.put("mean_loss", report.meanLoss());
-      node.put("cost", report.cost());
-      if (development != null) {
-        Scores s = Evaluator.evaluate(type, development, Tagging.tagger(model, TokenDecisions.THRESHOLD));
-        devScores.add(s);
-        line.append("  dev token ").append(s.token()).append("  span F1 ").append(String.format("%.4f", s.span().f1()));
-        node.set("dev", Json.scores(s));
-      }
-      speed[0] = report.examplesPerSecond();
-      out.println(line);
-      out.flush();
-    });
+    Trainer.train(
+        model,
+        data,
+        epochs,
+        shuffle,
+        report -> {
+          StringBuilder line =
+              new StringBuilder(
+                  String.format(
+                      "epoch %d/%d  %.1f s  %,.0f examples/s  cost %.5f",
+                      report.epoch(),
+                      report.epochs(),
+                      report.seconds(),
+                      report.examplesPerSecond(),
+                      report.cost()));
+          ObjectNode node = epochNodes.addObject();
+          node.put("epoch", report.epoch());
+          node.put("seconds", report.seconds());
+          node.put("examples_per_second", report.examplesPerSecond());
+          node.put("mean_loss", report.meanLoss());
+          node.put("cost", report.cost());
+          if (development != null) {
+            Scores s =
+                Evaluator.evaluate(
+                    type, development, Tagging.tagger(model, TokenDecisions.THRESHOLD));
+            devScores.add(s);
+            line.append("  dev token ")
+                .append(s.token())
+                .append("  span F1 ")
+                .append(String.format("%.4f", s.span().f1()));
+            node.set("dev", Json.scores(s));
+          }
+          speed[0] = report.examplesPerSecond();
+          out.println(line);
+          out.flush();
+        });
 
     ModelFile.write(model, this.out);
     out.printf("wrote %s (%,d examples trained in all)%n", this.out, model.examplesTrained());
@@ -172,20 +244,27 @@ public final class TrainCommand implements Callable<Integer> {
     int n;
     if (pretrained != null) {
       if (dim != null && dim != pretrained.dim()) {
-        throw new UserError("--dim " + dim + " does not match the vectors in " + vectors + ", which have "
-            + pretrained.dim() + " dimensions");
+        throw new UserError(
+            "--dim "
+                + dim
+                + " does not match the vectors in "
+                + vectors
+                + ", which have "
+                + pretrained.dim()
+                + " dimensions");
       }
       n = pretrained.dim();
     } else {
       n = dim != null ? dim : Hyperparameters.DEFAULT_DIM;
     }
-    Hyperparameters hp = new Hyperparameters(
-        window != null ? window : Hyperparameters.DEFAULT_WINDOW,
-        n,
-        hidden != null ? hidden : Hyperparameters.DEFAULT_HIDDEN,
-        learningRate != null ? learningRate : Hyperparameters.DEFAULT_LEARNING_RATE,
-        regularization != null ? regularization : Hyperparameters.DEFAULT_REGULARIZATION,
-        seed != null ? seed : Hyperparameters.DEFAULT_SEED);
+    Hyperparameters hp =
+        new Hyperparameters(
+            window != null ? window : Hyperparameters.DEFAULT_WINDOW,
+            n,
+            hidden != null ? hidden : Hyperparameters.DEFAULT_HIDDEN,
+            learningRate != null ? learningRate : Hyperparameters.DEFAULT_LEARNING_RATE,
+            regularization != null ? regularization : Hyperparameters.DEFAULT_REGULARIZATION,
+            seed != null ? seed : Hyperparameters.DEFAULT_SEED);
 
     Set<String> words = new LinkedHashSet<>();
     if (vocab != null) {
@@ -202,22 +281,33 @@ public final class TrainCommand implements Callable<Integer> {
   private PretrainedVectors loadVectors(PrintWriter out) throws IOException {
     if (vectors == null) return null;
     long start = System.nanoTime();
-    PretrainedVectors v = vocab != null ? PretrainedVectors.readAligned(vocab, vectors) : PretrainedVectors.readGlove(vectors);
-    out.printf("vectors: %s: %,d words, n=%d (%.1f s)%n", vectors, v.words().size(), v.dim(),
-        (System.nanoTime() - start) / 1e9);
+    PretrainedVectors v =
+        vocab != null
+            ? PretrainedVectors.readAligned(vocab, vectors)
+            : PretrainedVectors.readGlove(vectors);
+    out.printf(
+        "vectors: %s: %,d words, n=%d (%.1f s)%n",
+        vectors, v.words().size(), v.dim(), (System.nanoTime() - start) / 1e9);
     if (!v.problems().isEmpty()) {
-      spec.commandLine().getErr().printf("warning: %s: skipped %d lines, first: %s%n", vectors, v.problems().size(),
-          v.problems().get(0));
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "warning: %s: skipped %d lines, first: %s%n",
+              vectors, v.problems().size(), v.problems().get(0));
     }
     return v;
   }
 
-  /** --init: the model file's shape and vocabulary; learning rate, regularisation and seed may be changed. */
+  /**
+   * --init: the model file's shape and vocabulary; learning rate, regularisation and seed may be
+   * changed.
+   */
   private NerModel warmStart(String type, PrintWriter err) throws IOException {
     for (Object shapeOption : new Object[] {vectors, vocab, window, hidden, dim}) {
       if (shapeOption != null) {
-        throw new UserError("--init takes the model's vocabulary and shape; drop --vectors, --vocab, --window, "
-            + "--hidden and --dim");
+        throw new UserError(
+            "--init takes the model's vocabulary and shape; drop --vectors, --vocab, --window, "
+                + "--hidden and --dim");
       }
     }
     NerModel base = ModelFile.read(init);
@@ -225,12 +315,23 @@ public final class TrainCommand implements Callable<Integer> {
       throw new UserError(init + " is a model for " + base.entity() + ", not " + type);
     }
     Hyperparameters old = base.hyperparameters();
-    Hyperparameters hp = new Hyperparameters(old.windowSize(), old.dim(), old.hidden(),
-        learningRate != null ? learningRate : old.learningRate(),
-        regularization != null ? regularization : old.regularization(),
-        seed != null ? seed : old.seed());
-    return new NerModel(type, hp, base.normalizer(), base.vocabulary(), base.vectors(), base.dense(),
-        base.examplesTrained(), base.epochsTrained());
+    Hyperparameters hp =
+        new Hyperparameters(
+            old.windowSize(),
+            old.dim(),
+            old.hidden(),
+            learningRate != null ? learningRate : old.learningRate(),
+            regularization != null ? regularization : old.regularization(),
+            seed != null ? seed : old.seed());
+    return new NerModel(
+        type,
+        hp,
+        base.normalizer(),
+        base.vocabulary(),
+        base.vectors(),
+        base.dense(),
+        base.examplesTrained(),
+        base.epochsTrained());
   }
 
   static String canonical(String entity) {

@@ -41,25 +41,34 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Continuous training on one machine, from nothing: a real Kafka broker in this process, a local
  * Flink with its web UI, the job of {@code flink-jobs/demo.properties}, a producer that streams a
  * labelled corpus at a steady rate (with sentences to score in between), and a monitor that reads
- * the predictions topic and prints the prequential score as the model learns. At the end the job
- * is stopped with a draining savepoint (so it writes its final snapshot), the model is exported
- * from the snapshots topic, and the learning curve is drawn.
+ * the predictions topic and prints the prequential score as the model learns. At the end the job is
+ * stopped with a draining savepoint (so it writes its final snapshot), the model is exported from
+ * the snapshots topic, and the learning curve is drawn.
  */
 public final class Demo {
   /** The demo's own job definition, from the working directory or, failing that, from the jar. */
   public static final String DEFINITION = "flink-jobs/demo.properties";
 
   /**
-   * @param train       labelled sentences to stream into the train topic
-   * @param score       sentences to stream into the score topic, one after every {@code scoreEvery}
-   * @param vectors     GloVe file the model starts from, or null
-   * @param rate        train sentences per second
-   * @param follow      keep running after the input is exhausted, until Ctrl-C
-   * @param kafkaDir    the broker's data directory, or null for a temporary one
-   * @param outDir      where the model file and the learning curve go
+   * @param train labelled sentences to stream into the train topic
+   * @param score sentences to stream into the score topic, one after every {@code scoreEvery}
+   * @param vectors GloVe file the model starts from, or null
+   * @param rate train sentences per second
+   * @param follow keep running after the input is exhausted, until Ctrl-C
+   * @param kafkaDir the broker's data directory, or null for a temporary one
+   * @param outDir where the model file and the learning curve go
    */
-  public record Settings(List<Sentence> train, List<Sentence> score, Path vectors, double rate, int scoreEvery,
-      boolean follow, Path kafkaDir, Path outDir, int webUiPort, Duration progressEvery) {}
+  public record Settings(
+      List<Sentence> train,
+      List<Sentence> score,
+      Path vectors,
+      double rate,
+      int scoreEvery,
+      boolean follow,
+      Path kafkaDir,
+      Path outDir,
+      int webUiPort,
+      Duration progressEvery) {}
 
   private final Settings settings;
   private final PrintWriter out;
@@ -71,26 +80,36 @@ public final class Demo {
     this.out = out;
   }
 
-  /** Ctrl-C: the main loop stops feeding, ends the job in order and cleans up; the hook waits for that. */
+  /**
+   * Ctrl-C: the main loop stops feeding, ends the job in order and cleans up; the hook waits for
+   * that.
+   */
   public void stopOnInterrupt() {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (finished.getCount() == 0) return;
-      stopRequested.set(true);
-      try {
-        finished.await(90, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "streamner-demo-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (finished.getCount() == 0) return;
+                  stopRequested.set(true);
+                  try {
+                    finished.await(90, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "streamner-demo-stop"));
   }
 
-  /** Runs the demo; returns the path of the exported model, or null when there was none to export. */
+  /**
+   * Runs the demo; returns the path of the exported model, or null when there was none to export.
+   */
   public Path run() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(settings.kafkaDir())) {
       JobDefinition definition = definition(kafka.bootstrapServers());
       String model = definition.models().get(0);
       createTopics(kafka, definition.topics());
-      out.printf("kafka: %s (in this process, data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
+      out.printf(
+          "kafka: %s (in this process, data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
 
       int port = webUiPort();
       Path checkpoints = Files.createTempDirectory("streamner-demo-checkpoints");
@@ -98,19 +117,29 @@ public final class Demo {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
       conf.set(RestOptions.PORT, port);
       conf.set(RestOptions.BIND_PORT, String.valueOf(port));
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
       StreamnerJob.build(env, definition);
       JobClient job = env.executeAsync(definition.name());
       out.printf("flink: job %s running, web UI at http://localhost:%d%n", definition.name(), port);
-      out.printf("streaming %,d labelled sentences at %,.0f/s into %s, and %,d to score into %s%n",
-          settings.train().size(), settings.rate(), definition.topics().train(), scoreCount(),
+      out.printf(
+          "streaming %,d labelled sentences at %,.0f/s into %s, and %,d to score into %s%n",
+          settings.train().size(),
+          settings.rate(),
+          definition.topics().train(),
+          scoreCount(),
           definition.topics().score());
       out.flush();
 
       Files.createDirectories(settings.outDir());
       Path savepoints = Files.createTempDirectory("streamner-savepoints");
-      try (PrequentialMonitor monitor = new PrequentialMonitor(kafka.bootstrapServers(),
-          definition.topics().predictions(), definition.topics().deadLetter(), model, 2_000)) {
+      try (PrequentialMonitor monitor =
+          new PrequentialMonitor(
+              kafka.bootstrapServers(),
+              definition.topics().predictions(),
+              definition.topics().deadLetter(),
+              model,
+              2_000)) {
         Feeder feeder = new Feeder(kafka.bootstrapServers(), definition.topics());
         Thread feeding = new Thread(feeder, "streamner-demo-producer");
         feeding.setDaemon(true);
@@ -126,7 +155,10 @@ public final class Demo {
               .get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
           // Ctrl-C while the job was still starting, or Flink's own shutdown racing ours.
-          out.println("the job could not be drained (" + rootMessage(e) + "); using its last committed snapshot");
+          out.println(
+              "the job could not be drained ("
+                  + rootMessage(e)
+                  + "); using its last committed snapshot");
           cancelIfRunning(job);
         }
         monitor.poll(Duration.ofMillis(500));
@@ -135,13 +167,21 @@ public final class Demo {
         monitor.finish().writePng(png, "streamner: " + model + ", prequential (test-then-train)");
         Path modelFile = settings.outDir().resolve(model.toLowerCase() + ".model");
         try {
-          SnapshotExport.Exported exported = SnapshotExport.export(kafka.bootstrapServers(),
-              definition.topics().snapshots(), model, Duration.ofSeconds(60));
+          SnapshotExport.Exported exported =
+              SnapshotExport.export(
+                  kafka.bootstrapServers(),
+                  definition.topics().snapshots(),
+                  model,
+                  Duration.ofSeconds(60));
           ModelFile.write(exported.model(), modelFile);
-          out.printf("final: %,d examples, model version %d, prequential F1 %.3f over the whole stream%n",
-              exported.manifest().examplesSeen(), exported.manifest().version(), monitor.total().f1());
-          out.printf("model:          %s   (try: java -jar target/streamner.jar tag --model %s)%n", modelFile,
-              modelFile);
+          out.printf(
+              "final: %,d examples, model version %d, prequential F1 %.3f over the whole stream%n",
+              exported.manifest().examplesSeen(),
+              exported.manifest().version(),
+              monitor.total().f1());
+          out.printf(
+              "model:          %s   (try: java -jar target/streamner.jar tag --model %s)%n",
+              modelFile, modelFile);
         } catch (IOException noSnapshot) {
           out.println("no model to export: " + noSnapshot.getMessage());
           modelFile = null;
@@ -171,22 +211,32 @@ public final class Demo {
       } catch (Exception gone) {
         status = JobStatus.FAILED; // a local cluster shuts down with its failed job
       }
-      if (status.isGloballyTerminalState()) throw new IllegalStateException("the job stopped: " + failure(job));
-      if (feeder.failure.get() != null) throw new IllegalStateException("feeding failed", feeder.failure.get());
+      if (status.isGloballyTerminalState())
+        throw new IllegalStateException("the job stopped: " + failure(job));
+      if (feeder.failure.get() != null)
+        throw new IllegalStateException("feeding failed", feeder.failure.get());
       long now = System.nanoTime();
       if (now - lastPrint >= settings.progressEvery().toNanos()) {
         double seconds = (now - lastPrint) / 1e9;
-        out.printf("examples %,9d | %,6.0f/s | prequential F1 %.3f (recent %.3f) | loss %.4f | model v%d | "
+        out.printf(
+            "examples %,9d | %,6.0f/s | prequential F1 %.3f (recent %.3f) | loss %.4f | model v%d | "
                 + "scored %,d | dead letters %,d%n",
-            monitor.examplesSeen(), (monitor.examplesSeen() - lastExamples) / seconds, monitor.total().f1(),
-            monitor.recentF1(), monitor.meanLoss(), monitor.modelVersion(), monitor.scorePredictions(),
+            monitor.examplesSeen(),
+            (monitor.examplesSeen() - lastExamples) / seconds,
+            monitor.total().f1(),
+            monitor.recentF1(),
+            monitor.meanLoss(),
+            monitor.modelVersion(),
+            monitor.scorePredictions(),
             monitor.deadLetters());
         out.flush();
         lastPrint = now;
         lastExamples = monitor.examplesSeen();
       }
-      boolean allTrained = feeder.done.get() && monitor.trainPredictions() >= settings.train().size()
-          && monitor.scorePredictions() >= feeder.scoreSent.get();
+      boolean allTrained =
+          feeder.done.get()
+              && monitor.trainPredictions() >= settings.train().size()
+              && monitor.scorePredictions() >= feeder.scoreSent.get();
       if (allTrained && !settings.follow()) return;
     }
     out.println("stop requested");
@@ -196,7 +246,10 @@ public final class Demo {
     return settings.score().isEmpty() ? 0 : settings.train().size() / settings.scoreEvery();
   }
 
-  /** Streams the corpus at the configured rate, a scoring sentence after every scoreEvery labelled ones. */
+  /**
+   * Streams the corpus at the configured rate, a scoring sentence after every scoreEvery labelled
+   * ones.
+   */
   private final class Feeder implements Runnable {
     final AtomicBoolean done = new AtomicBoolean();
     final AtomicBoolean stop = new AtomicBoolean();
@@ -213,16 +266,24 @@ public final class Demo {
     @Override
     public void run() {
       long start = System.nanoTime();
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers))) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(KafkaClients.producer(bootstrapServers))) {
         List<Sentence> train = settings.train();
         for (int i = 0; i < train.size() && !stop.get() && !stopRequested.get(); i++) {
           Sentence s = train.get(i);
-          producer.send(new ProducerRecord<>(topics.train(),
-              WireFormat.encode(new TrainRecord("train-" + (i + 1), s.tokens(), s.tags(), null))));
+          producer.send(
+              new ProducerRecord<>(
+                  topics.train(),
+                  WireFormat.encode(
+                      new TrainRecord("train-" + (i + 1), s.tokens(), s.tags(), null))));
           if (!settings.score().isEmpty() && (i + 1) % settings.scoreEvery() == 0) {
             Sentence q = settings.score().get((int) (scoreSent.get() % settings.score().size()));
-            producer.send(new ProducerRecord<>(topics.score(),
-                WireFormat.encode(new ScoreRecord("score-" + (scoreSent.get() + 1), q.tokens(), null, null))));
+            producer.send(
+                new ProducerRecord<>(
+                    topics.score(),
+                    WireFormat.encode(
+                        new ScoreRecord(
+                            "score-" + (scoreSent.get() + 1), q.tokens(), null, null))));
             scoreSent.incrementAndGet();
           }
           long due = start + (long) ((i + 1) / settings.rate() * 1e9);
@@ -243,9 +304,12 @@ public final class Demo {
   private JobDefinition definition(String bootstrapServers) throws IOException {
     Properties p = new Properties();
     Path file = Path.of(DEFINITION);
-    try (InputStream in = Files.isRegularFile(file) ? Files.newInputStream(file)
-        : Demo.class.getResourceAsStream("/" + DEFINITION)) {
-      if (in == null) throw new IOException(DEFINITION + " not found in the working directory or the jar");
+    try (InputStream in =
+        Files.isRegularFile(file)
+            ? Files.newInputStream(file)
+            : Demo.class.getResourceAsStream("/" + DEFINITION)) {
+      if (in == null)
+        throw new IOException(DEFINITION + " not found in the working directory or the jar");
       try (Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
         p.load(reader);
       }
@@ -260,17 +324,24 @@ public final class Demo {
 
   private static int vectorDimension(Path vectors) throws IOException {
     try (var lines = Files.lines(vectors, StandardCharsets.UTF_8)) {
-      String first = lines.filter(l -> !l.isBlank()).findFirst()
-          .orElseThrow(() -> new IOException(vectors + " is empty"));
+      String first =
+          lines
+              .filter(l -> !l.isBlank())
+              .findFirst()
+              .orElseThrow(() -> new IOException(vectors + " is empty"));
       return first.trim().split(" +").length - 1;
     }
   }
 
   private static void createTopics(EmbeddedKafka kafka, JobDefinition.Topics topics) {
-    Topics.create(kafka.bootstrapServers(), List.of(
-        Topics.topic(topics.train(), 1), // one partition: the model trains in topic order
-        Topics.topic(topics.score(), 1), Topics.topic(topics.predictions(), 1),
-        Topics.compacted(topics.snapshots(), 1), Topics.topic(topics.deadLetter(), 1)));
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(
+            Topics.topic(topics.train(), 1), // one partition: the model trains in topic order
+            Topics.topic(topics.score(), 1),
+            Topics.topic(topics.predictions(), 1),
+            Topics.compacted(topics.snapshots(), 1),
+            Topics.topic(topics.deadLetter(), 1)));
   }
 
   /** 8081, Flink's usual port, when it is free; any free port otherwise. */
@@ -301,7 +372,10 @@ public final class Demo {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
-  /** After a failure on the way: cancel the job if it still runs (a finished local job has no cluster left to ask). */
+  /**
+   * After a failure on the way: cancel the job if it still runs (a finished local job has no
+   * cluster left to ask).
+   */
   private static void cancelIfRunning(JobClient job) {
     try {
       if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {

@@ -44,7 +44,8 @@ public final class LearningCurve {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
 
@@ -89,7 +90,8 @@ public final class LearningCurve {
     ImageIO.write(image, "png", file.toFile());
   }
 
-  private void drawSeries(Graphics2D g, long maxX, int plotWidth, int plotHeight, double maxY, boolean f1) {
+  private void drawSeries(
+      Graphics2D g, long maxX, int plotWidth, int plotHeight, double maxY, boolean f1) {
     g.setColor(f1 ? F1_COLOR : LOSS_COLOR);
     int px = -1, py = -1;
     for (Point p : points) {

@@ -1,7 +1,7 @@
 package io.streamner.demo;
 
-import io.streamner.eval.TokenDecisions;
 import io.streamner.eval.Counts;
+import io.streamner.eval.TokenDecisions;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -14,9 +14,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Watches the job from outside, as any user can: it reads the predictions topic and the
- * dead-letter topic. A prediction of a labelled sentence carries the gold tags and was made
- * before the model trained on it, so it is a prequential (test-then-train) measurement.
+ * Watches the job from outside, as any user can: it reads the predictions topic and the dead-letter
+ * topic. A prediction of a labelled sentence carries the gold tags and was made before the model
+ * trained on it, so it is a prequential (test-then-train) measurement.
  */
 final class PrequentialMonitor implements AutoCloseable {
   private final String model;
@@ -39,7 +39,11 @@ final class PrequentialMonitor implements AutoCloseable {
   private long lastPointAt;
   private Counts lastPointCounts = Counts.ZERO;
 
-  PrequentialMonitor(String bootstrapServers, String predictionsTopic, String deadLetterTopic, String model,
+  PrequentialMonitor(
+      String bootstrapServers,
+      String predictionsTopic,
+      String deadLetterTopic,
+      String model,
       long pointEvery) {
     this.model = model;
     this.pointEvery = pointEvery;
@@ -48,9 +52,12 @@ final class PrequentialMonitor implements AutoCloseable {
   }
 
   private static KafkaConsumer<byte[], byte[]> subscribe(String bootstrapServers, String topic) {
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrapServers, null, false));
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(KafkaClients.consumer(bootstrapServers, null, false));
     List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    consumer
+        .partitionsFor(topic)
+        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     return consumer;
@@ -93,7 +100,8 @@ final class PrequentialMonitor implements AutoCloseable {
 
   private void point() {
     if (tokensSincePoint == 0) return;
-    curve.add(new LearningCurve.Point(examplesSeen, sincePoint.f1(), lossSincePoint / tokensSincePoint));
+    curve.add(
+        new LearningCurve.Point(examplesSeen, sincePoint.f1(), lossSincePoint / tokensSincePoint));
     lastPointCounts = sincePoint;
     sincePoint = Counts.ZERO;
     lossSincePoint = 0;

@@ -21,7 +21,10 @@ public record Counts(long truePositives, long falsePositives, long falseNegative
   }
 
   public Counts plus(Counts o) {
-    return new Counts(truePositives + o.truePositives, falsePositives + o.falsePositives, falseNegatives + o.falseNegatives);
+    return new Counts(
+        truePositives + o.truePositives,
+        falsePositives + o.falsePositives,
+        falseNegatives + o.falseNegatives);
   }
 
   public double precision() {

@@ -15,7 +15,8 @@ public final class Evaluator {
   /**
    * @param tagger for a sentence's tokens, whether each one is predicted to be the entity
    */
-  public static Scores evaluate(String entity, List<Sentence> sentences, Function<List<String>, boolean[]> tagger) {
+  public static Scores evaluate(
+      String entity, List<Sentence> sentences, Function<List<String>, boolean[]> tagger) {
     String type = EntityTags.canonicalEntity(entity);
     Counts token = Counts.ZERO, span = Counts.ZERO, mention = Counts.ZERO;
     long tokens = 0, scored = 0;

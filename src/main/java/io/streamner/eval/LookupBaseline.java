@@ -21,7 +21,8 @@ public final class LookupBaseline {
     this.counts = counts;
   }
 
-  public static LookupBaseline train(List<Sentence> sentences, String entity, TokenNormalizer normalizer) {
+  public static LookupBaseline train(
+      List<Sentence> sentences, String entity, TokenNormalizer normalizer) {
     Map<String, int[]> counts = new HashMap<>();
     for (Sentence s : sentences) {
       if (!s.labelled()) continue;

@@ -10,16 +10,16 @@ import org.apache.flink.api.common.state.MapState;
  * One model's recently used word vectors, between its keyed state and the learner.
  *
  * <p>Why: on RocksDB every state read deserialises a vector and every write serialises one, and a
- * sentence reads and writes each of its words. Frequent words ("the", the padding words,
- * UUUNKKK) come back in almost every sentence, so keeping them in memory between checkpoints
- * removes most state accesses. When the cache is full it is written back and emptied at once:
- * simpler and cheaper per access than least-recently-used order, and the frequent words are back
- * after a sentence or two.
+ * sentence reads and writes each of its words. Frequent words ("the", the padding words, UUUNKKK)
+ * come back in almost every sentence, so keeping them in memory between checkpoints removes most
+ * state accesses. When the cache is full it is written back and emptied at once: simpler and
+ * cheaper per access than least-recently-used order, and the frequent words are back after a
+ * sentence or two.
  *
  * <p>The keyed state must hold every vector when Flink snapshots it: {@link #writeBack} before a
- * snapshot, and {@link #clear} after a checkpoint's snapshot. Clearing matters on the heap
- * backend, whose asynchronous snapshot serialises the very arrays the state holds: after a
- * checkpoint the next read goes through the state again, whose copy-on-write hands out a copy.
+ * snapshot, and {@link #clear} after a checkpoint's snapshot. Clearing matters on the heap backend,
+ * whose asynchronous snapshot serialises the very arrays the state holds: after a checkpoint the
+ * next read goes through the state again, whose copy-on-write hands out a copy.
  *
  * <p>Use it only while the model's key is the operator's current key: it reads and writes the
  * current key's state.
@@ -28,11 +28,14 @@ final class ColumnCache implements OnlineLearner.Columns {
   private final MapState<String, double[]> state;
   private final int capacity;
   private final HashMap<String, double[]> recent = new HashMap<>();
+
   /** Words whose vector in {@link #recent} is newer than the state's. */
   private final Set<String> changed = new HashSet<>();
 
   ColumnCache(MapState<String, double[]> state, int capacity) {
-    if (capacity < 1) throw new IllegalArgumentException("column cache capacity must be at least 1, got " + capacity);
+    if (capacity < 1)
+      throw new IllegalArgumentException(
+          "column cache capacity must be at least 1, got " + capacity);
     this.state = state;
     this.capacity = capacity;
   }

@@ -17,7 +17,8 @@ final class EncodedRecordSerializer implements KafkaRecordSerializationSchema<En
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(EncodedRecord record, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      EncodedRecord record, KafkaSinkContext context, Long timestamp) {
     Integer partition = null;
     if (record.partitionKey != null) {
       int[] partitions = context.getPartitionsForTopic(topic);

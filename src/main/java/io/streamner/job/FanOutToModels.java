@@ -22,7 +22,9 @@ final class FanOutToModels implements FlatMapFunction<Sentence, ModelInput> {
   public void flatMap(Sentence sentence, Collector<ModelInput> out) {
     for (String model : models) {
       if (sentence.labelled()) {
-        out.collect(new ModelInput(model, sentence, EntityTags.binaryLabels(Arrays.asList(sentence.tags), model)));
+        out.collect(
+            new ModelInput(
+                model, sentence, EntityTags.binaryLabels(Arrays.asList(sentence.tags), model)));
       } else if (sentence.models == null || Arrays.asList(sentence.models).contains(model)) {
         out.collect(new ModelInput(model, sentence, null));
       }

@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One deployable job, read from a {@code .properties} file in {@code flink-jobs/}: topics,
- * models and their hyper-parameters, snapshots, checkpointing, state backend, parallelism.
- * Every key is documented in {@code flink-jobs/README.md}; an unknown key is an error, so a
- * typo never silently falls back to a default.
+ * One deployable job, read from a {@code .properties} file in {@code flink-jobs/}: topics, models
+ * and their hyper-parameters, snapshots, checkpointing, state backend, parallelism. Every key is
+ * documented in {@code flink-jobs/README.md}; an unknown key is an error, so a typo never silently
+ * falls back to a default.
  */
 public record JobDefinition(
     String name,
@@ -51,14 +51,23 @@ public record JobDefinition(
     String finalModelDirectory,
     int columnCache,
     Duration bufferTimeout,
-    Duration predictionsLinger) implements Serializable {
+    Duration predictionsLinger)
+    implements Serializable {
 
-  public record Topics(String train, String score, String predictions, String snapshots, String deadLetter)
+  public record Topics(
+      String train, String score, String predictions, String snapshots, String deadLetter)
       implements Serializable {}
 
-  public enum StartingOffsets { EARLIEST, COMMITTED, LATEST }
+  public enum StartingOffsets {
+    EARLIEST,
+    COMMITTED,
+    LATEST
+  }
 
-  public enum StateBackend { HASHMAP, ROCKSDB }
+  public enum StateBackend {
+    HASHMAP,
+    ROCKSDB
+  }
 
   /** The keys a definition may hold, each with its default ("" = required or no default). */
   static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -128,8 +137,12 @@ public record JobDefinition(
       }
     }
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(source + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-          + String.join(", ", unknown) + " (see flink-jobs/README.md for the keys a job definition takes)");
+      throw new IllegalArgumentException(
+          source
+              + ": unknown key"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + " (see flink-jobs/README.md for the keys a job definition takes)");
     }
     Values r = new Values(values, source);
     List<String> models = new ArrayList<>();
@@ -143,24 +156,37 @@ public record JobDefinition(
     if (models.isEmpty()) throw r.error("models", "names no entity type");
     for (String initialised : initModels.keySet()) {
       if (!models.contains(initialised)) {
-        throw new IllegalArgumentException(source + ": " + INIT_PREFIX + initialised + " names a model not in 'models'");
+        throw new IllegalArgumentException(
+            source + ": " + INIT_PREFIX + initialised + " names a model not in 'models'");
       }
     }
     // Checked here rather than left to Hyperparameters so that the error names the key.
     int window = r.positiveInt("model.window");
-    if (window % 2 == 0) throw r.error("model.window", "must be odd (the centre word and as many on each side), got " + window);
+    if (window % 2 == 0)
+      throw r.error(
+          "model.window", "must be odd (the centre word and as many on each side), got " + window);
     double learningRate = r.decimal("model.learning-rate");
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw r.error("model.learning-rate", "must be a positive number, got " + values.get("model.learning-rate"));
+      throw r.error(
+          "model.learning-rate",
+          "must be a positive number, got " + values.get("model.learning-rate"));
     }
     double regularization = r.decimal("model.regularization");
     if (!(regularization >= 0) || Double.isInfinite(regularization)) {
-      throw r.error("model.regularization", "must be zero or positive, got " + values.get("model.regularization"));
+      throw r.error(
+          "model.regularization",
+          "must be zero or positive, got " + values.get("model.regularization"));
     }
     Hyperparameters hp;
     try {
-      hp = new Hyperparameters(window, r.positiveInt("model.dim"), r.positiveInt("model.hidden"),
-          learningRate, regularization, r.longValue("model.seed"));
+      hp =
+          new Hyperparameters(
+              window,
+              r.positiveInt("model.dim"),
+              r.positiveInt("model.hidden"),
+              learningRate,
+              regularization,
+              r.longValue("model.seed"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
@@ -170,8 +196,12 @@ public record JobDefinition(
         name,
         r.required("kafka.bootstrap.servers"),
         group.isEmpty() ? name : group,
-        new Topics(r.required("topic.train"), r.required("topic.score"), r.required("topic.predictions"),
-            r.required("topic.snapshots"), r.required("topic.dead-letter")),
+        new Topics(
+            r.required("topic.train"),
+            r.required("topic.score"),
+            r.required("topic.predictions"),
+            r.required("topic.snapshots"),
+            r.required("topic.dead-letter")),
         r.choice("source.starting-offsets", StartingOffsets.class),
         r.bool("source.bounded"),
         List.copyOf(models),
@@ -190,9 +220,11 @@ public record JobDefinition(
         r.positiveInt("parallelism"),
         r.nonNegativeInt("restart.attempts"),
         Duration.ofMillis(r.longValue("restart.delay-ms")),
-        r.string("predictions.delivery").equalsIgnoreCase("exactly-once") ? true
-            : r.string("predictions.delivery").equalsIgnoreCase("at-least-once") ? false
-            : r.fail("predictions.delivery", "must be at-least-once or exactly-once"),
+        r.string("predictions.delivery").equalsIgnoreCase("exactly-once")
+            ? true
+            : r.string("predictions.delivery").equalsIgnoreCase("at-least-once")
+                ? false
+                : r.fail("predictions.delivery", "must be at-least-once or exactly-once"),
         emptyToNull(r.string("final-model.dir")),
         r.positiveInt("state.column-cache"),
         Duration.ofMillis(r.longValue("pipeline.buffer-timeout-ms")),
@@ -206,10 +238,34 @@ public record JobDefinition(
 
   /** A copy with other Kafka servers: the CLI's --bootstrap-servers. */
   public JobDefinition withBootstrapServers(String servers) {
-    return new JobDefinition(name, servers, groupId, topics, startingOffsets, bounded, models, hyperparameters,
-        regularizationExamples, minCount, numbers, vectors, initModels, maxTokens, snapshotEveryExamples,
-        snapshotInterval, checkpointInterval, checkpointDirectory, stateBackend, parallelism, restartAttempts, restartDelay,
-        predictionsExactlyOnce, finalModelDirectory, columnCache, bufferTimeout, predictionsLinger);
+    return new JobDefinition(
+        name,
+        servers,
+        groupId,
+        topics,
+        startingOffsets,
+        bounded,
+        models,
+        hyperparameters,
+        regularizationExamples,
+        minCount,
+        numbers,
+        vectors,
+        initModels,
+        maxTokens,
+        snapshotEveryExamples,
+        snapshotInterval,
+        checkpointInterval,
+        checkpointDirectory,
+        stateBackend,
+        parallelism,
+        restartAttempts,
+        restartDelay,
+        predictionsExactlyOnce,
+        finalModelDirectory,
+        columnCache,
+        bufferTimeout,
+        predictionsLinger);
   }
 
   private static String canonical(String entity, String source, String key) {
@@ -291,8 +347,10 @@ public record JobDefinition(
       String v = values.get(key).toUpperCase(Locale.ROOT).replace('-', '_');
       for (E e : type.getEnumConstants()) if (e.name().equals(v)) return e;
       List<String> names = new ArrayList<>();
-      for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      throw error(key, "must be one of " + String.join(", ", names) + ", got '" + values.get(key) + "'");
+      for (E e : type.getEnumConstants())
+        names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      throw error(
+          key, "must be one of " + String.join(", ", names) + ", got '" + values.get(key) + "'");
     }
 
     boolean fail(String key, String problem) {

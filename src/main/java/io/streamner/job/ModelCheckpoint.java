@@ -1,26 +1,34 @@
 package io.streamner.job;
 
 /**
- * What a model keeps in its ValueState besides its word vectors. The model operator works on a
- * live copy in memory and writes it back here only when a checkpoint is taken, so the dense
- * parameters are never serialised per example (with RocksDB every ValueState update would be).
+ * What a model keeps in its ValueState besides its word vectors. The model operator works on a live
+ * copy in memory and writes it back here only when a checkpoint is taken, so the dense parameters
+ * are never serialised per example (with RocksDB every ValueState update would be).
  */
 public class ModelCheckpoint implements Cloneable {
   /** W, b1, U, b2 as {@code DenseParameters.flatten()}. */
   public double[] dense;
+
   /** Training windows applied. */
   public long examplesSeen;
+
   public long sentencesSeen;
   public long scored;
+
   /** The last snapshot version written; never goes back, it is restored with the rest. */
   public long version;
+
   public long examplesAtSnapshot;
   public boolean fullSnapshotWritten;
+
   /** Words whose column changed since the last snapshot. */
   public String[] changedWords;
+
   public long columns;
+
   /** Prequential quality: exponentially weighted over recent tokens, and over the whole stream. */
   public double recentLoss;
+
   public double recentTruePositives;
   public double recentFalsePositives;
   public double recentFalseNegatives;

@@ -4,7 +4,9 @@ package io.streamner.job;
 public class ModelInput {
   /** The model's entity type, e.g. PER: the key. */
   public String model;
+
   public Sentence sentence;
+
   /** 1 where the token is of the model's entity type; null for scoring input. */
   public int[] labels;
 

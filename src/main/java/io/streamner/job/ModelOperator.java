@@ -26,8 +26,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -41,14 +41,14 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The model operator: keyed by model (entity type), it scores every sentence and trains on the
- * labelled ones, test-then-train per window, with {@link OnlineLearner}. Predictions go to the main output,
- * versioned snapshots to {@link #SNAPSHOTS}.
+ * labelled ones, test-then-train per window, with {@link OnlineLearner}. Predictions go to the main
+ * output, versioned snapshots to {@link #SNAPSHOTS}.
  *
  * <p><b>State</b> (declared together below): the word vectors, one MapState entry per word (a
- * window reads and writes only its C columns); occurrence counts of words without a column yet;
- * and a {@link ModelCheckpoint} ValueState with the dense parameters and counters. The learner
- * reaches the word vectors through each model's {@link ColumnCache}, which keeps the frequent ones
- * in memory and hands everything back to the state in {@link #snapshotState}.
+ * window reads and writes only its C columns); occurrence counts of words without a column yet; and
+ * a {@link ModelCheckpoint} ValueState with the dense parameters and counters. The learner reaches
+ * the word vectors through each model's {@link ColumnCache}, which keeps the frequent ones in
+ * memory and hands everything back to the state in {@link #snapshotState}.
  *
  * <p>Why an operator and not a KeyedProcessFunction: the dense parameters (W alone is H x nC
  * doubles) change with every example. Keeping them only in ValueState would serialise them per
@@ -57,7 +57,9 @@ import org.apache.flink.util.OutputTag;
  * checkpoint holds the model exactly as of its barrier.
  */
 public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
-    implements OneInputStreamOperator<ModelInput, EncodedRecord>, Triggerable<String, VoidNamespace>, BoundedOneInput {
+    implements OneInputStreamOperator<ModelInput, EncodedRecord>,
+        Triggerable<String, VoidNamespace>,
+        BoundedOneInput {
 
   /** Snapshot records: dense chunks, columns, then the manifest that closes the version. */
   public static final OutputTag<EncodedRecord> SNAPSHOTS =
@@ -66,7 +68,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   static final ValueStateDescriptor<ModelCheckpoint> MODEL_STATE =
       new ValueStateDescriptor<>("model", ModelCheckpoint.class);
   static final MapStateDescriptor<String, double[]> COLUMNS_STATE =
-      new MapStateDescriptor<>("columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+      new MapStateDescriptor<>(
+          "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
   static final MapStateDescriptor<String, Long> WORD_COUNTS_STATE =
       new MapStateDescriptor<>("word-counts", Types.STRING, Types.LONG);
 
@@ -81,7 +84,10 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   private transient OnlineLearner learner;
   private transient Map<String, ModelMetrics> metrics;
 
-  /** A model's dense parameters and counters while the operator runs; the state holds them between checkpoints. */
+  /**
+   * A model's dense parameters and counters while the operator runs; the state holds them between
+   * checkpoints.
+   */
   private static final class LiveModel {
     final DenseParameters dense;
     final ModelCheckpoint counters;
@@ -89,7 +95,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     final ColumnCache columns;
     boolean dirty;
 
-    LiveModel(DenseParameters dense, ModelCheckpoint counters, Set<String> changed, ColumnCache columns) {
+    LiveModel(
+        DenseParameters dense, ModelCheckpoint counters, Set<String> changed, ColumnCache columns) {
       this.dense = dense;
       this.counters = counters;
       this.changed = changed;
@@ -111,8 +118,13 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     live = new HashMap<>();
     metrics = new HashMap<>();
     seeds = new ModelSeeds(definition);
-    learner = new OnlineLearner(new OnlineLearner.Settings(
-        definition.hyperparameters(), seeds.normalizer(), definition.minCount(), definition.decay()));
+    learner =
+        new OnlineLearner(
+            new OnlineLearner.Settings(
+                definition.hyperparameters(),
+                seeds.normalizer(),
+                definition.minCount(),
+                definition.decay()));
   }
 
   @Override
@@ -122,7 +134,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     List<String> tokens = Arrays.asList(input.sentence.tokens);
     if (input.labels != null) {
       OnlineLearner.Learned learned =
-          learner.learn(tokens, input.labels, model.dense, model.columns, countStore(), model.changed);
+          learner.learn(
+              tokens, input.labels, model.dense, model.columns, countStore(), model.changed);
       ModelCheckpoint c = model.counters;
       // The counters reported are those of the model before this sentence.
       output.collect(new StreamRecord<>(Outputs.prediction(input, learned.probabilities(), c)));
@@ -149,7 +162,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
     String model = timer.getKey();
     LiveModel m = liveModel(model);
-    if (m.counters.examplesSeen > m.counters.examplesAtSnapshot || !m.counters.fullSnapshotWritten) {
+    if (m.counters.examplesSeen > m.counters.examplesAtSnapshot
+        || !m.counters.fullSnapshotWritten) {
       writeSnapshot(model, m);
     }
     scheduleSnapshot();
@@ -187,11 +201,13 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     for (String model : definition.models()) {
-      if (KeyGroupRangeAssignment.assignKeyToParallelOperator(model, maxParallelism, parallelism) != subtask) continue;
+      if (KeyGroupRangeAssignment.assignKeyToParallelOperator(model, maxParallelism, parallelism)
+          != subtask) continue;
       setCurrentKey(model);
       if (!live.containsKey(model) && modelState.value() == null) continue; // never saw a record
       LiveModel m = liveModel(model);
-      if (m.counters.examplesSeen > m.counters.examplesAtSnapshot || !m.counters.fullSnapshotWritten
+      if (m.counters.examplesSeen > m.counters.examplesAtSnapshot
+          || !m.counters.fullSnapshotWritten
           || !m.changed.isEmpty()) {
         writeSnapshot(model, m);
       }
@@ -203,7 +219,9 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     }
   }
 
-  /** The live model of the current key: from memory, from state after a restore, or from its seed. */
+  /**
+   * The live model of the current key: from memory, from state after a restore, or from its seed.
+   */
   private LiveModel liveModel(String model) throws Exception {
     LiveModel m = live.get(model);
     if (m != null) return m;
@@ -211,9 +229,13 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     ModelCheckpoint stored = modelState.value();
     if (stored != null) {
       // The live counters must not be the state's object (see snapshotState).
-      m = new LiveModel(DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense), stored.copy(),
-          new LinkedHashSet<>(Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
-          new ColumnCache(columns, definition.columnCache()));
+      m =
+          new LiveModel(
+              DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense),
+              stored.copy(),
+              new LinkedHashSet<>(
+                  Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
+              new ColumnCache(columns, definition.columnCache()));
     } else {
       m = initialise(model);
     }
@@ -235,7 +257,9 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     c.examplesSeen = seed.examplesTrained();
     c.examplesAtSnapshot = c.examplesSeen;
     c.columns = vocabulary.size();
-    LiveModel m = new LiveModel(seed.dense().copy(), c, changed, new ColumnCache(columns, definition.columnCache()));
+    LiveModel m =
+        new LiveModel(
+            seed.dense().copy(), c, changed, new ColumnCache(columns, definition.columnCache()));
     m.dirty = true;
     // A restored model's timer comes back with the checkpoint; a new model starts its own.
     scheduleSnapshot();
@@ -245,7 +269,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   private void scheduleSnapshot() {
     if (definition.snapshotInterval().isZero()) return;
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + definition.snapshotInterval().toMillis());
+    timers.registerProcessingTimeTimer(
+        VoidNamespace.INSTANCE, now + definition.snapshotInterval().toMillis());
   }
 
   /**
@@ -259,25 +284,45 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     long version = c.version + 1;
     double[] dense = m.dense.flatten();
     List<SnapshotRecord.DenseChunk> chunks = SnapshotCodec.denseChunks(model, version, dense);
-    for (SnapshotRecord.DenseChunk chunk : chunks) output.collect(SNAPSHOTS, new StreamRecord<>(Outputs.snapshot(chunk)));
+    for (SnapshotRecord.DenseChunk chunk : chunks)
+      output.collect(SNAPSHOTS, new StreamRecord<>(Outputs.snapshot(chunk)));
     boolean full = !c.fullSnapshotWritten;
     long written = 0;
     if (full) {
       for (Map.Entry<String, double[]> column : columns.entries()) {
-        output.collect(SNAPSHOTS, new StreamRecord<>(
-            Outputs.snapshot(new SnapshotRecord.Column(model, version, column.getKey(), column.getValue()))));
+        output.collect(
+            SNAPSHOTS,
+            new StreamRecord<>(
+                Outputs.snapshot(
+                    new SnapshotRecord.Column(
+                        model, version, column.getKey(), column.getValue()))));
         written++;
       }
     } else {
       for (String word : m.changed) {
-        output.collect(SNAPSHOTS, new StreamRecord<>(
-            Outputs.snapshot(new SnapshotRecord.Column(model, version, word, columns.get(word)))));
+        output.collect(
+            SNAPSHOTS,
+            new StreamRecord<>(
+                Outputs.snapshot(
+                    new SnapshotRecord.Column(model, version, word, columns.get(word)))));
         written++;
       }
     }
-    output.collect(SNAPSHOTS, new StreamRecord<>(Outputs.snapshot(Outputs.manifest(
-        model, version, full, written, chunks.size(), dense.length, definition, seeds.normalizer(), c,
-        getProcessingTimeService().getCurrentProcessingTime()))));
+    output.collect(
+        SNAPSHOTS,
+        new StreamRecord<>(
+            Outputs.snapshot(
+                Outputs.manifest(
+                    model,
+                    version,
+                    full,
+                    written,
+                    chunks.size(),
+                    dense.length,
+                    definition,
+                    seeds.normalizer(),
+                    c,
+                    getProcessingTimeService().getCurrentProcessingTime()))));
     c.version = version;
     c.examplesAtSnapshot = c.examplesSeen;
     c.fullSnapshotWritten = true;
@@ -289,8 +334,14 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   private NerModel toModel(String model, LiveModel m) throws Exception {
     m.columns.writeBack();
     Map<String, double[]> all = new HashMap<>();
-    for (Map.Entry<String, double[]> column : columns.entries()) all.put(column.getKey(), column.getValue());
-    return NerModel.fromColumns(model, definition.hyperparameters(), seeds.normalizer(), all, m.dense.copy(),
+    for (Map.Entry<String, double[]> column : columns.entries())
+      all.put(column.getKey(), column.getValue());
+    return NerModel.fromColumns(
+        model,
+        definition.hyperparameters(),
+        seeds.normalizer(),
+        all,
+        m.dense.copy(),
         m.counters.examplesSeen);
   }
 
@@ -331,5 +382,4 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       examples.inc(windows);
     }
   }
-
 }

@@ -39,7 +39,11 @@ final class ModelSeeds {
     Hyperparameters hp = definition.hyperparameters();
     PretrainedVectors v = vectors();
     Vocabulary vocabulary = Vocabulary.of(v == null ? List.of() : v.words());
-    return NerModel.initialise(model, hp, normalizer(), vocabulary,
+    return NerModel.initialise(
+        model,
+        hp,
+        normalizer(),
+        vocabulary,
         WordVectors.initialise(vocabulary, v, hp.seed(), hp.dim()));
   }
 
@@ -55,12 +59,26 @@ final class ModelSeeds {
     Hyperparameters mine = definition.hyperparameters();
     Hyperparameters theirs = m.hyperparameters();
     if (!m.entity().equals(model)) {
-      throw new IllegalArgumentException(file + " is a model for " + m.entity() + ", configured as " + model);
+      throw new IllegalArgumentException(
+          file + " is a model for " + m.entity() + ", configured as " + model);
     }
-    if (theirs.windowSize() != mine.windowSize() || theirs.dim() != mine.dim() || theirs.hidden() != mine.hidden()) {
-      throw new IllegalArgumentException(file + " has C=" + theirs.windowSize() + " n=" + theirs.dim() + " H="
-          + theirs.hidden() + " but the job definition says C=" + mine.windowSize() + " n=" + mine.dim() + " H="
-          + mine.hidden());
+    if (theirs.windowSize() != mine.windowSize()
+        || theirs.dim() != mine.dim()
+        || theirs.hidden() != mine.hidden()) {
+      throw new IllegalArgumentException(
+          file
+              + " has C="
+              + theirs.windowSize()
+              + " n="
+              + theirs.dim()
+              + " H="
+              + theirs.hidden()
+              + " but the job definition says C="
+              + mine.windowSize()
+              + " n="
+              + mine.dim()
+              + " H="
+              + mine.hidden());
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.streamner.job;
 
 import io.streamner.kafka.wire.DeadLetterRecord;
-import io.streamner.kafka.wire.WireFormat;
 import io.streamner.kafka.wire.ParseResult;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
+import io.streamner.kafka.wire.WireFormat;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -44,9 +44,12 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     String reason = raw.topic.equals(trainTopic) ? parseTrain(raw, out) : parseScore(raw, out);
     if (reason != null) {
       deadLetters.inc();
-      DeadLetterRecord letter = DeadLetterRecord.of(reason,
-          new DeadLetterRecord.Source(raw.topic, raw.partition, raw.offset), raw.value,
-          ctx.timerService().currentProcessingTime());
+      DeadLetterRecord letter =
+          DeadLetterRecord.of(
+              reason,
+              new DeadLetterRecord.Source(raw.topic, raw.partition, raw.offset),
+              raw.value,
+              ctx.timerService().currentProcessingTime());
       ctx.output(DEAD_LETTERS, Outputs.deadLetter(letter));
     }
   }
@@ -69,7 +72,8 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     boolean restricted = r.models() != null && !r.models().isEmpty();
     if (restricted) {
       for (String model : r.models()) {
-        if (!models.contains(model)) return "unknown model '" + model + "'; this job runs " + String.join(", ", models);
+        if (!models.contains(model))
+          return "unknown model '" + model + "'; this job runs " + String.join(", ", models);
       }
     }
     Sentence s = sentence(Sentence.SCORE, r.id(), r.tokens(), r.eventTime(), raw);
@@ -78,7 +82,8 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     return null;
   }
 
-  private static Sentence sentence(String kind, String id, List<String> tokens, Long eventTime, RawRecord raw) {
+  private static Sentence sentence(
+      String kind, String id, List<String> tokens, Long eventTime, RawRecord raw) {
     Sentence s = new Sentence();
     s.kind = kind;
     s.id = id;

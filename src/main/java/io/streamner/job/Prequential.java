@@ -1,12 +1,12 @@
 package io.streamner.job;
 
-import io.streamner.eval.TokenDecisions;
 import io.streamner.eval.Counts;
+import io.streamner.eval.TokenDecisions;
 
 /**
- * Test-then-train quality of a model: every labelled token is scored before the model trains on
- * it. "Recent" figures weigh each new token by {@link #ALPHA}, so they follow roughly the last
- * 1/ALPHA tokens; the totals cover the whole stream.
+ * Test-then-train quality of a model: every labelled token is scored before the model trains on it.
+ * "Recent" figures weigh each new token by {@link #ALPHA}, so they follow roughly the last 1/ALPHA
+ * tokens; the totals cover the whole stream.
  */
 final class Prequential {
   /** Weight of the newest token in the recent figures: about the last 2,000 tokens count. */

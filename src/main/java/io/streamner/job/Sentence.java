@@ -1,8 +1,8 @@
 package io.streamner.job;
 
 /**
- * A valid input sentence, labelled (from the train topic) or not (from the score topic). A
- * Flink POJO: public fields and a no-argument constructor, so it crosses the network without Kryo.
+ * A valid input sentence, labelled (from the train topic) or not (from the score topic). A Flink
+ * POJO: public fields and a no-argument constructor, so it crosses the network without Kryo.
  */
 public class Sentence {
   public static final String TRAIN = "train";
@@ -10,14 +10,19 @@ public class Sentence {
 
   /** {@link #TRAIN} or {@link #SCORE}. */
   public String kind;
+
   public String id;
   public String[] tokens;
+
   /** Gold tags as given; null for scoring input. */
   public String[] tags;
+
   /** Models a scoring request asks for; null means all. */
   public String[] models;
+
   /** Event time in epoch milliseconds, or null. */
   public Long eventTime;
+
   public int sourcePartition;
   public long sourceOffset;
 

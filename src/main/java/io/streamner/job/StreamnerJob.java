@@ -50,12 +50,17 @@ public final class StreamnerJob {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--definition") && i + 1 < args.length) file = Path.of(args[++i]);
       else if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) servers = args[++i];
-      else throw new IllegalArgumentException("usage: --definition FILE [--bootstrap-servers HOST:PORT]");
+      else
+        throw new IllegalArgumentException(
+            "usage: --definition FILE [--bootstrap-servers HOST:PORT]");
     }
-    if (file == null) throw new IllegalArgumentException("usage: --definition FILE [--bootstrap-servers HOST:PORT]");
+    if (file == null)
+      throw new IllegalArgumentException(
+          "usage: --definition FILE [--bootstrap-servers HOST:PORT]");
     JobDefinition definition = JobDefinition.load(file);
     if (servers != null) definition = definition.withBootstrapServers(servers);
-    placementWarning(definition).ifPresent(warning -> LoggerFactory.getLogger(StreamnerJob.class).warn(warning));
+    placementWarning(definition)
+        .ifPresent(warning -> LoggerFactory.getLogger(StreamnerJob.class).warn(warning));
     StreamExecutionEnvironment env = environment(definition);
     env.execute(definition.name());
   }
@@ -65,7 +70,8 @@ public final class StreamnerJob {
    * {@link #configuration} says, with the pipeline built into it: what is left is to execute it.
    */
   public static StreamExecutionEnvironment environment(JobDefinition definition) {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
     build(env, definition);
     return env;
   }
@@ -80,13 +86,19 @@ public final class StreamnerJob {
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
     // Flink's default (100 ms) would hold a prediction that long whenever the stream is slow.
     conf.set(ExecutionOptions.BUFFER_TIMEOUT, definition.bufferTimeout());
-    // Always files: the job manager's memory refuses state over 5 MB, and word vectors alone pass that.
+    // Always files: the job manager's memory refuses state over 5 MB, and word vectors alone pass
+    // that.
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, definition.checkpointDirectory() != null
-        ? definition.checkpointDirectory()
-        : Path.of(System.getProperty("java.io.tmpdir"), "streamner-checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        definition.checkpointDirectory() != null
+            ? definition.checkpointDirectory()
+            : Path.of(System.getProperty("java.io.tmpdir"), "streamner-checkpoints")
+                .toUri()
+                .toString());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
+    conf.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, definition.restartDelay());
     return conf;
   }
@@ -96,52 +108,72 @@ public final class StreamnerJob {
   }
 
   /**
-   * @param tap applied to the parsed sentences before they reach the models; tests use it to
-   *            inject failures, the job itself passes the identity
+   * @param tap applied to the parsed sentences before they reach the models; tests use it to inject
+   *     failures, the job itself passes the identity
    */
-  static void build(StreamExecutionEnvironment env, JobDefinition definition, UnaryOperator<DataStream<Sentence>> tap) {
+  static void build(
+      StreamExecutionEnvironment env,
+      JobDefinition definition,
+      UnaryOperator<DataStream<Sentence>> tap) {
     env.setParallelism(definition.parallelism());
     JobDefinition.Topics topics = definition.topics();
 
-    DataStream<RawRecord> raw = env
-        .fromSource(source(definition), WatermarkStrategy.noWatermarks(), "kafka: " + topics.train() + ", " + topics.score())
-        .uid("source");
+    DataStream<RawRecord> raw =
+        env.fromSource(
+                source(definition),
+                WatermarkStrategy.noWatermarks(),
+                "kafka: " + topics.train() + ", " + topics.score())
+            .uid("source");
 
-    SingleOutputStreamOperator<Sentence> sentences = raw
-        .process(new ParseSentences(topics.train(), definition.models(), definition.maxTokens()))
-        .name("parse").uid("parse");
+    SingleOutputStreamOperator<Sentence> sentences =
+        raw.process(new ParseSentences(topics.train(), definition.models(), definition.maxTokens()))
+            .name("parse")
+            .uid("parse");
 
-    SingleOutputStreamOperator<EncodedRecord> predictions = tap.apply(sentences)
-        .flatMap(new FanOutToModels(definition.models())).name("fan out to models").uid("fan-out")
-        .keyBy(new ByModel())
-        .transform("train and score", TypeInformation.of(EncodedRecord.class), new ModelOperator(definition))
-        .uid("model");
+    SingleOutputStreamOperator<EncodedRecord> predictions =
+        tap.apply(sentences)
+            .flatMap(new FanOutToModels(definition.models()))
+            .name("fan out to models")
+            .uid("fan-out")
+            .keyBy(new ByModel())
+            .transform(
+                "train and score",
+                TypeInformation.of(EncodedRecord.class),
+                new ModelOperator(definition))
+            .uid("model");
 
     predictions
         .sinkTo(predictionsSink(definition))
-        .name("kafka: " + topics.predictions()).uid("predictions-sink");
-    predictions.getSideOutput(ModelOperator.SNAPSHOTS)
+        .name("kafka: " + topics.predictions())
+        .uid("predictions-sink");
+    predictions
+        .getSideOutput(ModelOperator.SNAPSHOTS)
         .sinkTo(sink(definition, topics.snapshots(), DeliveryGuarantee.EXACTLY_ONCE))
-        .name("kafka: " + topics.snapshots()).uid("snapshots-sink");
-    sentences.getSideOutput(ParseSentences.DEAD_LETTERS)
+        .name("kafka: " + topics.snapshots())
+        .uid("snapshots-sink");
+    sentences
+        .getSideOutput(ParseSentences.DEAD_LETTERS)
         .sinkTo(sink(definition, topics.deadLetter(), DeliveryGuarantee.AT_LEAST_ONCE))
-        .name("kafka: " + topics.deadLetter()).uid("dead-letter-sink");
+        .name("kafka: " + topics.deadLetter())
+        .uid("dead-letter-sink");
   }
 
   private static KafkaSource<RawRecord> source(JobDefinition definition) {
-    OffsetsInitializer start = switch (definition.startingOffsets()) {
-      case EARLIEST -> OffsetsInitializer.earliest();
-      case LATEST -> OffsetsInitializer.latest();
-      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-    };
-    var builder = KafkaSource.<RawRecord>builder()
-        .setBootstrapServers(definition.bootstrapServers())
-        .setTopics(definition.topics().train(), definition.topics().score())
-        .setGroupId(definition.groupId())
-        .setStartingOffsets(start)
-        // Training data written by a transactional producer must not be seen before it commits.
-        .setProperty("isolation.level", "read_committed")
-        .setDeserializer(new RawRecordDeserializer());
+    OffsetsInitializer start =
+        switch (definition.startingOffsets()) {
+          case EARLIEST -> OffsetsInitializer.earliest();
+          case LATEST -> OffsetsInitializer.latest();
+          case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    var builder =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(definition.bootstrapServers())
+            .setTopics(definition.topics().train(), definition.topics().score())
+            .setGroupId(definition.groupId())
+            .setStartingOffsets(start)
+            // Training data written by a transactional producer must not be seen before it commits.
+            .setProperty("isolation.level", "read_committed")
+            .setDeserializer(new RawRecordDeserializer());
     if (definition.bounded()) builder.setBounded(OffsetsInitializer.latest());
     return builder.build();
   }
@@ -152,25 +184,38 @@ public final class StreamnerJob {
    * leaves after predictions.linger-ms whatever its size, so latency is unchanged).
    */
   private static KafkaSink<EncodedRecord> predictionsSink(JobDefinition definition) {
-    return sink(definition, definition.topics().predictions(),
-        definition.predictionsExactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE,
-        Map.of("batch.size", String.valueOf(256 * 1024),
-            "linger.ms", String.valueOf(definition.predictionsLinger().toMillis())));
+    return sink(
+        definition,
+        definition.topics().predictions(),
+        definition.predictionsExactlyOnce()
+            ? DeliveryGuarantee.EXACTLY_ONCE
+            : DeliveryGuarantee.AT_LEAST_ONCE,
+        Map.of(
+            "batch.size",
+            String.valueOf(256 * 1024),
+            "linger.ms",
+            String.valueOf(definition.predictionsLinger().toMillis())));
   }
 
-  private static KafkaSink<EncodedRecord> sink(JobDefinition definition, String topic, DeliveryGuarantee guarantee) {
+  private static KafkaSink<EncodedRecord> sink(
+      JobDefinition definition, String topic, DeliveryGuarantee guarantee) {
     return sink(definition, topic, guarantee, Map.of());
   }
 
-  private static KafkaSink<EncodedRecord> sink(JobDefinition definition, String topic, DeliveryGuarantee guarantee,
+  private static KafkaSink<EncodedRecord> sink(
+      JobDefinition definition,
+      String topic,
+      DeliveryGuarantee guarantee,
       Map<String, String> producerSettings) {
-    var builder = KafkaSink.<EncodedRecord>builder()
-        .setBootstrapServers(definition.bootstrapServers())
-        .setRecordSerializer(new EncodedRecordSerializer(topic))
-        .setDeliveryGuarantee(guarantee);
+    var builder =
+        KafkaSink.<EncodedRecord>builder()
+            .setBootstrapServers(definition.bootstrapServers())
+            .setRecordSerializer(new EncodedRecordSerializer(topic))
+            .setDeliveryGuarantee(guarantee);
     producerSettings.forEach(builder::setProperty);
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-      builder.setTransactionalIdPrefix(definition.name() + "-" + topic)
+      builder
+          .setTransactionalIdPrefix(definition.name() + "-" + topic)
           // The sink's default (1 h) exceeds the broker's maximum (15 min) and would be refused.
           .setProperty("transaction.timeout.ms", "600000");
     }
@@ -187,7 +232,11 @@ public final class StreamnerJob {
     List<List<String>> placement = new ArrayList<>();
     for (int i = 0; i < parallelism; i++) placement.add(new ArrayList<>());
     for (String model : definition.models()) {
-      placement.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(model, maxParallelism, parallelism)).add(model);
+      placement
+          .get(
+              KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                  model, maxParallelism, parallelism))
+          .add(model);
     }
     return placement;
   }
@@ -203,12 +252,21 @@ public final class StreamnerJob {
     if (most - least <= 1) return Optional.empty();
     StringBuilder where = new StringBuilder();
     for (int i = 0; i < placement.size(); i++) {
-      where.append(i == 0 ? "" : ", ").append("subtask ").append(i + 1).append(": ")
+      where
+          .append(i == 0 ? "" : ", ")
+          .append("subtask ")
+          .append(i + 1)
+          .append(": ")
           .append(placement.get(i).isEmpty() ? "none" : String.join(",", placement.get(i)));
     }
-    return Optional.of("models are keys hashed to subtasks, and at parallelism " + definition.parallelism()
-        + " they land unevenly (" + where + "): the busiest subtask trains " + most
-        + " models one after the other; a different parallelism may spread them better");
+    return Optional.of(
+        "models are keys hashed to subtasks, and at parallelism "
+            + definition.parallelism()
+            + " they land unevenly ("
+            + where
+            + "): the busiest subtask trains "
+            + most
+            + " models one after the other; a different parallelism may spread them better");
   }
 
   /** The key of the model operator: the model's entity type. */

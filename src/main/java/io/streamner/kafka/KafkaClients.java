@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,121 +20,142 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Client configurations used across streamner, and reading a whole topic. Keys and values are bytes. */
+/**
+ * Client configurations used across streamner, and reading a whole topic. Keys and values are
+ * bytes.
+ */
 public final class KafkaClients {
 
-    private KafkaClients() {
-    }
+  private KafkaClients() {}
 
-    /** An {@code Admin} client's configuration. */
-    public static Properties admin(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return p;
-    }
+  /** An {@code Admin} client's configuration. */
+  public static Properties admin(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return p;
+  }
 
-    /**
-     * A producer: {@code acks=all} and idempotence on (no duplicates or reordering on retries),
-     * {@code byte[]} keys and values, and {@code max.request.size} raised to
-     * {@link Topics#COMPACTED_MAX_MESSAGE_BYTES} so large records can go to compacted topics (each
-     * topic's {@code max.message.bytes} still applies). For a transactional producer add
-     * {@code transactional.id}, and keep {@code transaction.timeout.ms} at most the broker's
-     * {@code transaction.max.timeout.ms} (15 minutes by default).
-     */
-    public static Properties producer(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.COMPACTED_MAX_MESSAGE_BYTES));
-        return p;
-    }
+  /**
+   * A producer: {@code acks=all} and idempotence on (no duplicates or reordering on retries),
+   * {@code byte[]} keys and values, and {@code max.request.size} raised to {@link
+   * Topics#COMPACTED_MAX_MESSAGE_BYTES} so large records can go to compacted topics (each topic's
+   * {@code max.message.bytes} still applies). For a transactional producer add {@code
+   * transactional.id}, and keep {@code transaction.timeout.ms} at most the broker's {@code
+   * transaction.max.timeout.ms} (15 minutes by default).
+   */
+  public static Properties producer(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Integer.toString(Topics.COMPACTED_MAX_MESSAGE_BYTES));
+    return p;
+  }
 
-    /**
-     * A consumer: {@code byte[]} keys and values, {@code auto.offset.reset=earliest}, no auto-commit.
-     *
-     * @param groupIdOrNull the consumer group, or {@code null} for a consumer that only uses
-     *     {@code assign} and commits nothing
-     * @param readCommitted {@code isolation.level=read_committed} (skip aborted transactions and stop
-     *     at the last stable offset) rather than {@code read_uncommitted}
-     */
-    public static Properties consumer(String bootstrapServers, String groupIdOrNull, boolean readCommitted) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        if (groupIdOrNull != null) {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupIdOrNull);
+  /**
+   * A consumer: {@code byte[]} keys and values, {@code auto.offset.reset=earliest}, no auto-commit.
+   *
+   * @param groupIdOrNull the consumer group, or {@code null} for a consumer that only uses {@code
+   *     assign} and commits nothing
+   * @param readCommitted {@code isolation.level=read_committed} (skip aborted transactions and stop
+   *     at the last stable offset) rather than {@code read_uncommitted}
+   */
+  public static Properties consumer(
+      String bootstrapServers, String groupIdOrNull, boolean readCommitted) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (groupIdOrNull != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, groupIdOrNull);
+    }
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        (readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED)
+            .toString());
+    return p;
+  }
+
+  /**
+   * Reads a topic from the beginning up to the end offsets it had when this started, without a
+   * consumer group, and returns the records sorted by partition, then offset.
+   *
+   * <p>The end is the consumer's own end offset: the high watermark under {@code read_uncommitted},
+   * the last stable offset under {@code read_committed}. A partition is done when the consumer's
+   * position reaches it; the position also moves past aborted records and transaction markers that
+   * are never returned, so this ends even when a topic ends with an aborted transaction. Records
+   * written after the start are left out.
+   *
+   * @throws IllegalArgumentException if the topic does not exist
+   * @throws TimeoutException if the end is not reached within {@code timeout}
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrapServers, String topic, boolean readCommitted, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(consumer(bootstrapServers, null, readCommitted))) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, remaining(deadline));
+      if (infos == null || infos.isEmpty()) {
+        throw new IllegalArgumentException("no topic " + topic + " on " + bootstrapServers);
+      }
+      List<TopicPartition> partitions = new ArrayList<>();
+      infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, remaining(deadline));
+
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      Set<TopicPartition> pending = new HashSet<>(partitions);
+      while (true) {
+        pending.removeIf(tp -> consumer.position(tp, remaining(deadline)) >= ends.get(tp));
+        if (pending.isEmpty()) {
+          break;
         }
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            (readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED).toString());
-        return p;
-    }
-
-    /**
-     * Reads a topic from the beginning up to the end offsets it had when this started, without a
-     * consumer group, and returns the records sorted by partition, then offset.
-     *
-     * <p>The end is the consumer's own end offset: the high watermark under {@code read_uncommitted},
-     * the last stable offset under {@code read_committed}. A partition is done when the consumer's
-     * position reaches it; the position also moves past aborted records and transaction markers that
-     * are never returned, so this ends even when a topic ends with an aborted transaction. Records
-     * written after the start are left out.
-     *
-     * @throws IllegalArgumentException if the topic does not exist
-     * @throws TimeoutException if the end is not reached within {@code timeout}
-     */
-    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic,
-                                                               boolean readCommitted, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumer(bootstrapServers, null, readCommitted))) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, remaining(deadline));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalArgumentException("no topic " + topic + " on " + bootstrapServers);
-            }
-            List<TopicPartition> partitions = new ArrayList<>();
-            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, remaining(deadline));
-
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            Set<TopicPartition> pending = new HashSet<>(partitions);
-            while (true) {
-                pending.removeIf(tp -> consumer.position(tp, remaining(deadline)) >= ends.get(tp));
-                if (pending.isEmpty()) {
-                    break;
-                }
-                if (System.nanoTime() >= deadline) {
-                    StringBuilder where = new StringBuilder();
-                    for (TopicPartition tp : pending) {
-                        where.append(' ').append(tp).append(" at ").append(consumer.position(tp))
-                            .append(" of ").append(ends.get(tp)).append(';');
-                    }
-                    throw new TimeoutException("reading " + topic + " did not reach its end within "
-                        + timeout.toMillis() + " ms:" + where);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(min(remaining(deadline), Duration.ofMillis(200)))) {
-                    if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
-                        records.add(r);
-                    }
-                }
-            }
-            records.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
-                .thenComparingLong(ConsumerRecord::offset));
-            return records;
+        if (System.nanoTime() >= deadline) {
+          StringBuilder where = new StringBuilder();
+          for (TopicPartition tp : pending) {
+            where
+                .append(' ')
+                .append(tp)
+                .append(" at ")
+                .append(consumer.position(tp))
+                .append(" of ")
+                .append(ends.get(tp))
+                .append(';');
+          }
+          throw new TimeoutException(
+              "reading "
+                  + topic
+                  + " did not reach its end within "
+                  + timeout.toMillis()
+                  + " ms:"
+                  + where);
         }
+        for (ConsumerRecord<byte[], byte[]> r :
+            consumer.poll(min(remaining(deadline), Duration.ofMillis(200)))) {
+          if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+            records.add(r);
+          }
+        }
+      }
+      records.sort(
+          Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+              .thenComparingLong(ConsumerRecord::offset));
+      return records;
     }
+  }
 
-    private static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    }
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
 }

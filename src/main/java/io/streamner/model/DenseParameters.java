@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * The dense parameters of the network: W (H x nC), b1 (H), U (H) and b2 (a scalar). The word
- * vectors L are kept apart (see {@link WordVectors}) because a window touches only C of them:
- * the streaming job keeps each one in its own state entry.
+ * vectors L are kept apart (see {@link WordVectors}) because a window touches only C of them: the
+ * streaming job keeps each one in its own state entry.
  *
  * <p>W is stored as one array per row: the fused SGD loop walks a row at a time and the JIT
  * vectorises that loop, which it did not do for one flat array (measured, see STACK.md).
@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
 public final class DenseParameters {
   public final int hidden;
   public final int inputSize;
+
   /** W[k][j]: weight from input j to hidden unit k. */
   public final double[][] w;
+
   public final double[] b1;
   public final double[] u;
   public double b2;
@@ -29,8 +31,8 @@ public final class DenseParameters {
   }
 
   /**
-   * The initialisation of the reference setup: W and U uniform in +-sqrt(6)/sqrt(fanIn+fanOut)
-   * (W: nC + H, U: H + 1), biases zero. Seeded, so two trainers with one seed start equal.
+   * The initialisation of the reference setup: W and U uniform in +-sqrt(6)/sqrt(fanIn+fanOut) (W:
+   * nC + H, U: H + 1), biases zero. Seeded, so two trainers with one seed start equal.
    */
   public static DenseParameters initialise(int hidden, int inputSize, long seed) {
     DenseParameters p = new DenseParameters(hidden, inputSize);
@@ -83,8 +85,15 @@ public final class DenseParameters {
 
   public static DenseParameters unflatten(int hidden, int inputSize, double[] flat) {
     if (flat.length != hidden * inputSize + 2 * hidden + 1) {
-      throw new IllegalArgumentException("expected " + (hidden * inputSize + 2 * hidden + 1)
-          + " dense parameters for H=" + hidden + ", nC=" + inputSize + ", got " + flat.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + (hidden * inputSize + 2 * hidden + 1)
+              + " dense parameters for H="
+              + hidden
+              + ", nC="
+              + inputSize
+              + ", got "
+              + flat.length);
     }
     DenseParameters p = new DenseParameters(hidden, inputSize);
     int o = 0;

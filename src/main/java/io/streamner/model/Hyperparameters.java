@@ -6,12 +6,12 @@ package io.streamner.model;
  * <p>The specification uses the letter C for two things: the window size and the regularisation
  * constant. Here they are {@code windowSize} and {@code regularization}.
  *
- * @param windowSize     C in the spec: words per window, odd, the centre word is the one tagged
- * @param dim            n: length of one word vector (one column of L)
- * @param hidden         H: hidden units
- * @param learningRate   SGD step size alpha
+ * @param windowSize C in the spec: words per window, odd, the centre word is the one tagged
+ * @param dim n: length of one word vector (one column of L)
+ * @param hidden H: hidden units
+ * @param learningRate SGD step size alpha
  * @param regularization C in eq. (1): the L2 weight on W and U, divided by m in every step
- * @param seed           seed of every random choice (initialisation, shuffling)
+ * @param seed seed of every random choice (initialisation, shuffling)
  */
 public record Hyperparameters(
     int windowSize, int dim, int hidden, double learningRate, double regularization, long seed)
@@ -26,22 +26,32 @@ public record Hyperparameters(
 
   public Hyperparameters {
     if (windowSize < 1 || windowSize % 2 == 0) {
-      throw new IllegalArgumentException("window size must be a positive odd number, got " + windowSize);
+      throw new IllegalArgumentException(
+          "window size must be a positive odd number, got " + windowSize);
     }
-    if (dim < 1) throw new IllegalArgumentException("word vector dimension must be positive, got " + dim);
-    if (hidden < 1) throw new IllegalArgumentException("hidden size must be positive, got " + hidden);
+    if (dim < 1)
+      throw new IllegalArgumentException("word vector dimension must be positive, got " + dim);
+    if (hidden < 1)
+      throw new IllegalArgumentException("hidden size must be positive, got " + hidden);
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
+      throw new IllegalArgumentException(
+          "learning rate must be a positive number, got " + learningRate);
     }
     if (!(regularization >= 0) || Double.isInfinite(regularization)) {
-      throw new IllegalArgumentException("regularization must be zero or positive, got " + regularization);
+      throw new IllegalArgumentException(
+          "regularization must be zero or positive, got " + regularization);
     }
   }
 
   /** The reference setup of the specification: n=50, C=5, H=100. */
   public static Hyperparameters defaults() {
     return new Hyperparameters(
-        DEFAULT_WINDOW, DEFAULT_DIM, DEFAULT_HIDDEN, DEFAULT_LEARNING_RATE, DEFAULT_REGULARIZATION, DEFAULT_SEED);
+        DEFAULT_WINDOW,
+        DEFAULT_DIM,
+        DEFAULT_HIDDEN,
+        DEFAULT_LEARNING_RATE,
+        DEFAULT_REGULARIZATION,
+        DEFAULT_SEED);
   }
 
   /** nC: the length of the input vector x. */

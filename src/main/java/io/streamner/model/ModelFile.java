@@ -44,9 +44,9 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The one on-disk format of a trained {@link NerModel}: written by {@code train}, read by
- * {@code eval} and {@code tag}, and the seed and export format of the streaming job. The layout
- * is documented byte for byte in {@code schemas/model-file.md}; in short:
+ * The one on-disk format of a trained {@link NerModel}: written by {@code train}, read by {@code
+ * eval} and {@code tag}, and the seed and export format of the streaming job. The layout is
+ * documented byte for byte in {@code schemas/model-file.md}; in short:
  *
  * <pre>
  *   8 bytes   magic "STRMNER\n" (ASCII)
@@ -64,26 +64,38 @@ import java.util.zip.CheckedOutputStream;
 public final class ModelFile {
   /** The version this build writes and the only one it reads. */
   public static final int FORMAT_VERSION = 1;
+
   /** A header longer than this is taken for damage, not for a vocabulary. */
   public static final long MAX_HEADER_BYTES = 512L << 20;
-  /** The name of the checksum in the header; zlib's CRC-32 so that every language has it built in. */
+
+  /**
+   * The name of the checksum in the header; zlib's CRC-32 so that every language has it built in.
+   */
   public static final String CHECKSUM_ALGORITHM = "crc32";
 
   private static final byte[] MAGIC = "STRMNER\n".getBytes(StandardCharsets.US_ASCII);
+
   /** Magic, version and header length. */
   private static final int PREAMBLE_BYTES = 16;
+
   private static final int CHECKSUM_BYTES = 8;
+
   /** Largest array the JVM will allocate. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   private static final int CHUNK_BYTES = 1 << 16;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ModelFile() {}
 
-  /** One array of the payload: its name ({@code L}, {@code W}, {@code b1}, {@code U}, {@code b2}) and shape. */
+  /**
+   * One array of the payload: its name ({@code L}, {@code W}, {@code b1}, {@code U}, {@code b2})
+   * and shape.
+   */
   public record PayloadArray(String name, List<Long> shape) {
     public PayloadArray {
       shape = List.copyOf(shape);
@@ -101,9 +113,17 @@ public final class ModelFile {
    * The JSON header of a model file: everything but the numbers. {@link #readHeader} returns it
    * without reading the payload, for tools that only describe a model.
    */
-  public record Header(int formatVersion, String entity, Hyperparameters hyperparameters,
-      TokenNormalizer normalizer, List<String> vocabulary, long examplesTrained, int epochsTrained,
-      Instant created, String software, List<PayloadArray> payload) {
+  public record Header(
+      int formatVersion,
+      String entity,
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      List<String> vocabulary,
+      long examplesTrained,
+      int epochsTrained,
+      Instant created,
+      String software,
+      List<PayloadArray> payload) {
     public Header {
       vocabulary = List.copyOf(vocabulary);
       payload = List.copyOf(payload);
@@ -117,7 +137,10 @@ public final class ModelFile {
     }
   }
 
-  /** "streamner &lt;version&gt;": the version from the jar manifest, "development" when run from classes. */
+  /**
+   * "streamner &lt;version&gt;": the version from the jar manifest, "development" when run from
+   * classes.
+   */
   public static String software() {
     String v = ModelFile.class.getPackage().getImplementationVersion();
     return "streamner " + (v == null ? "development" : v);
@@ -137,15 +160,27 @@ public final class ModelFile {
     Path target = file.toAbsolutePath();
     Path folder = target.getParent();
     if (folder == null || !Files.isDirectory(folder)) {
-      throw new NoSuchFileException(file.toString(), null, "cannot write the model: the folder " + folder + " does not exist");
+      throw new NoSuchFileException(
+          file.toString(),
+          null,
+          "cannot write the model: the folder " + folder + " does not exist");
     }
     byte[] header = headerBytes(model, Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    Path temp = folder.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path temp =
+        folder.resolve(
+            "."
+                + target.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     boolean done = false;
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        CheckedOutputStream checked = new CheckedOutputStream(
-            new BufferedOutputStream(Channels.newOutputStream(channel), CHUNK_BYTES), new CRC32());
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        CheckedOutputStream checked =
+            new CheckedOutputStream(
+                new BufferedOutputStream(Channels.newOutputStream(channel), CHUNK_BYTES),
+                new CRC32());
         DataOutputStream out = new DataOutputStream(checked);
         out.write(MAGIC);
         out.writeInt(FORMAT_VERSION);
@@ -157,7 +192,8 @@ public final class ModelFile {
         channel.force(true);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -192,7 +228,8 @@ public final class ModelFile {
       g.writeObjectFieldStart("payload");
       g.writeStringField("dtype", "float64");
       g.writeStringField("byte_order", "little");
-      List<PayloadArray> arrays = payloadArrays(words.size(), hp.dim(), hp.hidden(), hp.inputSize());
+      List<PayloadArray> arrays =
+          payloadArrays(words.size(), hp.dim(), hp.hidden(), hp.inputSize());
       long values = 0;
       for (PayloadArray a : arrays) values += a.values();
       g.writeNumberField("values", values);
@@ -216,14 +253,21 @@ public final class ModelFile {
     // pad so the payload starts 8-byte aligned: a reader can map the doubles in place
     while ((PREAMBLE_BYTES + bytes.size()) % 8 != 0) bytes.write(' ');
     if (bytes.size() > MAX_HEADER_BYTES) {
-      throw new IllegalStateException("the model header would be " + bytes.size() + " bytes, more than the "
-          + MAX_HEADER_BYTES + " a model file allows (the vocabulary has " + words.size() + " words)");
+      throw new IllegalStateException(
+          "the model header would be "
+              + bytes.size()
+              + " bytes, more than the "
+              + MAX_HEADER_BYTES
+              + " a model file allows (the vocabulary has "
+              + words.size()
+              + " words)");
     }
     return bytes.toByteArray();
   }
 
   /** The payload arrays of a model of this shape, in file order. */
-  private static List<PayloadArray> payloadArrays(long words, long dim, long hidden, long inputSize) {
+  private static List<PayloadArray> payloadArrays(
+      long words, long dim, long hidden, long inputSize) {
     return List.of(
         new PayloadArray("L", List.of(words, dim)),
         new PayloadArray("W", List.of(hidden, inputSize)),
@@ -237,11 +281,13 @@ public final class ModelFile {
     DenseParameters dense = model.dense();
     double[][] l = model.vectors();
     if (l.length != model.vocabulary().size()) {
-      throw new IllegalStateException(l.length + " word vectors for " + model.vocabulary().size() + " words");
+      throw new IllegalStateException(
+          l.length + " word vectors for " + model.vocabulary().size() + " words");
     }
     PayloadWriter payload = new PayloadWriter(out);
     for (int id = 0; id < l.length; id++) payload.write(l[id], hp.dim(), "word vector " + id);
-    for (int k = 0; k < dense.hidden; k++) payload.write(dense.w[k], hp.inputSize(), "row " + k + " of W");
+    for (int k = 0; k < dense.hidden; k++)
+      payload.write(dense.w[k], hp.inputSize(), "row " + k + " of W");
     payload.write(dense.b1, hp.hidden(), "b1");
     payload.write(dense.u, hp.hidden(), "U");
     payload.write(new double[] {dense.b2}, 1, "b2");
@@ -259,7 +305,8 @@ public final class ModelFile {
 
     void write(double[] values, int expectedLength, String what) throws IOException {
       if (values.length != expectedLength) {
-        throw new IllegalStateException(what + " has " + values.length + " values, the model's shape says " + expectedLength);
+        throw new IllegalStateException(
+            what + " has " + values.length + " values, the model's shape says " + expectedLength);
       }
       for (int i = 0; i < values.length; ) {
         int n = Math.min(values.length - i, CHUNK_BYTES / Double.BYTES);
@@ -273,16 +320,17 @@ public final class ModelFile {
   // ----------------------------------------------------------------------------------------- read
 
   /**
-   * Reads a model file written by {@link #write}, checking its format version, its size against
-   * its header, and its checksum.
+   * Reads a model file written by {@link #write}, checking its format version, its size against its
+   * header, and its checksum.
    *
-   * @throws ModelFileException when the file is not a model file, is of another format version,
-   *     is truncated, corrupt, or has an invalid header
+   * @throws ModelFileException when the file is not a model file, is of another format version, is
+   *     truncated, corrupt, or has an invalid header
    */
   public static NerModel read(Path file) throws IOException {
     long size = Files.size(file);
     try (InputStream in = Files.newInputStream(file)) {
-      CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(in, CHUNK_BYTES), new CRC32());
+      CheckedInputStream checked =
+          new CheckedInputStream(new BufferedInputStream(in, CHUNK_BYTES), new CRC32());
       DataInputStream data = new DataInputStream(checked);
       Parsed parsed = readPreambleAndHeader(file, size, data);
       Header header = parsed.header();
@@ -301,15 +349,32 @@ public final class ModelFile {
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
       if (computed != stored) {
-        throw new ModelFileException(file, Reason.CORRUPT, file + " is corrupt: checksum mismatch (the file says "
-            + Long.toHexString(stored) + ", its bytes give " + Long.toHexString(computed) + ")");
+        throw new ModelFileException(
+            file,
+            Reason.CORRUPT,
+            file
+                + " is corrupt: checksum mismatch (the file says "
+                + Long.toHexString(stored)
+                + ", its bytes give "
+                + Long.toHexString(computed)
+                + ")");
       }
-      return new NerModel(header.entity(), hp, header.normalizer(), Vocabulary.of(header.vocabulary()), l, dense,
-          header.examplesTrained(), header.epochsTrained());
+      return new NerModel(
+          header.entity(),
+          hp,
+          header.normalizer(),
+          Vocabulary.of(header.vocabulary()),
+          l,
+          dense,
+          header.examplesTrained(),
+          header.epochsTrained());
     } catch (EOFException e) {
       // the size was checked up front, so the file shrank while we read it
-      throw new ModelFileException(file, Reason.TRUNCATED,
-          file + " is truncated: it ended while being read (is something writing to it?)", e);
+      throw new ModelFileException(
+          file,
+          Reason.TRUNCATED,
+          file + " is truncated: it ended while being read (is something writing to it?)",
+          e);
     }
   }
 
@@ -320,68 +385,118 @@ public final class ModelFile {
   public static Header readHeader(Path file) throws IOException {
     long size = Files.size(file);
     try (InputStream in = Files.newInputStream(file)) {
-      return readPreambleAndHeader(file, size, new DataInputStream(new BufferedInputStream(in, PREAMBLE_BYTES))).header();
+      return readPreambleAndHeader(
+              file, size, new DataInputStream(new BufferedInputStream(in, PREAMBLE_BYTES)))
+          .header();
     } catch (EOFException e) {
-      throw new ModelFileException(file, Reason.TRUNCATED,
-          file + " is truncated: it ended while being read (is something writing to it?)", e);
+      throw new ModelFileException(
+          file,
+          Reason.TRUNCATED,
+          file + " is truncated: it ended while being read (is something writing to it?)",
+          e);
     }
   }
 
   private record Parsed(Header header, long payloadOffset) {}
 
-  private static Parsed readPreambleAndHeader(Path file, long size, DataInputStream in) throws IOException {
+  private static Parsed readPreambleAndHeader(Path file, long size, DataInputStream in)
+      throws IOException {
     if (size == 0) {
-      throw new ModelFileException(file, Reason.NOT_A_MODEL_FILE, file + " is empty, not a streamner model file");
+      throw new ModelFileException(
+          file, Reason.NOT_A_MODEL_FILE, file + " is empty, not a streamner model file");
     }
     byte[] magic = new byte[(int) Math.min(MAGIC.length, size)];
     in.readFully(magic);
     if (!Arrays.equals(magic, 0, magic.length, MAGIC, 0, magic.length)) {
-      throw new ModelFileException(file, Reason.NOT_A_MODEL_FILE, file + " is not a streamner model file (bad magic)");
+      throw new ModelFileException(
+          file, Reason.NOT_A_MODEL_FILE, file + " is not a streamner model file (bad magic)");
     }
     if (size < MAGIC.length) {
-      throw new ModelFileException(file, Reason.TRUNCATED,
+      throw new ModelFileException(
+          file,
+          Reason.TRUNCATED,
           file + " is truncated: it ends after " + size + " bytes, inside the 8-byte magic");
     }
     if (size < 12) {
-      throw new ModelFileException(file, Reason.TRUNCATED, file + " is truncated: it ends inside the format version");
+      throw new ModelFileException(
+          file, Reason.TRUNCATED, file + " is truncated: it ends inside the format version");
     }
     int version = in.readInt();
     if (version != FORMAT_VERSION) {
-      throw new ModelFileException(file, Reason.UNSUPPORTED_VERSION, file + " was written by model file format version "
-          + version + "; this streamner reads version " + FORMAT_VERSION
-          + (version > FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
+      throw new ModelFileException(
+          file,
+          Reason.UNSUPPORTED_VERSION,
+          file
+              + " was written by model file format version "
+              + version
+              + "; this streamner reads version "
+              + FORMAT_VERSION
+              + (version > FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
     }
     if (size < PREAMBLE_BYTES) {
-      throw new ModelFileException(file, Reason.TRUNCATED, file + " is truncated: it ends inside the header length");
+      throw new ModelFileException(
+          file, Reason.TRUNCATED, file + " is truncated: it ends inside the header length");
     }
     int headerLength = in.readInt();
     if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-      throw new ModelFileException(file, Reason.CORRUPT, file + " is corrupt: its header length is " + headerLength
-          + " bytes, a model file header is between 2 and " + MAX_HEADER_BYTES + " bytes");
+      throw new ModelFileException(
+          file,
+          Reason.CORRUPT,
+          file
+              + " is corrupt: its header length is "
+              + headerLength
+              + " bytes, a model file header is between 2 and "
+              + MAX_HEADER_BYTES
+              + " bytes");
     }
     if (PREAMBLE_BYTES + (long) headerLength > size) {
-      throw new ModelFileException(file, Reason.TRUNCATED, file + " is truncated: the header is " + headerLength
-          + " bytes, the file ends after " + (size - PREAMBLE_BYTES) + " of them");
+      throw new ModelFileException(
+          file,
+          Reason.TRUNCATED,
+          file
+              + " is truncated: the header is "
+              + headerLength
+              + " bytes, the file ends after "
+              + (size - PREAMBLE_BYTES)
+              + " of them");
     }
     byte[] json = new byte[headerLength];
     in.readFully(json);
     return new Parsed(new HeaderParser(file).parse(json), PREAMBLE_BYTES + (long) headerLength);
   }
 
-  private static void checkPayloadSize(Path file, long size, long payloadOffset, long values) throws ModelFileException {
+  private static void checkPayloadSize(Path file, long size, long payloadOffset, long values)
+      throws ModelFileException {
     long available = size - payloadOffset;
-    if (values > (Long.MAX_VALUE - payloadOffset - CHECKSUM_BYTES) / Double.BYTES || available < values * Double.BYTES) {
-      throw new ModelFileException(file, Reason.TRUNCATED, file + " is truncated: expected " + values
-          + " payload values, file ends after " + available / Double.BYTES);
+    if (values > (Long.MAX_VALUE - payloadOffset - CHECKSUM_BYTES) / Double.BYTES
+        || available < values * Double.BYTES) {
+      throw new ModelFileException(
+          file,
+          Reason.TRUNCATED,
+          file
+              + " is truncated: expected "
+              + values
+              + " payload values, file ends after "
+              + available / Double.BYTES);
     }
     long expected = payloadOffset + values * Double.BYTES + CHECKSUM_BYTES;
     if (size < expected) {
-      throw new ModelFileException(file, Reason.TRUNCATED, file + " is truncated: the payload is complete but the file ends "
-          + (size - expected + CHECKSUM_BYTES) + " bytes into the 8-byte checksum");
+      throw new ModelFileException(
+          file,
+          Reason.TRUNCATED,
+          file
+              + " is truncated: the payload is complete but the file ends "
+              + (size - expected + CHECKSUM_BYTES)
+              + " bytes into the 8-byte checksum");
     }
     if (size > expected) {
-      throw new ModelFileException(file, Reason.CORRUPT, file + " is corrupt: " + (size - expected)
-          + " bytes follow the checksum, where the file should end");
+      throw new ModelFileException(
+          file,
+          Reason.CORRUPT,
+          file
+              + " is corrupt: "
+              + (size - expected)
+              + " bytes follow the checksum, where the file should end");
     }
   }
 
@@ -427,8 +542,14 @@ public final class ModelFile {
 
       int version = intField(root, "", "format_version");
       if (version != FORMAT_VERSION) {
-        throw new ModelFileException(file, Reason.CORRUPT, file + " is corrupt: its header says format version " + version
-            + " but the file says " + FORMAT_VERSION);
+        throw new ModelFileException(
+            file,
+            Reason.CORRUPT,
+            file
+                + " is corrupt: its header says format version "
+                + version
+                + " but the file says "
+                + FORMAT_VERSION);
       }
       String entity = textField(root, "", "entity");
       if (entity.isEmpty()) throw invalid("the field \"entity\" is empty");
@@ -448,12 +569,18 @@ public final class ModelFile {
       }
       long inputSize = (long) windowSize * dim;
       if (inputSize > MAX_ARRAY || dim > MAX_ARRAY) {
-        throw invalid("a window of " + windowSize + " words of dimension " + dim + " is too large for one array");
+        throw invalid(
+            "a window of "
+                + windowSize
+                + " words of dimension "
+                + dim
+                + " is too large for one array");
       }
 
       JsonNode n = objectField(root, "", "normalizer");
       if (!booleanField(n, "normalizer.", "lowercase")) {
-        throw invalid("\"normalizer.lowercase\" is false; this streamner only reads models that lowercase their words");
+        throw invalid(
+            "\"normalizer.lowercase\" is false; this streamner only reads models that lowercase their words");
       }
       TokenNormalizer normalizer = new TokenNormalizer(booleanField(n, "normalizer.", "numbers"));
 
@@ -472,14 +599,32 @@ public final class ModelFile {
       String software = textField(root, "", "software");
       String checksum = textField(root, "", "checksum");
       if (!checksum.equals(CHECKSUM_ALGORITHM)) {
-        throw invalid("\"checksum\" is \"" + checksum + "\"; this streamner knows \"" + CHECKSUM_ALGORITHM + "\"");
+        throw invalid(
+            "\"checksum\" is \""
+                + checksum
+                + "\"; this streamner knows \""
+                + CHECKSUM_ALGORITHM
+                + "\"");
       }
 
       List<String> vocabulary = vocabulary(arrayField(root, "", "vocabulary"));
-      if (vocabulary.size() > MAX_ARRAY) throw invalid("the vocabulary has more words than one array holds");
-      List<PayloadArray> payload = payload(objectField(root, "", "payload"),
-          payloadArrays(vocabulary.size(), dim, hidden, inputSize));
-      return new Header(version, entity, hp, normalizer, vocabulary, examples, epochs, created, software, payload);
+      if (vocabulary.size() > MAX_ARRAY)
+        throw invalid("the vocabulary has more words than one array holds");
+      List<PayloadArray> payload =
+          payload(
+              objectField(root, "", "payload"),
+              payloadArrays(vocabulary.size(), dim, hidden, inputSize));
+      return new Header(
+          version,
+          entity,
+          hp,
+          normalizer,
+          vocabulary,
+          examples,
+          epochs,
+          created,
+          software,
+          payload);
     }
 
     private List<String> vocabulary(JsonNode array) throws ModelFileException {
@@ -487,10 +632,12 @@ public final class ModelFile {
       Map<String, Integer> seen = new HashMap<>(array.size() * 2);
       for (int i = 0; i < array.size(); i++) {
         JsonNode w = array.get(i);
-        if (!w.isTextual() || w.textValue().isEmpty()) throw invalid("\"vocabulary[" + i + "]\" must be a non-empty string");
+        if (!w.isTextual() || w.textValue().isEmpty())
+          throw invalid("\"vocabulary[" + i + "]\" must be a non-empty string");
         Integer before = seen.putIfAbsent(w.textValue(), i);
         if (before != null) {
-          throw invalid("the vocabulary has \"" + w.textValue() + "\" twice, at " + before + " and " + i);
+          throw invalid(
+              "the vocabulary has \"" + w.textValue() + "\" twice, at " + before + " and " + i);
         }
         words.add(w.textValue());
       }
@@ -498,16 +645,20 @@ public final class ModelFile {
         throw invalid("the vocabulary must start with " + Vocabulary.UNKNOWN);
       }
       for (String padding : List.of(Vocabulary.START, Vocabulary.END)) {
-        if (!seen.containsKey(padding)) throw invalid("the vocabulary lacks the padding word " + padding);
+        if (!seen.containsKey(padding))
+          throw invalid("the vocabulary lacks the padding word " + padding);
       }
       return words;
     }
 
-    private List<PayloadArray> payload(JsonNode p, List<PayloadArray> expected) throws ModelFileException {
+    private List<PayloadArray> payload(JsonNode p, List<PayloadArray> expected)
+        throws ModelFileException {
       String dtype = textField(p, "payload.", "dtype");
-      if (!dtype.equals("float64")) throw invalid("\"payload.dtype\" is \"" + dtype + "\"; this streamner reads float64");
+      if (!dtype.equals("float64"))
+        throw invalid("\"payload.dtype\" is \"" + dtype + "\"; this streamner reads float64");
       String order = textField(p, "payload.", "byte_order");
-      if (!order.equals("little")) throw invalid("\"payload.byte_order\" is \"" + order + "\"; this streamner reads little");
+      if (!order.equals("little"))
+        throw invalid("\"payload.byte_order\" is \"" + order + "\"; this streamner reads little");
       JsonNode arrays = arrayField(p, "payload.", "arrays");
       List<PayloadArray> found = new ArrayList<>();
       for (int i = 0; i < arrays.size(); i++) {
@@ -527,23 +678,29 @@ public final class ModelFile {
         found.add(new PayloadArray(name, dims));
       }
       if (!found.equals(expected)) {
-        throw invalid("\"payload.arrays\" is " + describe(found) + " but the vocabulary and hyperparameters make it "
-            + describe(expected));
+        throw invalid(
+            "\"payload.arrays\" is "
+                + describe(found)
+                + " but the vocabulary and hyperparameters make it "
+                + describe(expected));
       }
       long values = longField(p, "payload.", "values");
       long sum = 0;
       try {
         for (PayloadArray a : expected) sum = Math.addExact(sum, a.values());
       } catch (ArithmeticException e) {
-        throw invalid("the payload arrays " + describe(expected) + " hold more values than any file can", e);
+        throw invalid(
+            "the payload arrays " + describe(expected) + " hold more values than any file can", e);
       }
-      if (values != sum) throw invalid("\"payload.values\" is " + values + " but its arrays hold " + sum);
+      if (values != sum)
+        throw invalid("\"payload.values\" is " + values + " but its arrays hold " + sum);
       return found;
     }
 
     private static String describe(List<PayloadArray> arrays) {
       StringBuilder s = new StringBuilder();
-      for (PayloadArray a : arrays) s.append(s.length() == 0 ? "" : ", ").append(a.name()).append(a.shape());
+      for (PayloadArray a : arrays)
+        s.append(s.length() == 0 ? "" : ", ").append(a.name()).append(a.shape());
       return s.toString();
     }
 
@@ -555,17 +712,20 @@ public final class ModelFile {
 
     private int intField(JsonNode parent, String path, String name) throws ModelFileException {
       JsonNode v = field(parent, path, name);
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) throw wrongType(path, name, "an integer (32 bits)");
+      if (!v.isIntegralNumber() || !v.canConvertToInt())
+        throw wrongType(path, name, "an integer (32 bits)");
       return v.intValue();
     }
 
     private long longField(JsonNode parent, String path, String name) throws ModelFileException {
       JsonNode v = field(parent, path, name);
-      if (!v.isIntegralNumber() || !v.canConvertToLong()) throw wrongType(path, name, "an integer (64 bits)");
+      if (!v.isIntegralNumber() || !v.canConvertToLong())
+        throw wrongType(path, name, "an integer (64 bits)");
       return v.longValue();
     }
 
-    private double numberField(JsonNode parent, String path, String name) throws ModelFileException {
+    private double numberField(JsonNode parent, String path, String name)
+        throws ModelFileException {
       JsonNode v = field(parent, path, name);
       if (!v.isNumber()) throw wrongType(path, name, "a number");
       return v.doubleValue();
@@ -577,19 +737,22 @@ public final class ModelFile {
       return v.textValue();
     }
 
-    private boolean booleanField(JsonNode parent, String path, String name) throws ModelFileException {
+    private boolean booleanField(JsonNode parent, String path, String name)
+        throws ModelFileException {
       JsonNode v = field(parent, path, name);
       if (!v.isBoolean()) throw wrongType(path, name, "true or false");
       return v.booleanValue();
     }
 
-    private JsonNode objectField(JsonNode parent, String path, String name) throws ModelFileException {
+    private JsonNode objectField(JsonNode parent, String path, String name)
+        throws ModelFileException {
       JsonNode v = field(parent, path, name);
       if (!v.isObject()) throw wrongType(path, name, "an object");
       return v;
     }
 
-    private JsonNode arrayField(JsonNode parent, String path, String name) throws ModelFileException {
+    private JsonNode arrayField(JsonNode parent, String path, String name)
+        throws ModelFileException {
       JsonNode v = field(parent, path, name);
       if (!v.isArray()) throw wrongType(path, name, "an array");
       return v;
@@ -600,11 +763,13 @@ public final class ModelFile {
     }
 
     private ModelFileException invalid(String why) {
-      return new ModelFileException(file, Reason.INVALID_HEADER, file + " has an invalid header: " + why);
+      return new ModelFileException(
+          file, Reason.INVALID_HEADER, file + " has an invalid header: " + why);
     }
 
     private ModelFileException invalid(String why, Throwable cause) {
-      return new ModelFileException(file, Reason.INVALID_HEADER, file + " has an invalid header: " + why, cause);
+      return new ModelFileException(
+          file, Reason.INVALID_HEADER, file + " has an invalid header: " + why, cause);
     }
   }
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A model file that cannot be read, with a message meant for the user who named it. The
- * {@link Reason} lets a caller tell the cases apart without parsing the message.
+ * A model file that cannot be read, with a message meant for the user who named it. The {@link
+ * Reason} lets a caller tell the cases apart without parsing the message.
  */
 public final class ModelFileException extends IOException {
   /** Why a file was refused. */
@@ -14,7 +14,9 @@ public final class ModelFileException extends IOException {
     NOT_A_MODEL_FILE,
     /** A model file of a format version this build does not read. */
     UNSUPPORTED_VERSION,
-    /** The file ends before the size its own header announces (an interrupted copy, a full disk). */
+    /**
+     * The file ends before the size its own header announces (an interrupted copy, a full disk).
+     */
     TRUNCATED,
     /** The bytes are damaged: checksum mismatch, an impossible length, data after the end. */
     CORRUPT,

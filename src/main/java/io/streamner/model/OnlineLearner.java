@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Test-then-train on one sentence at a time, for a model whose vocabulary grows as words arrive.
- * It is the streaming job's learner, free of Flink: the word vectors live wherever {@link Columns}
+ * Test-then-train on one sentence at a time, for a model whose vocabulary grows as words arrive. It
+ * is the streaming job's learner, free of Flink: the word vectors live wherever {@link Columns}
  * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in.
  *
  * <p>A labelled sentence is trained window by window in order with {@link WindowNetwork#sgdStep},
@@ -22,9 +22,9 @@ import java.util.Set;
  * same sentences gives.
  *
  * <p>Test-then-train is per window: the probability reported for token t is the h of the forward
- * half of its own SGD step, so it comes from the model before that window trained it (and after
- * the sentence's earlier windows did). Scoring the sentence separately first would run the forward
- * pass twice per window, which is about 40% of the training cost.
+ * half of its own SGD step, so it comes from the model before that window trained it (and after the
+ * sentence's earlier windows did). Scoring the sentence separately first would run the forward pass
+ * twice per window, which is about 40% of the training cost.
  *
  * <p>A word gets a column (its own vector) when it has been seen {@code minCount} times in labelled
  * data; until then it reads the vector of {@link Vocabulary#UNKNOWN}. The new column starts at
@@ -53,20 +53,23 @@ public final class OnlineLearner {
   }
 
   /**
-   * @param decay C/m of eqs. (30) and (31): the regularisation constant over the number of
-   *              examples it is spread across (a stream has no m of its own: it is configured)
+   * @param decay C/m of eqs. (30) and (31): the regularisation constant over the number of examples
+   *     it is spread across (a stream has no m of its own: it is configured)
    */
-  public record Settings(Hyperparameters hyperparameters, TokenNormalizer normalizer, int minCount, double decay) {
+  public record Settings(
+      Hyperparameters hyperparameters, TokenNormalizer normalizer, int minCount, double decay) {
     public Settings {
-      if (minCount < 1) throw new IllegalArgumentException("minimum count must be at least 1, got " + minCount);
-      if (!(decay >= 0)) throw new IllegalArgumentException("decay must be zero or positive, got " + decay);
+      if (minCount < 1)
+        throw new IllegalArgumentException("minimum count must be at least 1, got " + minCount);
+      if (!(decay >= 0))
+        throw new IllegalArgumentException("decay must be zero or positive, got " + decay);
     }
   }
 
   /**
    * @param probabilities P(entity) of every token, from the model before that token's window
-   *                      trained it (test-then-train per window)
-   * @param newColumns    words that got their own vector while training on this sentence
+   *     trained it (test-then-train per window)
+   * @param newColumns words that got their own vector while training on this sentence
    */
   public record Learned(double[] probabilities, int windows, List<String> newColumns) {}
 
@@ -83,7 +86,8 @@ public final class OnlineLearner {
   }
 
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
-  public double[] score(List<String> tokens, DenseParameters dense, Columns columns) throws Exception {
+  public double[] score(List<String> tokens, DenseParameters dense, Columns columns)
+      throws Exception {
     List<String> words = normalise(tokens);
     return predict(Windows.of(words, hp.windowSize()), dense, read(words, columns));
   }
@@ -95,10 +99,17 @@ public final class OnlineLearner {
    *
    * @param labels 1 where the token is the entity, one per token
    */
-  public Learned learn(List<String> tokens, int[] labels, DenseParameters dense, Columns columns, WordCounts counts,
-      Set<String> changed) throws Exception {
+  public Learned learn(
+      List<String> tokens,
+      int[] labels,
+      DenseParameters dense,
+      Columns columns,
+      WordCounts counts,
+      Set<String> changed)
+      throws Exception {
     if (labels.length != tokens.size()) {
-      throw new IllegalArgumentException(tokens.size() + " tokens but " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          tokens.size() + " tokens but " + labels.length + " labels");
     }
     List<String> words = normalise(tokens);
     String[][] windows = Windows.of(words, hp.windowSize());
@@ -118,7 +129,12 @@ public final class OnlineLearner {
 
     double[] probabilities = new double[windows.length];
     for (int t = 0; t < windows.length; t++) {
-      WindowNetwork.sgdStep(dense, gather(windows[t], vectors), labels[t], hp.learningRate(), settings.decay(),
+      WindowNetwork.sgdStep(
+          dense,
+          gather(windows[t], vectors),
+          labels[t],
+          hp.learningRate(),
+          settings.decay(),
           workspace);
       probabilities[t] = workspace.probability();
     }
@@ -148,22 +164,28 @@ public final class OnlineLearner {
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
       if (!vectors.containsKey(special)) {
         double[] v = columns.get(special);
-        if (v == null) throw new IllegalStateException("the model has no vector for " + special + ": not initialised");
+        if (v == null)
+          throw new IllegalStateException(
+              "the model has no vector for " + special + ": not initialised");
         vectors.put(special, v);
       }
     }
     return vectors;
   }
 
-  private static Map<String, Long> occurrencesWithoutColumn(List<String> words, Map<String, double[]> vectors) {
+  private static Map<String, Long> occurrencesWithoutColumn(
+      List<String> words, Map<String, double[]> vectors) {
     Map<String, Long> occurrences = new LinkedHashMap<>();
-    for (String word : words) if (!vectors.containsKey(word)) occurrences.merge(word, 1L, Long::sum);
+    for (String word : words)
+      if (!vectors.containsKey(word)) occurrences.merge(word, 1L, Long::sum);
     return occurrences;
   }
 
-  private double[] predict(String[][] windows, DenseParameters dense, Map<String, double[]> vectors) {
+  private double[] predict(
+      String[][] windows, DenseParameters dense, Map<String, double[]> vectors) {
     double[] p = new double[windows.length];
-    for (int t = 0; t < windows.length; t++) p[t] = WindowNetwork.forward(dense, gather(windows[t], vectors), workspace);
+    for (int t = 0; t < windows.length; t++)
+      p[t] = WindowNetwork.forward(dense, gather(windows[t], vectors), workspace);
     return p;
   }
 

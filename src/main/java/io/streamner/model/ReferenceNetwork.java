@@ -7,8 +7,8 @@ import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
 /**
  * The plain, obvious implementation of the specification with EJML matrices: one method per
  * equation, every gradient materialised, no fusion. It is the yardstick: the gradient check tests
- * hold it against finite differences of {@link #cost}, the equivalence tests hold
- * {@link WindowNetwork} against it, and the benchmark measures the fast path beside it.
+ * hold it against finite differences of {@link #cost}, the equivalence tests hold {@link
+ * WindowNetwork} against it, and the benchmark measures the fast path beside it.
  */
 public final class ReferenceNetwork {
   /** W (H x nC), b1 (H x 1), U (H x 1), b2. */
@@ -27,13 +27,15 @@ public final class ReferenceNetwork {
 
     public static Parameters of(DenseParameters p) {
       DMatrixRMaj w = new DMatrixRMaj(p.hidden, p.inputSize);
-      for (int k = 0; k < p.hidden; k++) for (int j = 0; j < p.inputSize; j++) w.set(k, j, p.w[k][j]);
+      for (int k = 0; k < p.hidden; k++)
+        for (int j = 0; j < p.inputSize; j++) w.set(k, j, p.w[k][j]);
       return new Parameters(w, column(p.b1), column(p.u), p.b2);
     }
 
     public DenseParameters toDense() {
       DenseParameters p = new DenseParameters(w.numRows, w.numCols);
-      for (int k = 0; k < w.numRows; k++) for (int j = 0; j < w.numCols; j++) p.w[k][j] = w.get(k, j);
+      for (int k = 0; k < w.numRows; k++)
+        for (int j = 0; j < w.numCols; j++) p.w[k][j] = w.get(k, j);
       System.arraycopy(b1.data, 0, p.b1, 0, b1.numRows);
       System.arraycopy(u.data, 0, p.u, 0, u.numRows);
       p.b2 = b2;
@@ -78,7 +80,9 @@ public final class ReferenceNetwork {
    */
   public static double cost(Parameters p, double[][] columns, int y, double decay) {
     double h = forward(p, columns).a2();
-    double squares = CommonOps_DDRM.elementSum(elementSquare(p.w)) + CommonOps_DDRM.elementSum(elementSquare(p.u));
+    double squares =
+        CommonOps_DDRM.elementSum(elementSquare(p.w))
+            + CommonOps_DDRM.elementSum(elementSquare(p.u));
     return -y * Math.log(h) - (1 - y) * Math.log(1 - h) + decay / 2 * squares;
   }
 
@@ -122,7 +126,8 @@ public final class ReferenceNetwork {
    *
    * @return the logistic loss before the step (without the regularisation term)
    */
-  public static double sgdStep(Parameters p, double[][] columns, int y, double learningRate, double decay) {
+  public static double sgdStep(
+      Parameters p, double[][] columns, int y, double learningRate, double decay) {
     Gradients grad = gradients(p, columns, y, decay);
     double h = grad.h();
     CommonOps_DDRM.addEquals(p.w, -learningRate, grad.dW());

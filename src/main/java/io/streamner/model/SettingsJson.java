@@ -11,8 +11,11 @@ import java.io.IOException;
 public final class SettingsJson {
   private SettingsJson() {}
 
-  /** Writes the fields {@code "hyperparameters": {...}, "normalizer": {...}} into the open object. */
-  public static void write(JsonGenerator g, Hyperparameters hp, TokenNormalizer normalizer) throws IOException {
+  /**
+   * Writes the fields {@code "hyperparameters": {...}, "normalizer": {...}} into the open object.
+   */
+  public static void write(JsonGenerator g, Hyperparameters hp, TokenNormalizer normalizer)
+      throws IOException {
     g.writeObjectFieldStart("hyperparameters");
     g.writeNumberField("window_size", hp.windowSize());
     g.writeNumberField("dim", hp.dim());

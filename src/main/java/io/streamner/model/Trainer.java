@@ -12,9 +12,10 @@ public final class Trainer {
    * What one epoch did.
    *
    * @param meanLoss mean logistic loss of the windows, each measured just before its own step
-   * @param cost     eq. (1) estimated as meanLoss + C/(2m) (sum W^2 + sum U^2) at the epoch's end
+   * @param cost eq. (1) estimated as meanLoss + C/(2m) (sum W^2 + sum U^2) at the epoch's end
    */
-  public record EpochReport(int epoch, int epochs, long examples, double seconds, double meanLoss, double cost) {
+  public record EpochReport(
+      int epoch, int epochs, long examples, double seconds, double meanLoss, double cost) {
     public double examplesPerSecond() {
       return seconds > 0 ? examples / seconds : 0;
     }
@@ -28,7 +29,8 @@ public final class Trainer {
 
   private Trainer() {}
 
-  public static void train(NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
+  public static void train(
+      NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
     if (data.size() == 0) throw new IllegalArgumentException("no training windows");
     Hyperparameters hp = model.hyperparameters();
     double decay = hp.regularization() / data.size();
@@ -42,8 +44,14 @@ public final class Trainer {
       long start = System.nanoTime();
       double loss = 0;
       for (int i : order) {
-        loss += WindowNetwork.sgdStep(model.dense(), model.gather(data.windows()[i], columns), data.labels()[i],
-            hp.learningRate(), decay, ws);
+        loss +=
+            WindowNetwork.sgdStep(
+                model.dense(),
+                model.gather(data.windows()[i], columns),
+                data.labels()[i],
+                hp.learningRate(),
+                decay,
+                ws);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);

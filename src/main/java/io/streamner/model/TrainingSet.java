@@ -23,7 +23,8 @@ public record TrainingSet(int[][] windows, int[] labels) {
         labels.add(y[t]);
       }
     }
-    return new TrainingSet(windows.toArray(new int[0][]), labels.stream().mapToInt(Integer::intValue).toArray());
+    return new TrainingSet(
+        windows.toArray(new int[0][]), labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** m in the specification: the number of training windows. */

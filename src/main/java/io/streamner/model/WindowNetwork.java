@@ -4,18 +4,18 @@ package io.streamner.model;
  * The fast path: forward pass, cost and one per-example SGD step of the window model, fused into
  * plain loops over {@link DenseParameters} and the C word vectors of the window.
  *
- * <p>Notation of the specification: x is the nC input (the C word vectors stacked),
- * z1 = W x + b1, a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10).
- * {@link ReferenceNetwork} computes the same equations one at a time with EJML; tests hold the
- * two together and check the reference against finite differences.
+ * <p>Notation of the specification: x is the nC input (the C word vectors stacked), z1 = W x + b1,
+ * a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10). {@link ReferenceNetwork}
+ * computes the same equations one at a time with EJML; tests hold the two together and check the
+ * reference against finite differences.
  *
  * <p>The word vectors are passed as {@code double[][] columns}, one n-array per window position.
  * They are updated in place, so the caller decides where they live (an array of the whole
- * vocabulary offline, one state entry per word in the streaming job). When a word occurs twice in
- * a window the caller passes the same array twice and it receives both gradient pieces.
+ * vocabulary offline, one state entry per word in the streaming job). When a word occurs twice in a
+ * window the caller passes the same array twice and it receives both gradient pieces.
  *
- * <p>Not thread-safe: a {@link Workspace} holds the activations between forward and backward;
- * use one per thread.
+ * <p>Not thread-safe: a {@link Workspace} holds the activations between forward and backward; use
+ * one per thread.
  */
 public final class WindowNetwork {
   private WindowNetwork() {}
@@ -89,8 +89,11 @@ public final class WindowNetwork {
         a2 += w2[j] * x[j];
         a3 += w3[j] * x[j];
       }
-      z2 += activate(k, a0 + b0, p, a1) + activate(k + 1, a1s + b1s, p, a1)
-          + activate(k + 2, a2 + b2, p, a1) + activate(k + 3, a3 + b3, p, a1);
+      z2 +=
+          activate(k, a0 + b0, p, a1)
+              + activate(k + 1, a1s + b1s, p, a1)
+              + activate(k + 2, a2 + b2, p, a1)
+              + activate(k + 3, a3 + b3, p, a1);
     }
     for (; k < hidden; k++) {
       final double[] wk = p.w[k];
@@ -111,8 +114,8 @@ public final class WindowNetwork {
   }
 
   /**
-   * One stochastic gradient step on one window with label y (1 = entity), eq. (7) as the cost.
-   * All gradients are taken at the parameters before the step, then every group is updated:
+   * One stochastic gradient step on one window with label y (1 = entity), eq. (7) as the cost. All
+   * gradients are taken at the parameters before the step, then every group is updated:
    *
    * <pre>
    *   delta = h - y
@@ -127,7 +130,12 @@ public final class WindowNetwork {
    * @return the logistic loss of this window before the step (without the regularisation term)
    */
   public static double sgdStep(
-      DenseParameters p, double[][] columns, int y, double learningRate, double decay, Workspace ws) {
+      DenseParameters p,
+      double[][] columns,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
     final double h = forward(p, columns, ws);
     final double delta = h - y;
     final double[] x = ws.x;
@@ -167,7 +175,9 @@ public final class WindowNetwork {
     return logisticLoss(ws.z2, y);
   }
 
-  /** The logistic loss of eq. (11), -y log h - (1-y) log(1-h), computed from z2 without overflow. */
+  /**
+   * The logistic loss of eq. (11), -y log h - (1-y) log(1-h), computed from z2 without overflow.
+   */
   public static double logisticLoss(double z2, int y) {
     // log(1 + e^z) - y z, with log(1 + e^z) = max(z, 0) + log1p(e^-|z|)
     double softplus = Math.max(z2, 0) + Math.log1p(Math.exp(-Math.abs(z2)));
@@ -181,7 +191,8 @@ public final class WindowNetwork {
 
   private static void stack(double[][] columns, Workspace ws) {
     if (columns.length != ws.windowSize) {
-      throw new IllegalArgumentException("window has " + columns.length + " words, model expects " + ws.windowSize);
+      throw new IllegalArgumentException(
+          "window has " + columns.length + " words, model expects " + ws.windowSize);
     }
     final int n = ws.dim;
     for (int c = 0; c < columns.length; c++) System.arraycopy(columns[c], 0, ws.x, c * n, n);

@@ -15,9 +15,9 @@ public final class WordVectors {
   private WordVectors() {}
 
   /**
-   * The starting vector of a word that has no pretrained one. It depends only on the word, the
-   * seed and n, never on the order words arrive in: the streaming job creates columns as words
-   * appear, and a replay of the stream must give the same model.
+   * The starting vector of a word that has no pretrained one. It depends only on the word, the seed
+   * and n, never on the order words arrive in: the streaming job creates columns as words appear,
+   * and a replay of the stream must give the same model.
    */
   public static double[] randomVector(String word, long seed, int dim) {
     SplittableRandom random = new SplittableRandom(fnv1a64(word) ^ (seed * 0x9E3779B97F4A7C15L));
@@ -26,14 +26,20 @@ public final class WordVectors {
     return v;
   }
 
-  /** L for {@code vocabulary}: the pretrained vector of each word that has one, a random one otherwise. */
-  public static double[][] initialise(Vocabulary vocabulary, PretrainedVectors pretrained, long seed, int dim) {
+  /**
+   * L for {@code vocabulary}: the pretrained vector of each word that has one, a random one
+   * otherwise.
+   */
+  public static double[][] initialise(
+      Vocabulary vocabulary, PretrainedVectors pretrained, long seed, int dim) {
     Map<String, double[]> known = new HashMap<>();
     if (pretrained != null) {
       if (pretrained.dim() != dim) {
-        throw new IllegalArgumentException("the vectors have " + pretrained.dim() + " dimensions but the model has " + dim);
+        throw new IllegalArgumentException(
+            "the vectors have " + pretrained.dim() + " dimensions but the model has " + dim);
       }
-      for (int i = 0; i < pretrained.words().size(); i++) known.put(pretrained.words().get(i), pretrained.vectors().get(i));
+      for (int i = 0; i < pretrained.words().size(); i++)
+        known.put(pretrained.words().get(i), pretrained.vectors().get(i));
     }
     double[][] l = new double[vocabulary.size()][];
     for (int id = 0; id < vocabulary.size(); id++) {

@@ -18,7 +18,8 @@ import java.util.Set;
  *
  * @param problems lines that were skipped (wrong number of values, not a number, duplicate word)
  */
-public record PretrainedVectors(List<String> words, List<double[]> vectors, int dim, List<String> problems) {
+public record PretrainedVectors(
+    List<String> words, List<double[]> vectors, int dim, List<String> problems) {
 
   /** GloVe text format; a word2vec-style first line "count dim" is recognised and skipped. */
   public static PretrainedVectors readGlove(Path file) throws IOException {
@@ -34,13 +35,18 @@ public record PretrainedVectors(List<String> words, List<double[]> vectors, int 
         lineNumber++;
         if (line.isBlank()) continue;
         String[] fields = line.trim().split(" +");
-        if (lineNumber == 1 && fields.length == 2 && fields[0].matches("\\d+") && fields[1].matches("\\d+")) {
+        if (lineNumber == 1
+            && fields.length == 2
+            && fields[0].matches("\\d+")
+            && fields[1].matches("\\d+")) {
           continue;
         }
         if (dim < 0) dim = fields.length - 1;
-        if (dim < 1) throw new IOException(file + ": line 1 has no vector values; is this a GloVe text file?");
+        if (dim < 1)
+          throw new IOException(file + ": line 1 has no vector values; is this a GloVe text file?");
         if (fields.length != dim + 1) {
-          problems.add("line " + lineNumber + ": " + (fields.length - 1) + " values, expected " + dim);
+          problems.add(
+              "line " + lineNumber + ": " + (fields.length - 1) + " values, expected " + dim);
           continue;
         }
         double[] v = parse(fields, 1, dim);
@@ -58,14 +64,25 @@ public record PretrainedVectors(List<String> words, List<double[]> vectors, int 
     return new PretrainedVectors(words, vectors, dim, problems);
   }
 
-  /** The aligned layout: line i of {@code vocabFile} is the word whose vector is line i of {@code vectorFile}. */
+  /**
+   * The aligned layout: line i of {@code vocabFile} is the word whose vector is line i of {@code
+   * vectorFile}.
+   */
   public static PretrainedVectors readAligned(Path vocabFile, Path vectorFile) throws IOException {
     List<String> vocab = readWords(vocabFile);
     List<String> lines = Files.readAllLines(vectorFile, StandardCharsets.UTF_8);
-    while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) lines.remove(lines.size() - 1);
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank())
+      lines.remove(lines.size() - 1);
     if (lines.size() != vocab.size()) {
-      throw new IOException(vocabFile + " has " + vocab.size() + " words but " + vectorFile + " has "
-          + lines.size() + " vectors: the two files must be aligned line by line");
+      throw new IOException(
+          vocabFile
+              + " has "
+              + vocab.size()
+              + " words but "
+              + vectorFile
+              + " has "
+              + lines.size()
+              + " vectors: the two files must be aligned line by line");
     }
     List<String> words = new ArrayList<>();
     List<double[]> vectors = new ArrayList<>();
@@ -77,9 +94,16 @@ public record PretrainedVectors(List<String> words, List<double[]> vectors, int 
       if (dim < 0) dim = fields.length;
       double[] v = fields.length == dim ? parse(fields, 0, dim) : null;
       if (v == null) {
-        problems.add(vectorFile.getFileName() + " line " + (i + 1) + ": expected " + dim + " numbers");
+        problems.add(
+            vectorFile.getFileName() + " line " + (i + 1) + ": expected " + dim + " numbers");
       } else if (!seen.add(vocab.get(i))) {
-        problems.add(vocabFile.getFileName() + " line " + (i + 1) + ": duplicate word '" + vocab.get(i) + "', first kept");
+        problems.add(
+            vocabFile.getFileName()
+                + " line "
+                + (i + 1)
+                + ": duplicate word '"
+                + vocab.get(i)
+                + "', first kept");
       } else {
         words.add(vocab.get(i));
         vectors.add(v);

@@ -11,15 +11,16 @@ package io.streamner.text;
  */
 public record Span(int start, int end) {
 
-    /** Rejects empty or negative spans, which would silently count as matches when scoring. */
-    public Span {
-        if (start < 0 || end <= start) {
-            throw new IllegalArgumentException("span needs 0 <= start < end, got [" + start + ", " + end + ")");
-        }
+  /** Rejects empty or negative spans, which would silently count as matches when scoring. */
+  public Span {
+    if (start < 0 || end <= start) {
+      throw new IllegalArgumentException(
+          "span needs 0 <= start < end, got [" + start + ", " + end + ")");
     }
+  }
 
-    /** Number of tokens in the mention. */
-    public int length() {
-        return end - start;
-    }
+  /** Number of tokens in the mention. */
+  public int length() {
+    return end - start;
+  }
 }

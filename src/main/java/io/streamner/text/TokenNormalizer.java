@@ -12,7 +12,8 @@ public record TokenNormalizer(boolean numbers) implements java.io.Serializable {
   /** The one token every number becomes when number mapping is on. */
   public static final String NUMBER = "NNNUMMM";
 
-  private static final Pattern NUMBER_PATTERN = Pattern.compile("[+-]?[0-9]+([.,:/-][0-9]+)*(st|nd|rd|th|s|%)?");
+  private static final Pattern NUMBER_PATTERN =
+      Pattern.compile("[+-]?[0-9]+([.,:/-][0-9]+)*(st|nd|rd|th|s|%)?");
 
   public static TokenNormalizer defaults() {
     return new TokenNormalizer(false);

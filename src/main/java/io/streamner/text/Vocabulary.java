@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The words the model has a vector for, each with a fixed index (its column of L). Index 0 is
- * always {@link #UNKNOWN}, the word that stands in for every word the vocabulary lacks; the
- * padding words {@link #START} and {@link #END} are always present.
+ * always {@link #UNKNOWN}, the word that stands in for every word the vocabulary lacks; the padding
+ * words {@link #START} and {@link #END} are always present.
  */
 public final class Vocabulary {
   public static final String UNKNOWN = "UUUNKKK";
@@ -41,7 +41,8 @@ public final class Vocabulary {
   }
 
   private static void add(String word, List<String> list, Map<String, Integer> index) {
-    if (word == null || word.isEmpty()) throw new IllegalArgumentException("empty word in vocabulary");
+    if (word == null || word.isEmpty())
+      throw new IllegalArgumentException("empty word in vocabulary");
     if (index.putIfAbsent(word, list.size()) == null) list.add(word);
   }
 

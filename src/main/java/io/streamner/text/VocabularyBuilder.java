@@ -10,9 +10,14 @@ import java.util.Map;
 public final class VocabularyBuilder {
   private VocabularyBuilder() {}
 
-  /** Normalised words with count >= minCount, most frequent first (ties in order of first appearance). */
-  public static List<String> frequentWords(List<Sentence> sentences, TokenNormalizer normalizer, int minCount) {
-    if (minCount < 1) throw new IllegalArgumentException("minimum count must be at least 1, got " + minCount);
+  /**
+   * Normalised words with count >= minCount, most frequent first (ties in order of first
+   * appearance).
+   */
+  public static List<String> frequentWords(
+      List<Sentence> sentences, TokenNormalizer normalizer, int minCount) {
+    if (minCount < 1)
+      throw new IllegalArgumentException("minimum count must be at least 1, got " + minCount);
     Map<String, Integer> counts = new HashMap<>();
     List<String> order = new ArrayList<>();
     for (Sentence s : sentences) {
@@ -23,7 +28,9 @@ public final class VocabularyBuilder {
     }
     List<String> words = new ArrayList<>();
     for (String w : order) if (counts.get(w) >= minCount) words.add(w);
-    words.sort(Comparator.comparing((String w) -> counts.get(w)).reversed()); // stable: first appearance breaks ties
+    words.sort(
+        Comparator.comparing((String w) -> counts.get(w))
+            .reversed()); // stable: first appearance breaks ties
     return words;
   }
 }

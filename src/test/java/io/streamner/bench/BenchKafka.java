@@ -21,7 +21,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** The suite's Kafka chores: filling a topic fast, and reading what the job wrote without holding it all. */
+/**
+ * The suite's Kafka chores: filling a topic fast, and reading what the job wrote without holding it
+ * all.
+ */
 final class BenchKafka {
   private BenchKafka() {}
 
@@ -38,11 +41,13 @@ final class BenchKafka {
   }
 
   /**
-   * Sends the values round-robin over {@code partitions} partitions (value i to partition
-   * i mod partitions, so each partition keeps the values' order) and waits until all are acknowledged.
+   * Sends the values round-robin over {@code partitions} partitions (value i to partition i mod
+   * partitions, so each partition keeps the values' order) and waits until all are acknowledged.
    */
-  static void produce(String bootstrapServers, String topic, int partitions, Iterable<byte[]> values) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bulkProducer(bootstrapServers))) {
+  static void produce(
+      String bootstrapServers, String topic, int partitions, Iterable<byte[]> values) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(bulkProducer(bootstrapServers))) {
       int i = 0;
       for (byte[] value : values) {
         producer.send(new ProducerRecord<>(topic, i++ % partitions, null, value));
@@ -55,14 +60,20 @@ final class BenchKafka {
    * Calls {@code action} on every record of {@code topic} from the beginning up to the end offsets
    * it had when this started (read_committed), keeping none of them.
    */
-  static void forEach(String bootstrapServers, String topic, Duration timeout,
-      Consumer<ConsumerRecord<byte[], byte[]>> action) throws TimeoutException {
+  static void forEach(
+      String bootstrapServers,
+      String topic,
+      Duration timeout,
+      Consumer<ConsumerRecord<byte[], byte[]>> action)
+      throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Properties props = KafkaClients.consumer(bootstrapServers, null, true);
     props.put("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024));
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer
+          .partitionsFor(topic, timeout)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
@@ -70,7 +81,8 @@ final class BenchKafka {
       while (true) {
         pending.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
         if (pending.isEmpty()) return;
-        if (System.nanoTime() > deadline) throw new TimeoutException("reading " + topic + " took over " + timeout);
+        if (System.nanoTime() > deadline)
+          throw new TimeoutException("reading " + topic + " took over " + timeout);
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) action.accept(r);
         }
@@ -83,15 +95,20 @@ final class BenchKafka {
    * snapshot version, and says how many windows the model trained and how many columns it has. Only
    * manifest records are decoded (the columns may be gigabytes).
    */
-  static Map<String, SnapshotRecord.Manifest> finalManifests(String bootstrapServers, String snapshotsTopic)
-      throws TimeoutException {
+  static Map<String, SnapshotRecord.Manifest> finalManifests(
+      String bootstrapServers, String snapshotsTopic) throws TimeoutException {
     Map<String, SnapshotRecord.Manifest> last = new TreeMap<>();
-    forEach(bootstrapServers, snapshotsTopic, Duration.ofMinutes(10), r -> {
-      if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).endsWith("/manifest")
-          && SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m) {
-        last.put(m.model(), m);
-      }
-    });
+    forEach(
+        bootstrapServers,
+        snapshotsTopic,
+        Duration.ofMinutes(10),
+        r -> {
+          if (r.key() != null
+              && new String(r.key(), StandardCharsets.UTF_8).endsWith("/manifest")
+              && SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m) {
+            last.put(m.model(), m);
+          }
+        });
     return last;
   }
 }

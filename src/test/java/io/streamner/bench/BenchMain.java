@@ -24,16 +24,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs {@link SgdStepBenchmark} with short settings and prints the speed-up of the fused SGD step
  * over the EJML reference, one row per word-vector dimension n.
  *
- * <p>The speed suite's kernel phase: {@code mvn -B -Pbench test-compile exec:exec -Dbench.only=kernel}
- * runs it through {@link SpeedSuite} (about 2 minutes on 2 cores); {@code main} runs it alone.
- * Defaults: 1 fork, 3 warm-up iterations of 2 s, 5 measurement iterations of 2 s, both values of
- * {@code dim}. Any JMH command-line option given as an argument overrides a default (through
- * Maven: {@code -Dbench.args="-p dim=50 -wi 5 -i 10"}); with no benchmark pattern among the
- * arguments, only {@link SgdStepBenchmark} runs.
+ * <p>The speed suite's kernel phase: {@code mvn -B -Pbench test-compile exec:exec
+ * -Dbench.only=kernel} runs it through {@link SpeedSuite} (about 2 minutes on 2 cores); {@code
+ * main} runs it alone. Defaults: 1 fork, 3 warm-up iterations of 2 s, 5 measurement iterations of 2
+ * s, both values of {@code dim}. Any JMH command-line option given as an argument overrides a
+ * default (through Maven: {@code -Dbench.args="-p dim=50 -wi 5 -i 10"}); with no benchmark pattern
+ * among the arguments, only {@link SgdStepBenchmark} runs.
  *
- * <p>Writes JMH's JSON result to {@code <out>/jmh-result.json} and the summary table to
- * {@code <out>/bench-summary.md}, where {@code <out>} is the system property {@code bench.out}
- * (default {@code target}).
+ * <p>Writes JMH's JSON result to {@code <out>/jmh-result.json} and the summary table to {@code
+ * <out>/bench-summary.md}, where {@code <out>} is the system property {@code bench.out} (default
+ * {@code target}).
  */
 public final class BenchMain {
   /**
@@ -56,8 +56,12 @@ public final class BenchMain {
   }
 
   /** What one JMH run gave: its results by n and method, and where they were written. */
-  record Kernel(Map<Integer, Map<String, Result<?>>> byDim, String summary, Path json, Path markdown) {
-    /** The primary score (operations per second) of {@code method} at word-vector dimension {@code dim}, or NaN. */
+  record Kernel(
+      Map<Integer, Map<String, Result<?>>> byDim, String summary, Path json, Path markdown) {
+    /**
+     * The primary score (operations per second) of {@code method} at word-vector dimension {@code
+     * dim}, or NaN.
+     */
     double score(int dim, String method) {
       Result<?> r = byDim.getOrDefault(dim, Map.of()).get(method);
       return r == null ? Double.NaN : r.getScore();
@@ -71,10 +75,10 @@ public final class BenchMain {
   }
 
   /**
-   * Runs the benchmark with the defaults above, any of them overridden by JMH options in
-   * {@code args}; writes {@code jmh-result.json} and {@code bench-summary.md} into {@code out}.
-   * Returns null when the arguments only asked for JMH's help. {@link SpeedSuite} calls this for its
-   * kernel phase.
+   * Runs the benchmark with the defaults above, any of them overridden by JMH options in {@code
+   * args}; writes {@code jmh-result.json} and {@code bench-summary.md} into {@code out}. Returns
+   * null when the arguments only asked for JMH's help. {@link SpeedSuite} calls this for its kernel
+   * phase.
    */
   static Kernel run(String[] args, Path out) throws RunnerException, IOException {
     CommandLineOptions cmd;
@@ -110,7 +114,8 @@ public final class BenchMain {
     String summary = summarise(results, options);
     Path md = out.resolve("bench-summary.md");
     Files.writeString(md, summary, StandardCharsets.UTF_8);
-    return new Kernel(byDim(results), summary, Path.of(options.getResult().orElse(json.toString())), md);
+    return new Kernel(
+        byDim(results), summary, Path.of(options.getResult().orElse(json.toString())), md);
   }
 
   /** n -> benchmark method ("fast", "reference", "score") -> primary result. */
@@ -121,7 +126,9 @@ public final class BenchMain {
       String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
       String dim = r.getParams().getParam("dim");
       if (dim == null) continue;
-      byDim.computeIfAbsent(Integer.parseInt(dim), k -> new TreeMap<>()).put(method, r.getPrimaryResult());
+      byDim
+          .computeIfAbsent(Integer.parseInt(dim), k -> new TreeMap<>())
+          .put(method, r.getPrimaryResult());
     }
     return byDim;
   }
@@ -131,37 +138,57 @@ public final class BenchMain {
     Map<Integer, Map<String, Result<?>>> byDim = byDim(results);
 
     StringBuilder s = new StringBuilder();
-    s.append("## SgdStepBenchmark: per-example throughput (C=").append(SgdStepBenchmark.WINDOW)
-        .append(", H=").append(SgdStepBenchmark.HIDDEN)
-        .append(", vocabulary ").append(SgdStepBenchmark.VOCABULARY).append(")\n\n");
-    s.append(String.format(Locale.ROOT,
-        "JMH: %d fork(s), %d x %s warm-up, %d x %s measurement; Java %s, %d cores. Scores: mean +- 99.9%% CI.%n%n",
-        options.getForkCount().orElse(1),
-        options.getWarmupIterations().orElse(0), options.getWarmupTime().orElse(TimeValue.NONE),
-        options.getMeasurementIterations().orElse(0), options.getMeasurementTime().orElse(TimeValue.NONE),
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
+    s.append("## SgdStepBenchmark: per-example throughput (C=")
+        .append(SgdStepBenchmark.WINDOW)
+        .append(", H=")
+        .append(SgdStepBenchmark.HIDDEN)
+        .append(", vocabulary ")
+        .append(SgdStepBenchmark.VOCABULARY)
+        .append(")\n\n");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "JMH: %d fork(s), %d x %s warm-up, %d x %s measurement; Java %s, %d cores. Scores: mean +- 99.9%% CI.%n%n",
+            options.getForkCount().orElse(1),
+            options.getWarmupIterations().orElse(0),
+            options.getWarmupTime().orElse(TimeValue.NONE),
+            options.getMeasurementIterations().orElse(0),
+            options.getMeasurementTime().orElse(TimeValue.NONE),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors()));
     s.append("| n | fast examples/s | reference examples/s | fast/reference | score windows/s |\n");
     s.append("|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<Integer, Map<String, Result<?>>> e : byDim.entrySet()) {
       Map<String, Result<?>> m = e.getValue();
       Result<?> fast = m.get("fast");
       Result<?> reference = m.get("reference");
-      String ratio = fast != null && reference != null
-          ? String.format(Locale.ROOT, "%.2fx", fast.getScore() / reference.getScore())
-          : "-";
-      s.append("| ").append(e.getKey())
-          .append(" | ").append(cell(fast))
-          .append(" | ").append(cell(reference))
-          .append(" | ").append(ratio)
-          .append(" | ").append(cell(m.get("score")))
+      String ratio =
+          fast != null && reference != null
+              ? String.format(Locale.ROOT, "%.2fx", fast.getScore() / reference.getScore())
+              : "-";
+      s.append("| ")
+          .append(e.getKey())
+          .append(" | ")
+          .append(cell(fast))
+          .append(" | ")
+          .append(cell(reference))
+          .append(" | ")
+          .append(ratio)
+          .append(" | ")
+          .append(cell(m.get("score")))
           .append(" |\n");
     }
 
     Map<String, Result<?>> n50 = byDim.get(50);
     if (n50 != null && n50.get("fast") != null && n50.get("reference") != null) {
       double ratio = n50.get("fast").getScore() / n50.get("reference").getScore();
-      s.append(String.format(Locale.ROOT, "%nTarget fast/reference >= %.1fx at n=50: %s (%.2fx).%n",
-          TARGET_RATIO, ratio >= TARGET_RATIO ? "met" : "NOT met", ratio));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%nTarget fast/reference >= %.1fx at n=50: %s (%.2fx).%n",
+              TARGET_RATIO,
+              ratio >= TARGET_RATIO ? "met" : "NOT met",
+              ratio));
     }
     return s.toString();
   }

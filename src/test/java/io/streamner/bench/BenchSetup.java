@@ -13,12 +13,18 @@ import java.util.stream.Stream;
 
 /** The job definition every scenario starts from, and small file chores. */
 final class BenchSetup {
-  /** The shape the kernel figures are for: C=5, H=100, n=50 (no pretrained vectors, which would fix n). */
+  /**
+   * The shape the kernel figures are for: C=5, H=100, n=50 (no pretrained vectors, which would fix
+   * n).
+   */
   static final int WINDOW = 5;
+
   static final int HIDDEN = 100;
   static final int DIM = 50;
+
   /** A snapshot every 250,000 windows: a handful per scenario, as a deployment would write. */
   static final long SNAPSHOT_EVERY_EXAMPLES = 250_000;
+
   static final long CHECKPOINT_INTERVAL_MS = 10_000;
 
   private BenchSetup() {}
@@ -29,7 +35,11 @@ final class BenchSetup {
    * predictions, no restarts (a failure must fail the measurement, not hide in it). Scenarios set
    * models, state backend, parallelism and boundedness on top.
    */
-  static Properties properties(EmbeddedKafka kafka, JobDefinition.Topics topics, String name, Path checkpoints,
+  static Properties properties(
+      EmbeddedKafka kafka,
+      JobDefinition.Topics topics,
+      String name,
+      Path checkpoints,
       long regularizationExamples) {
     Properties p = JobHarness.properties(kafka, topics);
     p.setProperty("job.name", name);
@@ -56,13 +66,17 @@ final class BenchSetup {
   static long sizeOnDisk(Path dir) {
     if (!Files.exists(dir)) return 0;
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException vanished) {
-          return 0; // RocksDB deletes files while it runs
-        }
-      }).sum();
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException vanished) {
+                  return 0; // RocksDB deletes files while it runs
+                }
+              })
+          .sum();
     } catch (IOException | UncheckedIOException vanished) {
       return -1;
     }

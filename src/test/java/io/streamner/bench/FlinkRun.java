@@ -26,10 +26,10 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * ({@link StreamnerJob#configuration}, {@link StreamnerJob#build}).
  *
  * <p>Why a MiniCluster of our own instead of {@code env.execute()}: that is what a local
- * environment does too (one MiniCluster per job, see Flink's PerJobMiniClusterFactory), but it shuts
- * the cluster down the moment the job ends, and with it the job's archive. Holding the cluster lets
- * the suite read, after a bounded job finished, when it finished (after its final checkpoint
- * committed the last snapshot) and the statistics of every checkpoint.
+ * environment does too (one MiniCluster per job, see Flink's PerJobMiniClusterFactory), but it
+ * shuts the cluster down the moment the job ends, and with it the job's archive. Holding the
+ * cluster lets the suite read, after a bounded job finished, when it finished (after its final
+ * checkpoint committed the last snapshot) and the statistics of every checkpoint.
  */
 final class FlinkRun implements AutoCloseable {
   private final MiniCluster cluster;
@@ -44,8 +44,8 @@ final class FlinkRun implements AutoCloseable {
    * Starts a MiniCluster with one task manager and as many slots as the job's parallelism, and
    * submits the job.
    *
-   * @param extra settings of the measurement itself (where checkpoints go, that they are kept), never
-   *              ones that change how the job runs
+   * @param extra settings of the measurement itself (where checkpoints go, that they are kept),
+   *     never ones that change how the job runs
    */
   static FlinkRun start(JobDefinition definition, Configuration extra) throws Exception {
     Configuration conf = StreamnerJob.configuration(definition);
@@ -58,12 +58,14 @@ final class FlinkRun implements AutoCloseable {
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(definition.name());
 
-    MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-        .setConfiguration(conf)
-        .setNumTaskManagers(1)
-        .setNumSlotsPerTaskManager(definition.parallelism())
-        .setRpcServiceSharing(RpcServiceSharing.SHARED)
-        .build());
+    MiniCluster cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(definition.parallelism())
+                .setRpcServiceSharing(RpcServiceSharing.SHARED)
+                .build());
     try {
       cluster.start();
       JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
@@ -84,11 +86,16 @@ final class FlinkRun implements AutoCloseable {
 
   /** Waits for a bounded job to end; throws with the job's own failure if it did not finish. */
   ArchivedExecutionGraph awaitFinished(Duration timeout) throws Exception {
-    JobResult result = cluster.requestJobResult(jobId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    JobResult result =
+        cluster.requestJobResult(jobId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!result.isSuccess()) {
-      Throwable cause = result.getSerializedThrowable()
-          .map(t -> t.deserializeError(FlinkRun.class.getClassLoader())).orElse(null);
-      throw new IllegalStateException("the job did not finish: " + result.getApplicationStatus(), cause);
+      Throwable cause =
+          result
+              .getSerializedThrowable()
+              .map(t -> t.deserializeError(FlinkRun.class.getClassLoader()))
+              .orElse(null);
+      throw new IllegalStateException(
+          "the job did not finish: " + result.getApplicationStatus(), cause);
     }
     return archive();
   }

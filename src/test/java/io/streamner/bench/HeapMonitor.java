@@ -18,8 +18,8 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * This JVM's heap while a job runs: the peak of heap used (sampled every 100 ms, garbage included)
- * and the peak of heap used right after a collection (from the collectors' own notifications), which
- * is the figure that says how much the job keeps alive.
+ * and the peak of heap used right after a collection (from the collectors' own notifications),
+ * which is the figure that says how much the job keeps alive.
  */
 final class HeapMonitor implements AutoCloseable {
   private final Set<String> heapPools = new HashSet<>();
@@ -40,36 +40,42 @@ final class HeapMonitor implements AutoCloseable {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(listener, null, null);
-        unsubscribe.add(() -> {
-          try {
-            emitter.removeNotificationListener(listener);
-          } catch (Exception ignored) {
-            // gone with the JVM
-          }
-        });
+        unsubscribe.add(
+            () -> {
+              try {
+                emitter.removeNotificationListener(listener);
+              } catch (Exception ignored) {
+                // gone with the JVM
+              }
+            });
       }
     }
-    sampler = new Thread(() -> {
-      while (!stopped) {
-        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        if (used > peakUsed) peakUsed = used;
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
+    sampler =
+        new Thread(
+            () -> {
+              while (!stopped) {
+                long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                if (used > peakUsed) peakUsed = used;
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }
 
   private void onGc(Notification notification, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) return;
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+        notification.getType())) return;
     GarbageCollectionNotificationInfo info =
         GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
     long after = 0;
-    for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+    for (Map.Entry<String, MemoryUsage> pool :
+        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
       if (heapPools.contains(pool.getKey())) after += pool.getValue().getUsed();
     }
     lastAfterGc = after;

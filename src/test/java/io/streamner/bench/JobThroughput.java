@@ -31,11 +31,11 @@ import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
  * </pre>
  *
  * "Windows trained" is the sum of the models' final manifests' {@code examples_seen} (what the job
- * says it trained, checked against the corpus); "first prediction made" is the smallest
- * {@code processed_at} on the predictions topic, the moment the first record had passed the source,
- * the parser and the model (the job's start-up is left out); "job finished" is when Flink marked the
- * job FINISHED, which is after the final checkpoint committed the last snapshot. Both clocks are this
- * JVM's wall clock: the job runs in this process.
+ * says it trained, checked against the corpus); "first prediction made" is the smallest {@code
+ * processed_at} on the predictions topic, the moment the first record had passed the source, the
+ * parser and the model (the job's start-up is left out); "job finished" is when Flink marked the
+ * job FINISHED, which is after the final checkpoint committed the last snapshot. Both clocks are
+ * this JVM's wall clock: the job runs in this process.
  *
  * <p>Right before each job, {@link KernelLoop} times the bare SGD step in this JVM at the job's
  * hyper-parameters, and the job's figure is reported as a fraction of it.
@@ -53,7 +53,8 @@ final class JobThroughput {
       for (int r = 0; r < repeats; r++) {
         for (int i = 0; i < sentences.size(); i++) {
           Sentence s = sentences.get(i);
-          records.add(WireFormat.encode(new TrainRecord("r" + r + "-" + i, s.tokens(), s.tags(), null)));
+          records.add(
+              WireFormat.encode(new TrainRecord("r" + r + "-" + i, s.tokens(), s.tags(), null)));
         }
       }
       return new Corpus(records, perRepeat * repeats, repeats, sentences.size());
@@ -81,19 +82,37 @@ final class JobThroughput {
       long predictions,
       Map<String, Object> checkpoints) {}
 
-  static Result run(EmbeddedKafka kafka, Corpus corpus, String scenario, String backend, List<String> models,
-      int parallelism, Progress progress) throws Exception {
+  static Result run(
+      EmbeddedKafka kafka,
+      Corpus corpus,
+      String scenario,
+      String backend,
+      List<String> models,
+      int parallelism,
+      Progress progress)
+      throws Exception {
     return run(kafka, corpus, scenario, backend, models, parallelism, Map.of(), progress);
   }
 
-  /** @param settings job definition keys that differ from the suite's defaults */
-  static Result run(EmbeddedKafka kafka, Corpus corpus, String scenario, String backend, List<String> models,
-      int parallelism, Map<String, String> settings, Progress progress) throws Exception {
+  /**
+   * @param settings job definition keys that differ from the suite's defaults
+   */
+  static Result run(
+      EmbeddedKafka kafka,
+      Corpus corpus,
+      String scenario,
+      String backend,
+      List<String> models,
+      int parallelism,
+      Map<String, String> settings,
+      Progress progress)
+      throws Exception {
     String name = "bench-" + scenario;
     // As many train partitions as source subtasks, so that at parallelism 2 both read and parse.
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, name, parallelism);
-    progress.info("filling %s: %,d sentences (btc.train x %d), %,d windows, %d partition(s)", topics.train(),
-        corpus.records().size(), corpus.repeats(), corpus.windows(), parallelism);
+    progress.info(
+        "filling %s: %,d sentences (btc.train x %d), %,d windows, %d partition(s)",
+        topics.train(), corpus.records().size(), corpus.repeats(), corpus.windows(), parallelism);
     BenchKafka.produce(kafka.bootstrapServers(), topics.train(), parallelism, corpus.records());
 
     Path checkpoints = Files.createTempDirectory("streamner-bench-" + scenario);
@@ -105,8 +124,10 @@ final class JobThroughput {
       settings.forEach(p::setProperty);
       JobDefinition definition = JobDefinition.parse(p, "speed suite " + scenario);
 
-      progress.info("kernel in this JVM at C=%d H=%d n=%d (3 s warm-up, 5 s timed)...",
-          definition.hyperparameters().windowSize(), definition.hyperparameters().hidden(),
+      progress.info(
+          "kernel in this JVM at C=%d H=%d n=%d (3 s warm-up, 5 s timed)...",
+          definition.hyperparameters().windowSize(),
+          definition.hyperparameters().hidden(),
           definition.hyperparameters().dim());
       KernelLoop.Speed kernel = KernelLoop.measure(definition, 3, 5);
       progress.info("kernel: %,.0f windows/s", kernel.windowsPerSecond());
@@ -114,15 +135,18 @@ final class JobThroughput {
       long expectedPredictions = (long) corpus.records().size() * models.size();
       ArchivedExecutionGraph archive;
       try (FlinkRun run = FlinkRun.start(definition, new Configuration())) {
-        progress.info("job %s submitted: %s state, parallelism %d, models by subtask %s", run.jobId(), backend,
-            parallelism, StreamnerJob.modelsBySubtask(definition));
+        progress.info(
+            "job %s submitted: %s state, parallelism %d, models by subtask %s",
+            run.jobId(), backend, parallelism, StreamnerJob.modelsBySubtask(definition));
         long lastPrint = System.nanoTime();
         while (!run.status().isGloballyTerminalState()) {
           Thread.sleep(500);
           if (System.nanoTime() - lastPrint > 10e9) {
             lastPrint = System.nanoTime();
-            long done = Topics.endOffsets(kafka.bootstrapServers(), topics.predictions()).values().stream()
-                .mapToLong(Long::longValue).sum();
+            long done =
+                Topics.endOffsets(kafka.bootstrapServers(), topics.predictions()).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             progress.info("predictions written: %,d of %,d", done, expectedPredictions);
           }
         }
@@ -134,20 +158,30 @@ final class JobThroughput {
       long[] first = {Long.MAX_VALUE};
       long[] last = {0};
       long[] count = {0};
-      BenchKafka.forEach(kafka.bootstrapServers(), topics.predictions(), Duration.ofMinutes(10), r -> {
-        PredictionRecord prediction = WireFormat.decodePrediction(r.value());
-        first[0] = Math.min(first[0], prediction.processedAt());
-        last[0] = Math.max(last[0], prediction.processedAt());
-        count[0]++;
-      });
+      BenchKafka.forEach(
+          kafka.bootstrapServers(),
+          topics.predictions(),
+          Duration.ofMinutes(10),
+          r -> {
+            PredictionRecord prediction = WireFormat.decodePrediction(r.value());
+            first[0] = Math.min(first[0], prediction.processedAt());
+            last[0] = Math.max(last[0], prediction.processedAt());
+            count[0]++;
+          });
       Map<String, SnapshotRecord.Manifest> manifests =
           BenchKafka.finalManifests(kafka.bootstrapServers(), topics.snapshots());
       long windows = 0;
       for (String model : models) {
         SnapshotRecord.Manifest m = manifests.get(model);
         if (m == null || m.examplesSeen() != corpus.windows()) {
-          throw new IllegalStateException("model " + model + " trained " + (m == null ? "nothing" : m.examplesSeen())
-              + " windows, not the corpus's " + corpus.windows() + ": the measurement is void");
+          throw new IllegalStateException(
+              "model "
+                  + model
+                  + " trained "
+                  + (m == null ? "nothing" : m.examplesSeen())
+                  + " windows, not the corpus's "
+                  + corpus.windows()
+                  + ": the measurement is void");
         }
         windows += m.examplesSeen();
       }
@@ -156,19 +190,37 @@ final class JobThroughput {
       }
       double seconds = (finished - first[0]) / 1000.0;
       double perSecond = windows / seconds;
-      // Besides the figure of the issue: the rate while sentences flowed (first to last prediction),
+      // Besides the figure of the issue: the rate while sentences flowed (first to last
+      // prediction),
       // and how long the end took (last sentence's windows, final snapshot, the final checkpoint,
       // which waits for the next checkpoint trigger, and the commit).
       double training = (last[0] - first[0]) / 1000.0;
-      progress.info("%,d windows in %.1f s (first prediction to job finished): %,.0f windows/s, %.2f of the kernel",
+      progress.info(
+          "%,d windows in %.1f s (first prediction to job finished): %,.0f windows/s, %.2f of the kernel",
           windows, seconds, perSecond, perSecond / kernel.windowsPerSecond());
-      progress.info("(first to last prediction %.1f s: %,.0f windows/s; last prediction to job finished %.1f s)",
+      progress.info(
+          "(first to last prediction %.1f s: %,.0f windows/s; last prediction to job finished %.1f s)",
           training, windows / training, (finished - last[0]) / 1000.0);
 
-      return new Result(scenario, backend, models, parallelism, parallelism, StreamnerJob.modelsBySubtask(definition), corpus.windows(), windows,
-          seconds, perSecond, kernel.windowsPerSecond(), perSecond / kernel.windowsPerSecond(), training,
-          windows / training, finished - last[0], first[0] - running,
-          count[0], FlinkRun.checkpoints(archive));
+      return new Result(
+          scenario,
+          backend,
+          models,
+          parallelism,
+          parallelism,
+          StreamnerJob.modelsBySubtask(definition),
+          corpus.windows(),
+          windows,
+          seconds,
+          perSecond,
+          kernel.windowsPerSecond(),
+          perSecond / kernel.windowsPerSecond(),
+          training,
+          windows / training,
+          finished - last[0],
+          first[0] - running,
+          count[0],
+          FlinkRun.checkpoints(archive));
     } finally {
       BenchSetup.deleteQuietly(checkpoints);
     }

@@ -22,9 +22,7 @@ final class KernelLoop {
 
   private KernelLoop() {}
 
-  /**
-   * Warms up for {@code warmupSeconds}, then times SGD steps for {@code measureSeconds}.
-   */
+  /** Warms up for {@code warmupSeconds}, then times SGD steps for {@code measureSeconds}. */
   static Speed measure(JobDefinition definition, double warmupSeconds, double measureSeconds) {
     Hyperparameters hp = definition.hyperparameters();
     int c = hp.windowSize();
@@ -34,14 +32,17 @@ final class KernelLoop {
     WindowNetwork.Workspace workspace = new WindowNetwork.Workspace(c, n, hp.hidden());
     double range = Math.sqrt(6.0) / Math.sqrt(n + hp.hidden());
     double[][] vectors = new double[SgdStepBenchmark.VOCABULARY][n];
-    for (double[] v : vectors) for (int d = 0; d < n; d++) v[d] = (2 * random.nextDouble() - 1) * range;
+    for (double[] v : vectors)
+      for (int d = 0; d < n; d++) v[d] = (2 * random.nextDouble() - 1) * range;
     int windows = SgdStepBenchmark.SEQUENCE;
     int[] ids = new int[windows * c];
     for (int i = 0; i < ids.length; i++) ids[i] = random.nextInt(SgdStepBenchmark.VOCABULARY);
     int[] labels = new int[windows];
-    for (int i = 0; i < windows; i++) labels[i] = random.nextDouble() < SgdStepBenchmark.POSITIVE_FRACTION ? 1 : 0;
+    for (int i = 0; i < windows; i++)
+      labels[i] = random.nextDouble() < SgdStepBenchmark.POSITIVE_FRACTION ? 1 : 0;
 
-    Loop loop = new Loop(dense, workspace, vectors, ids, labels, c, hp.learningRate(), definition.decay());
+    Loop loop =
+        new Loop(dense, workspace, vectors, ids, labels, c, hp.learningRate(), definition.decay());
     loop.runFor(warmupSeconds);
     long steps0 = loop.steps;
     long t0 = System.nanoTime();
@@ -53,7 +54,9 @@ final class KernelLoop {
     return new Speed(steps / seconds, steps, seconds);
   }
 
-  /** The loop's state, kept in fields so that warm-up and measurement run the same compiled code. */
+  /**
+   * The loop's state, kept in fields so that warm-up and measurement run the same compiled code.
+   */
   private static final class Loop {
     final DenseParameters dense;
     final WindowNetwork.Workspace workspace;
@@ -68,8 +71,15 @@ final class KernelLoop {
     long steps;
     double lossSum;
 
-    Loop(DenseParameters dense, WindowNetwork.Workspace workspace, double[][] vectors, int[] ids, int[] labels, int c,
-        double learningRate, double decay) {
+    Loop(
+        DenseParameters dense,
+        WindowNetwork.Workspace workspace,
+        double[][] vectors,
+        int[] ids,
+        int[] labels,
+        int c,
+        double learningRate,
+        double decay) {
       this.dense = dense;
       this.workspace = workspace;
       this.vectors = vectors;
@@ -83,13 +93,15 @@ final class KernelLoop {
 
     void runFor(double seconds) {
       long end = System.nanoTime() + (long) (seconds * 1e9);
-      // The clock is read once per 1,024 steps (a step is about 10 us): its cost stays out of the figure.
+      // The clock is read once per 1,024 steps (a step is about 10 us): its cost stays out of the
+      // figure.
       while (System.nanoTime() < end) {
         for (int s = 0; s < 1024; s++) {
           int i = cursor;
           cursor = (i + 1) & (labels.length - 1);
           for (int k = 0; k < c; k++) columns[k] = vectors[ids[i * c + k]];
-          lossSum += WindowNetwork.sgdStep(dense, columns, labels[i], learningRate, decay, workspace);
+          lossSum +=
+              WindowNetwork.sgdStep(dense, columns, labels[i], learningRate, decay, workspace);
         }
         steps += 1024;
       }

@@ -2,7 +2,9 @@ package io.streamner.bench;
 
 import java.util.Locale;
 
-/** Progress lines on stdout, each with the time since the suite started: the suite runs for minutes. */
+/**
+ * Progress lines on stdout, each with the time since the suite started: the suite runs for minutes.
+ */
 final class Progress {
   private final long start = System.nanoTime();
 
@@ -14,7 +16,8 @@ final class Progress {
 
   /** A step within a phase. */
   void info(String format, Object... args) {
-    System.out.printf(Locale.ROOT, "   [%s] %s%n", elapsed(), String.format(Locale.ROOT, format, args));
+    System.out.printf(
+        Locale.ROOT, "   [%s] %s%n", elapsed(), String.format(Locale.ROOT, format, args));
     System.out.flush();
   }
 

@@ -64,11 +64,20 @@ final class ScoringLatency {
       double p50FromModelMs,
       List<Slice> slices) {}
 
-  /** The latencies of the requests sent in one 5-second slice of the measurement: flat, or growing? */
+  /**
+   * The latencies of the requests sent in one 5-second slice of the measurement: flat, or growing?
+   */
   record Slice(double fromSecond, int requests, double p50Ms, double p99Ms, double maxMs) {}
 
-  static Result run(EmbeddedKafka kafka, List<Sentence> warmTraining, List<Sentence> toScore, int rate,
-      double warmupSeconds, double measureSeconds, Progress progress) throws Exception {
+  static Result run(
+      EmbeddedKafka kafka,
+      List<Sentence> warmTraining,
+      List<Sentence> toScore,
+      int rate,
+      double warmupSeconds,
+      double measureSeconds,
+      Progress progress)
+      throws Exception {
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, "bench-latency");
     Path checkpoints = Files.createTempDirectory("streamner-bench-latency");
     int warmup = (int) Math.round(rate * warmupSeconds);
@@ -84,15 +93,31 @@ final class ScoringLatency {
     AtomicInteger trainPredictions = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
     try {
-      Properties p = BenchSetup.properties(kafka, topics, "bench-latency", checkpoints,
-          warmTraining.stream().mapToLong(Sentence::size).sum());
+      Properties p =
+          BenchSetup.properties(
+              kafka,
+              topics,
+              "bench-latency",
+              checkpoints,
+              warmTraining.stream().mapToLong(Sentence::size).sum());
       p.setProperty("source.bounded", "false");
       p.setProperty("state.backend", "hashmap");
       JobDefinition definition = JobDefinition.parse(p, "speed suite latency");
 
       try (FlinkRun run = FlinkRun.start(definition, new Configuration())) {
-        Thread consumer = new Thread(() -> consume(kafka, topics.predictions(), receivedAt, processedAt, receivedAtMillis, duplicates,
-            trainPredictions, stop), "latency-consumer");
+        Thread consumer =
+            new Thread(
+                () ->
+                    consume(
+                        kafka,
+                        topics.predictions(),
+                        receivedAt,
+                        processedAt,
+                        receivedAtMillis,
+                        duplicates,
+                        trainPredictions,
+                        stop),
+                "latency-consumer");
         consumer.setDaemon(true);
         consumer.start();
 
@@ -101,24 +126,33 @@ final class ScoringLatency {
           Sentence s = warmTraining.get(i);
           train.add(WireFormat.encode(new TrainRecord("train-" + i, s.tokens(), s.tags(), null)));
         }
-        progress.info("job %s running; warming it with %,d training sentences", run.jobId(), train.size());
+        progress.info(
+            "job %s running; warming it with %,d training sentences", run.jobId(), train.size());
         BenchKafka.produce(kafka.bootstrapServers(), topics.train(), 1, train);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (trainPredictions.get() < train.size()) {
           if (System.nanoTime() > deadline || run.status().isGloballyTerminalState()) {
-            throw new IllegalStateException("the job did not train on the warm-up sentences (" + trainPredictions.get()
-                + " of " + train.size() + "), status " + run.status());
+            throw new IllegalStateException(
+                "the job did not train on the warm-up sentences ("
+                    + trainPredictions.get()
+                    + " of "
+                    + train.size()
+                    + "), status "
+                    + run.status());
           }
           Thread.sleep(200);
         }
-        progress.info("warm; sending %,d score requests at %,d/s (the first %.0f s are warm-up)", requests, rate,
-            warmupSeconds);
+        progress.info(
+            "warm; sending %,d score requests at %,d/s (the first %.0f s are warm-up)",
+            requests, rate, warmupSeconds);
 
         Properties props = KafkaClients.producer(kafka.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         byte[][] values = new byte[requests][];
         for (int i = 0; i < requests; i++) {
-          values[i] = WireFormat.encode(new ScoreRecord("q-" + i, toScore.get(i % toScore.size()).tokens(), null, null));
+          values[i] =
+              WireFormat.encode(
+                  new ScoreRecord("q-" + i, toScore.get(i % toScore.size()).tokens(), null, null));
         }
         long period = 1_000_000_000L / rate;
         long start;
@@ -141,7 +175,8 @@ final class ScoringLatency {
         double achieved = (requests - 1) / ((end - start) / 1e9);
 
         deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (answered(receivedAt, 0, requests) < requests && System.nanoTime() < deadline) Thread.sleep(100);
+        while (answered(receivedAt, 0, requests) < requests && System.nanoTime() < deadline)
+          Thread.sleep(100);
         stop.set(true);
         consumer.join(10_000);
         run.cancel();
@@ -166,13 +201,32 @@ final class ScoringLatency {
         Arrays.sort(fromModel);
         Arrays.sort(latencies);
         int lost = requests - answered(receivedAt, 0, requests);
-        Result result = new Result(rate, definition.bufferTimeout().toMillis(), achieved, warmupSeconds, measureSeconds, requests - warmup, answered, lost,
-            duplicates.get(), quantile(latencies, 0.50), quantile(latencies, 0.90), quantile(latencies, 0.99),
-            quantile(latencies, 0.999), latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1],
-            Arrays.stream(latencies).average().orElse(Double.NaN), train.size(), quantile(toModel, 0.5), quantile(fromModel, 0.5), slices);
-        progress.info("latency over %,d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms; lost %d, duplicates %d",
+        Result result =
+            new Result(
+                rate,
+                definition.bufferTimeout().toMillis(),
+                achieved,
+                warmupSeconds,
+                measureSeconds,
+                requests - warmup,
+                answered,
+                lost,
+                duplicates.get(),
+                quantile(latencies, 0.50),
+                quantile(latencies, 0.90),
+                quantile(latencies, 0.99),
+                quantile(latencies, 0.999),
+                latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1],
+                Arrays.stream(latencies).average().orElse(Double.NaN),
+                train.size(),
+                quantile(toModel, 0.5),
+                quantile(fromModel, 0.5),
+                slices);
+        progress.info(
+            "latency over %,d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms; lost %d, duplicates %d",
             answered, result.p50Ms(), result.p99Ms(), result.maxMs(), lost, duplicates.get());
-        progress.info("median split: %.0f ms from send to the model's prediction, %.0f ms from there to the consumer",
+        progress.info(
+            "median split: %.0f ms from send to the model's prediction, %.0f ms from there to the consumer",
             result.p50ToModelMs(), result.p50FromModelMs());
         return result;
       }
@@ -183,9 +237,15 @@ final class ScoringLatency {
   }
 
   /** Reads predictions as they arrive; score answers are stamped with their arrival time. */
-  private static void consume(EmbeddedKafka kafka, String topic, AtomicLongArray receivedAt,
-      AtomicLongArray processedAt, AtomicLongArray receivedAtMillis,
-      AtomicInteger duplicates, AtomicInteger trainPredictions, AtomicBoolean stop) {
+  private static void consume(
+      EmbeddedKafka kafka,
+      String topic,
+      AtomicLongArray receivedAt,
+      AtomicLongArray processedAt,
+      AtomicLongArray receivedAtMillis,
+      AtomicInteger duplicates,
+      AtomicInteger trainPredictions,
+      AtomicBoolean stop) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(KafkaClients.consumer(kafka.bootstrapServers(), null, false))) {
       TopicPartition partition = new TopicPartition(topic, 0);
@@ -211,17 +271,24 @@ final class ScoringLatency {
     }
   }
 
-  private static List<Slice> slices(long[] sentAt, AtomicLongArray receivedAt, int from, int to, int size, int rate) {
+  private static List<Slice> slices(
+      long[] sentAt, AtomicLongArray receivedAt, int from, int to, int size, int rate) {
     List<Slice> slices = new ArrayList<>();
     for (int s = from; s < to; s += size) {
       int e = Math.min(to, s + size);
       double[] l = new double[e - s];
       int n = 0;
-      for (int i = s; i < e; i++) if (receivedAt.get(i) != 0) l[n++] = (receivedAt.get(i) - sentAt[i]) / 1e6;
+      for (int i = s; i < e; i++)
+        if (receivedAt.get(i) != 0) l[n++] = (receivedAt.get(i) - sentAt[i]) / 1e6;
       l = Arrays.copyOf(l, n);
       Arrays.sort(l);
-      slices.add(new Slice((double) (s - from) / rate, n, quantile(l, 0.5), quantile(l, 0.99),
-          n == 0 ? Double.NaN : l[n - 1]));
+      slices.add(
+          new Slice(
+              (double) (s - from) / rate,
+              n,
+              quantile(l, 0.5),
+              quantile(l, 0.99),
+              n == 0 ? Double.NaN : l[n - 1]));
     }
     return slices;
   }

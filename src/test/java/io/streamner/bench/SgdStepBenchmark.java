@@ -21,8 +21,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * scores are in examples (windows) per second:
  *
  * <ul>
- *   <li>{@code fast}: one SGD step of the fused fast path, {@link WindowNetwork#sgdStep}
- *       (forward, backward and the update of W, b1, U, b2 and the C word vectors in place);
+ *   <li>{@code fast}: one SGD step of the fused fast path, {@link WindowNetwork#sgdStep} (forward,
+ *       backward and the update of W, b1, U, b2 and the C word vectors in place);
  *   <li>{@code reference}: the same SGD step with the plain EJML implementation of the
  *       specification's equations, {@link ReferenceNetwork#sgdStep};
  *   <li>{@code score}: forward only, {@link WindowNetwork#forward}, scoring one window (what
@@ -32,21 +32,22 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>Shape: window size C = 5, hidden size H = 100, word-vector dimension n as the JMH parameter
  * {@code dim} (50 and 100). Learning rate 0.01, decay C/m = 1e-4 / 100,000.
  *
- * <p>Inputs are made to behave like training rather than one window hammered in cache: a
- * vocabulary of 5,000 random word vectors (the columns of L) and a pre-generated sequence of
- * 65,536 windows of uniformly random word ids with labels about 10% positive. Every operation
- * takes the next window of the sequence (cycling), so the C columns read and updated change from
- * step to step. {@code fast} and {@code reference} both train their own copy of the same
- * initial model and vocabulary; each benchmark/parameter pair starts from the same seeded state
- * in its own fork. The gathering of the C column references for a window is part of every
- * operation (a few loads; the same for all three).
+ * <p>Inputs are made to behave like training rather than one window hammered in cache: a vocabulary
+ * of 5,000 random word vectors (the columns of L) and a pre-generated sequence of 65,536 windows of
+ * uniformly random word ids with labels about 10% positive. Every operation takes the next window
+ * of the sequence (cycling), so the C columns read and updated change from step to step. {@code
+ * fast} and {@code reference} both train their own copy of the same initial model and vocabulary;
+ * each benchmark/parameter pair starts from the same seeded state in its own fork. The gathering of
+ * the C column references for a window is part of every operation (a few loads; the same for all
+ * three).
  *
- * <p>How to run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.only=kernel} runs {@link BenchMain}
- * (the speed suite's kernel phase), which runs this class with short settings (1 fork, 3 x 2 s warm-up, 5 x 2 s measurement: about 2 minutes
- * on 2 cores), writes JMH's JSON to {@code target/bench/jmh-result.json} and prints the fast/reference
- * speed-up table (also written to {@code target/bench/bench-summary.md}). JMH options can be passed
- * through, e.g. {@code -Dbench.args="-p dim=50 -i 10"}. Plain JMH also works on the test
- * classpath: {@code org.openjdk.jmh.Main SgdStepBenchmark}.
+ * <p>How to run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.only=kernel} runs {@link
+ * BenchMain} (the speed suite's kernel phase), which runs this class with short settings (1 fork, 3
+ * x 2 s warm-up, 5 x 2 s measurement: about 2 minutes on 2 cores), writes JMH's JSON to {@code
+ * target/bench/jmh-result.json} and prints the fast/reference speed-up table (also written to
+ * {@code target/bench/bench-summary.md}). JMH options can be passed through, e.g. {@code
+ * -Dbench.args="-p dim=50 -i 10"}. Plain JMH also works on the test classpath: {@code
+ * org.openjdk.jmh.Main SgdStepBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -55,8 +56,10 @@ public class SgdStepBenchmark {
   public static final int WINDOW = 5;
   public static final int HIDDEN = 100;
   public static final int VOCABULARY = 5_000;
+
   /** Windows in the pre-generated sequence; a power of two so the cursor wraps with a mask. */
   public static final int SEQUENCE = 1 << 16;
+
   public static final double POSITIVE_FRACTION = 0.10;
   public static final double LEARNING_RATE = 0.01;
   public static final double DECAY = 1e-4 / 100_000;
@@ -69,15 +72,21 @@ public class SgdStepBenchmark {
   private DenseParameters dense;
   private ReferenceNetwork.Parameters reference;
   private WindowNetwork.Workspace workspace;
+
   /** L for the fast path and for scoring, one n-array per word. */
   private double[][] fastVectors;
+
   /** An identical, separate L for the reference, so the two never share state. */
   private double[][] referenceVectors;
+
   /** Word ids, WINDOW per window, SEQUENCE windows back to back. */
   private int[] windowIds;
+
   private int[] labels;
+
   /** The C column references of the current window (reused, no allocation per operation). */
   private double[][] columns;
+
   private int cursor;
 
   @Setup(Level.Trial)
@@ -106,7 +115,10 @@ public class SgdStepBenchmark {
     cursor = 0;
   }
 
-  /** Points {@link #columns} at the next window's word vectors in {@code vectors}; returns its index. */
+  /**
+   * Points {@link #columns} at the next window's word vectors in {@code vectors}; returns its
+   * index.
+   */
   private int nextWindow(double[][] vectors) {
     final int i = cursor;
     cursor = (i + 1) & (SEQUENCE - 1);

@@ -24,12 +24,14 @@ import java.util.Set;
  * </pre>
  *
  * <p>Phases (all by default; {@code -Dbench.only=kernel,job,latency,vocabulary} picks some):
+ *
  * <ol>
- *   <li><b>kernel</b>: JMH, {@link SgdStepBenchmark} through {@link BenchMain} (a forked JVM):
- *       the fused SGD step against the plain EJML one at n=50 and n=100, and forward only;
+ *   <li><b>kernel</b>: JMH, {@link SgdStepBenchmark} through {@link BenchMain} (a forked JVM): the
+ *       fused SGD step against the plain EJML one at n=50 and n=100, and forward only;
  *   <li><b>job</b>: {@link JobThroughput}, the job bounded on btc.train repeated to at least 1M
- *       windows: heap state with one model at parallelism 1, RocksDB state, and heap state with four
- *       models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just before;
+ *       windows: heap state with one model at parallelism 1, RocksDB state, and heap state with
+ *       four models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just
+ *       before;
  *   <li><b>latency</b>: {@link ScoringLatency}, score requests at 1,000 sentences/s to a warm job;
  *   <li><b>vocabulary</b>: {@link VocabularyScale}, 1M new words through RocksDB in a child JVM
  *       with a 1 GB heap.
@@ -37,15 +39,15 @@ import java.util.Set;
  *
  * <p>Writes {@code target/bench/speed-suite.json} (every figure with its target and whether it is
  * met, every scenario's details, the machine) and {@code target/bench/speed-suite.md} (the table);
- * with {@code -Dbench.readme=true} also puts the table into README.md between the
- * {@code speed-suite} markers. A phase that fails is reported and the suite goes on; the exit code
- * is then 1. Targets not met are results, not failures: the exit code stays 0.
+ * with {@code -Dbench.readme=true} also puts the table into README.md between the {@code
+ * speed-suite} markers. A phase that fails is reported and the suite goes on; the exit code is then
+ * 1. Targets not met are results, not failures: the exit code stays 0.
  *
  * <p>System properties (the pom's bench profile passes them on): {@code bench.out} (directory),
  * {@code bench.only}, {@code bench.readme}, {@code bench.readme.file}, {@code bench.windows}
  * (corpus size of the job phase, default 1,000,000), {@code bench.words} (new words of the
- * vocabulary phase, default 1,000,000), {@code bench.latency.seconds} (measured seconds, default 30),
- * {@code streamner.shared.data}. Arguments are JMH options for the kernel phase.
+ * vocabulary phase, default 1,000,000), {@code bench.latency.seconds} (measured seconds, default
+ * 30), {@code streamner.shared.data}. Arguments are JMH options for the kernel phase.
  */
 public final class SpeedSuite {
   static final List<String> PHASES = List.of("kernel", "job", "latency", "vocabulary");
@@ -55,8 +57,10 @@ public final class SpeedSuite {
   static final double HEAP_OVER_KERNEL = 0.50;
   static final double ROCKSDB_OVER_KERNEL = 0.25;
   static final double FOUR_MODELS_OVER_ONE = 1.6;
+
   /** Runs of each job scenario; the fastest is reported (-Dbench.job.rounds). */
   static final int ROUNDS = Integer.getInteger("bench.job.rounds", 2);
+
   static final double P99_MS = 50;
   static final int LATENCY_RATE = 1_000;
   static final double VOCABULARY_END_OVER_START = 0.5;
@@ -76,19 +80,23 @@ public final class SpeedSuite {
     Path btcTest = SharedData.root().resolve("btc/btc.test");
     if ((only.contains("job") || only.contains("latency"))
         && !(Files.isRegularFile(btcTrain) && Files.isRegularFile(btcTest))) {
-      System.err.println("speed suite: the Broad Twitter Corpus is not at " + btcTrain.getParent().toAbsolutePath()
-          + " (set -Dstreamner.shared.data=DIR to the directory holding btc/btc.train and btc/btc.test),"
-          + " or run only the phases that need no corpus: -Dbench.only=kernel,vocabulary");
+      System.err.println(
+          "speed suite: the Broad Twitter Corpus is not at "
+              + btcTrain.getParent().toAbsolutePath()
+              + " (set -Dstreamner.shared.data=DIR to the directory holding btc/btc.train and btc/btc.test),"
+              + " or run only the phases that need no corpus: -Dbench.only=kernel,vocabulary");
       System.exit(2);
     }
     if (readme && !Files.isRegularFile(readmeFile)) {
-      System.err.println("speed suite: -Dbench.readme=true but there is no " + readmeFile.toAbsolutePath());
+      System.err.println(
+          "speed suite: -Dbench.readme=true but there is no " + readmeFile.toAbsolutePath());
       System.exit(2);
     }
 
     SuiteReport report = new SuiteReport(command(only, args));
     Progress progress = new Progress();
-    System.out.printf(Locale.ROOT, "speed suite: phases %s; results into %s%n", only, out.toAbsolutePath());
+    System.out.printf(
+        Locale.ROOT, "speed suite: phases %s; results into %s%n", only, out.toAbsolutePath());
 
     if (only.contains("kernel")) {
       progress.phase("kernel: JMH, SgdStepBenchmark (1 fork, about 2 minutes)");
@@ -104,7 +112,8 @@ public final class SpeedSuite {
       try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
         progress.info("kafka at %s", kafka.bootstrapServers());
         if (only.contains("job")) jobs(report, progress, kafka, btcTrain, windows);
-        if (only.contains("latency")) latency(report, progress, kafka, btcTrain, btcTest, latencySeconds);
+        if (only.contains("latency"))
+          latency(report, progress, kafka, btcTrain, btcTest, latencySeconds);
         if (only.contains("vocabulary")) vocabulary(report, progress, kafka, words);
       }
     }
@@ -129,25 +138,49 @@ public final class SpeedSuite {
     for (int n : new int[] {50, 100}) {
       double fast = k.score(n, "fast");
       double reference = k.score(n, "reference");
-      report.add(Figure.info("kernel.n" + n + ".fast", "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path",
-          fast, "windows/s", perSecond(fast, k.error(n, "fast"))));
-      report.add(Figure.info("kernel.n" + n + ".reference", "same, obvious EJML double implementation", reference,
-          "windows/s", perSecond(reference, k.error(n, "reference"))));
+      report.add(
+          Figure.info(
+              "kernel.n" + n + ".fast",
+              "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path",
+              fast,
+              "windows/s",
+              perSecond(fast, k.error(n, "fast"))));
+      report.add(
+          Figure.info(
+              "kernel.n" + n + ".reference",
+              "same, obvious EJML double implementation",
+              reference,
+              "windows/s",
+              perSecond(reference, k.error(n, "reference"))));
       double ratio = fast / reference;
-      report.add(n == 50
-          ? Figure.atLeast("kernel.n50.speedup", "fast / obvious, n=50", ratio, "x", times(ratio), KERNEL_SPEEDUP,
-              ">= " + KERNEL_SPEEDUP + "x")
-          : Figure.info("kernel.n" + n + ".speedup", "fast / obvious, n=" + n, ratio, "x", times(ratio)));
+      report.add(
+          n == 50
+              ? Figure.atLeast(
+                  "kernel.n50.speedup",
+                  "fast / obvious, n=50",
+                  ratio,
+                  "x",
+                  times(ratio),
+                  KERNEL_SPEEDUP,
+                  ">= " + KERNEL_SPEEDUP + "x")
+              : Figure.info(
+                  "kernel.n" + n + ".speedup", "fast / obvious, n=" + n, ratio, "x", times(ratio)));
     }
     for (int n : new int[] {50, 100}) {
       double score = k.score(n, "score");
-      report.add(Figure.info("kernel.n" + n + ".forward", "forward only (scoring), one window, n=" + n, score,
-          "windows/s", perSecond(score, k.error(n, "score"))));
+      report.add(
+          Figure.info(
+              "kernel.n" + n + ".forward",
+              "forward only (scoring), one window, n=" + n,
+              score,
+              "windows/s",
+              perSecond(score, k.error(n, "score"))));
     }
     report.details("kernel", Map.of("jmh_result", k.json().toString(), "summary", k.summary()));
   }
 
-  private static void jobs(SuiteReport report, Progress progress, EmbeddedKafka kafka, Path btcTrain, long windows)
+  private static void jobs(
+      SuiteReport report, Progress progress, EmbeddedKafka kafka, Path btcTrain, long windows)
       throws Exception {
     JobThroughput.Corpus corpus = JobThroughput.Corpus.of(btcTrain, windows);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -159,7 +192,9 @@ public final class SpeedSuite {
     // first run of the whole corpus is a warm-up, recorded in the JSON but not reported.
     progress.phase("job: warm-up, heap state, 1 model (PER), the same corpus (not reported)");
     try {
-      details.put("warm_up", JobThroughput.run(kafka, corpus, "warm-up", "hashmap", List.of("PER"), 1, progress));
+      details.put(
+          "warm_up",
+          JobThroughput.run(kafka, corpus, "warm-up", "hashmap", List.of("PER"), 1, progress));
     } catch (Exception e) {
       fail(report, progress, "job warm-up", e);
     }
@@ -170,55 +205,150 @@ public final class SpeedSuite {
     Map<String, List<JobThroughput.Result>> runs = new LinkedHashMap<>();
     for (int r = 1; r <= ROUNDS; r++) {
       int round = r;
-      scenario(runs, "heap", round, "heap state, 1 model (PER), parallelism 1", report, progress,
-          () -> JobThroughput.run(kafka, corpus, "heap-" + round, "hashmap", List.of("PER"), 1, progress));
-      scenario(runs, "rocksdb", round, "RocksDB state, 1 model (PER), parallelism 1", report, progress,
-          () -> JobThroughput.run(kafka, corpus, "rocksdb-" + round, "rocksdb", List.of("PER"), 1, progress));
-      scenario(runs, "four_models", round, "heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2", report,
-          progress, () -> JobThroughput.run(kafka, corpus, "four-models-" + round, "hashmap",
-              List.of("PER", "LOC", "ORG", "MISC"), 2, progress));
+      scenario(
+          runs,
+          "heap",
+          round,
+          "heap state, 1 model (PER), parallelism 1",
+          report,
+          progress,
+          () ->
+              JobThroughput.run(
+                  kafka, corpus, "heap-" + round, "hashmap", List.of("PER"), 1, progress));
+      scenario(
+          runs,
+          "rocksdb",
+          round,
+          "RocksDB state, 1 model (PER), parallelism 1",
+          report,
+          progress,
+          () ->
+              JobThroughput.run(
+                  kafka, corpus, "rocksdb-" + round, "rocksdb", List.of("PER"), 1, progress));
+      scenario(
+          runs,
+          "four_models",
+          round,
+          "heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2",
+          report,
+          progress,
+          () ->
+              JobThroughput.run(
+                  kafka,
+                  corpus,
+                  "four-models-" + round,
+                  "hashmap",
+                  List.of("PER", "LOC", "ORG", "MISC"),
+                  2,
+                  progress));
       // Not a target: what the predictions producer's batching is worth when many models write.
-      scenario(runs, "four_models_linger_25", round, "the same with predictions.linger-ms = 25", report, progress,
-          () -> JobThroughput.run(kafka, corpus, "four-models-linger-" + round, "hashmap",
-              List.of("PER", "LOC", "ORG", "MISC"), 2, Map.of("predictions.linger-ms", "25"), progress));
+      scenario(
+          runs,
+          "four_models_linger_25",
+          round,
+          "the same with predictions.linger-ms = 25",
+          report,
+          progress,
+          () ->
+              JobThroughput.run(
+                  kafka,
+                  corpus,
+                  "four-models-linger-" + round,
+                  "hashmap",
+                  List.of("PER", "LOC", "ORG", "MISC"),
+                  2,
+                  Map.of("predictions.linger-ms", "25"),
+                  progress));
     }
     details.putAll(runs);
 
-    JobThroughput.Result heap = reportOverKernel(report, runs, "heap", "job, heap state, 1 model, parallelism 1",
-        HEAP_OVER_KERNEL);
-    reportOverKernel(report, runs, "rocksdb", "job, RocksDB state, 1 model, parallelism 1", ROCKSDB_OVER_KERNEL);
-    reportOverOne(report, runs, "four_models", "job, heap state, 4 models, parallelism 2 (windows of all models)",
-        heap, FOUR_MODELS_OVER_ONE);
+    JobThroughput.Result heap =
+        reportOverKernel(
+            report, runs, "heap", "job, heap state, 1 model, parallelism 1", HEAP_OVER_KERNEL);
+    reportOverKernel(
+        report, runs, "rocksdb", "job, RocksDB state, 1 model, parallelism 1", ROCKSDB_OVER_KERNEL);
+    reportOverOne(
+        report,
+        runs,
+        "four_models",
+        "job, heap state, 4 models, parallelism 2 (windows of all models)",
+        heap,
+        FOUR_MODELS_OVER_ONE);
     // Not a target (NaN): what batching predictions harder is worth.
-    reportOverOne(report, runs, "four_models_linger_25", "same 4 models with predictions.linger-ms = 25 (default 5)",
-        heap, Double.NaN);
+    reportOverOne(
+        report,
+        runs,
+        "four_models_linger_25",
+        "same 4 models with predictions.linger-ms = 25 (default 5)",
+        heap,
+        Double.NaN);
   }
 
-  /** The fastest run's windows/s and its fraction of the kernel timed beside it; returns that run. */
-  private static JobThroughput.Result reportOverKernel(SuiteReport report, Map<String, List<JobThroughput.Result>> runs,
-      String key, String title, double target) {
+  /**
+   * The fastest run's windows/s and its fraction of the kernel timed beside it; returns that run.
+   */
+  private static JobThroughput.Result reportOverKernel(
+      SuiteReport report,
+      Map<String, List<JobThroughput.Result>> runs,
+      String key,
+      String title,
+      double target) {
     JobThroughput.Result best = best(runs.get(key));
     if (best == null) return null;
-    report.add(Figure.info("job." + key + ".windows_per_second", title + of(runs, key), best.windowsPerSecond(),
-        "windows/s", perSecond(best.windowsPerSecond())));
-    report.add(Figure.atLeast("job." + key + ".over_kernel", "same, / kernel in the same JVM ("
-        + perSecond(best.kernelWindowsPerSecond()) + " windows/s)", best.jobOverKernel(), "fraction",
-        percent(best.jobOverKernel()), target, ">= " + percent(target)));
+    report.add(
+        Figure.info(
+            "job." + key + ".windows_per_second",
+            title + of(runs, key),
+            best.windowsPerSecond(),
+            "windows/s",
+            perSecond(best.windowsPerSecond())));
+    report.add(
+        Figure.atLeast(
+            "job." + key + ".over_kernel",
+            "same, / kernel in the same JVM ("
+                + perSecond(best.kernelWindowsPerSecond())
+                + " windows/s)",
+            best.jobOverKernel(),
+            "fraction",
+            percent(best.jobOverKernel()),
+            target,
+            ">= " + percent(target)));
     return best;
   }
 
-  /** The fastest run's windows/s and its ratio to one model at parallelism 1; a NaN target is information only. */
-  private static void reportOverOne(SuiteReport report, Map<String, List<JobThroughput.Result>> runs, String key,
-      String title, JobThroughput.Result one, double target) {
+  /**
+   * The fastest run's windows/s and its ratio to one model at parallelism 1; a NaN target is
+   * information only.
+   */
+  private static void reportOverOne(
+      SuiteReport report,
+      Map<String, List<JobThroughput.Result>> runs,
+      String key,
+      String title,
+      JobThroughput.Result one,
+      double target) {
     JobThroughput.Result best = best(runs.get(key));
     if (best == null) return;
-    report.add(Figure.info("job." + key + ".windows_per_second", title + of(runs, key), best.windowsPerSecond(),
-        "windows/s", perSecond(best.windowsPerSecond())));
+    report.add(
+        Figure.info(
+            "job." + key + ".windows_per_second",
+            title + of(runs, key),
+            best.windowsPerSecond(),
+            "windows/s",
+            perSecond(best.windowsPerSecond())));
     double ratio = one == null ? Double.NaN : best.windowsPerSecond() / one.windowsPerSecond();
     String name = "same, / 1 model at parallelism 1";
-    report.add(Double.isNaN(target)
-        ? Figure.info("job." + key + ".over_one", name, ratio, "x", times(ratio))
-        : Figure.atLeast("job." + key + ".over_one", name, ratio, "x", times(ratio), target, ">= " + target + "x"));
+    report.add(
+        Double.isNaN(target)
+            ? Figure.info("job." + key + ".over_one", name, ratio, "x", times(ratio))
+            : Figure.atLeast(
+                "job." + key + ".over_one",
+                name,
+                ratio,
+                "x",
+                times(ratio),
+                target,
+                ">= " + target + "x"));
   }
 
   /** A job scenario that may fail: a failure is reported and the suite goes on. */
@@ -226,8 +356,14 @@ public final class SpeedSuite {
     JobThroughput.Result run() throws Exception;
   }
 
-  private static void scenario(Map<String, List<JobThroughput.Result>> runs, String key, int round, String title,
-      SuiteReport report, Progress progress, JobScenario scenario) {
+  private static void scenario(
+      Map<String, List<JobThroughput.Result>> runs,
+      String key,
+      int round,
+      String title,
+      SuiteReport report,
+      Progress progress,
+      JobScenario scenario) {
     progress.phase("job: " + title + ", run " + round + " of " + ROUNDS);
     try {
       runs.computeIfAbsent(key, k -> new ArrayList<>()).add(scenario.run());
@@ -239,7 +375,8 @@ public final class SpeedSuite {
   /** The fastest run, or null when none finished. */
   private static JobThroughput.Result best(List<JobThroughput.Result> results) {
     if (results == null) return null;
-    return results.stream().max(java.util.Comparator.comparingDouble(JobThroughput.Result::windowsPerSecond))
+    return results.stream()
+        .max(java.util.Comparator.comparingDouble(JobThroughput.Result::windowsPerSecond))
         .orElse(null);
   }
 
@@ -249,61 +386,150 @@ public final class SpeedSuite {
     if (results == null || results.size() < 2) return "";
     JobThroughput.Result best = best(results);
     List<String> others = new ArrayList<>();
-    for (JobThroughput.Result r : results) if (r != best) others.add(perSecond(r.windowsPerSecond()));
-    return ", best of " + results.size() + " (other" + (others.size() > 1 ? "s" : "") + ": "
-        + String.join(", ", others) + ")";
+    for (JobThroughput.Result r : results)
+      if (r != best) others.add(perSecond(r.windowsPerSecond()));
+    return ", best of "
+        + results.size()
+        + " (other"
+        + (others.size() > 1 ? "s" : "")
+        + ": "
+        + String.join(", ", others)
+        + ")";
   }
 
-  private static void latency(SuiteReport report, Progress progress, EmbeddedKafka kafka, Path btcTrain,
-      Path btcTest, double seconds) {
-    progress.phase("latency: score requests at " + LATENCY_RATE + " sentences/s to a warm job (heap, 1 model)");
+  private static void latency(
+      SuiteReport report,
+      Progress progress,
+      EmbeddedKafka kafka,
+      Path btcTrain,
+      Path btcTest,
+      double seconds) {
+    progress.phase(
+        "latency: score requests at "
+            + LATENCY_RATE
+            + " sentences/s to a warm job (heap, 1 model)");
     try {
       List<Sentence> train = CorpusReader.read(btcTrain, null).sentences();
       List<Sentence> test = CorpusReader.read(btcTest, null).sentences();
-      ScoringLatency.Result r = ScoringLatency.run(kafka, train, test, LATENCY_RATE, 5, seconds, progress);
+      ScoringLatency.Result r =
+          ScoringLatency.run(kafka, train, test, LATENCY_RATE, 5, seconds, progress);
       report.details("latency", r);
       String at = String.format(Locale.ROOT, " at %,d sentences/s", LATENCY_RATE);
-      report.add(Figure.info("latency.p50_ms", "scoring latency p50" + at, r.p50Ms(), "ms", ms(r.p50Ms())));
-      report.add(Figure.atMost("latency.p99_ms", "scoring latency p99" + at, r.p99Ms(), "ms", ms(r.p99Ms()), P99_MS,
-          "<= " + ms(P99_MS)));
-      report.add(Figure.info("latency.max_ms", "scoring latency max" + at, r.maxMs(), "ms", ms(r.maxMs())));
-      report.add(Figure.atMost("latency.lost", String.format(Locale.ROOT,
-          "requests unanswered (of %,d; sent at %,.0f/s)", r.requests(), r.achievedRate()), r.lost(), "requests",
-          String.valueOf(r.lost()), 0, "0"));
+      report.add(
+          Figure.info(
+              "latency.p50_ms", "scoring latency p50" + at, r.p50Ms(), "ms", ms(r.p50Ms())));
+      report.add(
+          Figure.atMost(
+              "latency.p99_ms",
+              "scoring latency p99" + at,
+              r.p99Ms(),
+              "ms",
+              ms(r.p99Ms()),
+              P99_MS,
+              "<= " + ms(P99_MS)));
+      report.add(
+          Figure.info(
+              "latency.max_ms", "scoring latency max" + at, r.maxMs(), "ms", ms(r.maxMs())));
+      report.add(
+          Figure.atMost(
+              "latency.lost",
+              String.format(
+                  Locale.ROOT,
+                  "requests unanswered (of %,d; sent at %,.0f/s)",
+                  r.requests(),
+                  r.achievedRate()),
+              r.lost(),
+              "requests",
+              String.valueOf(r.lost()),
+              0,
+              "0"));
     } catch (Exception e) {
       fail(report, progress, "latency", e);
     }
   }
 
-  private static void vocabulary(SuiteReport report, Progress progress, EmbeddedKafka kafka, long words) {
-    progress.phase(String.format(Locale.ROOT,
-        "vocabulary: %,d new words through RocksDB, job in a child JVM with -Xmx%s", words, VocabularyScale.HEAP));
+  private static void vocabulary(
+      SuiteReport report, Progress progress, EmbeddedKafka kafka, long words) {
+    progress.phase(
+        String.format(
+            Locale.ROOT,
+            "vocabulary: %,d new words through RocksDB, job in a child JVM with -Xmx%s",
+            words,
+            VocabularyScale.HEAP));
     try {
       VocabularyScale.Result r = VocabularyScale.run(kafka, words, progress);
       report.details("vocabulary", r);
-      report.add(Figure.atLeast("vocabulary.columns", "vocabulary: columns in state at the end", r.columnsAtEnd(),
-          "words", String.format(Locale.ROOT, "%,d", r.columnsAtEnd()), words, String.format(Locale.ROOT, ">= %,d",
-          words)));
-      report.add(Figure.info("vocabulary.start_windows_per_second", "vocabulary: windows/s, first 10% of the stream",
-          r.windowsPerSecondStart(), "windows/s", perSecond(r.windowsPerSecondStart())));
-      report.add(Figure.info("vocabulary.end_windows_per_second", "vocabulary: windows/s, last 10% of the stream",
-          r.windowsPerSecondEnd(), "windows/s", perSecond(r.windowsPerSecondEnd())));
-      report.add(Figure.atLeast("vocabulary.end_over_start", "vocabulary: end / start", r.endOverStart(), "fraction",
-          percent(r.endOverStart()), VOCABULARY_END_OVER_START, ">= " + percent(VOCABULARY_END_OVER_START)));
-      report.add(new Figure("vocabulary.peak_heap_after_gc_mb", "vocabulary: job JVM heap, peak after GC (peak used "
-          + mb(r.peakHeapUsedBytes()) + ")", r.peakHeapAfterGcBytes() / 1048576.0, "MB", mb(r.peakHeapAfterGcBytes()),
-          "< 1 GB (-Xmx" + VocabularyScale.HEAP + ", no OutOfMemoryError)", r.finishedUnderHeapLimit()));
-      report.add(Figure.info("vocabulary.rocksdb_mb", "vocabulary: RocksDB working files, peak on disk",
-          r.rocksDbPeakBytes() / 1048576.0, "MB", mb(r.rocksDbPeakBytes())));
-      report.add(Figure.info("vocabulary.checkpoint_mb", "vocabulary: last checkpoint, full state size (uploaded: "
-          + mb(r.lastCheckpointUploadedBytes()) + ")", r.lastCheckpointBytes() / 1048576.0, "MB",
-          mb(r.lastCheckpointBytes())));
+      report.add(
+          Figure.atLeast(
+              "vocabulary.columns",
+              "vocabulary: columns in state at the end",
+              r.columnsAtEnd(),
+              "words",
+              String.format(Locale.ROOT, "%,d", r.columnsAtEnd()),
+              words,
+              String.format(Locale.ROOT, ">= %,d", words)));
+      report.add(
+          Figure.info(
+              "vocabulary.start_windows_per_second",
+              "vocabulary: windows/s, first 10% of the stream",
+              r.windowsPerSecondStart(),
+              "windows/s",
+              perSecond(r.windowsPerSecondStart())));
+      report.add(
+          Figure.info(
+              "vocabulary.end_windows_per_second",
+              "vocabulary: windows/s, last 10% of the stream",
+              r.windowsPerSecondEnd(),
+              "windows/s",
+              perSecond(r.windowsPerSecondEnd())));
+      report.add(
+          Figure.atLeast(
+              "vocabulary.end_over_start",
+              "vocabulary: end / start",
+              r.endOverStart(),
+              "fraction",
+              percent(r.endOverStart()),
+              VOCABULARY_END_OVER_START,
+              ">= " + percent(VOCABULARY_END_OVER_START)));
+      report.add(
+          new Figure(
+              "vocabulary.peak_heap_after_gc_mb",
+              "vocabulary: job JVM heap, peak after GC (peak used "
+                  + mb(r.peakHeapUsedBytes())
+                  + ")",
+              r.peakHeapAfterGcBytes() / 1048576.0,
+              "MB",
+              mb(r.peakHeapAfterGcBytes()),
+              "< 1 GB (-Xmx" + VocabularyScale.HEAP + ", no OutOfMemoryError)",
+              r.finishedUnderHeapLimit()));
+      report.add(
+          Figure.info(
+              "vocabulary.rocksdb_mb",
+              "vocabulary: RocksDB working files, peak on disk",
+              r.rocksDbPeakBytes() / 1048576.0,
+              "MB",
+              mb(r.rocksDbPeakBytes())));
+      report.add(
+          Figure.info(
+              "vocabulary.checkpoint_mb",
+              "vocabulary: last checkpoint, full state size (uploaded: "
+                  + mb(r.lastCheckpointUploadedBytes())
+                  + ")",
+              r.lastCheckpointBytes() / 1048576.0,
+              "MB",
+              mb(r.lastCheckpointBytes())));
       var checkpoints = r.child().path("checkpoints");
-      report.add(Figure.info("vocabulary.checkpoint_ms", String.format(Locale.ROOT,
-          "vocabulary: checkpoint duration, mean (max %s; %d checkpoints)",
-          ms(checkpoints.path("duration_ms_max").asDouble(Double.NaN)), checkpoints.path("completed").asLong()),
-          checkpoints.path("duration_ms_avg").asDouble(Double.NaN), "ms",
-          ms(checkpoints.path("duration_ms_avg").asDouble(Double.NaN))));
+      report.add(
+          Figure.info(
+              "vocabulary.checkpoint_ms",
+              String.format(
+                  Locale.ROOT,
+                  "vocabulary: checkpoint duration, mean (max %s; %d checkpoints)",
+                  ms(checkpoints.path("duration_ms_max").asDouble(Double.NaN)),
+                  checkpoints.path("completed").asLong()),
+              checkpoints.path("duration_ms_avg").asDouble(Double.NaN),
+              "ms",
+              ms(checkpoints.path("duration_ms_avg").asDouble(Double.NaN))));
     } catch (Exception e) {
       fail(report, progress, "vocabulary", e);
     }
@@ -323,7 +549,8 @@ public final class SpeedSuite {
       String p = phase.trim().toLowerCase(Locale.ROOT);
       if (p.isEmpty()) continue;
       if (!PHASES.contains(p)) {
-        throw new IllegalArgumentException("bench.only: unknown phase '" + p + "'; phases are " + PHASES);
+        throw new IllegalArgumentException(
+            "bench.only: unknown phase '" + p + "'; phases are " + PHASES);
       }
       chosen.add(p);
     }
@@ -332,8 +559,10 @@ public final class SpeedSuite {
 
   private static String command(Set<String> only, String[] args) {
     List<String> parts = new ArrayList<>(List.of("mvn -B -Pbench test-compile exec:exec"));
-    if (!only.equals(new LinkedHashSet<>(PHASES))) parts.add("-Dbench.only=" + String.join(",", only));
-    if (args.length > 0) parts.add("-Dbench.args=\"" + String.join(" ", Arrays.asList(args)) + "\"");
+    if (!only.equals(new LinkedHashSet<>(PHASES)))
+      parts.add("-Dbench.only=" + String.join(",", only));
+    if (args.length > 0)
+      parts.add("-Dbench.args=\"" + String.join(" ", Arrays.asList(args)) + "\"");
     return String.join(" ", parts);
   }
 
@@ -342,7 +571,9 @@ public final class SpeedSuite {
   }
 
   static String perSecond(double v, double error) {
-    return Double.isNaN(error) ? perSecond(v) : String.format(Locale.ROOT, "%,.0f ± %,.0f", v, error);
+    return Double.isNaN(error)
+        ? perSecond(v)
+        : String.format(Locale.ROOT, "%,.0f ± %,.0f", v, error);
   }
 
   static String times(double v) {

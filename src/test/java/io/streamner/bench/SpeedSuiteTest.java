@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The speed suite's own logic, without running anything timed (the suite itself runs only through
- * {@code mvn -B -Pbench test-compile exec:exec}): the generated vocabulary stream, the quantiles, the
- * phase selection and the README block.
+ * {@code mvn -B -Pbench test-compile exec:exec}): the generated vocabulary stream, the quantiles,
+ * the phase selection and the README block.
  */
 class SpeedSuiteTest {
   @Test
@@ -46,12 +46,15 @@ class SpeedSuiteTest {
       TrainRecord r = parsed.value();
       assertEquals(VocabularyScale.TOKENS, r.tokens().size());
       for (int i = 0; i < r.tokens().size(); i++) {
-        if (r.tokens().get(i).startsWith("zq")) assertTrue(newWords.add(r.tokens().get(i)), "a new word came twice");
+        if (r.tokens().get(i).startsWith("zq"))
+          assertTrue(newWords.add(r.tokens().get(i)), "a new word came twice");
         if (r.tags().get(i).equals("B-PER")) names++;
       }
     }
     assertEquals(10_000, newWords.size());
-    assertEquals((10_000 + VocabularyScale.NEW_PER_SENTENCE - 1) / VocabularyScale.NEW_PER_SENTENCE, stream.size());
+    assertEquals(
+        (10_000 + VocabularyScale.NEW_PER_SENTENCE - 1) / VocabularyScale.NEW_PER_SENTENCE,
+        stream.size());
     assertEquals(stream.size(), names, "one person per sentence");
   }
 
@@ -76,8 +79,13 @@ class SpeedSuiteTest {
   @Test
   void theReadmeBlockIsReplacedAndTheRestKept(@TempDir Path dir) throws Exception {
     Path readme = dir.resolve("README.md");
-    Files.writeString(readme, "# x\n\n## Performance\n\n" + SuiteReport.README_BEGIN + "\nold table\n"
-        + SuiteReport.README_END + "\n\n## Next\n");
+    Files.writeString(
+        readme,
+        "# x\n\n## Performance\n\n"
+            + SuiteReport.README_BEGIN
+            + "\nold table\n"
+            + SuiteReport.README_END
+            + "\n\n## Next\n");
     SuiteReport report = new SuiteReport("mvn -B -Pbench test-compile exec:exec");
     report.add(SuiteReport.Figure.atLeast("a", "figure a", 2.0, "x", "2.00x", 1.6, ">= 1.6x"));
     report.writeIntoReadme(readme);

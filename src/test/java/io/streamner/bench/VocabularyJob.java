@@ -18,12 +18,14 @@ import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
 /**
  * The child JVM of {@link VocabularyScale}: runs one bounded job (the definition file it is given)
  * on a Flink MiniCluster inside this JVM, which the parent starts with {@code -Xmx1g}, and writes
- * what only this JVM can see as JSON: its heap (peak used, peak used after a collection), the size of
- * RocksDB's working directory and of the checkpoint directory while the job runs (sampled every 2 s:
- * Flink deletes both when the job ends), when the job finished, and its checkpoints' statistics.
+ * what only this JVM can see as JSON: its heap (peak used, peak used after a collection), the size
+ * of RocksDB's working directory and of the checkpoint directory while the job runs (sampled every
+ * 2 s: Flink deletes both when the job ends), when the job finished, and its checkpoints'
+ * statistics.
  *
  * <p>Why a child JVM: "the heap stays under 1 GB" is then a fact the JVM enforces, and the figure
- * is the job's alone, not the suite's, the Kafka broker's or the producer's (they stay in the parent).
+ * is the job's alone, not the suite's, the Kafka broker's or the producer's (they stay in the
+ * parent).
  *
  * <p>Usage: {@code VocabularyJob <definition.properties> <out.json> <rocksdb working dir>}.
  */
@@ -32,17 +34,20 @@ public final class VocabularyJob {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
-      System.err.println("usage: VocabularyJob <definition.properties> <out.json> <rocksdb working dir>");
+      System.err.println(
+          "usage: VocabularyJob <definition.properties> <out.json> <rocksdb working dir>");
       System.exit(2);
     }
     JobDefinition definition = JobDefinition.load(Path.of(args[0]));
     Path out = Path.of(args[1]);
     Path rocksDb = Path.of(args[2]);
 
-    // Flink deletes the checkpoints of a job that finished, so their size on disk is sampled while it runs.
+    // Flink deletes the checkpoints of a job that finished, so their size on disk is sampled while
+    // it runs.
     Path checkpoints = Path.of(java.net.URI.create(definition.checkpointDirectory()));
     Configuration extra = new Configuration();
-    // RocksDB's working files where we can measure them (Flink's default is a fresh temporary directory).
+    // RocksDB's working files where we can measure them (Flink's default is a fresh temporary
+    // directory).
     extra.setString("state.backend.rocksdb.localdir", rocksDb.toString());
 
     Map<String, Object> result = new LinkedHashMap<>();
@@ -50,7 +55,8 @@ public final class VocabularyJob {
     long rocksDbPeak = 0;
     long rocksDbLast = 0;
     long checkpointsPeak = 0;
-    try (HeapMonitor heap = new HeapMonitor(); FlinkRun run = FlinkRun.start(definition, extra)) {
+    try (HeapMonitor heap = new HeapMonitor();
+        FlinkRun run = FlinkRun.start(definition, extra)) {
       long lastPrint = System.nanoTime();
       long lastSample = 0;
       while (!run.status().isGloballyTerminalState()) {
@@ -67,8 +73,13 @@ public final class VocabularyJob {
         }
         if (System.nanoTime() - lastPrint > 15e9) {
           lastPrint = System.nanoTime();
-          System.out.printf(Locale.ROOT, "   [child %.0f s] heap after last GC %,d MB (peak %,d MB), RocksDB %,d MB%n",
-              heap.seconds(), heap.lastAfterGc() >> 20, heap.peakAfterGc() >> 20, rocksDbLast >> 20);
+          System.out.printf(
+              Locale.ROOT,
+              "   [child %.0f s] heap after last GC %,d MB (peak %,d MB), RocksDB %,d MB%n",
+              heap.seconds(),
+              heap.lastAfterGc() >> 20,
+              heap.peakAfterGc() >> 20,
+              rocksDbLast >> 20);
           System.out.flush();
         }
       }
@@ -92,11 +103,14 @@ public final class VocabularyJob {
       throw e;
     }
     write(out, result);
-    System.exit(0); // Flink and Kafka client threads that outlive the cluster must not keep this JVM up
+    System.exit(
+        0); // Flink and Kafka client threads that outlive the cluster must not keep this JVM up
   }
 
   private static void write(Path out, Map<String, Object> result) throws Exception {
-    Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+    Files.writeString(
+        out,
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
   }
 
   private static String rootCause(Throwable e) {

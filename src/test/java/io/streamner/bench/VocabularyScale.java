@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * state at once). The job runs in a child JVM with {@code -Xmx1g} ({@link VocabularyJob}); Kafka
  * and the producer stay here.
  *
- * <p>The stream: sentences of {@value #TOKENS} tokens, each a two-token person name tagged
- * B-PER I-PER somewhere, {@value #NEW_PER_SENTENCE} words never seen before (built from a counter
- * in letters, {@code zqa, zqb, ..., zqba, ...}: letters, because a number would be one word to a
+ * <p>The stream: sentences of {@value #TOKENS} tokens, each a two-token person name tagged B-PER
+ * I-PER somewhere, {@value #NEW_PER_SENTENCE} words never seen before (built from a counter in
+ * letters, {@code zqa, zqb, ..., zqba, ...}: letters, because a number would be one word to a
  * normaliser that maps numbers, and a prefix no common word has) and common words in between.
  *
  * <p>Windows/s at the start and at the end: from the predictions topic, where each prediction
@@ -44,12 +44,32 @@ final class VocabularyScale {
   static final int NEW_PER_SENTENCE = 12;
   static final String HEAP = "1g";
 
-  private static final String[] COMMON = {"the", "a", "of", "and", "to", "in", "is", "was", "for", "on", "with",
-      "at", "by", "from", "said", "today", "met", "about", "after", "new"};
-  private static final String[] FIRST = {"Anna", "Bob", "Carla", "David", "Emma", "Felix", "Grace", "Hugo", "Ines",
-      "Jonas", "Kate", "Liam", "Maria", "Noah", "Olga", "Paul"};
-  private static final String[] LAST = {"Smith", "Jones", "Garcia", "Muller", "Rossi", "Dubois", "Silva", "Novak",
-      "Kowalski", "Jensen", "Tanaka", "Kim", "Okafor", "Haddad", "Costa", "Berg"};
+  private static final String[] COMMON = {
+    "the", "a", "of", "and", "to", "in", "is", "was", "for", "on", "with", "at", "by", "from",
+    "said", "today", "met", "about", "after", "new"
+  };
+  private static final String[] FIRST = {
+    "Anna", "Bob", "Carla", "David", "Emma", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Kate",
+    "Liam", "Maria", "Noah", "Olga", "Paul"
+  };
+  private static final String[] LAST = {
+    "Smith",
+    "Jones",
+    "Garcia",
+    "Muller",
+    "Rossi",
+    "Dubois",
+    "Silva",
+    "Novak",
+    "Kowalski",
+    "Jensen",
+    "Tanaka",
+    "Kim",
+    "Okafor",
+    "Haddad",
+    "Costa",
+    "Berg"
+  };
 
   private VocabularyScale() {}
 
@@ -101,10 +121,15 @@ final class VocabularyScale {
       Collections.shuffle(free, random);
       for (int j = 0; j < free.size(); j++) {
         int i = free.get(j);
-        tokens[i] = j < NEW_PER_SENTENCE && next < distinctWords ? newWord(next++) : COMMON[random.nextInt(COMMON.length)];
+        tokens[i] =
+            j < NEW_PER_SENTENCE && next < distinctWords
+                ? newWord(next++)
+                : COMMON[random.nextInt(COMMON.length)];
         tags[i] = "O";
       }
-      records.add(WireFormat.encode(new TrainRecord("v" + s, Arrays.asList(tokens), Arrays.asList(tags), null)));
+      records.add(
+          WireFormat.encode(
+              new TrainRecord("v" + s, Arrays.asList(tokens), Arrays.asList(tags), null)));
     }
     return records;
   }
@@ -113,10 +138,13 @@ final class VocabularyScale {
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, "bench-vocabulary");
     List<byte[]> stream = stream(distinctWords);
     long windows = (long) stream.size() * TOKENS;
-    progress.info("filling %s: %,d sentences, %,d windows, %,d new words", topics.train(), stream.size(), windows,
-        distinctWords);
+    progress.info(
+        "filling %s: %,d sentences, %,d windows, %,d new words",
+        topics.train(), stream.size(), windows, distinctWords);
     BenchKafka.produce(kafka.bootstrapServers(), topics.train(), 1, stream);
-    stream = null; // the parent's heap is not measured, but there is no reason to hold 30 MB through the run
+    stream =
+        null; // the parent's heap is not measured, but there is no reason to hold 30 MB through the
+    // run
 
     Path work = Files.createTempDirectory("streamner-bench-vocabulary");
     Path checkpoints = work.resolve("checkpoints");
@@ -129,10 +157,17 @@ final class VocabularyScale {
       try (Writer w = Files.newBufferedWriter(definitionFile, StandardCharsets.UTF_8)) {
         p.store(w, "speed suite: vocabulary scale");
       }
-      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError",
-          "-cp", System.getProperty("java.class.path"),
-          VocabularyJob.class.getName(), definitionFile.toString(), childJson.toString(), rocksDb.toString());
+      List<String> command =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Xmx" + HEAP,
+              "-XX:+ExitOnOutOfMemoryError",
+              "-cp",
+              System.getProperty("java.class.path"),
+              VocabularyJob.class.getName(),
+              definitionFile.toString(),
+              childJson.toString(),
+              rocksDb.toString());
       progress.info("job in a child JVM with -Xmx%s, RocksDB state, min count 1", HEAP);
       Process child = new ProcessBuilder(command).inheritIO().start();
       if (!child.waitFor(60, TimeUnit.MINUTES)) {
@@ -140,11 +175,14 @@ final class VocabularyScale {
         throw new IllegalStateException("the vocabulary job did not end within 60 minutes");
       }
       int exit = child.exitValue();
-      JsonNode figures = Files.exists(childJson) ? new ObjectMapper().readTree(childJson.toFile()) : null;
+      JsonNode figures =
+          Files.exists(childJson) ? new ObjectMapper().readTree(childJson.toFile()) : null;
       boolean finished = exit == 0 && figures != null && figures.path("finished").asBoolean();
       if (!finished) {
-        String why = figures != null && figures.has("failure") ? figures.get("failure").asText()
-            : exit == 3 ? "OutOfMemoryError (the JVM exited on it)" : "exit code " + exit;
+        String why =
+            figures != null && figures.has("failure")
+                ? figures.get("failure").asText()
+                : exit == 3 ? "OutOfMemoryError (the JVM exited on it)" : "exit code " + exit;
         throw new IllegalStateException("the vocabulary job failed under -Xmx" + HEAP + ": " + why);
       }
       // Flink's own figure for the last completed checkpoint: the full state it holds.
@@ -152,10 +190,17 @@ final class VocabularyScale {
 
       // (examples_seen, processed_at) of every prediction, in the order the model made them.
       List<long[]> points = new ArrayList<>();
-      BenchKafka.forEach(kafka.bootstrapServers(), topics.predictions(), Duration.ofMinutes(10), r -> {
-        PredictionRecord prediction = WireFormat.decodePrediction(r.value());
-        points.add(new long[] {prediction.examplesSeen(), prediction.processedAt(), prediction.tokens().size()});
-      });
+      BenchKafka.forEach(
+          kafka.bootstrapServers(),
+          topics.predictions(),
+          Duration.ofMinutes(10),
+          r -> {
+            PredictionRecord prediction = WireFormat.decodePrediction(r.value());
+            points.add(
+                new long[] {
+                  prediction.examplesSeen(), prediction.processedAt(), prediction.tokens().size()
+                });
+          });
       points.sort((a, b) -> Long.compare(a[0], b[0]));
       long[] last = points.get(points.size() - 1);
       long total = last[0] + last[2];
@@ -165,19 +210,43 @@ final class VocabularyScale {
           BenchKafka.finalManifests(kafka.bootstrapServers(), topics.snapshots());
       SnapshotRecord.Manifest manifest = manifests.get("PER");
       if (manifest == null || manifest.examplesSeen() != windows) {
-        throw new IllegalStateException("the model trained " + (manifest == null ? "nothing" : manifest.examplesSeen())
-            + " windows, not " + windows);
+        throw new IllegalStateException(
+            "the model trained "
+                + (manifest == null ? "nothing" : manifest.examplesSeen())
+                + " windows, not "
+                + windows);
       }
       double seconds = (figures.path("job_finished_at").asLong() - points.get(0)[1]) / 1000.0;
       long peakAfterGc = figures.path("peak_heap_after_gc_bytes").asLong();
-      Result result = new Result(distinctWords, manifest.vocabularySize(), points.size(), windows, start, end,
-          end / start, seconds, windows / seconds, peakAfterGc < (1L << 30), HEAP, peakAfterGc,
-          figures.path("peak_heap_used_bytes").asLong(), figures.path("rocksdb_peak_bytes").asLong(), checkpointBytes,
-          figures.path("checkpoints").path("latest_checkpointed_bytes").asLong(-1),
-          figures.path("checkpoint_dir_peak_bytes").asLong(), figures);
-      progress.info("%,d columns at the end; windows/s %,.0f over the first 10%%, %,.0f over the last 10%% (%.2f); "
-          + "peak heap after GC %,d MB; RocksDB peak %,d MB; last checkpoint %,d MB",
-          result.columnsAtEnd(), start, end, end / start, peakAfterGc >> 20, result.rocksDbPeakBytes() >> 20,
+      Result result =
+          new Result(
+              distinctWords,
+              manifest.vocabularySize(),
+              points.size(),
+              windows,
+              start,
+              end,
+              end / start,
+              seconds,
+              windows / seconds,
+              peakAfterGc < (1L << 30),
+              HEAP,
+              peakAfterGc,
+              figures.path("peak_heap_used_bytes").asLong(),
+              figures.path("rocksdb_peak_bytes").asLong(),
+              checkpointBytes,
+              figures.path("checkpoints").path("latest_checkpointed_bytes").asLong(-1),
+              figures.path("checkpoint_dir_peak_bytes").asLong(),
+              figures);
+      progress.info(
+          "%,d columns at the end; windows/s %,.0f over the first 10%%, %,.0f over the last 10%% (%.2f); "
+              + "peak heap after GC %,d MB; RocksDB peak %,d MB; last checkpoint %,d MB",
+          result.columnsAtEnd(),
+          start,
+          end,
+          end / start,
+          peakAfterGc >> 20,
+          result.rocksDbPeakBytes() >> 20,
           checkpointBytes >> 20);
       return result;
     } finally {

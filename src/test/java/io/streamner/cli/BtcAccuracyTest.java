@@ -25,14 +25,39 @@ class BtcAccuracyTest {
     Path vectors = SharedData.require("vectors/glove.6B.100d.subset.txt");
     Path model = dir.resolve("per.model");
 
-    CliRun training = CliRun.of("train", "--train", train.toString(), "--dev", dev.toString(), "--entity", "PER",
-        "--vectors", vectors.toString(), "--window", "5", "--hidden", "100", "--epochs", "2", "--json",
-        "--out", model.toString());
+    CliRun training =
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--dev",
+            dev.toString(),
+            "--entity",
+            "PER",
+            "--vectors",
+            vectors.toString(),
+            "--window",
+            "5",
+            "--hidden",
+            "100",
+            "--epochs",
+            "2",
+            "--json",
+            "--out",
+            model.toString());
     assertEquals(0, training.exitCode(), training.toString());
     System.out.println(training.out());
 
-    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString(),
-        "--baseline-train", train.toString(), "--json");
+    CliRun eval =
+        CliRun.of(
+            "eval",
+            "--model",
+            model.toString(),
+            "--data",
+            test.toString(),
+            "--baseline-train",
+            train.toString(),
+            "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     System.out.println(eval.out());
     JsonNode result = JSON.readTree(eval.out());

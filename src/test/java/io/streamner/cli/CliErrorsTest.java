@@ -23,8 +23,23 @@ class CliErrorsTest {
     train = dir.resolve("train.tsv");
     SyntheticCorpus.write(train, 60, 9);
     model = dir.resolve("m.model");
-    CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--dim", "4", "--hidden", "3",
-        "--window", "3", "--epochs", "1", "--out", model.toString());
+    CliRun run =
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--dim",
+            "4",
+            "--hidden",
+            "3",
+            "--window",
+            "3",
+            "--epochs",
+            "1",
+            "--out",
+            model.toString());
     assertEquals(0, run.exitCode(), run.toString());
   }
 
@@ -36,13 +51,23 @@ class CliErrorsTest {
 
   @Test
   void missingTrainingFile() {
-    assertUserError(CliRun.of("train", "--train", dir.resolve("nope.tsv").toString(), "--entity", "PER", "--out",
-        dir.resolve("o.model").toString()), "file not found");
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            dir.resolve("nope.tsv").toString(),
+            "--entity",
+            "PER",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "file not found");
   }
 
   @Test
   void missingModelFile() {
-    assertUserError(CliRun.of("eval", "--model", dir.resolve("none.model").toString(), "--data", train.toString()),
+    assertUserError(
+        CliRun.of(
+            "eval", "--model", dir.resolve("none.model").toString(), "--data", train.toString()),
         "none.model");
   }
 
@@ -50,8 +75,20 @@ class CliErrorsTest {
   void dimensionMismatchBetweenDimAndVectors() throws Exception {
     Path vectors = dir.resolve("vectors.txt");
     Files.writeString(vectors, "the 0.1 0.2 0.3\nmr 0.3 0.2 0.1\n");
-    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--vectors", vectors.toString(),
-        "--dim", "50", "--out", dir.resolve("o.model").toString()), "--dim 50 does not match");
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--vectors",
+            vectors.toString(),
+            "--dim",
+            "50",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "--dim 50 does not match");
   }
 
   @Test
@@ -60,7 +97,8 @@ class CliErrorsTest {
     ByteBuffer.wrap(bytes).putInt(8, 99); // the version follows the 8-byte magic
     Path future = dir.resolve("future.model");
     Files.write(future, bytes);
-    assertUserError(CliRun.of("eval", "--model", future.toString(), "--data", train.toString()), "version");
+    assertUserError(
+        CliRun.of("eval", "--model", future.toString(), "--data", train.toString()), "version");
   }
 
   @Test
@@ -73,45 +111,86 @@ class CliErrorsTest {
 
   @Test
   void notAModelFile() throws Exception {
-    assertUserError(CliRun.of("eval", "--model", train.toString(), "--data", train.toString()),
+    assertUserError(
+        CliRun.of("eval", "--model", train.toString(), "--data", train.toString()),
         "not a streamner model file");
   }
 
   @Test
   void entityAbsentFromTrainingData() {
-    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "ORG", "--out",
-        dir.resolve("o.model").toString()), "entity types present: PER");
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "ORG",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "entity types present: PER");
   }
 
   @Test
   void unknownFormatName() {
-    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--format", "xml", "--out",
-        dir.resolve("o.model").toString()), "xml");
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--format",
+            "xml",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "xml");
   }
 
   @Test
   void evenWindowSize() {
-    assertUserError(CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--window", "4", "--out",
-        dir.resolve("o.model").toString()), "odd");
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--window",
+            "4",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "odd");
   }
 
   @Test
   void plainTextIsNotTrainingData() throws Exception {
     Path text = dir.resolve("plain.txt");
     Files.writeString(text, "just some words\nand more words here\n", StandardCharsets.UTF_8);
-    assertUserError(CliRun.of("train", "--train", text.toString(), "--entity", "PER", "--out",
-        dir.resolve("o.model").toString()), "without tags");
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            text.toString(),
+            "--entity",
+            "PER",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "without tags");
   }
 
   @Test
   void thresholdOutsideZeroToOne() {
-    assertUserError(CliRun.of("eval", "--model", model.toString(), "--data", train.toString(), "--threshold", "1.5"),
+    assertUserError(
+        CliRun.of(
+            "eval", "--model", model.toString(), "--data", train.toString(), "--threshold", "1.5"),
         "--threshold must be above 0 and at most 1");
   }
 
   @Test
   void unknownOptionShowsUsage() {
-    CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--out", "x.model", "--bogus");
+    CliRun run =
+        CliRun.of(
+            "train", "--train", train.toString(), "--entity", "PER", "--out", "x.model", "--bogus");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("--bogus"), run.toString());
   }

@@ -17,24 +17,42 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The one-command demo, end to end on the generated sample: it learns, exports, draws, and leaves nothing running. */
+/**
+ * The one-command demo, end to end on the generated sample: it learns, exports, draws, and leaves
+ * nothing running.
+ */
 class DemoCommandTest {
   @Test
   void theDemoLearnsExportsDrawsAndCleansUp(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
-    CliRun demo = CliRun.of("demo", "--sample-size", "1500", "--rate", "1500", "--progress-seconds", "1",
-        "--out", out.toString());
+    CliRun demo =
+        CliRun.of(
+            "demo",
+            "--sample-size",
+            "1500",
+            "--rate",
+            "1500",
+            "--progress-seconds",
+            "1",
+            "--out",
+            out.toString());
     assertEquals(0, demo.exitCode(), demo.toString());
 
     assertTrue(demo.out().contains("web UI at http://localhost:"), demo.out());
-    assertTrue(demo.out().matches("(?s).*examples +[0-9,]+ \\|.*prequential F1 .*model v.*dead letters 0.*"), demo.out());
-    Matcher fin = Pattern.compile("prequential F1 ([0-9.]+) over the whole stream").matcher(demo.out());
+    assertTrue(
+        demo.out()
+            .matches("(?s).*examples +[0-9,]+ \\|.*prequential F1 .*model v.*dead letters 0.*"),
+        demo.out());
+    Matcher fin =
+        Pattern.compile("prequential F1 ([0-9.]+) over the whole stream").matcher(demo.out());
     assertTrue(fin.find(), demo.out());
     assertTrue(Double.parseDouble(fin.group(1)) > 0.5, "the model learned: " + fin.group(1));
 
     NerModel model = ModelFile.read(out.resolve("per.model"));
     assertEquals("PER", model.entity());
-    assertTrue(model.examplesTrained() > 10_000, "every sentence was trained on: " + model.examplesTrained());
+    assertTrue(
+        model.examplesTrained() > 10_000,
+        "every sentence was trained on: " + model.examplesTrained());
     BufferedImage curve = ImageIO.read(out.resolve("learning-curve.png").toFile());
     assertEquals(960, curve.getWidth());
 
@@ -53,16 +71,35 @@ class DemoCommandTest {
   @Test
   void aSignalStopsEverythingCleanly(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("demo.log");
-    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--follow", "--sample-size", "800",
-        "--rate", "800", "--progress-seconds", "1", "--out", dir.resolve("out").toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process demo =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "demo",
+                "--follow",
+                "--sample-size",
+                "800",
+                "--rate",
+                "800",
+                "--progress-seconds",
+                "1",
+                "--out",
+                dir.resolve("out").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + 120_000_000_000L;
-      while (!Files.readString(log).contains("| prequential F1") && System.nanoTime() < deadline) Thread.sleep(500);
-      assertTrue(Files.readString(log).contains("| prequential F1"), "the demo got going: " + Files.readString(log));
+      while (!Files.readString(log).contains("| prequential F1") && System.nanoTime() < deadline)
+        Thread.sleep(500);
+      assertTrue(
+          Files.readString(log).contains("| prequential F1"),
+          "the demo got going: " + Files.readString(log));
       demo.destroy();
-      assertTrue(demo.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "it exits after the signal");
+      assertTrue(
+          demo.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "it exits after the signal");
     } finally {
       demo.destroyForcibly();
     }

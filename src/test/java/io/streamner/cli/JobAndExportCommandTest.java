@@ -31,8 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The README's streaming workflow through the command line: job, then export, then eval. */
 class JobAndExportCommandTest {
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
@@ -49,19 +53,39 @@ class JobAndExportCommandTest {
   }
 
   private static Path definition(String prefix, String... extra) throws Exception {
-    Topics.create(kafka.bootstrapServers(), List.of(Topics.topic(prefix + ".train", 1), Topics.topic(prefix + ".score", 1),
-        Topics.topic(prefix + ".predictions", 1), Topics.compacted(prefix + ".snapshots", 1),
-        Topics.topic(prefix + ".dead-letter", 1)));
-    StringBuilder text = new StringBuilder()
-        .append("job.name = ").append(prefix).append('\n')
-        .append("kafka.bootstrap.servers = localhost:1\n") // replaced by --bootstrap-servers
-        .append("topic.train = ").append(prefix).append(".train\n")
-        .append("topic.score = ").append(prefix).append(".score\n")
-        .append("topic.predictions = ").append(prefix).append(".predictions\n")
-        .append("topic.snapshots = ").append(prefix).append(".snapshots\n")
-        .append("topic.dead-letter = ").append(prefix).append(".dead-letter\n")
-        .append("source.bounded = true\nmodels = PER\nmodel.window = 3\nmodel.dim = 10\nmodel.hidden = 20\n")
-        .append("model.learning-rate = 0.05\nmodel.min-count = 1\ncheckpoint.interval-ms = 500\n");
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(
+            Topics.topic(prefix + ".train", 1),
+            Topics.topic(prefix + ".score", 1),
+            Topics.topic(prefix + ".predictions", 1),
+            Topics.compacted(prefix + ".snapshots", 1),
+            Topics.topic(prefix + ".dead-letter", 1)));
+    StringBuilder text =
+        new StringBuilder()
+            .append("job.name = ")
+            .append(prefix)
+            .append('\n')
+            .append("kafka.bootstrap.servers = localhost:1\n") // replaced by --bootstrap-servers
+            .append("topic.train = ")
+            .append(prefix)
+            .append(".train\n")
+            .append("topic.score = ")
+            .append(prefix)
+            .append(".score\n")
+            .append("topic.predictions = ")
+            .append(prefix)
+            .append(".predictions\n")
+            .append("topic.snapshots = ")
+            .append(prefix)
+            .append(".snapshots\n")
+            .append("topic.dead-letter = ")
+            .append(prefix)
+            .append(".dead-letter\n")
+            .append(
+                "source.bounded = true\nmodels = PER\nmodel.window = 3\nmodel.dim = 10\nmodel.hidden = 20\n")
+            .append(
+                "model.learning-rate = 0.05\nmodel.min-count = 1\ncheckpoint.interval-ms = 500\n");
     for (String line : extra) text.append(line).append('\n');
     Path file = dir.resolve(prefix + ".properties");
     Files.writeString(file, text);
@@ -70,11 +94,15 @@ class JobAndExportCommandTest {
 
   private static void produce(String topic, Path corpus, int repeat) throws Exception {
     List<Sentence> sentences = CorpusReader.read(corpus, null).sentences();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
       for (int r = 0; r < repeat; r++) {
         for (int i = 0; i < sentences.size(); i++) {
           Sentence s = sentences.get(i);
-          producer.send(new ProducerRecord<>(topic, WireFormat.encode(new TrainRecord(r + "-" + i, s.tokens(), s.tags(), null))));
+          producer.send(
+              new ProducerRecord<>(
+                  topic,
+                  WireFormat.encode(new TrainRecord(r + "-" + i, s.tokens(), s.tags(), null))));
         }
       }
     }
@@ -88,29 +116,64 @@ class JobAndExportCommandTest {
     SyntheticCorpus.write(test, 300, 3);
     Path definition = definition("cli");
     for (int pass = 1; pass <= 3; pass++) {
-      CliRun produce = CliRun.of("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.train",
-          "--id-prefix", "pass" + pass + "-", train.toString());
+      CliRun produce =
+          CliRun.of(
+              "produce",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--topic",
+              "cli.train",
+              "--id-prefix",
+              "pass" + pass + "-",
+              train.toString());
       assertEquals(0, produce.exitCode(), produce.toString());
       assertTrue(produce.out().contains("sent 1,500 train records to cli.train"), produce.out());
     }
-    CliRun score = CliRun.of("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.score",
-        "--as", "score", test.toString());
+    CliRun score =
+        CliRun.of(
+            "produce",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "cli.score",
+            "--as",
+            "score",
+            test.toString());
     assertEquals(0, score.exitCode(), score.toString());
 
-    CliRun job = CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+    CliRun job =
+        CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
     assertEquals(0, job.exitCode(), job.toString());
     assertTrue(job.out().contains("finished"), job.out());
-    int predictions = KafkaClients.readAll(kafka.bootstrapServers(), "cli.predictions", false,
-        java.time.Duration.ofSeconds(30)).size();
-    assertEquals(3 * 1500 + 300, predictions, "one prediction per sentence: every train and every score record");
+    int predictions =
+        KafkaClients.readAll(
+                kafka.bootstrapServers(),
+                "cli.predictions",
+                false,
+                java.time.Duration.ofSeconds(30))
+            .size();
+    assertEquals(
+        3 * 1500 + 300,
+        predictions,
+        "one prediction per sentence: every train and every score record");
 
     Path model = dir.resolve("streamed.model");
-    CliRun export = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli.snapshots",
-        "--model", "person", "--out", model.toString());
+    CliRun export =
+        CliRun.of(
+            "export",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "cli.snapshots",
+            "--model",
+            "person",
+            "--out",
+            model.toString());
     assertEquals(0, export.exitCode(), export.toString());
     assertTrue(export.out().contains("PER version"), export.out());
 
-    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString(), "--json");
+    CliRun eval =
+        CliRun.of("eval", "--model", model.toString(), "--data", test.toString(), "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     JsonNode scores = JSON.readTree(eval.out());
     assertTrue(scores.at("/token/f1").asDouble() > 0.9, eval.out());
@@ -121,24 +184,54 @@ class JobAndExportCommandTest {
     Path train = dir.resolve("warm.tsv");
     SyntheticCorpus.write(train, 400, 5);
     Path offline = dir.resolve("offline.model");
-    CliRun training = CliRun.of("train", "--train", train.toString(), "--entity", "PER", "--dim", "10", "--hidden", "20",
-        "--window", "3", "--epochs", "1", "--out", offline.toString());
+    CliRun training =
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--dim",
+            "10",
+            "--hidden",
+            "20",
+            "--window",
+            "3",
+            "--epochs",
+            "1",
+            "--out",
+            offline.toString());
     assertEquals(0, training.exitCode(), training.toString());
     NerModel start = ModelFile.read(offline);
 
     Path definition = definition("warm", "model.init.PER = " + offline);
     produce("warm.train", train, 1);
-    CliRun job = CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+    CliRun job =
+        CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
     assertEquals(0, job.exitCode(), job.toString());
 
     Path model = dir.resolve("warm.model");
-    CliRun export = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "warm.snapshots",
-        "--model", "PER", "--out", model.toString());
+    CliRun export =
+        CliRun.of(
+            "export",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "warm.snapshots",
+            "--model",
+            "PER",
+            "--out",
+            model.toString());
     assertEquals(0, export.exitCode(), export.toString());
     NerModel continued = ModelFile.read(model);
     int windows = CorpusReader.read(train, null).tokenCount();
-    assertEquals(start.examplesTrained() + windows, continued.examplesTrained(), "it went on counting from the file");
-    assertTrue(continued.vocabulary().words().containsAll(start.vocabulary().words()), "the file's vocabulary is kept");
+    assertEquals(
+        start.examplesTrained() + windows,
+        continued.examplesTrained(),
+        "it went on counting from the file");
+    assertTrue(
+        continued.vocabulary().words().containsAll(start.vocabulary().words()),
+        "the file's vocabulary is kept");
   }
 
   @Test
@@ -159,8 +252,14 @@ class JobAndExportCommandTest {
   void produceToAMissingTopicSaysSo() throws Exception {
     Path train = dir.resolve("few.tsv");
     SyntheticCorpus.write(train, 5, 9);
-    CliRun run = CliRun.of("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no.such.topic",
-        train.toString());
+    CliRun run =
+        CliRun.of(
+            "produce",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "no.such.topic",
+            train.toString());
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("no topic no.such.topic"), run.err());
   }
@@ -168,11 +267,21 @@ class JobAndExportCommandTest {
   @Test
   void exportWithoutSnapshotsSaysSo() throws Exception {
     Topics.create(kafka.bootstrapServers(), List.of(Topics.compacted("empty.snapshots", 1)));
-    CliRun run = CliRun.of("export", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "empty.snapshots",
-        "--model", "PER", "--out", dir.resolve("none.model").toString(), "--timeout", "20");
+    CliRun run =
+        CliRun.of(
+            "export",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "empty.snapshots",
+            "--model",
+            "PER",
+            "--out",
+            dir.resolve("none.model").toString(),
+            "--timeout",
+            "20");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("no complete snapshot"), run.err());
     assertFalse(Files.exists(dir.resolve("none.model")));
   }
-
 }

@@ -12,8 +12,10 @@ import java.util.Random;
  * learns from context tags unseen names; a word lookup cannot.
  */
 final class SyntheticCorpus {
-  private static final String[] FILLER = {"the", "weather", "was", "fine", "in", "town", "today", "and", "we",
-      "went", "to", "market", "for", "bread", "on", "a", "quiet", "morning", "with", "friends"};
+  private static final String[] FILLER = {
+    "the", "weather", "was", "fine", "in", "town", "today", "and", "we", "went", "to", "market",
+    "for", "bread", "on", "a", "quiet", "morning", "with", "friends"
+  };
 
   private SyntheticCorpus() {}
 
@@ -24,7 +26,8 @@ final class SyntheticCorpus {
     int tokens = 0;
     for (int s = 0; s < sentences; s++) {
       int before = 1 + random.nextInt(4);
-      for (int i = 0; i < before; i++, tokens++) text.append(FILLER[random.nextInt(FILLER.length)]).append("\tO\n");
+      for (int i = 0; i < before; i++, tokens++)
+        text.append(FILLER[random.nextInt(FILLER.length)]).append("\tO\n");
       String name = "zq" + Integer.toString(random.nextInt(5000), 36) + "x";
       boolean title = random.nextBoolean();
       if (title) {
@@ -35,7 +38,8 @@ final class SyntheticCorpus {
       text.append(title ? "said" : "told").append("\tO\n");
       tokens += 2;
       int after = 1 + random.nextInt(4);
-      for (int i = 0; i < after; i++, tokens++) text.append(FILLER[random.nextInt(FILLER.length)]).append("\tO\n");
+      for (int i = 0; i < after; i++, tokens++)
+        text.append(FILLER[random.nextInt(FILLER.length)]).append("\tO\n");
       text.append("\n");
     }
     Files.writeString(file, text, StandardCharsets.UTF_8);

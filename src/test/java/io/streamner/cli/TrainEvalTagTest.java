@@ -29,9 +29,28 @@ class TrainEvalTagTest {
     SyntheticCorpus.write(train, 1500, 1);
     SyntheticCorpus.write(dev, 200, 2);
     testTokens = SyntheticCorpus.write(test, 300, 3);
-    training = CliRun.of("train", "--train", train.toString(), "--dev", dev.toString(), "--entity", "PERSON",
-        "--dim", "10", "--hidden", "20", "--window", "3", "--lr", "0.05", "--epochs", "4", "--json",
-        "--out", model.toString());
+    training =
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--dev",
+            dev.toString(),
+            "--entity",
+            "PERSON",
+            "--dim",
+            "10",
+            "--hidden",
+            "20",
+            "--window",
+            "3",
+            "--lr",
+            "0.05",
+            "--epochs",
+            "4",
+            "--json",
+            "--out",
+            model.toString());
   }
 
   @Test
@@ -48,11 +67,21 @@ class TrainEvalTagTest {
     assertTrue(Files.size(model) > 0);
   }
 
-  /** Test names are mostly unseen: only context finds them, which the lookup baseline cannot use. */
+  /**
+   * Test names are mostly unseen: only context finds them, which the lookup baseline cannot use.
+   */
   @Test
   void evalScoresTheModelAboveTheLookupBaseline() throws Exception {
-    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString(),
-        "--baseline-train", train.toString(), "--json");
+    CliRun eval =
+        CliRun.of(
+            "eval",
+            "--model",
+            model.toString(),
+            "--data",
+            test.toString(),
+            "--baseline-train",
+            train.toString(),
+            "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     JsonNode result = JSON.readTree(eval.out());
     assertEquals("PER", result.get("entity").asText());
@@ -81,9 +110,13 @@ class TrainEvalTagTest {
     CliRun tag = CliRun.of("tag", "--model", model.toString(), text.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
     String[] lines = tag.out().split("\n");
-    assertEquals(9 + 1 + 4, lines.length, tag.out()); // split drops the blank line after the last sentence
+    assertEquals(
+        9 + 1 + 4, lines.length, tag.out()); // split drops the blank line after the last sentence
     assertEquals("zqnewx\tB-PER", lines[6].substring(0, lines[6].lastIndexOf('\t')), tag.out());
-    assertTrue(Arrays.stream(lines).filter(l -> !l.isEmpty()).allMatch(l -> l.matches("\\S+\t(O|B-PER|I-PER)\t[01]\\.\\d{4}")),
+    assertTrue(
+        Arrays.stream(lines)
+            .filter(l -> !l.isEmpty())
+            .allMatch(l -> l.matches("\\S+\t(O|B-PER|I-PER)\t[01]\\.\\d{4}")),
         tag.out());
     assertEquals("", lines[9]);
   }
@@ -102,10 +135,23 @@ class TrainEvalTagTest {
   @Test
   void trainingContinuesFromAModelFile() throws Exception {
     Path more = dir.resolve("more.model");
-    CliRun run = CliRun.of("train", "--train", train.toString(), "--entity", "per", "--init", model.toString(),
-        "--epochs", "1", "--json", "--out", more.toString());
+    CliRun run =
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "per",
+            "--init",
+            model.toString(),
+            "--epochs",
+            "1",
+            "--json",
+            "--out",
+            more.toString());
     assertEquals(0, run.exitCode(), run.toString());
-    CliRun eval = CliRun.of("eval", "--model", more.toString(), "--data", test.toString(), "--json");
+    CliRun eval =
+        CliRun.of("eval", "--model", more.toString(), "--data", test.toString(), "--json");
     assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
   }
 
@@ -113,8 +159,17 @@ class TrainEvalTagTest {
   void warmStartRefusesAModelOfAnotherEntity() throws Exception {
     Path places = dir.resolve("places.tsv");
     Files.writeString(places, "we\tO\nmet\tO\nin\tO\nParis\tB-LOC\n\n");
-    CliRun run = CliRun.of("train", "--train", places.toString(), "--entity", "LOC", "--init", model.toString(),
-        "--out", dir.resolve("x.model").toString());
+    CliRun run =
+        CliRun.of(
+            "train",
+            "--train",
+            places.toString(),
+            "--entity",
+            "LOC",
+            "--init",
+            model.toString(),
+            "--out",
+            dir.resolve("x.model").toString());
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("is a model for PER, not LOC"), run.err());
   }

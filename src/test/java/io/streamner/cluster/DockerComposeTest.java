@@ -44,9 +44,9 @@ import org.w3c.dom.Node;
 
 /**
  * docker-compose.yml cannot be started on the project's machines (no Docker engine), so this test
- * keeps it honest instead: it reads the file and checks that it agrees with the build (pom.xml), the
- * job (StreamnerJob, flink-jobs/cluster.properties), Kafka's and Flink's own configuration keys, and
- * the README section that tells users how to run it.
+ * keeps it honest instead: it reads the file and checks that it agrees with the build (pom.xml),
+ * the job (StreamnerJob, flink-jobs/cluster.properties), Kafka's and Flink's own configuration
+ * keys, and the README section that tells users how to run it.
  */
 class DockerComposeTest {
   private static final String KAFKA_SERVICE = "kafka";
@@ -56,6 +56,7 @@ class DockerComposeTest {
   private static final String SUBMIT = "submit";
   private static final String JOB_JAR = "target/streamner-job.jar";
   private static final int WEB_UI_PORT = 8081;
+
   /** The user the official Flink images run as: checkpoint directories must be writable by it. */
   private static final String FLINK_USER = "flink";
 
@@ -83,17 +84,21 @@ class DockerComposeTest {
   @Test
   void isAComposeSpecFileWithTheExpectedServices() {
     assertTrue(compose.isObject(), "docker-compose.yml is a mapping");
-    assertFalse(compose.has("version"), "the Compose spec has no 'version:' key (obsolete, warned about)");
-    Set<String> allowed = Set.of("name", "services", "volumes", "networks", "configs", "secrets", "include");
+    assertFalse(
+        compose.has("version"), "the Compose spec has no 'version:' key (obsolete, warned about)");
+    Set<String> allowed =
+        Set.of("name", "services", "volumes", "networks", "configs", "secrets", "include");
     for (String key : fieldNames(compose)) {
-      assertTrue(allowed.contains(key) || key.startsWith("x-"), "unknown top-level key '" + key + "'");
+      assertTrue(
+          allowed.contains(key) || key.startsWith("x-"), "unknown top-level key '" + key + "'");
     }
     assertTrue(services.isObject() && services.size() > 0, "services: is a non-empty mapping");
     for (String name : List.of(KAFKA_SERVICE, TOPICS_SERVICE, JOB_MANAGER, TASK_MANAGER, SUBMIT)) {
       assertTrue(services.has(name), "service '" + name + "' is defined");
     }
     for (String name : fieldNames(services)) {
-      assertTrue(service(name).path("image").isTextual(), name + ": runs a published image (no build:)");
+      assertTrue(
+          service(name).path("image").isTextual(), name + ": runs a published image (no build:)");
     }
   }
 
@@ -105,15 +110,23 @@ class DockerComposeTest {
       graph.put(name, deps.keySet());
       for (Map.Entry<String, String> d : deps.entrySet()) {
         String target = d.getKey(), condition = d.getValue();
-        assertTrue(services.has(target), name + " depends on '" + target + "', which is not a service");
-        assertTrue(Set.of("service_started", "service_healthy", "service_completed_successfully").contains(condition),
+        assertTrue(
+            services.has(target), name + " depends on '" + target + "', which is not a service");
+        assertTrue(
+            Set.of("service_started", "service_healthy", "service_completed_successfully")
+                .contains(condition),
             name + " -> " + target + ": unknown condition '" + condition + "'");
         if (condition.equals("service_healthy")) {
-          assertTrue(service(target).has("healthcheck"), name + " waits for " + target + " to be healthy, but it has no healthcheck");
+          assertTrue(
+              service(target).has("healthcheck"),
+              name + " waits for " + target + " to be healthy, but it has no healthcheck");
         }
         if (condition.equals("service_completed_successfully")) {
           String restart = service(target).path("restart").asText("no");
-          assertEquals("no", restart, name + " waits for " + target + " to complete, so " + target + " must not restart");
+          assertEquals(
+              "no",
+              restart,
+              name + " waits for " + target + " to complete, so " + target + " must not restart");
         }
       }
     }
@@ -132,13 +145,22 @@ class DockerComposeTest {
       String image = image(name);
       images.add(image);
       Matcher m = tag.matcher(image);
-      assertTrue(m.matches(), name + ": image '" + image + "' is not an official flink:<version>[-scala_2.12]-java<N> tag");
-      assertEquals(flinkVersion, m.group(1), name + ": Flink in the image vs flink.version in pom.xml");
-      assertEquals(release, m.group(2), name + ": Java in the image vs maven.compiler.release in pom.xml");
+      assertTrue(
+          m.matches(),
+          name
+              + ": image '"
+              + image
+              + "' is not an official flink:<version>[-scala_2.12]-java<N> tag");
+      assertEquals(
+          flinkVersion, m.group(1), name + ": Flink in the image vs flink.version in pom.xml");
+      assertEquals(
+          release, m.group(2), name + ": Java in the image vs maven.compiler.release in pom.xml");
     }
     assertEquals(1, images.size(), "job manager, task manager and client run one image: " + images);
     for (String name : fieldNames(services)) {
-      if (image(name).startsWith("flink:")) assertTrue(images.contains(image(name)), name + " runs another Flink image: " + image(name));
+      if (image(name).startsWith("flink:"))
+        assertTrue(
+            images.contains(image(name)), name + " runs another Flink image: " + image(name));
     }
   }
 
@@ -146,7 +168,10 @@ class DockerComposeTest {
   void kafkaImageIsTheBuildsKafkaVersion() {
     String expected = "apache/kafka:" + pomProperty("kafka.version");
     assertEquals(expected, image(KAFKA_SERVICE), "the broker image vs kafka.version in pom.xml");
-    assertEquals(expected, image(TOPICS_SERVICE), "the topics service uses the broker's image (and its kafka-topics.sh)");
+    assertEquals(
+        expected,
+        image(TOPICS_SERVICE),
+        "the topics service uses the broker's image (and its kafka-topics.sh)");
   }
 
   // ---------------------------------------------------------------- Kafka
@@ -154,11 +179,18 @@ class DockerComposeTest {
   @Test
   void kafkaIsASingleKraftNodeWithOneReplicaEverywhere() {
     Map<String, String> env = environment(KAFKA_SERVICE);
-    assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"), "one node that is broker and controller (KRaft)");
+    assertEquals(
+        "broker,controller",
+        env.get("KAFKA_PROCESS_ROLES"),
+        "one node that is broker and controller (KRaft)");
     assertNotNull(env.get("CLUSTER_ID"), "KRaft in the apache/kafka image needs CLUSTER_ID");
-    Uuid.fromString(env.get("CLUSTER_ID")); // throws unless it is a valid cluster id (base64 of 16 bytes)
-    for (String key : List.of("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")) {
+    Uuid.fromString(
+        env.get("CLUSTER_ID")); // throws unless it is a valid cluster id (base64 of 16 bytes)
+    for (String key :
+        List.of(
+            "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+            "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")) {
       assertEquals("1", env.get(key), key + ": one broker, so 1, or the coordinators never start");
     }
     String nodeId = env.get("KAFKA_NODE_ID");
@@ -170,30 +202,60 @@ class DockerComposeTest {
     assertEquals(nodeId, voter.group(1), "the only voter is this node");
     assertEquals(KAFKA_SERVICE, voter.group(2), "the voter's host is the kafka service");
     String controller = env.get("KAFKA_CONTROLLER_LISTENER_NAMES");
-    assertEquals(listeners.port(controller), Integer.valueOf(voter.group(3)), "the voter's port is the " + controller + " listener's");
+    assertEquals(
+        listeners.port(controller),
+        Integer.valueOf(voter.group(3)),
+        "the voter's port is the " + controller + " listener's");
     String interBroker = env.get("KAFKA_INTER_BROKER_LISTENER_NAME");
-    assertNotNull(listeners.advertised.get(interBroker), "the inter-broker listener " + interBroker + " is advertised");
+    assertNotNull(
+        listeners.advertised.get(interBroker),
+        "the inter-broker listener " + interBroker + " is advertised");
     for (String name : listeners.bound.keySet()) {
-      assertTrue(listeners.protocols.containsKey(name), "listener " + name + " has a security protocol in the map");
+      assertTrue(
+          listeners.protocols.containsKey(name),
+          "listener " + name + " has a security protocol in the map");
     }
   }
 
-  /** The image turns KAFKA_FOO_BAR into foo.bar: a misspelt variable would be ignored, so each must be a broker key. */
+  /**
+   * The image turns KAFKA_FOO_BAR into foo.bar: a misspelt variable would be ignored, so each must
+   * be a broker key.
+   */
   @Test
   void everyKafkaVariableIsABrokerSetting() throws Exception {
-    Set<String> notSettings = Set.of("KAFKA_VERSION", "KAFKA_HEAP_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_OPTS", "KAFKA_JMX_OPTS",
-        "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_LOG4J_ROOT_LOGLEVEL", "KAFKA_LOG4J_LOGGERS",
-        "KAFKA_TOOLS_LOG4J_LOGLEVEL");
-    ConfigDef broker = (ConfigDef) Class.forName("org.apache.kafka.server.config.AbstractKafkaConfig")
-        .getField("CONFIG_DEF").get(null);
+    Set<String> notSettings =
+        Set.of(
+            "KAFKA_VERSION",
+            "KAFKA_HEAP_OPTS",
+            "KAFKA_LOG4J_OPTS",
+            "KAFKA_OPTS",
+            "KAFKA_JMX_OPTS",
+            "KAFKA_JVM_PERFORMANCE_OPTS",
+            "KAFKA_GC_LOG_OPTS",
+            "KAFKA_LOG4J_ROOT_LOGLEVEL",
+            "KAFKA_LOG4J_LOGGERS",
+            "KAFKA_TOOLS_LOG4J_LOGLEVEL");
+    ConfigDef broker =
+        (ConfigDef)
+            Class.forName("org.apache.kafka.server.config.AbstractKafkaConfig")
+                .getField("CONFIG_DEF")
+                .get(null);
     List<String> unknown = new ArrayList<>();
     for (String variable : environment(KAFKA_SERVICE).keySet()) {
       if (!variable.startsWith("KAFKA_") || notSettings.contains(variable)) continue;
-      String key = variable.substring("KAFKA_".length()).replace("___", "\u0001").replace("__", "\u0002")
-          .replace('_', '.').replace('\u0001', '-').replace('\u0002', '_').toLowerCase(java.util.Locale.ROOT);
+      String key =
+          variable
+              .substring("KAFKA_".length())
+              .replace("___", "\u0001")
+              .replace("__", "\u0002")
+              .replace('_', '.')
+              .replace('\u0001', '-')
+              .replace('\u0002', '_')
+              .toLowerCase(java.util.Locale.ROOT);
       if (!broker.names().contains(key)) unknown.add(variable + " (" + key + ")");
     }
-    assertEquals(List.of(), unknown, "not Kafka " + pomProperty("kafka.version") + " broker settings");
+    assertEquals(
+        List.of(), unknown, "not Kafka " + pomProperty("kafka.version") + " broker settings");
   }
 
   @Test
@@ -201,13 +263,17 @@ class DockerComposeTest {
     List<String> test = textList(service(KAFKA_SERVICE).path("healthcheck").path("test"));
     assertFalse(test.isEmpty(), "kafka has a healthcheck");
     String joined = String.join(" ", test);
-    assertTrue(joined.contains("/opt/kafka/bin/kafka-broker-api-versions.sh") || joined.contains("/opt/kafka/bin/kafka-topics.sh"),
+    assertTrue(
+        joined.contains("/opt/kafka/bin/kafka-broker-api-versions.sh")
+            || joined.contains("/opt/kafka/bin/kafka-topics.sh"),
         "the healthcheck runs a script of the image: " + joined);
     List<String> tokens = tokens(joined);
     String server = option(tokens, "--bootstrap-server");
     assertNotNull(server, "the healthcheck names --bootstrap-server: " + joined);
     int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
-    assertTrue(listeners().bound.containsValue(port), "the healthcheck's port " + port + " is a listener: " + listeners().bound);
+    assertTrue(
+        listeners().bound.containsValue(port),
+        "the healthcheck's port " + port + " is a listener: " + listeners().bound);
   }
 
   @Test
@@ -217,13 +283,21 @@ class DockerComposeTest {
     for (String server : definition.bootstrapServers().split(",")) {
       String host = server.substring(0, server.lastIndexOf(':'));
       int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
-      assertEquals(KAFKA_SERVICE, host, "kafka.bootstrap.servers names the kafka service: " + server);
+      assertEquals(
+          KAFKA_SERVICE, host, "kafka.bootstrap.servers names the kafka service: " + server);
       String listener = listeners.advertisedAs(server);
-      assertNotNull(listener, server + " is not an advertised listener of the broker: " + listeners.advertised);
-      assertEquals(port, listeners.port(listener), "the " + listener + " listener binds the port it advertises");
+      assertNotNull(
+          listener,
+          server + " is not an advertised listener of the broker: " + listeners.advertised);
+      assertEquals(
+          port,
+          listeners.port(listener),
+          "the " + listener + " listener binds the port it advertises");
     }
     List<String> run = flinkRun();
-    assertEquals(definition.bootstrapServers(), option(run, "--bootstrap-servers"),
+    assertEquals(
+        definition.bootstrapServers(),
+        option(run, "--bootstrap-servers"),
         "submit's --bootstrap-servers and the definition's kafka.bootstrap.servers say the same");
   }
 
@@ -232,7 +306,9 @@ class DockerComposeTest {
     int hostPort = hostKafkaPort();
     Listeners listeners = listeners();
     String listener = listeners.advertisedAs("localhost:" + hostPort);
-    assertEquals(hostPort, listeners.port(listener),
+    assertEquals(
+        hostPort,
+        listeners.port(listener),
         "the host listener binds the port it advertises, so that the published port reaches it");
   }
 
@@ -242,21 +318,38 @@ class DockerComposeTest {
   void theTopicsServiceCreatesExactlyTheDefinitionsTopics() throws IOException {
     JobDefinition.Topics topics = definition().topics();
     Map<String, TopicSpec> created = createdTopics();
-    Set<String> expected = new TreeSet<>(List.of(topics.train(), topics.score(), topics.predictions(), topics.snapshots(),
-        topics.deadLetter()));
-    assertEquals(expected, new TreeSet<>(created.keySet()), "topics created vs the topics of the definition");
+    Set<String> expected =
+        new TreeSet<>(
+            List.of(
+                topics.train(),
+                topics.score(),
+                topics.predictions(),
+                topics.snapshots(),
+                topics.deadLetter()));
+    assertEquals(
+        expected,
+        new TreeSet<>(created.keySet()),
+        "topics created vs the topics of the definition");
 
     TopicSpec train = created.get(topics.train());
-    assertEquals(1, train.partitions, "train has one partition: models learn in topic order (flink-jobs/README.md)");
+    assertEquals(
+        1,
+        train.partitions,
+        "train has one partition: models learn in topic order (flink-jobs/README.md)");
     TopicSpec snapshots = created.get(topics.snapshots());
-    assertEquals("compact", snapshots.configs.get("cleanup.policy"), "the snapshots topic is compacted");
-    assertFalse("compact".equals(created.get(topics.predictions()).configs.get("cleanup.policy")),
+    assertEquals(
+        "compact", snapshots.configs.get("cleanup.policy"), "the snapshots topic is compacted");
+    assertFalse(
+        "compact".equals(created.get(topics.predictions()).configs.get("cleanup.policy")),
         "predictions must not be compacted (schemas/topics.md)");
     for (TopicSpec t : created.values()) {
       assertTrue(t.partitions >= 1, t.name + ": --partitions");
       assertEquals(1, t.replicationFactor, t.name + ": one broker, so --replication-factor 1");
     }
-    assertEquals("service_healthy", dependsOn(TOPICS_SERVICE).get(KAFKA_SERVICE), "topics waits until kafka is healthy");
+    assertEquals(
+        "service_healthy",
+        dependsOn(TOPICS_SERVICE).get(KAFKA_SERVICE),
+        "topics waits until kafka is healthy");
   }
 
   @Test
@@ -265,20 +358,31 @@ class DockerComposeTest {
     List<List<String>> commands = kafkaTopicsCreateCommands();
     assertFalse(commands.isEmpty(), "the topics service runs kafka-topics.sh --create");
     for (List<String> c : commands) {
-      assertTrue(c.contains("--if-not-exists"), "--if-not-exists, so that a second 'up' succeeds: " + c);
+      assertTrue(
+          c.contains("--if-not-exists"), "--if-not-exists, so that a second 'up' succeeds: " + c);
       String server = option(c, "--bootstrap-server");
-      assertNotNull(listeners.advertisedAs(server), "--bootstrap-server " + server + " is an advertised listener: " + c);
-      assertTrue(server.startsWith(KAFKA_SERVICE + ":"), "the topics container reaches kafka by its service name: " + c);
+      assertNotNull(
+          listeners.advertisedAs(server),
+          "--bootstrap-server " + server + " is an advertised listener: " + c);
+      assertTrue(
+          server.startsWith(KAFKA_SERVICE + ":"),
+          "the topics container reaches kafka by its service name: " + c);
     }
   }
 
-  // ---------------------------------------------------------------- the job: jar, class, definition
+  // ---------------------------------------------------------------- the job: jar, class,
+  // definition
 
   @Test
   void submitRunsTheBuildsJobJarAndMainClass() throws Exception {
     List<String> run = flinkRun();
-    assertTrue(run.contains("-d"), "detached: the submit container exits and the job keeps running: " + run);
-    assertEquals(JOB_MANAGER + ":" + WEB_UI_PORT, option(run, "-m"), "submits to the job manager's REST port");
+    assertTrue(
+        run.contains("-d"),
+        "detached: the submit container exits and the job keeps running: " + run);
+    assertEquals(
+        JOB_MANAGER + ":" + WEB_UI_PORT,
+        option(run, "-m"),
+        "submits to the job manager's REST port");
 
     String mainClass = option(run, "-c");
     assertNotNull(mainClass, "-c names the entry point");
@@ -289,13 +393,18 @@ class DockerComposeTest {
     String jar = run.get(run.indexOf(mainClass) + 1);
     Mount mount = mountAt(SUBMIT, jar);
     assertNotNull(mount, "the jar " + jar + " is mounted into submit");
-    assertEquals("./" + JOB_JAR, mount.source, "the jar submitted is the one `mvn -B verify` builds");
+    assertEquals(
+        "./" + JOB_JAR, mount.source, "the jar submitted is the one `mvn -B verify` builds");
     assertEquals(jar, mount.target, "the jar is mounted as a file at the path submitted");
     assertTrue(mount.readOnly, "the jar is mounted read-only");
 
     Map<String, String> deps = dependsOn(SUBMIT);
-    assertEquals("service_completed_successfully", deps.get(TOPICS_SERVICE), "submit waits until the topics exist");
-    assertEquals("service_healthy", deps.get(JOB_MANAGER), "submit waits until the job manager answers");
+    assertEquals(
+        "service_completed_successfully",
+        deps.get(TOPICS_SERVICE),
+        "submit waits until the topics exist");
+    assertEquals(
+        "service_healthy", deps.get(JOB_MANAGER), "submit waits until the job manager answers");
   }
 
   @Test
@@ -303,9 +412,14 @@ class DockerComposeTest {
     Set<String> shaded = shadedJars();
     assertTrue(shaded.contains("target/streamner.jar"), "pom.xml shades the CLI jar: " + shaded);
     if (shaded.contains(JOB_JAR)) return;
-    assertEquals(Set.of("target/streamner.jar"), shaded,
-        "pom.xml shades a jar besides the CLI, but not " + JOB_JAR + " (the jar docker-compose.yml submits)");
-    // The job jar is added to the build on another branch; until it lands there is nothing to compare.
+    assertEquals(
+        Set.of("target/streamner.jar"),
+        shaded,
+        "pom.xml shades a jar besides the CLI, but not "
+            + JOB_JAR
+            + " (the jar docker-compose.yml submits)");
+    // The job jar is added to the build on another branch; until it lands there is nothing to
+    // compare.
     String text = Files.readString(project("pom.xml"), StandardCharsets.UTF_8);
     assumeTrue(text.contains("streamner-job"), "pom.xml does not build " + JOB_JAR + " yet");
   }
@@ -319,11 +433,17 @@ class DockerComposeTest {
     Mount jobs = mountAt(SUBMIT, option(flinkRun(), "--definition"));
     assertTrue(jobs.readOnly, "flink-jobs is mounted read-only");
     String guard = submitScript();
-    assertTrue(guard.contains("flink list") && guard.contains(" : " + d.name() + " ("),
-        "submit skips a job named '" + d.name() + "' (job.name) that is already running, so a second 'up' does not double it");
+    assertTrue(
+        guard.contains("flink list") && guard.contains(" : " + d.name() + " ("),
+        "submit skips a job named '"
+            + d.name()
+            + "' (job.name) that is already running, so a second 'up' does not double it");
   }
 
-  /** Task managers read model.vectors and model.init.* and write final-model.dir: those must be mounted. */
+  /**
+   * Task managers read model.vectors and model.init.* and write final-model.dir: those must be
+   * mounted.
+   */
   @Test
   void filesTheJobOpensOnTaskManagersAreMountedThere() throws IOException {
     JobDefinition d = definition();
@@ -331,8 +451,12 @@ class DockerComposeTest {
     if (d.vectors() != null) paths.add(d.vectors());
     if (d.finalModelDirectory() != null) paths.add(d.finalModelDirectory());
     for (String path : paths) {
-      assertTrue(path.startsWith("/"), "paths in the cluster definition are absolute container paths: " + path);
-      assertNotNull(mountAt(TASK_MANAGER, path), path + " is opened by the task managers but not mounted into them");
+      assertTrue(
+          path.startsWith("/"),
+          "paths in the cluster definition are absolute container paths: " + path);
+      assertNotNull(
+          mountAt(TASK_MANAGER, path),
+          path + " is opened by the task managers but not mounted into them");
     }
   }
 
@@ -340,12 +464,17 @@ class DockerComposeTest {
 
   @Test
   void theWebUiIsPublished() {
-    assertTrue(ports(JOB_MANAGER).contains(List.of(WEB_UI_PORT, WEB_UI_PORT)),
+    assertTrue(
+        ports(JOB_MANAGER).contains(List.of(WEB_UI_PORT, WEB_UI_PORT)),
         "the job manager publishes " + WEB_UI_PORT + ":" + WEB_UI_PORT + ": " + ports(JOB_MANAGER));
     String restPort = flinkProperties(JOB_MANAGER).get("rest.port");
-    assertTrue(restPort == null || restPort.equals(String.valueOf(WEB_UI_PORT)), "rest.port stays " + WEB_UI_PORT);
-    assertTrue(textList(service(JOB_MANAGER).path("healthcheck").path("test")).stream()
-        .anyMatch(s -> s.contains("localhost:" + WEB_UI_PORT)), "the job manager's healthcheck asks its REST port");
+    assertTrue(
+        restPort == null || restPort.equals(String.valueOf(WEB_UI_PORT)),
+        "rest.port stays " + WEB_UI_PORT);
+    assertTrue(
+        textList(service(JOB_MANAGER).path("healthcheck").path("test")).stream()
+            .anyMatch(s -> s.contains("localhost:" + WEB_UI_PORT)),
+        "the job manager's healthcheck asks its REST port");
   }
 
   @Test
@@ -353,28 +482,42 @@ class DockerComposeTest {
     JobDefinition d = definition();
     assertNotNull(d.checkpointDirectory(), "the cluster definition sets checkpoint.dir");
     URI uri = URI.create(d.checkpointDirectory());
-    assertEquals("file", uri.getScheme(), "checkpoint.dir is a file:// URI on the shared volume: " + uri);
+    assertEquals(
+        "file", uri.getScheme(), "checkpoint.dir is a file:// URI on the shared volume: " + uri);
     String path = uri.getPath();
     Mount jm = mountAt(JOB_MANAGER, path), tm = mountAt(TASK_MANAGER, path);
     assertNotNull(jm, "the job manager mounts " + path + " (checkpoint.dir)");
     assertNotNull(tm, "the task manager mounts " + path + " (checkpoint.dir)");
     assertEquals(jm.source, tm.source, "job and task managers share one checkpoint volume");
-    assertTrue(compose.path("volumes").has(jm.source), "the checkpoint mount is a named volume declared under volumes: " + jm.source);
+    assertTrue(
+        compose.path("volumes").has(jm.source),
+        "the checkpoint mount is a named volume declared under volumes: " + jm.source);
     assertFalse(jm.readOnly || tm.readOnly, "the checkpoint volume is writable");
 
-    // A new named volume belongs to root and the images run as flink: something must hand it over first.
+    // A new named volume belongs to root and the images run as flink: something must hand it over
+    // first.
     String init = null;
     for (String name : fieldNames(services)) {
       Mount m = mountAt(name, path);
-      String all = String.join(" ", textList(service(name).path("entrypoint"))) + " " + String.join(" ", textList(service(name).path("command")));
-      if (m != null && m.source.equals(jm.source) && "root".equals(service(name).path("user").asText())
-          && all.contains("chown") && all.contains(FLINK_USER) && all.contains(m.target)) {
+      String all =
+          String.join(" ", textList(service(name).path("entrypoint")))
+              + " "
+              + String.join(" ", textList(service(name).path("command")));
+      if (m != null
+          && m.source.equals(jm.source)
+          && "root".equals(service(name).path("user").asText())
+          && all.contains("chown")
+          && all.contains(FLINK_USER)
+          && all.contains(m.target)) {
         init = name;
       }
     }
     assertNotNull(init, "a service running as root chowns the checkpoint volume to " + FLINK_USER);
     for (String name : List.of(JOB_MANAGER, TASK_MANAGER)) {
-      assertEquals("service_completed_successfully", dependsOn(name).get(init), name + " starts after " + init);
+      assertEquals(
+          "service_completed_successfully",
+          dependsOn(name).get(init),
+          name + " starts after " + init);
     }
   }
 
@@ -383,26 +526,48 @@ class DockerComposeTest {
     JobDefinition d = definition();
     Map<String, String> jm = flinkProperties(JOB_MANAGER), tm = flinkProperties(TASK_MANAGER);
     assertEquals(jm, tm, "job and task managers get the same FLINK_PROPERTIES");
-    assertEquals(JOB_MANAGER, jm.get("jobmanager.rpc.address"), "jobmanager.rpc.address is the job manager's service");
-    assertEquals(d.checkpointDirectory(), jm.get("execution.checkpointing.dir"), "cluster checkpoint dir = checkpoint.dir");
-    assertEquals(d.stateBackend().name().toLowerCase(java.util.Locale.ROOT), jm.get("state.backend.type"),
+    assertEquals(
+        JOB_MANAGER,
+        jm.get("jobmanager.rpc.address"),
+        "jobmanager.rpc.address is the job manager's service");
+    assertEquals(
+        d.checkpointDirectory(),
+        jm.get("execution.checkpointing.dir"),
+        "cluster checkpoint dir = checkpoint.dir");
+    assertEquals(
+        d.stateBackend().name().toLowerCase(java.util.Locale.ROOT),
+        jm.get("state.backend.type"),
         "cluster state backend = state.backend");
     int slots = Integer.parseInt(jm.getOrDefault("taskmanager.numberOfTaskSlots", "1"));
-    assertTrue(slots >= d.parallelism(), "one task manager (" + slots + " slots) runs the job at parallelism " + d.parallelism());
+    assertTrue(
+        slots >= d.parallelism(),
+        "one task manager (" + slots + " slots) runs the job at parallelism " + d.parallelism());
   }
 
-  /** Flink 2 renamed many keys (state.checkpoints.dir is execution.checkpointing.dir): only current names. */
+  /**
+   * Flink 2 renamed many keys (state.checkpoints.dir is execution.checkpointing.dir): only current
+   * names.
+   */
   @Test
   void flinkPropertiesUseCurrentFlinkKeys() throws Exception {
-    Map<String, String> current = new HashMap<>(); // key -> itself; deprecated key -> its replacement
-    for (String className : List.of("org.apache.flink.configuration.CheckpointingOptions",
-        "org.apache.flink.configuration.StateBackendOptions", "org.apache.flink.configuration.StateRecoveryOptions",
-        "org.apache.flink.configuration.JobManagerOptions", "org.apache.flink.configuration.TaskManagerOptions",
-        "org.apache.flink.configuration.RestOptions", "org.apache.flink.configuration.CoreOptions",
-        "org.apache.flink.configuration.RestartStrategyOptions", "org.apache.flink.configuration.MetricOptions",
-        "org.apache.flink.state.rocksdb.RocksDBOptions", "org.apache.flink.state.rocksdb.RocksDBConfigurableOptions")) {
+    Map<String, String> current =
+        new HashMap<>(); // key -> itself; deprecated key -> its replacement
+    for (String className :
+        List.of(
+            "org.apache.flink.configuration.CheckpointingOptions",
+            "org.apache.flink.configuration.StateBackendOptions",
+            "org.apache.flink.configuration.StateRecoveryOptions",
+            "org.apache.flink.configuration.JobManagerOptions",
+            "org.apache.flink.configuration.TaskManagerOptions",
+            "org.apache.flink.configuration.RestOptions",
+            "org.apache.flink.configuration.CoreOptions",
+            "org.apache.flink.configuration.RestartStrategyOptions",
+            "org.apache.flink.configuration.MetricOptions",
+            "org.apache.flink.state.rocksdb.RocksDBOptions",
+            "org.apache.flink.state.rocksdb.RocksDBConfigurableOptions")) {
       for (Field f : Class.forName(className).getFields()) {
-        if (!Modifier.isStatic(f.getModifiers()) || !ConfigOption.class.isAssignableFrom(f.getType())) continue;
+        if (!Modifier.isStatic(f.getModifiers())
+            || !ConfigOption.class.isAssignableFrom(f.getType())) continue;
         ConfigOption<?> option = (ConfigOption<?>) f.get(null);
         if (f.isAnnotationPresent(Deprecated.class)) {
           current.putIfAbsent(option.key(), "(deprecated)");
@@ -417,8 +582,13 @@ class DockerComposeTest {
     for (String name : List.of(JOB_MANAGER, TASK_MANAGER)) {
       for (String key : flinkProperties(name).keySet()) {
         String now = current.get(key);
-        assertNotNull(now, name + ": '" + key + "' is not a Flink " + pomProperty("flink.version") + " option");
-        assertEquals(key, now, name + ": '" + key + "' is deprecated in Flink " + pomProperty("flink.version"));
+        assertNotNull(
+            now,
+            name + ": '" + key + "' is not a Flink " + pomProperty("flink.version") + " option");
+        assertEquals(
+            key,
+            now,
+            name + ": '" + key + "' is deprecated in Flink " + pomProperty("flink.version"));
       }
     }
   }
@@ -434,9 +604,14 @@ class DockerComposeTest {
     assertTrue(commands > start, "the section comes before '## Commands'");
     String section = readme.substring(start, commands);
     assertTrue(section.contains("docker compose up -d"), "the section says how to start it");
-    assertTrue(section.contains("http://localhost:" + WEB_UI_PORT), "the section names the web UI's address");
-    assertTrue(section.contains("--scale " + TASK_MANAGER + "="), "the section says how to add task managers");
-    // On the host, clients use the published port; inside the kafka container, a port the broker binds.
+    assertTrue(
+        section.contains("http://localhost:" + WEB_UI_PORT),
+        "the section names the web UI's address");
+    assertTrue(
+        section.contains("--scale " + TASK_MANAGER + "="),
+        "the section says how to add task managers");
+    // On the host, clients use the published port; inside the kafka container, a port the broker
+    // binds.
     Pattern server = Pattern.compile("--bootstrap-servers?\\s+localhost:(\\d+)");
     int onHost = 0;
     for (String line : section.split("\n")) {
@@ -444,14 +619,19 @@ class DockerComposeTest {
       while (m.find()) {
         int port = Integer.parseInt(m.group(1));
         if (line.contains("docker compose exec " + KAFKA_SERVICE + " ")) {
-          assertTrue(listeners().bound.containsValue(port), "inside the kafka container, port " + port + " is a listener: " + line);
+          assertTrue(
+              listeners().bound.containsValue(port),
+              "inside the kafka container, port " + port + " is a listener: " + line);
         } else {
           onHost++;
-          assertEquals(hostKafkaPort(), port, "the host reaches Kafka on the published port: " + line);
+          assertEquals(
+              hostKafkaPort(), port, "the host reaches Kafka on the published port: " + line);
         }
       }
     }
-    assertTrue(onHost > 0, "the section shows a host command with --bootstrap-servers localhost:" + hostKafkaPort());
+    assertTrue(
+        onHost > 0,
+        "the section shows a host command with --bootstrap-servers localhost:" + hostKafkaPort());
   }
 
   // ================================================================ reading the compose file
@@ -485,7 +665,8 @@ class DockerComposeTest {
     Map<String, String> env = new LinkedHashMap<>();
     JsonNode node = service(name).path("environment");
     if (node.isObject()) {
-      for (String key : fieldNames(node)) env.put(key, node.get(key).isNull() ? null : node.get(key).asText());
+      for (String key : fieldNames(node))
+        env.put(key, node.get(key).isNull() ? null : node.get(key).asText());
     } else if (node.isArray()) {
       for (JsonNode n : node) {
         String s = n.asText();
@@ -502,12 +683,14 @@ class DockerComposeTest {
     JsonNode node = service(name).path("depends_on");
     if (node.isArray()) for (JsonNode n : node) deps.put(n.asText(), "service_started");
     else if (node.isObject()) {
-      for (String key : fieldNames(node)) deps.put(key, node.get(key).path("condition").asText("service_started"));
+      for (String key : fieldNames(node))
+        deps.put(key, node.get(key).path("condition").asText("service_started"));
     }
     return deps;
   }
 
-  private static void assertNoCycle(Map<String, Set<String>> graph, String node, List<String> path) {
+  private static void assertNoCycle(
+      Map<String, Set<String>> graph, String node, List<String> path) {
     if (path.contains(node)) fail("depends_on cycle: " + path + " -> " + node);
     path.add(node);
     for (String next : graph.getOrDefault(node, Set.of())) assertNoCycle(graph, next, path);
@@ -524,7 +707,8 @@ class DockerComposeTest {
       int colon = line.indexOf(':');
       assertTrue(colon > 0, name + ": FLINK_PROPERTIES line is not 'key: value': " + line);
       String key = line.substring(0, colon).trim();
-      assertNull(properties.put(key, line.substring(colon + 1).trim()), name + ": " + key + " set twice");
+      assertNull(
+          properties.put(key, line.substring(colon + 1).trim()), name + ": " + key + " set twice");
     }
     return properties;
   }
@@ -536,10 +720,20 @@ class DockerComposeTest {
     for (JsonNode v : service(name).path("volumes")) {
       if (v.isTextual()) {
         String[] parts = v.asText().split(":");
-        assertTrue(parts.length >= 2, name + ": a volume without a source would be anonymous: " + v.asText());
-        mounts.add(new Mount(parts[0], parts[1], parts.length > 2 && List.of(parts[2].split(",")).contains("ro")));
+        assertTrue(
+            parts.length >= 2,
+            name + ": a volume without a source would be anonymous: " + v.asText());
+        mounts.add(
+            new Mount(
+                parts[0],
+                parts[1],
+                parts.length > 2 && List.of(parts[2].split(",")).contains("ro")));
       } else {
-        mounts.add(new Mount(v.path("source").asText(), v.path("target").asText(), v.path("read_only").asBoolean(false)));
+        mounts.add(
+            new Mount(
+                v.path("source").asText(),
+                v.path("target").asText(),
+                v.path("read_only").asBoolean(false)));
       }
     }
     return mounts;
@@ -549,7 +743,8 @@ class DockerComposeTest {
   private static Mount mountAt(String name, String containerPath) {
     Mount best = null;
     for (Mount m : mounts(name)) {
-      if (containerPath.equals(m.target) || containerPath.startsWith(m.target.endsWith("/") ? m.target : m.target + "/")) {
+      if (containerPath.equals(m.target)
+          || containerPath.startsWith(m.target.endsWith("/") ? m.target : m.target + "/")) {
         if (best == null || m.target.length() > best.target.length()) best = m;
       }
     }
@@ -565,20 +760,23 @@ class DockerComposeTest {
       } else {
         String[] parts = p.asText().replaceAll("/(tcp|udp)$", "").split(":");
         int container = Integer.parseInt(parts[parts.length - 1]);
-        ports.add(List.of(parts.length >= 2 ? Integer.parseInt(parts[parts.length - 2]) : -1, container));
+        ports.add(
+            List.of(parts.length >= 2 ? Integer.parseInt(parts[parts.length - 2]) : -1, container));
       }
     }
     return ports;
   }
 
   /** Listener names to bound ports, advertised host:port and security protocols. */
-  record Listeners(Map<String, Integer> bound, Map<String, String> advertised, Map<String, String> protocols) {
+  record Listeners(
+      Map<String, Integer> bound, Map<String, String> advertised, Map<String, String> protocols) {
     Integer port(String listener) {
       return bound.get(listener);
     }
 
     String advertisedAs(String hostPort) {
-      for (Map.Entry<String, String> e : advertised.entrySet()) if (e.getValue().equals(hostPort)) return e.getKey();
+      for (Map.Entry<String, String> e : advertised.entrySet())
+        if (e.getValue().equals(hostPort)) return e.getKey();
       return null;
     }
   }
@@ -586,10 +784,14 @@ class DockerComposeTest {
   private static Listeners listeners() {
     Map<String, String> env = environment(KAFKA_SERVICE);
     Map<String, Integer> bound = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : parseListeners(env.get("KAFKA_LISTENERS"), true).entrySet()) {
-      bound.put(e.getKey(), Integer.valueOf(e.getValue().substring(e.getValue().lastIndexOf(':') + 1)));
+    for (Map.Entry<String, String> e :
+        parseListeners(env.get("KAFKA_LISTENERS"), true).entrySet()) {
+      bound.put(
+          e.getKey(), Integer.valueOf(e.getValue().substring(e.getValue().lastIndexOf(':') + 1)));
     }
-    return new Listeners(bound, parseListeners(env.get("KAFKA_ADVERTISED_LISTENERS"), false),
+    return new Listeners(
+        bound,
+        parseListeners(env.get("KAFKA_ADVERTISED_LISTENERS"), false),
         parseMap(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")));
   }
 
@@ -599,7 +801,8 @@ class DockerComposeTest {
     for (String l : value.split(",")) {
       Matcher m = Pattern.compile("([A-Za-z_]+)://([^:]*):(\\d+)").matcher(l.trim());
       assertTrue(m.matches(), "not NAME://host:port: " + l);
-      assertTrue(mayOmitHost || !m.group(2).isEmpty(), "an advertised listener names its host: " + l);
+      assertTrue(
+          mayOmitHost || !m.group(2).isEmpty(), "an advertised listener names its host: " + l);
       out.put(m.group(1), m.group(2) + ":" + m.group(3));
     }
     return out;
@@ -607,21 +810,36 @@ class DockerComposeTest {
 
   private static Map<String, String> parseMap(String value) {
     Map<String, String> out = new LinkedHashMap<>();
-    if (value != null) for (String pair : value.split(",")) out.put(pair.split(":")[0].trim(), pair.split(":")[1].trim());
+    if (value != null)
+      for (String pair : value.split(","))
+        out.put(pair.split(":")[0].trim(), pair.split(":")[1].trim());
     return out;
   }
 
-  /** The port the host reaches Kafka on: an advertised localhost listener, published on the same port. */
+  /**
+   * The port the host reaches Kafka on: an advertised localhost listener, published on the same
+   * port.
+   */
   private static int hostKafkaPort() {
     Listeners listeners = listeners();
     Integer found = null;
     for (String hostPort : listeners.advertised.values()) {
-      if (hostPort.startsWith("localhost:")) found = Integer.valueOf(hostPort.substring("localhost:".length()));
+      if (hostPort.startsWith("localhost:"))
+        found = Integer.valueOf(hostPort.substring("localhost:".length()));
     }
-    assertNotNull(found, "kafka advertises a listener at localhost:<port> for clients on the host: " + listeners.advertised);
+    assertNotNull(
+        found,
+        "kafka advertises a listener at localhost:<port> for clients on the host: "
+            + listeners.advertised);
     int port = found;
-    assertTrue(ports(KAFKA_SERVICE).contains(List.of(port, port)),
-        "kafka publishes " + port + ":" + port + " (clients on the host are sent to the advertised port): " + ports(KAFKA_SERVICE));
+    assertTrue(
+        ports(KAFKA_SERVICE).contains(List.of(port, port)),
+        "kafka publishes "
+            + port
+            + ":"
+            + port
+            + " (clients on the host are sent to the advertised port): "
+            + ports(KAFKA_SERVICE));
     return port;
   }
 
@@ -655,7 +873,8 @@ class DockerComposeTest {
   /** The words of submit's `flink run` command. */
   private static List<String> flinkRun() {
     List<String> runs = new ArrayList<>();
-    for (String line : scriptLines(SUBMIT)) if (line.matches("(.*[\\s;&])?(\\S*/)?flink run .*")) runs.add(line);
+    for (String line : scriptLines(SUBMIT))
+      if (line.matches("(.*[\\s;&])?(\\S*/)?flink run .*")) runs.add(line);
     assertEquals(1, runs.size(), "submit runs one `flink run`: " + runs);
     List<String> t = tokens(runs.get(0));
     return t.subList(t.indexOf("run") - 1, t.size());
@@ -675,13 +894,15 @@ class DockerComposeTest {
     return JobDefinition.load(definitionFile());
   }
 
-  record TopicSpec(String name, int partitions, int replicationFactor, Map<String, String> configs) {}
+  record TopicSpec(
+      String name, int partitions, int replicationFactor, Map<String, String> configs) {}
 
   private static List<List<String>> kafkaTopicsCreateCommands() {
     List<List<String>> out = new ArrayList<>();
     for (String line : scriptLines(TOPICS_SERVICE)) {
       List<String> t = tokens(line);
-      if (t.stream().anyMatch(w -> w.endsWith("kafka-topics.sh")) && t.contains("--create")) out.add(t);
+      if (t.stream().anyMatch(w -> w.endsWith("kafka-topics.sh")) && t.contains("--create"))
+        out.add(t);
     }
     return out;
   }
@@ -698,10 +919,16 @@ class DockerComposeTest {
       }
       String name = option(c, "--topic");
       assertNotNull(name, "kafka-topics.sh --create names --topic: " + c);
-      String partitions = option(c, "--partitions"), replication = option(c, "--replication-factor");
-      assertNotNull(partitions, name + ": --partitions given (the broker default is not a decision)");
+      String partitions = option(c, "--partitions"),
+          replication = option(c, "--replication-factor");
+      assertNotNull(
+          partitions, name + ": --partitions given (the broker default is not a decision)");
       assertNotNull(replication, name + ": --replication-factor given");
-      assertNull(topics.put(name, new TopicSpec(name, Integer.parseInt(partitions), Integer.parseInt(replication), configs)),
+      assertNull(
+          topics.put(
+              name,
+              new TopicSpec(
+                  name, Integer.parseInt(partitions), Integer.parseInt(replication), configs)),
           name + " created twice");
     }
     return topics;
@@ -720,7 +947,10 @@ class DockerComposeTest {
   /** The jars the shade executions of the main build write, as paths relative to the project. */
   private static Set<String> shadedJars() {
     Element build = child(pom.getDocumentElement(), "build");
-    String finalName = text(child(build, "finalName"), child(pom.getDocumentElement(), "artifactId").getTextContent().trim());
+    String finalName =
+        text(
+            child(build, "finalName"),
+            child(pom.getDocumentElement(), "artifactId").getTextContent().trim());
     String version = child(pom.getDocumentElement(), "version").getTextContent().trim();
     Set<String> jars = new LinkedHashSet<>();
     for (Element plugin : children(child(build, "plugins"), "plugin")) {
@@ -731,13 +961,23 @@ class DockerComposeTest {
         String shadedFinalName = text(child(conf, "finalName"), null);
         String jar;
         if (outputFile != null) {
-          jar = outputFile.replace("${project.build.directory}", "target").replace("${project.basedir}/", "")
-              .replace("${basedir}/", "").replace("${project.build.finalName}", finalName);
+          jar =
+              outputFile
+                  .replace("${project.build.directory}", "target")
+                  .replace("${project.basedir}/", "")
+                  .replace("${basedir}/", "")
+                  .replace("${project.build.finalName}", finalName);
         } else if (shadedFinalName != null && !shadedFinalName.equals(finalName)) {
           jar = "target/" + shadedFinalName + ".jar";
         } else if (Boolean.parseBoolean(text(child(conf, "shadedArtifactAttached"), "false"))) {
-          jar = "target/" + text(child(pom.getDocumentElement(), "artifactId"), "") + "-" + version + "-"
-              + text(child(conf, "shadedClassifierName"), "shaded") + ".jar";
+          jar =
+              "target/"
+                  + text(child(pom.getDocumentElement(), "artifactId"), "")
+                  + "-"
+                  + version
+                  + "-"
+                  + text(child(conf, "shadedClassifierName"), "shaded")
+                  + ".jar";
         } else {
           jar = "target/" + finalName + ".jar";
         }

@@ -20,30 +20,45 @@ import java.util.UUID;
 final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   FlinkRest(String base) {
     this.base = base;
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build());
   }
 
   /** POST /jars/upload (multipart, field "jarfile"); returns the jar id for /jars/{id}/run. */
   String uploadJar(Path jar) throws IOException, InterruptedException {
     String boundary = "----streamner" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\n"
-        + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName() + "\"\r\n"
-        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\n"
+                + "Content-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + jar.getFileName()
+                + "\"\r\n"
+                + "Content-Type: application/x-java-archive\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(Files.readAllBytes(jar));
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    JsonNode answer = send(HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
-        .timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
-    if (!"success".equals(answer.path("status").asText())) throw new IOException("upload failed: " + answer);
+    JsonNode answer =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build());
+    if (!"success".equals(answer.path("status").asText()))
+      throw new IOException("upload failed: " + answer);
     return Path.of(answer.path("filename").asText()).getFileName().toString();
   }
 
@@ -51,14 +66,20 @@ final class FlinkRest {
    * POST /jars/{id}/run without an entry class, so the jar's manifest names it; returns the job id.
    * The JobManager runs the program's main method, which submits the job and returns.
    */
-  String run(String jarId, List<String> programArgs, int parallelism) throws IOException, InterruptedException {
+  String run(String jarId, List<String> programArgs, int parallelism)
+      throws IOException, InterruptedException {
     ObjectNode request = JSON.createObjectNode();
-    request.putArray("programArgsList").addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
+    request
+        .putArray("programArgsList")
+        .addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
     request.put("parallelism", parallelism);
-    JsonNode answer = send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId + "/run"))
-        .timeout(Duration.ofSeconds(180))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build());
+    JsonNode answer =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId + "/run"))
+                .timeout(Duration.ofSeconds(180))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(request.toString()))
+                .build());
     String jobId = answer.path("jobid").asText("");
     if (jobId.isEmpty()) throw new IOException("run gave no job id: " + answer);
     return jobId;
@@ -67,8 +88,14 @@ final class FlinkRest {
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new IOException(request.method() + " " + request.uri() + ": HTTP " + response.statusCode() + ": "
-          + response.body());
+      throw new IOException(
+          request.method()
+              + " "
+              + request.uri()
+              + ": HTTP "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
     return JSON.readTree(response.body());
   }

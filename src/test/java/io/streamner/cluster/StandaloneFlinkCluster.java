@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A standalone Flink session cluster on this machine, each process a separate JVM started as Flink's
- * {@code bin/jobmanager.sh} and {@code bin/taskmanager.sh} start them: memory flags from
+ * A standalone Flink session cluster on this machine, each process a separate JVM started as
+ * Flink's {@code bin/jobmanager.sh} and {@code bin/taskmanager.sh} start them: memory flags from
  * {@code BashJavaUtils GET_JM_RESOURCE_PARAMS / GET_TM_RESOURCE_PARAMS}, the Java 17 flags of the
  * distribution's {@code env.java.opts.all}, then {@code StandaloneSessionClusterEntrypoint} or
  * {@code TaskManagerRunner} with {@code --configDir} and the dynamic properties.
@@ -32,28 +32,33 @@ import java.util.concurrent.TimeUnit;
  * waits for it to end.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
-  /** env.java.opts.all of Flink 2.2's default config.yaml: what Java 17 needs for Kryo, Pekko and friends. */
-  private static final List<String> JAVA_17_OPTS = List.of(
-      "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
-      "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.text=ALL-UNNAMED",
-      "--add-opens=java.base/java.time=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+  /**
+   * env.java.opts.all of Flink 2.2's default config.yaml: what Java 17 needs for Kryo, Pekko and
+   * friends.
+   */
+  private static final List<String> JAVA_17_OPTS =
+      List.of(
+          "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+          "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.text=ALL-UNNAMED",
+          "--add-opens=java.base/java.time=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
   private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
   private static final String JOB_MANAGER = "jobmanager";
 
@@ -67,7 +72,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private List<String> taskManagerJvmParams;
   private List<String> taskManagerDynamicProperties;
 
-  /** Kills the processes if the test JVM exits without {@link #close()} (a timeout, Ctrl-C; not SIGKILL). */
+  /**
+   * Kills the processes if the test JVM exits without {@link #close()} (a timeout, Ctrl-C; not
+   * SIGKILL).
+   */
   private final Thread shutdownHook = new Thread(this::killAll, "kill-flink-cluster");
 
   private StandaloneFlinkCluster(Path home, String classpath, int restPort) {
@@ -86,10 +94,16 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    *
    * @param settings extra config.yaml keys (flat), added after the defaults
    */
-  static StandaloneFlinkCluster start(Path home, Path classpathFile, int taskManagers, Map<String, String> settings,
-      Duration timeout) throws IOException, InterruptedException {
+  static StandaloneFlinkCluster start(
+      Path home,
+      Path classpathFile,
+      int taskManagers,
+      Map<String, String> settings,
+      Duration timeout)
+      throws IOException, InterruptedException {
     String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
-    if (classpath.isEmpty()) throw new IllegalStateException("empty Flink classpath in " + classpathFile);
+    if (classpath.isEmpty())
+      throw new IllegalStateException("empty Flink classpath in " + classpathFile);
     int[] ports = freePorts(2);
     StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(home, classpath, ports[0]);
     try {
@@ -108,7 +122,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     return rest;
   }
 
-  private void writeConfiguration(int restPort, int rpcPort, Map<String, String> settings) throws IOException {
+  private void writeConfiguration(int restPort, int rpcPort, Map<String, String> settings)
+      throws IOException {
     Files.createDirectories(conf);
     Files.createDirectories(logs);
     Map<String, String> c = new LinkedHashMap<>();
@@ -130,26 +145,43 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     c.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
     Files.writeString(conf.resolve("config.yaml"), yaml);
     Files.createDirectories(home.resolve("tmp"));
-    Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-        "rootLogger.level = INFO",
-        "rootLogger.appenderRef.file.ref = MainAppender",
-        "appender.main.name = MainAppender",
-        "appender.main.type = File",
-        "appender.main.append = false",
-        "appender.main.fileName = ${sys:log.file}",
-        "appender.main.layout.type = PatternLayout",
-        "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
-        "logger.kafka.name = org.apache.kafka",
-        "logger.kafka.level = WARN",
-        ""));
+    Files.writeString(
+        conf.resolve("log4j.properties"),
+        String.join(
+            "\n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.file.ref = MainAppender",
+            "appender.main.name = MainAppender",
+            "appender.main.type = File",
+            "appender.main.append = false",
+            "appender.main.fileName = ${sys:log.file}",
+            "appender.main.layout.type = PatternLayout",
+            "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+            "logger.kafka.name = org.apache.kafka",
+            "logger.kafka.level = WARN",
+            ""));
   }
 
-  /** Runs BashJavaUtils as the scripts do; returns its two result lines: JVM flags, then dynamic properties. */
-  private List<List<String>> resourceParams(String command) throws IOException, InterruptedException {
+  /**
+   * Runs BashJavaUtils as the scripts do; returns its two result lines: JVM flags, then dynamic
+   * properties.
+   */
+  private List<List<String>> resourceParams(String command)
+      throws IOException, InterruptedException {
     Path out = logs.resolve(command.toLowerCase() + ".out");
-    Process p = new ProcessBuilder(java, "-Djava.io.tmpdir=" + home.resolve("tmp"), "-classpath", classpath,
-        "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir", conf.toString())
-        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Djava.io.tmpdir=" + home.resolve("tmp"),
+                "-classpath",
+                classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                command,
+                "--configDir",
+                conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new IllegalStateException("BashJavaUtils " + command + " did not finish");
@@ -162,14 +194,18 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       }
     }
     if (p.exitValue() != 0 || results.size() != 2) {
-      throw new IllegalStateException("BashJavaUtils " + command + " failed:\n" + Files.readString(out));
+      throw new IllegalStateException(
+          "BashJavaUtils " + command + " failed:\n" + Files.readString(out));
     }
     return results;
   }
 
   private void startJobManager() throws IOException, InterruptedException {
     List<List<String>> params = resourceParams("GET_JM_RESOURCE_PARAMS");
-    start(JOB_MANAGER, params.get(0), "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+    start(
+        JOB_MANAGER,
+        params.get(0),
+        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
         params.get(1));
   }
 
@@ -182,12 +218,18 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
     List<String> dynamic = new ArrayList<>(taskManagerDynamicProperties);
     dynamic.addAll(List.of("-D", "taskmanager.resource-id=" + id));
-    start(id, taskManagerJvmParams, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", dynamic);
+    start(
+        id,
+        taskManagerJvmParams,
+        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        dynamic);
   }
 
-  private synchronized void start(String name, List<String> jvmParams, String mainClass, List<String> dynamicProperties)
+  private synchronized void start(
+      String name, List<String> jvmParams, String mainClass, List<String> dynamicProperties)
       throws IOException {
-    if (processes.containsKey(name)) throw new IllegalArgumentException(name + " was started before");
+    if (processes.containsKey(name))
+      throw new IllegalArgumentException(name + " was started before");
     Path tmp = Files.createDirectories(home.resolve("tmp").resolve(name));
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -198,15 +240,20 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
     command.addAll(List.of("-classpath", classpath, mainClass, "--configDir", conf.toString()));
     command.addAll(dynamicProperties);
-    Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-        .redirectOutput(logs.resolve(name + ".out").toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve(name + ".out").toFile())
+            .start();
     processes.put(name, process);
     System.out.printf("cluster: started %s, pid %d: %s%n", name, process.pid(), printable(command));
   }
 
   /** The command line with the long classpath shortened, for the test's output. */
   private String printable(List<String> command) {
-    return String.join(" ", command).replace(classpath, "$(cat target/flink-classpath.txt)")
+    return String.join(" ", command)
+        .replace(classpath, "$(cat target/flink-classpath.txt)")
         .replace(String.join(" ", JAVA_17_OPTS), "<env.java.opts.all>");
   }
 
@@ -217,7 +264,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (Map.Entry<String, Process> e : processes.entrySet()) {
         if (e.getKey().equals(JOB_MANAGER) && !e.getValue().isAlive()) {
-          throw new IllegalStateException("the JobManager exited (" + e.getValue().exitValue() + "):\n" + logTail(JOB_MANAGER, 40));
+          throw new IllegalStateException(
+              "the JobManager exited ("
+                  + e.getValue().exitValue()
+                  + "):\n"
+                  + logTail(JOB_MANAGER, 40));
         }
       }
       try {
@@ -229,24 +280,36 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("not " + count + " TaskManagers within " + timeout + ": " + last + "\n"
-        + logTail(JOB_MANAGER, 40));
+    throw new IllegalStateException(
+        "not "
+            + count
+            + " TaskManagers within "
+            + timeout
+            + ": "
+            + last
+            + "\n"
+            + logTail(JOB_MANAGER, 40));
   }
 
-  /** The resource ids of the TaskManagers the ResourceManager has registered (GET /taskmanagers). */
+  /**
+   * The resource ids of the TaskManagers the ResourceManager has registered (GET /taskmanagers).
+   */
   List<String> taskManagerIds() throws IOException, InterruptedException {
     List<String> ids = new ArrayList<>();
-    for (JsonNode tm : rest.get("/taskmanagers").path("taskmanagers")) ids.add(tm.path("id").asText());
+    for (JsonNode tm : rest.get("/taskmanagers").path("taskmanagers"))
+      ids.add(tm.path("id").asText());
     return ids;
   }
 
   /** Waits until the ResourceManager lists exactly these TaskManagers. */
-  void awaitTaskManagers(List<String> ids, Duration timeout) throws IOException, InterruptedException {
+  void awaitTaskManagers(List<String> ids, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> now = taskManagerIds();
     while (!(now.size() == ids.size() && now.containsAll(ids))) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("TaskManagers " + now + ", not " + ids + " within " + timeout);
+        throw new IllegalStateException(
+            "TaskManagers " + now + ", not " + ids + " within " + timeout);
       }
       Thread.sleep(100);
       now = taskManagerIds();
@@ -256,9 +319,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   /** kill -9: the process gets no chance to say goodbye (SIGKILL on Unix). */
   void kill(String name) throws InterruptedException {
     Process p = processes.get(name);
-    if (p == null) throw new IllegalArgumentException("no process " + name + " in " + processes.keySet());
+    if (p == null)
+      throw new IllegalArgumentException("no process " + name + " in " + processes.keySet());
     p.destroyForcibly();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException(name + " survived SIGKILL");
+    if (!p.waitFor(30, TimeUnit.SECONDS))
+      throw new IllegalStateException(name + " survived SIGKILL");
     System.out.printf("cluster: killed %s (pid %d, exit %d)%n", name, p.pid(), p.exitValue());
   }
 
@@ -282,10 +347,15 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   List<String> logLines(String name, String text) throws IOException {
     Path log = logs.resolve(name + ".log");
     if (!Files.exists(log)) return List.of();
-    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).toList();
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        .filter(l -> l.contains(text))
+        .toList();
   }
 
-  /** Copies the processes' logs (and BashJavaUtils' output) into {@code target}, replacing what was there. */
+  /**
+   * Copies the processes' logs (and BashJavaUtils' output) into {@code target}, replacing what was
+   * there.
+   */
   void copyLogs(Path target) throws IOException {
     Files.createDirectories(target);
     try (var files = Files.list(target)) {
@@ -296,7 +366,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
   }
 
-  /** Kills every process still running (SIGKILL, then waits), so no JVM or port outlives the test. */
+  /**
+   * Kills every process still running (SIGKILL, then waits), so no JVM or port outlives the test.
+   */
   @Override
   public void close() {
     killAll();
@@ -313,7 +385,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       if (p.isAlive()) {
         p.destroyForcibly();
         try {
-          if (!p.waitFor(30, TimeUnit.SECONDS)) System.err.println("cluster: " + e.getKey() + " did not end");
+          if (!p.waitFor(30, TimeUnit.SECONDS))
+            System.err.println("cluster: " + e.getKey() + " did not end");
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
         }

@@ -16,9 +16,11 @@ class EvaluatorTest {
   @Test
   void countsTokensSpansAndMentions() {
     Sentence s = sentence("John Smith met Mary", "B-PER I-PER O B-PER");
-    Scores scores = Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, false, false, true});
+    Scores scores =
+        Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, false, false, true});
     assertEquals(new Counts(2, 0, 1), scores.token());
-    assertEquals(new Counts(1, 1, 1), scores.span()); // "John" is a partial span: one miss, one false alarm
+    assertEquals(
+        new Counts(1, 1, 1), scores.span()); // "John" is a partial span: one miss, one false alarm
     assertEquals(new Counts(1, 1, 1), scores.mention());
     assertEquals(4, scores.tokens());
     assertEquals(1, scores.sentences());
@@ -31,7 +33,8 @@ class EvaluatorTest {
   @Test
   void adjacentMentionsAreOneSpanButTwoMentions() {
     Sentence s = sentence("@ colgo hey", "B-PER B-PER O");
-    Scores scores = Evaluator.evaluate("PERSON", List.of(s), tokens -> new boolean[] {true, true, false});
+    Scores scores =
+        Evaluator.evaluate("PERSON", List.of(s), tokens -> new boolean[] {true, true, false});
     assertEquals(new Counts(2, 0, 0), scores.token());
     assertEquals(new Counts(1, 0, 0), scores.span());
     assertEquals(new Counts(0, 1, 2), scores.mention());
@@ -41,14 +44,16 @@ class EvaluatorTest {
   @Test
   void otherEntityTypesAreNegatives() {
     Sentence s = sentence("Paris Hilton in Paris", "B-PER I-PER O B-LOC");
-    Scores scores = Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, true, false, true});
+    Scores scores =
+        Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, true, false, true});
     assertEquals(new Counts(2, 1, 0), scores.token());
     assertEquals(new Counts(1, 1, 0), scores.span());
   }
 
   @Test
   void noPredictionsScoreZeroNotNaN() {
-    Scores scores = Evaluator.evaluate("PER", List.of(sentence("a b", "O B-PER")), tokens -> new boolean[2]);
+    Scores scores =
+        Evaluator.evaluate("PER", List.of(sentence("a b", "O B-PER")), tokens -> new boolean[2]);
     assertEquals(0.0, scores.token().precision());
     assertEquals(0.0, scores.token().f1());
     assertEquals(0.0, Counts.ZERO.f1());
@@ -56,13 +61,15 @@ class EvaluatorTest {
 
   @Test
   void lookupBaselineTagsTheMajorityLabelOfEachSeenWord() {
-    List<Sentence> training = List.of(
-        sentence("Jordan went to Jordan", "B-PER O O B-LOC"),
-        sentence("Jordan smiled", "B-PER O"),
-        sentence("Mary and Washington", "B-PER O B-LOC"),
-        sentence("Washington said", "B-PER O"));
+    List<Sentence> training =
+        List.of(
+            sentence("Jordan went to Jordan", "B-PER O O B-LOC"),
+            sentence("Jordan smiled", "B-PER O"),
+            sentence("Mary and Washington", "B-PER O B-LOC"),
+            sentence("Washington said", "B-PER O"));
     LookupBaseline baseline = LookupBaseline.train(training, "PER", TokenNormalizer.defaults());
-    // jordan: 2 of 3 PER -> PER; washington: 1 of 2 -> tie -> not; mary: PER; unseen: not; case-blind
+    // jordan: 2 of 3 PER -> PER; washington: 1 of 2 -> tie -> not; mary: PER; unseen: not;
+    // case-blind
     boolean[] tagged = baseline.tag(List.of("JORDAN", "washington", "Mary", "Zed", "said"));
     assertTrue(tagged[0]);
     assertEquals(false, tagged[1]);

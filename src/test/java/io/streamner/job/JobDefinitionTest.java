@@ -26,7 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Job definitions: the shipped files, the documented keys and defaults, and errors that say where. */
+/**
+ * Job definitions: the shipped files, the documented keys and defaults, and errors that say where.
+ */
 class JobDefinitionTest {
   private static final String INIT = "model.init.<TYPE>";
 
@@ -37,7 +39,10 @@ class JobDefinitionTest {
 
   private static List<Path> shippedDefinitions() throws IOException {
     try (Stream<Path> files = Files.list(project("flink-jobs"))) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".properties"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -88,8 +93,12 @@ class JobDefinitionTest {
   void everyKeyIsDocumentedAndEveryDocumentedKeyIsAccepted() throws IOException {
     Map<String, String> documented = documentedKeys();
     List<String> undocumented = new ArrayList<>();
-    for (String key : JobDefinition.KEYS.keySet()) if (!documented.containsKey(key)) undocumented.add(key);
-    assertEquals(List.of(), undocumented, "keys JobDefinition takes but flink-jobs/README.md does not document");
+    for (String key : JobDefinition.KEYS.keySet())
+      if (!documented.containsKey(key)) undocumented.add(key);
+    assertEquals(
+        List.of(),
+        undocumented,
+        "keys JobDefinition takes but flink-jobs/README.md does not document");
 
     List<String> unknown = new ArrayList<>();
     for (String key : documented.keySet()) {
@@ -98,8 +107,13 @@ class JobDefinitionTest {
     assertEquals(List.of(), unknown, "keys the README documents but JobDefinition rejects");
 
     assertTrue(documented.containsKey(INIT));
-    JobDefinition d = JobDefinition.parse(properties("models", "PER,LOC", "model.init.person", "per.model"), "test");
-    assertEquals(Map.of("PER", "per.model"), d.initModels(), "model.init.<TYPE> is accepted, aliases folded");
+    JobDefinition d =
+        JobDefinition.parse(
+            properties("models", "PER,LOC", "model.init.person", "per.model"), "test");
+    assertEquals(
+        Map.of("PER", "per.model"),
+        d.initModels(),
+        "model.init.<TYPE> is accepted, aliases folded");
   }
 
   @Test
@@ -116,14 +130,18 @@ class JobDefinitionTest {
       } else if (key.equals("kafka.group.id")) {
         assertEquals("the job name", value);
         assertEquals(defaults.name(), defaults.groupId());
-        assertEquals("other", JobDefinition.parse(properties("job.name", "other"), "test").groupId());
+        assertEquals(
+            "other", JobDefinition.parse(properties("job.name", "other"), "test").groupId());
       } else {
         // Writing the documented default down must change nothing.
-        assertEquals(defaults, JobDefinition.parse(properties(key, value), "test"), key + " = " + value);
+        assertEquals(
+            defaults, JobDefinition.parse(properties(key, value), "test"), key + " = " + value);
         checked.add(key);
       }
     }
-    assertTrue(checked.contains("model.window") && checked.contains("snapshot.every-seconds"), checked.toString());
+    assertTrue(
+        checked.contains("model.window") && checked.contains("snapshot.every-seconds"),
+        checked.toString());
     // A few spelled out, so that the comparison above cannot be vacuous.
     assertEquals(5, defaults.hyperparameters().windowSize());
     assertEquals(50_000, defaults.snapshotEveryExamples());
@@ -137,7 +155,8 @@ class JobDefinitionTest {
     assertEquals(50_000, defaults.columnCache());
     assertEquals(Duration.ofMillis(10), defaults.bufferTimeout());
     assertEquals(Duration.ofMillis(5), defaults.predictionsLinger());
-    assertEquals(Duration.ofMillis(25),
+    assertEquals(
+        Duration.ofMillis(25),
         JobDefinition.parse(properties("predictions.linger-ms", "25"), "test").predictionsLinger());
   }
 
@@ -150,9 +169,13 @@ class JobDefinitionTest {
         Arguments.of("negative count", "snapshot.every-seconds = -1", "snapshot.every-seconds"),
         Arguments.of("even window", "model.window = 4", "model.window"),
         Arguments.of("zero dimension", "model.dim = 0", "model.dim"),
-        Arguments.of("negative regularization", "model.regularization = -1", "model.regularization"),
+        Arguments.of(
+            "negative regularization", "model.regularization = -1", "model.regularization"),
         Arguments.of("unknown state backend", "state.backend = leveldb", "state.backend"),
-        Arguments.of("unknown starting offsets", "source.starting-offsets = newest", "source.starting-offsets"),
+        Arguments.of(
+            "unknown starting offsets",
+            "source.starting-offsets = newest",
+            "source.starting-offsets"),
         Arguments.of("not a boolean", "source.bounded = yes", "source.bounded"),
         Arguments.of("unknown delivery", "predictions.delivery = twice", "predictions.delivery"),
         Arguments.of("negative linger", "predictions.linger-ms = -5", "predictions.linger-ms"),
@@ -166,10 +189,13 @@ class JobDefinitionTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("mistakes")
-  void aMistakeNamesTheFileAndTheKey(String what, String line, String key, @TempDir Path dir) throws IOException {
+  void aMistakeNamesTheFileAndTheKey(String what, String line, String key, @TempDir Path dir)
+      throws IOException {
     Path file = dir.resolve("job.properties");
-    Files.writeString(file, "job.name = test\nmodels = PER\n" + line + "\n", StandardCharsets.UTF_8);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobDefinition.load(file));
+    Files.writeString(
+        file, "job.name = test\nmodels = PER\n" + line + "\n", StandardCharsets.UTF_8);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JobDefinition.load(file));
     assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
     assertTrue(e.getMessage().contains(key), "names " + key + ": " + e.getMessage());
   }
@@ -195,9 +221,13 @@ class JobDefinitionTest {
     assertTrue(warning.contains("subtask 1: PER,LOC, subtask 2: none"), warning);
 
     JobDefinition four = JobTesting.definition("models", "PER,LOC,ORG,MISC", "parallelism", "2");
-    assertEquals(List.of(List.of("PER", "LOC"), List.of("ORG", "MISC")), StreamnerJob.modelsBySubtask(four));
+    assertEquals(
+        List.of(List.of("PER", "LOC"), List.of("ORG", "MISC")), StreamnerJob.modelsBySubtask(four));
     assertTrue(StreamnerJob.placementWarning(four).isEmpty(), "two and two");
-    assertTrue(StreamnerJob.placementWarning(JobTesting.definition("models", "PER,LOC,ORG", "parallelism", "2"))
-        .isEmpty(), "two and one is as even as three models get");
+    assertTrue(
+        StreamnerJob.placementWarning(
+                JobTesting.definition("models", "PER,LOC,ORG", "parallelism", "2"))
+            .isEmpty(),
+        "two and one is as even as three models get");
   }
 }

@@ -23,10 +23,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Runs the job for real: an in-process Kafka broker, topics per run, the job on Flink's MiniCluster.
- * Public (as are the helpers that need no MiniCluster) for the cluster test in io.streamner.cluster,
- * which runs the same job on a standalone cluster and compares its models the same way, and for the
- * speed suite in io.streamner.bench, which runs it on the same topics and properties.
+ * Runs the job for real: an in-process Kafka broker, topics per run, the job on Flink's
+ * MiniCluster. Public (as are the helpers that need no MiniCluster) for the cluster test in
+ * io.streamner.cluster, which runs the same job on a standalone cluster and compares its models the
+ * same way, and for the speed suite in io.streamner.bench, which runs it on the same topics and
+ * properties.
  */
 public final class JobHarness {
   private JobHarness() {}
@@ -40,13 +41,23 @@ public final class JobHarness {
    * Same, with {@code trainPartitions} partitions for the train topic (one gives training in topic
    * order; the speed suite gives a job at parallelism p as many, so every source subtask reads).
    */
-  public static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix, int trainPartitions) {
-    JobDefinition.Topics topics = new JobDefinition.Topics(prefix + ".train", prefix + ".score",
-        prefix + ".predictions", prefix + ".snapshots", prefix + ".dead-letter");
-    Topics.create(kafka.bootstrapServers(), List.of(
-        Topics.topic(topics.train(), trainPartitions), Topics.topic(topics.score(), 1),
-        Topics.topic(topics.predictions(), 1),
-        Topics.compacted(topics.snapshots(), 1), Topics.topic(topics.deadLetter(), 1)));
+  public static JobDefinition.Topics createTopics(
+      EmbeddedKafka kafka, String prefix, int trainPartitions) {
+    JobDefinition.Topics topics =
+        new JobDefinition.Topics(
+            prefix + ".train",
+            prefix + ".score",
+            prefix + ".predictions",
+            prefix + ".snapshots",
+            prefix + ".dead-letter");
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(
+            Topics.topic(topics.train(), trainPartitions),
+            Topics.topic(topics.score(), 1),
+            Topics.topic(topics.predictions(), 1),
+            Topics.compacted(topics.snapshots(), 1),
+            Topics.topic(topics.deadLetter(), 1)));
     return topics;
   }
 
@@ -79,39 +90,47 @@ public final class JobHarness {
   static void produceScoring(EmbeddedKafka kafka, String topic, List<Sentence> sentences) {
     List<byte[]> values = new ArrayList<>();
     for (int i = 0; i < sentences.size(); i++) {
-      values.add(WireFormat.encode(new ScoreRecord("score-" + i, sentences.get(i).tokens(), null, null)));
+      values.add(
+          WireFormat.encode(new ScoreRecord("score-" + i, sentences.get(i).tokens(), null, null)));
     }
     produce(kafka, topic, values);
   }
 
   public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
       for (byte[] value : values) producer.send(new ProducerRecord<>(topic, value));
       producer.flush();
     }
   }
 
-  static void run(JobDefinition definition, UnaryOperator<DataStream<io.streamner.job.Sentence>> tap) throws Exception {
+  static void run(
+      JobDefinition definition, UnaryOperator<DataStream<io.streamner.job.Sentence>> tap)
+      throws Exception {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(StreamnerJob.configuration(definition));
     StreamnerJob.build(env, definition, tap);
     env.execute(definition.name());
   }
 
-  public static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic) {
+  public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+      EmbeddedKafka kafka, String topic) {
     return KafkaClients.readAll(kafka.bootstrapServers(), topic, true, Duration.ofSeconds(60));
   }
 
-  public static SnapshotExport.Exported export(EmbeddedKafka kafka, JobDefinition.Topics topics, String model)
-      throws Exception {
-    return SnapshotExport.export(kafka.bootstrapServers(), topics.snapshots(), model, Duration.ofSeconds(60));
+  public static SnapshotExport.Exported export(
+      EmbeddedKafka kafka, JobDefinition.Topics topics, String model) throws Exception {
+    return SnapshotExport.export(
+        kafka.bootstrapServers(), topics.snapshots(), model, Duration.ofSeconds(60));
   }
 
   /** Manifests in the order a read_committed consumer sees them. */
-  public static List<SnapshotRecord.Manifest> manifests(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+  public static List<SnapshotRecord.Manifest> manifests(
+      EmbeddedKafka kafka, JobDefinition.Topics topics) {
     List<SnapshotRecord.Manifest> manifests = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : readCommitted(kafka, topics.snapshots())) {
-      if (SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m) manifests.add(m);
+      if (SnapshotCodec.decodeSnapshot(r.value()) instanceof SnapshotRecord.Manifest m)
+        manifests.add(m);
     }
     return manifests;
   }

@@ -32,9 +32,11 @@ final class JobTesting {
 
   /** Properties from alternating keys and values. */
   static Properties properties(String... keysAndValues) {
-    if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("keys and values must pair up");
+    if (keysAndValues.length % 2 != 0)
+      throw new IllegalArgumentException("keys and values must pair up");
     Properties p = new Properties();
-    for (int i = 0; i < keysAndValues.length; i += 2) p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+    for (int i = 0; i < keysAndValues.length; i += 2)
+      p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
     return p;
   }
 
@@ -43,20 +45,24 @@ final class JobTesting {
    * {@code overrides} (alternating keys and values) replace or add keys.
    */
   static JobDefinition definition(String... overrides) {
-    Properties p = properties(
-        "models", "PER,LOC",
-        "model.window", "3",
-        "model.dim", "4",
-        "model.hidden", "5",
-        "model.learning-rate", "0.1",
-        "model.min-count", "1",
-        "snapshot.every-examples", "0",
-        "snapshot.every-seconds", "0");
+    Properties p =
+        properties(
+            "models", "PER,LOC",
+            "model.window", "3",
+            "model.dim", "4",
+            "model.hidden", "5",
+            "model.learning-rate", "0.1",
+            "model.min-count", "1",
+            "snapshot.every-examples", "0",
+            "snapshot.every-seconds", "0");
     p.putAll(properties(overrides));
     return JobDefinition.parse(p, "test");
   }
 
-  /** A labelled sentence from {@code token/TAG} items, e.g. {@code train("s1", "Anna/B-PER", "ran/O")}. */
+  /**
+   * A labelled sentence from {@code token/TAG} items, e.g. {@code train("s1", "Anna/B-PER",
+   * "ran/O")}.
+   */
   static Sentence train(String id, String... tokensAndTags) {
     Sentence s = new Sentence();
     s.kind = Sentence.TRAIN;
@@ -91,7 +97,11 @@ final class JobTesting {
   }
 
   /** One snapshot version as a reader of the topic assembles it. */
-  record Version(String model, long version, SnapshotRecord.Manifest manifest, double[] dense,
+  record Version(
+      String model,
+      long version,
+      SnapshotRecord.Manifest manifest,
+      double[] dense,
       Map<String, double[]> columns) {}
 
   /** {@link ModelOperator} in Flink's keyed harness, with its outputs decoded. */
@@ -103,18 +113,27 @@ final class JobTesting {
     }
 
     ModelHarness(JobDefinition definition, StateBackend backend) throws Exception {
-      this(new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
-          Types.STRING));
+      this(
+          new KeyedOneInputStreamOperatorTestHarness<>(
+              new ModelOperator(definition), new StreamnerJob.ByModel(), Types.STRING));
       if (backend != null) harness.setStateBackend(backend);
     }
 
     /** Subtask {@code subtask} of {@code parallelism}. */
-    ModelHarness(JobDefinition definition, int maxParallelism, int parallelism, int subtask) throws Exception {
-      this(new KeyedOneInputStreamOperatorTestHarness<>(new ModelOperator(definition), new StreamnerJob.ByModel(),
-          Types.STRING, maxParallelism, parallelism, subtask));
+    ModelHarness(JobDefinition definition, int maxParallelism, int parallelism, int subtask)
+        throws Exception {
+      this(
+          new KeyedOneInputStreamOperatorTestHarness<>(
+              new ModelOperator(definition),
+              new StreamnerJob.ByModel(),
+              Types.STRING,
+              maxParallelism,
+              parallelism,
+              subtask));
     }
 
-    private ModelHarness(KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness)
+    private ModelHarness(
+        KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness)
         throws Exception {
       this.harness = harness;
       harness.setProcessingTime(START);
@@ -155,7 +174,10 @@ final class JobTesting {
       List<PredictionRecord> out = new ArrayList<>();
       for (EncodedRecord r : harness.extractOutputValues()) {
         PredictionRecord p = WireFormat.decodePrediction(r.value);
-        assertEquals(p.id(), new String(r.key, StandardCharsets.UTF_8), "a prediction is keyed by its input's id");
+        assertEquals(
+            p.id(),
+            new String(r.key, StandardCharsets.UTF_8),
+            "a prediction is keyed by its input's id");
         out.add(p);
       }
       harness.getOutput().clear();
@@ -165,12 +187,17 @@ final class JobTesting {
     /** The snapshot records written since the last call, decoded, in order. */
     List<SnapshotRecord> snapshotRecords() {
       List<SnapshotRecord> out = new ArrayList<>();
-      ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue = harness.getSideOutput(ModelOperator.SNAPSHOTS);
+      ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue =
+          harness.getSideOutput(ModelOperator.SNAPSHOTS);
       if (queue == null) return out;
       for (StreamRecord<EncodedRecord> r : queue) {
         SnapshotRecord record = SnapshotCodec.decodeSnapshot(r.getValue().value);
-        assertEquals(SnapshotCodec.key(record), new String(r.getValue().key, StandardCharsets.UTF_8));
-        assertEquals(record.model(), r.getValue().partitionKey, "all records of a model go to one partition");
+        assertEquals(
+            SnapshotCodec.key(record), new String(r.getValue().key, StandardCharsets.UTF_8));
+        assertEquals(
+            record.model(),
+            r.getValue().partitionKey,
+            "all records of a model go to one partition");
         out.add(record);
       }
       queue.clear();
@@ -178,8 +205,8 @@ final class JobTesting {
     }
 
     /**
-     * The snapshot versions written since the last call, each checked to be whole: its dense
-     * chunks and columns, then its manifest last, with the counts the manifest states.
+     * The snapshot versions written since the last call, each checked to be whole: its dense chunks
+     * and columns, then its manifest last, with the counts the manifest states.
      */
     List<Version> versions() {
       List<Version> versions = new ArrayList<>();
@@ -192,13 +219,17 @@ final class JobTesting {
           model = r.model();
           version = r.version();
         }
-        assertEquals(model, r.model(), "records of one version are not interleaved with another model's");
-        assertEquals(version, r.version(), "a version ends with its manifest before the next begins");
+        assertEquals(
+            model, r.model(), "records of one version are not interleaved with another model's");
+        assertEquals(
+            version, r.version(), "a version ends with its manifest before the next begins");
         if (r instanceof SnapshotRecord.DenseChunk c) {
           assertTrue(columns.isEmpty(), "dense chunks come before columns");
           chunks.add(c);
         } else if (r instanceof SnapshotRecord.Column c) {
-          assertFalse(columns.containsKey(c.word()), "column " + c.word() + " written twice in one version");
+          assertFalse(
+              columns.containsKey(c.word()),
+              "column " + c.word() + " written twice in one version");
           columns.put(c.word(), c.vector());
         } else {
           SnapshotRecord.Manifest m = (SnapshotRecord.Manifest) r;

@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.PredictionRecord;
-import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
 import io.streamner.text.EntityTags;
@@ -46,7 +45,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link ModelOperator} in Flink's keyed operator harness: what the predictions and snapshots topics receive. */
+/**
+ * {@link ModelOperator} in Flink's keyed operator harness: what the predictions and snapshots
+ * topics receive.
+ */
 class ModelOperatorTest {
 
   /** Labelled sentences of 3 to 5 tokens with PER and LOC mentions, some words repeating. */
@@ -96,7 +98,9 @@ class ModelOperatorTest {
       assertEquals(4, p.probabilities().length, "one probability per token");
       boolean[] positive = new boolean[4];
       for (int t = 0; t < 4; t++) {
-        assertTrue(p.probabilities()[t] >= 0 && p.probabilities()[t] <= 1, "probability " + p.probabilities()[t]);
+        assertTrue(
+            p.probabilities()[t] >= 0 && p.probabilities()[t] <= 1,
+            "probability " + p.probabilities()[t]);
         positive[t] = p.probabilities()[t] >= 0.5;
       }
       assertEquals(List.of(EntityTags.bioLabels(positive, "PER")), p.labels());
@@ -119,11 +123,15 @@ class ModelOperatorTest {
       double[] first = h.predictions().get(0).probabilities();
       h.process(unlabelled("PER", score("q", t1.tokens)));
       double[] scored = h.predictions().get(0).probabilities();
-      assertFalse(Arrays.equals(first, scored), "training on t1 changed what the model says about it");
+      assertFalse(
+          Arrays.equals(first, scored), "training on t1 changed what the model says about it");
       h.process(labelled("PER", t1));
       // Test-then-train per window: the first token is scored by the model a score just before
       // saw; later tokens by the model after the sentence's earlier windows trained it.
-      assertEquals(scored[0], h.predictions().get(0).probabilities()[0], 0.0,
+      assertEquals(
+          scored[0],
+          h.predictions().get(0).probabilities()[0],
+          0.0,
           "the first token's prediction is what a score just before it says");
     }
   }
@@ -134,23 +142,27 @@ class ModelOperatorTest {
     Sentence query = score("q", "Zoe", "visited", "Anna", "in", "Porto");
     try (ModelHarness withScores = new ModelHarness(definition()).open();
         ModelHarness without = new ModelHarness(definition()).open()) {
-      withScores.process(labelled("PER", c.get(0)), unlabelled("PER", query), unlabelled("PER", query));
+      withScores.process(
+          labelled("PER", c.get(0)), unlabelled("PER", query), unlabelled("PER", query));
       List<PredictionRecord> scores = withScores.predictions().subList(1, 3);
       assertEquals(PredictionRecord.SCORE, scores.get(0).kind());
       assertNull(scores.get(0).gold());
-      assertArrayEquals(scores.get(0).probabilities(), scores.get(1).probabilities(), "the same answer twice");
+      assertArrayEquals(
+          scores.get(0).probabilities(), scores.get(1).probabilities(), "the same answer twice");
       assertEquals(scores.get(0).modelVersion(), scores.get(1).modelVersion());
       assertEquals(scores.get(0).examplesSeen(), scores.get(1).examplesSeen());
       withScores.process(labelled("PER", c.get(1)), labelled("PER", c.get(2)));
       withScores.endInput();
 
-      without.process(labelled("PER", c.get(0)), labelled("PER", c.get(1)), labelled("PER", c.get(2)));
+      without.process(
+          labelled("PER", c.get(0)), labelled("PER", c.get(1)), labelled("PER", c.get(2)));
       without.endInput();
 
       List<PredictionRecord> a = withScores.predictions();
       List<PredictionRecord> b = without.predictions().subList(1, 3);
       for (int i = 0; i < 2; i++) {
-        assertArrayEquals(b.get(i).probabilities(), a.get(i).probabilities(), "prediction of " + b.get(i).id());
+        assertArrayEquals(
+            b.get(i).probabilities(), a.get(i).probabilities(), "prediction of " + b.get(i).id());
         assertEquals(b.get(i).examplesSeen(), a.get(i).examplesSeen());
       }
       Version va = single(withScores.versions()), vb = single(without.versions());
@@ -164,22 +176,29 @@ class ModelOperatorTest {
 
   @Test
   void aNewWordGetsItsColumnAtItsSecondLabelledOccurrenceAndScoringNeverCounts() throws Exception {
-    try (ModelHarness h = new ModelHarness(definition("model.min-count", "2", "snapshot.every-examples", "1")).open()) {
+    try (ModelHarness h =
+        new ModelHarness(definition("model.min-count", "2", "snapshot.every-examples", "1"))
+            .open()) {
       h.process(labelled("PER", train("a", "Zed/B-PER", "ran/O")));
       Version v1 = single(h.versions());
       assertTrue(v1.manifest().full());
-      assertEquals(Set.of(Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END), v1.columns().keySet(),
+      assertEquals(
+          Set.of(Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END),
+          v1.columns().keySet(),
           "words seen once read UUUNKKK");
       assertEquals(3, v1.manifest().vocabularySize());
 
-      h.process(unlabelled("PER", score("q1", "qux", "qux", "Zed")), unlabelled("PER", score("q2", "qux")));
+      h.process(
+          unlabelled("PER", score("q1", "qux", "qux", "Zed")),
+          unlabelled("PER", score("q2", "qux")));
       assertTrue(h.versions().isEmpty(), "scoring writes no snapshot");
 
       h.process(labelled("PER", train("b", "zed/B-PER", "qux/O")));
       Version v2 = single(h.versions());
       assertEquals(2, v2.version());
       assertTrue(v2.columns().containsKey("zed"), "second labelled occurrence of zed (any case)");
-      assertFalse(v2.columns().containsKey("qux"), "qux was scored three times but trained on once");
+      assertFalse(
+          v2.columns().containsKey("qux"), "qux was scored three times but trained on once");
       assertFalse(v2.columns().containsKey("ran"));
       assertEquals(4, v2.manifest().vocabularySize());
 
@@ -197,14 +216,15 @@ class ModelOperatorTest {
   void snapshotsByCountAreFullFirstThenOnlyChangedColumns() throws Exception {
     List<Sentence> c = corpus();
     try (ModelHarness h = new ModelHarness(definition("snapshot.every-examples", "7")).open()) {
-      h.process(labelled("PER", c.get(0)));                 // 4 windows
+      h.process(labelled("PER", c.get(0))); // 4 windows
       assertTrue(h.versions().isEmpty(), "4 of 7 windows");
-      h.process(labelled("PER", c.get(1)));                 // 8 >= 7
+      h.process(labelled("PER", c.get(1))); // 8 >= 7
       Version v1 = single(h.versions());
       assertEquals(1, v1.version());
       assertTrue(v1.manifest().full());
       assertEquals(8, v1.manifest().examplesSeen());
-      Set<String> vocabulary1 = set(words(c.get(0), c.get(1)), Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END);
+      Set<String> vocabulary1 =
+          set(words(c.get(0), c.get(1)), Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END);
       assertEquals(vocabulary1, v1.columns().keySet(), "the first version writes every column");
       assertEquals(v1.manifest().vocabularySize(), v1.manifest().columnsWritten());
 
@@ -213,17 +233,25 @@ class ModelOperatorTest {
       assertEquals(2, v2.version());
       assertFalse(v2.manifest().full());
       assertEquals(15, v2.manifest().examplesSeen());
-      assertEquals(set(words(c.get(2), c.get(3)), Vocabulary.START, Vocabulary.END), v2.columns().keySet(),
+      assertEquals(
+          set(words(c.get(2), c.get(3)), Vocabulary.START, Vocabulary.END),
+          v2.columns().keySet(),
           "only the columns the last 7 windows touched");
-      Set<String> vocabulary2 = set(words(c.get(0), c.get(1), c.get(2), c.get(3)),
-          Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END);
+      Set<String> vocabulary2 =
+          set(
+              words(c.get(0), c.get(1), c.get(2), c.get(3)),
+              Vocabulary.UNKNOWN,
+              Vocabulary.START,
+              Vocabulary.END);
       assertEquals(vocabulary2.size(), v2.manifest().vocabularySize());
       assertFalse(Arrays.equals(v1.dense(), v2.dense()));
 
       List<PredictionRecord> predictions = h.predictions();
-      assertEquals(List.of(0L, 0L, 1L, 1L), predictions.stream().map(PredictionRecord::modelVersion).toList());
+      assertEquals(
+          List.of(0L, 0L, 1L, 1L),
+          predictions.stream().map(PredictionRecord::modelVersion).toList());
 
-      h.process(labelled("PER", c.get(4)), labelled("PER", c.get(5)));  // 20, 23
+      h.process(labelled("PER", c.get(4)), labelled("PER", c.get(5))); // 20, 23
       Version v3 = single(h.versions());
       assertEquals(3, v3.version(), "versions have no gaps");
       assertEquals(23, v3.manifest().examplesSeen());
@@ -258,16 +286,22 @@ class ModelOperatorTest {
       assertEquals(2, v2.version());
       assertFalse(v2.manifest().full());
       assertEquals(7, v2.manifest().examplesSeen());
-      assertEquals(set(words(corpus().get(2)), Vocabulary.START, Vocabulary.END), v2.columns().keySet());
+      assertEquals(
+          set(words(corpus().get(2)), Vocabulary.START, Vocabulary.END), v2.columns().keySet());
     }
   }
 
   // ---- checkpoint and restore
 
-  /** Each backend with the default column cache, and with one so small it evicts on every sentence. */
+  /**
+   * Each backend with the default column cache, and with one so small it evicts on every sentence.
+   */
   static Stream<Arguments> backends() {
-    return Stream.of(Arguments.of("hashmap", 50_000), Arguments.of("rocksdb", 50_000),
-        Arguments.of("hashmap", 1), Arguments.of("rocksdb", 3));
+    return Stream.of(
+        Arguments.of("hashmap", 50_000),
+        Arguments.of("rocksdb", 50_000),
+        Arguments.of("hashmap", 1),
+        Arguments.of("rocksdb", 3));
   }
 
   private static StateBackend backend(String name) {
@@ -284,13 +318,20 @@ class ModelOperatorTest {
 
   @ParameterizedTest(name = "{0}, column cache {1}")
   @MethodSource("backends")
-  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName, int columnCache) throws Exception {
+  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName, int columnCache)
+      throws Exception {
     List<Sentence> c = corpus();
     // Min count 2: the counts of words without a column must survive the restore as well.
     // Every 9 windows: version 1 at 11 windows, then t4's 4 windows are pending at the checkpoint
     // (15), so the next version must include the columns changed before the restore.
-    JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "9",
-        "state.column-cache", String.valueOf(columnCache));
+    JobDefinition d =
+        definition(
+            "model.min-count",
+            "2",
+            "snapshot.every-examples",
+            "9",
+            "state.column-cache",
+            String.valueOf(columnCache));
 
     List<PredictionRecord> interruptedPredictions = new ArrayList<>();
     List<Version> interruptedVersions = new ArrayList<>();
@@ -301,19 +342,29 @@ class ModelOperatorTest {
       interruptedPredictions.addAll(first.predictions());
       interruptedVersions.addAll(first.versions());
     }
-    long versionAtCheckpoint = interruptedVersions.stream().filter(v -> v.model().equals("PER"))
-        .mapToLong(Version::version).max().orElseThrow();
+    long versionAtCheckpoint =
+        interruptedVersions.stream()
+            .filter(v -> v.model().equals("PER"))
+            .mapToLong(Version::version)
+            .max()
+            .orElseThrow();
     assertEquals(1, versionAtCheckpoint, "a version was written before the checkpoint");
 
     try (ModelHarness second = new ModelHarness(d, backend(backendName)).restore(checkpoint)) {
       feed(second, c.subList(4, 8));
       second.endInput();
       List<PredictionRecord> after = second.predictions();
-      assertEquals(versionAtCheckpoint, after.get(0).modelVersion(), "the version is restored, not reset");
+      assertEquals(
+          versionAtCheckpoint, after.get(0).modelVersion(), "the version is restored, not reset");
       interruptedPredictions.addAll(after);
       List<Version> afterVersions = second.versions();
-      assertEquals(versionAtCheckpoint + 1,
-          afterVersions.stream().filter(v -> v.model().equals("PER")).findFirst().orElseThrow().version(),
+      assertEquals(
+          versionAtCheckpoint + 1,
+          afterVersions.stream()
+              .filter(v -> v.model().equals("PER"))
+              .findFirst()
+              .orElseThrow()
+              .version(),
           "the first version after a restore follows the last one before it");
       interruptedVersions.addAll(afterVersions);
     }
@@ -326,8 +377,16 @@ class ModelOperatorTest {
       List<PredictionRecord> expected = whole.predictions();
       assertEquals(expected.size(), interruptedPredictions.size());
       for (int i = 0; i < expected.size(); i++) {
-        assertEquals(withoutTime(expected.get(i)), withoutTime(interruptedPredictions.get(i)),
-            "prediction " + i + " (" + expected.get(i).id() + " by " + expected.get(i).model() + ")");
+        assertEquals(
+            withoutTime(expected.get(i)),
+            withoutTime(interruptedPredictions.get(i)),
+            "prediction "
+                + i
+                + " ("
+                + expected.get(i).id()
+                + " by "
+                + expected.get(i).model()
+                + ")");
       }
       List<Version> expectedVersions = whole.versions();
       assertEquals(expectedVersions.size(), interruptedVersions.size());
@@ -339,18 +398,26 @@ class ModelOperatorTest {
   }
 
   /**
-   * The heap backend writes a checkpoint in the background while the task goes on (its
-   * asynchronous phase): the checkpoint must still be the model as of its barrier.
+   * The heap backend writes a checkpoint in the background while the task goes on (its asynchronous
+   * phase): the checkpoint must still be the model as of its barrier.
    */
   @Test
-  void aCheckpointIsTheModelAtItsBarrierWhileTheHeapBackendWritesItAsynchronously() throws Exception {
+  void aCheckpointIsTheModelAtItsBarrierWhileTheHeapBackendWritesItAsynchronously()
+      throws Exception {
     List<Sentence> c = corpus();
     JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "7");
     OperatorSubtaskState checkpoint;
     try (ModelHarness first = new ModelHarness(d, new HashMapStateBackend()).open()) {
       feed(first, c.subList(0, 4));
-      OperatorSnapshotFutures pending = first.harness.getOperator().snapshotState(1, START,
-          CheckpointOptions.forCheckpointWithDefaultLocation(), new MemCheckpointStreamFactory(Integer.MAX_VALUE));
+      OperatorSnapshotFutures pending =
+          first
+              .harness
+              .getOperator()
+              .snapshotState(
+                  1,
+                  START,
+                  CheckpointOptions.forCheckpointWithDefaultLocation(),
+                  new MemCheckpointStreamFactory(Integer.MAX_VALUE));
       feed(first, c.subList(4, 8)); // after the barrier, before the asynchronous part has run
       checkpoint = OperatorSnapshotFinalizer.create(pending).getJobManagerOwnedState();
     }
@@ -374,9 +441,12 @@ class ModelOperatorTest {
         assertEquals(withoutTime(expected.get(i)), withoutTime(replayed.get(i)), "prediction " + i);
       }
       List<Version> expectedVersions = whole.versions();
-      assertEquals(expectedVersions.size(), replayedVersions.size(), "versions after the checkpoint (before it: "
-          + before.size() + ")");
-      for (int i = 0; i < expectedVersions.size(); i++) assertSameModel(expectedVersions.get(i), replayedVersions.get(i));
+      assertEquals(
+          expectedVersions.size(),
+          replayedVersions.size(),
+          "versions after the checkpoint (before it: " + before.size() + ")");
+      for (int i = 0; i < expectedVersions.size(); i++)
+        assertSameModel(expectedVersions.get(i), replayedVersions.get(i));
     }
   }
 
@@ -390,13 +460,16 @@ class ModelOperatorTest {
     Map<String, List<Version>> versions = new HashMap<>();
     try (ModelHarness h = new ModelHarness(d).open()) {
       for (Sentence s : c.subList(0, 5)) h.process(labelled("PER", s), labelled("LOC", s));
-      for (Version v : h.versions()) versions.computeIfAbsent(v.model(), k -> new ArrayList<>()).add(v);
+      for (Version v : h.versions())
+        versions.computeIfAbsent(v.model(), k -> new ArrayList<>()).add(v);
       assertEquals(List.of(1L, 2L), versions.get("PER").stream().map(Version::version).toList());
       assertFalse(Files.exists(out.resolve("PER.model")), "only at the end");
 
       h.endInput();
       List<Version> last = h.versions();
-      assertEquals(Set.of("PER", "LOC"), last.stream().map(Version::model).collect(java.util.stream.Collectors.toSet()),
+      assertEquals(
+          Set.of("PER", "LOC"),
+          last.stream().map(Version::model).collect(java.util.stream.Collectors.toSet()),
           "every model with changes since its last version writes a final one");
       for (Version v : last) {
         versions.get(v.model()).add(v);
@@ -413,14 +486,18 @@ class ModelOperatorTest {
       List<Version> vs = versions.get(model);
       Version fin = vs.get(vs.size() - 1);
       assertEquals(fin.manifest().examplesSeen(), file.examplesTrained());
-      assertArrayEquals(fin.dense(), file.dense().flatten(), model + ": the file holds the final snapshot's dense parameters");
+      assertArrayEquals(
+          fin.dense(),
+          file.dense().flatten(),
+          model + ": the file holds the final snapshot's dense parameters");
       // What a reader of the compacted topic holds: every version's columns, later ones winning.
       Map<String, double[]> columns = new TreeMap<>();
       for (Version v : vs) columns.putAll(v.columns());
       assertEquals(fin.manifest().vocabularySize(), columns.size());
       assertEquals(columns.keySet(), new TreeSet<>(file.vocabulary().words()));
       for (String word : columns.keySet()) {
-        assertArrayEquals(columns.get(word), file.vectors()[file.vocabulary().id(word)], model + " " + word);
+        assertArrayEquals(
+            columns.get(word), file.vectors()[file.vocabulary().id(word)], model + " " + word);
       }
     }
   }
@@ -438,11 +515,17 @@ class ModelOperatorTest {
           }
         }
         h.endInput();
-        written.put(subtask, h.versions().stream().map(Version::model).collect(java.util.stream.Collectors.toSet()));
+        written.put(
+            subtask,
+            h.versions().stream().map(Version::model).collect(java.util.stream.Collectors.toSet()));
       }
     }
-    assertFalse(written.get(0).isEmpty() || written.get(1).isEmpty(), "the models spread over both subtasks: " + written);
-    assertTrue(written.get(0).stream().noneMatch(written.get(1)::contains), "no model is written twice: " + written);
+    assertFalse(
+        written.get(0).isEmpty() || written.get(1).isEmpty(),
+        "the models spread over both subtasks: " + written);
+    assertTrue(
+        written.get(0).stream().noneMatch(written.get(1)::contains),
+        "no model is written twice: " + written);
     Set<String> all = new TreeSet<>(written.get(0));
     all.addAll(written.get(1));
     assertEquals(new TreeSet<>(models), all);
@@ -475,7 +558,8 @@ class ModelOperatorTest {
       List<PredictionRecord> out = both.predictions();
       PredictionRecord after = out.get(out.size() - 1);
       assertEquals("LOC", after.model());
-      assertArrayEquals(before.probabilities(), after.probabilities(), "PER's training did not move LOC");
+      assertArrayEquals(
+          before.probabilities(), after.probabilities(), "PER's training did not move LOC");
       assertEquals(4, after.examplesSeen(), "LOC counts only its own windows");
       both.endInput();
 
@@ -485,7 +569,8 @@ class ModelOperatorTest {
       Map<String, Version> finals = new HashMap<>();
       for (Version v : both.versions()) finals.put(v.model(), v);
       assertSameModel(single(locOnly.versions()), finals.get("LOC"));
-      assertFalse(finals.get("LOC").columns().containsKey("carla"), "PER's words are not LOC's columns");
+      assertFalse(
+          finals.get("LOC").columns().containsKey("carla"), "PER's words are not LOC's columns");
       assertTrue(finals.get("PER").columns().containsKey("carla"));
       assertFalse(Arrays.equals(finals.get("PER").dense(), finals.get("LOC").dense()));
     }
@@ -494,7 +579,10 @@ class ModelOperatorTest {
   // ---- helpers
 
   private static Version single(List<Version> versions) {
-    assertEquals(1, versions.size(), "versions: " + versions.stream().map(v -> v.model() + " " + v.version()).toList());
+    assertEquals(
+        1,
+        versions.size(),
+        "versions: " + versions.stream().map(v -> v.model() + " " + v.version()).toList());
     return versions.get(0);
   }
 
@@ -505,14 +593,28 @@ class ModelOperatorTest {
     assertEquals(expected.version(), actual.version(), what);
     assertEquals(expected.manifest(), actual.manifest(), what);
     assertArrayEquals(expected.dense(), actual.dense(), what + " dense");
-    assertEquals(new TreeSet<>(expected.columns().keySet()), new TreeSet<>(actual.columns().keySet()), what + " columns");
+    assertEquals(
+        new TreeSet<>(expected.columns().keySet()),
+        new TreeSet<>(actual.columns().keySet()),
+        what + " columns");
     for (Map.Entry<String, double[]> e : expected.columns().entrySet()) {
-      assertArrayEquals(e.getValue(), actual.columns().get(e.getKey()), what + " column " + e.getKey());
+      assertArrayEquals(
+          e.getValue(), actual.columns().get(e.getKey()), what + " column " + e.getKey());
     }
   }
 
   private static PredictionRecord withoutTime(PredictionRecord p) {
-    return new PredictionRecord(p.id(), p.kind(), p.model(), p.modelVersion(), p.examplesSeen(), p.tokens(), p.labels(),
-        p.probabilities(), p.gold(), p.eventTime(), 0);
+    return new PredictionRecord(
+        p.id(),
+        p.kind(),
+        p.model(),
+        p.modelVersion(),
+        p.examplesSeen(),
+        p.tokens(),
+        p.labels(),
+        p.probabilities(),
+        p.gold(),
+        p.eventTime(),
+        0);
   }
 }

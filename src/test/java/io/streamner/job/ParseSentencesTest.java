@@ -36,7 +36,9 @@ class ParseSentencesTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = ProcessFunctionTestHarnesses.forProcessFunction(new ParseSentences(TRAIN, List.of("PER", "LOC"), MAX_TOKENS));
+    harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(
+            new ParseSentences(TRAIN, List.of("PER", "LOC"), MAX_TOKENS));
     harness.setProcessingTime(START); // the test clock starts at Long.MIN_VALUE, not a time
   }
 
@@ -55,11 +57,14 @@ class ParseSentencesTest {
 
   private List<DeadLetterRecord> deadLetters() {
     List<DeadLetterRecord> out = new ArrayList<>();
-    ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue = harness.getSideOutput(ParseSentences.DEAD_LETTERS);
+    ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue =
+        harness.getSideOutput(ParseSentences.DEAD_LETTERS);
     if (queue == null) return out;
     for (StreamRecord<EncodedRecord> r : queue) {
       DeadLetterRecord letter = WireFormat.decodeDeadLetter(r.getValue().value);
-      assertArrayEquals(WireFormat.keyBytes(WireFormat.key(letter)), r.getValue().key,
+      assertArrayEquals(
+          WireFormat.keyBytes(WireFormat.key(letter)),
+          r.getValue().key,
           "a dead letter is keyed topic/partition/offset (schemas/topics.md)");
       out.add(letter);
     }
@@ -68,9 +73,13 @@ class ParseSentencesTest {
 
   @Test
   void aGoodTrainRecordBecomesALabelledSentence() throws Exception {
-    process(TRAIN, 2, 17, utf8(
-        "{\"id\": \"t-1\", \"tokens\": [\"Anna\", \"flew\", \"to\", \"Porto\"], \"tags\": [\"B-PER\", \"O\", \"O\", \"B-LOC\"],"
-            + " \"event_time\": 1764115200000}"));
+    process(
+        TRAIN,
+        2,
+        17,
+        utf8(
+            "{\"id\": \"t-1\", \"tokens\": [\"Anna\", \"flew\", \"to\", \"Porto\"], \"tags\": [\"B-PER\", \"O\", \"O\", \"B-LOC\"],"
+                + " \"event_time\": 1764115200000}"));
     List<Sentence> out = harness.extractOutputValues();
     assertEquals(1, out.size());
     Sentence s = out.get(0);
@@ -87,7 +96,11 @@ class ParseSentencesTest {
 
   @Test
   void aGoodScoreRecordBecomesARequestForTheModelsItNames() throws Exception {
-    process(SCORE, 0, 3, utf8("{\"id\": \"q-1\", \"text\": \"Anna met Bob!\", \"models\": [\"person\"]}"));
+    process(
+        SCORE,
+        0,
+        3,
+        utf8("{\"id\": \"q-1\", \"text\": \"Anna met Bob!\", \"models\": [\"person\"]}"));
     process(SCORE, 0, 4, utf8("{\"id\": \"q-2\", \"tokens\": [\"Ines\", \"opened\"]}"));
     List<Sentence> out = harness.extractOutputValues();
     assertEquals(2, out.size());
@@ -108,24 +121,39 @@ class ParseSentencesTest {
   static Stream<Arguments> brokenRecords() {
     return Stream.of(
         Arguments.of("broken JSON", TRAIN, utf8("{\"id\": \"t\", \"tokens\": [\"a\""), "JSON"),
-        Arguments.of("tags and tokens mismatch", TRAIN,
-            utf8("{\"id\": \"t\", \"tokens\": [\"a\", \"b\"], \"tags\": [\"O\"]}"), "tokens and tags differ in length (2 vs 1)"),
-        Arguments.of("unknown requested model", SCORE,
-            utf8("{\"id\": \"q\", \"tokens\": [\"a\"], \"models\": [\"ORG\"]}"), "unknown model 'ORG'; this job runs PER, LOC"),
-        Arguments.of("invalid UTF-8", TRAIN,
-            new byte[] {'{', '"', 'i', 'd', '"', ':', ' ', '"', (byte) 0xC3, 0x28, '"', '}'}, "not valid UTF-8"),
-        Arguments.of("huge sentence", TRAIN,
-            utf8("{\"id\": \"t\", \"tokens\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"], \"tags\": [\"O\",\"O\",\"O\",\"O\",\"O\",\"O\"]}"),
+        Arguments.of(
+            "tags and tokens mismatch",
+            TRAIN,
+            utf8("{\"id\": \"t\", \"tokens\": [\"a\", \"b\"], \"tags\": [\"O\"]}"),
+            "tokens and tags differ in length (2 vs 1)"),
+        Arguments.of(
+            "unknown requested model",
+            SCORE,
+            utf8("{\"id\": \"q\", \"tokens\": [\"a\"], \"models\": [\"ORG\"]}"),
+            "unknown model 'ORG'; this job runs PER, LOC"),
+        Arguments.of(
+            "invalid UTF-8",
+            TRAIN,
+            new byte[] {'{', '"', 'i', 'd', '"', ':', ' ', '"', (byte) 0xC3, 0x28, '"', '}'},
+            "not valid UTF-8"),
+        Arguments.of(
+            "huge sentence",
+            TRAIN,
+            utf8(
+                "{\"id\": \"t\", \"tokens\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"], \"tags\": [\"O\",\"O\",\"O\",\"O\",\"O\",\"O\"]}"),
             "sentence has 6 tokens; the limit is 5"),
-        Arguments.of("huge text", SCORE, utf8("{\"id\": \"q\", \"text\": \"a b c d e f g\"}"),
+        Arguments.of(
+            "huge text",
+            SCORE,
+            utf8("{\"id\": \"q\", \"text\": \"a b c d e f g\"}"),
             "text splits into 7 tokens; the limit is 5"),
         Arguments.of("tombstone", SCORE, null, "null"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenRecords")
-  void aBrokenRecordIsADeadLetterWithItsReasonAndSource(String what, String topic, byte[] value, String reason)
-      throws Exception {
+  void aBrokenRecordIsADeadLetterWithItsReasonAndSource(
+      String what, String topic, byte[] value, String reason) throws Exception {
     process(topic, 3, 1234, value);
     assertTrue(harness.extractOutputValues().isEmpty(), "nothing reaches the models");
     List<DeadLetterRecord> letters = deadLetters();
@@ -133,7 +161,10 @@ class ParseSentencesTest {
     DeadLetterRecord letter = letters.get(0);
     assertTrue(letter.reason().contains(reason), "reason: " + letter.reason());
     assertEquals(new DeadLetterRecord.Source(topic, 3, 1234), letter.source());
-    assertArrayEquals(value == null ? new byte[0] : value, letter.originalBytes(), "the record's bytes, to replay it");
+    assertArrayEquals(
+        value == null ? new byte[0] : value,
+        letter.originalBytes(),
+        "the record's bytes, to replay it");
     assertEquals(value == null ? 0 : value.length, letter.originalSize());
     assertEquals(START, letter.failedAt());
   }
@@ -150,21 +181,25 @@ class ParseSentencesTest {
 
   private static List<ModelInput> fanOut(Sentence s, String... models) {
     List<ModelInput> out = new ArrayList<>();
-    new FanOutToModels(List.of(models)).flatMap(s, new Collector<>() {
-      @Override
-      public void collect(ModelInput record) {
-        out.add(record);
-      }
+    new FanOutToModels(List.of(models))
+        .flatMap(
+            s,
+            new Collector<>() {
+              @Override
+              public void collect(ModelInput record) {
+                out.add(record);
+              }
 
-      @Override
-      public void close() {}
-    });
+              @Override
+              public void close() {}
+            });
     return out;
   }
 
   @Test
   void aLabelledSentenceGoesToEveryModelWithThatModelsLabels() {
-    Sentence s = train("t", "Bob/B-PER", "Smith/I-PERSON", "in/O", "Porto/B-location", "Acme/B-ORG");
+    Sentence s =
+        train("t", "Bob/B-PER", "Smith/I-PERSON", "in/O", "Porto/B-location", "Acme/B-ORG");
     List<ModelInput> out = fanOut(s, "PER", "LOC", "ORG");
     assertEquals(List.of("PER", "LOC", "ORG"), out.stream().map(m -> m.model).toList());
     assertArrayEquals(new int[] {1, 1, 0, 0, 0}, out.get(0).labels, "B-PER and I-PERSON are PER");

@@ -21,7 +21,6 @@ import io.streamner.text.Sentence;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +39,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job end to end on real parts: Apache Kafka in process, Flink's MiniCluster, the Broad
- * Twitter Corpus. btc.train goes to the train topic in order, btc.test to the score topic; the
- * job runs bounded; the model is exported from the snapshots topic.
+ * The job end to end on real parts: Apache Kafka in process, Flink's MiniCluster, the Broad Twitter
+ * Corpus. btc.train goes to the train topic in order, btc.test to the score topic; the job runs
+ * bounded; the model is exported from the snapshots topic.
  */
 class StreamingJobTest {
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   @TempDir static Path dir;
   static EmbeddedKafka kafka;
@@ -76,7 +79,8 @@ class StreamingJobTest {
   static Properties definition(JobDefinition.Topics topics, String backend) throws Exception {
     Properties p = JobHarness.properties(kafka, topics);
     p.setProperty("models", "PER");
-    p.setProperty("model.vectors", SharedData.require("vectors/glove.6B.100d.subset.txt").toString());
+    p.setProperty(
+        "model.vectors", SharedData.require("vectors/glove.6B.100d.subset.txt").toString());
     p.setProperty("model.dim", "100");
     p.setProperty("model.min-count", "1");
     p.setProperty("model.regularization-examples", String.valueOf(trainWindows));
@@ -88,18 +92,24 @@ class StreamingJobTest {
     return p;
   }
 
-  /** Runs the job on btc.train (and btc.test to score) once per backend; returns the exported model. */
-  static SnapshotExport.Exported runOnCorpus(String name, String backend, List<byte[]> extraTrain,
-      FailureInjector injector) throws Exception {
+  /**
+   * Runs the job on btc.train (and btc.test to score) once per backend; returns the exported model.
+   */
+  static SnapshotExport.Exported runOnCorpus(
+      String name, String backend, List<byte[]> extraTrain, FailureInjector injector)
+      throws Exception {
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
     JobHarness.produceTraining(kafka, topics.train(), train);
     if (extraTrain != null) JobHarness.produce(kafka, topics.train(), extraTrain);
     JobHarness.produceScoring(kafka, topics.score(), test);
     JobDefinition definition = JobDefinition.parse(definition(topics, backend), name);
     long start = System.nanoTime();
-    JobHarness.run(definition, injector == null ? s -> s : s -> s.map(injector).name("inject failures"));
+    JobHarness.run(
+        definition, injector == null ? s -> s : s -> s.map(injector).name("inject failures"));
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%s: %,d windows in %.1f s: %,.0f windows/s%n", name, trainWindows, seconds, trainWindows / seconds);
+    System.out.printf(
+        "%s: %,d windows in %.1f s: %,.0f windows/s%n",
+        name, trainWindows, seconds, trainWindows / seconds);
     return JobHarness.export(kafka, topics, "PER");
   }
 
@@ -108,7 +118,9 @@ class StreamingJobTest {
       SnapshotExport.Exported exported = runOnCorpus("reference", "hashmap", null, null);
       Path finalFile = dir.resolve("reference.train-final").resolve("PER.model");
       // The export from Kafka is the operator's own final state, bit for bit.
-      assertTrue(JobHarness.sameModel(ModelFile.read(finalFile), exported.model()), "export differs from operator state");
+      assertTrue(
+          JobHarness.sameModel(ModelFile.read(finalFile), exported.model()),
+          "export differs from operator state");
       assertEquals(trainWindows, exported.manifest().examplesSeen());
       reference = exported.model();
     }
@@ -120,21 +132,41 @@ class StreamingJobTest {
     NerModel streamed = reference();
     Path offlineFile = dir.resolve("offline.model");
     String vectors = SharedData.require("vectors/glove.6B.100d.subset.txt").toString();
-    int code = Main.run(new String[] {"train", "--train", SharedData.require("btc/btc.train").toString(), "--entity",
-        "PER", "--vectors", vectors, "--min-count", "1", "--epochs", "1", "--out", offlineFile.toString()},
-        new PrintWriter(new StringWriter()), new PrintWriter(System.err, true));
+    int code =
+        Main.run(
+            new String[] {
+              "train",
+              "--train",
+              SharedData.require("btc/btc.train").toString(),
+              "--entity",
+              "PER",
+              "--vectors",
+              vectors,
+              "--min-count",
+              "1",
+              "--epochs",
+              "1",
+              "--out",
+              offlineFile.toString()
+            },
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(System.err, true));
     assertEquals(0, code);
     NerModel offline = ModelFile.read(offlineFile);
 
     double streamF1 = f1(streamed);
     double offlineF1 = f1(offline);
     System.out.printf("btc.test PER token F1: streaming %.4f, offline %.4f%n", streamF1, offlineF1);
-    assertTrue(Math.abs(streamF1 - offlineF1) <= 0.01, "streaming " + streamF1 + " vs offline " + offlineF1);
+    assertTrue(
+        Math.abs(streamF1 - offlineF1) <= 0.01,
+        "streaming " + streamF1 + " vs offline " + offlineF1);
     // Same order, same seed, same code path: not just close, the same model.
     assertArrayEquals(offline.dense().flatten(), streamed.dense().flatten());
     for (String word : offline.vocabulary().words()) {
-      assertArrayEquals(offline.vectors()[offline.vocabulary().id(word)],
-          streamed.vectors()[streamed.vocabulary().id(word)], word);
+      assertArrayEquals(
+          offline.vectors()[offline.vocabulary().id(word)],
+          streamed.vectors()[streamed.vocabulary().id(word)],
+          word);
     }
   }
 
@@ -142,23 +174,36 @@ class StreamingJobTest {
   void rocksDbStateGivesTheSameModelAsHeapState() throws Exception {
     SnapshotExport.Exported rocks = runOnCorpus("rocksdb", "rocksdb", null, null);
     assertTrue(JobHarness.sameModel(reference(), rocks.model()));
-    assertTrue(JobHarness.sameModel(
-        ModelFile.read(dir.resolve("rocksdb.train-final").resolve("PER.model")), rocks.model()));
+    assertTrue(
+        JobHarness.sameModel(
+            ModelFile.read(dir.resolve("rocksdb.train-final").resolve("PER.model")),
+            rocks.model()));
   }
 
   @Test
   void failuresMidStreamChangeNothing() throws Exception {
     FailureInjector.injected.set(0);
     // Fail twice, at different points, each time after at least one checkpoint completed.
-    SnapshotExport.Exported recovered = runOnCorpus("recovery", "hashmap", null, new FailureInjector(1500, 4200));
+    SnapshotExport.Exported recovered =
+        runOnCorpus("recovery", "hashmap", null, new FailureInjector(1500, 4200));
     assertEquals(2, FailureInjector.injected.get(), "both failures happened");
-    assertTrue(JobHarness.sameModel(reference(), recovered.model()), "the model after failures differs");
-    assertEquals(trainWindows, recovered.manifest().examplesSeen(), "an example was applied twice or lost");
-    JobDefinition.Topics topics = new JobDefinition.Topics("recovery.train", "recovery.score",
-        "recovery.predictions", "recovery.snapshots", "recovery.dead-letter");
+    assertTrue(
+        JobHarness.sameModel(reference(), recovered.model()), "the model after failures differs");
+    assertEquals(
+        trainWindows, recovered.manifest().examplesSeen(), "an example was applied twice or lost");
+    JobDefinition.Topics topics =
+        new JobDefinition.Topics(
+            "recovery.train",
+            "recovery.score",
+            "recovery.predictions",
+            "recovery.snapshots",
+            "recovery.dead-letter");
     List<SnapshotRecord.Manifest> manifests = JobHarness.manifests(kafka, topics);
     for (int i = 0; i < manifests.size(); i++) {
-      assertEquals(i + 1, manifests.get(i).version(), "versions seen by read_committed: contiguous, no duplicates");
+      assertEquals(
+          i + 1,
+          manifests.get(i).version(),
+          "versions seen by read_committed: contiguous, no duplicates");
     }
     assertEquals(trainWindows, manifests.get(manifests.size() - 1).examplesSeen());
   }
@@ -171,7 +216,9 @@ class StreamingJobTest {
     int bad = 0;
     for (int i = 0; i < train.size(); i++) {
       Sentence s = train.get(i);
-      trainValues.add(WireFormat.encode(new io.streamner.kafka.wire.TrainRecord("t" + i, s.tokens(), s.tags(), null)));
+      trainValues.add(
+          WireFormat.encode(
+              new io.streamner.kafka.wire.TrainRecord("t" + i, s.tokens(), s.tags(), null)));
       if (i % 2 == 0) {
         trainValues.add(Malformed.record(random, i));
         bad++;
@@ -180,7 +227,9 @@ class StreamingJobTest {
     JobHarness.produce(kafka, topics.train(), trainValues);
     List<byte[]> scoreValues = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      scoreValues.add(("{\"id\":\"s" + i + "\",\"tokens\":[\"hello\",\"@" + i + "\"]}").getBytes(StandardCharsets.UTF_8));
+      scoreValues.add(
+          ("{\"id\":\"s" + i + "\",\"tokens\":[\"hello\",\"@" + i + "\"]}")
+              .getBytes(StandardCharsets.UTF_8));
       scoreValues.add(Malformed.record(random, i));
       bad++;
     }
@@ -188,28 +237,37 @@ class StreamingJobTest {
     JobDefinition definition = JobDefinition.parse(definition(topics, "hashmap"), "bad-input");
     JobHarness.run(definition, s -> s);
 
-    List<ConsumerRecord<byte[], byte[]>> letters = JobHarness.readCommitted(kafka, topics.deadLetter());
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        JobHarness.readCommitted(kafka, topics.deadLetter());
     assertEquals(bad, letters.size(), "every bad record is a dead letter, no good one is");
     for (ConsumerRecord<byte[], byte[]> r : letters) {
       DeadLetterRecord letter = WireFormat.decodeDeadLetter(r.value());
       assertTrue(!letter.reason().isBlank());
-      assertTrue(letter.source().topic().equals(topics.train()) || letter.source().topic().equals(topics.score()));
+      assertTrue(
+          letter.source().topic().equals(topics.train())
+              || letter.source().topic().equals(topics.score()));
     }
     SnapshotExport.Exported exported = JobHarness.export(kafka, topics, "PER");
-    assertTrue(JobHarness.sameModel(reference(), exported.model()), "bad records changed the model");
+    assertTrue(
+        JobHarness.sameModel(reference(), exported.model()), "bad records changed the model");
   }
 
   static double f1(NerModel model) {
-    Scores scores = Evaluator.evaluate("PER", test,
-        tokens -> TokenDecisions.positives(model.probabilities(tokens), TokenDecisions.THRESHOLD));
+    Scores scores =
+        Evaluator.evaluate(
+            "PER",
+            test,
+            tokens ->
+                TokenDecisions.positives(model.probabilities(tokens), TokenDecisions.THRESHOLD));
     return scores.token().f1();
   }
 
   /**
-   * Throws once per attempt listed, when the sentence at that source offset passes and a
-   * checkpoint of this attempt has completed (so the restart restores state, not an empty job).
+   * Throws once per attempt listed, when the sentence at that source offset passes and a checkpoint
+   * of this attempt has completed (so the restart restores state, not an empty job).
    */
-  static final class FailureInjector extends RichMapFunction<io.streamner.job.Sentence, io.streamner.job.Sentence>
+  static final class FailureInjector
+      extends RichMapFunction<io.streamner.job.Sentence, io.streamner.job.Sentence>
       implements CheckpointListener {
     static final AtomicInteger injected = new AtomicInteger();
     private final long[] failAt;
@@ -222,9 +280,13 @@ class StreamingJobTest {
     @Override
     public io.streamner.job.Sentence map(io.streamner.job.Sentence s) {
       int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
-      if (s.labelled() && attempt < failAt.length && s.sourceOffset >= failAt[attempt] && checkpointed) {
+      if (s.labelled()
+          && attempt < failAt.length
+          && s.sourceOffset >= failAt[attempt]
+          && checkpointed) {
         injected.incrementAndGet();
-        throw new IllegalStateException("injected failure " + (attempt + 1) + " at offset " + s.sourceOffset);
+        throw new IllegalStateException(
+            "injected failure " + (attempt + 1) + " at offset " + s.sourceOffset);
       }
       return s;
     }

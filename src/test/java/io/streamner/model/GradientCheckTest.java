@@ -23,9 +23,11 @@ class GradientCheckTest {
     "5, 6, 4, 0, 4",
     "1, 5, 3, 1, 5",
   })
-  void analyticGradientsMatchFiniteDifferences(int windowSize, int dim, int hidden, int y, long seed) {
+  void analyticGradientsMatchFiniteDifferences(
+      int windowSize, int dim, int hidden, int y, long seed) {
     Random random = new Random(seed);
-    ReferenceNetwork.Parameters p = ReferenceNetwork.Parameters.of(randomDense(hidden, windowSize * dim, random));
+    ReferenceNetwork.Parameters p =
+        ReferenceNetwork.Parameters.of(randomDense(hidden, windowSize * dim, random));
     // Words: position 0 and the last position share one vector, the way a window like
     // "the cat the" does, so the check covers the sum of two pieces of dJ/dx.
     double[][] words = new double[windowSize][];
@@ -42,13 +44,16 @@ class GradientCheckTest {
     assertClose("b1", g.db1().data, numeric(p.b1.data, cost));
     assertClose("U", g.dU().data, numeric(p.u.data, cost));
     double[] b2 = {p.b2};
-    double[] numericB2 = numeric(b2, () -> {
-      double saved = p.b2;
-      p.b2 = b2[0];
-      double c = cost.getAsDouble();
-      p.b2 = saved;
-      return c;
-    });
+    double[] numericB2 =
+        numeric(
+            b2,
+            () -> {
+              double saved = p.b2;
+              p.b2 = b2[0];
+              double c = cost.getAsDouble();
+              p.b2 = saved;
+              return c;
+            });
     assertClose("b2", new double[] {g.db2()}, numericB2);
 
     // dJ/dL for each distinct word: the pieces of dJ/dx of every position it fills, summed.
@@ -81,7 +86,9 @@ class GradientCheckTest {
     return grad;
   }
 
-  /** Relative error ||a - b|| / (||a|| + ||b||) over the group, and per entry where it is not tiny. */
+  /**
+   * Relative error ||a - b|| / (||a|| + ||b||) over the group, and per entry where it is not tiny.
+   */
   static void assertClose(String group, double[] analytic, double[] numeric) {
     double diff = 0, na = 0, nb = 0, worstEntry = 0;
     for (int i = 0; i < analytic.length; i++) {
@@ -93,10 +100,14 @@ class GradientCheckTest {
       if (scale > 1e-4) worstEntry = Math.max(worstEntry, Math.abs(d) / scale);
     }
     double relative = Math.sqrt(diff) / (Math.sqrt(na) + Math.sqrt(nb));
-    System.out.printf("gradient check %-30s relative error %.2e, worst entry %.2e%n", group, relative, worstEntry);
+    System.out.printf(
+        "gradient check %-30s relative error %.2e, worst entry %.2e%n",
+        group, relative, worstEntry);
     assertTrue(na > 0, group + ": analytic gradient is all zero, the check proves nothing");
     assertTrue(relative <= TOLERANCE, group + ": relative error " + relative + " > " + TOLERANCE);
-    assertTrue(worstEntry <= TOLERANCE, group + ": worst entry relative error " + worstEntry + " > " + TOLERANCE);
+    assertTrue(
+        worstEntry <= TOLERANCE,
+        group + ": worst entry relative error " + worstEntry + " > " + TOLERANCE);
   }
 
   static DenseParameters randomDense(int hidden, int inputSize, Random random) {
@@ -113,5 +124,4 @@ class GradientCheckTest {
     for (int d = 0; d < n; d++) v[d] = random.nextGaussian() * 0.5;
     return v;
   }
-
 }

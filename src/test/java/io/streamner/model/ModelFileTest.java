@@ -13,7 +13,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import io.streamner.model.ModelFileException.Reason;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
@@ -43,14 +42,22 @@ class ModelFileTest {
   private static final Path SCHEMA = Path.of("schemas/model-header.schema.json");
   private static final Path EXAMPLE = Path.of("schemas/examples/model-header.example.json");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A small model with awkward words and values, trained a little (dense parameters perturbed). */
   static NerModel sampleModel() {
-    Hyperparameters hp = new Hyperparameters(3, 4, 5, 0.1 + 0.2, 1e-300, -8_000_000_000_000_000_123L);
-    Vocabulary vocabulary = Vocabulary.of(List.of("the", "zürich", "東京", "quote\"back\\slash", "tab\tword", "😀",
-        TokenNormalizer.NUMBER));
+    Hyperparameters hp =
+        new Hyperparameters(3, 4, 5, 0.1 + 0.2, 1e-300, -8_000_000_000_000_000_123L);
+    Vocabulary vocabulary =
+        Vocabulary.of(
+            List.of(
+                "the",
+                "zürich",
+                "東京",
+                "quote\"back\\slash",
+                "tab\tword",
+                "😀",
+                TokenNormalizer.NUMBER));
     double[][] l = WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim());
     NerModel model = NerModel.initialise("PER", hp, new TokenNormalizer(true), vocabulary, l);
     Random random = new Random(5);
@@ -85,7 +92,9 @@ class ModelFileTest {
 
     assertEquals("PER", back.entity());
     assertEquals(model.hyperparameters(), back.hyperparameters());
-    assertEquals(Double.doubleToRawLongBits(0.1 + 0.2), Double.doubleToRawLongBits(back.hyperparameters().learningRate()));
+    assertEquals(
+        Double.doubleToRawLongBits(0.1 + 0.2),
+        Double.doubleToRawLongBits(back.hyperparameters().learningRate()));
     assertEquals(new TokenNormalizer(true), back.normalizer());
     assertEquals(model.vocabulary().words(), back.vocabulary().words());
     assertEquals(123_456_789_012L, back.examplesTrained());
@@ -95,7 +104,8 @@ class ModelFileTest {
       assertArrayEquals(bits(model.vectors()[id]), bits(back.vectors()[id]), "word vector " + id);
     }
     DenseParameters d = model.dense(), e = back.dense();
-    for (int k = 0; k < d.hidden; k++) assertArrayEquals(bits(d.w[k]), bits(e.w[k]), "row " + k + " of W");
+    for (int k = 0; k < d.hidden; k++)
+      assertArrayEquals(bits(d.w[k]), bits(e.w[k]), "row " + k + " of W");
     assertArrayEquals(bits(d.b1), bits(e.b1));
     assertArrayEquals(bits(d.u), bits(e.u));
     assertEquals(Double.doubleToRawLongBits(d.b2), Double.doubleToRawLongBits(e.b2));
@@ -119,7 +129,8 @@ class ModelFileTest {
     assertEquals(0, offset % 8, "payload is 8-byte aligned");
     long values = JSON.readTree(headerJson(bytes)).path("payload").path("values").asLong();
     assertEquals(offset + 8 * values + 8, bytes.length);
-    ByteBuffer payload = ByteBuffer.wrap(bytes, offset, bytes.length - offset).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer payload =
+        ByteBuffer.wrap(bytes, offset, bytes.length - offset).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(Double.doubleToRawLongBits(model.vectors()[0][0]), payload.getLong(offset));
     assertEquals(Double.doubleToRawLongBits(model.dense().b2), payload.getLong(bytes.length - 16));
     CRC32 crc = new CRC32();
@@ -143,14 +154,18 @@ class ModelFileTest {
     assertEquals(123_456_789_012L, header.examplesTrained());
     assertEquals(3, header.epochsTrained());
     assertTrue(header.software().startsWith("streamner "), header.software());
-    assertTrue(!header.created().isBefore(before) && !header.created().isAfter(Instant.now()), header.created().toString());
+    assertTrue(
+        !header.created().isBefore(before) && !header.created().isAfter(Instant.now()),
+        header.created().toString());
     int v = header.vocabulary().size();
-    assertEquals(List.of(
-        new ModelFile.PayloadArray("L", List.of((long) v, 4L)),
-        new ModelFile.PayloadArray("W", List.of(5L, 12L)),
-        new ModelFile.PayloadArray("b1", List.of(5L)),
-        new ModelFile.PayloadArray("U", List.of(5L)),
-        new ModelFile.PayloadArray("b2", List.of(1L))), header.payload());
+    assertEquals(
+        List.of(
+            new ModelFile.PayloadArray("L", List.of((long) v, 4L)),
+            new ModelFile.PayloadArray("W", List.of(5L, 12L)),
+            new ModelFile.PayloadArray("b1", List.of(5L)),
+            new ModelFile.PayloadArray("U", List.of(5L)),
+            new ModelFile.PayloadArray("b2", List.of(1L))),
+        header.payload());
     assertEquals(v * 4L + 5 * 12 + 5 + 5 + 1, header.payloadValues());
   }
 
@@ -186,15 +201,16 @@ class ModelFileTest {
   void truncatedFileFailsNamingTruncation(String where) throws IOException {
     Path file = written(sampleModel());
     byte[] bytes = Files.readAllBytes(file);
-    int cut = switch (where) {
-      case "magic" -> 3;
-      case "version" -> 10;
-      case "header length" -> 14;
-      case "header" -> 16 + headerLength(bytes) / 2;
-      case "payload" -> payloadOffset(bytes) + 8 * 7 + 3;
-      case "checksum" -> bytes.length - 3;
-      default -> throw new AssertionError(where);
-    };
+    int cut =
+        switch (where) {
+          case "magic" -> 3;
+          case "version" -> 10;
+          case "header length" -> 14;
+          case "header" -> 16 + headerLength(bytes) / 2;
+          case "payload" -> payloadOffset(bytes) + 8 * 7 + 3;
+          case "checksum" -> bytes.length - 3;
+          default -> throw new AssertionError(where);
+        };
     Files.write(file, Arrays.copyOf(bytes, cut));
 
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
@@ -210,7 +226,9 @@ class ModelFileTest {
     long expected = ModelFile.readHeader(file).payloadValues();
 
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(file + " is truncated: expected " + expected + " payload values, file ends after 10", e.getMessage());
+    assertEquals(
+        file + " is truncated: expected " + expected + " payload values, file ends after 10",
+        e.getMessage());
   }
 
   @Test
@@ -255,12 +273,17 @@ class ModelFileTest {
     ByteBuffer.wrap(bytes).putInt(8, 7);
     Files.write(file, bytes);
 
-    for (ModelFileException e : List.of(
-        assertThrows(ModelFileException.class, () -> ModelFile.read(file)),
-        assertThrows(ModelFileException.class, () -> ModelFile.readHeader(file)))) {
+    for (ModelFileException e :
+        List.of(
+            assertThrows(ModelFileException.class, () -> ModelFile.read(file)),
+            assertThrows(ModelFileException.class, () -> ModelFile.readHeader(file)))) {
       assertEquals(Reason.UNSUPPORTED_VERSION, e.reason());
-      assertTrue(e.getMessage().startsWith(
-          file + " was written by model file format version 7; this streamner reads version 1"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  file
+                      + " was written by model file format version 7; this streamner reads version 1"),
+          e.getMessage());
     }
   }
 
@@ -297,20 +320,32 @@ class ModelFileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"entity", "hyperparameters.dim", "hyperparameters.seed", "normalizer.numbers",
-      "counters.epochs_trained", "created", "payload.arrays", "vocabulary"})
+  @ValueSource(
+      strings = {
+        "entity",
+        "hyperparameters.dim",
+        "hyperparameters.seed",
+        "normalizer.numbers",
+        "counters.epochs_trained",
+        "created",
+        "payload.arrays",
+        "vocabulary"
+      })
   void missingHeaderFieldIsNamed(String field) throws IOException {
     Path file = written(sampleModel());
-    rewriteHeader(file, header -> {
-      String[] path = field.split("\\.");
-      JsonNode parent = header;
-      for (int i = 0; i < path.length - 1; i++) parent = parent.get(path[i]);
-      ((ObjectNode) parent).remove(path[path.length - 1]);
-    });
+    rewriteHeader(
+        file,
+        header -> {
+          String[] path = field.split("\\.");
+          JsonNode parent = header;
+          for (int i = 0; i < path.length - 1; i++) parent = parent.get(path[i]);
+          ((ObjectNode) parent).remove(path[path.length - 1]);
+        });
 
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
     assertEquals(Reason.INVALID_HEADER, e.reason());
-    assertEquals(file + " has an invalid header: it lacks the field \"" + field + "\"", e.getMessage());
+    assertEquals(
+        file + " has an invalid header: it lacks the field \"" + field + "\"", e.getMessage());
   }
 
   @Test
@@ -320,7 +355,8 @@ class ModelFileTest {
 
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
     assertEquals(Reason.INVALID_HEADER, e.reason());
-    assertTrue(e.getMessage().contains("\"hyperparameters.dim\" must be an integer"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("\"hyperparameters.dim\" must be an integer"), e.getMessage());
   }
 
   @Test
@@ -346,25 +382,30 @@ class ModelFileTest {
   }
 
   /**
-   * A header may claim a model of many gigabytes (damage, or a file cut short). The size check
-   * must refuse it before any array is allocated: this would need 20 GB.
+   * A header may claim a model of many gigabytes (damage, or a file cut short). The size check must
+   * refuse it before any array is allocated: this would need 20 GB.
    */
   @Test
   void headerClaimingAHugeModelFailsBeforeAllocating() throws IOException {
     Path file = written(sampleModel());
     int dim = 100_000_000;
-    rewriteHeader(file, header -> {
-      ((ObjectNode) header.get("hyperparameters")).put("dim", dim);
-      JsonNode arrays = header.get("payload").get("arrays");
-      long words = header.get("vocabulary").size();
-      ((com.fasterxml.jackson.databind.node.ArrayNode) arrays.get(0).get("shape")).set(1, dim);
-      ((com.fasterxml.jackson.databind.node.ArrayNode) arrays.get(1).get("shape")).set(1, 3 * dim);
-      ((ObjectNode) header.get("payload")).put("values", words * dim + 5L * 3 * dim + 11);
-    });
+    rewriteHeader(
+        file,
+        header -> {
+          ((ObjectNode) header.get("hyperparameters")).put("dim", dim);
+          JsonNode arrays = header.get("payload").get("arrays");
+          long words = header.get("vocabulary").size();
+          ((com.fasterxml.jackson.databind.node.ArrayNode) arrays.get(0).get("shape")).set(1, dim);
+          ((com.fasterxml.jackson.databind.node.ArrayNode) arrays.get(1).get("shape"))
+              .set(1, 3 * dim);
+          ((ObjectNode) header.get("payload")).put("values", words * dim + 5L * 3 * dim + 11);
+        });
 
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
     assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
-    assertTrue(e.getMessage().contains("expected " + (10L * dim + 15L * dim + 11) + " payload values"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("expected " + (10L * dim + 15L * dim + 11) + " payload values"),
+        e.getMessage());
   }
 
   // ------------------------------------------------------------------------------- schema
@@ -385,7 +426,9 @@ class ModelFileTest {
     Path file = dir.resolve("example.model");
     Files.write(file, assemble(Files.readAllBytes(EXAMPLE), new byte[0]));
     ModelFile.Header header = ModelFile.readHeader(file);
-    assertEquals(header.vocabulary().size() * (long) header.hyperparameters().dim(), header.payload().get(0).values());
+    assertEquals(
+        header.vocabulary().size() * (long) header.hyperparameters().dim(),
+        header.payload().get(0).values());
   }
 
   @Test
@@ -397,7 +440,8 @@ class ModelFileTest {
 
   private static JsonSchema schema() throws IOException {
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     try (InputStream in = Files.newInputStream(SCHEMA)) {
       return factory.getSchema(in, config);
     }
@@ -437,8 +481,11 @@ class ModelFileTest {
     byte[] bytes = Files.readAllBytes(file);
     ObjectNode header = (ObjectNode) JSON.readTree(headerJson(bytes));
     edit.accept(header);
-    Files.write(file, assemble(JSON.writeValueAsBytes(header),
-        Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length - 8)));
+    Files.write(
+        file,
+        assemble(
+            JSON.writeValueAsBytes(header),
+            Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length - 8)));
   }
 
   /** A model file from its header and payload bytes, with a valid checksum. */

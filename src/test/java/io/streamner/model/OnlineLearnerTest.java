@@ -58,10 +58,13 @@ class OnlineLearnerTest {
   }
 
   static OnlineLearner learner(int minCount, double decay) {
-    return new OnlineLearner(new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), minCount, decay));
+    return new OnlineLearner(
+        new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), minCount, decay));
   }
 
-  /** The promise the streaming job makes: same order, same seed, min count 1 -> the offline model. */
+  /**
+   * The promise the streaming job makes: same order, same seed, min count 1 -> the offline model.
+   */
   @Test
   void aStreamOfSentencesIsOneOfflineEpochBitForBit() throws Exception {
     List<Sentence> sentences = TrainerTest.corpus(120, 8);
@@ -75,7 +78,8 @@ class OnlineLearnerTest {
     MapColumns columns = freshColumns();
     Set<String> changed = new HashSet<>();
     for (Sentence s : sentences) {
-      learner.learn(s.tokens(), EntityTags.binaryLabels(s.tags(), "PER"), dense, columns, columns, changed);
+      learner.learn(
+          s.tokens(), EntityTags.binaryLabels(s.tags(), "PER"), dense, columns, columns, changed);
     }
 
     assertArrayEquals(offline.dense().flatten(), dense.flatten());
@@ -126,9 +130,11 @@ class OnlineLearnerTest {
     }
 
     double[] before = learner.score(tokens, dense, columns);
-    double[] returned = learner.learn(tokens, labels, dense, columns, columns, new HashSet<>()).probabilities();
+    double[] returned =
+        learner.learn(tokens, labels, dense, columns, columns, new HashSet<>()).probabilities();
     assertArrayEquals(expected, returned);
-    assertEquals(before[0], returned[0], 0.0, "the first window sees the model before the sentence");
+    assertEquals(
+        before[0], returned[0], 0.0, "the first window sees the model before the sentence");
     assertFalse(before[2] == returned[2], "later windows see the sentence's earlier steps");
     assertEquals(slowDense, dense, "the same steps as the obvious version");
   }
@@ -141,14 +147,18 @@ class OnlineLearnerTest {
     double[] unkBefore = columns.vectors.get(Vocabulary.UNKNOWN).clone();
     Set<String> changed = new HashSet<>();
 
-    OnlineLearner.Learned first = learner.learn(List.of("Zed", "ran"), new int[] {1, 0}, dense, columns, columns, changed);
+    OnlineLearner.Learned first =
+        learner.learn(List.of("Zed", "ran"), new int[] {1, 0}, dense, columns, columns, changed);
     assertTrue(first.newColumns().isEmpty());
     assertNull(columns.vectors.get("zed"));
     assertEquals(1L, columns.counts.get("zed"));
-    assertFalse(java.util.Arrays.equals(unkBefore, columns.vectors.get(Vocabulary.UNKNOWN)), "UUUNKKK stood in and learned");
+    assertFalse(
+        java.util.Arrays.equals(unkBefore, columns.vectors.get(Vocabulary.UNKNOWN)),
+        "UUUNKKK stood in and learned");
     assertTrue(changed.contains(Vocabulary.UNKNOWN));
 
-    OnlineLearner.Learned second = learner.learn(List.of("zed", "zed"), new int[] {1, 1}, dense, columns, columns, changed);
+    OnlineLearner.Learned second =
+        learner.learn(List.of("zed", "zed"), new int[] {1, 1}, dense, columns, columns, changed);
     assertEquals(List.of("zed"), second.newColumns());
     assertNotNull(columns.vectors.get("zed"));
     assertNull(columns.counts.get("zed"), "a word with a column is no longer counted");
@@ -161,7 +171,8 @@ class OnlineLearnerTest {
     DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
     MapColumns columns = freshColumns();
     columns.reads = 0;
-    learner.learn(List.of("a", "b", "a", "b", "a"), new int[5], dense, columns, columns, new HashSet<>());
+    learner.learn(
+        List.of("a", "b", "a", "b", "a"), new int[5], dense, columns, columns, new HashSet<>());
     assertEquals(2 + 3, columns.reads); // two distinct words, then UUUNKKK, <s>, </s>
   }
 }

@@ -27,7 +27,8 @@ class TrainerTest {
       List<String> tags = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         boolean name = random.nextInt(4) == 0;
-        tokens.add(name ? names[random.nextInt(names.length)] : words[random.nextInt(words.length)]);
+        tokens.add(
+            name ? names[random.nextInt(names.length)] : words[random.nextInt(words.length)]);
         tags.add(name ? "B-PER" : "O");
       }
       sentences.add(new Sentence(tokens, tags, s + 1));
@@ -37,8 +38,13 @@ class TrainerTest {
 
   static NerModel fresh(List<Sentence> sentences) {
     TokenNormalizer normalizer = TokenNormalizer.defaults();
-    Vocabulary vocabulary = Vocabulary.of(VocabularyBuilder.frequentWords(sentences, normalizer, 1));
-    return NerModel.initialise("PER", HP, normalizer, vocabulary,
+    Vocabulary vocabulary =
+        Vocabulary.of(VocabularyBuilder.frequentWords(sentences, normalizer, 1));
+    return NerModel.initialise(
+        "PER",
+        HP,
+        normalizer,
+        vocabulary,
         WordVectors.initialise(vocabulary, null, HP.seed(), HP.dim()));
   }
 
@@ -56,7 +62,9 @@ class TrainerTest {
     assertEquals(1200, data.size());
   }
 
-  /** The trainer is nothing but WindowNetwork.sgdStep over the windows in order, with C/m as decay. */
+  /**
+   * The trainer is nothing but WindowNetwork.sgdStep over the windows in order, with C/m as decay.
+   */
   @Test
   void oneEpochInOrderIsTheKernelAppliedWindowByWindow() {
     List<Sentence> sentences = corpus(30, 2);
@@ -67,11 +75,17 @@ class TrainerTest {
     WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
     double[][] columns = new double[3][];
     for (int i = 0; i < data.size(); i++) {
-      WindowNetwork.sgdStep(manual.dense(), manual.gather(data.windows()[i], columns), data.labels()[i],
-          HP.learningRate(), HP.regularization() / data.size(), ws);
+      WindowNetwork.sgdStep(
+          manual.dense(),
+          manual.gather(data.windows()[i], columns),
+          data.labels()[i],
+          HP.learningRate(),
+          HP.regularization() / data.size(),
+          ws);
     }
     assertArrayEquals(manual.dense().flatten(), trained.dense().flatten());
-    for (int v = 0; v < manual.vocabulary().size(); v++) assertArrayEquals(manual.vectors()[v], trained.vectors()[v]);
+    for (int v = 0; v < manual.vocabulary().size(); v++)
+      assertArrayEquals(manual.vectors()[v], trained.vectors()[v]);
   }
 
   @Test
@@ -98,9 +112,13 @@ class TrainerTest {
 
   @Test
   void randomWordVectorsDependOnlyOnWordAndSeed() {
-    assertArrayEquals(WordVectors.randomVector("zebra", 7, 5), WordVectors.randomVector("zebra", 7, 5));
-    assertNotEquals(WordVectors.randomVector("zebra", 7, 5)[0], WordVectors.randomVector("zebra", 8, 5)[0]);
-    assertNotEquals(WordVectors.randomVector("zebra", 7, 5)[0], WordVectors.randomVector("zebras", 7, 5)[0]);
-    for (double x : WordVectors.randomVector("zebra", 7, 50)) assertTrue(Math.abs(x) <= WordVectors.RANDOM_RANGE);
+    assertArrayEquals(
+        WordVectors.randomVector("zebra", 7, 5), WordVectors.randomVector("zebra", 7, 5));
+    assertNotEquals(
+        WordVectors.randomVector("zebra", 7, 5)[0], WordVectors.randomVector("zebra", 8, 5)[0]);
+    assertNotEquals(
+        WordVectors.randomVector("zebra", 7, 5)[0], WordVectors.randomVector("zebras", 7, 5)[0]);
+    for (double x : WordVectors.randomVector("zebra", 7, 50))
+      assertTrue(Math.abs(x) <= WordVectors.RANDOM_RANGE);
   }
 }

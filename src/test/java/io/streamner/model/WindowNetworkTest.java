@@ -35,21 +35,28 @@ class WindowNetworkTest {
       for (int c = 0; c < ids.length; c++) ids[c] = random.nextInt(vocabulary);
       int y = random.nextInt(4) == 0 ? 1 : 0;
       fastLoss += WindowNetwork.sgdStep(fast, gather(fastL, ids), y, hp.learningRate(), decay, ws);
-      referenceLoss += ReferenceNetwork.sgdStep(reference, gather(referenceL, ids), y, hp.learningRate(), decay);
+      referenceLoss +=
+          ReferenceNetwork.sgdStep(reference, gather(referenceL, ids), y, hp.learningRate(), decay);
     }
     assertEquals(referenceLoss, fastLoss, 1e-9 * referenceLoss);
     assertArraysClose(reference.toDense().flatten(), fast.flatten(), 1e-9);
     for (int v = 0; v < vocabulary; v++) assertArraysClose(referenceL[v], fastL[v], 1e-9);
     // and the model learned something: the loss is not what it was
-    assertTrue(fast.flatten()[0] != GradientCheckTest.randomDense(hp.hidden(), hp.inputSize(), new Random(11)).flatten()[0]);
+    assertTrue(
+        fast.flatten()[0]
+            != GradientCheckTest.randomDense(hp.hidden(), hp.inputSize(), new Random(11))
+                .flatten()[0]);
   }
 
   @Test
   void forwardIsTheProbabilityOfTheReference() {
     Random random = new Random(3);
     DenseParameters p = GradientCheckTest.randomDense(7, 15, random);
-    double[][] words = {GradientCheckTest.randomVector(5, random), GradientCheckTest.randomVector(5, random),
-        GradientCheckTest.randomVector(5, random)};
+    double[][] words = {
+      GradientCheckTest.randomVector(5, random),
+      GradientCheckTest.randomVector(5, random),
+      GradientCheckTest.randomVector(5, random)
+    };
     double h = WindowNetwork.forward(p, words, new WindowNetwork.Workspace(3, 5, 7));
     assertEquals(ReferenceNetwork.forward(ReferenceNetwork.Parameters.of(p), words).a2(), h, 1e-14);
     assertTrue(h > 0 && h < 1);
@@ -70,8 +77,15 @@ class WindowNetworkTest {
     double[] shared = GradientCheckTest.randomVector(3, random);
     double[] other = GradientCheckTest.randomVector(3, random);
     double[] before = shared.clone();
-    ReferenceNetwork.Gradients g = ReferenceNetwork.gradients(reference, new double[][] {shared, other, shared}, 1, 0);
-    WindowNetwork.sgdStep(fast, new double[][] {shared, other, shared}, 1, 0.1, 0, new WindowNetwork.Workspace(3, 3, 6));
+    ReferenceNetwork.Gradients g =
+        ReferenceNetwork.gradients(reference, new double[][] {shared, other, shared}, 1, 0);
+    WindowNetwork.sgdStep(
+        fast,
+        new double[][] {shared, other, shared},
+        1,
+        0.1,
+        0,
+        new WindowNetwork.Workspace(3, 3, 6));
     for (int d = 0; d < 3; d++) {
       double expected = before[d] - 0.1 * (g.dx().data[d] + g.dx().data[6 + d]);
       assertEquals(expected, shared[d], 1e-12);

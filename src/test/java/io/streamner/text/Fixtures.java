@@ -12,42 +12,41 @@ import java.nio.file.Path;
 /** Locates test fixtures, the shared real data and the schema files. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+  private Fixtures() {}
 
-    /** A fixture from src/test/resources/io/streamner/text. */
-    static Path resource(String name) {
-        URL url = Fixtures.class.getResource(name);
-        if (url == null) {
-            throw new IllegalStateException("missing test fixture " + name);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+  /** A fixture from src/test/resources/io/streamner/text. */
+  static Path resource(String name) {
+    URL url = Fixtures.class.getResource(name);
+    if (url == null) {
+      throw new IllegalStateException("missing test fixture " + name);
     }
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
-    /** A file of the shared corpora; skips the test when the shared data folder is absent. */
-    static Path sharedData(String relative) {
-        String root = System.getProperty("streamner.shared.data");
-        assumeTrue(root != null, "system property streamner.shared.data not set");
-        Path file = Path.of(root).resolve(relative);
-        assumeTrue(Files.isRegularFile(file), "shared data not found: " + file);
-        return file;
-    }
+  /** A file of the shared corpora; skips the test when the shared data folder is absent. */
+  static Path sharedData(String relative) {
+    String root = System.getProperty("streamner.shared.data");
+    assumeTrue(root != null, "system property streamner.shared.data not set");
+    Path file = Path.of(root).resolve(relative);
+    assumeTrue(Files.isRegularFile(file), "shared data not found: " + file);
+    return file;
+  }
 
-    /** A file under the project directory, e.g. schemas/sentence.schema.json. */
-    static Path project(String relative) {
-        return Path.of(System.getProperty("basedir", ".")).resolve(relative);
-    }
+  /** A file under the project directory, e.g. schemas/sentence.schema.json. */
+  static Path project(String relative) {
+    return Path.of(System.getProperty("basedir", ".")).resolve(relative);
+  }
 
-    /** Reads an in-memory corpus. */
-    static Corpus read(String text, CorpusFormat format) {
-        try {
-            return CorpusReader.read(new StringReader(text), "test", format);
-        } catch (IOException e) {
-            throw new AssertionError("StringReader cannot fail", e);
-        }
+  /** Reads an in-memory corpus. */
+  static Corpus read(String text, CorpusFormat format) {
+    try {
+      return CorpusReader.read(new StringReader(text), "test", format);
+    } catch (IOException e) {
+      throw new AssertionError("StringReader cannot fail", e);
     }
+  }
 }

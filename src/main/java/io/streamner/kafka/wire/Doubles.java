@@ -2,44 +2,43 @@ package io.streamner.kafka.wire;
 
 /**
  * Equality, hashing and printing of the {@code double[]} fields of the records. A record's own
- * equals compares arrays by identity; these compare the raw IEEE-754 bits, so "equal" means
- * "the same bytes on the wire", NaN payloads and the sign of zero included.
+ * equals compares arrays by identity; these compare the raw IEEE-754 bits, so "equal" means "the
+ * same bytes on the wire", NaN payloads and the sign of zero included.
  */
 final class Doubles {
 
-    private Doubles() {
-    }
+  private Doubles() {}
 
-    static boolean sameBits(double[] a, double[] b) {
-        if (a == b) {
-            return true;
-        }
-        if (a == null || b == null || a.length != b.length) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (Double.doubleToRawLongBits(a[i]) != Double.doubleToRawLongBits(b[i])) {
-                return false;
-            }
-        }
-        return true;
+  static boolean sameBits(double[] a, double[] b) {
+    if (a == b) {
+      return true;
     }
+    if (a == null || b == null || a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (Double.doubleToRawLongBits(a[i]) != Double.doubleToRawLongBits(b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
 
-    static int hash(double[] values) {
-        int h = 1;
-        for (double v : values) {
-            long bits = Double.doubleToRawLongBits(v);
-            h = 31 * h + (int) (bits ^ (bits >>> 32));
-        }
-        return h;
+  static int hash(double[] values) {
+    int h = 1;
+    for (double v : values) {
+      long bits = Double.doubleToRawLongBits(v);
+      h = 31 * h + (int) (bits ^ (bits >>> 32));
     }
+    return h;
+  }
 
-    /** The first few values and the count: a 32,768-value chunk must not flood a log line. */
-    static String brief(double[] values) {
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < Math.min(values.length, 4); i++) {
-            out.append(i == 0 ? "" : ", ").append(values[i]);
-        }
-        return out.append(values.length > 4 ? ", ... (" + values.length + " values)]" : "]").toString();
+  /** The first few values and the count: a 32,768-value chunk must not flood a log line. */
+  static String brief(double[] values) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < Math.min(values.length, 4); i++) {
+      out.append(i == 0 ? "" : ", ").append(values[i]);
     }
+    return out.append(values.length > 4 ? ", ... (" + values.length + " values)]" : "]").toString();
+  }
 }

@@ -6,10 +6,10 @@ import java.util.Objects;
 /**
  * What one model says about one input sentence, on the {@code predictions} topic.
  *
- * <p>For a {@code train} input each token's probability comes from the model just before it
- * trains on that token's window (test-then-train per window), and the record carries the gold tags, so the topic is the prequential (test-then-train) evaluation
- * record: accuracy over time can be computed from it alone. For a {@code score} input there is
- * no gold.
+ * <p>For a {@code train} input each token's probability comes from the model just before it trains
+ * on that token's window (test-then-train per window), and the record carries the gold tags, so the
+ * topic is the prequential (test-then-train) evaluation record: accuracy over time can be computed
+ * from it alone. For a {@code score} input there is no gold.
  *
  * @param id the input's id
  * @param kind {@link #TRAIN} or {@link #SCORE}: the topic the input came from
@@ -24,96 +24,149 @@ import java.util.Objects;
  * @param processedAt when the job made the prediction, epoch milliseconds
  */
 public record PredictionRecord(
-        String id,
-        String kind,
-        String model,
-        long modelVersion,
-        long examplesSeen,
-        List<String> tokens,
-        List<String> labels,
-        double[] probabilities,
-        List<String> gold,
-        Long eventTime,
-        long processedAt) {
+    String id,
+    String kind,
+    String model,
+    long modelVersion,
+    long examplesSeen,
+    List<String> tokens,
+    List<String> labels,
+    double[] probabilities,
+    List<String> gold,
+    Long eventTime,
+    long processedAt) {
 
-    /** Kind of a prediction made on a {@code train} input (it has gold tags). */
-    public static final String TRAIN = "train";
-    /** Kind of a prediction made on a {@code score} input. */
-    public static final String SCORE = "score";
+  /** Kind of a prediction made on a {@code train} input (it has gold tags). */
+  public static final String TRAIN = "train";
 
-    /**
-     * Checks that the parallel lists line up, that every probability is a probability (a NaN
-     * means the model diverged, which must be seen, not published) and that gold is present
-     * exactly for train input; copies lists and the array.
-     *
-     * @throws IllegalArgumentException naming the first broken rule
-     */
-    public PredictionRecord {
-        Checks.require(Checks.text(id, "id"));
-        if (!TRAIN.equals(kind) && !SCORE.equals(kind)) {
-            throw new IllegalArgumentException("kind must be \"train\" or \"score\", got " + (kind == null ? "null" : Checks.quote(kind)));
-        }
-        Checks.require(Checks.model(model, "model"));
-        if (modelVersion < 0 || examplesSeen < 0 || processedAt < 0) {
-            throw new IllegalArgumentException("model_version, examples_seen and processed_at must not be negative, got "
-                    + modelVersion + ", " + examplesSeen + " and " + processedAt);
-        }
-        Checks.require(Checks.tokens(tokens, "tokens"));
-        tokens = List.copyOf(tokens);
-        labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
-        probabilities = Objects.requireNonNull(probabilities, "probabilities").clone();
-        if (labels.size() != tokens.size() || probabilities.length != tokens.size()) {
-            throw new IllegalArgumentException("tokens, labels and probabilities differ in length ("
-                    + tokens.size() + ", " + labels.size() + ", " + probabilities.length + ")");
-        }
-        for (int i = 0; i < labels.size(); i++) {
-            Checks.require(Checks.tag(labels.get(i), "labels[" + i + "]"));
-            if (!(probabilities[i] >= 0 && probabilities[i] <= 1)) {
-                throw new IllegalArgumentException("probabilities[" + i + "] is " + probabilities[i] + ", not in [0, 1]");
-            }
-        }
-        if (TRAIN.equals(kind) != (gold != null)) {
-            throw new IllegalArgumentException("gold tags belong to kind \"train\" and only to it (kind is \"" + kind + "\")");
-        }
-        if (gold != null) {
-            gold = List.copyOf(gold);
-            if (gold.size() != tokens.size()) {
-                throw new IllegalArgumentException("gold has " + gold.size() + " tags for " + tokens.size() + " tokens");
-            }
-            for (int i = 0; i < gold.size(); i++) {
-                Checks.require(Checks.tag(gold.get(i), "gold[" + i + "]"));
-            }
-        }
-        Checks.require(Checks.eventTime(eventTime));
+  /** Kind of a prediction made on a {@code score} input. */
+  public static final String SCORE = "score";
+
+  /**
+   * Checks that the parallel lists line up, that every probability is a probability (a NaN means
+   * the model diverged, which must be seen, not published) and that gold is present exactly for
+   * train input; copies lists and the array.
+   *
+   * @throws IllegalArgumentException naming the first broken rule
+   */
+  public PredictionRecord {
+    Checks.require(Checks.text(id, "id"));
+    if (!TRAIN.equals(kind) && !SCORE.equals(kind)) {
+      throw new IllegalArgumentException(
+          "kind must be \"train\" or \"score\", got "
+              + (kind == null ? "null" : Checks.quote(kind)));
     }
-
-    /**
-     * The array itself, not a copy: it is read per token on a hot path. Do not modify it.
-     */
-    @Override
-    public double[] probabilities() {
-        return probabilities;
+    Checks.require(Checks.model(model, "model"));
+    if (modelVersion < 0 || examplesSeen < 0 || processedAt < 0) {
+      throw new IllegalArgumentException(
+          "model_version, examples_seen and processed_at must not be negative, got "
+              + modelVersion
+              + ", "
+              + examplesSeen
+              + " and "
+              + processedAt);
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PredictionRecord p && id.equals(p.id) && kind.equals(p.kind) && model.equals(p.model)
-                && modelVersion == p.modelVersion && examplesSeen == p.examplesSeen && tokens.equals(p.tokens)
-                && labels.equals(p.labels) && Doubles.sameBits(probabilities, p.probabilities)
-                && Objects.equals(gold, p.gold) && Objects.equals(eventTime, p.eventTime) && processedAt == p.processedAt;
+    Checks.require(Checks.tokens(tokens, "tokens"));
+    tokens = List.copyOf(tokens);
+    labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
+    probabilities = Objects.requireNonNull(probabilities, "probabilities").clone();
+    if (labels.size() != tokens.size() || probabilities.length != tokens.size()) {
+      throw new IllegalArgumentException(
+          "tokens, labels and probabilities differ in length ("
+              + tokens.size()
+              + ", "
+              + labels.size()
+              + ", "
+              + probabilities.length
+              + ")");
     }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, kind, model, modelVersion, examplesSeen, tokens, labels, gold, eventTime, processedAt)
-                * 31 + Doubles.hash(probabilities);
+    for (int i = 0; i < labels.size(); i++) {
+      Checks.require(Checks.tag(labels.get(i), "labels[" + i + "]"));
+      if (!(probabilities[i] >= 0 && probabilities[i] <= 1)) {
+        throw new IllegalArgumentException(
+            "probabilities[" + i + "] is " + probabilities[i] + ", not in [0, 1]");
+      }
     }
-
-    @Override
-    public String toString() {
-        return "PredictionRecord[id=" + id + ", kind=" + kind + ", model=" + model + ", modelVersion=" + modelVersion
-                + ", examplesSeen=" + examplesSeen + ", tokens=" + tokens + ", labels=" + labels
-                + ", probabilities=" + Doubles.brief(probabilities) + ", gold=" + gold + ", eventTime=" + eventTime
-                + ", processedAt=" + processedAt + "]";
+    if (TRAIN.equals(kind) != (gold != null)) {
+      throw new IllegalArgumentException(
+          "gold tags belong to kind \"train\" and only to it (kind is \"" + kind + "\")");
     }
+    if (gold != null) {
+      gold = List.copyOf(gold);
+      if (gold.size() != tokens.size()) {
+        throw new IllegalArgumentException(
+            "gold has " + gold.size() + " tags for " + tokens.size() + " tokens");
+      }
+      for (int i = 0; i < gold.size(); i++) {
+        Checks.require(Checks.tag(gold.get(i), "gold[" + i + "]"));
+      }
+    }
+    Checks.require(Checks.eventTime(eventTime));
+  }
+
+  /** The array itself, not a copy: it is read per token on a hot path. Do not modify it. */
+  @Override
+  public double[] probabilities() {
+    return probabilities;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PredictionRecord p
+        && id.equals(p.id)
+        && kind.equals(p.kind)
+        && model.equals(p.model)
+        && modelVersion == p.modelVersion
+        && examplesSeen == p.examplesSeen
+        && tokens.equals(p.tokens)
+        && labels.equals(p.labels)
+        && Doubles.sameBits(probabilities, p.probabilities)
+        && Objects.equals(gold, p.gold)
+        && Objects.equals(eventTime, p.eventTime)
+        && processedAt == p.processedAt;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+                id,
+                kind,
+                model,
+                modelVersion,
+                examplesSeen,
+                tokens,
+                labels,
+                gold,
+                eventTime,
+                processedAt)
+            * 31
+        + Doubles.hash(probabilities);
+  }
+
+  @Override
+  public String toString() {
+    return "PredictionRecord[id="
+        + id
+        + ", kind="
+        + kind
+        + ", model="
+        + model
+        + ", modelVersion="
+        + modelVersion
+        + ", examplesSeen="
+        + examplesSeen
+        + ", tokens="
+        + tokens
+        + ", labels="
+        + labels
+        + ", probabilities="
+        + Doubles.brief(probabilities)
+        + ", gold="
+        + gold
+        + ", eventTime="
+        + eventTime
+        + ", processedAt="
+        + processedAt
+        + "]";
+  }
 }

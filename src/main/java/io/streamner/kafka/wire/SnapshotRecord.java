@@ -6,227 +6,278 @@ import java.util.Objects;
 
 /**
  * One record of the compacted {@code snapshots} topic. A model version is written as its dense
- * parameters in {@link DenseChunk}s, the word vectors that changed as {@link Column}s, and
- * last a {@link Manifest} that closes the version. Every record names its model and version.
+ * parameters in {@link DenseChunk}s, the word vectors that changed as {@link Column}s, and last a
+ * {@link Manifest} that closes the version. Every record names its model and version.
  *
- * <p>The split exists because of compaction: Kafka keeps the latest value per key, so with one
- * key per dense chunk, per word and per model manifest the topic always holds the latest
- * version's dense parameters, the latest vector of every word and the latest manifest, however
- * long the job has run, while a version only writes the words it changed. Encoding, keys and
- * partitions: {@link SnapshotCodec}.
+ * <p>The split exists because of compaction: Kafka keeps the latest value per key, so with one key
+ * per dense chunk, per word and per model manifest the topic always holds the latest version's
+ * dense parameters, the latest vector of every word and the latest manifest, however long the job
+ * has run, while a version only writes the words it changed. Encoding, keys and partitions: {@link
+ * SnapshotCodec}.
  */
-public sealed interface SnapshotRecord permits SnapshotRecord.DenseChunk, SnapshotRecord.Column, SnapshotRecord.Manifest {
+public sealed interface SnapshotRecord
+    permits SnapshotRecord.DenseChunk, SnapshotRecord.Column, SnapshotRecord.Manifest {
 
-    /** The canonical entity type of the model, e.g. {@code PER}. */
-    String model();
+  /** The canonical entity type of the model, e.g. {@code PER}. */
+  String model();
 
-    /** The version the record belongs to; versions of a model increase by one per snapshot. */
-    long version();
+  /** The version the record belongs to; versions of a model increase by one per snapshot. */
+  long version();
 
-    /** The wire {@code type}: {@code dense}, {@code column} or {@code manifest}. */
-    String type();
+  /** The wire {@code type}: {@code dense}, {@code column} or {@code manifest}. */
+  String type();
 
-    /**
-     * Values {@code [offset, offset + data.length)} of {@code DenseParameters.flatten()} (W row
-     * by row, b1, U, b2) of one version.
-     *
-     * @param model the model
-     * @param version the version
-     * @param chunk this chunk's number, 0-based
-     * @param chunks how many chunks the version's dense parameters take
-     * @param offset index of {@code data[0]} in the flat array
-     * @param data the values; not copied by the accessor, do not modify
-     */
-    record DenseChunk(String model, long version, int chunk, int chunks, int offset, double[] data)
-            implements SnapshotRecord {
-
-        /** @throws IllegalArgumentException if a number is out of range or data is empty */
-        public DenseChunk {
-            common(model, version);
-            if (chunks < 1 || chunk < 0 || chunk >= chunks || offset < 0) {
-                throw new IllegalArgumentException("dense chunk " + chunk + " of " + chunks + " at offset " + offset
-                        + " is out of range");
-            }
-            data = Objects.requireNonNull(data, "data").clone();
-            if (data.length == 0) {
-                throw new IllegalArgumentException("dense chunk " + chunk + " holds no values");
-            }
-        }
-
-        @Override
-        public String type() {
-            return "dense";
-        }
-
-        /** Number of values in the chunk (the wire's {@code count}). */
-        public int count() {
-            return data.length;
-        }
-
-        @Override
-        public double[] data() {
-            return data;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DenseChunk c && model.equals(c.model) && version == c.version && chunk == c.chunk
-                    && chunks == c.chunks && offset == c.offset && Doubles.sameBits(data, c.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(model, version, chunk, chunks, offset) * 31 + Doubles.hash(data);
-        }
-
-        @Override
-        public String toString() {
-            return "DenseChunk[model=" + model + ", version=" + version + ", chunk=" + chunk + "/" + chunks
-                    + ", offset=" + offset + ", data=" + Doubles.brief(data) + "]";
-        }
-    }
+  /**
+   * Values {@code [offset, offset + data.length)} of {@code DenseParameters.flatten()} (W row by
+   * row, b1, U, b2) of one version.
+   *
+   * @param model the model
+   * @param version the version
+   * @param chunk this chunk's number, 0-based
+   * @param chunks how many chunks the version's dense parameters take
+   * @param offset index of {@code data[0]} in the flat array
+   * @param data the values; not copied by the accessor, do not modify
+   */
+  record DenseChunk(String model, long version, int chunk, int chunks, int offset, double[] data)
+      implements SnapshotRecord {
 
     /**
-     * The vector of one word (a column of L in the spec) as of a version.
-     *
-     * @param model the model
-     * @param version the version that wrote this vector
-     * @param word the vocabulary word (normalised: lowercase, numbers possibly mapped)
-     * @param vector its n values; not copied by the accessor, do not modify
+     * @throws IllegalArgumentException if a number is out of range or data is empty
      */
-    record Column(String model, long version, String word, double[] vector) implements SnapshotRecord {
-
-        /** @throws IllegalArgumentException if the word is blank or the vector empty */
-        public Column {
-            common(model, version);
-            Checks.require(Checks.text(word, "word"));
-            vector = Objects.requireNonNull(vector, "vector").clone();
-            if (vector.length == 0) {
-                throw new IllegalArgumentException("the vector of " + Checks.quote(word) + " is empty");
-            }
-        }
-
-        @Override
-        public String type() {
-            return "column";
-        }
-
-        @Override
-        public double[] vector() {
-            return vector;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Column c && model.equals(c.model) && version == c.version && word.equals(c.word)
-                    && Doubles.sameBits(vector, c.vector);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(model, version, word) * 31 + Doubles.hash(vector);
-        }
-
-        @Override
-        public String toString() {
-            return "Column[model=" + model + ", version=" + version + ", word=" + word + ", vector="
-                    + Doubles.brief(vector) + "]";
-        }
+    public DenseChunk {
+      common(model, version);
+      if (chunks < 1 || chunk < 0 || chunk >= chunks || offset < 0) {
+        throw new IllegalArgumentException(
+            "dense chunk " + chunk + " of " + chunks + " at offset " + offset + " is out of range");
+      }
+      data = Objects.requireNonNull(data, "data").clone();
+      if (data.length == 0) {
+        throw new IllegalArgumentException("dense chunk " + chunk + " holds no values");
+      }
     }
+
+    @Override
+    public String type() {
+      return "dense";
+    }
+
+    /** Number of values in the chunk (the wire's {@code count}). */
+    public int count() {
+      return data.length;
+    }
+
+    @Override
+    public double[] data() {
+      return data;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DenseChunk c
+          && model.equals(c.model)
+          && version == c.version
+          && chunk == c.chunk
+          && chunks == c.chunks
+          && offset == c.offset
+          && Doubles.sameBits(data, c.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(model, version, chunk, chunks, offset) * 31 + Doubles.hash(data);
+    }
+
+    @Override
+    public String toString() {
+      return "DenseChunk[model="
+          + model
+          + ", version="
+          + version
+          + ", chunk="
+          + chunk
+          + "/"
+          + chunks
+          + ", offset="
+          + offset
+          + ", data="
+          + Doubles.brief(data)
+          + "]";
+    }
+  }
+
+  /**
+   * The vector of one word (a column of L in the spec) as of a version.
+   *
+   * @param model the model
+   * @param version the version that wrote this vector
+   * @param word the vocabulary word (normalised: lowercase, numbers possibly mapped)
+   * @param vector its n values; not copied by the accessor, do not modify
+   */
+  record Column(String model, long version, String word, double[] vector)
+      implements SnapshotRecord {
 
     /**
-     * Closes a version: written after its dense chunks and columns, so a reader that has seen
-     * the manifest has seen the whole version.
-     *
-     * @param model the model
-     * @param version the version closed
-     * @param full whether this version wrote every column of the vocabulary (the first version
-     *     of a model does); otherwise it wrote only the columns changed since the last version
-     * @param examplesSeen training windows the model has seen
-     * @param columnsWritten columns written in this version
-     * @param vocabularySize words in the vocabulary: the columns a complete reader ends up with
-     * @param denseChunks dense chunks written in this version
-     * @param denseValues length of the flat dense array, H*nC + 2H + 1
-     * @param hyperparameters the model's shape and training settings
-     * @param normalizer how tokens become words (always lowercase; numbers mapped or not)
-     * @param metrics recent quality of the model
-     * @param createdAt when the version was closed, epoch milliseconds
+     * @throws IllegalArgumentException if the word is blank or the vector empty
      */
-    record Manifest(
-            String model,
-            long version,
-            boolean full,
-            long examplesSeen,
-            long columnsWritten,
-            long vocabularySize,
-            int denseChunks,
-            int denseValues,
-            Hyperparameters hyperparameters,
-            TokenNormalizer normalizer,
-            Metrics metrics,
-            long createdAt) implements SnapshotRecord {
-
-        /**
-         * Checks the counts against each other and against the hyper-parameters, so that a
-         * reader can trust them to size and verify what it assembles.
-         *
-         * @throws IllegalArgumentException naming the first inconsistency
-         */
-        public Manifest {
-            common(model, version);
-            Objects.requireNonNull(hyperparameters, "hyperparameters");
-            Objects.requireNonNull(normalizer, "normalizer");
-            Objects.requireNonNull(metrics, "metrics");
-            if (examplesSeen < 0 || columnsWritten < 0 || vocabularySize < 0 || createdAt < 0) {
-                throw new IllegalArgumentException(
-                        "examples_seen, columns_written, vocabulary_size and created_at must not be negative");
-            }
-            if (columnsWritten > vocabularySize) {
-                throw new IllegalArgumentException("columns_written (" + columnsWritten + ") exceeds vocabulary_size ("
-                        + vocabularySize + ")");
-            }
-            if (full && columnsWritten != vocabularySize) {
-                throw new IllegalArgumentException("a full version writes every column, but columns_written is "
-                        + columnsWritten + " of " + vocabularySize);
-            }
-            long expected = (long) hyperparameters.hidden() * hyperparameters.inputSize() + 2L * hyperparameters.hidden() + 1;
-            if (denseValues != expected) {
-                throw new IllegalArgumentException("dense_values is " + denseValues + " but H=" + hyperparameters.hidden()
-                        + ", nC=" + hyperparameters.inputSize() + " make " + expected);
-            }
-            if (denseChunks < 1 || denseChunks > denseValues) {
-                throw new IllegalArgumentException("dense_chunks is " + denseChunks + " for " + denseValues + " values");
-            }
-        }
-
-        @Override
-        public String type() {
-            return "manifest";
-        }
+    public Column {
+      common(model, version);
+      Checks.require(Checks.text(word, "word"));
+      vector = Objects.requireNonNull(vector, "vector").clone();
+      if (vector.length == 0) {
+        throw new IllegalArgumentException("the vector of " + Checks.quote(word) + " is empty");
+      }
     }
+
+    @Override
+    public String type() {
+      return "column";
+    }
+
+    @Override
+    public double[] vector() {
+      return vector;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Column c
+          && model.equals(c.model)
+          && version == c.version
+          && word.equals(c.word)
+          && Doubles.sameBits(vector, c.vector);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(model, version, word) * 31 + Doubles.hash(vector);
+    }
+
+    @Override
+    public String toString() {
+      return "Column[model="
+          + model
+          + ", version="
+          + version
+          + ", word="
+          + word
+          + ", vector="
+          + Doubles.brief(vector)
+          + "]";
+    }
+  }
+
+  /**
+   * Closes a version: written after its dense chunks and columns, so a reader that has seen the
+   * manifest has seen the whole version.
+   *
+   * @param model the model
+   * @param version the version closed
+   * @param full whether this version wrote every column of the vocabulary (the first version of a
+   *     model does); otherwise it wrote only the columns changed since the last version
+   * @param examplesSeen training windows the model has seen
+   * @param columnsWritten columns written in this version
+   * @param vocabularySize words in the vocabulary: the columns a complete reader ends up with
+   * @param denseChunks dense chunks written in this version
+   * @param denseValues length of the flat dense array, H*nC + 2H + 1
+   * @param hyperparameters the model's shape and training settings
+   * @param normalizer how tokens become words (always lowercase; numbers mapped or not)
+   * @param metrics recent quality of the model
+   * @param createdAt when the version was closed, epoch milliseconds
+   */
+  record Manifest(
+      String model,
+      long version,
+      boolean full,
+      long examplesSeen,
+      long columnsWritten,
+      long vocabularySize,
+      int denseChunks,
+      int denseValues,
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Metrics metrics,
+      long createdAt)
+      implements SnapshotRecord {
 
     /**
-     * Recent quality of a model, as measured by the job (e.g. prequentially). A value that was
-     * not measured or is not a number (precision with no positive prediction yet) is NaN here
-     * and {@code null} on the wire.
+     * Checks the counts against each other and against the hyper-parameters, so that a reader can
+     * trust them to size and verify what it assembles.
      *
-     * @param loss mean cross-entropy loss
-     * @param precision token precision of the model's entity type
-     * @param recall token recall
-     * @param f1 token F1
+     * @throws IllegalArgumentException naming the first inconsistency
      */
-    record Metrics(double loss, double precision, double recall, double f1) {
-
-        /** All four unknown. */
-        public static Metrics unknown() {
-            return new Metrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-        }
+    public Manifest {
+      common(model, version);
+      Objects.requireNonNull(hyperparameters, "hyperparameters");
+      Objects.requireNonNull(normalizer, "normalizer");
+      Objects.requireNonNull(metrics, "metrics");
+      if (examplesSeen < 0 || columnsWritten < 0 || vocabularySize < 0 || createdAt < 0) {
+        throw new IllegalArgumentException(
+            "examples_seen, columns_written, vocabulary_size and created_at must not be negative");
+      }
+      if (columnsWritten > vocabularySize) {
+        throw new IllegalArgumentException(
+            "columns_written ("
+                + columnsWritten
+                + ") exceeds vocabulary_size ("
+                + vocabularySize
+                + ")");
+      }
+      if (full && columnsWritten != vocabularySize) {
+        throw new IllegalArgumentException(
+            "a full version writes every column, but columns_written is "
+                + columnsWritten
+                + " of "
+                + vocabularySize);
+      }
+      long expected =
+          (long) hyperparameters.hidden() * hyperparameters.inputSize()
+              + 2L * hyperparameters.hidden()
+              + 1;
+      if (denseValues != expected) {
+        throw new IllegalArgumentException(
+            "dense_values is "
+                + denseValues
+                + " but H="
+                + hyperparameters.hidden()
+                + ", nC="
+                + hyperparameters.inputSize()
+                + " make "
+                + expected);
+      }
+      if (denseChunks < 1 || denseChunks > denseValues) {
+        throw new IllegalArgumentException(
+            "dense_chunks is " + denseChunks + " for " + denseValues + " values");
+      }
     }
 
-    private static void common(String model, long version) {
-        Checks.require(Checks.model(model, "model"));
-        if (version < 0) {
-            throw new IllegalArgumentException("version must not be negative, got " + version);
-        }
+    @Override
+    public String type() {
+      return "manifest";
     }
+  }
+
+  /**
+   * Recent quality of a model, as measured by the job (e.g. prequentially). A value that was not
+   * measured or is not a number (precision with no positive prediction yet) is NaN here and {@code
+   * null} on the wire.
+   *
+   * @param loss mean cross-entropy loss
+   * @param precision token precision of the model's entity type
+   * @param recall token recall
+   * @param f1 token F1
+   */
+  record Metrics(double loss, double precision, double recall, double f1) {
+
+    /** All four unknown. */
+    public static Metrics unknown() {
+      return new Metrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+  }
+
+  private static void common(String model, long version) {
+    Checks.require(Checks.model(model, "model"));
+    if (version < 0) {
+      throw new IllegalArgumentException("version must not be negative, got " + version);
+    }
+  }
 }

@@ -11,13 +11,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The documented rules of {@link SimpleTokenizer}, one case per rule, and its linear cost. */
 class SimpleTokenizerTest {
 
-    /** Tokens joined by a vertical bar, which none of the cases contain. */
-    private static String split(String text) {
-        return String.join("|", SimpleTokenizer.tokenize(text));
-    }
+  /** Tokens joined by a vertical bar, which none of the cases contain. */
+  private static String split(String text) {
+    return String.join("|", SimpleTokenizer.tokenize(text));
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '¦', quoteCharacter = '`', value = {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '¦',
+      quoteCharacter = '`',
+      value = {
         "I met Anna.                                 ¦ I|met|Anna|.",
         "(see http://x.com/a?b=1).                   ¦ (|see|http://x.com/a?b=1|)|.",
         "go to https://example.com/ now              ¦ go|to|https://example.com/|now",
@@ -40,43 +43,46 @@ class SimpleTokenizerTest {
         "great😀!                                     ¦ great😀|!",
         "$3.5 <3 _x_                                 ¦ $3.5|<3|_x_",
         "# @ -                                       ¦ #|@|-",
-    })
-    void splitsAsDocumented(String text, String expected) {
-        assertEquals(expected, split(text));
-    }
+      })
+  void splitsAsDocumented(String text, String expected) {
+    assertEquals(expected, split(text));
+  }
 
-    @Test
-    void anyWhiteSpaceSeparatesTokens() {
-        assertEquals("Anna|met|Bob", split("  Anna \t met\nBob\r\n"));
-        assertEquals("a|b|c|d", split("a\u00A0b\u202Fc\u2003d"));
-    }
+  @Test
+  void anyWhiteSpaceSeparatesTokens() {
+    assertEquals("Anna|met|Bob", split("  Anna \t met\nBob\r\n"));
+    assertEquals("a|b|c|d", split("a\u00A0b\u202Fc\u2003d"));
+  }
 
-    @Test
-    void blankTextHasNoTokens() {
-        assertEquals(List.of(), SimpleTokenizer.tokenize(""));
-        assertEquals(List.of(), SimpleTokenizer.tokenize(" \t\n\u00A0 "));
-    }
+  @Test
+  void blankTextHasNoTokens() {
+    assertEquals(List.of(), SimpleTokenizer.tokenize(""));
+    assertEquals(List.of(), SimpleTokenizer.tokenize(" \t\n\u00A0 "));
+  }
 
-    @Test
-    void supplementaryLettersAreNotSplit() {
-        assertEquals("𝒜nna|.", split("𝒜nna."));
-    }
+  @Test
+  void supplementaryLettersAreNotSplit() {
+    assertEquals("𝒜nna|.", split("𝒜nna."));
+  }
 
-    /** Peeling keeps running counts, so a piece of a million punctuation runs is linear, not quadratic. */
-    @Test
-    void longPunctuationTailIsLinear() {
-        String piece = "a" + ".,".repeat(500_000) + ")".repeat(100_000);
-        long start = System.nanoTime();
-        int[] count = {0};
-        SimpleTokenizer.tokenize(piece, t -> count[0]++);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertEquals(1 + 1_000_000 + 100_000, count[0]);
-        assertTrue(millis < 10_000, "took " + millis + " ms");
-    }
+  /**
+   * Peeling keeps running counts, so a piece of a million punctuation runs is linear, not
+   * quadratic.
+   */
+  @Test
+  void longPunctuationTailIsLinear() {
+    String piece = "a" + ".,".repeat(500_000) + ")".repeat(100_000);
+    long start = System.nanoTime();
+    int[] count = {0};
+    SimpleTokenizer.tokenize(piece, t -> count[0]++);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(1 + 1_000_000 + 100_000, count[0]);
+    assertTrue(millis < 10_000, "took " + millis + " ms");
+  }
 
-    @Test
-    void longAbbreviationDoesNotOverflowTheStack() {
-        String abbreviation = "a.".repeat(1_000_000);
-        assertEquals(List.of(abbreviation), SimpleTokenizer.tokenize(abbreviation));
-    }
+  @Test
+  void longAbbreviationDoesNotOverflowTheStack() {
+    String abbreviation = "a.".repeat(1_000_000);
+    assertEquals(List.of(abbreviation), SimpleTokenizer.tokenize(abbreviation));
+  }
 }

@@ -20,182 +20,263 @@ import org.junit.jupiter.api.Test;
 /** Chunking, keys, partitions, vectors and the JSON of the snapshots topic. */
 class SnapshotCodecTest {
 
-    /** Bit patterns a careless codec would change: NaN payloads, signalling NaN, -0.0, subnormals. */
-    static final double[] AWKWARD = {
-        Double.longBitsToDouble(0x7ff8000000000123L), Double.longBitsToDouble(0xfff8000000000abcL),
-        Double.longBitsToDouble(0x7ff0000000000001L), -0.0, 0.0, Double.MIN_VALUE,
-        Double.longBitsToDouble(0x000fffffffffffffL), Double.MAX_VALUE, Double.NEGATIVE_INFINITY,
-        Double.POSITIVE_INFINITY, 0.1, -1.0 / 3
-    };
+  /** Bit patterns a careless codec would change: NaN payloads, signalling NaN, -0.0, subnormals. */
+  static final double[] AWKWARD = {
+    Double.longBitsToDouble(0x7ff8000000000123L),
+    Double.longBitsToDouble(0xfff8000000000abcL),
+    Double.longBitsToDouble(0x7ff0000000000001L),
+    -0.0,
+    0.0,
+    Double.MIN_VALUE,
+    Double.longBitsToDouble(0x000fffffffffffffL),
+    Double.MAX_VALUE,
+    Double.NEGATIVE_INFINITY,
+    Double.POSITIVE_INFINITY,
+    0.1,
+    -1.0 / 3
+  };
 
-    static Manifest manifest(Metrics metrics) {
-        Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, -42);
-        return new Manifest("PER", 7, false, 20031, 412, 40211, 2, 50201, hp, new TokenNormalizer(true), metrics,
-                1764115203000L);
+  static Manifest manifest(Metrics metrics) {
+    Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, -42);
+    return new Manifest(
+        "PER",
+        7,
+        false,
+        20031,
+        412,
+        40211,
+        2,
+        50201,
+        hp,
+        new TokenNormalizer(true),
+        metrics,
+        1764115203000L);
+  }
+
+  static void assertSameBits(double[] expected, double[] actual) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(
+          Double.doubleToRawLongBits(expected[i]),
+          Double.doubleToRawLongBits(actual[i]),
+          "value " + i);
     }
+  }
 
-    static void assertSameBits(double[] expected, double[] actual) {
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "value " + i);
-        }
+  @Test
+  void vectorsRoundTripBitForBit() {
+    assertSameBits(AWKWARD, SnapshotCodec.decodeVector(SnapshotCodec.encodeVector(AWKWARD)));
+    assertSameBits(
+        new double[0], SnapshotCodec.decodeVector(SnapshotCodec.encodeVector(new double[0])));
+    // Little-endian: 1.0 is 00 00 00 00 00 00 F0 3F.
+    assertEquals("AAAAAAAA8D8=", SnapshotCodec.encodeVector(new double[] {1.0}));
+  }
+
+  @Test
+  void brokenVectorsAreReported() {
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> SnapshotCodec.decodeVector("not base64!"))
+            .getMessage()
+            .contains("not valid base64"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SnapshotCodec.decodeVector("AAAAAAAAAAAAAAAA"))
+            .getMessage()
+            .contains("12 bytes, not a whole number"));
+  }
+
+  @Test
+  void everySnapshotRecordRoundTripsBitForBit() {
+    List<SnapshotRecord> records =
+        List.of(
+            new DenseChunk("PER", 7, 1, 3, 32_768, AWKWARD),
+            new Column("PER", 7, "anna", AWKWARD),
+            new Column("CREATIVE-WORK", 0, "a/b ü 😀", new double[] {0.5}),
+            manifest(new Metrics(0.05, 0.8, 0.85, 0.82)),
+            manifest(Metrics.unknown()));
+    for (SnapshotRecord r : records) {
+      SnapshotRecord back = SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(r));
+      assertEquals(r, back);
     }
+    assertSameBits(
+        AWKWARD,
+        ((DenseChunk) SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(records.get(0)))).data());
+    // JSON has no infinity: a metric that is not a finite number is null, read back as NaN.
+    Manifest infinite =
+        (Manifest)
+            SnapshotCodec.decodeSnapshot(
+                SnapshotCodec.encode(
+                    manifest(new Metrics(Double.POSITIVE_INFINITY, 0, 1, Double.NaN))));
+    assertEquals(new Metrics(Double.NaN, 0, 1, Double.NaN), infinite.metrics());
+  }
 
-    @Test
-    void vectorsRoundTripBitForBit() {
-        assertSameBits(AWKWARD, SnapshotCodec.decodeVector(SnapshotCodec.encodeVector(AWKWARD)));
-        assertSameBits(new double[0], SnapshotCodec.decodeVector(SnapshotCodec.encodeVector(new double[0])));
-        // Little-endian: 1.0 is 00 00 00 00 00 00 F0 3F.
-        assertEquals("AAAAAAAA8D8=", SnapshotCodec.encodeVector(new double[] {1.0}));
+  @Test
+  void keysNameModelTypeAndChunkOrWord() {
+    assertEquals(
+        "PER/dense/2", SnapshotCodec.key(new DenseChunk("PER", 7, 2, 3, 65_536, new double[] {1})));
+    assertEquals(
+        "PER/column/anna", SnapshotCodec.key(new Column("PER", 7, "anna", new double[] {1})));
+    assertEquals(
+        "LOC/column/a/b", SnapshotCodec.key(new Column("LOC", 7, "a/b", new double[] {1})));
+    assertEquals("PER/manifest", SnapshotCodec.key(manifest(Metrics.unknown())));
+    assertEquals(
+        "ORG/column/café",
+        new String(
+            SnapshotCodec.keyBytes(new Column("ORG", 1, "café", new double[] {1})),
+            StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Kafka's own murmur2 test vectors (UtilsTest.testMurmur2), so partition() agrees with its
+   * default partitioner.
+   */
+  @Test
+  void partitionIsKafkasDefaultPartitionerOnTheModelName() {
+    assertEquals(-973932308, SnapshotCodec.murmur2("21".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(-790332482, SnapshotCodec.murmur2("foobar".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        -985981536,
+        SnapshotCodec.murmur2("a-little-bit-long-string".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        -1486304829,
+        SnapshotCodec.murmur2("a-little-bit-longer-string".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        -58897971,
+        SnapshotCodec.murmur2(
+            "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(479470107, SnapshotCodec.murmur2("abc".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(6, SnapshotCodec.partition("foobar", 10));
+    assertEquals(16, SnapshotCodec.partition("foobar", 50));
+    assertEquals(0, SnapshotCodec.partition("PER", 1));
+    assertThrows(IllegalArgumentException.class, () -> SnapshotCodec.partition("PER", 0));
+  }
+
+  @Test
+  void denseParametersSurviveChunkingInAnyOrder() {
+    Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
+    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), 42);
+    double[] flat = dense.flatten();
+    assertEquals(50_201, flat.length);
+    List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 7, flat);
+    assertEquals(List.of(32_768, 17_433), chunks.stream().map(DenseChunk::count).toList());
+    assertEquals(List.of(0, 32_768), chunks.stream().map(DenseChunk::offset).toList());
+
+    List<DenseChunk> decoded = new ArrayList<>();
+    for (DenseChunk c : chunks) {
+      byte[] value = SnapshotCodec.encode(c);
+      assertTrue(value.length < 400_000, "a full chunk is " + value.length + " bytes");
+      decoded.add((DenseChunk) SnapshotCodec.decodeSnapshot(value));
     }
+    Collections.reverse(decoded);
+    assertEquals(
+        dense,
+        DenseParameters.unflatten(
+            hp.hidden(), hp.inputSize(), SnapshotCodec.assembleDense(decoded)));
+  }
 
-    @Test
-    void brokenVectorsAreReported() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SnapshotCodec.decodeVector("not base64!"))
-                .getMessage().contains("not valid base64"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SnapshotCodec.decodeVector("AAAAAAAAAAAAAAAA"))
-                .getMessage().contains("12 bytes, not a whole number"));
+  @Test
+  void chunkingSplitsExactlyAtTheChunkSize() {
+    double[] flat = new double[3 * SnapshotCodec.CHUNK_VALUES + 1];
+    for (int i = 0; i < flat.length; i++) {
+      flat[i] = i;
     }
+    List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 1, flat);
+    assertEquals(4, chunks.size());
+    assertEquals(1, chunks.get(3).count());
+    assertTrue(chunks.stream().allMatch(c -> c.chunks() == 4));
+    assertSameBits(flat, SnapshotCodec.assembleDense(chunks));
+    assertEquals(
+        1, SnapshotCodec.denseChunks("PER", 1, new double[SnapshotCodec.CHUNK_VALUES]).size());
+  }
 
-    @Test
-    void everySnapshotRecordRoundTripsBitForBit() {
-        List<SnapshotRecord> records = List.of(
-                new DenseChunk("PER", 7, 1, 3, 32_768, AWKWARD),
-                new Column("PER", 7, "anna", AWKWARD),
-                new Column("CREATIVE-WORK", 0, "a/b ü 😀", new double[] {0.5}),
-                manifest(new Metrics(0.05, 0.8, 0.85, 0.82)),
-                manifest(Metrics.unknown()));
-        for (SnapshotRecord r : records) {
-            SnapshotRecord back = SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(r));
-            assertEquals(r, back);
-        }
-        assertSameBits(AWKWARD, ((DenseChunk) SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(records.get(0)))).data());
-        // JSON has no infinity: a metric that is not a finite number is null, read back as NaN.
-        Manifest infinite = (Manifest) SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(
-                manifest(new Metrics(Double.POSITIVE_INFINITY, 0, 1, Double.NaN))));
-        assertEquals(new Metrics(Double.NaN, 0, 1, Double.NaN), infinite.metrics());
-    }
-
-    @Test
-    void keysNameModelTypeAndChunkOrWord() {
-        assertEquals("PER/dense/2", SnapshotCodec.key(new DenseChunk("PER", 7, 2, 3, 65_536, new double[] {1})));
-        assertEquals("PER/column/anna", SnapshotCodec.key(new Column("PER", 7, "anna", new double[] {1})));
-        assertEquals("LOC/column/a/b", SnapshotCodec.key(new Column("LOC", 7, "a/b", new double[] {1})));
-        assertEquals("PER/manifest", SnapshotCodec.key(manifest(Metrics.unknown())));
-        assertEquals("ORG/column/café", new String(SnapshotCodec.keyBytes(new Column("ORG", 1, "café", new double[] {1})),
-                StandardCharsets.UTF_8));
-    }
-
-    /** Kafka's own murmur2 test vectors (UtilsTest.testMurmur2), so partition() agrees with its default partitioner. */
-    @Test
-    void partitionIsKafkasDefaultPartitionerOnTheModelName() {
-        assertEquals(-973932308, SnapshotCodec.murmur2("21".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(-790332482, SnapshotCodec.murmur2("foobar".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(-985981536, SnapshotCodec.murmur2("a-little-bit-long-string".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(-1486304829, SnapshotCodec.murmur2("a-little-bit-longer-string".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(-58897971, SnapshotCodec.murmur2(
-                "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(479470107, SnapshotCodec.murmur2("abc".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(6, SnapshotCodec.partition("foobar", 10));
-        assertEquals(16, SnapshotCodec.partition("foobar", 50));
-        assertEquals(0, SnapshotCodec.partition("PER", 1));
-        assertThrows(IllegalArgumentException.class, () -> SnapshotCodec.partition("PER", 0));
-    }
-
-    @Test
-    void denseParametersSurviveChunkingInAnyOrder() {
-        Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
-        DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), 42);
-        double[] flat = dense.flatten();
-        assertEquals(50_201, flat.length);
-        List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 7, flat);
-        assertEquals(List.of(32_768, 17_433), chunks.stream().map(DenseChunk::count).toList());
-        assertEquals(List.of(0, 32_768), chunks.stream().map(DenseChunk::offset).toList());
-
-        List<DenseChunk> decoded = new ArrayList<>();
-        for (DenseChunk c : chunks) {
-            byte[] value = SnapshotCodec.encode(c);
-            assertTrue(value.length < 400_000, "a full chunk is " + value.length + " bytes");
-            decoded.add((DenseChunk) SnapshotCodec.decodeSnapshot(value));
-        }
-        Collections.reverse(decoded);
-        assertEquals(dense, DenseParameters.unflatten(hp.hidden(), hp.inputSize(), SnapshotCodec.assembleDense(decoded)));
-    }
-
-    @Test
-    void chunkingSplitsExactlyAtTheChunkSize() {
-        double[] flat = new double[3 * SnapshotCodec.CHUNK_VALUES + 1];
-        for (int i = 0; i < flat.length; i++) {
-            flat[i] = i;
-        }
-        List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 1, flat);
-        assertEquals(4, chunks.size());
-        assertEquals(1, chunks.get(3).count());
-        assertTrue(chunks.stream().allMatch(c -> c.chunks() == 4));
-        assertSameBits(flat, SnapshotCodec.assembleDense(chunks));
-        assertEquals(1, SnapshotCodec.denseChunks("PER", 1, new double[SnapshotCodec.CHUNK_VALUES]).size());
-    }
-
-    @Test
-    void incompleteOrMixedChunksAreRefusedWithAClearMessage() {
-        double[] flat = new double[2 * SnapshotCodec.CHUNK_VALUES + 5];
-        List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 7, flat);
-        assertMessage("dense chunks [1] of 0..2 are missing", () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), chunks.get(2))));
-        assertMessage("dense chunk 2 appears twice", () -> SnapshotCodec.assembleDense(
+  @Test
+  void incompleteOrMixedChunksAreRefusedWithAClearMessage() {
+    double[] flat = new double[2 * SnapshotCodec.CHUNK_VALUES + 5];
+    List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 7, flat);
+    assertMessage(
+        "dense chunks [1] of 0..2 are missing",
+        () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), chunks.get(2))));
+    assertMessage(
+        "dense chunk 2 appears twice",
+        () ->
+            SnapshotCodec.assembleDense(
                 List.of(chunks.get(0), chunks.get(1), chunks.get(2), chunks.get(2))));
-        DenseChunk otherVersion = SnapshotCodec.denseChunks("PER", 8, flat).get(1);
-        assertMessage("dense chunks of different snapshots: PER version 7 and PER version 8", () -> SnapshotCodec.assembleDense(
-                List.of(chunks.get(0), otherVersion, chunks.get(2))));
-        DenseChunk gap = new DenseChunk("PER", 7, 1, 3, SnapshotCodec.CHUNK_VALUES + 1, chunks.get(1).data());
-        assertMessage("dense chunk 1 starts at 32769 but the chunks before it end at 32768",
-                () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), gap, chunks.get(2))));
-        DenseChunk otherCount = new DenseChunk("PER", 7, 1, 4, SnapshotCodec.CHUNK_VALUES, chunks.get(1).data());
-        assertMessage("dense chunks disagree on their number: 3 and 4",
-                () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherCount)));
-        assertMessage("no dense chunks", () -> SnapshotCodec.assembleDense(List.of()));
-    }
+    DenseChunk otherVersion = SnapshotCodec.denseChunks("PER", 8, flat).get(1);
+    assertMessage(
+        "dense chunks of different snapshots: PER version 7 and PER version 8",
+        () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherVersion, chunks.get(2))));
+    DenseChunk gap =
+        new DenseChunk("PER", 7, 1, 3, SnapshotCodec.CHUNK_VALUES + 1, chunks.get(1).data());
+    assertMessage(
+        "dense chunk 1 starts at 32769 but the chunks before it end at 32768",
+        () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), gap, chunks.get(2))));
+    DenseChunk otherCount =
+        new DenseChunk("PER", 7, 1, 4, SnapshotCodec.CHUNK_VALUES, chunks.get(1).data());
+    assertMessage(
+        "dense chunks disagree on their number: 3 and 4",
+        () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherCount)));
+    assertMessage("no dense chunks", () -> SnapshotCodec.assembleDense(List.of()));
+  }
 
-    @Test
-    void manifestsMustBeConsistent() {
-        Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
-        TokenNormalizer lower = new TokenNormalizer(false);
-        assertMessage("dense_values is 50000 but H=100, nC=500 make 50201", () -> new Manifest("PER", 1, false, 0, 0, 10,
-                2, 50_000, hp, lower, Metrics.unknown(), 0));
-        assertMessage("a full version writes every column, but columns_written is 9 of 10", () -> new Manifest("PER", 1,
-                true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
-        assertMessage("model \"person\" is not canonical; write \"PER\"", () -> new Manifest("person", 1, true, 0, 10, 10,
-                2, 50_201, hp, lower, Metrics.unknown(), 0));
-    }
+  @Test
+  void manifestsMustBeConsistent() {
+    Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
+    TokenNormalizer lower = new TokenNormalizer(false);
+    assertMessage(
+        "dense_values is 50000 but H=100, nC=500 make 50201",
+        () -> new Manifest("PER", 1, false, 0, 0, 10, 2, 50_000, hp, lower, Metrics.unknown(), 0));
+    assertMessage(
+        "a full version writes every column, but columns_written is 9 of 10",
+        () -> new Manifest("PER", 1, true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+    assertMessage(
+        "model \"person\" is not canonical; write \"PER\"",
+        () ->
+            new Manifest("person", 1, true, 0, 10, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+  }
 
-    @Test
-    void damagedSnapshotRecordsNameTheProblem() {
-        assertMessage("snapshot record: unknown type \"weights\"; expected dense, column or manifest",
-                () -> decode("{\"type\": \"weights\", \"model\": \"PER\", \"version\": 1}"));
-        assertMessage("snapshot dense: count is 2 but data holds 1 values", () -> decode(
+  @Test
+  void damagedSnapshotRecordsNameTheProblem() {
+    assertMessage(
+        "snapshot record: unknown type \"weights\"; expected dense, column or manifest",
+        () -> decode("{\"type\": \"weights\", \"model\": \"PER\", \"version\": 1}"));
+    assertMessage(
+        "snapshot dense: count is 2 but data holds 1 values",
+        () ->
+            decode(
                 "{\"type\": \"dense\", \"model\": \"PER\", \"version\": 1, \"chunk\": 0, \"chunks\": 1, \"offset\": 0, "
-                        + "\"count\": 2, \"data\": \"AAAAAAAA8D8=\"}"));
-        assertMessage("snapshot column: missing field \"word\"", () -> decode(
+                    + "\"count\": 2, \"data\": \"AAAAAAAA8D8=\"}"));
+    assertMessage(
+        "snapshot column: missing field \"word\"",
+        () ->
+            decode(
                 "{\"type\": \"column\", \"model\": \"PER\", \"version\": 1, \"vector\": \"AAAAAAAA8D8=\"}"));
-        String manifest = new String(SnapshotCodec.encode(manifest(Metrics.unknown())), StandardCharsets.UTF_8);
-        assertMessage("snapshot manifest: field \"hyperparameters.dim\" must be a 32-bit integer",
-                () -> decode(manifest.replace("\"dim\":100", "\"dim\":\"100\"")));
-        assertMessage("snapshot manifest: normalizer.lowercase is false",
-                () -> decode(manifest.replace("\"lowercase\":true", "\"lowercase\":false")));
-        assertMessage("snapshot record: value is null", () -> SnapshotCodec.decodeSnapshot(null));
-    }
+    String manifest =
+        new String(SnapshotCodec.encode(manifest(Metrics.unknown())), StandardCharsets.UTF_8);
+    assertMessage(
+        "snapshot manifest: field \"hyperparameters.dim\" must be a 32-bit integer",
+        () -> decode(manifest.replace("\"dim\":100", "\"dim\":\"100\"")));
+    assertMessage(
+        "snapshot manifest: normalizer.lowercase is false",
+        () -> decode(manifest.replace("\"lowercase\":true", "\"lowercase\":false")));
+    assertMessage("snapshot record: value is null", () -> SnapshotCodec.decodeSnapshot(null));
+  }
 
-    private static SnapshotRecord decode(String json) {
-        return SnapshotCodec.decodeSnapshot(json.getBytes(StandardCharsets.UTF_8));
-    }
+  private static SnapshotRecord decode(String json) {
+    return SnapshotCodec.decodeSnapshot(json.getBytes(StandardCharsets.UTF_8));
+  }
 
-    private static void assertMessage(String part, Executable code) {
-        String message = assertThrows(IllegalArgumentException.class, code::run).getMessage();
-        assertTrue(message.contains(part), () -> "<" + message + "> should contain <" + part + ">");
-    }
+  private static void assertMessage(String part, Executable code) {
+    String message = assertThrows(IllegalArgumentException.class, code::run).getMessage();
+    assertTrue(message.contains(part), () -> "<" + message + "> should contain <" + part + ">");
+  }
 
-    /** The one method assertMessage needs, so that lambdas can throw IllegalArgumentException only. */
-    @FunctionalInterface
-    interface Executable {
-        void run();
-    }
+  /**
+   * The one method assertMessage needs, so that lambdas can throw IllegalArgumentException only.
+   */
+  @FunctionalInterface
+  interface Executable {
+    void run();
+  }
 }
