@@ -17,9 +17,9 @@ import org.apache.flink.api.common.state.MapState;
  * sentence or two.
  *
  * <p>The keyed state must hold every vector when Flink snapshots it: {@link #writeBack} before a
- * snapshot, and {@link #clear} after a checkpoint's snapshot. Clearing matters on the heap backend,
- * whose asynchronous snapshot serialises the very arrays the state holds: after a checkpoint the
- * next read goes through the state again, whose copy-on-write hands out a copy.
+ * snapshot. The cache stays warm across checkpoints because nobody changes a vector in place (the
+ * learner trains copies and puts them back): the heap backend's asynchronous snapshot, which
+ * serialises the very arrays the state holds, never sees one change under it.
  *
  * <p>Use it only while the model's key is the operator's current key: it reads and writes the
  * current key's state.

@@ -9,6 +9,15 @@ public class ModelCheckpoint implements Cloneable {
   /** W, b1, U, b2 as {@code DenseParameters.flatten()}. */
   public double[] dense;
 
+  /**
+   * The model's shape (C, n, H) when it was stored: a restore under a definition that changes it is
+   * refused with a clear message instead of failing on the first record.
+   */
+  public int windowSize;
+
+  public int dim;
+  public int hidden;
+
   /** Training windows applied. */
   public long examplesSeen;
 

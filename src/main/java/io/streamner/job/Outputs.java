@@ -10,16 +10,26 @@ import io.streamner.text.EntityTags;
 import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** The job's output records in their wire formats (io.streamner.kafka.wire, schemas/). */
 final class Outputs {
+  /**
+   * The largest output record (key and value) the job writes: below Kafka's default limits for one
+   * record (the producer's max.request.size, 1 MiB, and the broker's message.max.bytes, 1 MiB plus
+   * a batch header). A larger prediction (a long sentence echoed with its probabilities) would fail
+   * the sink and stop the job, so it becomes a dead letter instead.
+   */
+  static final int MAX_RECORD_BYTES = 1_000_000;
+
   private Outputs() {}
 
   /**
    * The prediction for one sentence; for a labelled one it carries the gold tags (prequential
    * record).
    */
-  static EncodedRecord prediction(ModelInput input, double[] probabilities, ModelCheckpoint model) {
+  static EncodedRecord prediction(ModelInput input, double[] probabilities, ModelCheckpoint model)
+      throws RecordRejected {
     Sentence s = input.sentence;
     boolean[] positive = TokenDecisions.positives(probabilities, TokenDecisions.THRESHOLD);
     PredictionRecord record =
@@ -35,8 +45,36 @@ final class Outputs {
             s.tags == null ? null : Arrays.asList(s.tags),
             s.eventTime,
             System.currentTimeMillis());
-    return new EncodedRecord(
-        s.id.getBytes(StandardCharsets.UTF_8), WireFormat.encode(record), null);
+    EncodedRecord encoded =
+        new EncodedRecord(s.id.getBytes(StandardCharsets.UTF_8), WireFormat.encode(record), null);
+    int size = encoded.key.length + encoded.value.length;
+    if (size > MAX_RECORD_BYTES) {
+      throw new RecordRejected(
+          String.format(
+              Locale.ROOT,
+              "the prediction of model %s would be %,d bytes, more than the %,d a record on the"
+                  + " predictions topic may hold",
+              input.model,
+              size,
+              MAX_RECORD_BYTES));
+    }
+    return encoded;
+  }
+
+  /**
+   * The dead letter of a sentence a model could not use: keyed by its source and the model, so that
+   * each model's refusal of one record is its own entry.
+   */
+  static EncodedRecord deadLetter(ModelInput input, String reason, long now) {
+    Sentence s = input.sentence;
+    DeadLetterRecord letter =
+        DeadLetterRecord.of(
+            "model " + input.model + ": " + reason,
+            new DeadLetterRecord.Source(s.sourceTopic, s.sourcePartition, s.sourceOffset),
+            s.raw,
+            now);
+    String key = WireFormat.key(letter) + "/" + input.model;
+    return new EncodedRecord(WireFormat.keyBytes(key), WireFormat.encode(letter), null);
   }
 
   static EncodedRecord snapshot(SnapshotRecord record) {

@@ -5,7 +5,9 @@ import io.streamner.kafka.wire.ParseResult;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.text.TokenNormalizer;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -20,18 +22,24 @@ import org.apache.flink.util.OutputTag;
  * source and the reason; the job goes on.
  */
 final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
+  /** The longest word a model holds: the snapshot format's limit for a word, in code points. */
+  static final int MAX_WORD_LENGTH = 1_000;
+
   static final OutputTag<EncodedRecord> DEAD_LETTERS =
       new OutputTag<>("dead-letters", TypeInformation.of(EncodedRecord.class));
 
   private final String trainTopic;
   private final List<String> models;
   private final int maxTokens;
+  private final TokenNormalizer normalizer;
   private transient Counter deadLetters;
 
-  ParseSentences(String trainTopic, List<String> models, int maxTokens) {
+  ParseSentences(
+      String trainTopic, List<String> models, int maxTokens, TokenNormalizer normalizer) {
     this.trainTopic = trainTopic;
     this.models = List.copyOf(models);
     this.maxTokens = maxTokens;
+    this.normalizer = normalizer;
   }
 
   @Override
@@ -59,6 +67,8 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     ParseResult<TrainRecord> parsed = WireFormat.parseTrain(raw.value, maxTokens);
     if (!parsed.isOk()) return parsed.reason();
     TrainRecord r = parsed.value();
+    String problem = words(r.tokens());
+    if (problem != null) return problem;
     Sentence s = sentence(Sentence.TRAIN, r.id(), r.tokens(), r.eventTime(), raw);
     s.tags = r.tags().toArray(new String[0]);
     out.collect(s);
@@ -69,6 +79,8 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     ParseResult<ScoreRecord> parsed = WireFormat.parseScore(raw.value, maxTokens);
     if (!parsed.isOk()) return parsed.reason();
     ScoreRecord r = parsed.value();
+    String problem = words(r.tokens());
+    if (problem != null) return problem;
     boolean restricted = r.models() != null && !r.models().isEmpty();
     if (restricted) {
       for (String model : r.models()) {
@@ -82,6 +94,27 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     return null;
   }
 
+  /**
+   * A token is a word once normalised, and lowercasing can lengthen it (U+0130 becomes two
+   * characters): a word longer than a snapshot may hold would stop the snapshot writer, so the
+   * record is refused here, before any model sees it.
+   */
+  private String words(List<String> tokens) {
+    for (int i = 0; i < tokens.size(); i++) {
+      String word = normalizer.normalize(tokens.get(i));
+      int length = word.codePointCount(0, word.length());
+      if (length > MAX_WORD_LENGTH) {
+        return String.format(
+            Locale.ROOT,
+            "tokens[%d] becomes a word of %,d characters when lowercased; the limit is %,d",
+            i,
+            length,
+            MAX_WORD_LENGTH);
+      }
+    }
+    return null;
+  }
+
   private static Sentence sentence(
       String kind, String id, List<String> tokens, Long eventTime, RawRecord raw) {
     Sentence s = new Sentence();
@@ -89,8 +122,10 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     s.id = id;
     s.tokens = tokens.toArray(new String[0]);
     s.eventTime = eventTime;
+    s.sourceTopic = raw.topic;
     s.sourcePartition = raw.partition;
     s.sourceOffset = raw.offset;
+    s.raw = raw.value;
     return s;
   }
 }

@@ -23,8 +23,15 @@ public class Sentence {
   /** Event time in epoch milliseconds, or null. */
   public Long eventTime;
 
+  public String sourceTopic;
   public int sourcePartition;
   public long sourceOffset;
+
+  /**
+   * The record's value as read from Kafka: a model that cannot use the sentence dead-letters these
+   * bytes, so that the record can be replayed as it was sent.
+   */
+  public byte[] raw;
 
   public Sentence() {}
 

@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.text.TokenNormalizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *     -> parse            invalid records -> dead-letter topic
  *     -> fan out          one copy per model, with that model's binary labels
  *     -> keyBy(model)
- *     -> train and score  test-then-train; the model lives in keyed state
+ *     -> train and score  test-then-train; the model lives in keyed state;
+ *                         a sentence a model cannot use -> dead-letter topic
  *     -> predictions topic, and snapshots topic (exactly-once)
  * </pre>
  *
@@ -126,7 +128,12 @@ public final class StreamnerJob {
             .uid("source");
 
     SingleOutputStreamOperator<Sentence> sentences =
-        raw.process(new ParseSentences(topics.train(), definition.models(), definition.maxTokens()))
+        raw.process(
+                new ParseSentences(
+                    topics.train(),
+                    definition.models(),
+                    definition.maxTokens(),
+                    new TokenNormalizer(definition.numbers())))
             .name("parse")
             .uid("parse");
 
@@ -153,6 +160,7 @@ public final class StreamnerJob {
         .uid("snapshots-sink");
     sentences
         .getSideOutput(ParseSentences.DEAD_LETTERS)
+        .union(predictions.getSideOutput(ModelOperator.DEAD_LETTERS))
         .sinkTo(sink(definition, topics.deadLetter(), DeliveryGuarantee.AT_LEAST_ONCE))
         .name("kafka: " + topics.deadLetter())
         .uid("dead-letter-sink");

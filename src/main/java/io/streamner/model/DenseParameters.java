@@ -59,6 +59,41 @@ public final class DenseParameters {
     return c;
   }
 
+  /** Overwrites these parameters with {@code other}'s, which must have the same shape. */
+  public void copyFrom(DenseParameters other) {
+    if (other.hidden != hidden || other.inputSize != inputSize) {
+      throw new IllegalArgumentException(
+          "cannot copy "
+              + other.hidden
+              + "x"
+              + other.inputSize
+              + " parameters into "
+              + hidden
+              + "x"
+              + inputSize);
+    }
+    for (int k = 0; k < hidden; k++) System.arraycopy(other.w[k], 0, w[k], 0, inputSize);
+    System.arraycopy(other.b1, 0, b1, 0, hidden);
+    System.arraycopy(other.u, 0, u, 0, hidden);
+    b2 = other.b2;
+  }
+
+  /** Whether every parameter is a finite number (no NaN, no infinity). */
+  public boolean isFinite() {
+    for (double[] row : w) if (!allFinite(row)) return false;
+    return allFinite(b1) && allFinite(u) && Double.isFinite(b2);
+  }
+
+  /**
+   * Whether every value is finite. {@code v * 0} is 0 for a finite v and NaN for an infinite or NaN
+   * one, so one sum of those says it for the whole array without a branch per value.
+   */
+  public static boolean allFinite(double[] values) {
+    double zero = 0;
+    for (double v : values) zero += v * 0;
+    return zero == 0;
+  }
+
   /** Sum of squares of W and U: the bracket of the regularisation term in eq. (1). */
   public double squaredWeights() {
     double s = 0;

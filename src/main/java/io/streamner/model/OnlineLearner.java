@@ -21,6 +21,13 @@ import java.util.Set;
  * vectors, a stream of sentences gives bit for bit the model one in-order offline epoch over the
  * same sentences gives.
  *
+ * <p>Training is in two steps so that a sentence never half-trains a model: {@link #learn} trains
+ * copies (of the dense parameters, of the sentence's word vectors) and changes nothing the caller
+ * holds; the caller then applies the {@link Update} with {@link #commit}, or drops it: when it is
+ * not {@link Update#isFinite() finite}, or when anything else about the sentence fails (its
+ * prediction cannot be written, say). The copies cost one copy of the dense parameters per
+ * sentence, a few percent of its training time.
+ *
  * <p>Test-then-train is per window: the probability reported for token t is the h of the forward
  * half of its own SGD step, so it comes from the model before that window trained it (and after the
  * sentence's earlier windows did). Scoring the sentence separately first would run the forward pass
@@ -31,14 +38,13 @@ import java.util.Set;
  * {@link WordVectors#randomVector}, a function of the word and the seed only, so a replay of the
  * stream builds the same model. Scoring never creates columns.
  *
- * <p>One sentence's columns are read once, updated in place over all its windows, and written back
- * once: the same arithmetic as reading and writing around every window, with C times fewer state
- * accesses.
+ * <p>One sentence's columns are read once, updated over all its windows, and written back once: the
+ * same arithmetic as reading and writing around every window, with C times fewer state accesses.
  */
 public final class OnlineLearner {
-  /** Where one model's word vectors live. A vector read is updated in place, then put back. */
+  /** Where one model's word vectors live. */
   public interface Columns {
-    /** The vector of {@code word}, or null when it has none. */
+    /** The vector of {@code word}, or null when it has none. Callers do not change it. */
     double[] get(String word) throws Exception;
 
     void put(String word, double[] vector) throws Exception;
@@ -46,8 +52,10 @@ public final class OnlineLearner {
 
   /** Occurrence counts of words that have no column yet. */
   public interface WordCounts {
-    /** Adds {@code occurrences} to the count of {@code word}; returns the new count. */
-    long add(String word, long occurrences) throws Exception;
+    /** The count of {@code word}, 0 when it has none. */
+    long count(String word) throws Exception;
+
+    void put(String word, long count) throws Exception;
 
     void remove(String word) throws Exception;
   }
@@ -67,11 +75,36 @@ public final class OnlineLearner {
   }
 
   /**
+   * One sentence's training, not yet applied to the model.
+   *
    * @param probabilities P(entity) of every token, from the model before that token's window
    *     trained it (test-then-train per window)
-   * @param newColumns words that got their own vector while training on this sentence
+   * @param loss the sum of the windows' logistic losses, each before its own step
+   * @param dense the trained copy of the dense parameters
+   * @param columns the trained copies of the vectors the sentence's windows used, by word
+   * @param newColumns words that get their own vector with this sentence
+   * @param counts new occurrence counts of words still below the minimum count
    */
-  public record Learned(double[] probabilities, int windows, List<String> newColumns) {}
+  public record Update(
+      double[] probabilities,
+      int windows,
+      double loss,
+      DenseParameters dense,
+      Map<String, double[]> columns,
+      List<String> newColumns,
+      Map<String, Long> counts) {
+
+    /**
+     * Whether every parameter the update writes and its loss are finite numbers. An update that is
+     * not must be dropped: an overflow (too large a learning rate, or a diverging model) would
+     * otherwise put NaN into the model for good.
+     */
+    public boolean isFinite() {
+      if (!Double.isFinite(loss) || !dense.isFinite()) return false;
+      for (double[] v : columns.values()) if (!DenseParameters.allFinite(v)) return false;
+      return true;
+    }
+  }
 
   private final Settings settings;
   private final Hyperparameters hp;
@@ -89,23 +122,30 @@ public final class OnlineLearner {
   public double[] score(List<String> tokens, DenseParameters dense, Columns columns)
       throws Exception {
     List<String> words = normalise(tokens);
-    return predict(Windows.of(words, hp.windowSize()), dense, read(words, columns));
+    Map<String, double[]> vectors = read(words, columns, false);
+    String[][] windows = Windows.of(words, hp.windowSize());
+    double[] p = new double[windows.length];
+    for (int t = 0; t < windows.length; t++) {
+      p[t] = WindowNetwork.forward(dense, gather(windows[t], vectors), workspace);
+    }
+    return p;
   }
 
   /**
-   * Trains on the sentence: new words are counted and get columns once frequent enough, every
-   * window is scored and then takes one SGD step, in order, and the columns it touched are written
-   * back and added to {@code changed}.
+   * Trains copies on the sentence: new words are counted and get columns once frequent enough,
+   * every window is scored and then takes one SGD step, in order. Nothing the caller holds changes:
+   * {@code dense} is copied into {@code spare}, which is trained, and the vectors are copied.
    *
    * @param labels 1 where the token is the entity, one per token
+   * @param spare parameters of the same shape as {@code dense} to train on; the update holds them
    */
-  public Learned learn(
+  public Update learn(
       List<String> tokens,
       int[] labels,
       DenseParameters dense,
+      DenseParameters spare,
       Columns columns,
-      WordCounts counts,
-      Set<String> changed)
+      WordCounts counts)
       throws Exception {
     if (labels.length != tokens.size()) {
       throw new IllegalArgumentException(
@@ -113,39 +153,64 @@ public final class OnlineLearner {
     }
     List<String> words = normalise(tokens);
     String[][] windows = Windows.of(words, hp.windowSize());
-    Map<String, double[]> vectors = read(words, columns);
+    Map<String, double[]> vectors = read(words, columns, true);
 
     List<String> created = new ArrayList<>();
-    // With a minimum count of 1 a count would be added and removed at once: skip the state access.
-    boolean counting = settings.minCount() > 1;
+    Map<String, Long> newCounts = new LinkedHashMap<>();
     for (Map.Entry<String, Long> occurrence : occurrencesWithoutColumn(words, vectors).entrySet()) {
       String word = occurrence.getKey();
-      if (!counting || counts.add(word, occurrence.getValue()) >= settings.minCount()) {
+      // With a minimum count of 1 every new word gets its column at once: no count is read.
+      long count = settings.minCount() == 1 ? 1 : counts.count(word) + occurrence.getValue();
+      if (count >= settings.minCount()) {
         vectors.put(word, WordVectors.randomVector(word, hp.seed(), hp.dim()));
-        if (counting) counts.remove(word);
         created.add(word);
+      } else {
+        newCounts.put(word, count);
       }
     }
 
+    spare.copyFrom(dense);
     double[] probabilities = new double[windows.length];
+    double loss = 0;
     for (int t = 0; t < windows.length; t++) {
-      WindowNetwork.sgdStep(
-          dense,
-          gather(windows[t], vectors),
-          labels[t],
-          hp.learningRate(),
-          settings.decay(),
-          workspace);
+      loss +=
+          WindowNetwork.sgdStep(
+              spare,
+              gather(windows[t], vectors),
+              labels[t],
+              hp.learningRate(),
+              settings.decay(),
+              workspace);
       probabilities[t] = workspace.probability();
     }
 
-    Set<String> touched = new LinkedHashSet<>();
+    Map<String, double[]> touched = new LinkedHashMap<>();
     for (String[] window : windows) {
-      for (String word : window) touched.add(vectors.containsKey(word) ? word : Vocabulary.UNKNOWN);
+      for (String word : window) {
+        String key = vectors.containsKey(word) ? word : Vocabulary.UNKNOWN;
+        touched.put(key, vectors.get(key));
+      }
     }
-    for (String word : touched) columns.put(word, vectors.get(word));
-    changed.addAll(touched);
-    return new Learned(probabilities, windows.length, created);
+    return new Update(probabilities, windows.length, loss, spare, touched, created, newCounts);
+  }
+
+  /**
+   * Applies an update's word vectors and counts: the trained vectors are written back (and added to
+   * {@code changed}), new columns leave the counts, the other counts are stored. The dense
+   * parameters are the caller's to take: {@link Update#dense()} is the trained copy.
+   */
+  public void commit(Update update, Columns columns, WordCounts counts, Set<String> changed)
+      throws Exception {
+    for (Map.Entry<String, double[]> column : update.columns().entrySet()) {
+      columns.put(column.getKey(), column.getValue());
+    }
+    changed.addAll(update.columns().keySet());
+    if (settings.minCount() > 1) {
+      for (String word : update.newColumns()) counts.remove(word);
+      for (Map.Entry<String, Long> count : update.counts().entrySet()) {
+        counts.put(count.getKey(), count.getValue());
+      }
+    }
   }
 
   private List<String> normalise(List<String> tokens) {
@@ -154,12 +219,16 @@ public final class OnlineLearner {
     return words;
   }
 
-  /** The vectors of the sentence's words that have one, the padding words and UUUNKKK. */
-  private static Map<String, double[]> read(List<String> words, Columns columns) throws Exception {
+  /**
+   * The vectors of the sentence's words that have one, the padding words and UUUNKKK: copies when
+   * they are to be trained, the stored arrays when they are only read.
+   */
+  private static Map<String, double[]> read(List<String> words, Columns columns, boolean copy)
+      throws Exception {
     Map<String, double[]> vectors = new HashMap<>();
     for (String word : new LinkedHashSet<>(words)) {
       double[] v = columns.get(word);
-      if (v != null) vectors.put(word, v);
+      if (v != null) vectors.put(word, copy ? v.clone() : v);
     }
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
       if (!vectors.containsKey(special)) {
@@ -167,7 +236,7 @@ public final class OnlineLearner {
         if (v == null)
           throw new IllegalStateException(
               "the model has no vector for " + special + ": not initialised");
-        vectors.put(special, v);
+        vectors.put(special, copy ? v.clone() : v);
       }
     }
     return vectors;
@@ -179,14 +248,6 @@ public final class OnlineLearner {
     for (String word : words)
       if (!vectors.containsKey(word)) occurrences.merge(word, 1L, Long::sum);
     return occurrences;
-  }
-
-  private double[] predict(
-      String[][] windows, DenseParameters dense, Map<String, double[]> vectors) {
-    double[] p = new double[windows.length];
-    for (int t = 0; t < windows.length; t++)
-      p[t] = WindowNetwork.forward(dense, gather(windows[t], vectors), workspace);
-    return p;
   }
 
   private double[][] gather(String[] window, Map<String, double[]> vectors) {

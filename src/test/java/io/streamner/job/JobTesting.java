@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
@@ -67,6 +68,8 @@ final class JobTesting {
     Sentence s = new Sentence();
     s.kind = Sentence.TRAIN;
     s.id = id;
+    s.sourceTopic = "streamner.train";
+    s.raw = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
     s.tokens = new String[tokensAndTags.length];
     s.tags = new String[tokensAndTags.length];
     for (int i = 0; i < tokensAndTags.length; i++) {
@@ -82,6 +85,8 @@ final class JobTesting {
     Sentence s = new Sentence();
     s.kind = Sentence.SCORE;
     s.id = id;
+    s.sourceTopic = "streamner.score";
+    s.raw = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
     s.tokens = tokens.clone();
     return s;
   }
@@ -181,6 +186,21 @@ final class JobTesting {
         out.add(p);
       }
       harness.getOutput().clear();
+      return out;
+    }
+
+    /** The dead letters written since the last call, decoded, with their keys. */
+    Map<String, DeadLetterRecord> deadLetters() {
+      Map<String, DeadLetterRecord> out = new LinkedHashMap<>();
+      ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue =
+          harness.getSideOutput(ModelOperator.DEAD_LETTERS);
+      if (queue == null) return out;
+      for (StreamRecord<EncodedRecord> r : queue) {
+        out.put(
+            new String(r.getValue().key, StandardCharsets.UTF_8),
+            WireFormat.decodeDeadLetter(r.getValue().value));
+      }
+      queue.clear();
       return out;
     }
 

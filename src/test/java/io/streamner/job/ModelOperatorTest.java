@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
+import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
@@ -170,6 +171,76 @@ class ModelOperatorTest {
       assertFalse(va.columns().containsKey("zoe"), "scoring never creates a column");
       assertFalse(va.columns().containsKey("visited"));
     }
+  }
+
+  // ---- one record never stops the job, and a refused one leaves the model as it was
+
+  @Test
+  void aSentenceWhoseUpdateWouldOverflowIsADeadLetterAndTheModelStaysAsItWas() throws Exception {
+    // A learning rate of 1e300 takes the first step's parameters past the largest double.
+    String[] wild = {"model.learning-rate", "1e300", "model.min-count", "2"};
+    Sentence query = score("q", "Anna", "flew", "to", "Porto");
+    Sentence sentence = corpus().get(0);
+    try (ModelHarness h = new ModelHarness(definition(wild)).open();
+        ModelHarness untouched = new ModelHarness(definition(wild)).open()) {
+      h.process(
+          unlabelled("PER", query),
+          labelled("PER", sentence),
+          labelled("PER", sentence),
+          unlabelled("PER", query));
+      List<PredictionRecord> predictions = h.predictions();
+      assertEquals(2, predictions.size(), "the two scores; the sentences got no prediction");
+      assertArrayEquals(
+          predictions.get(0).probabilities(),
+          predictions.get(1).probabilities(),
+          "the model scores the same after refusing the sentence twice");
+      Map<String, DeadLetterRecord> letters = h.deadLetters();
+      assertEquals(1, letters.size(), "one entry per record and model: the key repeats");
+      String key = "streamner.train/0/" + sentence.sourceOffset + "/PER";
+      DeadLetterRecord letter = letters.get(key);
+      assertTrue(letter.reason().startsWith("model PER: non-finite update"), letter.reason());
+      assertArrayEquals(sentence.raw, letter.originalBytes(), "the record's bytes, to replay");
+      assertEquals("streamner.train", letter.source().topic());
+      h.endInput();
+
+      untouched.process(unlabelled("PER", query));
+      untouched.endInput();
+      Version refused = single(h.versions()), seed = single(untouched.versions());
+      assertSameModel(seed, refused);
+      assertEquals(0, refused.manifest().examplesSeen());
+      assertFalse(
+          refused.columns().containsKey("anna"), "no word was counted into a column either");
+    }
+  }
+
+  @Test
+  void aPredictionTooLargeForKafkaIsADeadLetterAndTheSentenceIsNotTrained() throws Exception {
+    List<Sentence> c = corpus();
+    String[] tokens = new String[1_200];
+    String[] tags = new String[tokens.length];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = (i % 2 == 0 ? "a" : "b").repeat(1_000) + "/O";
+      tags[i] = "O";
+    }
+    Sentence huge = train("huge", tokens);
+    try (ModelHarness h = new ModelHarness(definition()).open();
+        ModelHarness without = new ModelHarness(definition()).open()) {
+      h.process(labelled("PER", c.get(0)), labelled("PER", huge), labelled("PER", c.get(1)));
+      assertEquals(List.of("t1", "t2"), ids(h.predictions()));
+      Map<String, DeadLetterRecord> letters = h.deadLetters();
+      assertEquals(1, letters.size());
+      DeadLetterRecord letter = letters.values().iterator().next();
+      assertTrue(letter.reason().contains("bytes, more than the 1,000,000"), letter.reason());
+      h.endInput();
+
+      without.process(labelled("PER", c.get(0)), labelled("PER", c.get(1)));
+      without.endInput();
+      assertSameModel(single(without.versions()), single(h.versions()));
+    }
+  }
+
+  private static List<String> ids(List<PredictionRecord> predictions) {
+    return predictions.stream().map(PredictionRecord::id).toList();
   }
 
   // ---- new words

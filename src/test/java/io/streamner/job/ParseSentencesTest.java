@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,8 @@ class ParseSentencesTest {
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forProcessFunction(
-            new ParseSentences(TRAIN, List.of("PER", "LOC"), MAX_TOKENS));
+            new ParseSentences(
+                TRAIN, List.of("PER", "LOC"), MAX_TOKENS, TokenNormalizer.defaults()));
     harness.setProcessingTime(START); // the test clock starts at Long.MIN_VALUE, not a time
   }
 

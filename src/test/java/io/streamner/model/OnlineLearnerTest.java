@@ -39,8 +39,13 @@ class OnlineLearnerTest {
     }
 
     @Override
-    public long add(String word, long occurrences) {
-      return counts.merge(word, occurrences, Long::sum);
+    public long count(String word) {
+      return counts.getOrDefault(word, 0L);
+    }
+
+    @Override
+    public void put(String word, long count) {
+      counts.put(word, count);
     }
 
     @Override
@@ -55,6 +60,29 @@ class OnlineLearnerTest {
       columns.put(special, WordVectors.randomVector(special, HP.seed(), HP.dim()));
     }
     return columns;
+  }
+
+  /** A model being trained: its dense parameters (swapped for the trained copy) and its columns. */
+  static final class Trained {
+    final OnlineLearner learner;
+    final MapColumns columns = freshColumns();
+    final Set<String> changed = new HashSet<>();
+    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
+    DenseParameters spare = dense.copy();
+
+    Trained(OnlineLearner learner) {
+      this.learner = learner;
+    }
+
+    /** Learns and commits, as the job does with a finite update. */
+    OnlineLearner.Update learn(List<String> tokens, int[] labels) throws Exception {
+      OnlineLearner.Update update = learner.learn(tokens, labels, dense, spare, columns, columns);
+      assertTrue(update.isFinite());
+      learner.commit(update, columns, columns, changed);
+      spare = dense;
+      dense = update.dense();
+      return update;
+    }
   }
 
   static OnlineLearner learner(int minCount, double decay) {
@@ -73,16 +101,11 @@ class OnlineLearnerTest {
     Trainer.train(offline, data, 1, false, r -> {});
 
     double decay = HP.regularization() / data.size();
-    OnlineLearner learner = learner(1, decay);
-    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
-    MapColumns columns = freshColumns();
-    Set<String> changed = new HashSet<>();
-    for (Sentence s : sentences) {
-      learner.learn(
-          s.tokens(), EntityTags.binaryLabels(s.tags(), "PER"), dense, columns, columns, changed);
-    }
+    Trained model = new Trained(learner(1, decay));
+    for (Sentence s : sentences) model.learn(s.tokens(), EntityTags.binaryLabels(s.tags(), "PER"));
+    MapColumns columns = model.columns;
 
-    assertArrayEquals(offline.dense().flatten(), dense.flatten());
+    assertArrayEquals(offline.dense().flatten(), model.dense.flatten());
     Vocabulary vocabulary = offline.vocabulary();
     assertEquals(vocabulary.size(), columns.vectors.size());
     for (String word : vocabulary.words()) {
@@ -90,7 +113,7 @@ class OnlineLearnerTest {
     }
     Set<String> trained = new HashSet<>(columns.vectors.keySet());
     trained.remove(Vocabulary.UNKNOWN); // every word had its own column: UUUNKKK never stood in
-    assertEquals(trained, changed);
+    assertEquals(trained, model.changed);
   }
 
   @Test
@@ -108,12 +131,12 @@ class OnlineLearnerTest {
 
   @Test
   void eachReturnedProbabilityIsItsWindowBeforeItsOwnStep() throws Exception {
-    OnlineLearner learner = learner(1, 0);
-    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
-    MapColumns columns = freshColumns();
+    Trained model = new Trained(learner(1, 0));
     List<String> tokens = List.of("the", "cat", "anna");
     int[] labels = {0, 0, 1};
-    learner.learn(tokens, labels, dense, columns, columns, new HashSet<>());
+    model.learn(tokens, labels);
+    DenseParameters dense = model.dense;
+    MapColumns columns = model.columns;
 
     // The obvious version on copies: forward window t, then its SGD step, in order.
     DenseParameters slowDense = dense.copy();
@@ -129,36 +152,34 @@ class OnlineLearnerTest {
       WindowNetwork.sgdStep(slowDense, window, labels[t], HP.learningRate(), 0, ws);
     }
 
-    double[] before = learner.score(tokens, dense, columns);
-    double[] returned =
-        learner.learn(tokens, labels, dense, columns, columns, new HashSet<>()).probabilities();
+    double[] before = model.learner.score(tokens, dense, columns);
+    double[] returned = model.learn(tokens, labels).probabilities();
     assertArrayEquals(expected, returned);
     assertEquals(
         before[0], returned[0], 0.0, "the first window sees the model before the sentence");
     assertFalse(before[2] == returned[2], "later windows see the sentence's earlier steps");
-    assertEquals(slowDense, dense, "the same steps as the obvious version");
+    assertEquals(slowDense, model.dense, "the same steps as the obvious version");
+    for (String word : slowColumns.keySet()) {
+      assertArrayEquals(slowColumns.get(word), columns.vectors.get(word), word);
+    }
   }
 
   @Test
   void aWordGetsItsColumnAtTheMinimumCountAndUsesUnkBefore() throws Exception {
-    OnlineLearner learner = learner(2, 0);
-    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
-    MapColumns columns = freshColumns();
+    Trained model = new Trained(learner(2, 0));
+    MapColumns columns = model.columns;
     double[] unkBefore = columns.vectors.get(Vocabulary.UNKNOWN).clone();
-    Set<String> changed = new HashSet<>();
 
-    OnlineLearner.Learned first =
-        learner.learn(List.of("Zed", "ran"), new int[] {1, 0}, dense, columns, columns, changed);
+    OnlineLearner.Update first = model.learn(List.of("Zed", "ran"), new int[] {1, 0});
     assertTrue(first.newColumns().isEmpty());
     assertNull(columns.vectors.get("zed"));
     assertEquals(1L, columns.counts.get("zed"));
     assertFalse(
         java.util.Arrays.equals(unkBefore, columns.vectors.get(Vocabulary.UNKNOWN)),
         "UUUNKKK stood in and learned");
-    assertTrue(changed.contains(Vocabulary.UNKNOWN));
+    assertTrue(model.changed.contains(Vocabulary.UNKNOWN));
 
-    OnlineLearner.Learned second =
-        learner.learn(List.of("zed", "zed"), new int[] {1, 1}, dense, columns, columns, changed);
+    OnlineLearner.Update second = model.learn(List.of("zed", "zed"), new int[] {1, 1});
     assertEquals(List.of("zed"), second.newColumns());
     assertNotNull(columns.vectors.get("zed"));
     assertNull(columns.counts.get("zed"), "a word with a column is no longer counted");
@@ -167,12 +188,60 @@ class OnlineLearnerTest {
 
   @Test
   void aSentenceReadsEachColumnOnce() throws Exception {
-    OnlineLearner learner = learner(1, 0);
-    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
-    MapColumns columns = freshColumns();
-    columns.reads = 0;
-    learner.learn(
-        List.of("a", "b", "a", "b", "a"), new int[5], dense, columns, columns, new HashSet<>());
-    assertEquals(2 + 3, columns.reads); // two distinct words, then UUUNKKK, <s>, </s>
+    Trained model = new Trained(learner(1, 0));
+    model.columns.reads = 0;
+    model.learn(List.of("a", "b", "a", "b", "a"), new int[5]);
+    assertEquals(2 + 3, model.columns.reads); // two distinct words, then UUUNKKK, <s>, </s>
+  }
+
+  @Test
+  void learningChangesNothingUntilTheUpdateIsCommitted() throws Exception {
+    OnlineLearner learner = learner(2, 0.01);
+    Trained model = new Trained(learner);
+    model.learn(List.of("anna", "met", "bob"), new int[] {1, 0, 1});
+    DenseParameters denseBefore = model.dense.copy();
+    Map<String, double[]> vectorsBefore = new HashMap<>();
+    model.columns.vectors.forEach((w, v) -> vectorsBefore.put(w, v.clone()));
+    Map<String, Long> countsBefore = new HashMap<>(model.columns.counts);
+
+    OnlineLearner.Update dropped =
+        learner.learn(
+            List.of("anna", "met", "carl", "carl"),
+            new int[] {1, 0, 1, 1},
+            model.dense,
+            model.spare,
+            model.columns,
+            model.columns);
+    assertEquals(
+        List.of("anna", "met", "carl"), dropped.newColumns(), "these reach the minimum count");
+
+    assertEquals(denseBefore, model.dense, "the dense parameters are untouched");
+    assertEquals(vectorsBefore.keySet(), model.columns.vectors.keySet(), "no column was added");
+    vectorsBefore.forEach(
+        (w, v) -> assertArrayEquals(v, model.columns.vectors.get(w), "vector of " + w));
+    assertEquals(countsBefore, model.columns.counts, "the counts are untouched");
+  }
+
+  @Test
+  void anUpdateThatOverflowsIsNotFinite() throws Exception {
+    // A learning rate of 1e300: the first step's gradient times it leaves the doubles.
+    Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e300, 0.01, 5);
+    OnlineLearner learner =
+        new OnlineLearner(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
+    Trained model = new Trained(learner);
+    OnlineLearner.Update update =
+        learner.learn(
+            List.of("anna", "met", "bob", "in", "rome"),
+            new int[] {1, 0, 1, 0, 0},
+            model.dense,
+            model.spare,
+            model.columns,
+            model.columns);
+    assertFalse(update.isFinite());
+
+    Trained sane = new Trained(learner(1, 0));
+    assertTrue(
+        sane.learn(List.of("anna", "met", "bob"), new int[] {1, 0, 1}).isFinite(),
+        "the same check passes an ordinary update");
   }
 }

@@ -1,0 +1,223 @@
+package io.streamner.job;
+
+import io.streamner.model.DenseParameters;
+import io.streamner.model.Hyperparameters;
+import io.streamner.model.NerModel;
+import io.streamner.model.OnlineLearner;
+import io.streamner.text.Vocabulary;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * The models of one model-operator subtask: their keyed state, declared here and nowhere else, and
+ * the live copies the operator trains.
+ *
+ * <p><b>State</b>, per model (the key): the word vectors, one MapState entry per word (a window
+ * reads and writes only its C columns); occurrence counts of words without a column yet; and a
+ * {@link ModelCheckpoint} ValueState with the dense parameters and counters. The dense parameters
+ * change with every example, so they live in a {@link LiveModel} and go into the ValueState only in
+ * {@link #writeBack}, which the operator calls just before Flink snapshots the keyed state: every
+ * checkpoint holds each model exactly as of its barrier, and RocksDB never serialises W per
+ * example.
+ *
+ * <p>Methods that take a model name make it the current key first; the others work on the current
+ * key.
+ */
+final class ModelStore {
+  static final ValueStateDescriptor<ModelCheckpoint> MODEL_STATE =
+      new ValueStateDescriptor<>("model", ModelCheckpoint.class);
+  static final MapStateDescriptor<String, double[]> COLUMNS_STATE =
+      new MapStateDescriptor<>(
+          "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+  static final MapStateDescriptor<String, Long> WORD_COUNTS_STATE =
+      new MapStateDescriptor<>("word-counts", Types.STRING, Types.LONG);
+
+  private final JobDefinition definition;
+  private final KeyContext keys;
+  private final ModelSeeds seeds;
+  private final ValueState<ModelCheckpoint> modelState;
+  private final MapState<String, double[]> columns;
+  private final MapState<String, Long> wordCounts;
+  private final Map<String, LiveModel> live = new HashMap<>();
+
+  ModelStore(JobDefinition definition, RuntimeContext context, KeyContext keys) {
+    this.definition = definition;
+    this.keys = keys;
+    this.seeds = new ModelSeeds(definition);
+    this.modelState = context.getState(MODEL_STATE);
+    this.columns = context.getMapState(COLUMNS_STATE);
+    this.wordCounts = context.getMapState(WORD_COUNTS_STATE);
+  }
+
+  ModelSeeds seeds() {
+    return seeds;
+  }
+
+  /**
+   * The live model named {@code model}, which becomes the current key: from memory, from state
+   * after a restore, or from its seed when the job first sees it.
+   */
+  LiveModel get(String model) throws Exception {
+    keys.setCurrentKey(model);
+    LiveModel m = live.get(model);
+    if (m != null) return m;
+    ModelCheckpoint stored = modelState.value();
+    m = stored != null ? restore(model, stored) : seed(model);
+    live.put(model, m);
+    return m;
+  }
+
+  /** Whether this subtask holds a model of that name, live or in state. */
+  boolean exists(String model) throws Exception {
+    keys.setCurrentKey(model);
+    return live.containsKey(model) || modelState.value() != null;
+  }
+
+  /** The occurrence counts of the current key's words without a column. */
+  OnlineLearner.WordCounts wordCounts() {
+    return new OnlineLearner.WordCounts() {
+      @Override
+      public long count(String word) throws Exception {
+        Long count = wordCounts.get(word);
+        return count == null ? 0 : count;
+      }
+
+      @Override
+      public void put(String word, long count) throws Exception {
+        wordCounts.put(word, count);
+      }
+
+      @Override
+      public void remove(String word) throws Exception {
+        wordCounts.remove(word);
+      }
+    };
+  }
+
+  /** Every word vector of the current key's model, as the state holds it. */
+  Iterable<Map.Entry<String, double[]>> allColumns(LiveModel m) throws Exception {
+    m.columns.writeBack();
+    return columns.entries();
+  }
+
+  /** The current key's vector of {@code word}, as the state holds it. */
+  double[] column(LiveModel m, String word) throws Exception {
+    m.columns.writeBack();
+    return columns.get(word);
+  }
+
+  /** The current key's model as a model file holds it. */
+  NerModel toModel(LiveModel m) throws Exception {
+    Map<String, double[]> all = new HashMap<>();
+    for (Map.Entry<String, double[]> column : allColumns(m)) {
+      all.put(column.getKey(), column.getValue());
+    }
+    return NerModel.fromColumns(
+        m.name,
+        definition.hyperparameters(),
+        seeds.normalizer(),
+        all,
+        m.dense.copy(),
+        m.counters.examplesSeen);
+  }
+
+  /** Writes every live model into keyed state, just before Flink snapshots that state. */
+  void writeBack() throws Exception {
+    for (LiveModel m : live.values()) {
+      keys.setCurrentKey(m.name);
+      m.columns.writeBack();
+      if (!m.dirty) continue;
+      // A copy: the heap backend keeps the object itself and serialises it asynchronously,
+      // while this task goes on changing the live counters.
+      ModelCheckpoint stored = m.counters.copy();
+      stored.dense = m.dense.flatten();
+      stored.changedWords = m.changed.toArray(new String[0]);
+      Hyperparameters hp = definition.hyperparameters();
+      stored.windowSize = hp.windowSize();
+      stored.dim = hp.dim();
+      stored.hidden = hp.hidden();
+      modelState.update(stored);
+      m.dirty = false;
+    }
+  }
+
+  /**
+   * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden
+   * cannot change under a running job, and a restart would only fail again, so the job stops.
+   */
+  private LiveModel restore(String model, ModelCheckpoint stored) {
+    Hyperparameters hp = definition.hyperparameters();
+    boolean sameShape =
+        stored.windowSize == 0
+            ? stored.dense.length == hp.hidden() * hp.inputSize() + 2 * hp.hidden() + 1
+            : stored.windowSize == hp.windowSize()
+                && stored.dim == hp.dim()
+                && stored.hidden == hp.hidden();
+    if (!sameShape) {
+      throw new SuppressRestartsException(
+          new IllegalStateException(
+              "the restored state of model "
+                  + model
+                  + " has model.window = "
+                  + stored.windowSize
+                  + ", model.dim = "
+                  + stored.dim
+                  + ", model.hidden = "
+                  + stored.hidden
+                  + " but the job definition says "
+                  + hp.windowSize()
+                  + ", "
+                  + hp.dim()
+                  + ", "
+                  + hp.hidden()
+                  + ": a model's shape cannot change. Go back to the old values, or start"
+                  + " over without the state (streamner job --fresh)"));
+    }
+    // The live counters must not be the state's object (see writeBack).
+    return new LiveModel(
+        model,
+        DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense),
+        stored.copy(),
+        new LinkedHashSet<>(
+            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
+        new ColumnCache(columns, definition.columnCache()),
+        false);
+  }
+
+  /** First sight of a model: its seed's vectors go into state, once. */
+  private LiveModel seed(String model) throws Exception {
+    NerModel seed = seeds.seed(model);
+    Vocabulary vocabulary = seed.vocabulary();
+    Set<String> changed = new LinkedHashSet<>();
+    for (int id = 0; id < vocabulary.size(); id++) {
+      columns.put(vocabulary.word(id), seed.vectors()[id]);
+      changed.add(vocabulary.word(id));
+    }
+    ModelCheckpoint c = new ModelCheckpoint();
+    c.examplesSeen = seed.examplesTrained();
+    c.examplesAtSnapshot = c.examplesSeen;
+    c.columns = vocabulary.size();
+    LiveModel m =
+        new LiveModel(
+            model,
+            seed.dense().copy(),
+            c,
+            changed,
+            new ColumnCache(columns, definition.columnCache()),
+            true);
+    m.dirty = true;
+    return m;
+  }
+}
