@@ -1,28 +1,50 @@
 package io.streamner.cli;
 
+import io.streamner.job.CheckpointDirectory;
 import io.streamner.job.JobDefinition;
 import io.streamner.job.StreamnerJob;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code streamner job}: runs a job definition on a local Flink in this process. */
+/**
+ * {@code streamner job}: runs a job definition on a local Flink in this process, as a service: it
+ * resumes from the job's newest checkpoint or savepoint, prints its progress, and stops with a
+ * savepoint on Ctrl-C or SIGTERM.
+ */
 @Command(
     name = "job",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Run the continuous-training job of a definition file on a local Flink.",
-      "For a cluster: flink run -c io.streamner.job.StreamnerJob streamner.jar --definition FILE"
+      "It resumes from the job's newest checkpoint or savepoint (under checkpoint.dir, per job"
+          + " name) and stops with a savepoint on Ctrl-C or SIGTERM (a second one stops at once).",
+      "For a cluster: flink run -c io.streamner.job.StreamnerJob streamner-job.jar --definition"
+          + " FILE"
     })
 public final class JobCommand implements Callable<Integer> {
+  /** How long a stop may take to write its savepoint before the job is cancelled instead. */
+  private static final long STOP_TIMEOUT_SECONDS = 120;
+
+  /** Savepoints kept per job (older ones are deleted when a newer run has checkpointed). */
+  private static final int KEPT_SAVEPOINTS = 3;
+
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -37,18 +59,49 @@ public final class JobCommand implements Callable<Integer> {
       description = "Kafka to use instead of the file's.")
   String bootstrapServers;
 
+  @ArgGroup(exclusive = true)
+  Start start = new Start();
+
+  static final class Start {
+    @Option(
+        names = "--fresh",
+        description = "Start with empty state, ignoring the job's checkpoints and savepoints.")
+    boolean fresh;
+
+    @Option(
+        names = "--from",
+        paramLabel = "PATH",
+        description =
+            "Resume from this savepoint or checkpoint (a directory with a _metadata file).")
+    String from;
+  }
+
+  @Option(names = "--quiet", description = "Print no progress lines.")
+  boolean quiet;
+
+  @Option(
+      names = "--progress-seconds",
+      paramLabel = "S",
+      defaultValue = "5",
+      description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
+  double progressSeconds;
+
   @Override
   public Integer call() throws Exception {
+    if (!(progressSeconds > 0)) throw new UserError("--progress-seconds must be positive");
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     JobDefinition definition = JobDefinition.load(definitionFile);
     if (bootstrapServers != null) definition = definition.withBootstrapServers(bootstrapServers);
-    StreamExecutionEnvironment env = StreamnerJob.environment(definition);
     StreamnerJob.placementWarning(definition)
         .ifPresent(
             warning -> {
-              spec.commandLine().getErr().println("warning: " + warning);
-              spec.commandLine().getErr().flush();
+              err.println("warning: " + warning);
+              err.flush();
             });
+    CheckpointDirectory state = CheckpointDirectory.of(definition);
+    String restore = restorePath(definition, state);
+
     out.printf(
         "job %s: models %s, reading %s and %s from %s%s%n",
         definition.name(),
@@ -56,10 +109,179 @@ public final class JobCommand implements Callable<Integer> {
         definition.topics().train(),
         definition.topics().score(),
         definition.bootstrapServers(),
-        definition.bounded() ? " up to their current end" : " (Ctrl-C stops it)");
+        definition.bounded() ? " up to their current end" : " (Ctrl-C stops it with a savepoint)");
+    out.println(
+        restore != null
+            ? "resuming from " + restore
+            : start.fresh
+                ? "starting fresh (--fresh); earlier checkpoints stay in " + state.checkpoints()
+                : "starting fresh: no checkpoint or savepoint of job "
+                    + definition.name()
+                    + " in "
+                    + state.checkpoints());
     out.flush();
-    JobExecutionResult result = env.execute(definition.name());
-    out.printf("job %s finished in %.1f s%n", definition.name(), result.getNetRuntime() / 1000.0);
-    return 0;
+
+    Configuration local = new Configuration();
+    local.setString(
+        "metrics.reporter." + ProgressReporter.NAME + ".factory.class",
+        ProgressReporter.Factory.class.getName());
+    try (StopSignals signals =
+        StopSignals.install(
+            err,
+            "stopping job "
+                + definition.name()
+                + " with a savepoint (Ctrl-C again stops at once)...")) {
+      JobClient job =
+          StreamnerJob.environment(definition, restore, local).executeAsync(definition.name());
+      return run(job, definition, state, restore, signals, out);
+    }
+  }
+
+  /** The checkpoint or savepoint to resume from, as --fresh and --from say; null for none. */
+  private String restorePath(JobDefinition definition, CheckpointDirectory state) throws UserError {
+    StreamnerJob.Resume resume =
+        start.fresh
+            ? StreamnerJob.Resume.FRESH
+            : start.from != null ? StreamnerJob.Resume.FROM : StreamnerJob.Resume.LATEST;
+    try {
+      return StreamnerJob.restorePath(definition, resume, start.from);
+    } catch (IOException e) {
+      throw new UserError(
+          e.getMessage()
+              + "; to start over use --fresh, or pick another with --from PATH (the job's are in "
+              + state.checkpoints()
+              + ")",
+          e);
+    }
+  }
+
+  /** Prints progress until the job ends or a signal asks it to stop. */
+  private int run(
+      JobClient job,
+      JobDefinition definition,
+      CheckpointDirectory state,
+      String restore,
+      StopSignals signals,
+      PrintWriter out)
+      throws Exception {
+    CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+    Progress progress = new Progress();
+    long every = (long) (progressSeconds * 1000);
+    long next = System.currentTimeMillis() + every;
+    while (!result.isDone()) {
+      if (signals.await(Math.max(1, Math.min(200, next - System.currentTimeMillis())))) {
+        return stop(job, definition, state, out);
+      }
+      if (System.currentTimeMillis() >= next) {
+        if (!quiet) {
+          out.println(progress.line());
+          out.flush();
+        }
+        prune(state, job);
+        next += every;
+      }
+    }
+    try {
+      JobExecutionResult done = result.get();
+      out.printf("job %s finished in %.1f s%n", definition.name(), done.getNetRuntime() / 1000.0);
+      return 0;
+    } catch (ExecutionException e) {
+      String cause = StreamnerJob.failureMessage(e);
+      boolean checkpointedSinceRestore = hasCheckpoint(state, job);
+      if (restore != null && !checkpointedSinceRestore) {
+        throw new UserError(
+            "could not resume job "
+                + definition.name()
+                + " from "
+                + restore
+                + ": "
+                + cause
+                + "; to start over use --fresh, or pick another with --from PATH",
+            e);
+      }
+      throw new UserError("job " + definition.name() + " failed: " + cause, e);
+    }
+  }
+
+  /** Stops the job with a savepoint and says where it is; cancels it if that fails. */
+  private int stop(
+      JobClient job, JobDefinition definition, CheckpointDirectory state, PrintWriter out)
+      throws Exception {
+    try {
+      String savepoint =
+          job.stopWithSavepoint(false, state.savepoints(), SavepointFormatType.CANONICAL)
+              .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      out.printf(
+          "stopped job %s with a savepoint at %s%nthe same command resumes from it (--fresh"
+              + " starts over)%n",
+          definition.name(), savepoint);
+      out.flush();
+      state.pruneOtherRuns(job.getJobID().toString(), KEPT_SAVEPOINTS);
+      return 0;
+    } catch (Exception e) {
+      out.printf(
+          "could not take a savepoint (%s); cancelling the job: the next start resumes from its"
+              + " last checkpoint%n",
+          StreamnerJob.failureMessage(e));
+      out.flush();
+      job.cancel().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return 1;
+    }
+  }
+
+  /** Old runs' checkpoints go once this run has one of its own; best effort. */
+  private static void prune(CheckpointDirectory state, JobClient job) {
+    try {
+      state.pruneOtherRuns(job.getJobID().toString(), KEPT_SAVEPOINTS);
+    } catch (IOException | RuntimeException e) {
+      // Left for the next attempt: an old checkpoint on disk harms nothing.
+    }
+  }
+
+  private static boolean hasCheckpoint(CheckpointDirectory state, JobClient job) {
+    try {
+      String run = job.getJobID().toString();
+      return state.all().stream().anyMatch(r -> r.path().contains("/" + run + "/"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** One line of what the job is doing, from the metrics Flink hands {@link ProgressReporter}. */
+  private static final class Progress {
+    private long lastExamples;
+    private long lastAt = System.nanoTime();
+
+    String line() {
+      ProgressReporter metrics = ProgressReporter.current();
+      if (metrics == null) return "starting...";
+      long now = System.nanoTime();
+      long examples =
+          (long) metrics.byModel("examplesSeen").values().stream().mapToDouble(d -> d).sum();
+      double rate = (examples - lastExamples) / ((now - lastAt) / 1e9);
+      lastExamples = examples;
+      lastAt = now;
+      StringBuilder line =
+          new StringBuilder(String.format("examples %,11d | %,7.0f/s", examples, rate));
+      Map<String, Double> total = metrics.byModel("prequentialF1Total");
+      Map<String, Double> recent = metrics.byModel("prequentialF1");
+      Map<String, Double> version = metrics.byModel("modelVersion");
+      for (String model : total.keySet()) {
+        line.append(
+            String.format(
+                " | %s F1 %.3f (recent %.3f) v%d",
+                model,
+                total.get(model),
+                recent.getOrDefault(model, 0.0),
+                version.getOrDefault(model, 0.0).longValue()));
+      }
+      line.append(String.format(" | dead letters %,d", (long) metrics.sum("deadLetters")));
+      String checkpoint = metrics.text("lastCompletedCheckpointId");
+      line.append(
+          checkpoint == null || checkpoint.equals("-1")
+              ? " | no checkpoint yet"
+              : " | checkpoint " + checkpoint);
+      return line.toString();
+    }
   }
 }

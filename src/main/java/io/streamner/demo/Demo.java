@@ -157,7 +157,7 @@ public final class Demo {
           // Ctrl-C while the job was still starting, or Flink's own shutdown racing ours.
           out.println(
               "the job could not be drained ("
-                  + rootMessage(e)
+                  + StreamnerJob.failureMessage(e)
                   + "); using its last committed snapshot");
           cancelIfRunning(job);
         }
@@ -362,14 +362,8 @@ public final class Demo {
       job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
       return "it finished";
     } catch (Exception e) {
-      return rootMessage(e);
+      return StreamnerJob.failureMessage(e);
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /**

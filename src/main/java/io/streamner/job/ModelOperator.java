@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -62,7 +61,6 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   private transient OnlineLearner learner;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient Map<String, ModelMetrics> metrics;
-  private transient Counter deadLetters;
 
   public ModelOperator(JobDefinition definition) {
     this.definition = definition;
@@ -84,7 +82,6 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
                 definition.decay()));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     metrics = new HashMap<>();
-    deadLetters = getMetricGroup().counter("deadLetters");
   }
 
   @Override
@@ -154,7 +151,6 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   }
 
   private void reject(ModelInput input, String reason, boolean nonFiniteUpdate) {
-    deadLetters.inc();
     metrics.get(input.model).rejected(nonFiniteUpdate);
     output.collect(DEAD_LETTERS, new StreamRecord<>(Outputs.deadLetter(input, reason, now())));
   }

@@ -1,6 +1,7 @@
 package io.streamner.job;
 
 import io.streamner.text.TokenNormalizer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +10,20 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -49,22 +54,66 @@ public final class StreamnerJob {
   public static void main(String[] args) throws Exception {
     Path file = null;
     String servers = null;
+    Resume resume = Resume.LATEST;
+    String from = null;
+    String usage =
+        "usage: --definition FILE [--bootstrap-servers HOST:PORT] [--fresh | --from PATH]";
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--definition") && i + 1 < args.length) file = Path.of(args[++i]);
       else if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) servers = args[++i];
-      else
-        throw new IllegalArgumentException(
-            "usage: --definition FILE [--bootstrap-servers HOST:PORT]");
+      else if (args[i].equals("--fresh")) resume = Resume.FRESH;
+      else if (args[i].equals("--from") && i + 1 < args.length) {
+        resume = Resume.FROM;
+        from = args[++i];
+      } else throw new IllegalArgumentException(usage);
     }
-    if (file == null)
-      throw new IllegalArgumentException(
-          "usage: --definition FILE [--bootstrap-servers HOST:PORT]");
+    if (file == null) throw new IllegalArgumentException(usage);
     JobDefinition definition = JobDefinition.load(file);
     if (servers != null) definition = definition.withBootstrapServers(servers);
-    placementWarning(definition)
-        .ifPresent(warning -> LoggerFactory.getLogger(StreamnerJob.class).warn(warning));
-    StreamExecutionEnvironment env = environment(definition);
-    env.execute(definition.name());
+    var log = LoggerFactory.getLogger(StreamnerJob.class);
+    placementWarning(definition).ifPresent(log::warn);
+    // A savepoint given to `flink run -s` wins over the job's own checkpoints.
+    boolean clientRestores =
+        StreamExecutionEnvironment.getExecutionEnvironment()
+            .getConfiguration()
+            .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
+            .isPresent();
+    String restore = clientRestores ? null : restorePath(definition, resume, from);
+    log.info(
+        restore != null
+            ? "resuming " + definition.name() + " from " + restore
+            : "starting " + definition.name() + " without restoring state here");
+    environment(definition, restore).execute(definition.name());
+  }
+
+  /** Where a job starts: its newest checkpoint or savepoint, nothing, or a given path. */
+  public enum Resume {
+    LATEST,
+    FRESH,
+    FROM
+  }
+
+  /**
+   * The checkpoint or savepoint the job restores from, or null to start with empty state.
+   *
+   * @param from the path for {@link Resume#FROM}
+   * @throws IOException naming the path, when it is not a readable checkpoint or savepoint: a job
+   *     that was asked to resume never starts empty by mistake
+   */
+  public static String restorePath(JobDefinition definition, Resume resume, String from)
+      throws IOException {
+    String path =
+        switch (resume) {
+          case FRESH -> null;
+          case FROM -> from;
+          case LATEST ->
+              CheckpointDirectory.of(definition)
+                  .latest()
+                  .map(CheckpointDirectory.Restorable::path)
+                  .orElse(null);
+        };
+    if (path != null) CheckpointDirectory.check(path);
+    return path;
   }
 
   /**
@@ -72,11 +121,50 @@ public final class StreamnerJob {
    * {@link #configuration} says, with the pipeline built into it: what is left is to execute it.
    */
   public static StreamExecutionEnvironment environment(JobDefinition definition) {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(configuration(definition));
+    return environment(definition, null);
+  }
+
+  /**
+   * @param restore a checkpoint or savepoint to start from (Flink's no-claim mode: it stays the
+   *     user's, and the first checkpoint of the run is a full one), or null
+   */
+  public static StreamExecutionEnvironment environment(JobDefinition definition, String restore) {
+    return environment(definition, restore, new Configuration());
+  }
+
+  /**
+   * @param local settings for a local Flink only (its metric reporters, its ports): on a cluster
+   *     they would be ignored
+   */
+  public static StreamExecutionEnvironment environment(
+      JobDefinition definition, String restore, Configuration local) {
+    Configuration conf = configuration(definition);
+    conf.addAll(local);
+    if (restore != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+      conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.NO_CLAIM);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     build(env, definition);
     return env;
   }
+
+  /**
+   * The directory of this job's checkpoints and savepoints: {@code checkpoint.dir} (by default
+   * {@code streamner-checkpoints} in the temporary directory), then the job name.
+   */
+  public static String checkpointRoot(JobDefinition definition) {
+    String base =
+        definition.checkpointDirectory() != null
+            ? definition.checkpointDirectory()
+            : Path.of(System.getProperty("java.io.tmpdir"), "streamner-checkpoints")
+                .toUri()
+                .toString();
+    return new org.apache.flink.core.fs.Path(base, definition.name()).toString();
+  }
+
+  /** Completed checkpoints a run keeps (older ones are deleted as new ones complete). */
+  public static final int RETAINED_CHECKPOINTS = 3;
 
   /** Checkpointing, state backend and restarts as the definition says. */
   public static Configuration configuration(JobDefinition definition) {
@@ -91,13 +179,14 @@ public final class StreamnerJob {
     // Always files: the job manager's memory refuses state over 5 MB, and word vectors alone pass
     // that.
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    CheckpointDirectory directory = CheckpointDirectory.of(definition);
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.checkpoints());
+    conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, directory.savepoints());
+    // A stopped, cancelled or killed job keeps its checkpoints, so that it can resume from them.
     conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        definition.checkpointDirectory() != null
-            ? definition.checkpointDirectory()
-            : Path.of(System.getProperty("java.io.tmpdir"), "streamner-checkpoints")
-                .toUri()
-                .toString());
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
@@ -166,7 +255,7 @@ public final class StreamnerJob {
         .uid("dead-letter-sink");
   }
 
-  private static KafkaSource<RawRecord> source(JobDefinition definition) {
+  private static Source<RawRecord, ?, ?> source(JobDefinition definition) {
     OffsetsInitializer start =
         switch (definition.startingOffsets()) {
           case EARLIEST -> OffsetsInitializer.earliest();
@@ -182,8 +271,9 @@ public final class StreamnerJob {
             // Training data written by a transactional producer must not be seen before it commits.
             .setProperty("isolation.level", "read_committed")
             .setDeserializer(new RawRecordDeserializer());
-    if (definition.bounded()) builder.setBounded(OffsetsInitializer.latest());
-    return builder.build();
+    if (!definition.bounded()) return builder.build();
+    builder.setBounded(OffsetsInitializer.latest());
+    return new ResumableBoundedKafkaSource<>(builder.build());
   }
 
   /**
@@ -275,6 +365,17 @@ public final class StreamnerJob {
             + "): the busiest subtask trains "
             + most
             + " models one after the other; a different parallelism may spread them better");
+  }
+
+  /**
+   * Why a job failed, in one line: the message of the deepest cause (Flink wraps the operator's
+   * exception in several layers of its own).
+   */
+  public static String failureMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String message = root.getMessage();
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
 
   /** The key of the model operator: the model's entity type. */

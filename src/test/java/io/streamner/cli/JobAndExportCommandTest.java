@@ -85,7 +85,10 @@ class JobAndExportCommandTest {
             .append(
                 "source.bounded = true\nmodels = PER\nmodel.window = 3\nmodel.dim = 10\nmodel.hidden = 20\n")
             .append(
-                "model.learning-rate = 0.05\nmodel.min-count = 1\ncheckpoint.interval-ms = 500\n");
+                "model.learning-rate = 0.05\nmodel.min-count = 1\ncheckpoint.interval-ms = 500\n")
+            .append("checkpoint.dir = ")
+            .append(dir.resolve("checkpoints").toUri())
+            .append('\n');
     for (String line : extra) text.append(line).append('\n');
     Path file = dir.resolve(prefix + ".properties");
     Files.writeString(file, text);

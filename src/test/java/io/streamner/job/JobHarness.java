@@ -30,7 +30,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * properties.
  */
 public final class JobHarness {
+  /** Checkpoints of the runs of this JVM: never a directory that an earlier run left state in. */
+  private static final java.nio.file.Path CHECKPOINTS = temporaryDirectory();
+
   private JobHarness() {}
+
+  private static java.nio.file.Path temporaryDirectory() {
+    try {
+      java.nio.file.Path dir =
+          java.nio.file.Files.createTempDirectory("streamner-test-checkpoints");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   /** The five topics of one run, named apart so runs in one broker do not see each other. */
   public static JobDefinition.Topics createTopics(EmbeddedKafka kafka, String prefix) {
@@ -75,6 +89,7 @@ public final class JobHarness {
     p.setProperty("checkpoint.interval-ms", "500");
     p.setProperty("restart.attempts", "5");
     p.setProperty("restart.delay-ms", "200");
+    p.setProperty("checkpoint.dir", CHECKPOINTS.toUri().toString());
     return p;
   }
 

@@ -1,0 +1,283 @@
+package io.streamner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.job.JobDefinition;
+import io.streamner.job.JobHarness;
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.Topics;
+import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.NerModel;
+import io.streamner.testing.SharedData;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code streamner job} as a service that is stopped and started again, in child JVMs, against a
+ * broker started apart from it: after kill -9 at a moment when a checkpoint holds trained state,
+ * and after SIGTERM, the same command resumes, and the model it ends with is bit for bit the one an
+ * uninterrupted run ends with.
+ */
+class JobRestartTest {
+  /**
+   * btc.train this many times over: enough that the job is still running at its first checkpoint.
+   */
+  private static final int REPEAT = 4;
+
+  @TempDir static Path dir;
+
+  /** Where the child JVMs' output goes: target/, so that it can be read after a failure. */
+  static final Path LOGS = Path.of("target", "job-restart-logs");
+
+  static final List<Process> children = new ArrayList<>();
+  static EmbeddedKafka kafka;
+  static int trainRecords;
+  static int scoreRecords;
+  static NerModel uninterrupted;
+
+  @BeforeAll
+  static void start() throws Exception {
+    List<Sentence> train = CorpusReader.read(SharedData.require("btc/btc.train"), null).sentences();
+    List<Sentence> test = CorpusReader.read(SharedData.require("btc/btc.test"), null).sentences();
+    kafka = EmbeddedKafka.start();
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(Topics.topic("in.train", 1), Topics.topic("in.score", 1)));
+    List<Sentence> repeated = new ArrayList<>();
+    for (int r = 0; r < REPEAT; r++) repeated.addAll(train);
+    JobHarness.produceTraining(kafka, "in.train", repeated);
+    trainRecords = repeated.size();
+    List<byte[]> scores = new ArrayList<>();
+    for (int i = 0; i < test.size(); i++) {
+      scores.add(
+          WireFormat.encode(
+              new io.streamner.kafka.wire.ScoreRecord(
+                  "score-" + i, test.get(i).tokens(), null, null)));
+    }
+    JobHarness.produce(kafka, "in.score", scores);
+    scoreRecords = scores.size();
+
+    Path reference = definition("reference");
+    Process job = job(reference, dir.resolve("reference.log"));
+    assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the uninterrupted run ends");
+    assertEquals(0, job.exitValue(), Files.readString(LOGS.resolve("reference.log")));
+    uninterrupted = JobHarness.export(kafka, topics("reference"), "PER").model();
+  }
+
+  @AfterAll
+  static void stop() {
+    children.forEach(Process::destroyForcibly);
+    if (kafka != null) kafka.close();
+  }
+
+  @Test
+  void afterKillMinus9TheSameCommandResumesFromTheLastCheckpoint() throws Exception {
+    Path definition = definition("killed");
+    Process first = job(definition, dir.resolve("killed-1.log"));
+    Map<String, Long> committed =
+        awaitTrainedCheckpoint(first, "killed", dir.resolve("killed-1.log"));
+    first.destroyForcibly(); // SIGKILL: no savepoint, no cleanup
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+    // Offsets are committed when a checkpoint completes; read again now that nothing runs.
+    committed = committedOffsets("killed");
+
+    Path log = dir.resolve("killed-2.log");
+    Process second = job(definition, log);
+    assertTrue(
+        second.waitFor(300, TimeUnit.SECONDS),
+        "the resumed run ends: " + Files.readString(LOGS.resolve(log.getFileName())));
+    String output = Files.readString(LOGS.resolve(log.getFileName()));
+    assertEquals(0, second.exitValue(), output);
+    assertTrue(output.contains("resuming from "), output);
+
+    assertResumedExactly("killed", committed, false);
+  }
+
+  @Test
+  void afterSigtermTheJobStopsWithASavepointAndResumesWithoutDuplicates() throws Exception {
+    Path definition = definition("stopped");
+    Path firstLog = dir.resolve("stopped-1.log");
+    Process first = job(definition, firstLog);
+    awaitTrainedCheckpoint(first, "stopped", firstLog);
+    first.destroy(); // SIGTERM
+    assertTrue(first.waitFor(120, TimeUnit.SECONDS), "it stops after the signal");
+    String stopped = Files.readString(LOGS.resolve(firstLog.getFileName()));
+    assertEquals(0, first.exitValue(), stopped);
+    assertTrue(stopped.contains("stopped job stopped with a savepoint at "), stopped);
+    String savepoint =
+        stopped.substring(stopped.indexOf("savepoint at ") + 13).lines().findFirst().orElseThrow();
+
+    Path log = dir.resolve("stopped-2.log");
+    Process second = job(definition, log);
+    assertTrue(
+        second.waitFor(300, TimeUnit.SECONDS),
+        "the resumed run ends: " + Files.readString(LOGS.resolve(log.getFileName())));
+    String output = Files.readString(LOGS.resolve(log.getFileName()));
+    assertEquals(0, second.exitValue(), output);
+    assertTrue(output.contains("resuming from " + savepoint), output);
+
+    assertResumedExactly("stopped", committedOffsets("stopped"), true);
+  }
+
+  /**
+   * The run's outputs against the uninterrupted run: the same model bit for bit, snapshot versions
+   * 1..N in topic order, and a prediction published twice only for a record read after the offsets
+   * of the checkpoint the job resumed from (none at all after a savepoint).
+   */
+  private static void assertResumedExactly(
+      String name, Map<String, Long> committedAtStop, boolean noDuplicates) throws Exception {
+    JobDefinition.Topics topics = topics(name);
+    NerModel resumed = JobHarness.export(kafka, topics, "PER").model();
+    assertTrue(JobHarness.sameModel(uninterrupted, resumed), "the resumed model differs");
+
+    List<SnapshotRecord.Manifest> manifests = JobHarness.manifests(kafka, topics);
+    for (int i = 0; i < manifests.size(); i++) {
+      assertEquals(i + 1, manifests.get(i).version(), "versions contiguous and increasing");
+    }
+
+    Map<String, Integer> seen = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        KafkaClients.readAll(
+            kafka.bootstrapServers(), topics.predictions(), false, Duration.ofSeconds(60))) {
+      PredictionRecord p = WireFormat.decodePrediction(r.value());
+      seen.merge(p.id(), 1, Integer::sum);
+    }
+    assertEquals(trainRecords + scoreRecords, seen.size(), "every record has a prediction");
+    int duplicates = 0;
+    for (Map.Entry<String, Integer> e : seen.entrySet()) {
+      if (e.getValue() == 1) continue;
+      duplicates += e.getValue() - 1;
+      String id = e.getKey();
+      String topic = id.startsWith("train-") ? "in.train" : "in.score";
+      long offset = Long.parseLong(id.substring(id.indexOf('-') + 1));
+      assertTrue(
+          offset >= committedAtStop.get(topic),
+          id
+              + " was published again, but it was read before the checkpoint the job resumed from"
+              + " ("
+              + topic
+              + " offset "
+              + committedAtStop.get(topic)
+              + ")");
+    }
+    if (noDuplicates)
+      assertEquals(0, duplicates, "a stop with a savepoint publishes nothing twice");
+    System.out.printf("%s: %,d predictions published twice%n", name, duplicates);
+  }
+
+  /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */
+  private static Map<String, Long> awaitTrainedCheckpoint(Process job, String name, Path log)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      assertTrue(
+          job.isAlive(),
+          "the job ended before a checkpoint: "
+              + Files.readString(LOGS.resolve(log.getFileName())));
+      Map<String, Long> committed = committedOffsets(name);
+      if (committed.get("in.train") > 0) {
+        assertTrue(
+            committed.get("in.train") < trainRecords,
+            "the job read everything before its first checkpoint: make REPEAT larger");
+        return committed;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "no checkpoint within 2 minutes: " + Files.readString(LOGS.resolve(log.getFileName())));
+  }
+
+  /** The offsets the job's consumer group committed, by topic (0 when none). */
+  private static Map<String, Long> committedOffsets(String group) throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.admin(kafka.bootstrapServers()))) {
+      ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(group);
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          result.partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+      Map<String, Long> byTopic = new HashMap<>(Map.of("in.train", 0L, "in.score", 0L));
+      offsets.forEach(
+          (tp, offset) -> {
+            if (offset != null) byTopic.put(tp.topic(), offset.offset());
+          });
+      return byTopic;
+    }
+  }
+
+  private static JobDefinition.Topics topics(String name) {
+    return new JobDefinition.Topics(
+        "in.train", "in.score", name + ".predictions", name + ".snapshots", name + ".dead-letter");
+  }
+
+  /** A bounded job of one PER model on the shared input topics, its outputs its own. */
+  private static Path definition(String name) throws Exception {
+    JobDefinition.Topics topics = topics(name);
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(
+            Topics.topic(topics.predictions(), 1),
+            Topics.compacted(topics.snapshots(), 1),
+            Topics.topic(topics.deadLetter(), 1)));
+    String text =
+        String.join(
+            "\n",
+            "job.name = " + name,
+            "kafka.bootstrap.servers = " + kafka.bootstrapServers(),
+            "topic.train = in.train",
+            "topic.score = in.score",
+            "topic.predictions = " + topics.predictions(),
+            "topic.snapshots = " + topics.snapshots(),
+            "topic.dead-letter = " + topics.deadLetter(),
+            "source.bounded = true",
+            "models = PER",
+            "model.min-count = 2",
+            "snapshot.every-examples = 50000",
+            "snapshot.every-seconds = 0",
+            "checkpoint.interval-ms = 1000",
+            "checkpoint.dir = " + dir.resolve("checkpoints").toUri(),
+            "");
+    Path file = dir.resolve(name + ".properties");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  /** `streamner job FILE` in its own JVM, output to a log file. */
+  private static Process job(Path definition, Path log) throws Exception {
+    Files.createDirectories(LOGS);
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "job",
+                definition.toString(),
+                "--progress-seconds",
+                "1")
+            .redirectErrorStream(true)
+            .redirectOutput(LOGS.resolve(log.getFileName()).toFile())
+            .start();
+    children.add(process);
+    return process;
+  }
+}
