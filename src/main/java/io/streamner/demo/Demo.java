@@ -138,6 +138,7 @@ public final class Demo {
               kafka.bootstrapServers(),
               definition.topics().predictions(),
               definition.topics().deadLetter(),
+              definition.topics().train(),
               model,
               2_000)) {
         Feeder feeder = new Feeder(kafka.bootstrapServers(), definition.topics());
@@ -185,6 +186,16 @@ public final class Demo {
         } catch (IOException noSnapshot) {
           out.println("no model to export: " + noSnapshot.getMessage());
           modelFile = null;
+        }
+        if (monitor.deadLetters() > 0) {
+          out.printf(
+              "dead letters: %,d records could not be used (%,d train, %,d score); commonest: %s;"
+                  + " see the topic %s%n",
+              monitor.deadLetters(),
+              monitor.trainDeadLetters(),
+              monitor.scoreDeadLetters(),
+              monitor.commonestReasons(3),
+              definition.topics().deadLetter());
         }
         out.printf("learning curve: %s%n", png);
         out.flush();
@@ -235,8 +246,8 @@ public final class Demo {
       }
       boolean allTrained =
           feeder.done.get()
-              && monitor.trainPredictions() >= settings.train().size()
-              && monitor.scorePredictions() >= feeder.scoreSent.get();
+              && monitor.trainPredictions() + monitor.trainDeadLetters() >= feeder.trainSent.get()
+              && monitor.scorePredictions() + monitor.scoreDeadLetters() >= feeder.scoreSent.get();
       if (allTrained && !settings.follow()) return;
     }
     out.println("stop requested");
@@ -253,6 +264,7 @@ public final class Demo {
   private final class Feeder implements Runnable {
     final AtomicBoolean done = new AtomicBoolean();
     final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicLong trainSent = new AtomicLong();
     final AtomicLong scoreSent = new AtomicLong();
     final AtomicReference<Exception> failure = new AtomicReference<>();
     private final String bootstrapServers;
@@ -276,6 +288,7 @@ public final class Demo {
                   topics.train(),
                   WireFormat.encode(
                       new TrainRecord("train-" + (i + 1), s.tokens(), s.tags(), null))));
+          trainSent.incrementAndGet();
           if (!settings.score().isEmpty() && (i + 1) % settings.scoreEvery() == 0) {
             Sentence q = settings.score().get((int) (scoreSent.get() % settings.score().size()));
             producer.send(

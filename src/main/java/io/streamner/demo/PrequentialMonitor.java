@@ -3,12 +3,16 @@ package io.streamner.demo;
 import io.streamner.eval.Counts;
 import io.streamner.eval.TokenDecisions;
 import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.WireFormat;
 import io.streamner.text.EntityTags;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -27,7 +31,10 @@ final class PrequentialMonitor implements AutoCloseable {
 
   private long trainPredictions;
   private long scorePredictions;
-  private long deadLetterCount;
+  private final String trainTopic;
+  private long trainDeadLetters;
+  private long scoreDeadLetters;
+  private final Map<String, Long> reasons = new HashMap<>();
   private long examplesSeen;
   private long modelVersion;
   private Counts total = Counts.ZERO;
@@ -43,12 +50,14 @@ final class PrequentialMonitor implements AutoCloseable {
       String bootstrapServers,
       String predictionsTopic,
       String deadLetterTopic,
+      String trainTopic,
       String model,
       long pointEvery) {
     this.model = model;
     this.pointEvery = pointEvery;
     this.predictions = subscribe(bootstrapServers, predictionsTopic);
     this.deadLetters = subscribe(bootstrapServers, deadLetterTopic);
+    this.trainTopic = trainTopic;
   }
 
   private static KafkaConsumer<byte[], byte[]> subscribe(String bootstrapServers, String topic) {
@@ -76,7 +85,12 @@ final class PrequentialMonitor implements AutoCloseable {
         scorePredictions++;
       }
     }
-    deadLetterCount += deadLetters.poll(Duration.ZERO).count();
+    for (ConsumerRecord<byte[], byte[]> r : deadLetters.poll(Duration.ZERO)) {
+      DeadLetterRecord letter = WireFormat.decodeDeadLetter(r.value());
+      if (letter.source().topic().equals(trainTopic)) trainDeadLetters++;
+      else scoreDeadLetters++;
+      reasons.merge(kind(letter.reason()), 1L, Long::sum);
+    }
   }
 
   private void record(PredictionRecord p) {
@@ -124,7 +138,35 @@ final class PrequentialMonitor implements AutoCloseable {
   }
 
   long deadLetters() {
-    return deadLetterCount;
+    return trainDeadLetters + scoreDeadLetters;
+  }
+
+  /** Train records that ended as dead letters: they get no prediction. */
+  long trainDeadLetters() {
+    return trainDeadLetters;
+  }
+
+  long scoreDeadLetters() {
+    return scoreDeadLetters;
+  }
+
+  /** The commonest kinds of reasons, most frequent first, e.g. "sentence has N tokens (2)". */
+  String commonestReasons(int most) {
+    return reasons.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(most)
+        .map(e -> e.getKey() + " (" + e.getValue() + ")")
+        .collect(Collectors.joining("; "));
+  }
+
+  /**
+   * A reason without its particulars (counts, positions, quoted input), so that the same problem in
+   * different records counts as one kind.
+   */
+  static String kind(String reason) {
+    return reason
+        .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"...\"")
+        .replaceAll("[0-9][0-9,.]*", "N");
   }
 
   long examplesSeen() {

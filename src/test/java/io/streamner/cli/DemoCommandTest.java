@@ -114,6 +114,42 @@ class DemoCommandTest {
     assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
   }
 
+  /**
+   * Two documents longer than model.max-tokens become dead letters and get no prediction: the demo
+   * still ends by itself, and says what it could not use.
+   */
+  @Test
+  void theDemoEndsByItselfWhenSomeRecordsAreDeadLetters(@TempDir Path dir) throws Exception {
+    Path corpus = dir.resolve("corpus.tsv");
+    SyntheticCorpus.write(corpus, 400, 11);
+    StringBuilder longDocuments = new StringBuilder();
+    for (int document = 0; document < 2; document++) {
+      longDocuments.append('\n');
+      for (int t = 0; t < 1_200; t++) longDocuments.append("word").append(t % 7).append("\tO\n");
+    }
+    Files.writeString(
+        corpus, Files.readString(corpus) + longDocuments, java.nio.file.StandardOpenOption.WRITE);
+    CliRun demo =
+        CliRun.of(
+            "demo",
+            "--train",
+            corpus.toString(),
+            "--rate",
+            "2000",
+            "--progress-seconds",
+            "1",
+            "--out",
+            dir.resolve("out").toString());
+    assertEquals(0, demo.exitCode(), demo.toString());
+    assertTrue(
+        demo.out()
+            .contains(
+                "dead letters: 2 records could not be used (2 train, 0 score); commonest: sentence"
+                    + " has N tokens; the limit is N (2)"),
+        demo.out());
+    assertTrue(demo.out().contains("final: "), demo.out());
+  }
+
   @Test
   void badOptionsAreOneLine() {
     CliRun run = CliRun.of("demo", "--rate", "0");
