@@ -1,13 +1,21 @@
 package io.streamner.cli;
 
 import io.streamner.job.JobDefinition;
+import io.streamner.job.JobOptions;
+import io.streamner.job.LocalFlink;
 import io.streamner.job.StreamnerJob;
+import io.streamner.kafka.KafkaPreflight;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,12 +45,15 @@ public final class JobCommand implements Callable<Integer> {
       description = "Kafka to use instead of the file's.")
   String bootstrapServers;
 
+  @Mixin KafkaOptions kafkaOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    JobDefinition definition = JobDefinition.load(definitionFile);
-    if (bootstrapServers != null) definition = definition.withBootstrapServers(bootstrapServers);
-    StreamExecutionEnvironment env = StreamnerJob.environment(definition);
+    JobDefinition definition = JobDefinition.load(definitionFile, overrides());
+    KafkaPreflight.check(definition.kafka(), StreamnerJob.topicNames(definition));
+    Configuration conf = LocalFlink.configuration(definition);
+    StreamExecutionEnvironment env = LocalFlink.environment(conf, definition);
     StreamnerJob.placementWarning(definition)
         .ifPresent(
             warning -> {
@@ -57,9 +68,21 @@ public final class JobCommand implements Callable<Integer> {
         definition.topics().score(),
         definition.bootstrapServers(),
         definition.bounded() ? " up to their current end" : " (Ctrl-C stops it)");
+    out.printf("kafka: %s%n", definition.kafka().describe());
+    out.printf("flink: web UI at %s%n", LocalFlink.webUi(conf));
     out.flush();
     JobExecutionResult result = env.execute(definition.name());
     out.printf("job %s finished in %.1f s%n", definition.name(), result.getNetRuntime() / 1000.0);
     return 0;
+  }
+
+  /** The command line's Kafka settings, as the definition keys they replace or add. */
+  private Map<String, String> overrides() throws IOException {
+    Map<String, String> keys = new LinkedHashMap<>();
+    if (bootstrapServers != null) keys.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+    kafkaOptions
+        .settings()
+        .forEach((key, value) -> keys.put(JobOptions.KAFKA_PROPERTIES.key() + "." + key, value));
+    return keys;
   }
 }

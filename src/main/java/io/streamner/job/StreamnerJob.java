@@ -1,10 +1,12 @@
 package io.streamner.job;
 
+import io.streamner.kafka.KafkaPreflight;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -59,6 +61,9 @@ public final class StreamnerJob {
           "usage: --definition FILE [--bootstrap-servers HOST:PORT]");
     JobDefinition definition = JobDefinition.load(file);
     if (servers != null) definition = definition.withBootstrapServers(servers);
+    // Wrong credentials or a missing topic fail the submission in seconds instead of restarting
+    // the job until its restarts run out.
+    KafkaPreflight.check(definition.kafka(), topicNames(definition));
     placementWarning(definition)
         .ifPresent(warning -> LoggerFactory.getLogger(StreamnerJob.class).warn(warning));
     StreamExecutionEnvironment env = environment(definition);
@@ -76,7 +81,10 @@ public final class StreamnerJob {
     return env;
   }
 
-  /** Checkpointing, state backend and restarts as the definition says. */
+  /**
+   * Checkpointing, state backend and restarts as the definition says, then the definition's {@code
+   * flink.*} keys, which win (a restart strategy, metric reporters, memory).
+   */
   public static Configuration configuration(JobDefinition definition) {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, definition.checkpointInterval());
@@ -100,6 +108,7 @@ public final class StreamnerJob {
     conf.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, definition.restartDelay());
+    conf.addAll(Configuration.fromMap(definition.flinkProperties()));
     return conf;
   }
 
@@ -171,6 +180,7 @@ public final class StreamnerJob {
             .setTopics(definition.topics().train(), definition.topics().score())
             .setGroupId(definition.groupId())
             .setStartingOffsets(start)
+            .setProperties(definition.kafka().applyTo(new Properties()))
             // Training data written by a transactional producer must not be seen before it commits.
             .setProperty("isolation.level", "read_committed")
             .setDeserializer(new RawRecordDeserializer());
@@ -217,8 +227,12 @@ public final class StreamnerJob {
       builder
           .setTransactionalIdPrefix(definition.name() + "-" + topic)
           // The sink's default (1 h) exceeds the broker's maximum (15 min) and would be refused.
-          .setProperty("transaction.timeout.ms", "600000");
+          .setProperty(
+              "transaction.timeout.ms",
+              String.valueOf(JobDefinition.DEFAULT_TRANSACTION_TIMEOUT.toMillis()));
     }
+    // The definition's client settings last: security for every sink, and they win over the above.
+    definition.kafkaProperties().forEach(builder::setProperty);
     return builder.build();
   }
 
@@ -267,6 +281,12 @@ public final class StreamnerJob {
             + "): the busiest subtask trains "
             + most
             + " models one after the other; a different parallelism may spread them better");
+  }
+
+  /** The five topics of a definition, for {@link KafkaPreflight}. */
+  public static List<String> topicNames(JobDefinition definition) {
+    JobDefinition.Topics t = definition.topics();
+    return List.of(t.train(), t.score(), t.predictions(), t.snapshots(), t.deadLetter());
   }
 
   /** The key of the model operator: the model's entity type. */

@@ -38,7 +38,7 @@ class DemoCommandTest {
             out.toString());
     assertEquals(0, demo.exitCode(), demo.toString());
 
-    assertTrue(demo.out().contains("web UI at http://localhost:"), demo.out());
+    assertTrue(demo.out().contains("web UI at http://127.0.0.1:"), demo.out());
     assertTrue(
         demo.out()
             .matches("(?s).*examples +[0-9,]+ \\|.*prequential F1 .*model v.*dead letters 0.*"),
@@ -59,7 +59,7 @@ class DemoCommandTest {
     Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
     assertTrue(kafka.find(), demo.out());
     assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
-    Matcher ui = Pattern.compile("web UI at http://localhost:(\\d+)").matcher(demo.out());
+    Matcher ui = Pattern.compile("web UI at http://127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
     assertTrue(ui.find());
     assertTrue(isFree(Integer.parseInt(ui.group(1))), "the web UI's port is free again");
     Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(demo.out());
