@@ -75,6 +75,7 @@ public final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
     Corpus corpus = Corpora.read(file, format, spec.commandLine().getErr());
     boolean asTrain =
         kind == null
@@ -86,7 +87,6 @@ public final class ProduceCommand implements Callable<Integer> {
             };
     if (asTrain && !corpus.labelled())
       throw new UserError(file + " has no tags: it can only be sent --as score");
-    KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
     // Fails within seconds, saying why, if Kafka refuses the settings or lacks the topic.
     KafkaPreflight.check(kafka, List.of(topic));
     String prefix = idPrefix != null ? idPrefix : file.getFileName().toString() + "-";
