@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,6 +94,19 @@ class SecuredKafkaTest {
     return file;
   }
 
+  /** A bounded job on the topics {@link #createTopics} made, with more lines of its own. */
+  private static Path jobDefinition(String prefix, String... lines) throws Exception {
+    StringBuilder text = new StringBuilder("job.name = " + prefix + "\nsource.bounded = true\n");
+    for (String topic : List.of("train", "score", "predictions", "snapshots", "dead-letter")) {
+      text.append("topic.").append(topic).append(" = ").append(prefix).append('.').append(topic);
+      text.append('\n');
+    }
+    for (String line : lines) text.append(line).append('\n');
+    Path file = dir.resolve(prefix + ".properties");
+    Files.writeString(file, text);
+    return file;
+  }
+
   private static void createTopics(String prefix) {
     Topics.create(
         kafka.bootstrapServers(), // the PLAINTEXT listener: setting up is not under test
@@ -144,34 +158,18 @@ class SecuredKafkaTest {
             test.toString());
     assertEquals(0, score.exitCode(), score.toString());
 
-    StringBuilder definition =
-        new StringBuilder(
-            """
-            job.name = sec
-            topic.train = sec.train
-            topic.score = sec.score
-            topic.predictions = sec.predictions
-            topic.snapshots = sec.snapshots
-            topic.dead-letter = sec.dead-letter
-            source.bounded = true
-            model.window = 3
-            model.dim = 10
-            model.hidden = 20
-            model.learning-rate = 0.05
-            model.min-count = 1
-            checkpoint.interval-ms = 500
-            """);
-    saslSsl(PASSWORD)
-        .forEach(
-            (k, v) ->
-                definition
-                    .append("kafka.properties.")
-                    .append(k)
-                    .append(" = ")
-                    .append(v)
-                    .append('\n'));
-    Path jobFile = dir.resolve("sec.properties");
-    Files.writeString(jobFile, definition);
+    List<String> settings = new ArrayList<>();
+    saslSsl(PASSWORD).forEach((k, v) -> settings.add("kafka.properties." + k + " = " + v));
+    Path jobFile =
+        jobDefinition(
+            "sec",
+            "model.window = 3",
+            "model.dim = 10",
+            "model.hidden = 20",
+            "model.learning-rate = 0.05",
+            "model.min-count = 1",
+            "checkpoint.interval-ms = 500",
+            String.join("\n", settings));
     CliRun job = CliRun.of("job", jobFile.toString(), "--bootstrap-servers", saslSsl);
     assertEquals(0, job.exitCode(), job.toString());
     assertTrue(job.out().contains("finished"), job.out());
@@ -258,18 +256,7 @@ class SecuredKafkaTest {
     assertTrue(produce.err().contains("did not answer within 10 s"), produce.err());
     assertTrue(produce.err().contains("security.protocol"), "says what to check: " + produce.err());
 
-    Path jobFile = dir.resolve("plain.properties");
-    Files.writeString(
-        jobFile,
-        """
-        job.name = plain
-        topic.train = plain.train
-        topic.score = plain.score
-        topic.predictions = plain.predictions
-        topic.snapshots = plain.snapshots
-        topic.dead-letter = plain.dead-letter
-        source.bounded = true
-        """);
+    Path jobFile = jobDefinition("plain");
     CliRun job = quickly("job", jobFile.toString(), "--bootstrap-servers", saslPlaintext);
     assertTrue(job.err().contains("did not answer within 10 s"), job.err());
   }
