@@ -7,11 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -86,18 +84,6 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> propert
     return new KafkaSettings(bootstrapServers, Map.of());
   }
 
-  /** The same servers with more settings; {@code more} wins where both have a key. */
-  public KafkaSettings with(Map<String, String> more) {
-    Map<String, String> merged = new TreeMap<>(properties);
-    merged.putAll(more);
-    return new KafkaSettings(bootstrapServers, merged);
-  }
-
-  /** Other servers, the same settings. */
-  public KafkaSettings withBootstrapServers(String servers) {
-    return new KafkaSettings(servers, properties);
-  }
-
   /**
    * What is wrong with a client setting's key, to follow the key in a message, or null: it must be
    * a key of Kafka's producer, consumer or admin client ({@code config.providers.*} too: Kafka's
@@ -119,21 +105,10 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> propert
     return k != null && k.type == ConfigDef.Type.PASSWORD;
   }
 
-  /** Every Kafka client key whose value is secret, for the documentation. */
-  public static Set<String> secretKeys() {
-    Set<String> keys = new HashSet<>();
-    for (String key : CLIENT_KEYS.keySet()) if (isSecret(key)) keys.add(key);
-    return keys;
-  }
-
   /** The settings with every secret value replaced by {@code [hidden]}. */
   public Map<String, String> redacted() {
-    return redacted(properties);
-  }
-
-  public static Map<String, String> redacted(Map<String, String> settings) {
     Map<String, String> out = new TreeMap<>();
-    settings.forEach((k, v) -> out.put(k, isSecret(k) ? Password.HIDDEN : v));
+    properties.forEach((k, v) -> out.put(k, isSecret(k) ? Password.HIDDEN : v));
     return out;
   }
 
