@@ -2,6 +2,7 @@ package io.streamner.cli;
 
 import io.streamner.demo.Demo;
 import io.streamner.demo.SampleCorpus;
+import io.streamner.kafka.KafkaSettings;
 import io.streamner.text.Corpus;
 import io.streamner.text.Sentence;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,6 +84,16 @@ public final class DemoCommand implements Callable<Integer> {
   boolean follow;
 
   @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description =
+          "Use this Kafka instead of starting one in this process; the topics of"
+              + " flink-jobs/demo.properties are created there if missing (and should be empty).")
+  String bootstrapServers;
+
+  @Mixin KafkaOptions kafkaOptions;
+
+  @Option(
       names = "--kafka-dir",
       paramLabel = "DIR",
       description = "Keep the broker's data here (default: a temporary directory).")
@@ -115,6 +127,15 @@ public final class DemoCommand implements Callable<Integer> {
     if (sampleSize < 1) throw new UserError("--sample-size must be at least 1, got " + sampleSize);
     if (vectors != null && !vectors.toFile().isFile())
       throw new UserError("file not found: " + vectors);
+    KafkaSettings kafka = null;
+    if (bootstrapServers != null) {
+      if (kafkaDir != null)
+        throw new UserError("--kafka-dir is for the demo's own broker, not --bootstrap-servers");
+      kafka = kafkaOptions.kafka(bootstrapServers);
+    } else if (!kafkaOptions.settings().isEmpty()) {
+      throw new UserError(
+          "Kafka client settings need --bootstrap-servers (the demo's own broker takes none)");
+    }
     List<Sentence> trainSentences;
     List<Sentence> scoreSentences;
     if (train != null) {
@@ -146,7 +167,8 @@ public final class DemoCommand implements Callable<Integer> {
                 kafkaDir,
                 outDir,
                 webUiPort,
-                Duration.ofMillis((long) (progressSeconds * 1000))),
+                Duration.ofMillis((long) (progressSeconds * 1000)),
+                kafka),
             spec.commandLine().getOut());
     demo.stopOnInterrupt();
     demo.run();

@@ -1,12 +1,16 @@
 package io.streamner.cli;
 
+import io.streamner.kafka.KafkaPreflight;
+import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.SnapshotExport;
 import io.streamner.model.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,6 +31,8 @@ public final class ExportCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka brokers.")
   String bootstrapServers;
+
+  @Mixin KafkaOptions kafkaOptions;
 
   @Option(
       names = "--topic",
@@ -60,8 +66,10 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     String type = TrainCommand.canonical(model);
+    KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
+    KafkaPreflight.check(kafka, List.of(topic));
     SnapshotExport.Exported exported =
-        SnapshotExport.export(bootstrapServers, topic, type, Duration.ofSeconds(timeoutSeconds));
+        SnapshotExport.export(kafka, topic, type, Duration.ofSeconds(timeoutSeconds));
     ModelFile.write(exported.model(), out);
     stdout.printf(
         "wrote %s: %s version %d, %,d examples seen, %,d words%n",

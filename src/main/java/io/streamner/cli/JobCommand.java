@@ -2,10 +2,14 @@ package io.streamner.cli;
 
 import io.streamner.job.CheckpointDirectory;
 import io.streamner.job.JobDefinition;
+import io.streamner.job.JobOptions;
+import io.streamner.job.LocalFlink;
 import io.streamner.job.StreamnerJob;
+import io.streamner.kafka.KafkaPreflight;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +21,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,6 +64,8 @@ public final class JobCommand implements Callable<Integer> {
       description = "Kafka to use instead of the file's.")
   String bootstrapServers;
 
+  @Mixin KafkaOptions kafkaOptions;
+
   @ArgGroup(exclusive = true)
   Start start = new Start();
 
@@ -91,8 +98,8 @@ public final class JobCommand implements Callable<Integer> {
     if (!(progressSeconds > 0)) throw new UserError("--progress-seconds must be positive");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    JobDefinition definition = JobDefinition.load(definitionFile);
-    if (bootstrapServers != null) definition = definition.withBootstrapServers(bootstrapServers);
+    JobDefinition definition = JobDefinition.load(definitionFile, overrides());
+    KafkaPreflight.check(definition.kafka(), StreamnerJob.topicNames(definition));
     StreamnerJob.placementWarning(definition)
         .ifPresent(
             warning -> {
@@ -110,6 +117,7 @@ public final class JobCommand implements Callable<Integer> {
         definition.topics().score(),
         definition.bootstrapServers(),
         definition.bounded() ? " up to their current end" : " (Ctrl-C stops it with a savepoint)");
+    out.printf("kafka: %s%n", definition.kafka().describe());
     out.println(
         restore != null
             ? "resuming from " + restore
@@ -119,22 +127,33 @@ public final class JobCommand implements Callable<Integer> {
                     + definition.name()
                     + " in "
                     + state.checkpoints());
-    out.flush();
-
-    Configuration local = new Configuration();
-    local.setString(
+    Configuration conf = LocalFlink.configuration(definition);
+    conf.setString(
         "metrics.reporter." + ProgressReporter.NAME + ".factory.class",
         ProgressReporter.Factory.class.getName());
+    StreamnerJob.restoreFrom(conf, restore);
+    out.printf("flink: web UI at %s%n", LocalFlink.webUi(conf));
+    out.flush();
+
     try (StopSignals signals =
         StopSignals.install(
             err,
             "stopping job "
                 + definition.name()
                 + " with a savepoint (Ctrl-C again stops at once)...")) {
-      JobClient job =
-          StreamnerJob.environment(definition, restore, local).executeAsync(definition.name());
+      JobClient job = LocalFlink.environment(conf, definition).executeAsync(definition.name());
       return run(job, definition, state, restore, signals, out);
     }
+  }
+
+  /** The command line's Kafka settings, as the definition keys they replace or add. */
+  private Map<String, String> overrides() throws IOException {
+    Map<String, String> keys = new LinkedHashMap<>();
+    if (bootstrapServers != null) keys.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+    kafkaOptions
+        .settings()
+        .forEach((key, value) -> keys.put(JobOptions.KAFKA_PROPERTIES.key() + "." + key, value));
+    return keys;
   }
 
   /** The checkpoint or savepoint to resume from, as --fresh and --from say; null for none. */

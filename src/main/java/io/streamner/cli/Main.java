@@ -1,5 +1,7 @@
 package io.streamner.cli;
 
+import io.streamner.kafka.KafkaAccessException;
+import io.streamner.kafka.Secrets;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,12 +54,17 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("streamner: error: " + describe(e));
+          // Messages of exceptions from deep inside Kafka or Flink may quote a setting: no secrets.
+          commandLine.getErr().println("streamner: error: " + Secrets.redact(describe(e)));
           if (!(isUserError(e))) {
             commandLine
                 .getErr()
                 .println("(this looks like a bug; set STREAMNER_DEBUG=1 for the stack trace)");
-            if (System.getenv("STREAMNER_DEBUG") != null) e.printStackTrace(commandLine.getErr());
+            if (System.getenv("STREAMNER_DEBUG") != null) {
+              java.io.StringWriter trace = new java.io.StringWriter();
+              e.printStackTrace(new PrintWriter(trace));
+              commandLine.getErr().print(Secrets.redact(trace.toString()));
+            }
             return INTERNAL_ERROR;
           }
           return USER_ERROR;
@@ -70,6 +77,7 @@ public final class Main implements Runnable {
 
   static boolean isUserError(Throwable e) {
     return e instanceof UserError
+        || e instanceof KafkaAccessException
         || e instanceof IOException
         || e instanceof IllegalArgumentException;
   }

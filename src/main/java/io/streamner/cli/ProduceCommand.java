@@ -1,7 +1,8 @@
 package io.streamner.cli;
 
 import io.streamner.kafka.KafkaClients;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.KafkaPreflight;
+import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -10,12 +11,14 @@ import io.streamner.text.Sentence;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +41,8 @@ public final class ProduceCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Kafka brokers.")
   String bootstrapServers;
+
+  @Mixin KafkaOptions kafkaOptions;
 
   @Option(
       names = "--topic",
@@ -70,6 +75,7 @@ public final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
     Corpus corpus = Corpora.read(file, format, spec.commandLine().getErr());
     boolean asTrain =
         kind == null
@@ -81,13 +87,13 @@ public final class ProduceCommand implements Callable<Integer> {
             };
     if (asTrain && !corpus.labelled())
       throw new UserError(file + " has no tags: it can only be sent --as score");
-    Topics.endOffsets(
-        bootstrapServers, topic); // fails at once, naming the topic, if it does not exist
+    // Fails within seconds, saying why, if Kafka refuses the settings or lacks the topic.
+    KafkaPreflight.check(kafka, List.of(topic));
     String prefix = idPrefix != null ? idPrefix : file.getFileName().toString() + "-";
     long start = System.nanoTime();
     int sent = 0;
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(bootstrapServers))) {
+        new KafkaProducer<>(KafkaClients.producer(kafka))) {
       Future<?> last = null;
       for (Sentence s : corpus.sentences()) {
         String id = prefix + (sent + 1);

@@ -1,9 +1,13 @@
 package io.streamner.demo;
 
 import io.streamner.job.JobDefinition;
+import io.streamner.job.JobOptions;
+import io.streamner.job.LocalFlink;
 import io.streamner.job.StreamnerJob;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.KafkaPreflight;
+import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.SnapshotExport;
 import io.streamner.kafka.Topics;
 import io.streamner.kafka.wire.ScoreRecord;
@@ -15,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -57,6 +59,8 @@ public final class Demo {
    * @param follow keep running after the input is exhausted, until Ctrl-C
    * @param kafkaDir the broker's data directory, or null for a temporary one
    * @param outDir where the model file and the learning curve go
+   * @param webUiPort the web UI's port if free (web.port)
+   * @param kafka an existing Kafka to use, or null for a broker in this process
    */
   public record Settings(
       List<Sentence> train,
@@ -68,7 +72,8 @@ public final class Demo {
       Path kafkaDir,
       Path outDir,
       int webUiPort,
-      Duration progressEvery) {}
+      Duration progressEvery,
+      KafkaSettings kafka) {}
 
   private final Settings settings;
   private final PrintWriter out;
@@ -104,24 +109,30 @@ public final class Demo {
    * Runs the demo; returns the path of the exported model, or null when there was none to export.
    */
   public Path run() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(settings.kafkaDir())) {
-      JobDefinition definition = definition(kafka.bootstrapServers());
+    // A broker in this process unless the user gave one (a null resource is not closed).
+    try (EmbeddedKafka embedded =
+        settings.kafka() == null ? EmbeddedKafka.start(settings.kafkaDir()) : null) {
+      KafkaSettings kafka =
+          embedded != null ? KafkaSettings.plain(embedded.bootstrapServers()) : settings.kafka();
+      if (embedded == null) KafkaPreflight.check(kafka, List.of());
+      JobDefinition definition = definition(kafka);
       String model = definition.models().get(0);
       createTopics(kafka, definition.topics());
-      out.printf(
-          "kafka: %s (in this process, data in %s)%n", kafka.bootstrapServers(), kafka.dataDir());
+      if (embedded != null) {
+        out.printf(
+            "kafka: %s (in this process, data in %s)%n",
+            embedded.bootstrapServers(), embedded.dataDir());
+      } else {
+        out.printf("kafka: %s%n", kafka);
+      }
 
-      int port = webUiPort();
       Path checkpoints = Files.createTempDirectory("streamner-demo-checkpoints");
-      Configuration conf = StreamnerJob.configuration(definition);
+      Configuration conf = LocalFlink.configuration(definition);
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-      conf.set(RestOptions.PORT, port);
-      conf.set(RestOptions.BIND_PORT, String.valueOf(port));
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-      StreamnerJob.build(env, definition);
+      StreamExecutionEnvironment env = LocalFlink.environment(conf, definition);
       JobClient job = env.executeAsync(definition.name());
-      out.printf("flink: job %s running, web UI at http://localhost:%d%n", definition.name(), port);
+      out.printf(
+          "flink: job %s running, web UI at %s%n", definition.name(), LocalFlink.webUi(conf));
       out.printf(
           "streaming %,d labelled sentences at %,.0f/s into %s, and %,d to score into %s%n",
           settings.train().size(),
@@ -135,13 +146,13 @@ public final class Demo {
       Path savepoints = Files.createTempDirectory("streamner-savepoints");
       try (PrequentialMonitor monitor =
           new PrequentialMonitor(
-              kafka.bootstrapServers(),
+              kafka,
               definition.topics().predictions(),
               definition.topics().deadLetter(),
               definition.topics().train(),
               model,
               2_000)) {
-        Feeder feeder = new Feeder(kafka.bootstrapServers(), definition.topics());
+        Feeder feeder = new Feeder(kafka, definition.topics());
         Thread feeding = new Thread(feeder, "streamner-demo-producer");
         feeding.setDaemon(true);
         feeding.start();
@@ -170,10 +181,7 @@ public final class Demo {
         try {
           SnapshotExport.Exported exported =
               SnapshotExport.export(
-                  kafka.bootstrapServers(),
-                  definition.topics().snapshots(),
-                  model,
-                  Duration.ofSeconds(60));
+                  kafka, definition.topics().snapshots(), model, Duration.ofSeconds(60));
           ModelFile.write(exported.model(), modelFile);
           out.printf(
               "final: %,d examples, model version %d, prequential F1 %.3f over the whole stream%n",
@@ -267,11 +275,11 @@ public final class Demo {
     final AtomicLong trainSent = new AtomicLong();
     final AtomicLong scoreSent = new AtomicLong();
     final AtomicReference<Exception> failure = new AtomicReference<>();
-    private final String bootstrapServers;
+    private final KafkaSettings kafka;
     private final JobDefinition.Topics topics;
 
-    Feeder(String bootstrapServers, JobDefinition.Topics topics) {
-      this.bootstrapServers = bootstrapServers;
+    Feeder(KafkaSettings kafka, JobDefinition.Topics topics) {
+      this.kafka = kafka;
       this.topics = topics;
     }
 
@@ -279,7 +287,7 @@ public final class Demo {
     public void run() {
       long start = System.nanoTime();
       try (KafkaProducer<byte[], byte[]> producer =
-          new KafkaProducer<>(KafkaClients.producer(bootstrapServers))) {
+          new KafkaProducer<>(KafkaClients.producer(kafka))) {
         List<Sentence> train = settings.train();
         for (int i = 0; i < train.size() && !stop.get() && !stopRequested.get(); i++) {
           Sentence s = train.get(i);
@@ -314,7 +322,8 @@ public final class Demo {
     }
   }
 
-  private JobDefinition definition(String bootstrapServers) throws IOException {
+  /** The demo's definition, on the demo's Kafka and web UI port. */
+  private JobDefinition definition(KafkaSettings kafka) throws IOException {
     Properties p = new Properties();
     Path file = Path.of(DEFINITION);
     try (InputStream in =
@@ -327,7 +336,12 @@ public final class Demo {
         p.load(reader);
       }
     }
-    p.setProperty("kafka.bootstrap.servers", bootstrapServers);
+    p.setProperty(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+    kafka
+        .properties()
+        .forEach(
+            (key, value) -> p.setProperty(JobOptions.KAFKA_PROPERTIES.key() + "." + key, value));
+    p.setProperty(JobOptions.WEB_PORT.key(), String.valueOf(settings.webUiPort()));
     if (settings.vectors() != null) {
       p.setProperty("model.vectors", settings.vectors().toAbsolutePath().toString());
       p.setProperty("model.dim", String.valueOf(vectorDimension(settings.vectors())));
@@ -346,27 +360,16 @@ public final class Demo {
     }
   }
 
-  private static void createTopics(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+  private static void createTopics(KafkaSettings kafka, JobDefinition.Topics topics) {
     Topics.create(
-        kafka.bootstrapServers(),
+        kafka,
         List.of(
             Topics.topic(topics.train(), 1), // one partition: the model trains in topic order
             Topics.topic(topics.score(), 1),
             Topics.topic(topics.predictions(), 1),
             Topics.compacted(topics.snapshots(), 1),
-            Topics.topic(topics.deadLetter(), 1)));
-  }
-
-  /** 8081, Flink's usual port, when it is free; any free port otherwise. */
-  private int webUiPort() throws IOException {
-    int wanted = settings.webUiPort();
-    try (ServerSocket socket = new ServerSocket(wanted)) {
-      return socket.getLocalPort();
-    } catch (IOException taken) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
-    }
+            Topics.topic(topics.deadLetter(), 1)),
+        Topics.DEFAULT_TIMEOUT);
   }
 
   /** The root cause of a job's failure, in one line. */

@@ -3,6 +3,7 @@ package io.streamner.demo;
 import io.streamner.eval.Counts;
 import io.streamner.eval.TokenDecisions;
 import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -47,7 +48,7 @@ final class PrequentialMonitor implements AutoCloseable {
   private Counts lastPointCounts = Counts.ZERO;
 
   PrequentialMonitor(
-      String bootstrapServers,
+      KafkaSettings kafka,
       String predictionsTopic,
       String deadLetterTopic,
       String trainTopic,
@@ -55,14 +56,14 @@ final class PrequentialMonitor implements AutoCloseable {
       long pointEvery) {
     this.model = model;
     this.pointEvery = pointEvery;
-    this.predictions = subscribe(bootstrapServers, predictionsTopic);
-    this.deadLetters = subscribe(bootstrapServers, deadLetterTopic);
+    this.predictions = subscribe(kafka, predictionsTopic);
+    this.deadLetters = subscribe(kafka, deadLetterTopic);
     this.trainTopic = trainTopic;
   }
 
-  private static KafkaConsumer<byte[], byte[]> subscribe(String bootstrapServers, String topic) {
+  private static KafkaConsumer<byte[], byte[]> subscribe(KafkaSettings kafka, String topic) {
     KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(KafkaClients.consumer(bootstrapServers, null, false));
+        new KafkaConsumer<>(KafkaClients.consumer(kafka, null, false));
     List<TopicPartition> partitions = new ArrayList<>();
     consumer
         .partitionsFor(topic)

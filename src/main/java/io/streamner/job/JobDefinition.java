@@ -1,5 +1,7 @@
 package io.streamner.job;
 
+import io.streamner.kafka.KafkaSettings;
+import io.streamner.kafka.Secrets;
 import io.streamner.model.Hyperparameters;
 import io.streamner.text.EntityTags;
 import java.io.IOException;
@@ -16,13 +18,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * One deployable job, read from a {@code .properties} file in {@code flink-jobs/}: topics, models
- * and their hyper-parameters, snapshots, checkpointing, state backend, parallelism. Every key is
- * documented in {@code flink-jobs/README.md}; an unknown key is an error, so a typo never silently
- * falls back to a default.
+ * and their hyper-parameters, snapshots, checkpointing, state backend, parallelism, Kafka client
+ * and Flink settings. Every key is declared in {@link JobOptions} (type, default, allowed values,
+ * description) and listed in {@code flink-jobs/README.md}; an unknown key is an error, so a typo
+ * never silently falls back to a default, and every value outside its range is an error that says
+ * the range, the file and the key.
+ *
+ * <p>{@link #toString} hides secrets: the values of Kafka settings typed PASSWORD and of Flink keys
+ * Flink counts as sensitive.
+ *
+ * @param kafkaProperties Kafka client settings for every client of the job ({@code
+ *     kafka.properties.*})
+ * @param flinkProperties Flink configuration set after streamner's own ({@code flink.*})
  */
 public record JobDefinition(
     String name,
@@ -51,90 +69,83 @@ public record JobDefinition(
     String finalModelDirectory,
     int columnCache,
     Duration bufferTimeout,
-    Duration predictionsLinger)
+    Duration predictionsLinger,
+    Map<String, String> kafkaProperties,
+    Map<String, String> flinkProperties,
+    String webBindAddress,
+    int webPort)
     implements Serializable {
+
+  /**
+   * The exactly-once sinks' {@code transaction.timeout.ms} unless {@code
+   * kafka.properties.transaction.timeout.ms} says otherwise: below the broker's default maximum (15
+   * minutes), which refuses the Flink sink's own default of an hour.
+   */
+  public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
   public record Topics(
       String train, String score, String predictions, String snapshots, String deadLetter)
       implements Serializable {}
 
+  /** Spelled in lower case in a definition, as {@code toString} gives them. */
   public enum StartingOffsets {
     EARLIEST,
     COMMITTED,
-    LATEST
+    LATEST;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   public enum StateBackend {
     HASHMAP,
-    ROCKSDB
+    ROCKSDB;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
-  /** The keys a definition may hold, each with its default ("" = required or no default). */
-  static final Map<String, String> KEYS = new LinkedHashMap<>();
+  /** Of the predictions sink: {@code at-least-once} or {@code exactly-once}. */
+  public enum Delivery {
+    AT_LEAST_ONCE,
+    EXACTLY_ONCE;
 
-  static {
-    KEYS.put("job.name", "streamner");
-    KEYS.put("kafka.bootstrap.servers", "localhost:9092");
-    KEYS.put("kafka.group.id", "");
-    KEYS.put("topic.train", "streamner.train");
-    KEYS.put("topic.score", "streamner.score");
-    KEYS.put("topic.predictions", "streamner.predictions");
-    KEYS.put("topic.snapshots", "streamner.snapshots");
-    KEYS.put("topic.dead-letter", "streamner.dead-letter");
-    KEYS.put("source.starting-offsets", "earliest");
-    KEYS.put("source.bounded", "false");
-    KEYS.put("models", "PER");
-    KEYS.put("model.window", String.valueOf(Hyperparameters.DEFAULT_WINDOW));
-    KEYS.put("model.dim", String.valueOf(Hyperparameters.DEFAULT_DIM));
-    KEYS.put("model.hidden", String.valueOf(Hyperparameters.DEFAULT_HIDDEN));
-    KEYS.put("model.learning-rate", String.valueOf(Hyperparameters.DEFAULT_LEARNING_RATE));
-    KEYS.put("model.regularization", String.valueOf(Hyperparameters.DEFAULT_REGULARIZATION));
-    KEYS.put("model.regularization-examples", "100000");
-    KEYS.put("model.seed", String.valueOf(Hyperparameters.DEFAULT_SEED));
-    KEYS.put("model.min-count", "2");
-    KEYS.put("model.numbers", "false");
-    KEYS.put("model.vectors", "");
-    KEYS.put("model.max-tokens", "1000");
-    KEYS.put("snapshot.every-examples", "50000");
-    KEYS.put("snapshot.every-seconds", "60");
-    KEYS.put("checkpoint.interval-ms", "10000");
-    KEYS.put("checkpoint.dir", "");
-    KEYS.put("state.backend", "hashmap");
-    KEYS.put("state.column-cache", "50000");
-    KEYS.put("parallelism", "1");
-    KEYS.put("pipeline.buffer-timeout-ms", "10");
-    KEYS.put("restart.attempts", "10");
-    KEYS.put("restart.delay-ms", "1000");
-    KEYS.put("predictions.delivery", "at-least-once");
-    KEYS.put("predictions.linger-ms", "5");
-    KEYS.put("final-model.dir", "");
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
   }
-
-  private static final String INIT_PREFIX = "model.init.";
 
   public static JobDefinition load(Path file) throws IOException {
+    return load(file, Map.of());
+  }
+
+  /**
+   * Reads a definition file with some keys replaced or added, as the command line gives them
+   * ({@code kafka.bootstrap.servers} from {@code --bootstrap-servers}, {@code kafka.properties.*}
+   * from {@code --kafka-property}); every key is checked as if it were in the file.
+   */
+  public static JobDefinition load(Path file, Map<String, String> overrides) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException("job definition not found: " + file);
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       Properties properties = new Properties();
       properties.load(in);
+      properties.putAll(overrides);
       return parse(properties, file.toString());
     }
   }
 
   /** Builds a definition from properties; {@code source} names them in error messages. */
   public static JobDefinition parse(Properties properties, String source) {
-    Map<String, String> values = new LinkedHashMap<>(KEYS);
-    Map<String, String> initModels = new LinkedHashMap<>();
+    Map<String, String> values = new TreeMap<>();
     Set<String> unknown = new TreeSet<>();
     for (String key : properties.stringPropertyNames()) {
-      String value = properties.getProperty(key).trim();
-      if (key.startsWith(INIT_PREFIX)) {
-        initModels.put(canonical(key.substring(INIT_PREFIX.length()), source, key), value);
-      } else if (KEYS.containsKey(key)) {
-        values.put(key, value);
-      } else {
-        unknown.add(key);
-      }
+      values.put(key, properties.getProperty(key).trim());
+      if (JobOptions.find(key) == null) unknown.add(key);
     }
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
@@ -144,96 +155,167 @@ public record JobDefinition(
               + String.join(", ", unknown)
               + " (see flink-jobs/README.md for the keys a job definition takes)");
     }
-    Values r = new Values(values, source);
+    Values r = new Values(Configuration.fromMap(values), source);
+
     List<String> models = new ArrayList<>();
-    for (String m : r.string("models").split(",")) {
+    for (String m : r.get(JobOptions.MODELS).split(",")) {
       if (!m.isBlank()) {
-        String type = canonical(m.trim(), source, "models");
-        if (models.contains(type)) throw r.error("models", "lists " + type + " twice");
+        String type = canonical(m.trim(), source, JobOptions.MODELS.key());
+        if (models.contains(type)) throw r.error(JobOptions.MODELS, "lists " + type + " twice");
         models.add(type);
       }
     }
-    if (models.isEmpty()) throw r.error("models", "names no entity type");
-    for (String initialised : initModels.keySet()) {
-      if (!models.contains(initialised)) {
-        throw new IllegalArgumentException(
-            source + ": " + INIT_PREFIX + initialised + " names a model not in 'models'");
-      }
-    }
-    // Checked here rather than left to Hyperparameters so that the error names the key.
-    int window = r.positiveInt("model.window");
-    if (window % 2 == 0)
+    if (models.isEmpty()) throw r.error(JobOptions.MODELS, "names no entity type");
+    Map<String, String> initModels = new LinkedHashMap<>();
+    r.get(JobOptions.INIT_MODELS)
+        .forEach(
+            (type, file) -> {
+              String key = JobOptions.INIT_MODELS.key() + "." + type;
+              String canonical = canonical(type, source, key);
+              if (!models.contains(canonical))
+                throw new IllegalArgumentException(
+                    source + ": " + key + " names a model not in 'models'");
+              initModels.put(canonical, file);
+            });
+
+    Hyperparameters hp =
+        new Hyperparameters(
+            r.get(JobOptions.WINDOW),
+            r.get(JobOptions.DIM),
+            r.get(JobOptions.HIDDEN),
+            r.get(JobOptions.LEARNING_RATE),
+            r.get(JobOptions.REGULARIZATION),
+            r.get(JobOptions.SEED));
+
+    Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
+    kafkaProperties.forEach(
+        (key, value) -> {
+          if (KafkaSettings.isSecret(key)) Secrets.remember(value);
+        });
+    Map<String, String> flinkProperties = r.get(JobOptions.FLINK_PROPERTIES);
+    checkFlinkProperties(flinkProperties, source);
+
+    Duration checkpointInterval = Duration.ofMillis(r.get(JobOptions.CHECKPOINT_INTERVAL_MS));
+    Duration transactionTimeout = transactionTimeout(kafkaProperties, source);
+    if (checkpointInterval.compareTo(transactionTimeout.dividedBy(2)) > 0) {
       throw r.error(
-          "model.window", "must be odd (the centre word and as many on each side), got " + window);
-    double learningRate = r.decimal("model.learning-rate");
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw r.error(
-          "model.learning-rate",
-          "must be a positive number, got " + values.get("model.learning-rate"));
+          JobOptions.CHECKPOINT_INTERVAL_MS,
+          "must be at most "
+              + Allowed.number(transactionTimeout.toMillis() / 2)
+              + ", half the sinks' transaction timeout of "
+              + Allowed.number(transactionTimeout.toMillis())
+              + " ms (kafka.properties.transaction.timeout.ms): a transaction stays open for an"
+              + " interval and the checkpoint that commits it, got "
+              + Allowed.number(checkpointInterval.toMillis()));
     }
-    double regularization = r.decimal("model.regularization");
-    if (!(regularization >= 0) || Double.isInfinite(regularization)) {
-      throw r.error(
-          "model.regularization",
-          "must be zero or positive, got " + values.get("model.regularization"));
-    }
-    Hyperparameters hp;
-    try {
-      hp =
-          new Hyperparameters(
-              window,
-              r.positiveInt("model.dim"),
-              r.positiveInt("model.hidden"),
-              learningRate,
-              regularization,
-              r.longValue("model.seed"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
-    }
-    String name = r.string("job.name");
-    String group = r.string("kafka.group.id");
+
+    String name = r.get(JobOptions.JOB_NAME);
+    String group = r.get(JobOptions.GROUP_ID);
     return new JobDefinition(
         name,
-        r.required("kafka.bootstrap.servers"),
-        group.isEmpty() ? name : group,
+        r.get(JobOptions.BOOTSTRAP_SERVERS),
+        group == null || group.isEmpty() ? name : group,
         new Topics(
-            r.required("topic.train"),
-            r.required("topic.score"),
-            r.required("topic.predictions"),
-            r.required("topic.snapshots"),
-            r.required("topic.dead-letter")),
-        r.choice("source.starting-offsets", StartingOffsets.class),
-        r.bool("source.bounded"),
+            r.get(JobOptions.TOPIC_TRAIN),
+            r.get(JobOptions.TOPIC_SCORE),
+            r.get(JobOptions.TOPIC_PREDICTIONS),
+            r.get(JobOptions.TOPIC_SNAPSHOTS),
+            r.get(JobOptions.TOPIC_DEAD_LETTER)),
+        r.get(JobOptions.STARTING_OFFSETS),
+        r.get(JobOptions.BOUNDED),
         List.copyOf(models),
         hp,
-        r.positiveLong("model.regularization-examples"),
-        r.positiveInt("model.min-count"),
-        r.bool("model.numbers"),
-        emptyToNull(r.string("model.vectors")),
+        r.get(JobOptions.REGULARIZATION_EXAMPLES),
+        r.get(JobOptions.MIN_COUNT),
+        r.get(JobOptions.NUMBERS),
+        emptyToNull(r.get(JobOptions.VECTORS)),
         Map.copyOf(initModels),
-        r.positiveInt("model.max-tokens"),
-        r.longValue("snapshot.every-examples"),
-        Duration.ofSeconds(r.longValue("snapshot.every-seconds")),
-        Duration.ofMillis(r.positiveLong("checkpoint.interval-ms")),
-        emptyToNull(r.string("checkpoint.dir")),
-        r.choice("state.backend", StateBackend.class),
-        r.positiveInt("parallelism"),
-        r.nonNegativeInt("restart.attempts"),
-        Duration.ofMillis(r.longValue("restart.delay-ms")),
-        r.string("predictions.delivery").equalsIgnoreCase("exactly-once")
-            ? true
-            : r.string("predictions.delivery").equalsIgnoreCase("at-least-once")
-                ? false
-                : r.fail("predictions.delivery", "must be at-least-once or exactly-once"),
-        emptyToNull(r.string("final-model.dir")),
-        r.positiveInt("state.column-cache"),
-        Duration.ofMillis(r.longValue("pipeline.buffer-timeout-ms")),
-        Duration.ofMillis(r.longValue("predictions.linger-ms")));
+        r.get(JobOptions.MAX_TOKENS),
+        r.get(JobOptions.SNAPSHOT_EVERY_EXAMPLES),
+        Duration.ofSeconds(r.get(JobOptions.SNAPSHOT_EVERY_SECONDS)),
+        checkpointInterval,
+        emptyToNull(r.get(JobOptions.CHECKPOINT_DIR)),
+        r.get(JobOptions.STATE_BACKEND),
+        r.get(JobOptions.PARALLELISM),
+        r.get(JobOptions.RESTART_ATTEMPTS),
+        Duration.ofMillis(r.get(JobOptions.RESTART_DELAY_MS)),
+        r.get(JobOptions.PREDICTIONS_DELIVERY) == Delivery.EXACTLY_ONCE,
+        emptyToNull(r.get(JobOptions.FINAL_MODEL_DIR)),
+        r.get(JobOptions.COLUMN_CACHE),
+        Duration.ofMillis(r.get(JobOptions.BUFFER_TIMEOUT_MS)),
+        Duration.ofMillis(r.get(JobOptions.PREDICTIONS_LINGER_MS)),
+        sorted(kafkaProperties),
+        sorted(flinkProperties),
+        r.get(JobOptions.WEB_BIND_ADDRESS),
+        r.get(JobOptions.WEB_PORT));
+  }
+
+  /**
+   * A {@code flink.<key>} must not set what a definition key decides: the definition's key would
+   * silently lose, and its checks (the checkpoint interval against the transaction timeout) with
+   * it.
+   */
+  private static void checkFlinkProperties(Map<String, String> flink, String source) {
+    for (JobOptions.Key<?> k : JobOptions.keys()) {
+      for (ConfigOption<?> decided : k.flinkOptions()) {
+        List<String> names = new ArrayList<>(List.of(decided.key()));
+        for (FallbackKey fallback : decided.fallbackKeys()) names.add(fallback.getKey());
+        for (String name : names) {
+          if (flink.containsKey(name)) {
+            throw new IllegalArgumentException(
+                source
+                    + ": flink."
+                    + name
+                    + " is what "
+                    + k.option().key()
+                    + " sets: set "
+                    + k.option().key()
+                    + " instead");
+          }
+        }
+      }
+    }
+    flink.forEach(
+        (key, value) -> {
+          if (GlobalConfiguration.isSensitive(key)) Secrets.remember(value);
+        });
+  }
+
+  private static Duration transactionTimeout(Map<String, String> kafka, String source) {
+    String value = kafka.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    if (value == null) return DEFAULT_TRANSACTION_TIMEOUT;
+    try {
+      long ms = Long.parseLong(value);
+      if (ms >= 1) return Duration.ofMillis(ms);
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        source
+            + ": kafka.properties."
+            + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+            + " must be a whole number of milliseconds, at least 1, got '"
+            + value
+            + "'");
   }
 
   /** C/m of the gradient: the regularisation constant over the configured number of examples. */
   public double decay() {
     return hyperparameters.regularization() / regularizationExamples;
+  }
+
+  /** Where Kafka is and the client settings every client of the job gets. */
+  public KafkaSettings kafka() {
+    return new KafkaSettings(bootstrapServers, kafkaProperties);
+  }
+
+  /**
+   * The exactly-once sinks' transaction timeout: {@code kafka.properties.transaction.timeout.ms},
+   * else {@link #DEFAULT_TRANSACTION_TIMEOUT}.
+   */
+  public Duration transactionTimeout() {
+    String ms = kafkaProperties.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    return ms == null ? DEFAULT_TRANSACTION_TIMEOUT : Duration.ofMillis(Long.parseLong(ms));
   }
 
   /** A copy with other Kafka servers: the CLI's --bootstrap-servers. */
@@ -265,7 +347,40 @@ public record JobDefinition(
         finalModelDirectory,
         columnCache,
         bufferTimeout,
-        predictionsLinger);
+        predictionsLinger,
+        kafkaProperties,
+        flinkProperties,
+        webBindAddress,
+        webPort);
+  }
+
+  /** The definition without secrets: Kafka PASSWORD settings and sensitive Flink keys hidden. */
+  @Override
+  public String toString() {
+    Map<String, String> flink = new TreeMap<>();
+    flinkProperties.forEach(
+        (k, v) -> flink.put(k, GlobalConfiguration.isSensitive(k) ? Password.HIDDEN : v));
+    return "JobDefinition[name="
+        + name
+        + ", kafka="
+        + kafka()
+        + ", topics="
+        + topics
+        + ", models="
+        + models
+        + ", hyperparameters="
+        + hyperparameters
+        + ", stateBackend="
+        + stateBackend
+        + ", parallelism="
+        + parallelism
+        + ", flink="
+        + flink
+        + "]";
+  }
+
+  private static Map<String, String> sorted(Map<String, String> map) {
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(map));
   }
 
   private static String canonical(String entity, String source, String key) {
@@ -280,85 +395,28 @@ public record JobDefinition(
     return s == null || s.isEmpty() ? null : s;
   }
 
-  /** Typed reads of the values, each error naming the file and the key. */
-  private record Values(Map<String, String> values, String source) {
-    String string(String key) {
-      return values.get(key);
-    }
-
-    String required(String key) {
-      String v = values.get(key);
-      if (v == null || v.isEmpty()) throw error(key, "is required");
-      return v;
-    }
-
-    int integer(String key) {
+  /** Typed reads through the declarations, each error naming the file and the key. */
+  private record Values(Configuration conf, String source) {
+    <T> T get(ConfigOption<T> option) {
+      JobOptions.Key<T> key = JobOptions.of(option);
+      T value;
       try {
-        return Integer.parseInt(values.get(key));
-      } catch (NumberFormatException e) {
-        throw error(key, "must be a whole number, got '" + values.get(key) + "'");
+        value = conf.get(option);
+      } catch (IllegalArgumentException e) {
+        throw error(option, key.allowed().parseProblem(conf.toMap().get(option.key())));
       }
-    }
-
-    int nonNegativeInt(String key) {
-      int v = integer(key);
-      if (v < 0) throw error(key, "must not be negative, got " + v);
-      return v;
-    }
-
-    int positiveInt(String key) {
-      int v = integer(key);
-      if (v < 1) throw error(key, "must be at least 1, got " + v);
-      return v;
-    }
-
-    long longValue(String key) {
-      try {
-        long v = Long.parseLong(values.get(key));
-        if (v < 0) throw error(key, "must not be negative, got " + v);
-        return v;
-      } catch (NumberFormatException e) {
-        throw error(key, "must be a whole number, got '" + values.get(key) + "'");
+      if (value != null) {
+        String problem = key.allowed().check(value);
+        if (problem != null) throw error(option, problem);
       }
+      return value;
     }
 
-    long positiveLong(String key) {
-      long v = longValue(key);
-      if (v < 1) throw error(key, "must be at least 1, got " + v);
-      return v;
-    }
-
-    double decimal(String key) {
-      try {
-        return Double.parseDouble(values.get(key));
-      } catch (NumberFormatException e) {
-        throw error(key, "must be a number, got '" + values.get(key) + "'");
-      }
-    }
-
-    boolean bool(String key) {
-      String v = values.get(key).toLowerCase(Locale.ROOT);
-      if (v.equals("true")) return true;
-      if (v.equals("false")) return false;
-      throw error(key, "must be true or false, got '" + values.get(key) + "'");
-    }
-
-    <E extends Enum<E>> E choice(String key, Class<E> type) {
-      String v = values.get(key).toUpperCase(Locale.ROOT).replace('-', '_');
-      for (E e : type.getEnumConstants()) if (e.name().equals(v)) return e;
-      List<String> names = new ArrayList<>();
-      for (E e : type.getEnumConstants())
-        names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      throw error(
-          key, "must be one of " + String.join(", ", names) + ", got '" + values.get(key) + "'");
-    }
-
-    boolean fail(String key, String problem) {
-      throw error(key, problem);
-    }
-
-    IllegalArgumentException error(String key, String problem) {
-      return new IllegalArgumentException(source + ": " + key + " " + problem);
+    /** "job.properties: model.window must be ...", "...: kafka.properties.x is not ...". */
+    IllegalArgumentException error(ConfigOption<?> option, String problem) {
+      boolean prefix = JobOptions.of(option).prefix();
+      return new IllegalArgumentException(
+          source + ": " + option.key() + (prefix ? "." : " ") + problem);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.kafka.KafkaPreflight;
 import io.streamner.text.TokenNormalizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -70,6 +72,9 @@ public final class StreamnerJob {
     if (file == null) throw new IllegalArgumentException(usage);
     JobDefinition definition = JobDefinition.load(file);
     if (servers != null) definition = definition.withBootstrapServers(servers);
+    // Wrong credentials or a missing topic fail the submission in seconds instead of restarting
+    // the job until its restarts run out.
+    KafkaPreflight.check(definition.kafka(), topicNames(definition));
     var log = LoggerFactory.getLogger(StreamnerJob.class);
     placementWarning(definition).ifPresent(log::warn);
     // A savepoint given to `flink run -s` wins over the job's own checkpoints.
@@ -125,28 +130,25 @@ public final class StreamnerJob {
   }
 
   /**
-   * @param restore a checkpoint or savepoint to start from (Flink's no-claim mode: it stays the
-   *     user's, and the first checkpoint of the run is a full one), or null
+   * @param restore a checkpoint or savepoint to start from, or null
    */
   public static StreamExecutionEnvironment environment(JobDefinition definition, String restore) {
-    return environment(definition, restore, new Configuration());
-  }
-
-  /**
-   * @param local settings for a local Flink only (its metric reporters, its ports): on a cluster
-   *     they would be ignored
-   */
-  public static StreamExecutionEnvironment environment(
-      JobDefinition definition, String restore, Configuration local) {
     Configuration conf = configuration(definition);
-    conf.addAll(local);
-    if (restore != null) {
-      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
-      conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.NO_CLAIM);
-    }
+    restoreFrom(conf, restore);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     build(env, definition);
     return env;
+  }
+
+  /**
+   * Makes a job under {@code conf} start from {@code restore} (nothing when it is null), in Flink's
+   * no-claim mode: the checkpoint or savepoint stays the user's, and the run's first checkpoint is
+   * a full one, so that older runs' files can go.
+   */
+  public static void restoreFrom(Configuration conf, String restore) {
+    if (restore == null) return;
+    conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+    conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.NO_CLAIM);
   }
 
   /**
@@ -166,7 +168,10 @@ public final class StreamnerJob {
   /** Completed checkpoints a run keeps (older ones are deleted as new ones complete). */
   public static final int RETAINED_CHECKPOINTS = 3;
 
-  /** Checkpointing, state backend and restarts as the definition says. */
+  /**
+   * Checkpointing, state backend and restarts as the definition says, then the definition's {@code
+   * flink.*} keys, which win (a restart strategy, metric reporters, memory).
+   */
   public static Configuration configuration(JobDefinition definition) {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, definition.checkpointInterval());
@@ -191,6 +196,7 @@ public final class StreamnerJob {
     conf.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, definition.restartAttempts());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, definition.restartDelay());
+    conf.addAll(Configuration.fromMap(definition.flinkProperties()));
     return conf;
   }
 
@@ -268,6 +274,7 @@ public final class StreamnerJob {
             .setTopics(definition.topics().train(), definition.topics().score())
             .setGroupId(definition.groupId())
             .setStartingOffsets(start)
+            .setProperties(definition.kafka().applyTo(new Properties()))
             // Training data written by a transactional producer must not be seen before it commits.
             .setProperty("isolation.level", "read_committed")
             .setDeserializer(new RawRecordDeserializer());
@@ -315,8 +322,12 @@ public final class StreamnerJob {
       builder
           .setTransactionalIdPrefix(definition.name() + "-" + topic)
           // The sink's default (1 h) exceeds the broker's maximum (15 min) and would be refused.
-          .setProperty("transaction.timeout.ms", "600000");
+          .setProperty(
+              "transaction.timeout.ms",
+              String.valueOf(JobDefinition.DEFAULT_TRANSACTION_TIMEOUT.toMillis()));
     }
+    // The definition's client settings last: security for every sink, and they win over the above.
+    definition.kafkaProperties().forEach(builder::setProperty);
     return builder.build();
   }
 
@@ -376,6 +387,12 @@ public final class StreamnerJob {
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String message = root.getMessage();
     return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+  }
+
+  /** The five topics of a definition, for {@link KafkaPreflight}. */
+  public static List<String> topicNames(JobDefinition definition) {
+    JobDefinition.Topics t = definition.topics();
+    return List.of(t.train(), t.score(), t.predictions(), t.snapshots(), t.deadLetter());
   }
 
   /** The key of the model operator: the model's entity type. */

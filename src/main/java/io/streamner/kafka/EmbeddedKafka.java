@@ -10,7 +10,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +27,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -58,6 +65,11 @@ import org.apache.kafka.metadata.storage.Formatter;
  *       hour, so an exactly-once sink must set a lower transaction timeout.
  * </ul>
  *
+ * <p>With {@link Security}, the broker also has listeners that demand credentials, as a secured
+ * production cluster does: {@code SASL_PLAINTEXT} (SASL/PLAIN users) and, given a key store, {@code
+ * SASL_SSL} (the same users over TLS). The PLAINTEXT listener stays, for whoever sets the broker up
+ * (creating topics in a test); {@link #bootstrapServers(SecurityProtocol)} gives each address.
+ *
  * <p>Close it (try-with-resources): the broker's threads keep the JVM alive until then.
  *
  * <p>Caveat: this is the production server, whose fault handlers halt the JVM on a fatal metadata
@@ -79,19 +91,42 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final int START_ATTEMPTS = 3;
 
+  /**
+   * Listeners that demand credentials, besides the PLAINTEXT one.
+   *
+   * @param plainUsers SASL/PLAIN users and their passwords, accepted on both secured listeners
+   * @param keyStore a PKCS12 key store with the broker's key and certificate (for 127.0.0.1), or
+   *     null for no {@code SASL_SSL} listener
+   * @param keyStorePassword the key store's password (also its key's)
+   */
+  public record Security(Map<String, String> plainUsers, Path keyStore, String keyStorePassword) {
+    public Security {
+      if (plainUsers.isEmpty()) throw new IllegalArgumentException("no SASL/PLAIN users");
+      plainUsers = Map.copyOf(plainUsers);
+    }
+  }
+
   private final Path dataDir;
   private final boolean deleteOnClose;
   private final KafkaRaftServer server;
   private final int port;
   private final String bootstrapServers;
+  private final Map<SecurityProtocol, String> listeners;
   private boolean closed;
 
-  private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int port) {
+  private EmbeddedKafka(
+      Path dataDir,
+      boolean deleteOnClose,
+      KafkaRaftServer server,
+      Map<SecurityProtocol, Integer> ports) {
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     this.server = server;
-    this.port = port;
+    this.port = ports.get(SecurityProtocol.PLAINTEXT);
     this.bootstrapServers = HOST + ":" + port;
+    Map<SecurityProtocol, String> addresses = new EnumMap<>(SecurityProtocol.class);
+    ports.forEach((protocol, p) -> addresses.put(protocol, HOST + ":" + p));
+    this.listeners = Map.copyOf(addresses);
   }
 
   /** Starts a broker whose data lives in a new temporary directory, deleted by {@link #close()}. */
@@ -109,6 +144,16 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws IllegalStateException if the broker does not start or does not become ready in time
    */
   public static EmbeddedKafka start(Path dataDir) {
+    return start(dataDir, null);
+  }
+
+  /**
+   * Starts a broker with listeners that demand credentials as well (see {@link Security}).
+   *
+   * @param dataDir as for {@link #start(Path)}
+   * @param security the secured listeners, or null for none
+   */
+  public static EmbeddedKafka start(Path dataDir, Security security) {
     boolean temporary = dataDir == null;
     Path dir;
     try {
@@ -120,7 +165,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new UncheckedIOException("cannot create the Kafka data directory " + dataDir, e);
     }
     try {
-      return startIn(dir.toAbsolutePath(), temporary);
+      return startIn(dir.toAbsolutePath(), temporary, security);
     } catch (RuntimeException | Error e) {
       if (temporary) {
         deleteQuietly(dir, e);
@@ -129,14 +174,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static EmbeddedKafka startIn(Path dir, boolean temporary) {
+  private static EmbeddedKafka startIn(Path dir, boolean temporary, Security security) {
     Path logDir = dir.resolve(LOG_DIR_NAME);
     RuntimeException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       // Free ports are picked just before use; another process may grab one in between, so a
       // bind failure is retried with new ports.
-      int[] ports = freePorts(2);
-      KafkaConfig config = new KafkaConfig(serverProperties(logDir, ports[0], ports[1]), false);
+      List<SecurityProtocol> protocols = new ArrayList<>(List.of(SecurityProtocol.PLAINTEXT));
+      if (security != null) protocols.add(SecurityProtocol.SASL_PLAINTEXT);
+      if (security != null && security.keyStore() != null) protocols.add(SecurityProtocol.SASL_SSL);
+      int[] free = freePorts(protocols.size() + 1);
+      Map<SecurityProtocol, Integer> ports = new EnumMap<>(SecurityProtocol.class);
+      for (int i = 0; i < protocols.size(); i++) ports.put(protocols.get(i), free[i + 1]);
+      Map<String, Object> properties = serverProperties(logDir, ports, free[0]);
+      if (security != null) properties.putAll(securityProperties(security, ports.keySet()));
+      KafkaConfig config = new KafkaConfig(properties, false);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
         format(logDir);
       }
@@ -151,7 +203,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
       }
-      EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, server, ports[0]);
+      EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, server, ports);
       try {
         kafka.awaitReady(READY_TIMEOUT);
       } catch (RuntimeException | Error e) {
@@ -168,18 +220,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         last);
   }
 
-  /** The broker's configuration, as a server.properties file would hold it. */
+  /**
+   * The broker's configuration, as a server.properties file would hold it. Each client listener is
+   * named after its security protocol.
+   */
   private static Map<String, Object> serverProperties(
-      Path logDir, int brokerPort, int controllerPort) {
+      Path logDir, Map<SecurityProtocol, Integer> clientPorts, int controllerPort) {
     Map<String, Object> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put(
-        "listeners",
-        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    List<String> listeners = new ArrayList<>();
+    List<String> protocols = new ArrayList<>(List.of("CONTROLLER:PLAINTEXT"));
+    clientPorts.forEach(
+        (protocol, port) -> {
+          listeners.add(protocol.name + "://" + HOST + ":" + port);
+          protocols.add(protocol.name + ":" + protocol.name);
+        });
+    p.put("advertised.listeners", String.join(",", listeners));
+    listeners.add("CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("listeners", String.join(",", listeners));
+    p.put("listener.security.protocol.map", String.join(",", protocols));
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
     p.put("log.dirs", logDir.toString());
@@ -200,6 +261,38 @@ public final class EmbeddedKafka implements AutoCloseable {
     // transaction.max.timeout.ms: Kafka's default (900000 ms = 15 min) on purpose; see the class
     // comment.
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+    return p;
+  }
+
+  /**
+   * SASL/PLAIN on the secured listeners, users from {@link Security#plainUsers}, and the key store
+   * for TLS. A PLAIN server's JAAS configuration lists its users as {@code
+   * user_<name>="<password>"}.
+   */
+  private static Map<String, Object> securityProperties(
+      Security security, Collection<SecurityProtocol> protocols) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("sasl.enabled.mechanisms", "PLAIN");
+    StringBuilder jaas = new StringBuilder(PlainLoginModule.class.getName() + " required");
+    security
+        .plainUsers()
+        .forEach(
+            (user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+    jaas.append(';');
+    for (SecurityProtocol protocol : protocols) {
+      if (protocol.name.startsWith("SASL_")) {
+        p.put(
+            "listener.name." + protocol.name.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+            jaas.toString());
+      }
+    }
+    if (security.keyStore() != null) {
+      p.put("ssl.keystore.location", security.keyStore().toString());
+      p.put("ssl.keystore.type", "PKCS12");
+      p.put("ssl.keystore.password", security.keyStorePassword());
+      p.put("ssl.key.password", security.keyStorePassword());
+    }
     return p;
   }
 
@@ -270,6 +363,19 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The clients' bootstrap address, {@code 127.0.0.1:<port>}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The address of the listener of a security protocol ({@code PLAINTEXT}, and with {@link
+   * Security} {@code SASL_PLAINTEXT} and perhaps {@code SASL_SSL}).
+   *
+   * @throws IllegalArgumentException if the broker has no such listener
+   */
+  public String bootstrapServers(SecurityProtocol protocol) {
+    String address = listeners.get(protocol);
+    if (address == null)
+      throw new IllegalArgumentException("the embedded broker has no " + protocol + " listener");
+    return address;
   }
 
   /** The port of the PLAINTEXT (client) listener. */

@@ -22,17 +22,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Client configurations used across streamner, and reading a whole topic. Keys and values are
- * bytes.
+ * bytes. Each configuration is streamner's own settings with the {@link KafkaSettings}' client
+ * settings (security, ...) on top: those win where both set a key.
  */
 public final class KafkaClients {
 
   private KafkaClients() {}
 
-  /** An {@code Admin} client's configuration. */
+  /** An {@code Admin} client's configuration for a broker that needs no client settings. */
   public static Properties admin(String bootstrapServers) {
+    return admin(KafkaSettings.plain(bootstrapServers));
+  }
+
+  /** An {@code Admin} client's configuration. */
+  public static Properties admin(KafkaSettings kafka) {
     Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return p;
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return kafka.applyTo(p);
   }
 
   /**
@@ -43,9 +49,9 @@ public final class KafkaClients {
    * transactional.id}, and keep {@code transaction.timeout.ms} at most the broker's {@code
    * transaction.max.timeout.ms} (15 minutes by default).
    */
-  public static Properties producer(String bootstrapServers) {
+  public static Properties producer(KafkaSettings kafka) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -53,7 +59,12 @@ public final class KafkaClients {
     p.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
         Integer.toString(Topics.COMPACTED_MAX_MESSAGE_BYTES));
-    return p;
+    return kafka.applyTo(p);
+  }
+
+  /** {@link #producer(KafkaSettings)} for a broker that needs no client settings. */
+  public static Properties producer(String bootstrapServers) {
+    return producer(KafkaSettings.plain(bootstrapServers));
   }
 
   /**
@@ -65,9 +76,9 @@ public final class KafkaClients {
    *     at the last stable offset) rather than {@code read_uncommitted}
    */
   public static Properties consumer(
-      String bootstrapServers, String groupIdOrNull, boolean readCommitted) {
+      KafkaSettings kafka, String groupIdOrNull, boolean readCommitted) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     if (groupIdOrNull != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, groupIdOrNull);
     }
@@ -79,7 +90,13 @@ public final class KafkaClients {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         (readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED)
             .toString());
-    return p;
+    return kafka.applyTo(p);
+  }
+
+  /** {@link #consumer(KafkaSettings, String, boolean)} for a broker that needs no settings. */
+  public static Properties consumer(
+      String bootstrapServers, String groupIdOrNull, boolean readCommitted) {
+    return consumer(KafkaSettings.plain(bootstrapServers), groupIdOrNull, readCommitted);
   }
 
   /**
@@ -97,12 +114,18 @@ public final class KafkaClients {
    */
   public static List<ConsumerRecord<byte[], byte[]>> readAll(
       String bootstrapServers, String topic, boolean readCommitted, Duration timeout) {
+    return readAll(KafkaSettings.plain(bootstrapServers), topic, readCommitted, timeout);
+  }
+
+  /** {@link #readAll(String, String, boolean, Duration)} with client settings. */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      KafkaSettings kafka, String topic, boolean readCommitted, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(consumer(bootstrapServers, null, readCommitted))) {
+        new KafkaConsumer<>(consumer(kafka, null, readCommitted))) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, remaining(deadline));
       if (infos == null || infos.isEmpty()) {
-        throw new IllegalArgumentException("no topic " + topic + " on " + bootstrapServers);
+        throw new IllegalArgumentException("no topic " + topic + " on " + kafka.bootstrapServers());
       }
       List<TopicPartition> partitions = new ArrayList<>();
       infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));

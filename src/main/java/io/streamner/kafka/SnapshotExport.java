@@ -30,8 +30,13 @@ public final class SnapshotExport {
 
   public static Exported export(
       String bootstrapServers, String topic, String model, Duration timeout) throws IOException {
+    return export(KafkaSettings.plain(bootstrapServers), topic, model, timeout);
+  }
+
+  public static Exported export(KafkaSettings kafka, String topic, String model, Duration timeout)
+      throws IOException {
     List<ConsumerRecord<byte[], byte[]>> records =
-        KafkaClients.readAll(bootstrapServers, topic, true, timeout);
+        KafkaClients.readAll(kafka, topic, true, timeout);
     return assemble(model, records.stream().map(r -> r.value()).toList(), topic);
   }
 

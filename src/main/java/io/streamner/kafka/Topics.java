@@ -83,7 +83,13 @@ public final class Topics {
 
   /** {@link #create(String, Collection, Duration)} with {@link #DEFAULT_TIMEOUT}. */
   public static void create(String bootstrapServers, Collection<NewTopic> topics) {
-    create(bootstrapServers, topics, DEFAULT_TIMEOUT);
+    create(KafkaSettings.plain(bootstrapServers), topics, DEFAULT_TIMEOUT);
+  }
+
+  /** {@link #create(KafkaSettings, Collection, Duration)} for a broker that needs no settings. */
+  public static void create(
+      String bootstrapServers, Collection<NewTopic> topics, Duration timeout) {
+    create(KafkaSettings.plain(bootstrapServers), topics, timeout);
   }
 
   /**
@@ -98,8 +104,8 @@ public final class Topics {
    *     count
    * @throws TimeoutException if the topics are not usable within {@code timeout}
    */
-  public static void create(
-      String bootstrapServers, Collection<NewTopic> topics, Duration timeout) {
+  public static void create(KafkaSettings kafka, Collection<NewTopic> topics, Duration timeout) {
+    String bootstrapServers = kafka.bootstrapServers();
     if (topics.isEmpty()) {
       return;
     }
@@ -108,7 +114,7 @@ public final class Topics {
     for (NewTopic t : topics) {
       wanted.put(t.name(), t.numPartitions());
     }
-    try (Admin admin = admin(bootstrapServers, timeout)) {
+    try (Admin admin = admin(kafka, timeout)) {
       Map<String, KafkaFuture<Void>> created = admin.createTopics(topics).values();
       for (Map.Entry<String, KafkaFuture<Void>> e : created.entrySet()) {
         try {
@@ -214,7 +220,7 @@ public final class Topics {
    * @throws IllegalArgumentException if the topic does not exist
    */
   public static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic) {
-    try (Admin admin = admin(bootstrapServers, DEFAULT_TIMEOUT)) {
+    try (Admin admin = admin(KafkaSettings.plain(bootstrapServers), DEFAULT_TIMEOUT)) {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
       Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
       d.partitions()
@@ -240,8 +246,8 @@ public final class Topics {
   }
 
   /** An admin client whose calls, and so its close, take at most {@code timeout}. */
-  private static Admin admin(String bootstrapServers, Duration timeout) {
-    Properties props = KafkaClients.admin(bootstrapServers);
+  static Admin admin(KafkaSettings kafka, Duration timeout) {
+    Properties props = KafkaClients.admin(kafka);
     long ms = Math.max(1000, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ms));
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(ms, 30_000)));

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
+import io.streamner.testing.Listeners;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -38,7 +41,7 @@ class DemoCommandTest {
             out.toString());
     assertEquals(0, demo.exitCode(), demo.toString());
 
-    assertTrue(demo.out().contains("web UI at http://localhost:"), demo.out());
+    assertTrue(demo.out().contains("web UI at http://127.0.0.1:"), demo.out());
     assertTrue(
         demo.out()
             .matches("(?s).*examples +[0-9,]+ \\|.*prequential F1 .*model v.*dead letters 0.*"),
@@ -59,7 +62,7 @@ class DemoCommandTest {
     Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
     assertTrue(kafka.find(), demo.out());
     assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
-    Matcher ui = Pattern.compile("web UI at http://localhost:(\\d+)").matcher(demo.out());
+    Matcher ui = Pattern.compile("web UI at http://127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
     assertTrue(ui.find());
     assertTrue(isFree(Integer.parseInt(ui.group(1))), "the web UI's port is free again");
     Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(demo.out());
@@ -97,6 +100,14 @@ class DemoCommandTest {
       assertTrue(
           Files.readString(log).contains("| prequential F1"),
           "the demo got going: " + Files.readString(log));
+      if (Listeners.readable()) {
+        // Closed by default: the broker, the web UI and every other listener on loopback only.
+        List<InetSocketAddress> listening = Listeners.of(demo.pid());
+        assertTrue(listening.size() >= 3, "broker, controller, web UI at least: " + listening);
+        for (InetSocketAddress a : listening) {
+          assertTrue(a.getAddress().isLoopbackAddress(), a + " is open, of " + listening);
+        }
+      }
       demo.destroy();
       assertTrue(
           demo.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "it exits after the signal");

@@ -18,26 +18,18 @@ import io.streamner.text.Sentence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's streaming workflow through the command line: job, then export, then eval. */
+/**
+ * The README's streaming workflow through the command line: job, then export, then eval. {@code
+ * job} starts its own local Flink (as it does for a user), so there is no test cluster here.
+ */
 class JobAndExportCommandTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
-
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static EmbeddedKafka kafka;

@@ -593,6 +593,31 @@ class DockerComposeTest {
     }
   }
 
+  /**
+   * Closed by default: every published port binds the host's loopback address, and the file says
+   * how to open one. Flink's REST API runs jobs for anyone who reaches it.
+   */
+  @Test
+  void everyPublishedPortIsOnLoopbackOnlyAndTheFileSaysHowToOpenIt() throws IOException {
+    int published = 0;
+    for (String name : fieldNames(services)) {
+      for (JsonNode p : service(name).path("ports")) {
+        String hostIp =
+            p.isObject()
+                ? p.path("host_ip").asText("")
+                : p.asText().split(":").length == 3 ? p.asText().split(":")[0] : "";
+        assertEquals(
+            "127.0.0.1", hostIp, name + " publishes " + p + " on every interface of the host");
+        published++;
+      }
+    }
+    assertTrue(published >= 2, "the web UI and the host's Kafka listener are published");
+    String text = Files.readString(project("docker-compose.yml"), StandardCharsets.UTF_8);
+    assertTrue(
+        text.lines().anyMatch(l -> l.trim().startsWith("#") && l.contains("\"127.0.0.1:\" prefix")),
+        "a comment says how to open a port (drop the \"127.0.0.1:\" prefix)");
+  }
+
   // ---------------------------------------------------------------- README
 
   @Test

@@ -13,12 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Job definitions: the shipped files, the documented keys and defaults, and errors that say where.
  */
 class JobDefinitionTest {
-  private static final String INIT = "model.init.<TYPE>";
-
   /** A file of the project; tests run from its root (Maven sets basedir). */
   private static Path project(String relative) {
     return Path.of(System.getProperty("basedir", ".")).resolve(relative);
@@ -70,78 +65,61 @@ class JobDefinitionTest {
     assertTrue(all.predictionsExactlyOnce());
   }
 
-  /** The key table of flink-jobs/README.md: key to documented default, in order. */
-  static Map<String, String> documentedKeys() throws IOException {
-    String readme = Files.readString(project("flink-jobs/README.md"), StandardCharsets.UTF_8);
-    int start = readme.indexOf("\n## Keys");
-    assertTrue(start >= 0, "README has a Keys section");
-    int end = readme.indexOf("\n## ", start + 1);
-    String section = readme.substring(start, end < 0 ? readme.length() : end);
-    Map<String, String> keys = new LinkedHashMap<>();
-    Matcher row = Pattern.compile("(?m)^\\|\\s*`([^`]+)`\\s*\\|([^|]*)\\|").matcher(section);
-    while (row.find()) {
-      String key = row.group(1);
-      String value = row.group(2).trim().replace("`", "");
-      assertFalse(keys.containsKey(key), key + " documented twice");
-      keys.put(key, value);
-    }
-    assertTrue(keys.size() > 20, "the table was read: " + keys.keySet());
-    return keys;
+  /** The key table of flink-jobs/README.md is the one KeyTable writes from JobOptions. */
+  @Test
+  void theReadmesKeyTableIsWrittenFromTheDeclarations() throws IOException {
+    Path readme = project("flink-jobs/README.md");
+    String text = Files.readString(readme, StandardCharsets.UTF_8);
+    assertEquals(
+        KeyTable.withTable(text),
+        text,
+        "flink-jobs/README.md's key table is out of date with JobOptions; regenerate it with: "
+            + KeyTable.COMMAND);
   }
 
   @Test
-  void everyKeyIsDocumentedAndEveryDocumentedKeyIsAccepted() throws IOException {
-    Map<String, String> documented = documentedKeys();
-    List<String> undocumented = new ArrayList<>();
-    for (String key : JobDefinition.KEYS.keySet())
-      if (!documented.containsKey(key)) undocumented.add(key);
-    assertEquals(
-        List.of(),
-        undocumented,
-        "keys JobDefinition takes but flink-jobs/README.md does not document");
-
-    List<String> unknown = new ArrayList<>();
-    for (String key : documented.keySet()) {
-      if (!key.equals(INIT) && !JobDefinition.KEYS.containsKey(key)) unknown.add(key);
+  void everyDeclaredKeyIsAcceptedAndEveryPrefixTakesEntries() {
+    for (JobOptions.Key<?> key : JobOptions.keys()) {
+      assertTrue(
+          key.option().description().getBlocks().size() > 0, key.shownAs() + " has a description");
+      assertFalse(key.allowed().description().isBlank(), key.shownAs() + " says what it allows");
     }
-    assertEquals(List.of(), unknown, "keys the README documents but JobDefinition rejects");
-
-    assertTrue(documented.containsKey(INIT));
     JobDefinition d =
         JobDefinition.parse(
-            properties("models", "PER,LOC", "model.init.person", "per.model"), "test");
+            properties(
+                "models", "PER,LOC",
+                "model.init.person", "per.model",
+                "kafka.properties.security.protocol", "SASL_SSL",
+                "flink.metrics.reporter.prom.port", "9250"),
+            "test");
     assertEquals(
         Map.of("PER", "per.model"),
         d.initModels(),
         "model.init.<TYPE> is accepted, aliases folded");
+    assertEquals(Map.of("security.protocol", "SASL_SSL"), d.kafkaProperties());
+    assertEquals(Map.of("metrics.reporter.prom.port", "9250"), d.flinkProperties());
   }
 
   @Test
-  void theDefaultsAreTheDocumentedOnes() throws IOException {
+  void theDefaultsAreTheDocumentedOnes() {
     JobDefinition defaults = JobDefinition.parse(new Properties(), "test");
     List<String> checked = new ArrayList<>();
-    for (Map.Entry<String, String> e : documentedKeys().entrySet()) {
-      String key = e.getKey(), value = e.getValue();
-      if (key.equals(INIT)) {
-        assertEquals("none", value);
-        assertTrue(defaults.initModels().isEmpty());
-      } else if (value.equals("none")) {
-        assertEquals("", JobDefinition.KEYS.get(key), key + " is documented without a default");
-      } else if (key.equals("kafka.group.id")) {
-        assertEquals("the job name", value);
-        assertEquals(defaults.name(), defaults.groupId());
-        assertEquals(
-            "other", JobDefinition.parse(properties("job.name", "other"), "test").groupId());
-      } else {
-        // Writing the documented default down must change nothing.
-        assertEquals(
-            defaults, JobDefinition.parse(properties(key, value), "test"), key + " = " + value);
-        checked.add(key);
-      }
+    for (JobOptions.Key<?> key : JobOptions.keys()) {
+      String shown = KeyTable.shownDefault(key);
+      if (shown.equals("none")) continue;
+      String value = shown.replace("`", "");
+      // Writing the documented default down must change nothing.
+      assertEquals(
+          defaults,
+          JobDefinition.parse(properties(key.option().key(), value), "test"),
+          key.shownAs() + " = " + value);
+      checked.add(key.option().key());
     }
     assertTrue(
         checked.contains("model.window") && checked.contains("snapshot.every-seconds"),
         checked.toString());
+    assertEquals(defaults.name(), defaults.groupId(), "the group is the job name");
+    assertEquals("other", JobDefinition.parse(properties("job.name", "other"), "test").groupId());
     // A few spelled out, so that the comparison above cannot be vacuous.
     assertEquals(5, defaults.hyperparameters().windowSize());
     assertEquals(50_000, defaults.snapshotEveryExamples());
@@ -155,42 +133,135 @@ class JobDefinitionTest {
     assertEquals(50_000, defaults.columnCache());
     assertEquals(Duration.ofMillis(10), defaults.bufferTimeout());
     assertEquals(Duration.ofMillis(5), defaults.predictionsLinger());
+    assertEquals("127.0.0.1", defaults.webBindAddress());
+    assertEquals(Map.of(), defaults.kafkaProperties());
+    assertEquals(Duration.ofMinutes(10), defaults.transactionTimeout());
     assertEquals(
         Duration.ofMillis(25),
         JobDefinition.parse(properties("predictions.linger-ms", "25"), "test").predictionsLinger());
   }
 
+  /** What is wrong, the line, the key the message names, and what else it must say. */
   static Stream<Arguments> mistakes() {
     return Stream.of(
-        Arguments.of("unknown key", "model.widnow = 5", "model.widnow"),
-        Arguments.of("bad whole number", "model.hidden = ten", "model.hidden"),
-        Arguments.of("bad decimal", "model.learning-rate = fast", "model.learning-rate"),
-        Arguments.of("zero learning rate", "model.learning-rate = 0", "model.learning-rate"),
-        Arguments.of("negative count", "snapshot.every-seconds = -1", "snapshot.every-seconds"),
-        Arguments.of("even window", "model.window = 4", "model.window"),
-        Arguments.of("zero dimension", "model.dim = 0", "model.dim"),
+        Arguments.of("unknown key", "model.widnow = 5", "model.widnow", "unknown key"),
+        Arguments.of("bad whole number", "model.hidden = ten", "model.hidden", "'ten'"),
+        Arguments.of("bad decimal", "model.learning-rate = fast", "model.learning-rate", "'fast'"),
         Arguments.of(
-            "negative regularization", "model.regularization = -1", "model.regularization"),
-        Arguments.of("unknown state backend", "state.backend = leveldb", "state.backend"),
+            "zero learning rate",
+            "model.learning-rate = 0",
+            "model.learning-rate",
+            "greater than 0 and at most 1e15"),
+        Arguments.of(
+            "huge learning rate", "model.learning-rate = 1e16", "model.learning-rate", "1e15"),
+        Arguments.of(
+            "NaN learning rate", "model.learning-rate = NaN", "model.learning-rate", "1e15"),
+        Arguments.of(
+            "negative count",
+            "snapshot.every-seconds = -1",
+            "snapshot.every-seconds",
+            "from 0 to 604,800"),
+        Arguments.of("even window", "model.window = 4", "model.window", "odd, from 1 to 21"),
+        Arguments.of("wide window", "model.window = 23", "model.window", "odd, from 1 to 21"),
+        Arguments.of("zero dimension", "model.dim = 0", "model.dim", "from 1 to 1,024"),
+        Arguments.of("huge dimension", "model.dim = 5000", "model.dim", "from 1 to 1,024"),
+        Arguments.of("no hidden units", "model.hidden = 0", "model.hidden", "from 1 to 4,096"),
+        Arguments.of("zero min count", "model.min-count = 0", "model.min-count", "from 1"),
+        Arguments.of("huge sentences", "model.max-tokens = 200000", "model.max-tokens", "100,000"),
+        Arguments.of(
+            "negative regularization",
+            "model.regularization = -1",
+            "model.regularization",
+            "from 0 to 1,000"),
+        Arguments.of(
+            "infinite regularization",
+            "model.regularization = Infinity",
+            "model.regularization",
+            "from 0 to 1,000"),
+        Arguments.of(
+            "zero regularization examples",
+            "model.regularization-examples = 0",
+            "model.regularization-examples",
+            "from 1"),
+        Arguments.of(
+            "checkpoints too often",
+            "checkpoint.interval-ms = 5",
+            "checkpoint.interval-ms",
+            "from 10"),
+        Arguments.of(
+            "checkpoints past the transaction timeout",
+            "checkpoint.interval-ms = 400000",
+            "checkpoint.interval-ms",
+            "at most 300,000, half the sinks' transaction timeout of 600,000 ms"),
+        Arguments.of(
+            "checkpoints past a shorter transaction timeout",
+            "checkpoint.interval-ms = 40000\nkafka.properties.transaction.timeout.ms = 60000",
+            "checkpoint.interval-ms",
+            "at most 30,000"),
+        Arguments.of(
+            "unknown state backend", "state.backend = leveldb", "state.backend", "hashmap"),
         Arguments.of(
             "unknown starting offsets",
             "source.starting-offsets = newest",
-            "source.starting-offsets"),
-        Arguments.of("not a boolean", "source.bounded = yes", "source.bounded"),
-        Arguments.of("unknown delivery", "predictions.delivery = twice", "predictions.delivery"),
-        Arguments.of("negative linger", "predictions.linger-ms = -5", "predictions.linger-ms"),
-        Arguments.of("restarts beyond an int", "restart.attempts = 3000000000", "restart.attempts"),
-        Arguments.of("negative restarts", "restart.attempts = -1", "restart.attempts"),
-        Arguments.of("empty column cache", "state.column-cache = 0", "state.column-cache"),
-        Arguments.of("init of a model not run", "model.init.LOC = loc.model", "model.init.LOC"),
-        Arguments.of("duplicate model", "models = PER,LOC,PERSON", "models"),
-        Arguments.of("not an entity type", "models = PER,B-", "models"));
+            "source.starting-offsets",
+            "one of earliest, committed, latest"),
+        Arguments.of("not a boolean", "source.bounded = yes", "source.bounded", "true or false"),
+        Arguments.of(
+            "unknown delivery",
+            "predictions.delivery = twice",
+            "predictions.delivery",
+            "at-least-once, exactly-once"),
+        Arguments.of(
+            "negative linger", "predictions.linger-ms = -5", "predictions.linger-ms", "from 0"),
+        Arguments.of(
+            "restarts beyond an int",
+            "restart.attempts = 3000000000",
+            "restart.attempts",
+            "from 0"),
+        Arguments.of("negative restarts", "restart.attempts = -1", "restart.attempts", "from 0"),
+        Arguments.of(
+            "empty column cache", "state.column-cache = 0", "state.column-cache", "from 1"),
+        Arguments.of("no parallelism", "parallelism = 0", "parallelism", "from 1 to 32,768"),
+        Arguments.of(
+            "parallelism beyond key groups", "parallelism = 40000", "parallelism", "32,768"),
+        Arguments.of("no such port", "web.port = 70000", "web.port", "from 0 to 65,535"),
+        Arguments.of("not a topic name", "topic.train = my topic", "topic.train", "invalid"),
+        Arguments.of(
+            "servers without a port",
+            "kafka.bootstrap.servers = broker1",
+            "kafka.bootstrap.servers",
+            "host:port"),
+        Arguments.of(
+            "a Kafka setting that does not exist",
+            "kafka.properties.sasl.mechanisms = PLAIN",
+            "kafka.properties.sasl.mechanisms",
+            "not a Kafka client setting"),
+        Arguments.of(
+            "a Kafka setting streamner owns",
+            "kafka.properties.bootstrap.servers = elsewhere:9092",
+            "kafka.properties.bootstrap.servers",
+            "kafka.bootstrap.servers"),
+        Arguments.of(
+            "a Flink setting a key decides",
+            "flink.execution.checkpointing.interval = 1 min",
+            "flink.execution.checkpointing.interval",
+            "checkpoint.interval-ms"),
+        Arguments.of(
+            "the old name of a Flink setting a key decides",
+            "flink.state.backend = rocksdb",
+            "flink.state.backend",
+            "set state.backend instead"),
+        Arguments.of(
+            "init of a model not run", "model.init.LOC = loc.model", "model.init.LOC", "models"),
+        Arguments.of("duplicate model", "models = PER,LOC,PERSON", "models", "twice"),
+        Arguments.of("no model", "models = ,", "models", "no entity type"),
+        Arguments.of("not an entity type", "models = PER,B-", "models", "models"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("mistakes")
-  void aMistakeNamesTheFileAndTheKey(String what, String line, String key, @TempDir Path dir)
-      throws IOException {
+  void aMistakeNamesTheFileTheKeyAndWhatIsAllowed(
+      String what, String line, String key, String says, @TempDir Path dir) throws IOException {
     Path file = dir.resolve("job.properties");
     Files.writeString(
         file, "job.name = test\nmodels = PER\n" + line + "\n", StandardCharsets.UTF_8);
@@ -198,6 +269,68 @@ class JobDefinitionTest {
         assertThrows(IllegalArgumentException.class, () -> JobDefinition.load(file));
     assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
     assertTrue(e.getMessage().contains(key), "names " + key + ": " + e.getMessage());
+    assertTrue(e.getMessage().contains(says), "says " + says + ": " + e.getMessage());
+  }
+
+  @Test
+  void realSettingsAndTheEdgesOfEachRangePass() {
+    for (String[] ok :
+        new String[][] {
+          {"model.learning-rate", "1e15"},
+          {"model.learning-rate", "0.5"},
+          {"model.window", "21"},
+          {"model.window", "1"},
+          {"model.regularization", "0"},
+          {"checkpoint.interval-ms", "300000"},
+          {"checkpoint.interval-ms", "10"},
+          {"web.port", "0"},
+          {"kafka.bootstrap.servers", "a:9092, b.example.com:9093"},
+          {"kafka.properties.config.providers", "file"},
+        }) {
+      JobDefinition.parse(properties(ok[0], ok[1]), "test");
+    }
+    JobDefinition longTransactions =
+        JobDefinition.parse(
+            properties(
+                "checkpoint.interval-ms", "400000",
+                "kafka.properties.transaction.timeout.ms", "900000"),
+            "test");
+    assertEquals(Duration.ofMinutes(15), longTransactions.transactionTimeout());
+  }
+
+  @Test
+  void secretsAreHiddenFromTheDefinitionsText() {
+    String jaas =
+        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"alice\" password=\"alice-secret-1\";";
+    JobDefinition d =
+        JobDefinition.parse(
+            properties(
+                "kafka.properties.security.protocol", "SASL_SSL",
+                "kafka.properties.sasl.jaas.config", jaas,
+                "kafka.properties.ssl.truststore.password", "trust-secret-2",
+                "flink.metrics.reporter.x.password", "flink-secret-3"),
+            "test");
+    String text = d.toString();
+    for (String secret : List.of("alice-secret-1", "trust-secret-2", "flink-secret-3")) {
+      assertFalse(text.contains(secret), text);
+    }
+    assertTrue(text.contains("security.protocol=SASL_SSL"), text);
+    assertTrue(text.contains("sasl.jaas.config=[hidden]"), text);
+    assertEquals(jaas, d.kafkaProperties().get("sasl.jaas.config"), "the job itself gets it");
+  }
+
+  @Test
+  void flinkKeysReachTheJobsConfigurationAndWin() {
+    JobDefinition d =
+        JobDefinition.parse(
+            properties(
+                "flink.metrics.reporter.prom.port", "9250",
+                "flink.restart-strategy.type", "exponential-delay"),
+            "test");
+    Map<String, String> conf = StreamnerJob.configuration(d).toMap();
+    assertEquals("9250", conf.get("metrics.reporter.prom.port"));
+    assertEquals("exponential-delay", conf.get("restart-strategy.type"), "over fixed-delay");
   }
 
   @Test

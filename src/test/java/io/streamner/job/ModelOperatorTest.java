@@ -177,39 +177,47 @@ class ModelOperatorTest {
 
   @Test
   void aSentenceWhoseUpdateWouldOverflowIsADeadLetterAndTheModelStaysAsItWas() throws Exception {
-    // A learning rate of 1e300 takes the first step's parameters past the largest double.
-    String[] wild = {"model.learning-rate", "1e300", "model.min-count", "2"};
+    // The largest learning rate a definition allows: within some hundred steps the parameters
+    // grow past the largest double.
+    String[] wild = {"model.learning-rate", "1e15", "model.min-count", "2"};
+    List<Sentence> stream = new ArrayList<>();
+    for (int round = 0; round < 100; round++) {
+      for (Sentence s : corpus()) {
+        Sentence copy = train(s.id + "-" + round);
+        copy.tokens = s.tokens;
+        copy.tags = s.tags;
+        copy.sourceOffset = stream.size();
+        stream.add(copy);
+      }
+    }
     Sentence query = score("q", "Anna", "flew", "to", "Porto");
-    Sentence sentence = corpus().get(0);
     try (ModelHarness h = new ModelHarness(definition(wild)).open();
-        ModelHarness untouched = new ModelHarness(definition(wild)).open()) {
-      h.process(
-          unlabelled("PER", query),
-          labelled("PER", sentence),
-          labelled("PER", sentence),
-          unlabelled("PER", query));
-      List<PredictionRecord> predictions = h.predictions();
-      assertEquals(2, predictions.size(), "the two scores; the sentences got no prediction");
+        ModelHarness before = new ModelHarness(definition(wild)).open()) {
+      int refused = -1;
+      for (int i = 0; i < stream.size() && refused < 0; i++) {
+        h.process(labelled("PER", stream.get(i)));
+        if (!h.deadLetters().isEmpty()) refused = i;
+        else before.process(labelled("PER", stream.get(i)));
+      }
+      assertTrue(refused > 0, "training overflowed, after some sentences that did not");
+      h.predictions();
+      h.process(unlabelled("PER", query), labelled("PER", stream.get(refused)));
+      before.process(unlabelled("PER", query));
       assertArrayEquals(
-          predictions.get(0).probabilities(),
-          predictions.get(1).probabilities(),
-          "the model scores the same after refusing the sentence twice");
+          before.predictions().get(refused).probabilities(),
+          h.predictions().get(0).probabilities(),
+          "the model scores as if it had never seen the refused sentence");
       Map<String, DeadLetterRecord> letters = h.deadLetters();
-      assertEquals(1, letters.size(), "one entry per record and model: the key repeats");
-      String key = "streamner.train/0/" + sentence.sourceOffset + "/PER";
-      DeadLetterRecord letter = letters.get(key);
+      assertEquals(1, letters.size(), "refused again, one entry per record and model");
+      Sentence sentence = stream.get(refused);
+      DeadLetterRecord letter = letters.get("streamner.train/0/" + sentence.sourceOffset + "/PER");
       assertTrue(letter.reason().startsWith("model PER: non-finite update"), letter.reason());
       assertArrayEquals(sentence.raw, letter.originalBytes(), "the record's bytes, to replay");
       assertEquals("streamner.train", letter.source().topic());
-      h.endInput();
 
-      untouched.process(unlabelled("PER", query));
-      untouched.endInput();
-      Version refused = single(h.versions()), seed = single(untouched.versions());
-      assertSameModel(seed, refused);
-      assertEquals(0, refused.manifest().examplesSeen());
-      assertFalse(
-          refused.columns().containsKey("anna"), "no word was counted into a column either");
+      h.endInput();
+      before.endInput();
+      assertSameModel(single(before.versions()), single(h.versions()));
     }
   }
 

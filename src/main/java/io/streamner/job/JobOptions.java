@@ -1,0 +1,547 @@
+package io.streamner.job;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.streamner.kafka.KafkaSettings;
+import io.streamner.model.Hyperparameters;
+import io.streamner.text.EntityTags;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Every key of a job definition, declared once, the way Flink declares its own settings (its {@code
+ * *Options} classes): a {@link ConfigOption} with the key, type, default and description, together
+ * with the values it allows ({@link Allowed}) and the Flink settings it decides, if any. {@link
+ * JobDefinition} reads a file through these declarations, and {@link KeyTable} writes the key table
+ * of {@code flink-jobs/README.md} from them.
+ *
+ * <p>Three keys are prefixes of open-ended families, read as Flink reads a map option written one
+ * key per entry ({@code kafka.properties.security.protocol = SASL_SSL} is the entry {@code
+ * security.protocol} of {@code kafka.properties}): {@code kafka.properties.<key>}, {@code
+ * flink.<key>} and {@code model.init.<TYPE>}.
+ *
+ * <p>The ranges keep out values that cannot be meant, not values that merely train badly: each
+ * description says why its bounds are where they are.
+ */
+public final class JobOptions {
+  private JobOptions() {}
+
+  /**
+   * One declared key.
+   *
+   * @param option Flink's declaration: key, type, default, description
+   * @param allowed the values it takes
+   * @param prefix whether the key is a prefix ({@code kafka.properties}), its entries the keys
+   *     below it
+   * @param shownAs the key as the README shows it ({@code kafka.properties.<key>})
+   * @param flinkOptions the Flink settings this key decides; {@code flink.<key>} must not set them
+   *     too
+   */
+  public record Key<T>(
+      ConfigOption<T> option,
+      Allowed<T> allowed,
+      boolean prefix,
+      String shownAs,
+      List<ConfigOption<?>> flinkOptions) {}
+
+  private static final List<Key<?>> KEYS = new ArrayList<>();
+
+  /** Every key, in the order of the README's table. */
+  public static List<Key<?>> keys() {
+    return Collections.unmodifiableList(KEYS);
+  }
+
+  /** The declaration of an option of this class. */
+  @SuppressWarnings("unchecked")
+  public static <T> Key<T> of(ConfigOption<T> option) {
+    for (Key<?> k : KEYS) if (k.option() == option) return (Key<T>) k;
+    throw new IllegalArgumentException(option.key() + " is not a job-definition key");
+  }
+
+  /** The declared key a definition's key belongs to (itself, or a prefix), or null. */
+  public static Key<?> find(String definitionKey) {
+    for (Key<?> k : KEYS) {
+      String name = k.option().key();
+      if (k.prefix() ? definitionKey.startsWith(name + ".") : definitionKey.equals(name)) return k;
+    }
+    return null;
+  }
+
+  private static <T> ConfigOption<T> declare(
+      ConfigOption<T> option, Allowed<T> allowed, ConfigOption<?>... flinkOptions) {
+    KEYS.add(new Key<>(option, allowed, false, option.key(), List.of(flinkOptions)));
+    return option;
+  }
+
+  private static ConfigOption<Map<String, String>> declarePrefix(
+      ConfigOption<Map<String, String>> option,
+      String entry,
+      Allowed<Map<String, String>> allowed) {
+    KEYS.add(new Key<>(option, allowed, true, option.key() + "." + entry, List.of()));
+    return option;
+  }
+
+  // ------------------------------------------------------------------ the job and Kafka
+
+  public static final ConfigOption<String> JOB_NAME =
+      declare(
+          key("job.name")
+              .stringType()
+              .defaultValue("streamner")
+              .withDescription(
+                  "Flink job name; also the prefix of the exactly-once sinks' transactional ids."),
+          Allowed.nonEmpty());
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      declare(
+          key("kafka.bootstrap.servers")
+              .stringType()
+              .defaultValue("localhost:9092")
+              .withDescription("Kafka brokers (`--bootstrap-servers` replaces them)."),
+          Allowed.hostsAndPorts());
+
+  public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES =
+      declarePrefix(
+          key("kafka.properties")
+              .mapType()
+              .defaultValue(Map.of())
+              .withDescription(
+                  "Any Kafka client setting, given to every client the job creates (the source,"
+                      + " every sink, their admin clients): `kafka.properties.security.protocol ="
+                      + " SASL_SSL`, `kafka.properties.sasl.jaas.config = ...`,"
+                      + " `kafka.properties.ssl.truststore.location = ...` (see Security in the top"
+                      + " README). They win over streamner's own client settings (acks, batch"
+                      + " sizes, `linger.ms`). Values of settings Kafka types PASSWORD are shown as "
+                      + Password.HIDDEN
+                      + " everywhere."),
+          "<key>",
+          Allowed.entries(
+              "Kafka producer, consumer or admin client settings, except "
+                  + String.join(", ", KafkaSettings.RESERVED.keySet()),
+              (key, value) -> KafkaSettings.problem(key)));
+
+  public static final ConfigOption<String> GROUP_ID =
+      declare(
+          key("kafka.group.id")
+              .stringType()
+              .noDefaultValue()
+              .withDescription(
+                  "Consumer group of the source (none: the job name); offsets are committed on"
+                      + " checkpoints."),
+          Allowed.anyText());
+
+  public static final ConfigOption<String> TOPIC_TRAIN =
+      declare(
+          key("topic.train")
+              .stringType()
+              .defaultValue("streamner.train")
+              .withDescription(
+                  "Labelled sentences in ([schemas/train.schema.json](../schemas/train.schema.json))."),
+          Allowed.topicName());
+
+  public static final ConfigOption<String> TOPIC_SCORE =
+      declare(
+          key("topic.score")
+              .stringType()
+              .defaultValue("streamner.score")
+              .withDescription(
+                  "Sentences to tag ([schemas/score.schema.json](../schemas/score.schema.json))."),
+          Allowed.topicName());
+
+  public static final ConfigOption<String> TOPIC_PREDICTIONS =
+      declare(
+          key("topic.predictions")
+              .stringType()
+              .defaultValue("streamner.predictions")
+              .withDescription(
+                  "One record per sentence and model"
+                      + " ([schemas/predictions.schema.json](../schemas/predictions.schema.json))."),
+          Allowed.topicName());
+
+  public static final ConfigOption<String> TOPIC_SNAPSHOTS =
+      declare(
+          key("topic.snapshots")
+              .stringType()
+              .defaultValue("streamner.snapshots")
+              .withDescription(
+                  "Versioned model snapshots; make it compacted"
+                      + " ([schemas/snapshots.schema.json](../schemas/snapshots.schema.json))."),
+          Allowed.topicName());
+
+  public static final ConfigOption<String> TOPIC_DEAD_LETTER =
+      declare(
+          key("topic.dead-letter")
+              .stringType()
+              .defaultValue("streamner.dead-letter")
+              .withDescription(
+                  "Every unusable input record with its reason"
+                      + " ([schemas/dead-letter.schema.json](../schemas/dead-letter.schema.json))."),
+          Allowed.topicName());
+
+  public static final ConfigOption<JobDefinition.StartingOffsets> STARTING_OFFSETS =
+      declare(
+          key("source.starting-offsets")
+              .enumType(JobDefinition.StartingOffsets.class)
+              .defaultValue(JobDefinition.StartingOffsets.EARLIEST)
+              .withDescription(
+                  "Where a job without state starts reading: `committed` is the group's offsets"
+                      + " (earliest without)."),
+          Allowed.oneOf(JobDefinition.StartingOffsets.class));
+
+  public static final ConfigOption<Boolean> BOUNDED =
+      declare(
+          key("source.bounded")
+              .booleanType()
+              .defaultValue(false)
+              .withDescription(
+                  "`true`: stop at the end offsets found at start, write final snapshots, finish."),
+          Allowed.flag());
+
+  // ------------------------------------------------------------------ models
+
+  public static final ConfigOption<String> MODELS =
+      declare(
+          key("models")
+              .stringType()
+              .defaultValue("PER")
+              .withDescription(
+                  "Entity types, comma-separated, one binary model (one key) each; aliases fold"
+                      + " (`PERSON` = `PER`)."),
+          new Allowed<>(
+              "string",
+              "entity types separated by commas, each once",
+              v -> v.isBlank() ? "names no entity type" : null));
+
+  public static final ConfigOption<Integer> WINDOW =
+      declare(
+          key("model.window")
+              .intType()
+              .defaultValue(Hyperparameters.DEFAULT_WINDOW)
+              .withDescription(
+                  "C: words per window, the centre word and as many on each side. Up to 21:"
+                      + " wider windows are mostly padding on sentences of tweet length, and W"
+                      + " grows with C."),
+          Allowed.oddInts(1, 21));
+
+  public static final ConfigOption<Integer> DIM =
+      declare(
+          key("model.dim")
+              .intType()
+              .defaultValue(Hyperparameters.DEFAULT_DIM)
+              .withDescription(
+                  "n: length of a word vector; must match `model.vectors` and any `model.init.*`"
+                      + " file. Up to 1,024, the widest pretrained embeddings in common use (GloVe"
+                      + " goes to 300); each word in state takes 8n bytes."),
+          Allowed.ints(1, 1024));
+
+  public static final ConfigOption<Integer> HIDDEN =
+      declare(
+          key("model.hidden")
+              .intType()
+              .defaultValue(Hyperparameters.DEFAULT_HIDDEN)
+              .withDescription(
+                  "H: hidden units. Up to 4,096: W is H x nC doubles, at the widest 4,096 x"
+                      + " 21 x 1,024 (700 MB) per model."),
+          Allowed.ints(1, 4096));
+
+  public static final ConfigOption<Double> LEARNING_RATE =
+      declare(
+          key("model.learning-rate")
+              .doubleType()
+              .defaultValue(Hyperparameters.DEFAULT_LEARNING_RATE)
+              .withDescription(
+                  "SGD step size. Rates that train are 0.001 to 1; the bound is far above them so"
+                      + " that tests can drive training into overflow on purpose (from about 1e12"
+                      + " with the default regularization), and only rejects a value no one"
+                      + " means."),
+          Allowed.positiveUpTo(1e15));
+
+  public static final ConfigOption<Double> REGULARIZATION =
+      declare(
+          key("model.regularization")
+              .doubleType()
+              .defaultValue(Hyperparameters.DEFAULT_REGULARIZATION)
+              .withDescription(
+                  "C of the cost (L2 on W and U), applied as C/m per step; 0 turns it off. Up to"
+                      + " 1,000: past that the decay swamps every gradient at any sensible m."),
+          Allowed.doubles(0, 1000));
+
+  public static final ConfigOption<Long> REGULARIZATION_EXAMPLES =
+      declare(
+          key("model.regularization-examples")
+              .longType()
+              .defaultValue(100_000L)
+              .withDescription(
+                  "m: a stream has no training-set size, so it is configured. Up to 10^12 windows,"
+                      + " more than any stream trains on."),
+          Allowed.longs(1, 1_000_000_000_000L));
+
+  public static final ConfigOption<Long> SEED =
+      declare(
+          key("model.seed")
+              .longType()
+              .defaultValue(Hyperparameters.DEFAULT_SEED)
+              .withDescription("Initialisation of W, U and of every new word's vector."),
+          Allowed.anyLong());
+
+  public static final ConfigOption<Integer> MIN_COUNT =
+      declare(
+          key("model.min-count")
+              .intType()
+              .defaultValue(2)
+              .withDescription(
+                  "A word gets its own vector after this many labelled occurrences; until then"
+                      + " it reads `UUUNKKK`. Up to 1,000,000: beyond, no word of a real stream"
+                      + " would ever get one."),
+          Allowed.ints(1, 1_000_000));
+
+  public static final ConfigOption<Boolean> NUMBERS =
+      declare(
+          key("model.numbers")
+              .booleanType()
+              .defaultValue(false)
+              .withDescription("Map every number to one token."),
+          Allowed.flag());
+
+  public static final ConfigOption<String> VECTORS =
+      declare(
+          key("model.vectors")
+              .stringType()
+              .noDefaultValue()
+              .withDescription(
+                  "GloVe text file: every model starts with these vectors in its state (read by"
+                      + " the task managers)."),
+          Allowed.anyText());
+
+  public static final ConfigOption<Map<String, String>> INIT_MODELS =
+      declarePrefix(
+          key("model.init")
+              .mapType()
+              .defaultValue(Map.of())
+              .withDescription(
+                  "Model file (from `train` or `export`) the model of that type starts from; the"
+                      + " type must be in `models`."),
+          "<TYPE>",
+          Allowed.entries(
+              "entity types of `models`, each with a model file",
+              (type, file) -> {
+                try {
+                  EntityTags.canonicalEntity(type);
+                  return null;
+                } catch (IllegalArgumentException e) {
+                  return "is not an entity type: " + e.getMessage();
+                }
+              }));
+
+  public static final ConfigOption<Integer> MAX_TOKENS =
+      declare(
+          key("model.max-tokens")
+              .intType()
+              .defaultValue(1000)
+              .withDescription(
+                  "Longer sentences go to the dead-letter topic. Up to 100,000: a Kafka record"
+                      + " of the default 1 MB holds about 250,000 one-letter tokens, and anything"
+                      + " near that is a document, not a sentence."),
+          Allowed.ints(1, 100_000));
+
+  // ------------------------------------------------------------------ snapshots and state
+
+  public static final ConfigOption<Long> SNAPSHOT_EVERY_EXAMPLES =
+      declare(
+          key("snapshot.every-examples")
+              .longType()
+              .defaultValue(50_000L)
+              .withDescription(
+                  "Write a snapshot after this many training windows (0: never by count). Up to"
+                      + " 10^12."),
+          Allowed.longs(0, 1_000_000_000_000L));
+
+  public static final ConfigOption<Long> SNAPSHOT_EVERY_SECONDS =
+      declare(
+          key("snapshot.every-seconds")
+              .longType()
+              .defaultValue(60L)
+              .withDescription(
+                  "And at least this often while the model changes (0: never by time). Up to a"
+                      + " week (604,800)."),
+          Allowed.longs(0, 7 * 24 * 3600));
+
+  public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS =
+      declare(
+          key("checkpoint.interval-ms")
+              .longType()
+              .defaultValue(10_000L)
+              .withDescription(
+                  "Flink checkpoint interval; exactly-once output becomes visible at checkpoints."
+                      + " From 10 (Flink's minimum) to half the sinks' transaction timeout"
+                      + " (`kafka.properties.transaction.timeout.ms`, 600,000 by default, so"
+                      + " 300,000): a transaction stays open for an interval and for the"
+                      + " checkpoint that commits it, and the broker aborts it at the timeout."),
+          Allowed.longs(10, Integer.MAX_VALUE)
+              .described("from 10 to half the transaction timeout (300,000 by default)"),
+          CheckpointingOptions.CHECKPOINTING_INTERVAL);
+
+  public static final ConfigOption<String> CHECKPOINT_DIR =
+      declare(
+          key("checkpoint.dir")
+              .stringType()
+              .noDefaultValue()
+              .withDescription(
+                  "Checkpoint storage (`file:///...`, `s3://...`); none: `streamner-checkpoints` in"
+                      + " the temporary directory, which suits one machine only: on a cluster,"
+                      + " name storage every node reaches."),
+          Allowed.anyText(),
+          CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+
+  public static final ConfigOption<JobDefinition.StateBackend> STATE_BACKEND =
+      declare(
+          key("state.backend")
+              .enumType(JobDefinition.StateBackend.class)
+              .defaultValue(JobDefinition.StateBackend.HASHMAP)
+              .withDescription(
+                  "`hashmap` (heap) or `rocksdb` (incremental checkpoints: only changed files are"
+                      + " uploaded)."),
+          Allowed.oneOf(JobDefinition.StateBackend.class),
+          StateBackendOptions.STATE_BACKEND);
+
+  public static final ConfigOption<Integer> COLUMN_CACHE =
+      declare(
+          key("state.column-cache")
+              .intType()
+              .defaultValue(50_000)
+              .withDescription(
+                  "Word vectors per model kept in memory between checkpoints; with `rocksdb` a"
+                      + " word read or trained again skips a state read and write; all are written"
+                      + " back at every checkpoint and the cache starts empty after it (and when it"
+                      + " is full). Up to 10,000,000 (4 GB of vectors at n = 50)."),
+          Allowed.ints(1, 10_000_000));
+
+  // ------------------------------------------------------------------ running
+
+  public static final ConfigOption<Integer> PARALLELISM =
+      declare(
+          key("parallelism")
+              .intType()
+              .defaultValue(1)
+              .withDescription(
+                  "Of every operator; models are keys, so more models than slots keeps slots"
+                      + " busy. Keys land on subtasks by hash: when they land unevenly (PER and LOC"
+                      + " share a subtask at parallelism 2) `streamner job` and the job's log warn."
+                      + " Up to 32,768, Flink's most key groups."),
+          Allowed.ints(1, 32_768),
+          CoreOptions.DEFAULT_PARALLELISM);
+
+  public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
+      declare(
+          key("pipeline.buffer-timeout-ms")
+              .longType()
+              .defaultValue(10L)
+              .withDescription(
+                  "Longest time a record waits in a network buffer between operators (Flink's"
+                      + " 100 by default); low keeps predictions fast at low rates, 0 flushes every"
+                      + " record. Up to a minute (60,000)."),
+          Allowed.longs(0, 60_000),
+          ExecutionOptions.BUFFER_TIMEOUT);
+
+  public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+      declare(
+          key("restart.attempts")
+              .intType()
+              .defaultValue(10)
+              .withDescription(
+                  "Fixed-delay restarts before the job fails (another strategy:"
+                      + " `flink.restart-strategy.type`)."),
+          Allowed.ints(0, Integer.MAX_VALUE),
+          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS);
+
+  public static final ConfigOption<Long> RESTART_DELAY_MS =
+      declare(
+          key("restart.delay-ms")
+              .longType()
+              .defaultValue(1000L)
+              .withDescription("Pause between restarts. Up to an hour (3,600,000)."),
+          Allowed.longs(0, 3_600_000),
+          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY);
+
+  public static final ConfigOption<JobDefinition.Delivery> PREDICTIONS_DELIVERY =
+      declare(
+          key("predictions.delivery")
+              .enumType(JobDefinition.Delivery.class)
+              .defaultValue(JobDefinition.Delivery.AT_LEAST_ONCE)
+              .withDescription(
+                  "`exactly-once` makes predictions visible only at checkpoints (more latency)."),
+          Allowed.oneOf(JobDefinition.Delivery.class));
+
+  public static final ConfigOption<Long> PREDICTIONS_LINGER_MS =
+      declare(
+          key("predictions.linger-ms")
+              .longType()
+              .defaultValue(5L)
+              .withDescription(
+                  "How long the predictions producer waits to fill a batch (Kafka's `linger.ms`;"
+                      + " batches hold up to 256 KB): raise it (say 25) for throughput with many"
+                      + " models, at that much latency. Up to 10,000: a prediction should not wait"
+                      + " longer than a checkpoint interval."),
+          Allowed.longs(0, 10_000));
+
+  public static final ConfigOption<String> FINAL_MODEL_DIR =
+      declare(
+          key("final-model.dir")
+              .stringType()
+              .noDefaultValue()
+              .withDescription("With a bounded source: write `<TYPE>.model` here at the end."),
+          Allowed.anyText());
+
+  // ------------------------------------------------------------------ the local Flink
+
+  public static final ConfigOption<String> WEB_BIND_ADDRESS =
+      declare(
+          key("web.bind-address")
+              .stringType()
+              .defaultValue("127.0.0.1")
+              .withDescription(
+                  "Where the local Flink of `streamner job` and `demo` serves its REST API and web"
+                      + " UI. The default lets only this machine in: the REST API runs jobs and"
+                      + " takes jar uploads, without authentication. `0.0.0.0` opens it to every"
+                      + " network. Flink's other listeners (RPC, blob server, data exchange) stay on"
+                      + " 127.0.0.1 unless `flink.*` moves them. Not used on a cluster."),
+          Allowed.nonEmpty(),
+          RestOptions.BIND_ADDRESS);
+
+  public static final ConfigOption<Integer> WEB_PORT =
+      declare(
+          key("web.port")
+              .intType()
+              .defaultValue(8081)
+              .withDescription(
+                  "Port of that REST API and web UI; when it is taken, any free port (the command"
+                      + " prints the address); 0: any free port. Not used on a cluster."),
+          Allowed.ints(0, 65_535),
+          RestOptions.BIND_PORT,
+          RestOptions.PORT);
+
+  public static final ConfigOption<Map<String, String>> FLINK_PROPERTIES =
+      declarePrefix(
+          key("flink")
+              .mapType()
+              .defaultValue(Map.of())
+              .withDescription(
+                  "Any Flink configuration key, set on the job's configuration after streamner's"
+                      + " own, so it wins: `flink.restart-strategy.type = exponential-delay`,"
+                      + " `flink.metrics.reporter.prom.factory.class = ...`, memory sizes. Not the"
+                      + " Flink keys that a key above decides (set that key instead). Values of keys"
+                      + " Flink counts as sensitive (`password`, `secret`, ...) are hidden in"
+                      + " output."),
+          "<key>",
+          Allowed.entries("Flink configuration keys", (key, value) -> null));
+}
