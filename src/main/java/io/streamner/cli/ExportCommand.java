@@ -1,7 +1,7 @@
 package io.streamner.cli;
 
 import io.streamner.kafka.SnapshotExport;
-import io.streamner.model.ModelFile;
+import io.streamner.modelfile.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.streamner.kafka.Topics;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
-import io.streamner.model.ModelFile;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Sentence;
 import java.io.IOException;
 import java.io.InputStream;

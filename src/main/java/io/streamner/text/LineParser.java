@@ -46,6 +46,6 @@ abstract class LineParser {
 
   /** True if the line holds bytes that were not valid UTF-8. */
   static boolean isMalformed(String line) {
-    return Utf8.hasMalformed(line);
+    return Utf8.loneSurrogate(line) >= 0;
   }
 }

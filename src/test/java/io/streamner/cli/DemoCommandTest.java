@@ -3,8 +3,8 @@ package io.streamner.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
+import io.streamner.modelfile.ModelFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,5 +1,8 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import io.streamner.text.Checks;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,7 +35,7 @@ public record PredictionRecord(
     List<String> tokens,
     List<String> labels,
     double[] probabilities,
-    List<String> gold,
+    @JsonSetter(nulls = Nulls.SET) List<String> gold,
     Long eventTime,
     long processedAt) {
 

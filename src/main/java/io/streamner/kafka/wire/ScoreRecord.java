@@ -1,5 +1,7 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.streamner.text.Checks;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -17,7 +19,11 @@ import java.util.List;
  * @param models canonical entity types of the models that should answer; empty means every model
  * @param eventTime when the sentence was written, epoch milliseconds, or {@code null} if unknown
  */
-public record ScoreRecord(String id, List<String> tokens, List<String> models, Long eventTime) {
+public record ScoreRecord(
+    String id,
+    List<String> tokens,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> models,
+    Long eventTime) {
 
   /**
    * Enforces the parser's rules and copies the lists; a {@code null} models list means every model,
