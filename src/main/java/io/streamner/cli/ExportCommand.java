@@ -43,6 +43,14 @@ public final class ExportCommand implements Callable<Integer> {
   String model;
 
   @Option(
+      names = "--job",
+      paramLabel = "NAME",
+      description =
+          "The job whose model to export (its job.name, the namespace of its snapshots); default: the"
+              + " only job that wrote the model to the topic.")
+  String job;
+
+  @Option(
       names = "--out",
       required = true,
       paramLabel = "MODEL",
@@ -61,13 +69,15 @@ public final class ExportCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     String type = TrainCommand.canonical(model);
     SnapshotExport.Exported exported =
-        SnapshotExport.export(bootstrapServers, topic, type, Duration.ofSeconds(timeoutSeconds));
+        SnapshotExport.export(
+            bootstrapServers, topic, job, type, Duration.ofSeconds(timeoutSeconds));
     ModelFile.write(exported.model(), out);
     stdout.printf(
-        "wrote %s: %s version %d, %,d examples seen, %,d words%n",
+        "wrote %s: %s version %d of job %s, %,d examples seen, %,d words%n",
         out,
         type,
         exported.manifest().version(),
+        exported.manifest().namespace(),
         exported.manifest().examplesSeen(),
         exported.model().vocabulary().size());
     return 0;

@@ -1,5 +1,6 @@
 package io.streamner.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.SnapshotExportTest;
 import io.streamner.kafka.Topics;
+import io.streamner.kafka.wire.SnapshotCodec;
+import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
 import io.streamner.model.NerModel;
@@ -17,7 +21,9 @@ import io.streamner.text.CorpusReader;
 import io.streamner.text.Sentence;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -262,6 +268,51 @@ class JobAndExportCommandTest {
             train.toString());
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("no topic no.such.topic"), run.err());
+  }
+
+  /** Two jobs write one snapshots topic: export takes the one asked for, and never a mixture. */
+  @Test
+  void exportPicksOneJobOfASharedSnapshotsTopic() throws Exception {
+    String topic = "shared.snapshots";
+    Topics.create(kafka.bootstrapServers(), List.of(Topics.compacted(topic, 1)));
+    NerModel a = SnapshotExportTest.model(1);
+    NerModel b = SnapshotExportTest.model(2);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
+      for (SnapshotRecord r :
+          Stream.concat(
+                  SnapshotExportTest.snapshot("job-a", a, 1).stream(),
+                  SnapshotExportTest.snapshot("job-b", b, 1).stream())
+              .toList()) {
+        producer.send(
+            new ProducerRecord<>(topic, SnapshotCodec.keyBytes(r), SnapshotCodec.encode(r)));
+      }
+    }
+    Path out = dir.resolve("shared.model");
+    List<String> export =
+        List.of(
+            "export",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            topic,
+            "--model",
+            "PER",
+            "--out",
+            out.toString());
+
+    CliRun either = CliRun.of(export.toArray(new String[0]));
+    assertEquals(Main.USER_ERROR, either.exitCode(), either.toString());
+    assertTrue(either.err().contains("model PER of several jobs: job-a, job-b"), either.err());
+    assertFalse(Files.exists(out));
+
+    List<String> jobB = new ArrayList<>(export);
+    jobB.addAll(List.of("--job", "job-b"));
+    CliRun fromB = CliRun.of(jobB.toArray(new String[0]));
+    assertEquals(0, fromB.exitCode(), fromB.toString());
+    assertTrue(fromB.out().contains("PER version 1 of job job-b"), fromB.out());
+    List<String> sentence = List.of("Anna", "met", "Bob", "in", "Porto");
+    assertArrayEquals(b.probabilities(sentence), ModelFile.read(out).probabilities(sentence));
   }
 
   @Test
