@@ -198,6 +198,44 @@ class ModelFileTest {
     }
   }
 
+  // ------------------------------------------------------------------------------- finite numbers
+
+  @Test
+  void writeRefusesAModelHoldingANumberThatIsNotFinite() throws IOException {
+    Path file = written(sampleModel());
+    byte[] before = Files.readAllBytes(file);
+    NerModel diverged = sampleModel();
+    diverged.dense().w[1][2] = Double.NaN;
+
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> ModelFile.write(diverged, file));
+    assertEquals(
+        "cannot write the model: W[1][2] is NaN; a model file holds only finite numbers",
+        e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file), "the previous file is kept");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList());
+    }
+  }
+
+  @Test
+  void readRefusesAFileHoldingANumberThatIsNotFinite() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    byte[] payload = Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length - 8);
+    // word vector 1, value 2: as another writer might leave it, with a valid checksum
+    ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putDouble(8 * (4 + 2), -1.0 / 0);
+    Files.write(file, assemble(headerJson(bytes), payload));
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.CORRUPT, e.reason());
+    assertEquals(
+        file
+            + " is corrupt: value 2 of word vector 1 is -Infinity, and a model file holds only"
+            + " finite numbers",
+        e.getMessage());
+  }
+
   // ------------------------------------------------------------------------------- damage
 
   @ParameterizedTest
