@@ -64,6 +64,7 @@ final class Outputs {
                 Prequential.recentRecall(c),
                 Prequential.recentF1(c));
     return new SnapshotRecord.Manifest(
+        SnapshotRecord.DEFAULT_NAMESPACE,
         model,
         version,
         full,

@@ -30,6 +30,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -159,7 +160,8 @@ public final class ModelFile {
    * full disk leaves either the old file or the new one, never half of one.
    *
    * @throws IllegalStateException when the model's arrays no longer have the shapes its
-   *     hyper-parameters say (the arrays are mutable); nothing is written then
+   *     hyper-parameters say (the arrays are mutable), or hold a number that is not finite (a
+   *     diverged model); the previous file is kept then
    */
   public static void write(NerModel model, Path file) throws IOException {
     Path target = file.toAbsolutePath();
@@ -169,11 +171,6 @@ public final class ModelFile {
           file.toString(),
           null,
           "cannot write the model: the folder " + folder + " does not exist");
-    }
-    String notFinite = nonFinite(model.vectors(), model.dense());
-    if (notFinite != null) {
-      throw new IllegalStateException(
-          "cannot write the model: " + notFinite + "; a model file holds only finite numbers");
     }
     byte[] header = headerBytes(model, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     Path temp =
@@ -196,7 +193,8 @@ public final class ModelFile {
         out.writeInt(FORMAT_VERSION);
         out.writeInt(header.length);
         out.write(header);
-        writePayload(model, out);
+        double[] b2 = {model.dense().b2};
+        Rows.write(rows(model.vectors(), model.dense(), b2, model.hyperparameters()), out);
         out.writeLong(checked.getChecksum().getValue());
         out.flush();
         channel.force(true);
@@ -266,67 +264,71 @@ public final class ModelFile {
         new PayloadArray("b2", List.of(1L)));
   }
 
-  private static void writePayload(NerModel model, OutputStream out) throws IOException {
-    Hyperparameters hp = model.hyperparameters();
-    DenseParameters dense = model.dense();
-    double[][] l = model.vectors();
-    if (l.length != model.vocabulary().size()) {
-      throw new IllegalStateException(
-          l.length + " word vectors for " + model.vocabulary().size() + " words");
-    }
-    PayloadWriter payload = new PayloadWriter(out);
-    for (int id = 0; id < l.length; id++) payload.write(l[id], hp.dim(), "word vector " + id);
+  /**
+   * The payload in file order, row by row: L's rows, W's rows, b1, U, b2 (a one-value array, since
+   * the model holds it as a field). Each row is named for messages: {@code row 3 of W}.
+   */
+  private static List<Row> rows(
+      double[][] l, DenseParameters dense, double[] b2, Hyperparameters hp) {
+    List<Row> rows = new ArrayList<>(l.length + dense.hidden + 3);
+    for (int id = 0; id < l.length; id++) rows.add(new Row("word vector " + id, l[id], hp.dim()));
     for (int k = 0; k < dense.hidden; k++)
-      payload.write(dense.w[k], hp.inputSize(), "row " + k + " of W");
-    payload.write(dense.b1, hp.hidden(), "b1");
-    payload.write(dense.u, hp.hidden(), "U");
-    payload.write(new double[] {dense.b2}, 1, "b2");
+      rows.add(new Row("row " + k + " of W", dense.w[k], hp.inputSize()));
+    rows.add(new Row("b1", dense.b1, hp.hidden()));
+    rows.add(new Row("U", dense.u, hp.hidden()));
+    rows.add(new Row("b2", b2, 1));
+    return rows;
   }
 
-  /** Doubles to little-endian bytes through one reused buffer. */
-  private static final class PayloadWriter {
-    private final OutputStream out;
+  /** One row of the payload: its name, its values and the length the model's shape says. */
+  private record Row(String name, double[] values, int length) {
+    /** The first value that is not a finite number, named, or null. */
+    String notFinite() {
+      for (int i = 0; i < values.length; i++) {
+        if (!Double.isFinite(values[i])) return "value " + i + " of " + name + " is " + values[i];
+      }
+      return null;
+    }
+  }
+
+  /** Rows to and from little-endian bytes through one reused buffer. */
+  private static final class Rows {
     private final byte[] bytes = new byte[CHUNK_BYTES];
     private final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
 
-    PayloadWriter(OutputStream out) {
-      this.out = out;
+    static void write(List<Row> rows, OutputStream out) throws IOException {
+      Rows payload = new Rows();
+      for (Row row : rows) {
+        if (row.values.length != row.length) {
+          throw new IllegalStateException(
+              row.name
+                  + " has "
+                  + row.values.length
+                  + " values, the model's shape says "
+                  + row.length);
+        }
+        String notFinite = row.notFinite();
+        if (notFinite != null) {
+          throw new IllegalStateException(
+              "cannot write the model: " + notFinite + "; a model file holds only finite numbers");
+        }
+        payload.transfer(row.values, out, null);
+      }
     }
 
-    void write(double[] values, int expectedLength, String what) throws IOException {
-      if (values.length != expectedLength) {
-        throw new IllegalStateException(
-            what + " has " + values.length + " values, the model's shape says " + expectedLength);
-      }
+    /** Writes the values to out, or reads them from in, CHUNK_BYTES at a time. */
+    void transfer(double[] values, OutputStream out, DataInputStream in) throws IOException {
       for (int i = 0; i < values.length; ) {
         int n = Math.min(values.length - i, CHUNK_BYTES / Double.BYTES);
-        for (int k = 0; k < n; k++) buffer.putDouble(k * Double.BYTES, values[i + k]);
-        out.write(bytes, 0, n * Double.BYTES);
+        if (in != null) in.readFully(bytes, 0, n * Double.BYTES);
+        for (int k = 0; k < n; k++) {
+          if (in != null) values[i + k] = buffer.getDouble(k * Double.BYTES);
+          else buffer.putDouble(k * Double.BYTES, values[i + k]);
+        }
+        if (out != null) out.write(bytes, 0, n * Double.BYTES);
         i += n;
       }
     }
-  }
-
-  /** The first value of the model that is not a finite number, named, or null if all are. */
-  private static String nonFinite(double[][] l, DenseParameters d) {
-    for (int id = 0; id < l.length; id++) {
-      int at = nonFinite(l[id]);
-      if (at >= 0) return "value " + at + " of word vector " + id + " is " + l[id][at];
-    }
-    for (int k = 0; k < d.hidden; k++) {
-      int at = nonFinite(d.w[k]);
-      if (at >= 0) return "W[" + k + "][" + at + "] is " + d.w[k][at];
-    }
-    int at = nonFinite(d.b1);
-    if (at >= 0) return "b1[" + at + "] is " + d.b1[at];
-    at = nonFinite(d.u);
-    if (at >= 0) return "U[" + at + "] is " + d.u[at];
-    return Double.isFinite(d.b2) ? null : "b2 is " + d.b2;
-  }
-
-  private static int nonFinite(double[] values) {
-    for (int i = 0; i < values.length; i++) if (!Double.isFinite(values[i])) return i;
-    return -1;
   }
 
   // ----------------------------------------------------------------------------------------- read
@@ -349,14 +351,13 @@ public final class ModelFile {
       checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues());
 
       Hyperparameters hp = header.hyperparameters();
-      PayloadReader payload = new PayloadReader(data);
-      double[][] l = new double[header.vocabulary().size()][];
-      for (int id = 0; id < l.length; id++) l[id] = payload.read(new double[hp.dim()]);
+      double[][] l = new double[header.vocabulary().size()][hp.dim()];
       DenseParameters dense = new DenseParameters(hp.hidden(), hp.inputSize());
-      for (double[] row : dense.w) payload.read(row);
-      payload.read(dense.b1);
-      payload.read(dense.u);
-      dense.b2 = payload.read(new double[1])[0];
+      double[] b2 = new double[1];
+      List<Row> rows = rows(l, dense, b2, hp);
+      Rows payload = new Rows();
+      for (Row row : rows) payload.transfer(row.values, null, data);
+      dense.b2 = b2[0];
 
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
@@ -369,9 +370,10 @@ public final class ModelFile {
                 + Long.toHexString(computed)
                 + ")");
       }
-      String notFinite = nonFinite(l, dense);
-      if (notFinite != null) {
-        throw corrupt(file, notFinite + ", and a model file holds only finite numbers");
+      for (Row row : rows) {
+        if (row.notFinite() != null) {
+          throw corrupt(file, row.notFinite() + ", and a model file holds only finite numbers");
+        }
       }
       return new NerModel(
           header.entity(),
@@ -590,27 +592,6 @@ public final class ModelFile {
     if (size > expected) {
       throw corrupt(
           file, (size - expected) + " bytes follow the checksum, where the file should end");
-    }
-  }
-
-  /** Little-endian bytes to doubles through one reused buffer. */
-  private static final class PayloadReader {
-    private final DataInputStream in;
-    private final byte[] bytes = new byte[CHUNK_BYTES];
-    private final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-
-    PayloadReader(DataInputStream in) {
-      this.in = in;
-    }
-
-    double[] read(double[] into) throws IOException {
-      for (int i = 0; i < into.length; ) {
-        int n = Math.min(into.length - i, CHUNK_BYTES / Double.BYTES);
-        in.readFully(bytes, 0, n * Double.BYTES);
-        for (int k = 0; k < n; k++) into[i + k] = buffer.getDouble(k * Double.BYTES);
-        i += n;
-      }
-      return into;
     }
   }
 

@@ -1,6 +1,5 @@
 package io.streamner.text;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -8,35 +7,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.streamner.json.Json;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The one reader of a sentence written as a JSON object: a line of a JSON-lines corpus ({@link
  * CorpusFormat#JSONL}, {@code schemas/sentence.schema.json}) and a value of the {@code train} or
- * {@code score} topic ({@code schemas/train.schema.json}, {@code score.schema.json}; {@code
- * io.streamner.kafka.wire} reads them with this class).
+ * {@code score} topic ({@code schemas/train.schema.json}, {@code score.schema.json}).
  *
- * <p>Jackson binds the object to the record of its {@link Kind}, which lists the fields it may
- * hold: any other field is an error, and so is a repeated field or text after the object, because
- * the likely cause is a typo ({@code labels} for {@code tags}, as in BTC's own JSON) that would
- * otherwise turn training data into silently unlabelled text. Then the values are checked ({@link
- * Checks}). A broken record is never half-read: it is refused whole with a {@link Rejected} that
- * names the field or item ({@code tokens[3] is empty}).
+ * <p>Jackson binds the object to {@link Fields}. A field its {@link Kind} does not have is an
+ * error, and so are a repeated field and text after the object, because the likely cause is a typo
+ * ({@code labels} for {@code tags}, as in BTC's own JSON) that would otherwise turn training data
+ * into silently unlabelled text. Then the values are checked ({@link Checks}). A broken record is
+ * refused whole with a {@link Rejected} that names the field or item ({@code tokens[3] is empty}).
  *
  * <p>Values may come from anyone, so reading is linear in their size whatever they hold: lists are
- * read item by item, keeping the items up to a limit and only counting the rest (Jackson skips a
- * string it is not asked for without decoding it); a field of the wrong type ends the read at its
- * first token, and nesting deeper than {@link Json#MAX_DEPTH} at that bracket.
+ * read item by item, keeping the items up to a limit and only counting the rest (a string not asked
+ * for is skipped without being decoded); a field of the wrong type ends the read at its first
+ * token, and nesting deeper than {@link Json#MAX_DEPTH} at that bracket.
  */
 public final class SentenceJson {
 
@@ -44,56 +38,39 @@ public final class SentenceJson {
 
   private static final ObjectReader READER =
       Json.builder()
-          .addModule(
-              new SimpleModule()
-                  .addDeserializer(String.class, new Text())
-                  .addDeserializer(Strings.class, new StringsReader()))
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // checked here, to say what
-          // Our own errors name the field; Jackson's wrapping would only add its path.
-          .disable(DeserializationFeature.WRAP_EXCEPTIONS)
+          .disable(DeserializationFeature.WRAP_EXCEPTIONS) // ours name the field already
           .build()
-          .reader();
+          .readerFor(Fields.class);
 
   private SentenceJson() {}
 
-  /** What is read: the fields a record may hold (its Jackson record) and the rules it follows. */
+  /** What is read, and so which fields it may have and which rules it follows. */
   public enum Kind {
-    /** A corpus line: tokens, optionally id and tags; the id is not checked, no length limits. */
-    CORPUS("a corpus line", CorpusLine.class),
-    /** A {@code train} record: id, tokens, tags, optionally event_time. */
-    TRAIN("a train record", TrainFields.class),
-    /** A {@code score} record: id, tokens or text, optionally models and event_time. */
-    SCORE("a score record", ScoreFields.class);
+    /** A corpus line: tokens, and optionally tags and an id (not checked); no size limits. */
+    CORPUS("a corpus line", List.of("id", "tokens", "tags")),
+    /** A {@code train} record: id, tokens, tags, and optionally event_time. */
+    TRAIN("a train record", List.of("id", "tokens", "tags", "event_time")),
+    /** A {@code score} record: id, tokens or text, and optionally models and event_time. */
+    SCORE("a score record", List.of("id", "tokens", "text", "models", "event_time"));
 
     private final String noun;
-    private final Class<? extends Fields> shape;
     private final List<String> fields;
 
-    Kind(String noun, Class<? extends Fields> shape) {
+    Kind(String noun, List<String> fields) {
       this.noun = noun;
-      this.shape = shape;
-      this.fields =
-          Arrays.stream(shape.getRecordComponents())
-              .map(c -> new PropertyNamingStrategies.SnakeCaseStrategy().translate(c.getName()))
-              .toList();
+      this.fields = fields;
     }
   }
 
   /**
-   * A record as read and checked: the id as given; tokens stripped of surrounding white space; tags
-   * as given; text and models (of a score record) as given, for its reader to check.
+   * A record as read and checked: the id as given; tokens stripped of surrounding white space (a
+   * score record's text split by {@link SimpleTokenizer}); tags as given; models canonical ({@code
+   * person} is {@code PER}), each once, empty for every model.
    */
   public record Read(
-      String id,
-      List<String> tokens,
-      List<String> tags,
-      String text,
-      Strings models,
-      Long eventTime) {}
-
-  /** A list of strings as read: its first items, up to a limit, and how many it had. */
-  public record Strings(List<String> items, int count) {}
+      String id, List<String> tokens, List<String> tags, List<String> models, Long eventTime) {}
 
   /**
    * Why a record was refused: the {@link Problem} kind (how a corpus summary counts it) and the
@@ -102,7 +79,7 @@ public final class SentenceJson {
   public static final class Rejected extends JsonMappingException {
     private final String problem;
 
-    public Rejected(String problem, String reason) {
+    Rejected(String problem, String reason) {
       super(null, reason);
       this.problem = problem;
     }
@@ -140,37 +117,24 @@ public final class SentenceJson {
                 ? "value is only white space; " + kind.noun + " is a JSON object"
                 : "value is " + describe(first) + ", not a JSON object");
       }
-      Fields fields =
-          READER
-              .forType(kind.shape)
-              .withAttribute(LIMIT, Math.max(maxTokens, Checks.MAX_MODELS))
-              .readValue(p);
+      Fields fields;
       try {
-        JsonToken after = p.nextToken();
-        if (after != null) {
+        fields = READER.withAttribute(LIMIT, Math.max(maxTokens, Checks.MAX_MODELS)).readValue(p);
+      } catch (UnrecognizedPropertyException e) {
+        throw unknown(e.getPropertyName(), kind);
+      } catch (MismatchedInputException e) { // what is left: a string field of another type
+        throw wrongType(p, "a string");
+      }
+      try {
+        if (p.nextToken() != null) {
           throw new Rejected(
               Problem.INVALID_JSON,
-              "text after the JSON object: " + describe(after) + " follows it");
+              "text after the JSON object: " + describe(p.currentToken()) + " follows it");
         }
       } catch (StreamReadException e) {
         throw new Rejected(Problem.INVALID_JSON, "text after the JSON object: " + syntax(e));
       }
-      return check(fields, kind, maxTokens);
-    } catch (Rejected e) {
-      throw e;
-    } catch (UnrecognizedPropertyException e) {
-      String name = e.getPropertyName();
-      throw new Rejected(
-          Problem.UNKNOWN_FIELD,
-          "unknown field "
-              + Checks.quote(name)
-              + "; "
-              + kind.noun
-              + " has only "
-              + String.join(", ", kind.fields)
-              + (kind == Kind.SCORE && name.equals("tags")
-                  ? " (send labelled sentences to the train topic)"
-                  : ""));
+      return fields.validate(kind, maxTokens);
     } catch (StreamReadException e) {
       String message = e.getOriginalMessage();
       String duplicate = "Duplicate field '";
@@ -181,89 +145,11 @@ public final class SentenceJson {
                   + Checks.quote(message.substring(duplicate.length(), message.length() - 1))
                   + " appears twice"
               : syntax(e));
-    } catch (IOException e) {
-      throw new Rejected(
-          Problem.INVALID_JSON, "cannot read the value: " + Checks.shorten(e.toString()));
+    } catch (Rejected e) {
+      throw e;
+    } catch (IOException e) { // reading a String fails in no other way
+      throw new Rejected(Problem.INVALID_JSON, "cannot read: " + Checks.shorten(e.toString()));
     }
-  }
-
-  /** Every rule a schema states, and those it cannot: tags as many as tokens, at most maxTokens. */
-  private static Read check(Fields f, Kind kind, int maxTokens) throws Rejected {
-    boolean stream = kind != Kind.CORPUS;
-    String needs =
-        switch (kind) {
-          case CORPUS -> "a sentence needs tokens";
-          case TRAIN -> "a train record needs id, tokens and tags";
-          case SCORE -> "a score record needs id and either tokens or text";
-        };
-    if (stream) {
-      require(f.id(), "id", needs);
-      check(Problem.WRONG_FIELD_TYPE, Checks.text(f.id(), "id"));
-    }
-    if (kind == Kind.SCORE && f.tokens() != null && f.text() != null) {
-      throw new Rejected(Problem.WRONG_FIELD_TYPE, "give either tokens or text, not both");
-    }
-    if (kind == Kind.SCORE && f.tokens() == null && f.text() == null) {
-      throw new Rejected(
-          Problem.MISSING_FIELD,
-          "missing field \"tokens\" or \"text\"; a score record needs one of them");
-    }
-    if (kind != Kind.SCORE) {
-      require(f.tokens(), "tokens", needs);
-    }
-    if (kind == Kind.TRAIN) {
-      require(f.tags(), "tags", needs);
-    }
-    List<String> tokens = f.tokens() == null ? null : tokens(f.tokens(), stream, maxTokens);
-    if (f.tags() != null) {
-      if (f.tags().count() != f.tokens().count()) {
-        throw new Rejected(
-            Problem.LENGTH_MISMATCH, lengthMismatch(f.tokens().count(), f.tags().count()));
-      }
-      for (int i = 0; i < f.tags().items().size(); i++) {
-        check(Problem.INVALID_TAG, Checks.tag(f.tags().items().get(i), "tags[" + i + "]"));
-      }
-    }
-    check(Problem.WRONG_FIELD_TYPE, Checks.eventTime(f.eventTime()));
-    return new Read(
-        f.id(),
-        tokens,
-        f.tags() == null ? null : f.tags().items(),
-        f.text(),
-        f.models(),
-        f.eventTime());
-  }
-
-  private static List<String> tokens(Strings tokens, boolean stream, int maxTokens)
-      throws Rejected {
-    if (tokens.count() == 0) {
-      throw new Rejected(
-          Problem.EMPTY_TOKEN_LIST, "tokens is empty; a sentence needs at least one token");
-    }
-    if (tokens.count() > maxTokens) {
-      throw new Rejected(
-          Problem.OVER_LIMIT,
-          "sentence has "
-              + Checks.count(tokens.count())
-              + " tokens; the limit is "
-              + Checks.count(maxTokens));
-    }
-    List<String> stripped = new ArrayList<>(tokens.count());
-    for (int i = 0; i < tokens.count(); i++) {
-      String t = tokens.items().get(i);
-      String problem =
-          Checks.text(
-              t, "tokens[" + i + "]", stream ? Checks.MAX_STRING_LENGTH : Integer.MAX_VALUE);
-      if (problem != null) {
-        throw new Rejected(
-            t.isBlank()
-                ? Problem.EMPTY_TOKEN
-                : Utf8.loneSurrogate(t) >= 0 ? Problem.MALFORMED_UTF8 : Problem.OVER_LIMIT,
-            problem);
-      }
-      stripped.add(t.strip()); // the model sees the same words as from a column file
-    }
-    return stripped;
   }
 
   /** The one wording of the most common training-data error. */
@@ -275,11 +161,159 @@ public final class SentenceJson {
         + ")";
   }
 
-  private static void require(Object value, String field, String why) throws Rejected {
+  /** A list of strings as read: its first items, up to a limit, and how many it had. */
+  @JsonDeserialize(using = StringsReader.class)
+  private record Strings(List<String> items, int count) {}
+
+  /** Every field any kind has; the ones a record leaves out are null. */
+  private record Fields(
+      String id,
+      Strings tokens,
+      Strings tags,
+      String text,
+      Strings models,
+      @JsonDeserialize(using = EventTime.class) Long eventTime) {
+
+    /** The rules a schema states, and those it cannot: tags as many as tokens, at most max. */
+    Read validate(Kind kind, int max) throws Rejected {
+      for (String field : List.of("tags", "text", "models", "event_time")) {
+        boolean present =
+            switch (field) {
+              case "tags" -> tags != null;
+              case "text" -> text != null;
+              case "models" -> models != null;
+              default -> eventTime != null;
+            };
+        if (present && !kind.fields.contains(field)) throw unknown(field, kind);
+      }
+      if (kind != Kind.CORPUS) {
+        require(id, "id", kind);
+        check(Problem.WRONG_FIELD_TYPE, Checks.text(id, "id"));
+      }
+      if (tokens != null && text != null) {
+        throw new Rejected(Problem.WRONG_FIELD_TYPE, "give either tokens or text, not both");
+      }
+      if (kind == Kind.SCORE && tokens == null && text == null) {
+        throw new Rejected(
+            Problem.MISSING_FIELD,
+            "missing field \"tokens\" or \"text\"; a score record needs one of them");
+      }
+      if (kind != Kind.SCORE) require(tokens, "tokens", kind);
+      if (kind == Kind.TRAIN) require(tags, "tags", kind);
+      List<String> words = text == null ? strippedTokens(kind, max) : words(text, max);
+      if (tags != null) {
+        if (tags.count != tokens.count) {
+          throw new Rejected(Problem.LENGTH_MISMATCH, lengthMismatch(tokens.count, tags.count));
+        }
+        for (int i = 0; i < tags.count; i++) {
+          check(Problem.INVALID_TAG, Checks.tag(tags.items.get(i), "tags[" + i + "]"));
+        }
+      }
+      check(Problem.WRONG_FIELD_TYPE, Checks.eventTime(eventTime));
+      return new Read(
+          id,
+          words,
+          tags == null ? null : tags.items,
+          models == null ? null : canonicalModels(),
+          eventTime);
+    }
+
+    private List<String> strippedTokens(Kind kind, int max) throws Rejected {
+      if (tokens.count == 0) {
+        throw new Rejected(
+            Problem.EMPTY_TOKEN_LIST, "tokens is empty; a sentence needs at least one token");
+      }
+      if (tokens.count > max) {
+        throw new Rejected(Problem.OVER_LIMIT, tooMany("sentence has", tokens.count, max));
+      }
+      int maxLength = kind == Kind.CORPUS ? Integer.MAX_VALUE : Checks.MAX_STRING_LENGTH;
+      List<String> stripped = new ArrayList<>(tokens.count);
+      for (int i = 0; i < tokens.count; i++) {
+        String t = tokens.items.get(i);
+        String problem = Checks.text(t, "tokens[" + i + "]", maxLength);
+        if (problem != null) {
+          throw new Rejected(
+              t.isBlank()
+                  ? Problem.EMPTY_TOKEN
+                  : Utf8.loneSurrogate(t) >= 0 ? Problem.MALFORMED_UTF8 : Problem.OVER_LIMIT,
+              problem);
+        }
+        stripped.add(t.strip()); // the model sees the same words as from a column file
+      }
+      return stripped;
+    }
+
+    /** Entity types as a user writes them ({@code person}) made canonical ({@code PER}). */
+    private List<String> canonicalModels() throws Rejected {
+      if (models.count == 0) {
+        throw new Rejected(
+            Problem.WRONG_FIELD_TYPE, "models is empty; leave it out to ask every model");
+      }
+      if (models.count > Checks.MAX_MODELS) {
+        throw new Rejected(Problem.OVER_LIMIT, Checks.tooManyModels(models.count));
+      }
+      List<String> canonical = new ArrayList<>();
+      for (int i = 0; i < models.count; i++) {
+        String where = "models[" + i + "]", model = models.items.get(i);
+        check(Problem.WRONG_FIELD_TYPE, Checks.text(model, where));
+        try {
+          canonical.add(EntityTags.canonicalEntity(model));
+        } catch (IllegalArgumentException e) {
+          throw new Rejected(
+              Problem.WRONG_FIELD_TYPE,
+              where
+                  + " is not an entity type: "
+                  + Checks.quote(model)
+                  + (model.length() <= Checks.EXCERPT_LENGTH ? " (" + e.getMessage() + ")" : ""));
+        }
+      }
+      return canonical;
+    }
+  }
+
+  /** Splits a score record's text, keeping at most max tokens and counting the rest. */
+  private static List<String> words(String text, int max) throws Rejected {
+    check(Problem.MALFORMED_UTF8, Checks.surrogates(text, "text"));
+    List<String> words = new ArrayList<>();
+    String[] problem = {null};
+    int[] count = {0};
+    SimpleTokenizer.tokenize(
+        text,
+        word -> {
+          if (count[0] < max) {
+            if (problem[0] == null)
+              problem[0] = Checks.text(word, "token " + count[0] + " of text");
+            words.add(word);
+          }
+          count[0]++;
+        });
+    if (count[0] == 0) {
+      throw new Rejected(
+          Problem.EMPTY_TOKEN_LIST, "text holds no tokens: it is empty or only white space");
+    }
+    if (count[0] > max) {
+      throw new Rejected(Problem.OVER_LIMIT, tooMany("text splits into", count[0], max));
+    }
+    check(Problem.OVER_LIMIT, problem[0]);
+    return words;
+  }
+
+  private static String tooMany(String what, int count, int max) {
+    return what + " " + Checks.count(count) + " tokens; the limit is " + Checks.count(max);
+  }
+
+  private static void require(Object value, String field, Kind kind) throws Rejected {
     if (value == null) {
       throw new Rejected(
           field.equals("tokens") ? Problem.MISSING_TOKENS : Problem.MISSING_FIELD,
-          "missing field \"" + field + "\"; " + why);
+          "missing field \""
+              + field
+              + "\"; "
+              + switch (kind) {
+                case CORPUS -> "a sentence needs tokens";
+                case TRAIN -> "a train record needs id, tokens and tags";
+                case SCORE -> "a score record needs id and either tokens or text";
+              });
     }
   }
 
@@ -289,35 +323,48 @@ public final class SentenceJson {
     }
   }
 
+  private static Rejected unknown(String field, Kind kind) {
+    return new Rejected(
+        Problem.UNKNOWN_FIELD,
+        "unknown field "
+            + Checks.quote(field)
+            + "; "
+            + kind.noun
+            + " has only "
+            + String.join(", ", kind.fields)
+            + (kind == Kind.SCORE && field.equals("tags")
+                ? " (send labelled sentences to the train topic)"
+                : ""));
+  }
+
   /** Jackson's message with its position, without the source description it sometimes embeds. */
   private static String syntax(StreamReadException e) {
-    JsonLocation at = e.getLocation();
-    String where =
-        at == null || at.getLineNr() < 1
-            ? ""
-            : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     String message = String.valueOf(e.getOriginalMessage());
     int source = message.indexOf(" (start marker at ");
     return "not valid JSON"
-        + where
+        + (e.getLocation() == null || e.getLocation().getLineNr() < 1
+            ? ""
+            : " at line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr())
         + ": "
         + Checks.shorten(source < 0 ? message : message.substring(0, source));
   }
 
+  /** A field that is not of the type it must be, named with the type it is. */
   private static Rejected wrongType(JsonParser p, String expected) {
-    String field = p.getParsingContext().getCurrentName();
-    if (p.currentToken() == JsonToken.START_ARRAY || p.currentToken() == JsonToken.START_OBJECT) {
-      field = p.getParsingContext().getParent().getCurrentName();
-    }
+    JsonToken t = p.currentToken();
+    var context = p.getParsingContext();
+    String field =
+        (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT ? context.getParent() : context)
+            .getCurrentName();
     return new Rejected(
         Problem.WRONG_FIELD_TYPE,
-        "field \"" + field + "\" must be " + expected + ", got " + describe(p.currentToken()));
+        "field \"" + field + "\" must be " + expected + ", got " + describe(t));
   }
 
   private static String describe(JsonToken t) {
-    if (t == null) {
-      return "nothing";
-    }
     return switch (t) {
       case START_OBJECT -> "an object";
       case START_ARRAY -> "a list";
@@ -329,74 +376,7 @@ public final class SentenceJson {
     };
   }
 
-  // ------------------------------------------------------------ the records Jackson binds to
-
-  /** The fields a record may hold; those it leaves out are null. */
-  private interface Fields {
-    String id();
-
-    Strings tokens();
-
-    default Strings tags() {
-      return null;
-    }
-
-    default String text() {
-      return null;
-    }
-
-    default Strings models() {
-      return null;
-    }
-
-    default Long eventTime() {
-      return null;
-    }
-  }
-
-  private record CorpusLine(String id, Strings tokens, Strings tags) implements Fields {}
-
-  private record TrainFields(
-      String id,
-      Strings tokens,
-      Strings tags,
-      @JsonDeserialize(using = EventTime.class) Long eventTime)
-      implements Fields {}
-
-  private record ScoreFields(
-      String id,
-      Strings tokens,
-      String text,
-      Strings models,
-      @JsonDeserialize(using = EventTime.class) Long eventTime)
-      implements Fields {}
-
-  /** A JSON string and nothing else: a number or a boolean is not turned into text. */
-  private static final class Text extends StdDeserializer<String> {
-    Text() {
-      super(String.class);
-    }
-
-    @Override
-    public String deserialize(JsonParser p, DeserializationContext c) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_STRING) {
-        throw wrongType(p, "a string");
-      }
-      return p.getText();
-    }
-
-    @Override
-    public String getNullValue(DeserializationContext c) throws JsonMappingException {
-      throw wrongType(c.getParser(), "a string");
-    }
-
-    @Override
-    public Object getAbsentValue(DeserializationContext c) {
-      return null;
-    }
-  }
-
-  /** A list of strings, read item by item: see {@link Strings}. */
+  /** A list of strings, item by item: see {@link Strings}. Null is not a list. */
   private static final class StringsReader extends StdDeserializer<Strings> {
     StringsReader() {
       super(Strings.class);
@@ -404,9 +384,7 @@ public final class SentenceJson {
 
     @Override
     public Strings deserialize(JsonParser p, DeserializationContext c) throws IOException {
-      if (p.currentToken() != JsonToken.START_ARRAY) {
-        throw wrongType(p, "a list of strings");
-      }
+      if (p.currentToken() != JsonToken.START_ARRAY) throw wrongType(p, "a list of strings");
       String field = p.currentName();
       int limit = (Integer) c.getAttribute(LIMIT);
       List<String> items = new ArrayList<>();
@@ -417,9 +395,7 @@ public final class SentenceJson {
               Problem.NON_STRING_ITEM,
               field + "[" + count + "] is " + describe(t) + ", not a string");
         }
-        if (count < limit) {
-          items.add(p.getText());
-        }
+        if (count < limit) items.add(p.getText());
       }
       return new Strings(items, count);
     }
@@ -448,12 +424,9 @@ public final class SentenceJson {
 
     @Override
     public Long deserialize(JsonParser p, DeserializationContext c) throws IOException {
-      if (!p.currentToken().isNumeric()) {
-        throw wrongType(p, EXPECTED);
-      }
-      BigDecimal value = p.getDecimalValue();
+      if (!p.currentToken().isNumeric()) throw wrongType(p, EXPECTED);
       try {
-        return value.longValueExact();
+        return p.getDecimalValue().longValueExact();
       } catch (ArithmeticException e) {
         throw new Rejected(
             Problem.WRONG_FIELD_TYPE,

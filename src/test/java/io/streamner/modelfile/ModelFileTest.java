@@ -210,7 +210,7 @@ class ModelFileTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> ModelFile.write(diverged, file));
     assertEquals(
-        "cannot write the model: W[1][2] is NaN; a model file holds only finite numbers",
+        "cannot write the model: value 2 of row 1 of W is NaN; a model file holds only finite numbers",
         e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(file), "the previous file is kept");
     try (Stream<Path> files = Files.list(dir)) {

@@ -3,7 +3,7 @@ package io.streamner.kafka.wire;
 import java.util.function.IntFunction;
 
 /**
- * Equality, hashing and printing of the {@code double[]} fields of the records. A record's own
+ * Equality, hashing and finiteness of the {@code double[]} fields of the records. A record's own
  * equals compares arrays by identity; these compare the raw IEEE-754 bits, so "equal" means "the
  * same bytes on the wire", NaN payloads and the sign of zero included.
  */
@@ -33,15 +33,6 @@ final class Doubles {
       h = 31 * h + (int) (bits ^ (bits >>> 32));
     }
     return h;
-  }
-
-  /** The first few values and the count: a 32,768-value chunk must not flood a log line. */
-  static String brief(double[] values) {
-    StringBuilder out = new StringBuilder("[");
-    for (int i = 0; i < Math.min(values.length, 4); i++) {
-      out.append(i == 0 ? "" : ", ").append(values[i]);
-    }
-    return out.append(values.length > 4 ? ", ... (" + values.length + " values)]" : "]").toString();
   }
 
   /**

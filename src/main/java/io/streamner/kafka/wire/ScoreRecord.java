@@ -10,9 +10,10 @@ import java.util.List;
  * {@code predictions}; nothing is trained.
  *
  * <p>On the wire the sentence is either {@code tokens} or raw {@code text}; text is split by {@link
- * SimpleTokenizer} while parsing, so the record always holds tokens and the prediction shows the
- * user exactly which tokens were tagged. Wire form ({@code schemas/score.schema.json}): {@code
- * {"id": "q-1", "text": "Anna met Bob in Porto.", "models": ["PER"]}}.
+ * io.streamner.text.SimpleTokenizer} while parsing, so the record always holds tokens and the
+ * prediction shows the user exactly which tokens were tagged. Wire form ({@code
+ * schemas/score.schema.json}): {@code {"id": "q-1", "text": "Anna met Bob in Porto.", "models":
+ * ["PER"]}}.
  *
  * @param id the sender's identifier, echoed in every prediction
  * @param tokens the tokens, at least one, none blank

@@ -186,13 +186,6 @@ public sealed interface SnapshotRecord
       return Objects.hash(namespace, model, version, chunk, chunks, offset) * 31
           + Doubles.hash(data);
     }
-
-    @Override
-    public String toString() {
-      return String.format(
-          "DenseChunk[namespace=%s, model=%s, version=%d, chunk=%d/%d, offset=%d, data=%s]",
-          namespace, model, version, chunk, chunks, offset, Doubles.brief(data));
-    }
   }
 
   /**
@@ -256,13 +249,6 @@ public sealed interface SnapshotRecord
     @Override
     public int hashCode() {
       return Objects.hash(namespace, model, version, word) * 31 + Doubles.hash(vector);
-    }
-
-    @Override
-    public String toString() {
-      return String.format(
-          "Column[namespace=%s, model=%s, version=%d, word=%s, vector=%s]",
-          namespace, model, version, word, Doubles.brief(vector));
     }
   }
 
@@ -350,36 +336,6 @@ public sealed interface SnapshotRecord
         throw new IllegalArgumentException(
             "dense_chunks is " + denseChunks + " for " + denseValues + " values");
       }
-    }
-
-    /** A manifest of the {@link #DEFAULT_NAMESPACE}, until the job passes its name. */
-    public Manifest(
-        String model,
-        long version,
-        boolean full,
-        long examplesSeen,
-        long columnsWritten,
-        long vocabularySize,
-        int denseChunks,
-        int denseValues,
-        Hyperparameters hyperparameters,
-        TokenNormalizer normalizer,
-        Metrics metrics,
-        long createdAt) {
-      this(
-          DEFAULT_NAMESPACE,
-          model,
-          version,
-          full,
-          examplesSeen,
-          columnsWritten,
-          vocabularySize,
-          denseChunks,
-          denseValues,
-          hyperparameters,
-          normalizer,
-          metrics,
-          createdAt);
     }
 
     @Override

@@ -2,9 +2,14 @@ package io.streamner.kafka.wire;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
+import io.streamner.text.Checks;
+import io.streamner.text.SentenceJson;
+import io.streamner.text.SentenceJson.Kind;
+import io.streamner.text.Utf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Bytes to records and back for the {@code train}, {@code score}, {@code predictions} and {@code
@@ -34,18 +39,63 @@ public final class WireFormat {
    * @throws IllegalArgumentException only if maxTokens is below 1 (a programming error)
    */
   public static ParseResult<TrainRecord> parseTrain(byte[] value, int maxTokens) {
-    return InputParser.train(value, maxTokens);
+    return parse(
+        value,
+        Kind.TRAIN,
+        maxTokens,
+        r -> new TrainRecord(r.id(), r.tokens(), r.tags(), r.eventTime()));
   }
 
   /**
-   * Reads a {@code score} value, splitting raw {@code text} with {@link SimpleTokenizer}. Never
-   * throws for any bytes.
+   * Reads a {@code score} value, splitting raw {@code text} with {@link
+   * io.streamner.text.SimpleTokenizer}. Never throws for any bytes.
    *
    * @param maxTokens longest sentence accepted, after tokenisation
    * @throws IllegalArgumentException only if maxTokens is below 1 (a programming error)
    */
   public static ParseResult<ScoreRecord> parseScore(byte[] value, int maxTokens) {
-    return InputParser.score(value, maxTokens);
+    return parse(
+        value,
+        Kind.SCORE,
+        maxTokens,
+        r -> new ScoreRecord(r.id(), r.tokens(), r.models(), r.eventTime()));
+  }
+
+  /**
+   * Strict UTF-8, then {@link SentenceJson}, the reader of JSON-lines corpora too, then the
+   * record's constructor, which checks once more.
+   */
+  private static <T> ParseResult<T> parse(
+      byte[] value, Kind kind, int maxTokens, Function<SentenceJson.Read, T> record) {
+    if (maxTokens < 1) { // a programming error, not bad input, so it throws
+      throw new IllegalArgumentException("maxTokens must be at least 1, got " + maxTokens);
+    }
+    String what =
+        kind == Kind.TRAIN
+            ? "; a train record is a JSON object"
+            : "; a score record is a JSON object";
+    if (value == null || value.length == 0) {
+      return ParseResult.failed(
+          (value == null ? "value is null (a tombstone)" : "value is empty") + what);
+    }
+    try {
+      SentenceJson.Read read =
+          SentenceJson.read(Utf8.withoutBom(Utf8.decode(value)), kind, maxTokens);
+      try {
+        return ParseResult.ok(record.apply(read));
+      } catch (IllegalArgumentException e) { // what the record's constructor refuses
+        return ParseResult.failed(e.getMessage());
+      }
+    } catch (Utf8.MalformedException e) {
+      return ParseResult.failed("value is not valid UTF-8: " + e.getMessage());
+    } catch (SentenceJson.Rejected e) {
+      return ParseResult.failed(e.reason());
+    } catch (RuntimeException e) {
+      // A bug must not stop the job either; the reason says it is one, and the fuzz test fails on
+      // it.
+      return ParseResult.failed(
+          "internal error while parsing (please report it): " + Checks.shorten(e.toString()));
+    }
   }
 
   /** A {@code train} value, for producers (the CLI, the demo, tests). */

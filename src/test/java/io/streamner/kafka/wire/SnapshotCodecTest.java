@@ -46,6 +46,7 @@ class SnapshotCodecTest {
   static Manifest manifest(Metrics metrics) {
     Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, -42);
     return new Manifest(
+        "streamner",
         "PER",
         7,
         false,
@@ -229,14 +230,43 @@ class SnapshotCodecTest {
     TokenNormalizer lower = new TokenNormalizer(false);
     assertMessage(
         "dense_values is 50000 but H=100, nC=500 make 50201",
-        () -> new Manifest("PER", 1, false, 0, 0, 10, 2, 50_000, hp, lower, Metrics.unknown(), 0));
+        () ->
+            new Manifest(
+                "streamner",
+                "PER",
+                1,
+                false,
+                0,
+                0,
+                10,
+                2,
+                50_000,
+                hp,
+                lower,
+                Metrics.unknown(),
+                0));
     assertMessage(
         "a full version writes every column, but columns_written is 9 of 10",
-        () -> new Manifest("PER", 1, true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+        () ->
+            new Manifest(
+                "streamner", "PER", 1, true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
     assertMessage(
         "model \"person\" is not canonical; write \"PER\"",
         () ->
-            new Manifest("person", 1, true, 0, 10, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+            new Manifest(
+                "streamner",
+                "person",
+                1,
+                true,
+                0,
+                10,
+                10,
+                2,
+                50_201,
+                hp,
+                lower,
+                Metrics.unknown(),
+                0));
   }
 
   @Test
