@@ -1,7 +1,7 @@
 package io.streamner.cli;
 
 import io.streamner.kafka.KafkaClients;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -81,7 +81,7 @@ public final class ProduceCommand implements Callable<Integer> {
             };
     if (asTrain && !corpus.labelled())
       throw new UserError(file + " has no tags: it can only be sent --as score");
-    Topics.endOffsets(
+    TopicAdmin.endOffsets(
         bootstrapServers, topic); // fails at once, naming the topic, if it does not exist
     String prefix = idPrefix != null ? idPrefix : file.getFileName().toString() + "-";
     long start = System.nanoTime();

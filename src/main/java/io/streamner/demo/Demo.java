@@ -5,7 +5,7 @@ import io.streamner.job.StreamnerJob;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.SnapshotExport;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -334,14 +334,14 @@ public final class Demo {
   }
 
   private static void createTopics(EmbeddedKafka kafka, JobDefinition.Topics topics) {
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(),
         List.of(
-            Topics.topic(topics.train(), 1), // one partition: the model trains in topic order
-            Topics.topic(topics.score(), 1),
-            Topics.topic(topics.predictions(), 1),
-            Topics.compacted(topics.snapshots(), 1),
-            Topics.topic(topics.deadLetter(), 1)));
+            TopicAdmin.topic(topics.train(), 1), // one partition: the model trains in topic order
+            TopicAdmin.topic(topics.score(), 1),
+            TopicAdmin.topic(topics.predictions(), 1),
+            TopicAdmin.compacted(topics.snapshots(), 1),
+            TopicAdmin.topic(topics.deadLetter(), 1)));
   }
 
   /** 8081, Flink's usual port, when it is free; any free port otherwise. */

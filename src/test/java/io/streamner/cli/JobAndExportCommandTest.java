@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.SnapshotExportTest;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
@@ -59,14 +59,14 @@ class JobAndExportCommandTest {
   }
 
   private static Path definition(String prefix, String... extra) throws Exception {
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(),
         List.of(
-            Topics.topic(prefix + ".train", 1),
-            Topics.topic(prefix + ".score", 1),
-            Topics.topic(prefix + ".predictions", 1),
-            Topics.compacted(prefix + ".snapshots", 1),
-            Topics.topic(prefix + ".dead-letter", 1)));
+            TopicAdmin.topic(prefix + ".train", 1),
+            TopicAdmin.topic(prefix + ".score", 1),
+            TopicAdmin.topic(prefix + ".predictions", 1),
+            TopicAdmin.compacted(prefix + ".snapshots", 1),
+            TopicAdmin.topic(prefix + ".dead-letter", 1)));
     StringBuilder text =
         new StringBuilder()
             .append("job.name = ")
@@ -274,7 +274,7 @@ class JobAndExportCommandTest {
   @Test
   void exportPicksOneJobOfASharedSnapshotsTopic() throws Exception {
     String topic = "shared.snapshots";
-    Topics.create(kafka.bootstrapServers(), List.of(Topics.compacted(topic, 1)));
+    TopicAdmin.create(kafka.bootstrapServers(), List.of(TopicAdmin.compacted(topic, 1)));
     NerModel a = SnapshotExportTest.model(1);
     NerModel b = SnapshotExportTest.model(2);
     try (KafkaProducer<byte[], byte[]> producer =
@@ -317,7 +317,8 @@ class JobAndExportCommandTest {
 
   @Test
   void exportWithoutSnapshotsSaysSo() throws Exception {
-    Topics.create(kafka.bootstrapServers(), List.of(Topics.compacted("empty.snapshots", 1)));
+    TopicAdmin.create(
+        kafka.bootstrapServers(), List.of(TopicAdmin.compacted("empty.snapshots", 1)));
     CliRun run =
         CliRun.of(
             "export",
