@@ -1,12 +1,13 @@
 package io.streamner.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.streamner.eval.Counts;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
 import io.streamner.eval.Scores;
-import io.streamner.model.ModelFile;
+import io.streamner.json.Json;
 import io.streamner.model.NerModel;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Sentence;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,9 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
               type, sentences, LookupBaseline.train(training, type, m.normalizer())::tag);
     }
     if (json) {
-      ObjectNode result = Json.scores(scores);
-      if (baseline != null) result.set("baseline", Json.scores(baseline));
-      out.println(Json.MAPPER.writeValueAsString(result));
+      out.println(Json.MAPPER.writeValueAsString(new Result(scores, baseline)));
     } else {
       out.printf(
           "%s on %s: %,d tokens in %,d sentences%n",
@@ -92,6 +91,9 @@ public final class EvalCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** What --json prints: the scores, and those of the lookup baseline when asked for. */
+  private record Result(@JsonUnwrapped Scores scores, Scores baseline) {}
 
   private static void row(PrintWriter out, String name, Scores s) {
     row(out, name, s.token());

@@ -3,7 +3,7 @@ package io.streamner.cli;
 import io.streamner.kafka.KafkaPreflight;
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.SnapshotExport;
-import io.streamner.model.ModelFile;
+import io.streamner.modelfile.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +49,14 @@ public final class ExportCommand implements Callable<Integer> {
   String model;
 
   @Option(
+      names = "--job",
+      paramLabel = "NAME",
+      description =
+          "The job whose model to export (its job.name, the namespace of its snapshots); default: the"
+              + " only job that wrote the model to the topic.")
+  String job;
+
+  @Option(
       names = "--out",
       required = true,
       paramLabel = "MODEL",
@@ -69,13 +77,14 @@ public final class ExportCommand implements Callable<Integer> {
     KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
     KafkaPreflight.check(kafka, List.of(topic));
     SnapshotExport.Exported exported =
-        SnapshotExport.export(kafka, topic, type, Duration.ofSeconds(timeoutSeconds));
+        SnapshotExport.export(kafka, topic, job, type, Duration.ofSeconds(timeoutSeconds));
     ModelFile.write(exported.model(), out);
     stdout.printf(
-        "wrote %s: %s version %d, %,d examples seen, %,d words%n",
+        "wrote %s: %s version %d of job %s, %,d examples seen, %,d words%n",
         out,
         type,
         exported.manifest().version(),
+        exported.manifest().namespace(),
         exported.manifest().examplesSeen(),
         exported.model().vocabulary().size());
     return 0;

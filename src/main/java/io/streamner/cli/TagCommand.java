@@ -1,11 +1,10 @@
 package io.streamner.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamner.eval.TokenDecisions;
-import io.streamner.model.ModelFile;
+import io.streamner.json.Json;
 import io.streamner.model.NerModel;
 import io.streamner.model.WindowNetwork;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Corpus;
 import io.streamner.text.CorpusReader;
 import io.streamner.text.EntityTags;
@@ -15,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +60,9 @@ public final class TagCommand implements Callable<Integer> {
       description = "One JSON object a sentence: tokens, labels, probabilities.")
   boolean json;
 
+  /** One sentence as --json prints it. */
+  private record Tagged(List<String> tokens, String[] labels, double[] probabilities) {}
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -83,16 +86,9 @@ public final class TagCommand implements Callable<Integer> {
       double[] p = m.probabilities(s.tokens(), ws);
       String[] labels = EntityTags.bioLabels(TokenDecisions.positives(p, cutoff), type);
       if (json) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        ArrayNode tokens = node.putArray("tokens");
-        ArrayNode tags = node.putArray("labels");
-        ArrayNode probabilities = node.putArray("probabilities");
-        for (int t = 0; t < p.length; t++) {
-          tokens.add(s.tokens().get(t));
-          tags.add(labels[t]);
-          probabilities.add(Math.round(p[t] * 1e6) / 1e6);
-        }
-        out.println(Json.MAPPER.writeValueAsString(node));
+        double[] rounded = new double[p.length];
+        for (int t = 0; t < p.length; t++) rounded[t] = Math.round(p[t] * 1e6) / 1e6;
+        out.println(Json.MAPPER.writeValueAsString(new Tagged(s.tokens(), labels, rounded)));
       } else {
         for (int t = 0; t < p.length; t++)
           out.printf("%s\t%s\t%.4f%n", s.tokens().get(t), labels[t], p[t]);

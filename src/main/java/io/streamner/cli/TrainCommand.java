@@ -1,17 +1,16 @@
 package io.streamner.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
 import io.streamner.eval.Scores;
 import io.streamner.eval.TokenDecisions;
+import io.streamner.json.Json;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
 import io.streamner.model.WordVectors;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.EntityTags;
 import io.streamner.text.PretrainedVectors;
 import io.streamner.text.Sentence;
@@ -181,7 +180,7 @@ public final class TrainCommand implements Callable<Integer> {
       out.printf("dev baseline (majority label per word): token %s%n", baseline.token());
     }
 
-    ArrayNode epochNodes = Json.MAPPER.createArrayNode();
+    List<Epoch> epochReports = new ArrayList<>();
     List<Scores> devScores = new ArrayList<>();
     double[] speed = new double[1];
     Trainer.train(
@@ -199,14 +198,9 @@ public final class TrainCommand implements Callable<Integer> {
                       report.seconds(),
                       report.examplesPerSecond(),
                       report.cost()));
-          ObjectNode node = epochNodes.addObject();
-          node.put("epoch", report.epoch());
-          node.put("seconds", report.seconds());
-          node.put("examples_per_second", report.examplesPerSecond());
-          node.put("mean_loss", report.meanLoss());
-          node.put("cost", report.cost());
+          Scores s = null;
           if (development != null) {
-            Scores s =
+            s =
                 Evaluator.evaluate(
                     type, development, Tagging.tagger(model, TokenDecisions.THRESHOLD));
             devScores.add(s);
@@ -214,8 +208,15 @@ public final class TrainCommand implements Callable<Integer> {
                 .append(s.token())
                 .append("  span F1 ")
                 .append(String.format("%.4f", s.span().f1()));
-            node.set("dev", Json.scores(s));
           }
+          epochReports.add(
+              new Epoch(
+                  report.epoch(),
+                  report.seconds(),
+                  report.examplesPerSecond(),
+                  report.meanLoss(),
+                  report.cost(),
+                  s));
           speed[0] = report.examplesPerSecond();
           out.println(line);
           out.flush();
@@ -224,19 +225,40 @@ public final class TrainCommand implements Callable<Integer> {
     ModelFile.write(model, this.out);
     out.printf("wrote %s (%,d examples trained in all)%n", this.out, model.examplesTrained());
     if (json) {
-      ObjectNode result = Json.MAPPER.createObjectNode();
-      result.put("entity", type);
-      result.put("model", this.out.toString());
-      result.put("examples_per_second", speed[0]);
-      result.put("training_windows", data.size());
-      result.put("vocabulary", model.vocabulary().size());
-      if (!devScores.isEmpty()) result.set("dev", Json.scores(devScores.get(devScores.size() - 1)));
-      if (baseline != null) result.set("dev_baseline", Json.scores(baseline));
-      result.set("epochs", epochNodes);
+      Result result =
+          new Result(
+              type,
+              this.out.toString(),
+              speed[0],
+              data.size(),
+              model.vocabulary().size(),
+              devScores.isEmpty() ? null : devScores.get(devScores.size() - 1),
+              baseline,
+              epochReports);
       out.println(Json.MAPPER.writeValueAsString(result));
     }
     return 0;
   }
+
+  /** What --json prints; the dev scores are those of the last epoch. */
+  private record Result(
+      String entity,
+      String model,
+      double examplesPerSecond,
+      long trainingWindows,
+      int vocabulary,
+      Scores dev,
+      Scores devBaseline,
+      List<Epoch> epochs) {}
+
+  /** One epoch in --json. */
+  private record Epoch(
+      int epoch,
+      double seconds,
+      double examplesPerSecond,
+      double meanLoss,
+      double cost,
+      Scores dev) {}
 
   private NerModel fresh(String type, List<Sentence> training, PrintWriter out) throws IOException {
     TokenNormalizer normalizer = new TokenNormalizer(numbers);

@@ -9,11 +9,11 @@ import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.KafkaPreflight;
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.SnapshotExport;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
-import io.streamner.model.ModelFile;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Sentence;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,7 +181,11 @@ public final class Demo {
         try {
           SnapshotExport.Exported exported =
               SnapshotExport.export(
-                  kafka, definition.topics().snapshots(), model, Duration.ofSeconds(60));
+                  kafka,
+                  definition.topics().snapshots(),
+                  definition.name(),
+                  model,
+                  Duration.ofSeconds(60));
           ModelFile.write(exported.model(), modelFile);
           out.printf(
               "final: %,d examples, model version %d, prequential F1 %.3f over the whole stream%n",
@@ -361,15 +365,15 @@ public final class Demo {
   }
 
   private static void createTopics(KafkaSettings kafka, JobDefinition.Topics topics) {
-    Topics.create(
+    TopicAdmin.create(
         kafka,
         List.of(
-            Topics.topic(topics.train(), 1), // one partition: the model trains in topic order
-            Topics.topic(topics.score(), 1),
-            Topics.topic(topics.predictions(), 1),
-            Topics.compacted(topics.snapshots(), 1),
-            Topics.topic(topics.deadLetter(), 1)),
-        Topics.DEFAULT_TIMEOUT);
+            TopicAdmin.topic(topics.train(), 1), // one partition: the model trains in topic order
+            TopicAdmin.topic(topics.score(), 1),
+            TopicAdmin.topic(topics.predictions(), 1),
+            TopicAdmin.compacted(topics.snapshots(), 1),
+            TopicAdmin.topic(topics.deadLetter(), 1)),
+        TopicAdmin.DEFAULT_TIMEOUT);
   }
 
   /** The root cause of a job's failure, in one line. */

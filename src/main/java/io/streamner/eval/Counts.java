@@ -1,10 +1,14 @@
 package io.streamner.eval;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 /**
  * True positives, false positives and false negatives of the positive class, and the precision,
  * recall and F1 they give. Zero denominators give zero, not NaN: a model that predicts nothing has
- * precision 0.
+ * precision 0. In JSON (the commands' --json) the three scores come first, then the counts.
  */
+@JsonPropertyOrder({"precision", "recall", "f1"})
 public record Counts(long truePositives, long falsePositives, long falseNegatives) {
   public static final Counts ZERO = new Counts(0, 0, 0);
 
@@ -27,16 +31,19 @@ public record Counts(long truePositives, long falsePositives, long falseNegative
         falseNegatives + o.falseNegatives);
   }
 
+  @JsonProperty
   public double precision() {
     long predicted = truePositives + falsePositives;
     return predicted == 0 ? 0 : (double) truePositives / predicted;
   }
 
+  @JsonProperty
   public double recall() {
     long actual = truePositives + falseNegatives;
     return actual == 0 ? 0 : (double) truePositives / actual;
   }
 
+  @JsonProperty
   public double f1() {
     double p = precision();
     double r = recall();

@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.kafka.wire.SnapshotRecord;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,17 @@ public record Allowed<T>(String type, String description, Function<T, String> pr
 
   public static Allowed<String> nonEmpty() {
     return new Allowed<>("string", "not empty", v -> v.isEmpty() ? "" : null);
+  }
+
+  /**
+   * A job name: it names the job's snapshots (their namespace, the first part of every key) and its
+   * checkpoint directory, so it holds no '/'.
+   */
+  public static Allowed<String> jobName() {
+    return new Allowed<>(
+        "string",
+        "not blank, at most 1,000 characters, without '/'",
+        v -> SnapshotRecord.namespaceProblem(v) == null ? null : "");
   }
 
   /** A Kafka topic name, checked as Kafka checks it. */

@@ -99,8 +99,10 @@ public final class JobOptions {
               .stringType()
               .defaultValue("streamner")
               .withDescription(
-                  "Flink job name; also the prefix of the exactly-once sinks' transactional ids."),
-          Allowed.nonEmpty());
+                  "Flink job name; also the namespace of the job's snapshots, its checkpoint"
+                      + " directory under checkpoint.dir, and the prefix of the exactly-once sinks'"
+                      + " transactional ids."),
+          Allowed.jobName());
 
   public static final ConfigOption<String> BOOTSTRAP_SERVERS =
       declare(

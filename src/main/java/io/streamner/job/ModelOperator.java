@@ -1,7 +1,7 @@
 package io.streamner.job;
 
-import io.streamner.model.ModelFile;
 import io.streamner.model.OnlineLearner;
+import io.streamner.modelfile.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

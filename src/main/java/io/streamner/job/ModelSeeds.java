@@ -1,9 +1,9 @@
 package io.streamner.job;
 
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
 import io.streamner.model.WordVectors;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.PretrainedVectors;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;

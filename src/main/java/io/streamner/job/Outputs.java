@@ -102,6 +102,7 @@ final class Outputs {
                 Prequential.recentRecall(c),
                 Prequential.recentF1(c));
     return new SnapshotRecord.Manifest(
+        definition.name(),
         model,
         version,
         full,

@@ -31,7 +31,8 @@ final class SnapshotWriter {
     ModelCheckpoint c = m.counters;
     long version = c.version + 1;
     double[] dense = m.dense.flatten();
-    List<SnapshotRecord.DenseChunk> chunks = SnapshotCodec.denseChunks(m.name, version, dense);
+    List<SnapshotRecord.DenseChunk> chunks =
+        SnapshotCodec.denseChunks(definition.name(), m.name, version, dense);
     for (SnapshotRecord.DenseChunk chunk : chunks) out.accept(Outputs.snapshot(chunk));
     boolean full = !c.fullSnapshotWritten;
     long written = 0;
@@ -66,7 +67,8 @@ final class SnapshotWriter {
     m.dirty = true;
   }
 
-  private static EncodedRecord column(LiveModel m, long version, String word, double[] vector) {
-    return Outputs.snapshot(new SnapshotRecord.Column(m.name, version, word, vector));
+  private EncodedRecord column(LiveModel m, long version, String word, double[] vector) {
+    return Outputs.snapshot(
+        new SnapshotRecord.Column(definition.name(), m.name, version, word, vector));
   }
 }

@@ -53,7 +53,8 @@ import org.apache.kafka.metadata.storage.Formatter;
  *       new ports;
  *   <li>every replication factor 1 and every min.insync.replicas 1 (topics, consumer offsets,
  *       transaction state, share-group state);
- *   <li>{@code auto.create.topics.enable=false}: topics are created explicitly, see {@link Topics};
+ *   <li>{@code auto.create.topics.enable=false}: topics are created explicitly, see {@link
+ *       TopicAdmin};
  *   <li>{@code group.initial.rebalance.delay.ms=0}: a consumer group forms at once;
  *   <li>4 partitions (not 50) for {@code __consumer_offsets} and {@code __transaction_state}, which
  *       makes the first group and the first transactional producer quick;

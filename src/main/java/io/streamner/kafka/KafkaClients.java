@@ -44,8 +44,8 @@ public final class KafkaClients {
   /**
    * A producer: {@code acks=all} and idempotence on (no duplicates or reordering on retries),
    * {@code byte[]} keys and values, and {@code max.request.size} raised to {@link
-   * Topics#COMPACTED_MAX_MESSAGE_BYTES} so large records can go to compacted topics (each topic's
-   * {@code max.message.bytes} still applies). For a transactional producer add {@code
+   * TopicAdmin#COMPACTED_MAX_MESSAGE_BYTES} so large records can go to compacted topics (each
+   * topic's {@code max.message.bytes} still applies). For a transactional producer add {@code
    * transactional.id}, and keep {@code transaction.timeout.ms} at most the broker's {@code
    * transaction.max.timeout.ms} (15 minutes by default).
    */
@@ -58,7 +58,7 @@ public final class KafkaClients {
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-        Integer.toString(Topics.COMPACTED_MAX_MESSAGE_BYTES));
+        Integer.toString(TopicAdmin.COMPACTED_MAX_MESSAGE_BYTES));
     return kafka.applyTo(p);
   }
 

@@ -43,7 +43,7 @@ public final class KafkaPreflight {
   public static void check(KafkaSettings kafka, Collection<String> topics, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> missing = new ArrayList<>();
-    try (Admin admin = Topics.admin(kafka, timeout)) {
+    try (Admin admin = TopicAdmin.admin(kafka, timeout)) {
       try {
         admin.describeCluster().clusterId().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {

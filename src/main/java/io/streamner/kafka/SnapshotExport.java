@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -19,8 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * NerModel} the offline trainer writes, so that {@code eval} and {@code tag} work on what the
  * stream learned.
  *
- * <p>Works on a compacted topic: compaction only removes values that a later record of the same key
- * replaces, and all of a model's records sit in one partition in the order they were written.
+ * <p>Several jobs may write one topic: their records carry their namespace (the job's name), and
+ * only one namespace's records make a model. Works on a compacted topic: compaction only removes
+ * values that a later record of the same key replaces, and all of a model's records sit in one
+ * partition in the order they were written.
  */
 public final class SnapshotExport {
   private SnapshotExport() {}
@@ -28,43 +31,85 @@ public final class SnapshotExport {
   /** What was exported: the model and the manifest that closed its version. */
   public record Exported(NerModel model, SnapshotRecord.Manifest manifest) {}
 
+  /** {@link #export(KafkaSettings, String, String, String, Duration)} of the only job with it. */
   public static Exported export(
       String bootstrapServers, String topic, String model, Duration timeout) throws IOException {
-    return export(KafkaSettings.plain(bootstrapServers), topic, model, timeout);
-  }
-
-  public static Exported export(KafkaSettings kafka, String topic, String model, Duration timeout)
-      throws IOException {
-    List<ConsumerRecord<byte[], byte[]>> records =
-        KafkaClients.readAll(kafka, topic, true, timeout);
-    return assemble(model, records.stream().map(r -> r.value()).toList(), topic);
+    return export(KafkaSettings.plain(bootstrapServers), topic, null, model, timeout);
   }
 
   /**
-   * Assembles a model from snapshot record values in topic order (other models' records are
-   * skipped).
+   * @param namespace the job whose model to export; null: the only job that wrote a complete
+   *     version of the model (an error names them all when there are several)
+   * @throws IOException if the topic holds no complete version of the model of that job, or holds a
+   *     record that is not a usable snapshot record
    */
-  static Exported assemble(String model, List<byte[]> values, String topic) throws IOException {
-    Map<String, double[]> columns = new HashMap<>();
-    Map<String, double[]> pendingColumns = new HashMap<>();
-    List<SnapshotRecord.DenseChunk> pendingDense = new ArrayList<>();
-    List<SnapshotRecord.DenseChunk> dense = null;
-    SnapshotRecord.Manifest manifest = null;
+  public static Exported export(
+      KafkaSettings kafka, String topic, String namespace, String model, Duration timeout)
+      throws IOException {
+    List<ConsumerRecord<byte[], byte[]>> records =
+        KafkaClients.readAll(kafka, topic, true, timeout);
+    return assemble(namespace, model, records.stream().map(r -> r.value()).toList(), topic);
+  }
+
+  /** Assembles a model from snapshot record values in topic order. */
+  static Exported assemble(String namespace, String model, List<byte[]> values, String topic)
+      throws IOException {
+    Map<String, Versions> jobs = new TreeMap<>();
     for (byte[] value : values) {
       SnapshotRecord record;
       try {
         record = SnapshotCodec.decodeSnapshot(value);
       } catch (IllegalArgumentException e) {
-        throw new IOException(
-            topic + " holds a record that is not a streamner snapshot: " + e.getMessage(), e);
+        throw new IOException(topic + " holds a record that cannot be used: " + e.getMessage(), e);
       }
-      if (!record.model().equals(model)) continue;
+      if (record.model().equals(model)) {
+        jobs.computeIfAbsent(record.namespace(), n -> new Versions()).add(record);
+      }
+    }
+    jobs.values().removeIf(v -> v.manifest == null);
+    String job = namespace;
+    if (job == null && jobs.size() > 1) {
+      throw new IOException(
+          topic
+              + " holds model "
+              + model
+              + " of several jobs: "
+              + String.join(", ", jobs.keySet())
+              + "; say which one to export (export --job NAME)");
+    }
+    if (job == null && jobs.size() == 1) {
+      job = jobs.keySet().iterator().next();
+    }
+    Versions versions = job == null ? null : jobs.get(job);
+    if (versions == null) {
+      throw new IOException(
+          topic
+              + " holds no complete snapshot of model "
+              + model
+              + (job == null ? "" : " of job " + job)
+              + (jobs.isEmpty()
+                  ? " (no manifest; is the job running and has it written its first snapshot?)"
+                  : " (jobs with one: " + String.join(", ", jobs.keySet()) + ")"));
+    }
+    return versions.model(topic);
+  }
+
+  /**
+   * The records of one job's model, in topic order: a version counts once its manifest is there.
+   */
+  private static final class Versions {
+    private final Map<String, double[]> columns = new HashMap<>();
+    private final Map<String, double[]> pendingColumns = new HashMap<>();
+    private final List<SnapshotRecord.DenseChunk> pendingDense = new ArrayList<>();
+    private List<SnapshotRecord.DenseChunk> dense;
+    private SnapshotRecord.Manifest manifest;
+
+    void add(SnapshotRecord record) {
       if (record instanceof SnapshotRecord.Column c) {
         pendingColumns.put(c.word(), c.vector());
       } else if (record instanceof SnapshotRecord.DenseChunk d) {
         pendingDense.add(d);
       } else if (record instanceof SnapshotRecord.Manifest m) {
-        // A version counts only once its manifest is there: then its records join the model.
         columns.putAll(pendingColumns);
         pendingColumns.clear();
         dense = pendingDense.stream().filter(d -> d.version() == m.version()).toList();
@@ -72,45 +117,39 @@ public final class SnapshotExport {
         manifest = m;
       }
     }
-    if (manifest == null) {
-      throw new IOException(
-          topic
-              + " holds no complete snapshot of model "
-              + model
-              + " (no manifest; is the job running and has it written its first snapshot?)");
+
+    Exported model(String topic) throws IOException {
+      String what =
+          manifest.model() + " version " + manifest.version() + " of job " + manifest.namespace();
+      if (columns.size() != manifest.vocabularySize()) {
+        throw new IOException(
+            topic
+                + " holds "
+                + columns.size()
+                + " word vectors of "
+                + what
+                + ", which has "
+                + manifest.vocabularySize()
+                + ": records are missing (topic retention?)");
+      }
+      double[] flat;
+      try {
+        flat = SnapshotCodec.assembleDense(dense);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(
+            topic + ": the dense parameters of " + what + " are incomplete: " + e.getMessage(), e);
+      }
+      Hyperparameters hp = manifest.hyperparameters();
+      DenseParameters parameters = DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
+      return new Exported(
+          NerModel.fromColumns(
+              manifest.model(),
+              hp,
+              manifest.normalizer(),
+              columns,
+              parameters,
+              manifest.examplesSeen()),
+          manifest);
     }
-    if (columns.size() != manifest.vocabularySize()) {
-      throw new IOException(
-          topic
-              + " holds "
-              + columns.size()
-              + " word vectors of model "
-              + model
-              + " but version "
-              + manifest.version()
-              + " has "
-              + manifest.vocabularySize()
-              + ": records are missing (topic retention?)");
-    }
-    double[] flat;
-    try {
-      flat = SnapshotCodec.assembleDense(dense);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(
-          topic
-              + ": the dense parameters of "
-              + model
-              + " version "
-              + manifest.version()
-              + " are incomplete: "
-              + e.getMessage(),
-          e);
-    }
-    Hyperparameters hp = manifest.hyperparameters();
-    DenseParameters parameters = DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
-    return new Exported(
-        NerModel.fromColumns(
-            model, hp, manifest.normalizer(), columns, parameters, manifest.examplesSeen()),
-        manifest);
   }
 }

@@ -5,9 +5,9 @@ package io.streamner.model;
  * plain loops over {@link DenseParameters} and the C word vectors of the window.
  *
  * <p>Notation of the specification: x is the nC input (the C word vectors stacked), z1 = W x + b1,
- * a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10). {@link ReferenceNetwork}
- * computes the same equations one at a time with EJML; tests hold the two together and check the
- * reference against finite differences.
+ * a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10). {@code ReferenceNetwork}
+ * (in the tests) computes the same equations one at a time with EJML; tests hold the two together
+ * and check the reference against finite differences.
  *
  * <p>The word vectors are passed as {@code double[][] columns}, one n-array per window position.
  * They are updated in place, so the caller decides where they live (an array of the whole

@@ -44,8 +44,23 @@ abstract class LineParser {
     return new Corpus(source, format, sentences, problems);
   }
 
+  /**
+   * True when a line holds no sentence: it is blank (skipped silently) or holds bytes that were not
+   * valid UTF-8 (skipped and reported).
+   */
+  final boolean unusable(long number, String line) {
+    if (line.isBlank()) {
+      return true;
+    }
+    if (isMalformed(line)) {
+      skip(number, Problem.MALFORMED_UTF8, line);
+      return true;
+    }
+    return false;
+  }
+
   /** True if the line holds bytes that were not valid UTF-8. */
   static boolean isMalformed(String line) {
-    return Utf8.hasMalformed(line);
+    return Utf8.loneSurrogate(line) >= 0;
   }
 }

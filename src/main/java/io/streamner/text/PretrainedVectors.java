@@ -10,16 +10,25 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Word vectors trained elsewhere, read from GloVe text ({@code word v1 .. vn} a line, n taken from
  * the first line) or from the aligned two-file layout of the classic exercise (vocab.txt with one
  * word a line, wordVectors.txt with the vector of that word on the same line number).
  *
+ * <p>A number that is not finite ({@code nan}, {@code inf}, {@code 1e400}) is not a vector of a
+ * trained model but of a diverged one: the whole file is refused, naming the line, rather than the
+ * line skipped.
+ *
  * @param problems lines that were skipped (wrong number of values, not a number, duplicate word)
  */
 public record PretrainedVectors(
     List<String> words, List<double[]> vectors, int dim, List<String> problems) {
+
+  /** How other programs write NaN and the infinities (numpy: {@code nan}, {@code inf}). */
+  private static final Pattern NOT_FINITE =
+      Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
 
   /** GloVe text format; a word2vec-style first line "count dim" is recognised and skipped. */
   public static PretrainedVectors readGlove(Path file) throws IOException {
@@ -49,7 +58,7 @@ public record PretrainedVectors(
               "line " + lineNumber + ": " + (fields.length - 1) + " values, expected " + dim);
           continue;
         }
-        double[] v = parse(fields, 1, dim);
+        double[] v = parse(fields, 1, dim, file, lineNumber);
         if (v == null) {
           problems.add("line " + lineNumber + ": a value is not a number");
         } else if (!seen.add(fields[0])) {
@@ -92,7 +101,7 @@ public record PretrainedVectors(
     for (int i = 0; i < lines.size(); i++) {
       String[] fields = lines.get(i).trim().split("\\s+");
       if (dim < 0) dim = fields.length;
-      double[] v = fields.length == dim ? parse(fields, 0, dim) : null;
+      double[] v = fields.length == dim ? parse(fields, 0, dim, vectorFile, i + 1) : null;
       if (v == null) {
         problems.add(
             vectorFile.getFileName() + " line " + (i + 1) + ": expected " + dim + " numbers");
@@ -128,15 +137,33 @@ public record PretrainedVectors(
     return words;
   }
 
-  private static double[] parse(String[] fields, int from, int dim) {
+  /**
+   * The values, or null if one is not a number at all.
+   *
+   * @throws IOException for a number that is not finite, naming the file and line
+   */
+  private static double[] parse(String[] fields, int from, int dim, Path file, long line)
+      throws IOException {
     double[] v = new double[dim];
-    try {
-      for (int d = 0; d < dim; d++) {
-        v[d] = Double.parseDouble(fields[from + d]);
-        if (!Double.isFinite(v[d])) return null;
+    for (int d = 0; d < dim; d++) {
+      String text = fields[from + d];
+      try {
+        v[d] = Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        if (!NOT_FINITE.matcher(text).matches()) return null;
+        v[d] = Double.NaN;
       }
-    } catch (NumberFormatException e) {
-      return null;
+      if (!Double.isFinite(v[d])) {
+        throw new IOException(
+            file
+                + ": line "
+                + line
+                + ": value "
+                + (d + 1)
+                + " is "
+                + text
+                + ", not a finite number; a vectors file must hold only finite numbers");
+      }
     }
     return v;
   }

@@ -48,7 +48,16 @@ public record Problem(long line, String reason, String excerpt) {
   /** A JSONL object without tokens. */
   public static final String MISSING_TOKENS = "missing tokens";
 
-  /** A JSONL field of the wrong JSON type, e.g. tokens as a string or a numeric id. */
+  /** A JSON record without a field it needs (the stream's id or tags). */
+  public static final String MISSING_FIELD = "missing field";
+
+  /** A JSON record over a size limit of the stream: too many tokens, a string too long. */
+  public static final String OVER_LIMIT = "over a size limit";
+
+  /**
+   * A JSONL field of the wrong JSON type, e.g. tokens as a string or a numeric id, or a value the
+   * field cannot hold (a blank id, a negative event time).
+   */
   public static final String WRONG_FIELD_TYPE = "wrong field type";
 
   /** A JSONL tokens or tags list with an item that is not a string. */

@@ -14,11 +14,7 @@ final class TextParser extends LineParser {
 
   @Override
   void accept(long number, String line) {
-    if (line.isBlank()) {
-      return;
-    }
-    if (isMalformed(line)) {
-      skip(number, Problem.MALFORMED_UTF8, line);
+    if (unusable(number, line)) {
       return;
     }
     List<String> tokens = tokenize(line);

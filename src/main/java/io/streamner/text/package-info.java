@@ -9,6 +9,6 @@
  * PERSON}) are mapped to one canonical type by {@link io.streamner.text.EntityTags}, so a single
  * {@code --entity PER} works on all of them.
  *
- * <p>This package depends only on the JDK and Jackson.
+ * <p>This package depends only on the JDK, Jackson and {@code io.streamner.json}.
  */
 package io.streamner.text;

@@ -4,7 +4,7 @@ import io.streamner.job.JobDefinition;
 import io.streamner.job.JobHarness;
 import io.streamner.job.StreamnerJob;
 import io.streamner.kafka.EmbeddedKafka;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
@@ -144,7 +144,9 @@ final class JobThroughput {
           if (System.nanoTime() - lastPrint > 10e9) {
             lastPrint = System.nanoTime();
             long done =
-                Topics.endOffsets(kafka.bootstrapServers(), topics.predictions()).values().stream()
+                TopicAdmin.endOffsets(kafka.bootstrapServers(), topics.predictions())
+                    .values()
+                    .stream()
                     .mapToLong(Long::longValue)
                     .sum();
             progress.info("predictions written: %,d of %,d", done, expectedPredictions);

@@ -3,8 +3,8 @@ package io.streamner.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.testing.Listeners;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.streamner.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,16 +9,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.SnapshotExportTest;
+import io.streamner.kafka.TopicAdmin;
+import io.streamner.kafka.wire.SnapshotCodec;
+import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
-import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.text.CorpusReader;
 import io.streamner.text.Sentence;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -45,14 +51,14 @@ class JobAndExportCommandTest {
   }
 
   private static Path definition(String prefix, String... extra) throws Exception {
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(),
         List.of(
-            Topics.topic(prefix + ".train", 1),
-            Topics.topic(prefix + ".score", 1),
-            Topics.topic(prefix + ".predictions", 1),
-            Topics.compacted(prefix + ".snapshots", 1),
-            Topics.topic(prefix + ".dead-letter", 1)));
+            TopicAdmin.topic(prefix + ".train", 1),
+            TopicAdmin.topic(prefix + ".score", 1),
+            TopicAdmin.topic(prefix + ".predictions", 1),
+            TopicAdmin.compacted(prefix + ".snapshots", 1),
+            TopicAdmin.topic(prefix + ".dead-letter", 1)));
     StringBuilder text =
         new StringBuilder()
             .append("job.name = ")
@@ -259,9 +265,55 @@ class JobAndExportCommandTest {
     assertTrue(run.err().contains("no topic no.such.topic"), run.err());
   }
 
+  /** Two jobs write one snapshots topic: export takes the one asked for, and never a mixture. */
+  @Test
+  void exportPicksOneJobOfASharedSnapshotsTopic() throws Exception {
+    String topic = "shared.snapshots";
+    TopicAdmin.create(kafka.bootstrapServers(), List.of(TopicAdmin.compacted(topic, 1)));
+    NerModel a = SnapshotExportTest.model(1);
+    NerModel b = SnapshotExportTest.model(2);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers()))) {
+      for (SnapshotRecord r :
+          Stream.concat(
+                  SnapshotExportTest.snapshot("job-a", a, 1).stream(),
+                  SnapshotExportTest.snapshot("job-b", b, 1).stream())
+              .toList()) {
+        producer.send(
+            new ProducerRecord<>(topic, SnapshotCodec.keyBytes(r), SnapshotCodec.encode(r)));
+      }
+    }
+    Path out = dir.resolve("shared.model");
+    List<String> export =
+        List.of(
+            "export",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            topic,
+            "--model",
+            "PER",
+            "--out",
+            out.toString());
+
+    CliRun either = CliRun.of(export.toArray(new String[0]));
+    assertEquals(Main.USER_ERROR, either.exitCode(), either.toString());
+    assertTrue(either.err().contains("model PER of several jobs: job-a, job-b"), either.err());
+    assertFalse(Files.exists(out));
+
+    List<String> jobB = new ArrayList<>(export);
+    jobB.addAll(List.of("--job", "job-b"));
+    CliRun fromB = CliRun.of(jobB.toArray(new String[0]));
+    assertEquals(0, fromB.exitCode(), fromB.toString());
+    assertTrue(fromB.out().contains("PER version 1 of job job-b"), fromB.out());
+    List<String> sentence = List.of("Anna", "met", "Bob", "in", "Porto");
+    assertArrayEquals(b.probabilities(sentence), ModelFile.read(out).probabilities(sentence));
+  }
+
   @Test
   void exportWithoutSnapshotsSaysSo() throws Exception {
-    Topics.create(kafka.bootstrapServers(), List.of(Topics.compacted("empty.snapshots", 1)));
+    TopicAdmin.create(
+        kafka.bootstrapServers(), List.of(TopicAdmin.compacted("empty.snapshots", 1)));
     CliRun run =
         CliRun.of(
             "export",

@@ -7,7 +7,7 @@ import io.streamner.job.JobDefinition;
 import io.streamner.job.JobHarness;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -61,9 +61,9 @@ class JobRestartTest {
     List<Sentence> train = CorpusReader.read(SharedData.require("btc/btc.train"), null).sentences();
     List<Sentence> test = CorpusReader.read(SharedData.require("btc/btc.test"), null).sentences();
     kafka = EmbeddedKafka.start();
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(),
-        List.of(Topics.topic("in.train", 1), Topics.topic("in.score", 1)));
+        List.of(TopicAdmin.topic("in.train", 1), TopicAdmin.topic("in.score", 1)));
     List<Sentence> repeated = new ArrayList<>();
     for (int r = 0; r < REPEAT; r++) repeated.addAll(train);
     JobHarness.produceTraining(kafka, "in.train", repeated);
@@ -231,12 +231,12 @@ class JobRestartTest {
   /** A bounded job of one PER model on the shared input topics, its outputs its own. */
   private static Path definition(String name) throws Exception {
     JobDefinition.Topics topics = topics(name);
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(),
         List.of(
-            Topics.topic(topics.predictions(), 1),
-            Topics.compacted(topics.snapshots(), 1),
-            Topics.topic(topics.deadLetter(), 1)));
+            TopicAdmin.topic(topics.predictions(), 1),
+            TopicAdmin.compacted(topics.snapshots(), 1),
+            TopicAdmin.topic(topics.deadLetter(), 1)));
     String text =
         String.join(
             "\n",

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.KafkaSettings;
-import io.streamner.kafka.Topics;
-import io.streamner.model.ModelFile;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.model.NerModel;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.testing.TestTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,14 +108,14 @@ class SecuredKafkaTest {
   }
 
   private static void createTopics(String prefix) {
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(), // the PLAINTEXT listener: setting up is not under test
         List.of(
-            Topics.topic(prefix + ".train", 1),
-            Topics.topic(prefix + ".score", 1),
-            Topics.topic(prefix + ".predictions", 1),
-            Topics.compacted(prefix + ".snapshots", 1),
-            Topics.topic(prefix + ".dead-letter", 1)));
+            TopicAdmin.topic(prefix + ".train", 1),
+            TopicAdmin.topic(prefix + ".score", 1),
+            TopicAdmin.topic(prefix + ".predictions", 1),
+            TopicAdmin.compacted(prefix + ".snapshots", 1),
+            TopicAdmin.topic(prefix + ".dead-letter", 1)));
   }
 
   @Test

@@ -108,7 +108,7 @@ class FlinkClusterTest {
     }
     String classpath = Files.readString(classpathFile);
     for (String notOnCluster :
-        List.of("kafka-clients", "flink-connector-kafka", "ejml", "jackson-databind")) {
+        List.of("kafka-clients", "flink-connector-kafka", "jackson-databind")) {
       assertFalse(
           classpath.contains(notOnCluster),
           "the cluster's classpath must not hold "

@@ -3,7 +3,7 @@ package io.streamner.job;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.SnapshotExport;
-import io.streamner.kafka.Topics;
+import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.ScoreRecord;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
@@ -64,14 +64,14 @@ public final class JobHarness {
             prefix + ".predictions",
             prefix + ".snapshots",
             prefix + ".dead-letter");
-    Topics.create(
+    TopicAdmin.create(
         kafka.bootstrapServers(),
         List.of(
-            Topics.topic(topics.train(), trainPartitions),
-            Topics.topic(topics.score(), 1),
-            Topics.topic(topics.predictions(), 1),
-            Topics.compacted(topics.snapshots(), 1),
-            Topics.topic(topics.deadLetter(), 1)));
+            TopicAdmin.topic(topics.train(), trainPartitions),
+            TopicAdmin.topic(topics.score(), 1),
+            TopicAdmin.topic(topics.predictions(), 1),
+            TopicAdmin.compacted(topics.snapshots(), 1),
+            TopicAdmin.topic(topics.deadLetter(), 1)));
     return topics;
   }
 

@@ -13,8 +13,8 @@ import io.streamner.kafka.SnapshotExport;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
-import io.streamner.model.ModelFile;
 import io.streamner.model.NerModel;
+import io.streamner.modelfile.ModelFile;
 import io.streamner.testing.SharedData;
 import io.streamner.text.CorpusReader;
 import io.streamner.text.Sentence;
@@ -23,7 +23,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -214,6 +217,7 @@ class StreamingJobTest {
     List<byte[]> trainValues = new ArrayList<>();
     Random random = new Random(17);
     int bad = 0;
+    Map<String, String> reasons = new HashMap<>(); // what each bad value's dead letter must say
     for (int i = 0; i < train.size(); i++) {
       Sentence s = train.get(i);
       trainValues.add(
@@ -221,6 +225,9 @@ class StreamingJobTest {
               new io.streamner.kafka.wire.TrainRecord("t" + i, s.tokens(), s.tags(), null)));
       if (i % 2 == 0) {
         trainValues.add(Malformed.record(random, i));
+        reasons.put(
+            topics.train() + Arrays.toString(trainValues.get(trainValues.size() - 1)),
+            Malformed.reason(i, false));
         bad++;
       }
     }
@@ -231,6 +238,9 @@ class StreamingJobTest {
           ("{\"id\":\"s" + i + "\",\"tokens\":[\"hello\",\"@" + i + "\"]}")
               .getBytes(StandardCharsets.UTF_8));
       scoreValues.add(Malformed.record(random, i));
+      reasons.put(
+          topics.score() + Arrays.toString(scoreValues.get(scoreValues.size() - 1)),
+          Malformed.reason(i, true));
       bad++;
     }
     JobHarness.produce(kafka, topics.score(), scoreValues);
@@ -242,7 +252,11 @@ class StreamingJobTest {
     assertEquals(bad, letters.size(), "every bad record is a dead letter, no good one is");
     for (ConsumerRecord<byte[], byte[]> r : letters) {
       DeadLetterRecord letter = WireFormat.decodeDeadLetter(r.value());
-      assertTrue(!letter.reason().isBlank());
+      String expected =
+          reasons.get(letter.source().topic() + Arrays.toString(letter.originalBytes()));
+      assertTrue(
+          expected != null && letter.reason().contains(expected),
+          () -> letter.reason() + " should name the problem of " + letter.originalText());
       assertTrue(
           letter.source().topic().equals(topics.train())
               || letter.source().topic().equals(topics.score()));

@@ -65,7 +65,7 @@ class EmbeddedKafkaTest {
   @Test
   void idempotentProducerRecordsAreAllReadBack() throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    Topics.create(bootstrap, List.of(Topics.topic("sentences", 3)));
+    TopicAdmin.create(bootstrap, List.of(TopicAdmin.topic("sentences", 3)));
 
     int n = 1000;
     try (KafkaProducer<byte[], byte[]> producer =
@@ -80,7 +80,7 @@ class EmbeddedKafkaTest {
       }
     }
 
-    Map<TopicPartition, Long> ends = Topics.endOffsets(bootstrap, "sentences");
+    Map<TopicPartition, Long> ends = TopicAdmin.endOffsets(bootstrap, "sentences");
     assertEquals(3, ends.size());
     assertEquals(n, ends.values().stream().mapToLong(Long::longValue).sum());
 
@@ -107,7 +107,7 @@ class EmbeddedKafkaTest {
   @Test
   void readCommittedSkipsAnAbortedTransaction() throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    Topics.create(bootstrap, List.of(Topics.topic("labels", 2)));
+    TopicAdmin.create(bootstrap, List.of(TopicAdmin.topic("labels", 2)));
 
     Properties props = KafkaClients.producer(bootstrap);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-kafka-test");
@@ -141,16 +141,17 @@ class EmbeddedKafkaTest {
   void topicCreationIsIdempotentAndCompactedTopicsAreCompacted() throws Exception {
     String bootstrap = kafka.bootstrapServers();
     List<org.apache.kafka.clients.admin.NewTopic> topics =
-        List.of(Topics.topic("tokens", 3), Topics.compacted("model-snapshots", 1));
-    Topics.create(bootstrap, topics);
-    Topics.create(bootstrap, topics);
-    Topics.create(bootstrap, List.of(Topics.topic("tokens", 3), Topics.topic("tokens-2", 1)));
+        List.of(TopicAdmin.topic("tokens", 3), TopicAdmin.compacted("model-snapshots", 1));
+    TopicAdmin.create(bootstrap, topics);
+    TopicAdmin.create(bootstrap, topics);
+    TopicAdmin.create(
+        bootstrap, List.of(TopicAdmin.topic("tokens", 3), TopicAdmin.topic("tokens-2", 1)));
 
-    assertEquals(3, Topics.endOffsets(bootstrap, "tokens").size());
+    assertEquals(3, TopicAdmin.endOffsets(bootstrap, "tokens").size());
     assertEquals(
         Map.of(new TopicPartition("model-snapshots", 0), 0L),
-        Topics.endOffsets(bootstrap, "model-snapshots"));
-    assertEquals(1, Topics.endOffsets(bootstrap, "tokens-2").size());
+        TopicAdmin.endOffsets(bootstrap, "model-snapshots"));
+    assertEquals(1, TopicAdmin.endOffsets(bootstrap, "tokens-2").size());
 
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap))) {
       ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, "model-snapshots");
@@ -159,17 +160,17 @@ class EmbeddedKafkaTest {
           TopicConfig.CLEANUP_POLICY_COMPACT,
           config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
       assertEquals(
-          Integer.toString(Topics.COMPACTED_MAX_MESSAGE_BYTES),
+          Integer.toString(TopicAdmin.COMPACTED_MAX_MESSAGE_BYTES),
           config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> Topics.create(bootstrap, List.of(Topics.topic("tokens", 5))));
+            () -> TopicAdmin.create(bootstrap, List.of(TopicAdmin.topic("tokens", 5))));
     assertTrue(e.getMessage().contains("3 partitions"), e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> Topics.endOffsets(bootstrap, "no-such-topic"));
+        IllegalArgumentException.class, () -> TopicAdmin.endOffsets(bootstrap, "no-such-topic"));
     assertThrows(
         IllegalArgumentException.class,
         () -> KafkaClients.readAll(bootstrap, "no-such-topic", false, Duration.ofSeconds(5)));
@@ -178,7 +179,7 @@ class EmbeddedKafkaTest {
   @Test
   void largeRecordsFitInCompactedTopics() throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    Topics.create(bootstrap, List.of(Topics.compacted("vocabulary", 1)));
+    TopicAdmin.create(bootstrap, List.of(TopicAdmin.compacted("vocabulary", 1)));
     byte[] big = new byte[3 * 1024 * 1024];
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(KafkaClients.producer(bootstrap))) {
@@ -202,9 +203,9 @@ class EmbeddedKafkaTest {
         assertThrows(
             TimeoutException.class,
             () ->
-                Topics.create(
+                TopicAdmin.create(
                     "127.0.0.1:" + deadPort,
-                    List.of(Topics.topic("never", 1)),
+                    List.of(TopicAdmin.topic("never", 1)),
                     Duration.ofSeconds(2)));
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(
@@ -218,7 +219,7 @@ class EmbeddedKafkaTest {
     int port = first.port();
     Path dir = first.dataDir();
     assertTrue(Files.isDirectory(dir));
-    Topics.create(first.bootstrapServers(), List.of(Topics.topic("t", 1)));
+    TopicAdmin.create(first.bootstrapServers(), List.of(TopicAdmin.topic("t", 1)));
     first.close();
     first.close(); // idempotent
     assertFalse(Files.exists(dir), "temporary data directory deleted");
@@ -226,10 +227,10 @@ class EmbeddedKafkaTest {
       assertEquals(port, s.getLocalPort(), "port free again");
     }
     try (EmbeddedKafka second = EmbeddedKafka.start()) {
-      Topics.create(second.bootstrapServers(), List.of(Topics.topic("t", 1)));
+      TopicAdmin.create(second.bootstrapServers(), List.of(TopicAdmin.topic("t", 1)));
       assertEquals(
           Map.of(new TopicPartition("t", 0), 0L),
-          Topics.endOffsets(second.bootstrapServers(), "t"));
+          TopicAdmin.endOffsets(second.bootstrapServers(), "t"));
     }
   }
 
@@ -237,7 +238,7 @@ class EmbeddedKafkaTest {
   void aPersistentDataDirectoryKeepsTopicsAndRecordsAcrossRestarts(@TempDir Path dir)
       throws Exception {
     try (EmbeddedKafka first = EmbeddedKafka.start(dir)) {
-      Topics.create(first.bootstrapServers(), List.of(Topics.topic("kept", 1)));
+      TopicAdmin.create(first.bootstrapServers(), List.of(TopicAdmin.topic("kept", 1)));
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(KafkaClients.producer(first.bootstrapServers()))) {
         producer.send(new ProducerRecord<>("kept", bytes("k"), bytes("still here"))).get();
@@ -245,7 +246,7 @@ class EmbeddedKafkaTest {
     }
     assertTrue(Files.isDirectory(dir), "a given data directory is kept");
     try (EmbeddedKafka second = EmbeddedKafka.start(dir)) {
-      Topics.create(second.bootstrapServers(), List.of(Topics.topic("kept", 1)));
+      TopicAdmin.create(second.bootstrapServers(), List.of(TopicAdmin.topic("kept", 1)));
       assertEquals(
           List.of("still here"),
           values(KafkaClients.readAll(second.bootstrapServers(), "kept", true, READ_TIMEOUT)));

@@ -1,15 +1,14 @@
 package io.streamner.text;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates test fixtures, the shared real data and the schema files. */
+/**
+ * Locates test fixtures and the schema files (the shared real data: {@code testing.SharedData}).
+ */
 final class Fixtures {
 
   private Fixtures() {}
@@ -25,15 +24,6 @@ final class Fixtures {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** A file of the shared corpora; skips the test when the shared data folder is absent. */
-  static Path sharedData(String relative) {
-    String root = System.getProperty("streamner.shared.data");
-    assumeTrue(root != null, "system property streamner.shared.data not set");
-    Path file = Path.of(root).resolve(relative);
-    assumeTrue(Files.isRegularFile(file), "shared data not found: " + file);
-    return file;
   }
 
   /** A file under the project directory, e.g. schemas/sentence.schema.json. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamner.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RealDataTest {
 
   private static Corpus read(String relative) throws IOException {
-    return CorpusReader.read(Fixtures.sharedData(relative), null);
+    return CorpusReader.read(SharedData.require(relative), null);
   }
 
   private static List<Long> problemLines(Corpus corpus, String reason) {
@@ -106,7 +107,7 @@ class RealDataTest {
   @Test
   void detectionSeesTsvInRealFiles() throws IOException {
     for (String file : List.of("btc/btc.train", "btc/btc.test", "wnut17/wnut17train.conll")) {
-      Path path = Fixtures.sharedData(file);
+      Path path = SharedData.require(file);
       assertEquals(CorpusFormat.TSV, CorpusFormat.detect(path), file);
     }
   }

@@ -1,10 +1,9 @@
 package io.streamner.kafka.wire;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import io.streamner.text.Checks;
+import io.streamner.text.Utf8;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -32,7 +31,7 @@ public record DeadLetterRecord(
     String reason,
     Source source,
     String originalBase64,
-    String originalText,
+    @JsonSetter(nulls = Nulls.SET) String originalText,
     boolean originalTruncated,
     long originalSize,
     long failedAt) {
@@ -124,14 +123,8 @@ public record DeadLetterRecord(
 
   private static String strictUtf8(byte[] bytes) {
     try {
-      CharBuffer chars =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes));
-      return chars.toString();
-    } catch (CharacterCodingException e) {
+      return Utf8.decode(bytes);
+    } catch (Utf8.MalformedException e) {
       return null;
     }
   }

@@ -1,7 +1,9 @@
 package io.streamner.kafka.wire;
 
+import java.util.function.IntFunction;
+
 /**
- * Equality, hashing and printing of the {@code double[]} fields of the records. A record's own
+ * Equality, hashing and finiteness of the {@code double[]} fields of the records. A record's own
  * equals compares arrays by identity; these compare the raw IEEE-754 bits, so "equal" means "the
  * same bytes on the wire", NaN payloads and the sign of zero included.
  */
@@ -33,12 +35,18 @@ final class Doubles {
     return h;
   }
 
-  /** The first few values and the count: a 32,768-value chunk must not flood a log line. */
-  static String brief(double[] values) {
-    StringBuilder out = new StringBuilder("[");
-    for (int i = 0; i < Math.min(values.length, 4); i++) {
-      out.append(i == 0 ? "" : ", ").append(values[i]);
+  /**
+   * Refuses a value that is not a finite number: NaN or an infinity means a diverged model, which
+   * must be seen rather than published.
+   *
+   * @param what names value {@code i} in the message, e.g. {@code value 3 of the vector of "anna"}
+   */
+  static void requireFinite(double[] values, IntFunction<String> what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new IllegalArgumentException(
+            what.apply(i) + " is " + values[i] + "; a snapshot holds only finite numbers");
+      }
     }
-    return out.append(values.length > 4 ? ", ... (" + values.length + " values)]" : "]").toString();
   }
 }

@@ -1,5 +1,8 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import io.streamner.text.Checks;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +19,8 @@ import java.util.Objects;
  * @param model the canonical entity type of the model that answered, e.g. {@code PER}
  * @param modelVersion the snapshot version the model was at (the last manifest it wrote)
  * @param examplesSeen training windows the model had seen when it predicted
- * @param tokens the tokens tagged (for text input, as {@link SimpleTokenizer} split them)
+ * @param tokens the tokens tagged (for text input, as {@link io.streamner.text.SimpleTokenizer}
+ *     split them)
  * @param labels one label per token: {@code B-PER}, {@code I-PER} or {@code O}
  * @param probabilities one probability per token that it is of the model's type, in [0, 1]
  * @param gold the input's tags for kind {@code train}, {@code null} for {@code score}
@@ -32,7 +36,7 @@ public record PredictionRecord(
     List<String> tokens,
     List<String> labels,
     double[] probabilities,
-    List<String> gold,
+    @JsonSetter(nulls = Nulls.SET) List<String> gold,
     Long eventTime,
     long processedAt) {
 
@@ -141,32 +145,5 @@ public record PredictionRecord(
                 processedAt)
             * 31
         + Doubles.hash(probabilities);
-  }
-
-  @Override
-  public String toString() {
-    return "PredictionRecord[id="
-        + id
-        + ", kind="
-        + kind
-        + ", model="
-        + model
-        + ", modelVersion="
-        + modelVersion
-        + ", examplesSeen="
-        + examplesSeen
-        + ", tokens="
-        + tokens
-        + ", labels="
-        + labels
-        + ", probabilities="
-        + Doubles.brief(probabilities)
-        + ", gold="
-        + gold
-        + ", eventTime="
-        + eventTime
-        + ", processedAt="
-        + processedAt
-        + "]";
   }
 }

@@ -1,5 +1,7 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.streamner.text.Checks;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -8,16 +10,21 @@ import java.util.List;
  * {@code predictions}; nothing is trained.
  *
  * <p>On the wire the sentence is either {@code tokens} or raw {@code text}; text is split by {@link
- * SimpleTokenizer} while parsing, so the record always holds tokens and the prediction shows the
- * user exactly which tokens were tagged. Wire form ({@code schemas/score.schema.json}): {@code
- * {"id": "q-1", "text": "Anna met Bob in Porto.", "models": ["PER"]}}.
+ * io.streamner.text.SimpleTokenizer} while parsing, so the record always holds tokens and the
+ * prediction shows the user exactly which tokens were tagged. Wire form ({@code
+ * schemas/score.schema.json}): {@code {"id": "q-1", "text": "Anna met Bob in Porto.", "models":
+ * ["PER"]}}.
  *
  * @param id the sender's identifier, echoed in every prediction
  * @param tokens the tokens, at least one, none blank
  * @param models canonical entity types of the models that should answer; empty means every model
  * @param eventTime when the sentence was written, epoch milliseconds, or {@code null} if unknown
  */
-public record ScoreRecord(String id, List<String> tokens, List<String> models, Long eventTime) {
+public record ScoreRecord(
+    String id,
+    List<String> tokens,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> models,
+    Long eventTime) {
 
   /**
    * Enforces the parser's rules and copies the lists; a {@code null} models list means every model,

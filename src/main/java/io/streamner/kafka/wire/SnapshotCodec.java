@@ -1,18 +1,29 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.streamner.json.Json;
 import io.streamner.kafka.wire.SnapshotRecord.Column;
 import io.streamner.kafka.wire.SnapshotRecord.DenseChunk;
 import io.streamner.kafka.wire.SnapshotRecord.Manifest;
-import io.streamner.kafka.wire.SnapshotRecord.Metrics;
-import io.streamner.model.Hyperparameters;
-import io.streamner.model.SettingsJson;
-import io.streamner.text.TokenNormalizer;
+import io.streamner.text.Checks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The {@code snapshots} topic: JSON encoding of {@link SnapshotRecord}s, their keys and partition,
@@ -20,8 +31,8 @@ import java.util.List;
  * vectors.
  *
  * <p>Vectors travel as base64 of little-endian IEEE-754 float64 rather than JSON numbers: a third
- * of the size of decimal text, bit-exact (NaN payloads, -0.0 and subnormals survive) and readable
- * in one call elsewhere ({@code numpy.frombuffer(base64.b64decode(s), "<f8")}).
+ * of the size of decimal text, bit-exact (-0.0 and subnormals survive) and readable in one call
+ * elsewhere ({@code numpy.frombuffer(base64.b64decode(s), "<f8")}).
  */
 public final class SnapshotCodec {
 
@@ -38,9 +49,11 @@ public final class SnapshotCodec {
    * Splits a flat dense array ({@code DenseParameters.flatten()}) into chunks of {@link
    * #CHUNK_VALUES} values (the last one shorter).
    *
-   * @throws IllegalArgumentException if the array is empty or the model or version is invalid
+   * @throws IllegalArgumentException if the array is empty or not finite, or the namespace, model
+   *     or version is invalid
    */
-  public static List<DenseChunk> denseChunks(String model, long version, double[] flat) {
+  public static List<DenseChunk> denseChunks(
+      String namespace, String model, long version, double[] flat) {
     if (flat.length == 0) {
       throw new IllegalArgumentException("no dense values to write");
     }
@@ -50,18 +63,25 @@ public final class SnapshotCodec {
       int offset = c * CHUNK_VALUES;
       double[] data = new double[Math.min(CHUNK_VALUES, flat.length - offset)];
       System.arraycopy(flat, offset, data, 0, data.length);
-      out.add(new DenseChunk(model, version, c, chunks, offset, data));
+      out.add(new DenseChunk(namespace, model, version, c, chunks, offset, data));
     }
     return out;
+  }
+
+  /**
+   * The chunks of the {@link SnapshotRecord#DEFAULT_NAMESPACE}: a job left with the default name.
+   */
+  public static List<DenseChunk> denseChunks(String model, long version, double[] flat) {
+    return denseChunks(SnapshotRecord.DEFAULT_NAMESPACE, model, version, flat);
   }
 
   /**
    * Puts the chunks of one version back into the flat array, in any order they arrive. Compare the
    * result's length with the manifest's {@code dense_values}.
    *
-   * @throws IllegalArgumentException if the chunks are of different models or versions or disagree
-   *     on their number, if one is missing or repeated, or if they do not tile the array without
-   *     gaps or overlaps
+   * @throws IllegalArgumentException if the chunks are of different namespaces, models or versions
+   *     or disagree on their number, if one is missing or repeated, or if they do not tile the
+   *     array without gaps or overlaps
    */
   public static double[] assembleDense(List<DenseChunk> chunks) {
     if (chunks.isEmpty()) {
@@ -70,16 +90,14 @@ public final class SnapshotCodec {
     DenseChunk first = chunks.get(0);
     DenseChunk[] byNumber = new DenseChunk[first.chunks()];
     for (DenseChunk c : chunks) {
-      if (!c.model().equals(first.model()) || c.version() != first.version()) {
+      if (!c.model().equals(first.model())
+          || c.version() != first.version()
+          || !c.namespace().equals(first.namespace())) {
         throw new IllegalArgumentException(
             "dense chunks of different snapshots: "
-                + first.model()
-                + " version "
-                + first.version()
+                + version(first, c)
                 + " and "
-                + c.model()
-                + " version "
-                + c.version());
+                + version(c, first));
       }
       if (c.chunks() != first.chunks()) {
         throw new IllegalArgumentException(
@@ -98,9 +116,7 @@ public final class SnapshotCodec {
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
-          first.model()
-              + " version "
-              + first.version()
+          version(first, first)
               + ": dense chunks "
               + missing
               + " of 0.."
@@ -131,18 +147,27 @@ public final class SnapshotCodec {
     return flat;
   }
 
+  /** {@code PER version 7}, with its namespace when the other's differs. */
+  private static String version(DenseChunk c, DenseChunk other) {
+    return c.model()
+        + " version "
+        + c.version()
+        + (c.namespace().equals(other.namespace()) ? "" : " of " + c.namespace());
+  }
+
   /**
-   * The record's key, UTF-8 on the wire: {@code PER/dense/0}, {@code PER/column/anna}, {@code
-   * PER/manifest}. Model names hold no {@code /}, so the first two parts always split cleanly even
-   * when the word holds one.
+   * The record's key, UTF-8 on the wire: {@code NAMESPACE/PER/dense/0}, {@code
+   * NAMESPACE/PER/column/anna}, {@code NAMESPACE/PER/manifest}. Namespaces and model names hold no
+   * {@code /}, so the first three parts always split cleanly even when the word holds one.
    */
   public static String key(SnapshotRecord record) {
+    String prefix = record.namespace() + "/" + record.model() + "/";
     if (record instanceof DenseChunk c) {
-      return c.model() + "/dense/" + c.chunk();
+      return prefix + "dense/" + c.chunk();
     } else if (record instanceof Column c) {
-      return c.model() + "/column/" + c.word();
+      return prefix + "column/" + c.word();
     }
-    return record.model() + "/manifest";
+    return prefix + "manifest";
   }
 
   /** {@link #key(SnapshotRecord)} as the UTF-8 bytes a Kafka producer sends. */
@@ -152,7 +177,7 @@ public final class SnapshotCodec {
 
   /**
    * The partition of every record of a model: the one Kafka's default partitioner picks for the key
-   * {@code model} alone (murmur2 of its UTF-8 bytes, sign bit cleared, modulo the partition count).
+   * {@code model} alone (murmur2 of its UTF-8 bytes, made positive, modulo the partition count).
    * Keys differ per record, so leaving the choice to the producer would scatter a model over
    * partitions and lose the order "chunks and columns, then manifest".
    */
@@ -160,43 +185,7 @@ public final class SnapshotCodec {
     if (partitions < 1) {
       throw new IllegalArgumentException("a topic has at least one partition, got " + partitions);
     }
-    return (murmur2(model.getBytes(StandardCharsets.UTF_8)) & 0x7fffffff) % partitions;
-  }
-
-  /** Kafka's murmur2 (seed 0x9747b28c), the hash of its default partitioner. */
-  static int murmur2(byte[] data) {
-    final int m = 0x5bd1e995;
-    final int r = 24;
-    int length = data.length;
-    int h = 0x9747b28c ^ length;
-    int whole = length & ~3;
-    for (int i = 0; i < whole; i += 4) {
-      int k =
-          (data[i] & 0xff)
-              | (data[i + 1] & 0xff) << 8
-              | (data[i + 2] & 0xff) << 16
-              | (data[i + 3] & 0xff) << 24;
-      k *= m;
-      k ^= k >>> r;
-      k *= m;
-      h *= m;
-      h ^= k;
-    }
-    int rest = length & 3;
-    if (rest == 3) {
-      h ^= (data[whole + 2] & 0xff) << 16;
-    }
-    if (rest >= 2) {
-      h ^= (data[whole + 1] & 0xff) << 8;
-    }
-    if (rest >= 1) {
-      h ^= data[whole] & 0xff;
-      h *= m;
-    }
-    h ^= h >>> 13;
-    h *= m;
-    h ^= h >>> 15;
-    return h;
+    return Utils.toPositive(Utils.murmur2(model.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   /** Base64 (RFC 4648, standard alphabet, padded) of the values as little-endian float64. */
@@ -234,37 +223,11 @@ public final class SnapshotCodec {
 
   /** The record as UTF-8 JSON, fields in the documented order. */
   public static byte[] encode(SnapshotRecord record) {
-    return Json.object(
-        g -> {
-          g.writeStringField("type", record.type());
-          g.writeStringField("model", record.model());
-          g.writeNumberField("version", record.version());
-          if (record instanceof DenseChunk c) {
-            g.writeNumberField("chunk", c.chunk());
-            g.writeNumberField("chunks", c.chunks());
-            g.writeNumberField("offset", c.offset());
-            g.writeNumberField("count", c.count());
-            g.writeStringField("data", encodeVector(c.data()));
-          } else if (record instanceof Column c) {
-            g.writeStringField("word", c.word());
-            g.writeStringField("vector", encodeVector(c.vector()));
-          } else if (record instanceof Manifest m) {
-            g.writeBooleanField("full", m.full());
-            g.writeNumberField("examples_seen", m.examplesSeen());
-            g.writeNumberField("columns_written", m.columnsWritten());
-            g.writeNumberField("vocabulary_size", m.vocabularySize());
-            g.writeNumberField("dense_chunks", m.denseChunks());
-            g.writeNumberField("dense_values", m.denseValues());
-            SettingsJson.write(g, m.hyperparameters(), m.normalizer());
-            g.writeObjectFieldStart("metrics");
-            Json.numberOrNull(g, "loss", m.metrics().loss());
-            Json.numberOrNull(g, "precision", m.metrics().precision());
-            Json.numberOrNull(g, "recall", m.metrics().recall());
-            Json.numberOrNull(g, "f1", m.metrics().f1());
-            g.writeEndObject();
-            g.writeNumberField("created_at", m.createdAt());
-          }
-        });
+    try {
+      return Json.MAPPER.writeValueAsBytes(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + record, e); // the records are writable
+    }
   }
 
   /**
@@ -275,78 +238,61 @@ public final class SnapshotCodec {
    *     i.e. a tombstone, included: this format never writes one)
    */
   public static SnapshotRecord decodeSnapshot(byte[] value) {
-    String type = null;
+    if (value == null || value.length == 0) {
+      throw new IllegalArgumentException(
+          "snapshot record: value is " + (value == null ? "null" : "empty"));
+    }
     try {
-      Json.Reader in = Json.readObject(value);
-      type = in.text("type");
-      return switch (type) {
-        case "dense" -> dense(in);
-        case "column" ->
-            new Column(
-                in.text("model"),
-                in.integer("version"),
-                in.text("word"),
-                decodeVector(in.text("vector")));
-        case "manifest" -> manifest(in);
-        default ->
-            throw new IllegalArgumentException(
-                "unknown type " + Checks.quote(type) + "; expected dense, column or manifest");
-      };
-    } catch (IllegalArgumentException e) {
-      String what =
-          type != null && List.of("dense", "column", "manifest").contains(type)
-              ? "snapshot " + type
-              : "snapshot record";
-      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+      return Json.MAPPER.readValue(value, SnapshotRecord.class);
+    } catch (InvalidTypeIdException e) {
+      throw new IllegalArgumentException(
+          "snapshot record: "
+              + (e.getTypeId() == null
+                  ? "missing field \"type\""
+                  : "unknown type "
+                      + Checks.quote(e.getTypeId())
+                      + "; expected dense, column or manifest"),
+          e);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("snapshot " + type(e) + ": " + Json.describe(e), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a byte array does not fail otherwise
     }
   }
 
-  private static DenseChunk dense(Json.Reader in) {
-    double[] data = decodeVector(in.text("data"));
-    int count = in.int32("count");
-    if (count != data.length) {
-      throw new IllegalArgumentException(
-          "count is " + count + " but data holds " + data.length + " values");
-    }
-    return new DenseChunk(
-        in.text("model"),
-        in.integer("version"),
-        in.int32("chunk"),
-        in.int32("chunks"),
-        in.int32("offset"),
-        data);
+  /** Which kind of record a read failed on, for the message. */
+  private static String type(JacksonException e) {
+    Object from =
+        e instanceof JsonMappingException m && !m.getPath().isEmpty()
+            ? m.getPath().get(0).getFrom()
+            : e instanceof ValueInstantiationException v ? v.getType().getRawClass() : null;
+    return from == DenseChunk.class
+        ? "dense"
+        : from == Column.class ? "column" : from == Manifest.class ? "manifest" : "record";
   }
 
-  private static Manifest manifest(Json.Reader in) {
-    Json.Reader hp = in.object("hyperparameters");
-    Json.Reader normalizer = in.object("normalizer");
-    if (!normalizer.bool("lowercase")) {
-      throw new IllegalArgumentException(
-          "normalizer.lowercase is false; streamner models always lowercase words");
+  /** Writes a vector field as {@link #encodeVector}. */
+  static final class VectorWriter extends StdSerializer<double[]> {
+    VectorWriter() {
+      super(double[].class);
     }
-    Json.Reader metrics = in.object("metrics");
-    return new Manifest(
-        in.text("model"),
-        in.integer("version"),
-        in.bool("full"),
-        in.integer("examples_seen"),
-        in.integer("columns_written"),
-        in.integer("vocabulary_size"),
-        in.int32("dense_chunks"),
-        in.int32("dense_values"),
-        new Hyperparameters(
-            hp.int32("window_size"),
-            hp.int32("dim"),
-            hp.int32("hidden"),
-            hp.number("learning_rate"),
-            hp.number("regularization"),
-            hp.integer("seed")),
-        new TokenNormalizer(normalizer.bool("numbers")),
-        new Metrics(
-            metrics.numberOrNaN("loss"),
-            metrics.numberOrNaN("precision"),
-            metrics.numberOrNaN("recall"),
-            metrics.numberOrNaN("f1")),
-        in.integer("created_at"));
+
+    @Override
+    public void serialize(double[] values, JsonGenerator g, SerializerProvider provider)
+        throws IOException {
+      g.writeString(encodeVector(values));
+    }
+  }
+
+  /** Reads a vector field as {@link #decodeVector}. */
+  static final class VectorReader extends StdDeserializer<double[]> {
+    VectorReader() {
+      super(double[].class);
+    }
+
+    @Override
+    public double[] deserialize(JsonParser p, DeserializationContext context) throws IOException {
+      return decodeVector(context.readValue(p, String.class));
+    }
   }
 }

@@ -1,22 +1,53 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.streamner.model.Hyperparameters;
+import io.streamner.text.Checks;
 import io.streamner.text.TokenNormalizer;
 import java.util.Objects;
 
 /**
  * One record of the compacted {@code snapshots} topic. A model version is written as its dense
  * parameters in {@link DenseChunk}s, the word vectors that changed as {@link Column}s, and last a
- * {@link Manifest} that closes the version. Every record names its model and version.
+ * {@link Manifest} that closes the version. Every record names its namespace (the job that wrote
+ * it), its model and its version.
  *
  * <p>The split exists because of compaction: Kafka keeps the latest value per key, so with one key
  * per dense chunk, per word and per model manifest the topic always holds the latest version's
  * dense parameters, the latest vector of every word and the latest manifest, however long the job
  * has run, while a version only writes the words it changed. Encoding, keys and partitions: {@link
- * SnapshotCodec}.
+ * SnapshotCodec}. Every number a snapshot holds is finite: a record refuses NaN and infinities, so
+ * that a diverged model is never published as if it were one.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = SnapshotRecord.DenseChunk.class, name = "dense"),
+  @JsonSubTypes.Type(value = SnapshotRecord.Column.class, name = "column"),
+  @JsonSubTypes.Type(value = SnapshotRecord.Manifest.class, name = "manifest")
+})
 public sealed interface SnapshotRecord
     permits SnapshotRecord.DenseChunk, SnapshotRecord.Column, SnapshotRecord.Manifest {
+
+  /**
+   * The namespace of records built without one: the default job name, so that a job that does not
+   * pass its name writes what a job called {@code streamner} would.
+   */
+  String DEFAULT_NAMESPACE = "streamner";
+
+  /**
+   * Who wrote the record (the job's name by default), so that two jobs writing one topic never mix
+   * their models: a non-blank name of at most 1,000 characters without {@code /} (keys start with
+   * it).
+   */
+  String namespace();
 
   /** The canonical entity type of the model, e.g. {@code PER}. */
   String model();
@@ -28,24 +59,56 @@ public sealed interface SnapshotRecord
   String type();
 
   /**
+   * Why a name cannot be a namespace, or null if it can: what a job definition checks its job name
+   * with.
+   */
+  static String namespaceProblem(String namespace) {
+    String problem = Checks.text(namespace, "namespace");
+    return problem == null && namespace.indexOf('/') >= 0
+        ? "namespace "
+            + Checks.quote(namespace)
+            + " holds a '/', which separates the parts of a key"
+        : problem;
+  }
+
+  /**
    * Values {@code [offset, offset + data.length)} of {@code DenseParameters.flatten()} (W row by
    * row, b1, U, b2) of one version.
    *
+   * @param namespace the namespace
    * @param model the model
    * @param version the version
    * @param chunk this chunk's number, 0-based
    * @param chunks how many chunks the version's dense parameters take
    * @param offset index of {@code data[0]} in the flat array
-   * @param data the values; not copied by the accessor, do not modify
+   * @param data the values, finite; not copied by the accessor, do not modify
    */
-  record DenseChunk(String model, long version, int chunk, int chunks, int offset, double[] data)
+  @JsonPropertyOrder({
+    "namespace",
+    "model",
+    "version",
+    "chunk",
+    "chunks",
+    "offset",
+    "count",
+    "data"
+  })
+  record DenseChunk(
+      String namespace,
+      String model,
+      long version,
+      int chunk,
+      int chunks,
+      int offset,
+      @JsonSerialize(using = SnapshotCodec.VectorWriter.class) double[] data)
       implements SnapshotRecord {
 
     /**
-     * @throws IllegalArgumentException if a number is out of range or data is empty
+     * @throws IllegalArgumentException if a number is out of range, data is empty or holds a value
+     *     that is not finite
      */
     public DenseChunk {
-      common(model, version);
+      common(namespace, model, version);
       if (chunks < 1 || chunk < 0 || chunk >= chunks || offset < 0) {
         throw new IllegalArgumentException(
             "dense chunk " + chunk + " of " + chunks + " at offset " + offset + " is out of range");
@@ -54,6 +117,40 @@ public sealed interface SnapshotRecord
       if (data.length == 0) {
         throw new IllegalArgumentException("dense chunk " + chunk + " holds no values");
       }
+      int first = offset;
+      Doubles.requireFinite(
+          data,
+          i ->
+              "value "
+                  + (first + i)
+                  + " of the dense parameters of "
+                  + model
+                  + " version "
+                  + version);
+    }
+
+    /** A chunk of the {@link #DEFAULT_NAMESPACE}: that of a job left with the default name. */
+    public DenseChunk(
+        String model, long version, int chunk, int chunks, int offset, double[] data) {
+      this(DEFAULT_NAMESPACE, model, version, chunk, chunks, offset, data);
+    }
+
+    @JsonCreator
+    static DenseChunk fromJson(
+        @JsonProperty("namespace") String namespace,
+        @JsonProperty("model") String model,
+        @JsonProperty("version") long version,
+        @JsonProperty("chunk") int chunk,
+        @JsonProperty("chunks") int chunks,
+        @JsonProperty("offset") int offset,
+        @JsonProperty("count") int count,
+        @JsonProperty("data") @JsonDeserialize(using = SnapshotCodec.VectorReader.class)
+            double[] data) {
+      if (count != data.length) {
+        throw new IllegalArgumentException(
+            "count is " + count + " but data holds " + data.length + " values");
+      }
+      return new DenseChunk(namespace, model, version, chunk, chunks, offset, data);
     }
 
     @Override
@@ -62,6 +159,7 @@ public sealed interface SnapshotRecord
     }
 
     /** Number of values in the chunk (the wire's {@code count}). */
+    @JsonProperty
     public int count() {
       return data.length;
     }
@@ -74,6 +172,7 @@ public sealed interface SnapshotRecord
     @Override
     public boolean equals(Object o) {
       return o instanceof DenseChunk c
+          && namespace.equals(c.namespace)
           && model.equals(c.model)
           && version == c.version
           && chunk == c.chunk
@@ -84,48 +183,47 @@ public sealed interface SnapshotRecord
 
     @Override
     public int hashCode() {
-      return Objects.hash(model, version, chunk, chunks, offset) * 31 + Doubles.hash(data);
-    }
-
-    @Override
-    public String toString() {
-      return "DenseChunk[model="
-          + model
-          + ", version="
-          + version
-          + ", chunk="
-          + chunk
-          + "/"
-          + chunks
-          + ", offset="
-          + offset
-          + ", data="
-          + Doubles.brief(data)
-          + "]";
+      return Objects.hash(namespace, model, version, chunk, chunks, offset) * 31
+          + Doubles.hash(data);
     }
   }
 
   /**
    * The vector of one word (a column of L in the spec) as of a version.
    *
+   * @param namespace the namespace
    * @param model the model
    * @param version the version that wrote this vector
    * @param word the vocabulary word (normalised: lowercase, numbers possibly mapped)
-   * @param vector its n values; not copied by the accessor, do not modify
+   * @param vector its n values, finite; not copied by the accessor, do not modify
    */
-  record Column(String model, long version, String word, double[] vector)
+  record Column(
+      String namespace,
+      String model,
+      long version,
+      String word,
+      @JsonSerialize(using = SnapshotCodec.VectorWriter.class)
+          @JsonDeserialize(using = SnapshotCodec.VectorReader.class)
+          double[] vector)
       implements SnapshotRecord {
 
     /**
-     * @throws IllegalArgumentException if the word is blank or the vector empty
+     * @throws IllegalArgumentException if the word is blank, the vector empty or not finite
      */
     public Column {
-      common(model, version);
+      common(namespace, model, version);
       Checks.require(Checks.text(word, "word"));
       vector = Objects.requireNonNull(vector, "vector").clone();
       if (vector.length == 0) {
         throw new IllegalArgumentException("the vector of " + Checks.quote(word) + " is empty");
       }
+      String of = Checks.quote(word);
+      Doubles.requireFinite(vector, i -> "value " + i + " of the vector of " + of);
+    }
+
+    /** A column of the {@link #DEFAULT_NAMESPACE}: that of a job left with the default name. */
+    public Column(String model, long version, String word, double[] vector) {
+      this(DEFAULT_NAMESPACE, model, version, word, vector);
     }
 
     @Override
@@ -141,6 +239,7 @@ public sealed interface SnapshotRecord
     @Override
     public boolean equals(Object o) {
       return o instanceof Column c
+          && namespace.equals(c.namespace)
           && model.equals(c.model)
           && version == c.version
           && word.equals(c.word)
@@ -149,20 +248,7 @@ public sealed interface SnapshotRecord
 
     @Override
     public int hashCode() {
-      return Objects.hash(model, version, word) * 31 + Doubles.hash(vector);
-    }
-
-    @Override
-    public String toString() {
-      return "Column[model="
-          + model
-          + ", version="
-          + version
-          + ", word="
-          + word
-          + ", vector="
-          + Doubles.brief(vector)
-          + "]";
+      return Objects.hash(namespace, model, version, word) * 31 + Doubles.hash(vector);
     }
   }
 
@@ -170,6 +256,7 @@ public sealed interface SnapshotRecord
    * Closes a version: written after its dense chunks and columns, so a reader that has seen the
    * manifest has seen the whole version.
    *
+   * @param namespace the namespace
    * @param model the model
    * @param version the version closed
    * @param full whether this version wrote every column of the vocabulary (the first version of a
@@ -185,6 +272,7 @@ public sealed interface SnapshotRecord
    * @param createdAt when the version was closed, epoch milliseconds
    */
   record Manifest(
+      String namespace,
       String model,
       long version,
       boolean full,
@@ -206,7 +294,7 @@ public sealed interface SnapshotRecord
      * @throws IllegalArgumentException naming the first inconsistency
      */
     public Manifest {
-      common(model, version);
+      common(namespace, model, version);
       Objects.requireNonNull(hyperparameters, "hyperparameters");
       Objects.requireNonNull(normalizer, "normalizer");
       Objects.requireNonNull(metrics, "metrics");
@@ -259,7 +347,7 @@ public sealed interface SnapshotRecord
   /**
    * Recent quality of a model, as measured by the job (e.g. prequentially). A value that was not
    * measured or is not a number (precision with no positive prediction yet) is NaN here and {@code
-   * null} on the wire.
+   * null} on the wire (JSON has no NaN).
    *
    * @param loss mean cross-entropy loss
    * @param precision token precision of the model's entity type
@@ -272,9 +360,32 @@ public sealed interface SnapshotRecord
     public static Metrics unknown() {
       return new Metrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
+
+    /** The wire form: a value that is not a finite number is null. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    private record Wire(Double loss, Double precision, Double recall, Double f1) {}
+
+    @JsonValue
+    private Wire toJson() {
+      return new Wire(finite(loss), finite(precision), finite(recall), finite(f1));
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    private static Metrics fromJson(Wire w) {
+      return new Metrics(nan(w.loss), nan(w.precision), nan(w.recall), nan(w.f1));
+    }
+
+    private static Double finite(double v) {
+      return Double.isFinite(v) ? v : null;
+    }
+
+    private static double nan(Double v) {
+      return v == null ? Double.NaN : v;
+    }
   }
 
-  private static void common(String model, long version) {
+  private static void common(String namespace, String model, long version) {
+    Checks.require(namespaceProblem(namespace));
     Checks.require(Checks.model(model, "model"));
     if (version < 0) {
       throw new IllegalArgumentException("version must not be negative, got " + version);

@@ -1,5 +1,7 @@
 package io.streamner.kafka.wire;
 
+import io.streamner.text.Checks;
+import io.streamner.text.SentenceJson;
 import java.util.List;
 
 /**
@@ -30,7 +32,7 @@ public record TrainRecord(String id, List<String> tokens, List<String> tags, Lon
     Checks.require(tags == null ? "tags is missing" : null);
     tags = List.copyOf(tags);
     if (tags.size() != tokens.size()) {
-      throw new IllegalArgumentException(WireFormat.lengthMismatch(tokens.size(), tags.size()));
+      throw new IllegalArgumentException(SentenceJson.lengthMismatch(tokens.size(), tags.size()));
     }
     for (int i = 0; i < tags.size(); i++) {
       Checks.require(Checks.tag(tags.get(i), "tags[" + i + "]"));

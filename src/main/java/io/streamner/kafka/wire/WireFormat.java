@@ -1,12 +1,21 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.core.JacksonException;
+import io.streamner.json.Json;
+import io.streamner.text.Checks;
+import io.streamner.text.SentenceJson;
+import io.streamner.text.SentenceJson.Kind;
+import io.streamner.text.Utf8;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Bytes to records and back for the {@code train}, {@code score}, {@code predictions} and {@code
  * dead-letter} topics ({@code snapshots}: {@link SnapshotCodec}). Values are compact UTF-8 JSON
  * objects with snake_case fields, as the schemas in {@code schemas/} and {@code schemas/topics.md}
- * describe.
+ * describe; the records are bound by Jackson ({@link Json}), field for component.
  *
  * <p>The two inputs come from outside, so parsing them is total: {@link #parseTrain} and {@link
  * #parseScore} return a {@link ParseResult} holding the record or a reason, and never throw on any
@@ -30,46 +39,73 @@ public final class WireFormat {
    * @throws IllegalArgumentException only if maxTokens is below 1 (a programming error)
    */
   public static ParseResult<TrainRecord> parseTrain(byte[] value, int maxTokens) {
-    return InputParser.train(value, maxTokens);
+    return parse(
+        value,
+        Kind.TRAIN,
+        maxTokens,
+        r -> new TrainRecord(r.id(), r.tokens(), r.tags(), r.eventTime()));
   }
 
   /**
-   * Reads a {@code score} value, splitting raw {@code text} with {@link SimpleTokenizer}. Never
-   * throws for any bytes.
+   * Reads a {@code score} value, splitting raw {@code text} with {@link
+   * io.streamner.text.SimpleTokenizer}. Never throws for any bytes.
    *
    * @param maxTokens longest sentence accepted, after tokenisation
    * @throws IllegalArgumentException only if maxTokens is below 1 (a programming error)
    */
   public static ParseResult<ScoreRecord> parseScore(byte[] value, int maxTokens) {
-    return InputParser.score(value, maxTokens);
+    return parse(
+        value,
+        Kind.SCORE,
+        maxTokens,
+        r -> new ScoreRecord(r.id(), r.tokens(), r.models(), r.eventTime()));
+  }
+
+  /**
+   * Strict UTF-8, then {@link SentenceJson}, the reader of JSON-lines corpora too, then the
+   * record's constructor, which checks once more.
+   */
+  private static <T> ParseResult<T> parse(
+      byte[] value, Kind kind, int maxTokens, Function<SentenceJson.Read, T> record) {
+    if (maxTokens < 1) { // a programming error, not bad input, so it throws
+      throw new IllegalArgumentException("maxTokens must be at least 1, got " + maxTokens);
+    }
+    String what =
+        kind == Kind.TRAIN
+            ? "; a train record is a JSON object"
+            : "; a score record is a JSON object";
+    if (value == null || value.length == 0) {
+      return ParseResult.failed(
+          (value == null ? "value is null (a tombstone)" : "value is empty") + what);
+    }
+    try {
+      SentenceJson.Read read =
+          SentenceJson.read(Utf8.withoutBom(Utf8.decode(value)), kind, maxTokens);
+      try {
+        return ParseResult.ok(record.apply(read));
+      } catch (IllegalArgumentException e) { // what the record's constructor refuses
+        return ParseResult.failed(e.getMessage());
+      }
+    } catch (Utf8.MalformedException e) {
+      return ParseResult.failed("value is not valid UTF-8: " + e.getMessage());
+    } catch (SentenceJson.Rejected e) {
+      return ParseResult.failed(e.reason());
+    } catch (RuntimeException e) {
+      // A bug must not stop the job either; the reason says it is one, and the fuzz test fails on
+      // it.
+      return ParseResult.failed(
+          "internal error while parsing (please report it): " + Checks.shorten(e.toString()));
+    }
   }
 
   /** A {@code train} value, for producers (the CLI, the demo, tests). */
   public static byte[] encode(TrainRecord r) {
-    return Json.object(
-        g -> {
-          g.writeStringField("id", r.id());
-          Json.strings(g, "tokens", r.tokens());
-          Json.strings(g, "tags", r.tags());
-          if (r.eventTime() != null) {
-            g.writeNumberField("event_time", r.eventTime());
-          }
-        });
+    return write(r);
   }
 
   /** A {@code score} value with {@code tokens} (a record never holds raw text). */
   public static byte[] encode(ScoreRecord r) {
-    return Json.object(
-        g -> {
-          g.writeStringField("id", r.id());
-          Json.strings(g, "tokens", r.tokens());
-          if (!r.models().isEmpty()) {
-            Json.strings(g, "models", r.models());
-          }
-          if (r.eventTime() != null) {
-            g.writeNumberField("event_time", r.eventTime());
-          }
-        });
+    return write(r);
   }
 
   /**
@@ -77,28 +113,12 @@ public final class WireFormat {
    * round-trip form, so decoding gives the same doubles bit for bit.
    */
   public static byte[] encode(PredictionRecord r) {
-    return Json.object(
-        g -> {
-          g.writeStringField("id", r.id());
-          g.writeStringField("kind", r.kind());
-          g.writeStringField("model", r.model());
-          g.writeNumberField("model_version", r.modelVersion());
-          g.writeNumberField("examples_seen", r.examplesSeen());
-          Json.strings(g, "tokens", r.tokens());
-          Json.strings(g, "labels", r.labels());
-          g.writeArrayFieldStart("probabilities");
-          for (double p : r.probabilities()) {
-            g.writeNumber(p);
-          }
-          g.writeEndArray();
-          if (r.gold() != null) {
-            Json.strings(g, "gold", r.gold());
-          }
-          if (r.eventTime() != null) {
-            g.writeNumberField("event_time", r.eventTime());
-          }
-          g.writeNumberField("processed_at", r.processedAt());
-        });
+    return write(r);
+  }
+
+  /** A {@code dead-letter} value. */
+  public static byte[] encode(DeadLetterRecord r) {
+    return write(r);
   }
 
   /**
@@ -107,48 +127,7 @@ public final class WireFormat {
    * @throws IllegalArgumentException if it is not a valid prediction
    */
   public static PredictionRecord decodePrediction(byte[] value) {
-    try {
-      Json.Reader in = Json.readObject(value);
-      return new PredictionRecord(
-          in.text("id"),
-          in.text("kind"),
-          in.text("model"),
-          in.integer("model_version"),
-          in.integer("examples_seen"),
-          in.strings("tokens"),
-          in.strings("labels"),
-          in.numbers("probabilities"),
-          in.has("gold") ? in.strings("gold") : null,
-          in.optionalInteger("event_time"),
-          in.integer("processed_at"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("prediction: " + e.getMessage(), e);
-    }
-  }
-
-  /** The key of a prediction: its input's id, so one sentence's predictions share a partition. */
-  public static String key(PredictionRecord r) {
-    return r.id();
-  }
-
-  /** A {@code dead-letter} value. */
-  public static byte[] encode(DeadLetterRecord r) {
-    return Json.object(
-        g -> {
-          g.writeStringField("reason", r.reason());
-          g.writeObjectFieldStart("source");
-          g.writeStringField("topic", r.source().topic());
-          g.writeNumberField("partition", r.source().partition());
-          g.writeNumberField("offset", r.source().offset());
-          g.writeEndObject();
-          g.writeStringField("original_base64", r.originalBase64());
-          if (r.originalText() != null) {
-            g.writeStringField("original_text", r.originalText());
-          }
-          g.writeBooleanField("original_truncated", r.originalTruncated());
-          g.writeNumberField("original_size", r.originalSize());
-          g.writeNumberField("failed_at", r.failedAt());
-        });
+    return read(value, PredictionRecord.class, "prediction");
   }
 
   /**
@@ -157,21 +136,12 @@ public final class WireFormat {
    * @throws IllegalArgumentException if it is not a valid dead letter
    */
   public static DeadLetterRecord decodeDeadLetter(byte[] value) {
-    try {
-      Json.Reader in = Json.readObject(value);
-      Json.Reader source = in.object("source");
-      return new DeadLetterRecord(
-          in.text("reason"),
-          new DeadLetterRecord.Source(
-              source.text("topic"), source.int32("partition"), source.integer("offset")),
-          in.text("original_base64"),
-          in.has("original_text") ? in.text("original_text") : null,
-          in.bool("original_truncated"),
-          in.integer("original_size"),
-          in.integer("failed_at"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("dead letter: " + e.getMessage(), e);
-    }
+    return read(value, DeadLetterRecord.class, "dead letter");
+  }
+
+  /** The key of a prediction: its input's id, so one sentence's predictions share a partition. */
+  public static String key(PredictionRecord r) {
+    return r.id();
   }
 
   /**
@@ -187,12 +157,24 @@ public final class WireFormat {
     return key.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The one wording of the most common training-data error, used by parser and records. */
-  static String lengthMismatch(int tokens, int tags) {
-    return "tokens and tags differ in length ("
-        + Checks.count(tokens)
-        + " vs "
-        + Checks.count(tags)
-        + ")";
+  private static byte[] write(Object record) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + record, e); // the records are writable
+    }
+  }
+
+  private static <T> T read(byte[] value, Class<T> type, String what) {
+    if (value == null || value.length == 0) {
+      throw new IllegalArgumentException(what + ": value is " + (value == null ? "null" : "empty"));
+    }
+    try {
+      return Json.MAPPER.readValue(value, type);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(what + ": " + Json.describe(e), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a byte array does not fail otherwise
+    }
   }
 }

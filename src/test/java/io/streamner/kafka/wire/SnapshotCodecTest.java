@@ -13,6 +13,7 @@ import io.streamner.model.Hyperparameters;
 import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.Test;
 /** Chunking, keys, partitions, vectors and the JSON of the snapshots topic. */
 class SnapshotCodecTest {
 
-  /** Bit patterns a careless codec would change: NaN payloads, signalling NaN, -0.0, subnormals. */
+  /**
+   * Bit patterns a careless codec would change: NaN payloads, signalling NaN, -0.0, subnormals. The
+   * codec keeps them all; the records take only {@link #FINITE}.
+   */
   static final double[] AWKWARD = {
     Double.longBitsToDouble(0x7ff8000000000123L),
     Double.longBitsToDouble(0xfff8000000000abcL),
@@ -36,9 +40,13 @@ class SnapshotCodecTest {
     -1.0 / 3
   };
 
+  /** The finite ones of {@link #AWKWARD}: what a snapshot record may hold. */
+  static final double[] FINITE = Arrays.stream(AWKWARD).filter(Double::isFinite).toArray();
+
   static Manifest manifest(Metrics metrics) {
     Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, -42);
     return new Manifest(
+        "streamner",
         "PER",
         7,
         false,
@@ -91,8 +99,8 @@ class SnapshotCodecTest {
   void everySnapshotRecordRoundTripsBitForBit() {
     List<SnapshotRecord> records =
         List.of(
-            new DenseChunk("PER", 7, 1, 3, 32_768, AWKWARD),
-            new Column("PER", 7, "anna", AWKWARD),
+            new DenseChunk("PER", 7, 1, 3, 32_768, FINITE),
+            new Column("job-1", "PER", 7, "anna", FINITE),
             new Column("CREATIVE-WORK", 0, "a/b ü 😀", new double[] {0.5}),
             manifest(new Metrics(0.05, 0.8, 0.85, 0.82)),
             manifest(Metrics.unknown()));
@@ -101,7 +109,7 @@ class SnapshotCodecTest {
       assertEquals(r, back);
     }
     assertSameBits(
-        AWKWARD,
+        FINITE,
         ((DenseChunk) SnapshotCodec.decodeSnapshot(SnapshotCodec.encode(records.get(0)))).data());
     // JSON has no infinity: a metric that is not a finite number is null, read back as NaN.
     Manifest infinite =
@@ -113,40 +121,36 @@ class SnapshotCodecTest {
   }
 
   @Test
-  void keysNameModelTypeAndChunkOrWord() {
+  void keysNameNamespaceModelTypeAndChunkOrWord() {
     assertEquals(
-        "PER/dense/2", SnapshotCodec.key(new DenseChunk("PER", 7, 2, 3, 65_536, new double[] {1})));
+        "streamner/PER/dense/2",
+        SnapshotCodec.key(new DenseChunk("PER", 7, 2, 3, 65_536, new double[] {1})));
     assertEquals(
-        "PER/column/anna", SnapshotCodec.key(new Column("PER", 7, "anna", new double[] {1})));
+        "job-1/PER/column/anna",
+        SnapshotCodec.key(new Column("job-1", "PER", 7, "anna", new double[] {1})));
     assertEquals(
-        "LOC/column/a/b", SnapshotCodec.key(new Column("LOC", 7, "a/b", new double[] {1})));
-    assertEquals("PER/manifest", SnapshotCodec.key(manifest(Metrics.unknown())));
+        "streamner/LOC/column/a/b",
+        SnapshotCodec.key(new Column("LOC", 7, "a/b", new double[] {1})));
+    assertEquals("streamner/PER/manifest", SnapshotCodec.key(manifest(Metrics.unknown())));
     assertEquals(
-        "ORG/column/café",
+        "streamner/ORG/column/café",
         new String(
             SnapshotCodec.keyBytes(new Column("ORG", 1, "café", new double[] {1})),
             StandardCharsets.UTF_8));
   }
 
-  /**
-   * Kafka's own murmur2 test vectors (UtilsTest.testMurmur2), so partition() agrees with its
-   * default partitioner.
-   */
+  @Test
+  void aNamespaceIsANonBlankNameWithoutASlash() {
+    assertMessage(
+        "namespace \"a/b\" holds a '/'",
+        () -> new Column("a/b", "PER", 1, "anna", new double[] {1}));
+    assertMessage("namespace is empty", () -> new Column("", "PER", 1, "anna", new double[] {1}));
+    assertEquals(null, SnapshotRecord.namespaceProblem("streamner-demo"));
+  }
+
+  /** The partitions Kafka's default partitioner gives these keys (murmur2, Kafka's own). */
   @Test
   void partitionIsKafkasDefaultPartitionerOnTheModelName() {
-    assertEquals(-973932308, SnapshotCodec.murmur2("21".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(-790332482, SnapshotCodec.murmur2("foobar".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(
-        -985981536,
-        SnapshotCodec.murmur2("a-little-bit-long-string".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(
-        -1486304829,
-        SnapshotCodec.murmur2("a-little-bit-longer-string".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(
-        -58897971,
-        SnapshotCodec.murmur2(
-            "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(479470107, SnapshotCodec.murmur2("abc".getBytes(StandardCharsets.UTF_8)));
     assertEquals(6, SnapshotCodec.partition("foobar", 10));
     assertEquals(16, SnapshotCodec.partition("foobar", 50));
     assertEquals(0, SnapshotCodec.partition("PER", 1));
@@ -226,14 +230,43 @@ class SnapshotCodecTest {
     TokenNormalizer lower = new TokenNormalizer(false);
     assertMessage(
         "dense_values is 50000 but H=100, nC=500 make 50201",
-        () -> new Manifest("PER", 1, false, 0, 0, 10, 2, 50_000, hp, lower, Metrics.unknown(), 0));
+        () ->
+            new Manifest(
+                "streamner",
+                "PER",
+                1,
+                false,
+                0,
+                0,
+                10,
+                2,
+                50_000,
+                hp,
+                lower,
+                Metrics.unknown(),
+                0));
     assertMessage(
         "a full version writes every column, but columns_written is 9 of 10",
-        () -> new Manifest("PER", 1, true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+        () ->
+            new Manifest(
+                "streamner", "PER", 1, true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
     assertMessage(
         "model \"person\" is not canonical; write \"PER\"",
         () ->
-            new Manifest("person", 1, true, 0, 10, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+            new Manifest(
+                "streamner",
+                "person",
+                1,
+                true,
+                0,
+                10,
+                10,
+                2,
+                50_201,
+                hp,
+                lower,
+                Metrics.unknown(),
+                0));
   }
 
   @Test
@@ -245,13 +278,13 @@ class SnapshotCodecTest {
         "snapshot dense: count is 2 but data holds 1 values",
         () ->
             decode(
-                "{\"type\": \"dense\", \"model\": \"PER\", \"version\": 1, \"chunk\": 0, \"chunks\": 1, \"offset\": 0, "
+                "{\"type\": \"dense\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1, \"chunk\": 0, \"chunks\": 1, \"offset\": 0, "
                     + "\"count\": 2, \"data\": \"AAAAAAAA8D8=\"}"));
     assertMessage(
         "snapshot column: missing field \"word\"",
         () ->
             decode(
-                "{\"type\": \"column\", \"model\": \"PER\", \"version\": 1, \"vector\": \"AAAAAAAA8D8=\"}"));
+                "{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1, \"vector\": \"AAAAAAAA8D8=\"}"));
     String manifest =
         new String(SnapshotCodec.encode(manifest(Metrics.unknown())), StandardCharsets.UTF_8);
     assertMessage(
@@ -261,6 +294,28 @@ class SnapshotCodecTest {
         "snapshot manifest: normalizer.lowercase is false",
         () -> decode(manifest.replace("\"lowercase\":true", "\"lowercase\":false")));
     assertMessage("snapshot record: value is null", () -> SnapshotCodec.decodeSnapshot(null));
+  }
+
+  @Test
+  void snapshotRecordsRefuseNumbersThatAreNotFinite() {
+    assertMessage(
+        "value 32770 of the dense parameters of PER version 7 is NaN;"
+            + " a snapshot holds only finite numbers",
+        () -> new DenseChunk("PER", 7, 1, 3, 32_768, new double[] {0, 1, Double.NaN}));
+    assertMessage(
+        "value 1 of the vector of \"anna\" is Infinity",
+        () -> new Column("PER", 7, "anna", new double[] {0, Double.POSITIVE_INFINITY}));
+    assertMessage(
+        "value 0 of the dense parameters of PER version 1 is -Infinity",
+        () -> SnapshotCodec.denseChunks("PER", 1, new double[] {Double.NEGATIVE_INFINITY, 1}));
+    // What another writer put on the topic is refused on reading too.
+    String column =
+        "{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1,"
+            + " \"word\": \"anna\", \"vector\": \""
+            + SnapshotCodec.encodeVector(new double[] {Double.NaN})
+            + "\"}";
+    assertMessage(
+        "snapshot column: value 0 of the vector of \"anna\" is NaN", () -> decode(column));
   }
 
   private static SnapshotRecord decode(String json) {

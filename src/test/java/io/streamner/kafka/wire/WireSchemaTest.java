@@ -222,9 +222,11 @@ class WireSchemaTest {
             + "\"original_truncated\": false, \"original_size\": 0, \"failed_at\": 1}",
         "dead-letter|{\"reason\": \"r\", \"source\": {\"topic\": \"train\", \"partition\": 0, \"offset\": 1}, "
             + "\"original_base64\": \"not base64!\", \"original_truncated\": false, \"original_size\": 0, \"failed_at\": 1}",
-        "snapshots|{\"type\": \"weights\", \"model\": \"PER\", \"version\": 1}",
-        "snapshots|{\"type\": \"dense\", \"model\": \"PER\", \"version\": 1, \"chunk\": 0, \"chunks\": 1, \"offset\": 0, \"count\": 1}",
-        "snapshots|{\"type\": \"column\", \"model\": \"person\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
+        "snapshots|{\"type\": \"weights\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1}",
+        "snapshots|{\"type\": \"dense\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1, \"chunk\": 0, \"chunks\": 1, \"offset\": 0, \"count\": 1}",
+        "snapshots|{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"person\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
+        "snapshots|{\"type\": \"column\", \"namespace\": \"a/b\", \"model\": \"PER\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
+        "snapshots|{\"type\": \"column\", \"model\": \"PER\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
       })
   void schemasRejectBrokenRecords(String topicAndRecord) {
     String topic = topicAndRecord.substring(0, topicAndRecord.indexOf('|'));

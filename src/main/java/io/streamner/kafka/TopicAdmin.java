@@ -29,14 +29,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Creating topics so that they can be used at once, and reading their end offsets.
+ * Creating topics so that they can be used at once, and reading their end offsets: the admin side
+ * of topics (their names, per job, are {@code io.streamner.job.JobDefinition.Topics}).
  *
  * <p>A topic that {@code createTopics} has just acknowledged may not yet accept records: producing
  * to it right away has been seen to fail with {@code NOT_LEADER_OR_FOLLOWER}, and an idempotent
  * producer then stalls until its delivery timeout. Waiting for a leader is not enough; {@link
  * #create} therefore waits until {@code listOffsets(latest)} succeeds on every partition.
  */
-public final class Topics {
+public final class TopicAdmin {
 
   /** How long {@link #create(String, Collection)} waits for the topics to be usable. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -52,7 +53,7 @@ public final class Topics {
 
   private static final long RETRY_MILLIS = 100;
 
-  private Topics() {}
+  private TopicAdmin() {}
 
   /**
    * A topic with the given number of partitions and the cluster's default replication factor (1 on

@@ -1,32 +1,32 @@
-package io.streamner.kafka.wire;
+package io.streamner.text;
 
-import io.streamner.text.EntityTags;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The rules for single values on the wire, shared by the record constructors and the streaming
- * input parser so that "what a record may hold" is written once.
+ * The rules for single values of a sentence or a record (an id, a token, a tag, a model name),
+ * shared by the JSON sentence reader ({@link SentenceJson}) and the records of the Kafka topics
+ * ({@code io.streamner.kafka.wire}), so that "what a record may hold" is written once.
  *
  * <p>Each check returns {@code null} when the value is fine and otherwise a reason that names the
  * value ({@code tokens[3] is empty}), fit to be shown to the person who sent the record. Reasons
  * quote at most {@link #EXCERPT_LENGTH} characters of the input, so a 10 MB value cannot make a 10
  * MB log line or dead letter.
  */
-final class Checks {
+public final class Checks {
 
   /**
    * Longest id, token, tag or model name, in code points (what JSON Schema's maxLength counts). No
    * word is this long; a longer one is garbage or an attack, and it would bloat every prediction
    * and become a snapshot key (keys hold the word).
    */
-  static final int MAX_STRING_LENGTH = 1_000;
+  public static final int MAX_STRING_LENGTH = 1_000;
 
   /** Most models one score request may name; there are a handful of entity types, not thousands. */
-  static final int MAX_MODELS = 100;
+  public static final int MAX_MODELS = 100;
 
   /** Characters of input quoted in a reason. */
-  static final int EXCERPT_LENGTH = 100;
+  public static final int EXCERPT_LENGTH = 100;
 
   private Checks() {}
 
@@ -35,7 +35,12 @@ final class Checks {
    *
    * @param where how the reason names the value, e.g. {@code tokens[3]}
    */
-  static String text(String value, String where) {
+  public static String text(String value, String where) {
+    return text(value, where, MAX_STRING_LENGTH);
+  }
+
+  /** {@link #text(String, String)} with another length limit. */
+  public static String text(String value, String where, int maxLength) {
     if (value == null) {
       return where + " is missing";
     }
@@ -46,12 +51,8 @@ final class Checks {
       return where + " is only white space";
     }
     int length = value.codePointCount(0, value.length());
-    if (length > MAX_STRING_LENGTH) {
-      return where
-          + " is "
-          + count(length)
-          + " characters long; the limit is "
-          + count(MAX_STRING_LENGTH);
+    if (length > maxLength) {
+      return where + " is " + count(length) + " characters long; the limit is " + count(maxLength);
     }
     return surrogates(value, where);
   }
@@ -60,25 +61,18 @@ final class Checks {
    * A lone surrogate can only arrive through a JSON escape of half a surrogate pair (such as D800);
    * it is not a character, cannot be written as UTF-8 and would break every output that echoes it.
    */
-  static String surrogates(String value, String where) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < value.length()
-          && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return where
+  public static String surrogates(String value, String where) {
+    int at = Utf8.loneSurrogate(value);
+    return at < 0
+        ? null
+        : where
             + " holds an unpaired surrogate "
-            + String.format(Locale.ROOT, "\\u%04X", (int) c)
+            + String.format(Locale.ROOT, "\\u%04X", (int) value.charAt(at))
             + " (an escape that is not a Unicode character)";
-      }
-    }
-    return null;
   }
 
   /** A tag per {@link EntityTags#isValidTag(String)}, quoted (shortened) when it is not one. */
-  static String tag(String tag, String where) {
+  public static String tag(String tag, String where) {
     String problem = text(tag, where);
     if (problem != null) {
       return problem;
@@ -93,7 +87,7 @@ final class Checks {
   }
 
   /** A list of tokens: not empty, each token a {@link #text(String, String)}. */
-  static String tokens(List<String> tokens, String field) {
+  public static String tokens(List<String> tokens, String field) {
     if (tokens == null) {
       return field + " is missing";
     }
@@ -110,7 +104,7 @@ final class Checks {
   }
 
   /** Epoch milliseconds must not be negative: a negative time is a unit mistake, not 1969. */
-  static String eventTime(Long eventTime) {
+  public static String eventTime(Long eventTime) {
     if (eventTime != null && eventTime < 0) {
       return "event_time is negative ("
           + eventTime
@@ -123,7 +117,7 @@ final class Checks {
    * A model name must be canonical ({@code PER}, not {@code person}), because it is part of every
    * snapshot key: two spellings would be two models.
    */
-  static String model(String model, String where) {
+  public static String model(String model, String where) {
     String problem = text(model, where);
     if (problem != null) {
       return problem;
@@ -139,19 +133,19 @@ final class Checks {
   }
 
   /** The reason for a models list longer than {@link #MAX_MODELS}. */
-  static String tooManyModels(long n) {
+  public static String tooManyModels(long n) {
     return "models lists " + count(n) + " entity types; the limit is " + count(MAX_MODELS);
   }
 
   /** Throws the reason of a failed check; how the record constructors use the checks. */
-  static void require(String problem) {
+  public static void require(String problem) {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
   }
 
   /** {@code 50,000}: counts in reasons are read by people. */
-  static String count(long n) {
+  public static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
@@ -161,12 +155,12 @@ final class Checks {
    * lone surrogates shown as escapes, so that a reason stays one short printable line whatever the
    * input held.
    */
-  static String quote(String value) {
+  public static String quote(String value) {
     return excerpt(value, true);
   }
 
   /** Like {@link #quote(String)} without quotes or length note, for messages such as Jackson's. */
-  static String shorten(String value) {
+  public static String shorten(String value) {
     return excerpt(value, false);
   }
 

@@ -1,4 +1,4 @@
-package io.streamner.kafka.wire;
+package io.streamner.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.streamner.model;
+package io.streamner.modelfile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,11 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
-import io.streamner.model.ModelFileException.Reason;
+import io.streamner.model.DenseParameters;
+import io.streamner.model.Hyperparameters;
+import io.streamner.model.NerModel;
+import io.streamner.model.WordVectors;
+import io.streamner.modelfile.ModelFileException.Reason;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
@@ -165,7 +169,7 @@ class ModelFileTest {
             new ModelFile.PayloadArray("b1", List.of(5L)),
             new ModelFile.PayloadArray("U", List.of(5L)),
             new ModelFile.PayloadArray("b2", List.of(1L))),
-        header.payload());
+        header.payload().arrays());
     assertEquals(v * 4L + 5 * 12 + 5 + 5 + 1, header.payloadValues());
   }
 
@@ -192,6 +196,44 @@ class ModelFileTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(file), files.toList());
     }
+  }
+
+  // ------------------------------------------------------------------------------- finite numbers
+
+  @Test
+  void writeRefusesAModelHoldingANumberThatIsNotFinite() throws IOException {
+    Path file = written(sampleModel());
+    byte[] before = Files.readAllBytes(file);
+    NerModel diverged = sampleModel();
+    diverged.dense().w[1][2] = Double.NaN;
+
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> ModelFile.write(diverged, file));
+    assertEquals(
+        "cannot write the model: value 2 of row 1 of W is NaN; a model file holds only finite numbers",
+        e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file), "the previous file is kept");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList());
+    }
+  }
+
+  @Test
+  void readRefusesAFileHoldingANumberThatIsNotFinite() throws IOException {
+    Path file = written(sampleModel());
+    byte[] bytes = Files.readAllBytes(file);
+    byte[] payload = Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length - 8);
+    // word vector 1, value 2: as another writer might leave it, with a valid checksum
+    ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putDouble(8 * (4 + 2), -1.0 / 0);
+    Files.write(file, assemble(headerJson(bytes), payload));
+
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.CORRUPT, e.reason());
+    assertEquals(
+        file
+            + " is corrupt: value 2 of word vector 1 is -Infinity, and a model file holds only"
+            + " finite numbers",
+        e.getMessage());
   }
 
   // ------------------------------------------------------------------------------- damage
@@ -344,8 +386,7 @@ class ModelFileTest {
 
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
     assertEquals(Reason.INVALID_HEADER, e.reason());
-    assertEquals(
-        file + " has an invalid header: it lacks the field \"" + field + "\"", e.getMessage());
+    assertEquals(file + " has an invalid header: missing field \"" + field + "\"", e.getMessage());
   }
 
   @Test
@@ -356,7 +397,8 @@ class ModelFileTest {
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
     assertEquals(Reason.INVALID_HEADER, e.reason());
     assertTrue(
-        e.getMessage().contains("\"hyperparameters.dim\" must be an integer"), e.getMessage());
+        e.getMessage().contains("\"hyperparameters.dim\" must be a 32-bit integer"),
+        e.getMessage());
   }
 
   @Test
@@ -428,7 +470,7 @@ class ModelFileTest {
     ModelFile.Header header = ModelFile.readHeader(file);
     assertEquals(
         header.vocabulary().size() * (long) header.hyperparameters().dim(),
-        header.payload().get(0).values());
+        header.payload().arrays().get(0).values());
   }
 
   @Test

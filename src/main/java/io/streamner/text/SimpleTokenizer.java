@@ -1,4 +1,4 @@
-package io.streamner.kafka.wire;
+package io.streamner.text;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.streamner.model;
+package io.streamner.modelfile;
 
 import java.io.IOException;
 import java.nio.file.Path;
