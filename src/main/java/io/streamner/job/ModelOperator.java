@@ -70,6 +70,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   public void open() throws Exception {
     super.open();
     store = new ModelStore(definition, getRuntimeContext(), this);
+    store.checkRestored(getKeyedStateBackend());
     snapshots =
         new SnapshotWriter(
             definition, store, record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));

@@ -18,6 +18,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
@@ -154,10 +157,37 @@ final class ModelStore {
   }
 
   /**
+   * Checks every model the restored state holds against the definition, as soon as the operator
+   * opens: a job resumed under a definition that changed a model's shape stops at once, before a
+   * record reaches the model (or a checkpoint of the run makes it look like a later failure).
+   */
+  void checkRestored(KeyedStateBackend<String> backend) throws Exception {
+    backend.applyToAllKeys(
+        VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE,
+        MODEL_STATE,
+        (model, state) -> checkShape(model, state.value()));
+  }
+
+  /**
    * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden
    * cannot change under a running job, and a restart would only fail again, so the job stops.
    */
   private LiveModel restore(String model, ModelCheckpoint stored) {
+    checkShape(model, stored);
+    Hyperparameters hp = definition.hyperparameters();
+    // The live counters must not be the state's object (see writeBack).
+    return new LiveModel(
+        model,
+        DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense),
+        stored.copy(),
+        new LinkedHashSet<>(
+            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
+        new ColumnCache(columns, definition.columnCache()),
+        false);
+  }
+
+  private void checkShape(String model, ModelCheckpoint stored) {
     Hyperparameters hp = definition.hyperparameters();
     boolean sameShape =
         stored.windowSize == 0
@@ -185,15 +215,6 @@ final class ModelStore {
                   + ": a model's shape cannot change. Go back to the old values, or start"
                   + " over without the state (streamner job --fresh)"));
     }
-    // The live counters must not be the state's object (see writeBack).
-    return new LiveModel(
-        model,
-        DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense),
-        stored.copy(),
-        new LinkedHashSet<>(
-            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
-        new ColumnCache(columns, definition.columnCache()),
-        false);
   }
 
   /** First sight of a model: its seed's vectors go into state, once. */

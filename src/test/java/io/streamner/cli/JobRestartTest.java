@@ -141,6 +141,58 @@ class JobRestartTest {
   }
 
   /**
+   * A job never starts empty when it was asked to resume: a path that is not a checkpoint, a
+   * damaged one and a changed model shape are each one clear error that names the path.
+   */
+  @Test
+  void stateThatCannotBeRestoredIsAClearErrorNamingThePath() throws Exception {
+    Path definition = definition("changed");
+    Path firstLog = dir.resolve("changed-1.log");
+    Process first = job(definition, firstLog);
+    awaitTrainedCheckpoint(first, "changed", firstLog);
+    first.destroyForcibly();
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+
+    CliRun missing =
+        CliRun.of("job", definition.toString(), "--from", dir.resolve("nowhere").toString());
+    assertEquals(Main.USER_ERROR, missing.exitCode(), missing.toString());
+    assertTrue(
+        missing.err().contains("nowhere is not a completed checkpoint or savepoint"),
+        missing.err());
+
+    Path kept;
+    try (var paths = Files.walk(dir.resolve("checkpoints").resolve("changed"))) {
+      kept =
+          paths
+              .filter(p -> p.getFileName().toString().equals("_metadata"))
+              .findFirst()
+              .orElseThrow()
+              .getParent();
+    }
+    Path damaged = dir.resolve("damaged-checkpoint");
+    Files.createDirectories(damaged);
+    Files.write(damaged.resolve("_metadata"), new byte[] {0, 0, 0, 1, 2, 3});
+    CliRun corrupt = CliRun.of("job", definition.toString(), "--from", damaged.toString());
+    assertEquals(Main.USER_ERROR, corrupt.exitCode(), corrupt.toString());
+    assertTrue(
+        corrupt.err().contains("cannot read the checkpoint or savepoint at " + damaged),
+        corrupt.err());
+    assertTrue(corrupt.err().contains("--fresh"), "it says how to start over: " + corrupt.err());
+
+    // The same job with another word-vector size: its state cannot be this model's.
+    Path changed = definition("changed", "model.dim = 20");
+    Path log = dir.resolve("changed-2.log");
+    Process second = job(changed, log);
+    assertTrue(second.waitFor(120, TimeUnit.SECONDS), "it stops at once, no restart loop");
+    String output = Files.readString(LOGS.resolve(log.getFileName()));
+    assertEquals(Main.USER_ERROR, second.exitValue(), output);
+    assertTrue(output.contains("could not resume job changed from "), output);
+    assertTrue(output.contains("model.dim = 50"), output);
+    assertTrue(output.contains("--fresh"), output);
+    assertTrue(Files.exists(kept.resolve("_metadata")), "the checkpoint it refused is kept");
+  }
+
+  /**
    * The run's outputs against the uninterrupted run: the same model bit for bit, snapshot versions
    * 1..N in topic order, and a prediction published twice only for a record read after the offsets
    * of the checkpoint the job resumed from (none at all after a savepoint).
@@ -229,7 +281,7 @@ class JobRestartTest {
   }
 
   /** A bounded job of one PER model on the shared input topics, its outputs its own. */
-  private static Path definition(String name) throws Exception {
+  private static Path definition(String name, String... extra) throws Exception {
     JobDefinition.Topics topics = topics(name);
     TopicAdmin.create(
         kafka.bootstrapServers(),
@@ -254,6 +306,7 @@ class JobRestartTest {
             "snapshot.every-seconds = 0",
             "checkpoint.interval-ms = 1000",
             "checkpoint.dir = " + dir.resolve("checkpoints").toUri(),
+            String.join("\n", extra),
             "");
     Path file = dir.resolve(name + ".properties");
     Files.writeString(file, text);

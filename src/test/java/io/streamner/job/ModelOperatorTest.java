@@ -247,6 +247,33 @@ class ModelOperatorTest {
     }
   }
 
+  @Test
+  void aRestoreUnderADefinitionThatChangesAModelsShapeStopsTheJobAtOnce() throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (ModelHarness h = new ModelHarness(definition()).open()) {
+      h.process(labelled("PER", corpus().get(0)));
+      checkpoint = h.checkpoint(1);
+    }
+    try (ModelHarness wider = new ModelHarness(definition("model.dim", "6"))) {
+      Exception e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              Exception.class, () -> wider.restore(checkpoint));
+      Throwable cause = e;
+      while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
+          && cause.getCause() != null) cause = cause.getCause();
+      assertTrue(
+          cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
+          "no restart would help: " + e);
+      assertTrue(
+          cause.getCause().getMessage().contains("model.dim = 4,")
+              && cause.getCause().getMessage().contains("--fresh"),
+          cause.getCause().getMessage());
+    }
+    try (ModelHarness same = new ModelHarness(definition("model.learning-rate", "0.2"))) {
+      same.restore(checkpoint); // a learning rate may change
+    }
+  }
+
   private static List<String> ids(List<PredictionRecord> predictions) {
     return predictions.stream().map(PredictionRecord::id).toList();
   }
