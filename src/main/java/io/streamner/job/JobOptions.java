@@ -399,9 +399,10 @@ public final class JobOptions {
               .stringType()
               .noDefaultValue()
               .withDescription(
-                  "Checkpoint storage (`file:///...`, `s3://...`); none: `streamner-checkpoints` in"
-                      + " the temporary directory, which suits one machine only: on a cluster,"
-                      + " name storage every node reaches."),
+                  "Checkpoint and savepoint storage (`file:///...`, `s3://...`); the job keeps"
+                      + " them under `<checkpoint.dir>/<job.name>/` and resumes from the newest."
+                      + " None: `~/.streamner/checkpoints`, which suits one machine only: on a"
+                      + " cluster, name storage every node reaches."),
           Allowed.anyText(),
           CheckpointingOptions.CHECKPOINTS_DIRECTORY);
 

@@ -152,14 +152,15 @@ public final class StreamnerJob {
   }
 
   /**
-   * The directory of this job's checkpoints and savepoints: {@code checkpoint.dir} (by default
-   * {@code streamner-checkpoints} in the temporary directory), then the job name.
+   * The directory of this job's checkpoints and savepoints: {@code checkpoint.dir}, then the job
+   * name. Without {@code checkpoint.dir}, {@code .streamner/checkpoints} in the user's home: a
+   * service's state must outlive the temporary directory, which a reboot may empty.
    */
   public static String checkpointRoot(JobDefinition definition) {
     String base =
         definition.checkpointDirectory() != null
             ? definition.checkpointDirectory()
-            : Path.of(System.getProperty("java.io.tmpdir"), "streamner-checkpoints")
+            : Path.of(System.getProperty("user.home"), ".streamner", "checkpoints")
                 .toUri()
                 .toString();
     return new org.apache.flink.core.fs.Path(base, definition.name()).toString();

@@ -96,7 +96,11 @@ class SecuredKafkaTest {
 
   /** A bounded job on the topics {@link #createTopics} made, with more lines of its own. */
   private static Path jobDefinition(String prefix, String... lines) throws Exception {
-    StringBuilder text = new StringBuilder("job.name = " + prefix + "\nsource.bounded = true\n");
+    StringBuilder text =
+        new StringBuilder("job.name = " + prefix + "\nsource.bounded = true\n")
+            .append("checkpoint.dir = ")
+            .append(dir.resolve("checkpoints").toUri())
+            .append('\n');
     for (String topic : List.of("train", "score", "predictions", "snapshots", "dead-letter")) {
       text.append("topic.").append(topic).append(" = ").append(prefix).append('.').append(topic);
       text.append('\n');

@@ -477,6 +477,20 @@ class DockerComposeTest {
         "the job manager's healthcheck asks its REST port");
   }
 
+  /**
+   * submit runs StreamnerJob.main, which resumes from the newest checkpoint or savepoint under the
+   * definition's checkpoint directory: it must see the same volume, at the same path.
+   */
+  @Test
+  void submitSeesTheCheckpointsItResumesFrom() throws IOException {
+    String path = URI.create(definition().checkpointDirectory()).getPath();
+    Mount submit = mountAt(SUBMIT, path), jm = mountAt(JOB_MANAGER, path);
+    assertNotNull(submit, "submit mounts " + path + " to find the newest checkpoint");
+    assertEquals(jm.source, submit.source, "the same volume the job manager writes to");
+    assertFalse(
+        flinkRun().contains("--fresh"), "submit resumes: it does not start over with --fresh");
+  }
+
   @Test
   void checkpointsGoToAVolumeMountedInJobAndTaskManagers() throws IOException {
     JobDefinition d = definition();
