@@ -2,6 +2,7 @@ package io.streamner.job;
 
 import io.streamner.model.OnlineLearner;
 import io.streamner.modelfile.ModelFile;
+import io.streamner.text.Checks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -96,7 +97,13 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
       reject(input, e.getMessage(), e.nonFiniteUpdate());
     } catch (RuntimeException e) {
       LOG.warn("model {} could not use record {}", input.model, where(input), e);
-      reject(input, "could not be processed (" + e + "); this is a bug, please report it", false);
+      reject(
+          input,
+          "could not be processed ("
+              + Checks.shorten(e.toString())
+              + "); this is a bug, please"
+              + " report it",
+          false);
     }
     if (definition.snapshotEveryExamples() > 0
         && model.counters.examplesSeen - model.counters.examplesAtSnapshot
