@@ -24,6 +24,15 @@ public record Counts(long truePositives, long falsePositives, long falseNegative
     return new Counts(tp, fp, fn);
   }
 
+  /** The counts of one token: a true positive, a false positive, a false negative or none. */
+  public static Counts ofToken(boolean predicted, boolean gold) {
+    return predicted ? (gold ? TRUE_POSITIVE : FALSE_POSITIVE) : (gold ? FALSE_NEGATIVE : ZERO);
+  }
+
+  private static final Counts TRUE_POSITIVE = new Counts(1, 0, 0);
+  private static final Counts FALSE_POSITIVE = new Counts(0, 1, 0);
+  private static final Counts FALSE_NEGATIVE = new Counts(0, 0, 1);
+
   public Counts plus(Counts o) {
     return new Counts(
         truePositives + o.truePositives,
@@ -33,21 +42,34 @@ public record Counts(long truePositives, long falsePositives, long falseNegative
 
   @JsonProperty
   public double precision() {
-    long predicted = truePositives + falsePositives;
-    return predicted == 0 ? 0 : (double) truePositives / predicted;
+    return precision(truePositives, falsePositives);
   }
 
   @JsonProperty
   public double recall() {
-    long actual = truePositives + falseNegatives;
-    return actual == 0 ? 0 : (double) truePositives / actual;
+    return recall(truePositives, falseNegatives);
   }
 
   @JsonProperty
   public double f1() {
-    double p = precision();
-    double r = recall();
-    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    return f1(precision(), recall());
+  }
+
+  /** Precision of counts that may be weighted (fractional); 0 when nothing was predicted. */
+  public static double precision(double truePositives, double falsePositives) {
+    double predicted = truePositives + falsePositives;
+    return predicted == 0 ? 0 : truePositives / predicted;
+  }
+
+  /** Recall of counts that may be weighted; 0 when there was nothing to find. */
+  public static double recall(double truePositives, double falseNegatives) {
+    double actual = truePositives + falseNegatives;
+    return actual == 0 ? 0 : truePositives / actual;
+  }
+
+  /** The harmonic mean of a precision and a recall; 0 when both are. */
+  public static double f1(double precision, double recall) {
+    return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
   }
 
   @Override

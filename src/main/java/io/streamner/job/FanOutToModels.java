@@ -11,7 +11,7 @@ import org.apache.flink.util.Collector;
  * to every model with that model's binary labels; a scoring request to every model, or to the
  * models it names (the parser has already checked that they exist).
  */
-final class FanOutToModels implements FlatMapFunction<Sentence, ModelInput> {
+final class FanOutToModels implements FlatMapFunction<ParsedRecord, ModelInput> {
   private final List<String> models;
 
   FanOutToModels(List<String> models) {
@@ -19,7 +19,7 @@ final class FanOutToModels implements FlatMapFunction<Sentence, ModelInput> {
   }
 
   @Override
-  public void flatMap(Sentence sentence, Collector<ModelInput> out) {
+  public void flatMap(ParsedRecord sentence, Collector<ModelInput> out) {
     for (String model : models) {
       if (sentence.labelled()) {
         out.collect(

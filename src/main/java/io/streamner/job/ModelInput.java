@@ -5,14 +5,14 @@ public class ModelInput {
   /** The model's entity type, e.g. PER: the key. */
   public String model;
 
-  public Sentence sentence;
+  public ParsedRecord sentence;
 
   /** 1 where the token is of the model's entity type; null for scoring input. */
   public int[] labels;
 
   public ModelInput() {}
 
-  public ModelInput(String model, Sentence sentence, int[] labels) {
+  public ModelInput(String model, ParsedRecord sentence, int[] labels) {
     this.model = model;
     this.sentence = sentence;
     this.labels = labels;

@@ -234,7 +234,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   }
 
   private static String where(ModelInput input) {
-    Sentence s = input.sentence;
+    ParsedRecord s = input.sentence;
     return s.sourceTopic + "/" + s.sourcePartition + "/" + s.sourceOffset;
   }
 }

@@ -30,7 +30,7 @@ final class Outputs {
    */
   static EncodedRecord prediction(ModelInput input, double[] probabilities, ModelCheckpoint model)
       throws RecordRejected {
-    Sentence s = input.sentence;
+    ParsedRecord s = input.sentence;
     boolean[] positive = TokenDecisions.positives(probabilities, TokenDecisions.THRESHOLD);
     PredictionRecord record =
         new PredictionRecord(
@@ -66,7 +66,7 @@ final class Outputs {
    * each model's refusal of one record is its own entry.
    */
   static EncodedRecord deadLetter(ModelInput input, String reason, long now) {
-    Sentence s = input.sentence;
+    ParsedRecord s = input.sentence;
     DeadLetterRecord letter =
         DeadLetterRecord.of(
             "model " + input.model + ": " + reason,

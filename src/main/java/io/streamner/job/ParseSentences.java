@@ -16,12 +16,12 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns raw records of the train and score topics into {@link Sentence}s. A record that cannot be
- * used (not JSON, wrong types, tokens and tags of different lengths, an empty or oversized
+ * Turns raw records of the train and score topics into {@link ParsedRecord}s. A record that cannot
+ * be used (not JSON, wrong types, tokens and tags of different lengths, an empty or oversized
  * sentence, invalid UTF-8, a model nobody runs) goes to {@link #DEAD_LETTERS} with its bytes, its
  * source and the reason; the job goes on.
  */
-final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
+final class ParseSentences extends ProcessFunction<RawRecord, ParsedRecord> {
   /** The longest word a model holds: the snapshot format's limit for a word, in code points. */
   static final int MAX_WORD_LENGTH = 1_000;
 
@@ -48,7 +48,7 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
   }
 
   @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<Sentence> out) {
+  public void processElement(RawRecord raw, Context ctx, Collector<ParsedRecord> out) {
     String reason = raw.topic.equals(trainTopic) ? parseTrain(raw, out) : parseScore(raw, out);
     if (reason != null) {
       deadLetters.inc();
@@ -63,19 +63,19 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
   }
 
   /** Emits the sentence and returns null, or returns why the record is unusable. */
-  private String parseTrain(RawRecord raw, Collector<Sentence> out) {
+  private String parseTrain(RawRecord raw, Collector<ParsedRecord> out) {
     ParseResult<TrainRecord> parsed = WireFormat.parseTrain(raw.value, maxTokens);
     if (!parsed.isOk()) return parsed.reason();
     TrainRecord r = parsed.value();
     String problem = words(r.tokens());
     if (problem != null) return problem;
-    Sentence s = sentence(Sentence.TRAIN, r.id(), r.tokens(), r.eventTime(), raw);
+    ParsedRecord s = record(r.id(), r.tokens(), r.eventTime(), raw);
     s.tags = r.tags().toArray(new String[0]);
     out.collect(s);
     return null;
   }
 
-  private String parseScore(RawRecord raw, Collector<Sentence> out) {
+  private String parseScore(RawRecord raw, Collector<ParsedRecord> out) {
     ParseResult<ScoreRecord> parsed = WireFormat.parseScore(raw.value, maxTokens);
     if (!parsed.isOk()) return parsed.reason();
     ScoreRecord r = parsed.value();
@@ -88,7 +88,7 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
           return "unknown model '" + model + "'; this job runs " + String.join(", ", models);
       }
     }
-    Sentence s = sentence(Sentence.SCORE, r.id(), r.tokens(), r.eventTime(), raw);
+    ParsedRecord s = record(r.id(), r.tokens(), r.eventTime(), raw);
     s.models = restricted ? r.models().toArray(new String[0]) : null;
     out.collect(s);
     return null;
@@ -115,10 +115,9 @@ final class ParseSentences extends ProcessFunction<RawRecord, Sentence> {
     return null;
   }
 
-  private static Sentence sentence(
-      String kind, String id, List<String> tokens, Long eventTime, RawRecord raw) {
-    Sentence s = new Sentence();
-    s.kind = kind;
+  private static ParsedRecord record(
+      String id, List<String> tokens, Long eventTime, RawRecord raw) {
+    ParsedRecord s = new ParsedRecord();
     s.id = id;
     s.tokens = tokens.toArray(new String[0]);
     s.eventTime = eventTime;

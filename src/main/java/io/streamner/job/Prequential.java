@@ -18,37 +18,31 @@ final class Prequential {
   static void record(ModelCheckpoint m, double[] probabilities, int[] labels) {
     for (int t = 0; t < labels.length; t++) {
       double loss = TokenDecisions.logLoss(probabilities[t], labels[t]);
-      boolean predicted = probabilities[t] >= TokenDecisions.THRESHOLD;
-      boolean gold = labels[t] == 1;
-      int tp = predicted && gold ? 1 : 0;
-      int fp = predicted && !gold ? 1 : 0;
-      int fn = !predicted && gold ? 1 : 0;
+      Counts token = Counts.ofToken(probabilities[t] >= TokenDecisions.THRESHOLD, labels[t] == 1);
       double warm = m.tokensSeen == 0 ? 1 : ALPHA; // the first token sets the level
       m.recentLoss += warm * (loss - m.recentLoss);
-      m.recentTruePositives += ALPHA * (tp - m.recentTruePositives);
-      m.recentFalsePositives += ALPHA * (fp - m.recentFalsePositives);
-      m.recentFalseNegatives += ALPHA * (fn - m.recentFalseNegatives);
-      m.truePositives += tp;
-      m.falsePositives += fp;
-      m.falseNegatives += fn;
+      m.recentTruePositives += ALPHA * (token.truePositives() - m.recentTruePositives);
+      m.recentFalsePositives += ALPHA * (token.falsePositives() - m.recentFalsePositives);
+      m.recentFalseNegatives += ALPHA * (token.falseNegatives() - m.recentFalseNegatives);
+      m.truePositives += token.truePositives();
+      m.falsePositives += token.falsePositives();
+      m.falseNegatives += token.falseNegatives();
       m.lossSum += loss;
       m.tokensSeen++;
     }
   }
 
+  /** Precision over roughly the last 1/ALPHA tokens (exponentially weighted counts). */
   static double recentPrecision(ModelCheckpoint m) {
-    double d = m.recentTruePositives + m.recentFalsePositives;
-    return d > 0 ? m.recentTruePositives / d : 0;
+    return Counts.precision(m.recentTruePositives, m.recentFalsePositives);
   }
 
   static double recentRecall(ModelCheckpoint m) {
-    double d = m.recentTruePositives + m.recentFalseNegatives;
-    return d > 0 ? m.recentTruePositives / d : 0;
+    return Counts.recall(m.recentTruePositives, m.recentFalseNegatives);
   }
 
   static double recentF1(ModelCheckpoint m) {
-    double p = recentPrecision(m), r = recentRecall(m);
-    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+    return Counts.f1(recentPrecision(m), recentRecall(m));
   }
 
   static Counts total(ModelCheckpoint m) {

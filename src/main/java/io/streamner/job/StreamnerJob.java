@@ -212,7 +212,7 @@ public final class StreamnerJob {
   static void build(
       StreamExecutionEnvironment env,
       JobDefinition definition,
-      UnaryOperator<DataStream<Sentence>> tap) {
+      UnaryOperator<DataStream<ParsedRecord>> tap) {
     env.setParallelism(definition.parallelism());
     JobDefinition.Topics topics = definition.topics();
 
@@ -223,7 +223,7 @@ public final class StreamnerJob {
                 "kafka: " + topics.train() + ", " + topics.score())
             .uid("source");
 
-    SingleOutputStreamOperator<Sentence> sentences =
+    SingleOutputStreamOperator<ParsedRecord> sentences =
         raw.process(
                 new ParseSentences(
                     topics.train(),

@@ -120,7 +120,7 @@ public final class JobHarness {
   }
 
   static void run(
-      JobDefinition definition, UnaryOperator<DataStream<io.streamner.job.Sentence>> tap)
+      JobDefinition definition, UnaryOperator<DataStream<io.streamner.job.ParsedRecord>> tap)
       throws Exception {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(StreamnerJob.configuration(definition));

@@ -64,9 +64,8 @@ final class JobTesting {
    * A labelled sentence from {@code token/TAG} items, e.g. {@code train("s1", "Anna/B-PER",
    * "ran/O")}.
    */
-  static Sentence train(String id, String... tokensAndTags) {
-    Sentence s = new Sentence();
-    s.kind = Sentence.TRAIN;
+  static ParsedRecord train(String id, String... tokensAndTags) {
+    ParsedRecord s = new ParsedRecord();
     s.id = id;
     s.sourceTopic = "streamner.train";
     s.raw = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -81,9 +80,8 @@ final class JobTesting {
   }
 
   /** A scoring request for every model. */
-  static Sentence score(String id, String... tokens) {
-    Sentence s = new Sentence();
-    s.kind = Sentence.SCORE;
+  static ParsedRecord score(String id, String... tokens) {
+    ParsedRecord s = new ParsedRecord();
     s.id = id;
     s.sourceTopic = "streamner.score";
     s.raw = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -92,12 +90,12 @@ final class JobTesting {
   }
 
   /** A labelled sentence addressed to {@code model}, with that model's binary labels. */
-  static ModelInput labelled(String model, Sentence s) {
+  static ModelInput labelled(String model, ParsedRecord s) {
     return new ModelInput(model, s, EntityTags.binaryLabels(Arrays.asList(s.tags), model));
   }
 
   /** A scoring request addressed to {@code model}. */
-  static ModelInput unlabelled(String model, Sentence s) {
+  static ModelInput unlabelled(String model, ParsedRecord s) {
     return new ModelInput(model, s, null);
   }
 

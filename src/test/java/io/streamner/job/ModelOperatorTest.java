@@ -53,7 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ModelOperatorTest {
 
   /** Labelled sentences of 3 to 5 tokens with PER and LOC mentions, some words repeating. */
-  static List<Sentence> corpus() {
+  static List<ParsedRecord> corpus() {
     return List.of(
         train("t1", "Anna/B-PER", "flew/O", "to/O", "Porto/B-LOC"),
         train("t2", "Bob/B-PER", "Smith/I-PERSON", "likes/O", "Lisbon/B-LOCATION"),
@@ -65,9 +65,9 @@ class ModelOperatorTest {
         train("t8", "Anna/B-PER", "Smith/I-PER", "is/O", "back/O"));
   }
 
-  private static List<String> words(Sentence... sentences) {
+  private static List<String> words(ParsedRecord... sentences) {
     List<String> words = new ArrayList<>();
-    for (Sentence s : sentences) for (String t : s.tokens) words.add(t.toLowerCase());
+    for (ParsedRecord s : sentences) for (String t : s.tokens) words.add(t.toLowerCase());
     return words;
   }
 
@@ -82,7 +82,7 @@ class ModelOperatorTest {
   @Test
   void aLabelledSentenceIsPredictedBeforeTrainingAndCarriesItsGoldTags() throws Exception {
     try (ModelHarness h = new ModelHarness(definition()).open()) {
-      Sentence t1 = corpus().get(0);
+      ParsedRecord t1 = corpus().get(0);
       t1.eventTime = 1_764_115_200_000L;
       h.process(labelled("PER", t1));
       List<PredictionRecord> out = h.predictions();
@@ -108,7 +108,7 @@ class ModelOperatorTest {
       assertTrue(h.snapshotRecords().isEmpty(), "no snapshot by count or time configured");
 
       // The next predictions see the 4 windows trained; a score reports the count too.
-      Sentence t3 = corpus().get(2);
+      ParsedRecord t3 = corpus().get(2);
       h.process(labelled("PER", t3));
       assertEquals(4, h.predictions().get(0).examplesSeen());
       h.process(unlabelled("PER", score("q", "Anna", "flew")));
@@ -119,7 +119,7 @@ class ModelOperatorTest {
   @Test
   void theTrainPredictionIsMadeBeforeTrainingAndTrainingMovesIt() throws Exception {
     try (ModelHarness h = new ModelHarness(definition()).open()) {
-      Sentence t1 = corpus().get(0);
+      ParsedRecord t1 = corpus().get(0);
       h.process(labelled("PER", t1));
       double[] first = h.predictions().get(0).probabilities();
       h.process(unlabelled("PER", score("q", t1.tokens)));
@@ -139,8 +139,8 @@ class ModelOperatorTest {
 
   @Test
   void scoringChangesNothing() throws Exception {
-    List<Sentence> c = corpus();
-    Sentence query = score("q", "Zoe", "visited", "Anna", "in", "Porto");
+    List<ParsedRecord> c = corpus();
+    ParsedRecord query = score("q", "Zoe", "visited", "Anna", "in", "Porto");
     try (ModelHarness withScores = new ModelHarness(definition()).open();
         ModelHarness without = new ModelHarness(definition()).open()) {
       withScores.process(
@@ -180,17 +180,17 @@ class ModelOperatorTest {
     // The largest learning rate a definition allows: within some hundred steps the parameters
     // grow past the largest double.
     String[] wild = {"model.learning-rate", "1e15", "model.min-count", "2"};
-    List<Sentence> stream = new ArrayList<>();
+    List<ParsedRecord> stream = new ArrayList<>();
     for (int round = 0; round < 100; round++) {
-      for (Sentence s : corpus()) {
-        Sentence copy = train(s.id + "-" + round);
+      for (ParsedRecord s : corpus()) {
+        ParsedRecord copy = train(s.id + "-" + round);
         copy.tokens = s.tokens;
         copy.tags = s.tags;
         copy.sourceOffset = stream.size();
         stream.add(copy);
       }
     }
-    Sentence query = score("q", "Anna", "flew", "to", "Porto");
+    ParsedRecord query = score("q", "Anna", "flew", "to", "Porto");
     try (ModelHarness h = new ModelHarness(definition(wild)).open();
         ModelHarness before = new ModelHarness(definition(wild)).open()) {
       int refused = -1;
@@ -209,7 +209,7 @@ class ModelOperatorTest {
           "the model scores as if it had never seen the refused sentence");
       Map<String, DeadLetterRecord> letters = h.deadLetters();
       assertEquals(1, letters.size(), "refused again, one entry per record and model");
-      Sentence sentence = stream.get(refused);
+      ParsedRecord sentence = stream.get(refused);
       DeadLetterRecord letter = letters.get("streamner.train/0/" + sentence.sourceOffset + "/PER");
       assertTrue(letter.reason().startsWith("model PER: non-finite update"), letter.reason());
       assertArrayEquals(sentence.raw, letter.originalBytes(), "the record's bytes, to replay");
@@ -223,14 +223,14 @@ class ModelOperatorTest {
 
   @Test
   void aPredictionTooLargeForKafkaIsADeadLetterAndTheSentenceIsNotTrained() throws Exception {
-    List<Sentence> c = corpus();
+    List<ParsedRecord> c = corpus();
     String[] tokens = new String[1_200];
     String[] tags = new String[tokens.length];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = (i % 2 == 0 ? "a" : "b").repeat(1_000) + "/O";
       tags[i] = "O";
     }
-    Sentence huge = train("huge", tokens);
+    ParsedRecord huge = train("huge", tokens);
     try (ModelHarness h = new ModelHarness(definition()).open();
         ModelHarness without = new ModelHarness(definition()).open()) {
       h.process(labelled("PER", c.get(0)), labelled("PER", huge), labelled("PER", c.get(1)));
@@ -320,7 +320,7 @@ class ModelOperatorTest {
 
   @Test
   void snapshotsByCountAreFullFirstThenOnlyChangedColumns() throws Exception {
-    List<Sentence> c = corpus();
+    List<ParsedRecord> c = corpus();
     try (ModelHarness h = new ModelHarness(definition("snapshot.every-examples", "7")).open()) {
       h.process(labelled("PER", c.get(0))); // 4 windows
       assertTrue(h.versions().isEmpty(), "4 of 7 windows");
@@ -415,8 +415,8 @@ class ModelOperatorTest {
   }
 
   /** Both models learn every sentence; a scoring request in the middle. */
-  private static void feed(ModelHarness h, List<Sentence> sentences) throws Exception {
-    for (Sentence s : sentences) {
+  private static void feed(ModelHarness h, List<ParsedRecord> sentences) throws Exception {
+    for (ParsedRecord s : sentences) {
       h.process(labelled("PER", s), labelled("LOC", s));
       h.process(unlabelled("LOC", score("q-" + s.id, s.tokens)));
     }
@@ -426,7 +426,7 @@ class ModelOperatorTest {
   @MethodSource("backends")
   void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName, int columnCache)
       throws Exception {
-    List<Sentence> c = corpus();
+    List<ParsedRecord> c = corpus();
     // Min count 2: the counts of words without a column must survive the restore as well.
     // Every 9 windows: version 1 at 11 windows, then t4's 4 windows are pending at the checkpoint
     // (15), so the next version must include the columns changed before the restore.
@@ -510,7 +510,7 @@ class ModelOperatorTest {
   @Test
   void aCheckpointIsTheModelAtItsBarrierWhileTheHeapBackendWritesItAsynchronously()
       throws Exception {
-    List<Sentence> c = corpus();
+    List<ParsedRecord> c = corpus();
     JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "7");
     OperatorSubtaskState checkpoint;
     try (ModelHarness first = new ModelHarness(d, new HashMapStateBackend()).open()) {
@@ -560,12 +560,12 @@ class ModelOperatorTest {
 
   @Test
   void endInputWritesTheFinalSnapshotAndModelFiles(@TempDir Path dir) throws Exception {
-    List<Sentence> c = corpus();
+    List<ParsedRecord> c = corpus();
     Path out = dir.resolve("final");
     JobDefinition d = definition("snapshot.every-examples", "7", "final-model.dir", out.toString());
     Map<String, List<Version>> versions = new HashMap<>();
     try (ModelHarness h = new ModelHarness(d).open()) {
-      for (Sentence s : c.subList(0, 5)) h.process(labelled("PER", s), labelled("LOC", s));
+      for (ParsedRecord s : c.subList(0, 5)) h.process(labelled("PER", s), labelled("LOC", s));
       for (Version v : h.versions())
         versions.computeIfAbsent(v.model(), k -> new ArrayList<>()).add(v);
       assertEquals(List.of(1L, 2L), versions.get("PER").stream().map(Version::version).toList());
@@ -653,13 +653,13 @@ class ModelOperatorTest {
 
   @Test
   void eachModelIsItsOwnKeyAndTrainingOneLeavesTheOtherUntouched() throws Exception {
-    List<Sentence> c = corpus();
-    Sentence query = score("q", "Anna", "flew", "to", "Porto");
+    List<ParsedRecord> c = corpus();
+    ParsedRecord query = score("q", "Anna", "flew", "to", "Porto");
     try (ModelHarness both = new ModelHarness(definition()).open();
         ModelHarness locOnly = new ModelHarness(definition()).open()) {
       both.process(labelled("LOC", c.get(0)), unlabelled("LOC", query));
       PredictionRecord before = both.predictions().get(1);
-      for (Sentence s : c.subList(1, 8)) both.process(labelled("PER", s));
+      for (ParsedRecord s : c.subList(1, 8)) both.process(labelled("PER", s));
       both.process(unlabelled("LOC", query));
       List<PredictionRecord> out = both.predictions();
       PredictionRecord after = out.get(out.size() - 1);

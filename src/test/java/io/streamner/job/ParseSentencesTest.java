@@ -5,6 +5,7 @@ import static io.streamner.job.JobTesting.score;
 import static io.streamner.job.JobTesting.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class ParseSentencesTest {
   private static final String SCORE = "streamner.score";
   private static final int MAX_TOKENS = 5;
 
-  private OneInputStreamOperatorTestHarness<RawRecord, Sentence> harness;
+  private OneInputStreamOperatorTestHarness<RawRecord, ParsedRecord> harness;
 
   @BeforeEach
   void open() throws Exception {
@@ -82,11 +83,11 @@ class ParseSentencesTest {
         utf8(
             "{\"id\": \"t-1\", \"tokens\": [\"Anna\", \"flew\", \"to\", \"Porto\"], \"tags\": [\"B-PER\", \"O\", \"O\", \"B-LOC\"],"
                 + " \"event_time\": 1764115200000}"));
-    List<Sentence> out = harness.extractOutputValues();
+    List<ParsedRecord> out = harness.extractOutputValues();
     assertEquals(1, out.size());
-    Sentence s = out.get(0);
+    ParsedRecord s = out.get(0);
     assertTrue(s.labelled());
-    assertEquals(Sentence.TRAIN, s.kind);
+    assertTrue(s.labelled());
     assertEquals("t-1", s.id);
     assertArrayEquals(new String[] {"Anna", "flew", "to", "Porto"}, s.tokens);
     assertArrayEquals(new String[] {"B-PER", "O", "O", "B-LOC"}, s.tags);
@@ -104,16 +105,16 @@ class ParseSentencesTest {
         3,
         utf8("{\"id\": \"q-1\", \"text\": \"Anna met Bob!\", \"models\": [\"person\"]}"));
     process(SCORE, 0, 4, utf8("{\"id\": \"q-2\", \"tokens\": [\"Ines\", \"opened\"]}"));
-    List<Sentence> out = harness.extractOutputValues();
+    List<ParsedRecord> out = harness.extractOutputValues();
     assertEquals(2, out.size());
-    Sentence named = out.get(0);
-    assertEquals(Sentence.SCORE, named.kind);
+    ParsedRecord named = out.get(0);
+    assertFalse(named.labelled());
     assertEquals("q-1", named.id);
     assertArrayEquals(new String[] {"Anna", "met", "Bob", "!"}, named.tokens, "text is split");
     assertNull(named.tags);
     assertArrayEquals(new String[] {"PER"}, named.models, "aliases fold to the canonical type");
     assertEquals(3, named.sourceOffset);
-    Sentence all = out.get(1);
+    ParsedRecord all = out.get(1);
     assertArrayEquals(new String[] {"Ines", "opened"}, all.tokens);
     assertNull(all.models, "no models named: every model answers");
     assertNull(all.eventTime);
@@ -181,7 +182,7 @@ class ParseSentencesTest {
 
   // ---- fan-out
 
-  private static List<ModelInput> fanOut(Sentence s, String... models) {
+  private static List<ModelInput> fanOut(ParsedRecord s, String... models) {
     List<ModelInput> out = new ArrayList<>();
     new FanOutToModels(List.of(models))
         .flatMap(
@@ -200,7 +201,7 @@ class ParseSentencesTest {
 
   @Test
   void aLabelledSentenceGoesToEveryModelWithThatModelsLabels() {
-    Sentence s =
+    ParsedRecord s =
         train("t", "Bob/B-PER", "Smith/I-PERSON", "in/O", "Porto/B-location", "Acme/B-ORG");
     List<ModelInput> out = fanOut(s, "PER", "LOC", "ORG");
     assertEquals(List.of("PER", "LOC", "ORG"), out.stream().map(m -> m.model).toList());
@@ -212,7 +213,7 @@ class ParseSentencesTest {
 
   @Test
   void aScoreRequestGoesToTheModelsItNamesOrToAll() {
-    Sentence named = score("q", "Anna");
+    ParsedRecord named = score("q", "Anna");
     named.models = new String[] {"LOC"};
     List<ModelInput> out = fanOut(named, "PER", "LOC", "ORG");
     assertEquals(List.of("LOC"), out.stream().map(m -> m.model).toList());

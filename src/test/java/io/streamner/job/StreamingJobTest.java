@@ -281,7 +281,7 @@ class StreamingJobTest {
    * of this attempt has completed (so the restart restores state, not an empty job).
    */
   static final class FailureInjector
-      extends RichMapFunction<io.streamner.job.Sentence, io.streamner.job.Sentence>
+      extends RichMapFunction<io.streamner.job.ParsedRecord, io.streamner.job.ParsedRecord>
       implements CheckpointListener {
     static final AtomicInteger injected = new AtomicInteger();
     private final long[] failAt;
@@ -292,7 +292,7 @@ class StreamingJobTest {
     }
 
     @Override
-    public io.streamner.job.Sentence map(io.streamner.job.Sentence s) {
+    public io.streamner.job.ParsedRecord map(io.streamner.job.ParsedRecord s) {
       int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
       if (s.labelled()
           && attempt < failAt.length

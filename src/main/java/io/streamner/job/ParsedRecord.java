@@ -1,16 +1,13 @@
 package io.streamner.job;
 
 /**
- * A valid input sentence, labelled (from the train topic) or not (from the score topic). A Flink
- * POJO: public fields and a no-argument constructor, so it crosses the network without Kryo.
+ * A record of the train or score topic that the parser accepted: its sentence (labelled when it
+ * came from the train topic), its id, and where it came from with its bytes, which a model that
+ * cannot use it dead-letters. Not a {@link io.streamner.text.Sentence}, which is a corpus sentence:
+ * this is the job's message between operators, a Flink POJO (public fields and a no-argument
+ * constructor) so that it crosses the network without Kryo.
  */
-public class Sentence {
-  public static final String TRAIN = "train";
-  public static final String SCORE = "score";
-
-  /** {@link #TRAIN} or {@link #SCORE}. */
-  public String kind;
-
+public class ParsedRecord {
   public String id;
   public String[] tokens;
 
@@ -33,9 +30,10 @@ public class Sentence {
    */
   public byte[] raw;
 
-  public Sentence() {}
+  public ParsedRecord() {}
 
+  /** From the train topic: it carries gold tags. */
   public boolean labelled() {
-    return TRAIN.equals(kind);
+    return tags != null;
   }
 }
