@@ -1,6 +1,8 @@
 package io.streamner.bench;
 
 import io.streamner.model.DenseParameters;
+import io.streamner.model.FloatNetwork;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.ReferenceNetwork;
 import io.streamner.model.WindowNetwork;
 import java.util.SplittableRandom;
@@ -79,6 +81,21 @@ public class SgdStepBenchmark {
   /** An identical, separate L for the reference, so the two never share state. */
   private double[][] referenceVectors;
 
+  private FloatParameters floatDense;
+  private FloatParameters scalarDense;
+  private FloatNetwork.Workspace floatWorkspace;
+  private final FloatNetwork simdKernel = FloatNetwork.fastest();
+  private final FloatNetwork scalarKernel = FloatNetwork.scalar();
+
+  /** L in float for the SIMD kernel and for float scoring: the double vectors rounded. */
+  private float[][] floatVectors;
+
+  /** The same for the scalar float kernel. */
+  private float[][] scalarVectors;
+
+  /** The C float column references of the current window. */
+  private float[][] floatColumns;
+
   /** Word ids, WINDOW per window, SEQUENCE windows back to back. */
   private int[] windowIds;
 
@@ -113,6 +130,51 @@ public class SgdStepBenchmark {
 
     columns = new double[WINDOW][];
     cursor = 0;
+
+    floatDense = FloatParameters.of(dense);
+    scalarDense = floatDense.copy();
+    floatWorkspace = new FloatNetwork.Workspace(WINDOW, dim, HIDDEN);
+    floatVectors = new float[VOCABULARY][dim];
+    scalarVectors = new float[VOCABULARY][dim];
+    for (int v = 0; v < VOCABULARY; v++) {
+      for (int d = 0; d < dim; d++) floatVectors[v][d] = (float) fastVectors[v][d];
+      scalarVectors[v] = floatVectors[v].clone();
+    }
+    floatColumns = new float[WINDOW][];
+  }
+
+  /** Like {@link #nextWindow(double[][])} for float vectors. */
+  private int nextWindow(float[][] vectors) {
+    final int i = cursor;
+    cursor = (i + 1) & (SEQUENCE - 1);
+    final int o = i * WINDOW;
+    for (int c = 0; c < WINDOW; c++) floatColumns[c] = vectors[windowIds[o + c]];
+    return i;
+  }
+
+  /** One SGD step of the float kernel, SIMD path (scalar if the JVM lacks the Vector API). */
+  @Benchmark
+  public void simd(Blackhole bh) {
+    int i = nextWindow(floatVectors);
+    bh.consume(
+        simdKernel.sgdStep(
+            floatDense, floatColumns, labels[i], LEARNING_RATE, DECAY, floatWorkspace));
+  }
+
+  /** One SGD step of the float kernel's scalar fallback. */
+  @Benchmark
+  public void scalar(Blackhole bh) {
+    int i = nextWindow(scalarVectors);
+    bh.consume(
+        scalarKernel.sgdStep(
+            scalarDense, floatColumns, labels[i], LEARNING_RATE, DECAY, floatWorkspace));
+  }
+
+  /** Scoring one window with the float kernel's SIMD path. */
+  @Benchmark
+  public void simdScore(Blackhole bh) {
+    nextWindow(floatVectors);
+    bh.consume(simdKernel.forward(floatDense, floatColumns, floatWorkspace));
   }
 
   /**
