@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *       reduceLanes(ADD)} is never used: its order is unspecified and differs between the
  *       interpreter and C2.
  *   <li>Everything else is lane-wise (an entry of a result depends on the same entry of each
- *       input), so it is the scalar formula applied to each entry, whatever the width. dJ/dx = W^T
- *       g sums over the rows k in increasing k.
+ *       input), so it is the scalar formula applied to each entry, whatever the width: dJ/dx = W^T
+ *       g, which sums over the rows k in increasing k, the update of W, and tanh.
  * </ul>
  *
  * Fused multiply-add is {@code Math.fma} in the scalar path and {@code FloatVector.fma} in the
@@ -63,6 +63,13 @@ interface FloatLoops {
       float[] lrg,
       float lrDecay,
       float[] dx);
+
+  /**
+   * Eq. (3) for every entry: {@code out[i] = tanh(z[i])} for i < length, a multiple of 16, in
+   * double by the formula of {@link ScalarFloatLoops#tanh}, which takes only +, *, fma, / and bit
+   * operations, so it is lane-wise too.
+   */
+  void tanh(double[] z, double[] out, int length);
 
   /** What runs, for reports: "scalar", "Vector API, 512-bit", ... */
   String description();

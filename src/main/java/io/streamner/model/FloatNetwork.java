@@ -10,9 +10,10 @@ package io.streamner.model;
  * machine, whether the Vector API runs (an instance from {@link #fastest()} on a JVM started with
  * {@code --add-modules jdk.incubator.vector}) or not ({@link #scalar()}), in the interpreter or
  * compiled, with AVX2 or AVX-512. That is what lets a stream reproduce an offline run bit for bit.
- * It holds because {@link FloatLoops} fixes the order of every sum over W, the rest is plain scalar
- * Java shared by both paths, and tanh and exp are {@code StrictMath}'s (Math's may differ by an ulp
- * between JVMs and by JIT intrinsics).
+ * It holds because {@link FloatLoops} fixes the order of every sum over W and computes tanh with
+ * its own formula ({@link ScalarFloatLoops#tanh}), the rest is plain scalar Java shared by both
+ * paths, and exp is {@code StrictMath}'s (Math's may differ by an ulp between JVMs and by JIT
+ * intrinsics).
  *
  * <p>Notation of the specification: x is the nC input (the C word vectors stacked), z1 = W x + b1,
  * a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10). The learning rate and C/m
@@ -65,6 +66,14 @@ public final class FloatNetwork {
     /** W x, before the bias. */
     final float[] wx;
 
+    /**
+     * z1 = W x + b1 and tanh(z1), widened to double for {@link FloatLoops#tanh}; zero past H (to a
+     * multiple of 16).
+     */
+    final double[] z1;
+
+    final double[] tanh;
+
     final float[] a1;
     final float[] g;
 
@@ -86,6 +95,8 @@ public final class FloatNetwork {
       int stride = FloatParameters.padded(windowSize * dim);
       this.x = new float[stride];
       this.wx = new float[hidden];
+      this.z1 = new double[FloatParameters.padded(hidden)];
+      this.tanh = new double[z1.length];
       this.a1 = new float[hidden];
       this.g = new float[hidden];
       this.lrg = new float[hidden];
@@ -110,11 +121,14 @@ public final class FloatNetwork {
     stack(p, columns, ws);
     final float[] a1 = ws.a1;
     final float[] wx = ws.wx;
+    final double[] z1 = ws.z1;
+    final double[] tanh = ws.tanh;
     loops.multiply(p.w, p.hidden, p.stride, ws.x, wx, ws.scratch);
+    for (int k = 0; k < p.hidden; k++) z1[k] = wx[k] + p.b1[k]; // z1 = W x + b1, a float sum
+    loops.tanh(z1, tanh, z1.length); // eq. (3)
     float z2 = p.b2;
     for (int k = 0; k < p.hidden; k++) {
-      // a1 = tanh(z1), z1 = W x + b1 (eqs. 3, 10)
-      final float a = (float) StrictMath.tanh(wx[k] + p.b1[k]);
+      final float a = (float) tanh[k];
       a1[k] = a;
       z2 += p.u[k] * a;
     }

@@ -1,6 +1,9 @@
 package io.streamner.model;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,6 +26,12 @@ final class VectorFloatLoops implements FloatLoops {
 
   /** The vector width of the lane-wise loops: the preferred one, at most 512 bits. */
   static final VectorSpecies<Float> LANES = widest(FloatVector.SPECIES_PREFERRED.vectorBitSize());
+
+  /** The double vectors of {@link #tanh}: as wide as {@link #LANES}. */
+  static final VectorSpecies<Double> DOUBLES =
+      LANES.vectorBitSize() == 512
+          ? DoubleVector.SPECIES_512
+          : LANES.vectorBitSize() == 256 ? DoubleVector.SPECIES_256 : DoubleVector.SPECIES_128;
 
   private final int bits;
 
@@ -171,6 +180,46 @@ final class VectorFloatLoops implements FloatLoops {
   private static float fold4(FloatVector u, float[] scratch) {
     u.intoArray(scratch, 0);
     return FloatLoops.fold4(scratch[0], scratch[1], scratch[2], scratch[3]);
+  }
+
+  /** {@link ScalarFloatLoops#tanh}, operation for operation, a vector of doubles at a time. */
+  @Override
+  public void tanh(double[] z, double[] out, int length) {
+    final VectorSpecies<Double> s = DOUBLES;
+    final DoubleVector two = DoubleVector.broadcast(s, 2);
+    for (int i = 0; i < length; i += s.length()) {
+      final LongVector zBits = DoubleVector.fromArray(s, z, i).reinterpretAsLongs();
+      final DoubleVector y =
+          zBits
+              .and(~ScalarFloatLoops.SIGN)
+              .reinterpretAsDoubles()
+              .min(ScalarFloatLoops.TANH_CLAMP)
+              .mul(two);
+      final DoubleVector rounded = y.mul(ScalarFloatLoops.INV_LN2).add(ScalarFloatLoops.ROUND);
+      final DoubleVector n = rounded.sub(ScalarFloatLoops.ROUND);
+      final DoubleVector r = y.sub(n.mul(ScalarFloatLoops.LN2));
+      DoubleVector p = DoubleVector.broadcast(s, 1.0 / 362880);
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 40320));
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 5040));
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 720));
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 120));
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 24));
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 6));
+      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 2));
+      p = p.fma(r, DoubleVector.broadcast(s, 1));
+      final DoubleVector twoToN =
+          rounded
+              .reinterpretAsLongs()
+              .add(1023)
+              .lanewise(VectorOperators.LSHL, 52)
+              .reinterpretAsDoubles();
+      final DoubleVector e = twoToN.fma(p.mul(r), twoToN.sub(1));
+      final DoubleVector q = e.div(e.add(two));
+      q.reinterpretAsLongs()
+          .or(zBits.and(ScalarFloatLoops.SIGN))
+          .reinterpretAsDoubles()
+          .intoArray(out, i);
+    }
   }
 
   /**

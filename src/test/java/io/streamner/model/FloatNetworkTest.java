@@ -225,6 +225,51 @@ class FloatNetworkTest {
     assertArrayEquals(firstWord, words[0]);
   }
 
+  /**
+   * The kernel's tanh against StrictMath's on every 4999th float in [-12, 12] and the special
+   * values: its double result is within about 1e-13 of tanh, so rounded to float it is at most one
+   * ulp from StrictMath's rounded to float (both can land on either side of a near-tie), and the
+   * vector path gives the scalar path's bits.
+   */
+  @Test
+  void tanhIsWithinAFloatUlpOfStrictMathAndTheSameInEveryPath() {
+    double[] z = new double[2 * (0x41400000 / 4999 + 1) + 16];
+    int n = 0;
+    for (int bits = 0; bits <= 0x41400000; bits += 4999) {
+      z[n++] = Float.intBitsToFloat(bits);
+      z[n++] = -Float.intBitsToFloat(bits);
+    }
+    double[] special = {
+      -0.0, Float.MIN_VALUE, 1e-30, 9.0, 10.0, 10.5, 1e30, Double.POSITIVE_INFINITY, -20.0
+    };
+    System.arraycopy(special, 0, z, n, special.length);
+    int length = FloatParameters.padded(n + special.length);
+    z = java.util.Arrays.copyOf(z, length);
+
+    double[] scalar = new double[length];
+    new ScalarFloatLoops().tanh(z, scalar, length);
+    double[] vector = new double[length];
+    new VectorFloatLoops().tanh(z, vector, length);
+    int offByOne = 0;
+    for (int i = 0; i < length; i++) {
+      assertEquals(
+          Double.doubleToRawLongBits(scalar[i]),
+          Double.doubleToRawLongBits(vector[i]),
+          "vector and scalar tanh of " + z[i]);
+      float mine = (float) scalar[i];
+      float strict = (float) StrictMath.tanh(z[i]);
+      int ulps = Math.abs(Float.floatToIntBits(mine) - Float.floatToIntBits(strict));
+      assertTrue(ulps <= 1, "tanh(" + z[i] + ") = " + mine + ", StrictMath " + strict);
+      if (ulps == 1) offByOne++;
+    }
+    System.out.printf("kernel tanh: %d of %d floats one ulp from StrictMath's%n", offByOne, length);
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(scalar[n]));
+    assertEquals(1.0f, (float) scalar[n + 6]);
+    assertEquals(1.0, scalar[n + 7], 1e-8);
+    assertEquals(-1.0f, (float) scalar[n + 8]);
+    assertTrue(Double.isNaN(ScalarFloatLoops.tanh(Double.NaN)));
+  }
+
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
     assertEquals(800.0, FloatNetwork.logisticLoss(-800, 1), 1e-9);
