@@ -28,7 +28,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code reference}: the same SGD step with the plain EJML implementation of the
  *       specification's equations, {@link ReferenceNetwork#sgdStep};
  *   <li>{@code score}: forward only, {@link WindowNetwork#forward}, scoring one window (what
- *       tagging costs per token).
+ *       tagging costs per token);
+ *   <li>{@code simd} and {@code simdScore}: the same SGD step and forward pass of the float kernel,
+ *       {@link FloatNetwork#fastest()} (explicit SIMD when the JVM has the Vector API module; its
+ *       scalar fallback is timed on real windows by {@link Yardstick}).
  * </ul>
  *
  * <p>Shape: window size C = 5, hidden size H = 100, word-vector dimension n as the JMH parameter
@@ -45,7 +48,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>How to run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.only=kernel} runs {@link
  * BenchMain} (the speed suite's kernel phase), which runs this class with short settings (1 fork, 3
- * x 2 s warm-up, 5 x 2 s measurement: about 2 minutes on 2 cores), writes JMH's JSON to {@code
+ * x 2 s warm-up, 5 x 2 s measurement: about 3 minutes on 2 cores), writes JMH's JSON to {@code
  * target/bench/jmh-result.json} and prints the fast/reference speed-up table (also written to
  * {@code target/bench/bench-summary.md}). JMH options can be passed through, e.g. {@code
  * -Dbench.args="-p dim=50 -i 10"}. Plain JMH also works on the test classpath: {@code
@@ -82,16 +85,11 @@ public class SgdStepBenchmark {
   private double[][] referenceVectors;
 
   private FloatParameters floatDense;
-  private FloatParameters scalarDense;
   private FloatNetwork.Workspace floatWorkspace;
   private final FloatNetwork simdKernel = FloatNetwork.fastest();
-  private final FloatNetwork scalarKernel = FloatNetwork.scalar();
 
-  /** L in float for the SIMD kernel and for float scoring: the double vectors rounded. */
+  /** L in float for the float kernel: the double vectors rounded. */
   private float[][] floatVectors;
-
-  /** The same for the scalar float kernel. */
-  private float[][] scalarVectors;
 
   /** The C float column references of the current window. */
   private float[][] floatColumns;
@@ -132,13 +130,10 @@ public class SgdStepBenchmark {
     cursor = 0;
 
     floatDense = FloatParameters.of(dense);
-    scalarDense = floatDense.copy();
     floatWorkspace = new FloatNetwork.Workspace(WINDOW, dim, HIDDEN);
     floatVectors = new float[VOCABULARY][dim];
-    scalarVectors = new float[VOCABULARY][dim];
     for (int v = 0; v < VOCABULARY; v++) {
       for (int d = 0; d < dim; d++) floatVectors[v][d] = (float) fastVectors[v][d];
-      scalarVectors[v] = floatVectors[v].clone();
     }
     floatColumns = new float[WINDOW][];
   }
@@ -152,7 +147,7 @@ public class SgdStepBenchmark {
     return i;
   }
 
-  /** One SGD step of the float kernel, SIMD path (scalar if the JVM lacks the Vector API). */
+  /** One SGD step of the float kernel (its scalar path if the JVM lacks the Vector API). */
   @Benchmark
   public void simd(Blackhole bh) {
     int i = nextWindow(floatVectors);
@@ -161,16 +156,7 @@ public class SgdStepBenchmark {
             floatDense, floatColumns, labels[i], LEARNING_RATE, DECAY, floatWorkspace));
   }
 
-  /** One SGD step of the float kernel's scalar fallback. */
-  @Benchmark
-  public void scalar(Blackhole bh) {
-    int i = nextWindow(scalarVectors);
-    bh.consume(
-        scalarKernel.sgdStep(
-            scalarDense, floatColumns, labels[i], LEARNING_RATE, DECAY, floatWorkspace));
-  }
-
-  /** Scoring one window with the float kernel's SIMD path. */
+  /** Scoring one window with the float kernel: its forward pass only. */
   @Benchmark
   public void simdScore(Blackhole bh) {
     nextWindow(floatVectors);
