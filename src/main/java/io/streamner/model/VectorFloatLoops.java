@@ -78,9 +78,9 @@ final class VectorFloatLoops implements FloatLoops {
       float[] w, int rows, int stride, float[] x, float[] z, float[] scratch) {
     for (int k = 0; k < rows; k += 4) {
       final int o0 = k * stride;
-      final int o1 = Math.min(k + 1, rows - 1) * stride;
-      final int o2 = Math.min(k + 2, rows - 1) * stride;
-      final int o3 = Math.min(k + 3, rows - 1) * stride;
+      final int o1 = clamped(k + 1, rows, stride);
+      final int o2 = clamped(k + 2, rows, stride);
+      final int o3 = clamped(k + 3, rows, stride);
       FloatVector p0 = FloatVector.zero(S512);
       FloatVector p1 = p0, p2 = p0, p3 = p0;
       for (int j = 0; j < stride; j += BLOCK) {
@@ -97,6 +97,11 @@ final class VectorFloatLoops implements FloatLoops {
     }
   }
 
+  /** Where row k starts, or the last row when k is past the end. */
+  private static int clamped(int k, int rows, int stride) {
+    return Math.min(k, rows - 1) * stride;
+  }
+
   private static float fold16(FloatVector p, float[] scratch) {
     p.intoArray(scratch, 0);
     return FloatLoops.fold16(scratch);
@@ -110,9 +115,9 @@ final class VectorFloatLoops implements FloatLoops {
       float[] w, int rows, int stride, float[] x, float[] z, float[] scratch) {
     for (int k = 0; k < rows; k += 4) {
       final int o0 = k * stride;
-      final int o1 = Math.min(k + 1, rows - 1) * stride;
-      final int o2 = Math.min(k + 2, rows - 1) * stride;
-      final int o3 = Math.min(k + 3, rows - 1) * stride;
+      final int o1 = clamped(k + 1, rows, stride);
+      final int o2 = clamped(k + 2, rows, stride);
+      final int o3 = clamped(k + 3, rows, stride);
       FloatVector l0 = FloatVector.zero(S256);
       FloatVector h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
       for (int j = 0; j < stride; j += BLOCK) {
@@ -155,7 +160,7 @@ final class VectorFloatLoops implements FloatLoops {
       float[] w, int rows, int stride, float[] x, float[] z, float[] scratch) {
     for (int k = 0; k < rows; k += 2) {
       final int o0 = k * stride;
-      final int o1 = Math.min(k + 1, rows - 1) * stride;
+      final int o1 = clamped(k + 1, rows, stride);
       FloatVector a0 = FloatVector.zero(S128);
       FloatVector b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
       for (int j = 0; j < stride; j += BLOCK) {
@@ -198,15 +203,8 @@ final class VectorFloatLoops implements FloatLoops {
       final DoubleVector rounded = y.mul(ScalarFloatLoops.INV_LN2).add(ScalarFloatLoops.ROUND);
       final DoubleVector n = rounded.sub(ScalarFloatLoops.ROUND);
       final DoubleVector r = y.sub(n.mul(ScalarFloatLoops.LN2));
-      DoubleVector p = DoubleVector.broadcast(s, 1.0 / 362880);
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 40320));
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 5040));
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 720));
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 120));
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 24));
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 6));
-      p = p.fma(r, DoubleVector.broadcast(s, 1.0 / 2));
-      p = p.fma(r, DoubleVector.broadcast(s, 1));
+      DoubleVector p = DoubleVector.zero(s);
+      for (double c : ScalarFloatLoops.SERIES) p = p.fma(r, DoubleVector.broadcast(s, c));
       final DoubleVector twoToN =
           rounded
               .reinterpretAsLongs()

@@ -138,12 +138,17 @@ public class SgdStepBenchmark {
     floatColumns = new float[WINDOW][];
   }
 
-  /** Like {@link #nextWindow(double[][])} for float vectors. */
+  /** Like {@link #nextWindow(double[][])} for float vectors, into {@link #floatColumns}. */
   private int nextWindow(float[][] vectors) {
+    final int i = advance();
+    for (int c = 0; c < WINDOW; c++) floatColumns[c] = vectors[windowIds[i * WINDOW + c]];
+    return i;
+  }
+
+  /** The index of the next window of the sequence (cycling). */
+  private int advance() {
     final int i = cursor;
     cursor = (i + 1) & (SEQUENCE - 1);
-    final int o = i * WINDOW;
-    for (int c = 0; c < WINDOW; c++) floatColumns[c] = vectors[windowIds[o + c]];
     return i;
   }
 
@@ -168,10 +173,8 @@ public class SgdStepBenchmark {
    * index.
    */
   private int nextWindow(double[][] vectors) {
-    final int i = cursor;
-    cursor = (i + 1) & (SEQUENCE - 1);
-    final int o = i * WINDOW;
-    for (int c = 0; c < WINDOW; c++) columns[c] = vectors[windowIds[o + c]];
+    final int i = advance();
+    for (int c = 0; c < WINDOW; c++) columns[c] = vectors[windowIds[i * WINDOW + c]];
     return i;
   }
 

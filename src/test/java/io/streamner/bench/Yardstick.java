@@ -23,6 +23,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,21 +105,34 @@ final class Yardstick {
 
   /**
    * One implementation on the windows. {@link #reset} puts it back at the starting model; {@link
-   * #train} takes the SGD steps of windows [from, to) in order and returns their summed loss. Each
-   * contender has its own loop, so that each is compiled for its own kernel.
+   * #step} takes the SGD step of one window, whose word ids are {@code ids[i]}, and returns its
+   * loss.
    */
   abstract static class Contender {
     final String key;
     final String name;
+    final int[][] ids;
+    final int[] labels;
+    final double decay;
 
-    Contender(String key, String name) {
+    Contender(String key, String name, Windows w) {
       this.key = key;
       this.name = name;
+      this.ids = w.data().windows();
+      this.labels = w.data().labels();
+      this.decay = w.decay();
     }
 
     abstract void reset();
 
-    abstract double train(int from, int to);
+    abstract double step(int i);
+
+    /** The steps of windows [from, to) in order; their summed loss. */
+    double train(int from, int to) {
+      double loss = 0;
+      for (int i = from; i < to; i++) loss += step(i);
+      return loss;
+    }
 
     /** Seconds for one pass over all windows, after a warm-up on a throwaway copy. */
     double timePass(int windows) {
@@ -135,19 +149,27 @@ final class Yardstick {
     }
   }
 
+  /** The columns of {@code l} for the word ids of one window, into {@code columns}. */
+  static double[][] gather(double[][] l, int[] window, double[][] columns) {
+    for (int c = 0; c < window.length; c++) columns[c] = l[window[c]];
+    return columns;
+  }
+
+  static float[][] gather(float[][] l, int[] window, float[][] columns) {
+    for (int c = 0; c < window.length; c++) columns[c] = l[window[c]];
+    return columns;
+  }
+
   static List<Contender> contenders(Windows w) {
-    int[][] ids = w.data().windows();
-    int[] labels = w.data().labels();
     DenseParameters dense = w.start().dense();
-    double decay = w.decay();
-    int c = w.start().hyperparameters().windowSize();
+    Hyperparameters hp = w.start().hyperparameters();
     List<Contender> all = new ArrayList<>();
 
     all.add(
-        new Contender("plain", "plain Java double loop over double[][] (the yardstick)") {
+        new Contender("plain", "plain Java double loop over double[][] (the yardstick)", w) {
           PlainLoop loop;
           double[][] l;
-          final double[][] columns = new double[c][];
+          final double[][] columns = new double[hp.windowSize()][];
 
           @Override
           void reset() {
@@ -156,23 +178,17 @@ final class Yardstick {
           }
 
           @Override
-          double train(int from, int to) {
-            double loss = 0;
-            for (int i = from; i < to; i++) {
-              for (int k = 0; k < c; k++) columns[k] = l[ids[i][k]];
-              loss += loop.step(columns, labels[i], LEARNING_RATE, decay);
-            }
-            return loss;
+          double step(int i) {
+            return loop.step(gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay);
           }
         });
 
     all.add(
-        new Contender("fast", "double fused fast path (WindowNetwork)") {
+        new Contender("fast", "double fused fast path (WindowNetwork)", w) {
           DenseParameters p;
           double[][] l;
-          final double[][] columns = new double[c][];
-          final WindowNetwork.Workspace ws =
-              new WindowNetwork.Workspace(w.start().hyperparameters());
+          final double[][] columns = new double[hp.windowSize()][];
+          final WindowNetwork.Workspace ws = new WindowNetwork.Workspace(hp);
 
           @Override
           void reset() {
@@ -181,21 +197,18 @@ final class Yardstick {
           }
 
           @Override
-          double train(int from, int to) {
-            double loss = 0;
-            for (int i = from; i < to; i++) {
-              for (int k = 0; k < c; k++) columns[k] = l[ids[i][k]];
-              loss += WindowNetwork.sgdStep(p, columns, labels[i], LEARNING_RATE, decay, ws);
-            }
-            return loss;
+          double step(int i) {
+            return WindowNetwork.sgdStep(
+                p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay, ws);
           }
         });
 
     all.add(
-        new Contender("reference", "double EJML reference (ReferenceNetwork, allocates per step)") {
+        new Contender(
+            "reference", "double EJML reference (ReferenceNetwork, allocates per step)", w) {
           ReferenceNetwork.Parameters p;
           double[][] l;
-          final double[][] columns = new double[c][];
+          final double[][] columns = new double[hp.windowSize()][];
 
           @Override
           void reset() {
@@ -204,18 +217,14 @@ final class Yardstick {
           }
 
           @Override
-          double train(int from, int to) {
-            double loss = 0;
-            for (int i = from; i < to; i++) {
-              for (int k = 0; k < c; k++) columns[k] = l[ids[i][k]];
-              loss += ReferenceNetwork.sgdStep(p, columns, labels[i], LEARNING_RATE, decay);
-            }
-            return loss;
+          double step(int i) {
+            return ReferenceNetwork.sgdStep(
+                p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay);
           }
         });
 
     all.add(
-        new Contender("train", "streamner train's epoch (Trainer, double)") {
+        new Contender("train", "streamner train's epoch (Trainer, double)", w) {
           NerModel model;
 
           @Override
@@ -224,7 +233,7 @@ final class Yardstick {
             model =
                 new NerModel(
                     m.entity(),
-                    m.hyperparameters(),
+                    hp,
                     m.normalizer(),
                     m.vocabulary(),
                     w.doubleVectors(),
@@ -234,12 +243,18 @@ final class Yardstick {
           }
 
           @Override
+          double step(int i) {
+            throw new UnsupportedOperationException("Trainer trains whole epochs");
+          }
+
+          /** The warm-up: an epoch of the windows [from, to), whose C/m has m = to - from. */
+          @Override
           double train(int from, int to) {
-            int[][] part = java.util.Arrays.copyOfRange(ids, from, to);
             double[] loss = new double[1];
             Trainer.train(
                 model,
-                new TrainingSet(part, java.util.Arrays.copyOfRange(labels, from, to)),
+                new TrainingSet(
+                    Arrays.copyOfRange(ids, from, to), Arrays.copyOfRange(labels, from, to)),
                 1,
                 false,
                 r -> loss[0] = r.meanLoss() * r.examples());
@@ -268,16 +283,13 @@ final class Yardstick {
     return all;
   }
 
-  private static Contender floatContender(Windows w, String key, String name, FloatNetwork kernel) {
-    int[][] ids = w.data().windows();
-    int[] labels = w.data().labels();
-    double decay = w.decay();
-    int c = w.start().hyperparameters().windowSize();
-    return new Contender(key, name) {
+  static Contender floatContender(Windows w, String key, String name, FloatNetwork kernel) {
+    Hyperparameters hp = w.start().hyperparameters();
+    return new Contender(key, name, w) {
       FloatParameters p;
       float[][] l;
-      final float[][] columns = new float[c][];
-      final FloatNetwork.Workspace ws = new FloatNetwork.Workspace(w.start().hyperparameters());
+      final float[][] columns = new float[hp.windowSize()][];
+      final FloatNetwork.Workspace ws = new FloatNetwork.Workspace(hp);
 
       @Override
       void reset() {
@@ -286,13 +298,8 @@ final class Yardstick {
       }
 
       @Override
-      double train(int from, int to) {
-        double loss = 0;
-        for (int i = from; i < to; i++) {
-          for (int k = 0; k < c; k++) columns[k] = l[ids[i][k]];
-          loss += kernel.sgdStep(p, columns, labels[i], LEARNING_RATE, decay, ws);
-        }
-        return loss;
+      double step(int i) {
+        return kernel.sgdStep(p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay, ws);
       }
     };
   }
