@@ -1,6 +1,6 @@
 package io.streamner.model;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.reflect.InvocationTargetException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -106,11 +106,12 @@ interface FloatLoops {
 
   /**
    * The vector loops when the JVM has the Vector API, else the scalar ones with a one-line notice
-   * (once per JVM).
+   * that says how to enable it. {@link FloatNetwork#fastest()} calls this once per JVM (per class
+   * loader, in a Flink job), so the notice is printed once.
    */
   static FloatLoops fastest() {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-      Fallback.notice(
+      notice(
           "the Vector API is not enabled: the float kernel runs its scalar path (same results,"
               + " slower); enable it with: java --add-modules "
               + VECTOR_MODULE);
@@ -126,24 +127,17 @@ interface FloatLoops {
                   FloatLoops.class.getClassLoader())
               .getDeclaredConstructor()
               .newInstance();
-    } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {
-      Fallback.notice(
+    } catch (ReflectiveOperationException | LinkageError e) {
+      Throwable why = e instanceof InvocationTargetException i ? i.getCause() : e;
+      notice(
           "the Vector API is present but unusable here ("
-              + e
+              + why
               + "): the float kernel runs its scalar path (same results, slower)");
       return new ScalarFloatLoops();
     }
   }
 
-  /** The one-time notice of falling back to the scalar path. */
-  final class Fallback {
-    private static final AtomicBoolean NOTICED = new AtomicBoolean();
-
-    private Fallback() {}
-
-    static void notice(String message) {
-      if (NOTICED.compareAndSet(false, true))
-        LoggerFactory.getLogger(FloatNetwork.class).warn(message);
-    }
+  private static void notice(String message) {
+    LoggerFactory.getLogger(FloatNetwork.class).warn(message);
   }
 }
