@@ -30,7 +30,9 @@ class FloatNetworkTest {
   void theTestJvmRunsTheVectorApi() {
     // surefire's argLine adds the module; without it every SIMD test below would test the scalar
     // path twice
-    assertTrue(FloatNetwork.fastest().description().startsWith("Vector API"));
+    assertTrue(
+        FloatNetwork.fastest().description().startsWith("Vector API"),
+        "run the tests with --add-modules jdk.incubator.vector (the pom's surefire argLine has it)");
   }
 
   @ParameterizedTest(name = "C={0} n={1} H={2}")
