@@ -126,7 +126,7 @@ public final class FloatNetwork {
     loops.multiply(p.w, p.hidden, p.stride, ws.x, wx, ws.scratch);
     for (int k = 0; k < p.hidden; k++) z1[k] = wx[k] + p.b1[k]; // z1 = W x + b1, a float sum
     loops.tanh(z1, tanh, z1.length); // eq. (3)
-    float z2 = p.b2;
+    float z2 = p.b2; // z2 = U^T a1 + b2 (eq. 10)
     for (int k = 0; k < p.hidden; k++) {
       final float a = (float) tanh[k];
       a1[k] = a;
@@ -185,6 +185,7 @@ public final class FloatNetwork {
 
     loops.backward(p.w, p.hidden, p.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
 
+    // dJ/dL: piece c of dJ/dx (n numbers) moves the column at window position c
     final float[] dx = ws.dx;
     final int n = ws.dim;
     for (int c = 0; c < ws.windowSize; c++) {
