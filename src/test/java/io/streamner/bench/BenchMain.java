@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * over the EJML reference, one row per word-vector dimension n.
  *
  * <p>The speed suite's kernel phase: {@code mvn -B -Pbench test-compile exec:exec
- * -Dbench.only=kernel} runs it through {@link SpeedSuite} (about 2 minutes on 2 cores); {@code
+ * -Dbench.only=kernel} runs it through {@link SpeedSuite} (about 3 minutes on 2 cores); {@code
  * main} runs it alone. Defaults: 1 fork, 3 warm-up iterations of 2 s, 5 measurement iterations of 2
  * s, both values of {@code dim}. Any JMH command-line option given as an argument overrides a
  * default (through Maven: {@code -Dbench.args="-p dim=50 -wi 5 -i 10"}); with no benchmark pattern
@@ -118,7 +118,7 @@ public final class BenchMain {
         byDim(results), summary, Path.of(options.getResult().orElse(json.toString())), md);
   }
 
-  /** n -> benchmark method ("fast", "reference", "score") -> primary result. */
+  /** n -> benchmark method ("fast", "reference", "score", "simd", "simdScore") -> result. */
   static Map<Integer, Map<String, Result<?>>> byDim(Collection<RunResult> results) {
     Map<Integer, Map<String, Result<?>>> byDim = new TreeMap<>();
     for (RunResult r : results) {
@@ -156,16 +156,15 @@ public final class BenchMain {
             options.getMeasurementTime().orElse(TimeValue.NONE),
             System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors()));
-    s.append("| n | fast examples/s | reference examples/s | fast/reference | score windows/s |\n");
-    s.append("|---:|---:|---:|---:|---:|\n");
+    s.append(
+        "| n | fast examples/s | reference examples/s | fast/reference | float simd examples/s"
+            + " | simd/fast | score windows/s | float simd score windows/s |\n");
+    s.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<Integer, Map<String, Result<?>>> e : byDim.entrySet()) {
       Map<String, Result<?>> m = e.getValue();
       Result<?> fast = m.get("fast");
       Result<?> reference = m.get("reference");
-      String ratio =
-          fast != null && reference != null
-              ? String.format(Locale.ROOT, "%.2fx", fast.getScore() / reference.getScore())
-              : "-";
+      Result<?> simd = m.get("simd");
       s.append("| ")
           .append(e.getKey())
           .append(" | ")
@@ -173,9 +172,15 @@ public final class BenchMain {
           .append(" | ")
           .append(cell(reference))
           .append(" | ")
-          .append(ratio)
+          .append(ratio(fast, reference))
+          .append(" | ")
+          .append(cell(simd))
+          .append(" | ")
+          .append(ratio(simd, fast))
           .append(" | ")
           .append(cell(m.get("score")))
+          .append(" | ")
+          .append(cell(m.get("simdScore")))
           .append(" |\n");
     }
 
@@ -191,6 +196,12 @@ public final class BenchMain {
               ratio));
     }
     return s.toString();
+  }
+
+  private static String ratio(Result<?> a, Result<?> b) {
+    return a != null && b != null
+        ? String.format(Locale.ROOT, "%.2fx", a.getScore() / b.getScore())
+        : "-";
   }
 
   private static String cell(Result<?> r) {

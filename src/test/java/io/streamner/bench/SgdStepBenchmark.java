@@ -1,6 +1,8 @@
 package io.streamner.bench;
 
 import io.streamner.model.DenseParameters;
+import io.streamner.model.FloatNetwork;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.ReferenceNetwork;
 import io.streamner.model.WindowNetwork;
 import java.util.SplittableRandom;
@@ -26,7 +28,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code reference}: the same SGD step with the plain EJML implementation of the
  *       specification's equations, {@link ReferenceNetwork#sgdStep};
  *   <li>{@code score}: forward only, {@link WindowNetwork#forward}, scoring one window (what
- *       tagging costs per token).
+ *       tagging costs per token);
+ *   <li>{@code simd} and {@code simdScore}: the same SGD step and forward pass of the float kernel,
+ *       {@link FloatNetwork#fastest()} (explicit SIMD when the JVM has the Vector API module; its
+ *       scalar fallback is timed on real windows by {@link Yardstick}).
  * </ul>
  *
  * <p>Shape: window size C = 5, hidden size H = 100, word-vector dimension n as the JMH parameter
@@ -43,7 +48,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>How to run: {@code mvn -B -Pbench test-compile exec:exec -Dbench.only=kernel} runs {@link
  * BenchMain} (the speed suite's kernel phase), which runs this class with short settings (1 fork, 3
- * x 2 s warm-up, 5 x 2 s measurement: about 2 minutes on 2 cores), writes JMH's JSON to {@code
+ * x 2 s warm-up, 5 x 2 s measurement: about 3 minutes on 2 cores), writes JMH's JSON to {@code
  * target/bench/jmh-result.json} and prints the fast/reference speed-up table (also written to
  * {@code target/bench/bench-summary.md}). JMH options can be passed through, e.g. {@code
  * -Dbench.args="-p dim=50 -i 10"}. Plain JMH also works on the test classpath: {@code
@@ -79,6 +84,16 @@ public class SgdStepBenchmark {
   /** An identical, separate L for the reference, so the two never share state. */
   private double[][] referenceVectors;
 
+  private FloatParameters floatDense;
+  private FloatNetwork.Workspace floatWorkspace;
+  private final FloatNetwork simdKernel = FloatNetwork.fastest();
+
+  /** L in float for the float kernel: the double vectors rounded. */
+  private float[][] floatVectors;
+
+  /** The C float column references of the current window. */
+  private float[][] floatColumns;
+
   /** Word ids, WINDOW per window, SEQUENCE windows back to back. */
   private int[] windowIds;
 
@@ -113,6 +128,44 @@ public class SgdStepBenchmark {
 
     columns = new double[WINDOW][];
     cursor = 0;
+
+    floatDense = FloatParameters.of(dense);
+    floatWorkspace = new FloatNetwork.Workspace(WINDOW, dim, HIDDEN);
+    floatVectors = new float[VOCABULARY][dim];
+    for (int v = 0; v < VOCABULARY; v++) {
+      for (int d = 0; d < dim; d++) floatVectors[v][d] = (float) fastVectors[v][d];
+    }
+    floatColumns = new float[WINDOW][];
+  }
+
+  /** Like {@link #nextWindow(double[][])} for float vectors, into {@link #floatColumns}. */
+  private int nextWindow(float[][] vectors) {
+    final int i = advance();
+    for (int c = 0; c < WINDOW; c++) floatColumns[c] = vectors[windowIds[i * WINDOW + c]];
+    return i;
+  }
+
+  /** The index of the next window of the sequence (cycling). */
+  private int advance() {
+    final int i = cursor;
+    cursor = (i + 1) & (SEQUENCE - 1);
+    return i;
+  }
+
+  /** One SGD step of the float kernel (its scalar path if the JVM lacks the Vector API). */
+  @Benchmark
+  public void simd(Blackhole bh) {
+    int i = nextWindow(floatVectors);
+    bh.consume(
+        simdKernel.sgdStep(
+            floatDense, floatColumns, labels[i], LEARNING_RATE, DECAY, floatWorkspace));
+  }
+
+  /** Scoring one window with the float kernel: its forward pass only. */
+  @Benchmark
+  public void simdScore(Blackhole bh) {
+    nextWindow(floatVectors);
+    bh.consume(simdKernel.forward(floatDense, floatColumns, floatWorkspace));
   }
 
   /**
@@ -120,10 +173,8 @@ public class SgdStepBenchmark {
    * index.
    */
   private int nextWindow(double[][] vectors) {
-    final int i = cursor;
-    cursor = (i + 1) & (SEQUENCE - 1);
-    final int o = i * WINDOW;
-    for (int c = 0; c < WINDOW; c++) columns[c] = vectors[windowIds[o + c]];
+    final int i = advance();
+    for (int c = 0; c < WINDOW; c++) columns[c] = vectors[windowIds[i * WINDOW + c]];
     return i;
   }
 

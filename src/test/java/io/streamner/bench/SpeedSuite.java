@@ -27,7 +27,9 @@ import java.util.Set;
  *
  * <ol>
  *   <li><b>kernel</b>: JMH, {@link SgdStepBenchmark} through {@link BenchMain} (a forked JVM): the
- *       fused SGD step against the plain EJML one at n=50 and n=100, and forward only;
+ *       fused SGD step against the plain EJML one at n=50 and n=100, the float kernel, and forward
+ *       only; then {@link Yardstick} in this JVM: the plain-Java double loop, the fast path, the
+ *       {@code train} epoch, EJML and the float kernel (SIMD and scalar) on btc.train's windows;
  *   <li><b>job</b>: {@link JobThroughput}, the job bounded on btc.train repeated to at least 1M
  *       windows: heap state with one model at parallelism 1, RocksDB state, and heap state with
  *       four models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just
@@ -47,7 +49,11 @@ import java.util.Set;
  * {@code bench.only}, {@code bench.readme}, {@code bench.readme.file}, {@code bench.windows}
  * (corpus size of the job phase, default 1,000,000), {@code bench.words} (new words of the
  * vocabulary phase, default 1,000,000), {@code bench.latency.seconds} (measured seconds, default
- * 30), {@code streamner.shared.data}. Arguments are JMH options for the kernel phase.
+ * 30), {@code bench.yardstick.rounds} (passes of each kernel, default 3), {@code
+ * bench.yardstick.export} (a file for the yardstick's windows, see {@link Yardstick#export}),
+ * {@code streamner.shared.data}. Arguments are JMH options for the kernel phase. The JVM needs
+ * {@code --add-modules jdk.incubator.vector} for the float kernel's SIMD (the pom's bench profile
+ * passes it); without it the float figures are the scalar path's.
  */
 public final class SpeedSuite {
   static final List<String> PHASES = List.of("kernel", "job", "latency", "vocabulary");
@@ -60,6 +66,12 @@ public final class SpeedSuite {
 
   /** Runs of each job scenario; the fastest is reported (-Dbench.job.rounds). */
   static final int ROUNDS = Integer.getInteger("bench.job.rounds", 2);
+
+  /** Issue 12: train, and the kernel it runs, at least 3x the plain loop on real windows. */
+  static final double YARDSTICK_TARGET = 3.0;
+
+  /** Passes of each kernel over the windows in the yardstick; the fastest is reported. */
+  static final int YARDSTICK_ROUNDS = Integer.getInteger("bench.yardstick.rounds", 3);
 
   static final double P99_MS = 50;
   static final int LATENCY_RATE = 1_000;
@@ -99,11 +111,23 @@ public final class SpeedSuite {
         Locale.ROOT, "speed suite: phases %s; results into %s%n", only, out.toAbsolutePath());
 
     if (only.contains("kernel")) {
-      progress.phase("kernel: JMH, SgdStepBenchmark (1 fork, about 2 minutes)");
+      progress.phase("kernel: JMH, SgdStepBenchmark (1 fork, about 3 minutes)");
       try {
         kernel(report, BenchMain.run(args, out));
       } catch (Exception e) {
         fail(report, progress, "kernel", e);
+      }
+      progress.phase(
+          "kernel: yardstick, every kernel against the plain loop on btc.train's windows ("
+              + YARDSTICK_ROUNDS
+              + " passes each)");
+      try {
+        if (!Files.isRegularFile(btcTrain))
+          throw new java.nio.file.NoSuchFileException(
+              btcTrain + " (set -Dstreamner.shared.data=DIR)");
+        yardstick(report, Yardstick.run(btcTrain, YARDSTICK_ROUNDS, progress));
+      } catch (Exception e) {
+        fail(report, progress, "kernel yardstick", e);
       }
     }
 
@@ -167,6 +191,19 @@ public final class SpeedSuite {
                   "kernel.n" + n + ".speedup", "fast / obvious, n=" + n, ratio, "x", times(ratio)));
     }
     for (int n : new int[] {50, 100}) {
+      double simd = k.score(n, "simd");
+      double fast = k.score(n, "fast");
+      report.add(
+          Figure.info(
+              "kernel.n" + n + ".float_simd",
+              "same, float kernel (FloatNetwork), n=" + n,
+              simd,
+              "windows/s",
+              Double.isNaN(simd)
+                  ? "-"
+                  : perSecond(simd, k.error(n, "simd")) + " = " + times(simd / fast) + " fast"));
+    }
+    for (int n : new int[] {50, 100}) {
       double score = k.score(n, "score");
       report.add(
           Figure.info(
@@ -175,8 +212,51 @@ public final class SpeedSuite {
               score,
               "windows/s",
               perSecond(score, k.error(n, "score"))));
+      double simdScore = k.score(n, "simdScore");
+      report.add(
+          Figure.info(
+              "kernel.n" + n + ".float_forward",
+              "same, float kernel, n=" + n,
+              simdScore,
+              "windows/s",
+              perSecond(simdScore, k.error(n, "simdScore"))));
     }
     report.details("kernel", Map.of("jmh_result", k.json().toString(), "summary", k.summary()));
+  }
+
+  /**
+   * The yardstick's figures: each kernel's windows/s on real windows and its ratio to the plain
+   * loop. Issue 12's target, at least 3x the plain loop, is on the {@code train} command's epoch
+   * and on the float kernel it is to run.
+   */
+  private static void yardstick(SuiteReport report, Yardstick.Report r) {
+    report.details("yardstick", r);
+    String where =
+        String.format(
+            Locale.ROOT,
+            " (btc.train %s, %,d windows, %,d words, n=50, one pass)",
+            Yardstick.ENTITY,
+            r.windows(),
+            r.vocabulary());
+    for (Yardstick.Result result : r.results().values()) {
+      String id = "kernel.yardstick." + result.key();
+      String shown =
+          perSecond(result.windowsPerSecond())
+              + (result.key().equals("plain") ? "" : " = " + times(result.overPlain()) + " plain");
+      String name = result.name() + (result.key().equals("plain") ? where : "");
+      boolean targeted = result.key().equals("train") || result.key().equals("float_fastest");
+      report.add(
+          targeted
+              ? new Figure(
+                  id,
+                  name,
+                  result.windowsPerSecond(),
+                  "windows/s",
+                  shown,
+                  ">= " + YARDSTICK_TARGET + "x plain",
+                  result.overPlain() >= YARDSTICK_TARGET)
+              : Figure.info(id, name, result.windowsPerSecond(), "windows/s", shown));
+    }
   }
 
   private static void jobs(
@@ -563,6 +643,8 @@ public final class SpeedSuite {
       parts.add("-Dbench.only=" + String.join(",", only));
     if (args.length > 0)
       parts.add("-Dbench.args=\"" + String.join(" ", Arrays.asList(args)) + "\"");
+    if (only.contains("kernel") && YARDSTICK_ROUNDS != 3)
+      parts.add("-Dbench.yardstick.rounds=" + YARDSTICK_ROUNDS);
     return String.join(" ", parts);
   }
 

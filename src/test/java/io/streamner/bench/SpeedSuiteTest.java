@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamner.kafka.wire.ParseResult;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.testing.SharedData;
 import io.streamner.text.TokenNormalizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The speed suite's own logic, without running anything timed (the suite itself runs only through
  * {@code mvn -B -Pbench test-compile exec:exec}): the generated vocabulary stream, the quantiles,
- * the phase selection and the README block.
+ * the phase selection, the README block and the yardstick's contenders.
  */
 class SpeedSuiteTest {
   @Test
@@ -56,6 +59,32 @@ class SpeedSuiteTest {
         (10_000 + VocabularyScale.NEW_PER_SENTENCE - 1) / VocabularyScale.NEW_PER_SENTENCE,
         stream.size());
     assertEquals(stream.size(), names, "one person per sentence");
+  }
+
+  /**
+   * The yardstick compares like with like: over btc.train's first 2,000 windows every contender
+   * reaches the same losses as the plain loop (doubles to 1e-9, relative; the float kernel to 1e-4,
+   * the bound FloatNetworkTest justifies; train's warm-up takes its C/m from the 2,000 windows it
+   * is given, not from the corpus, which moves its losses by about 1e-6).
+   */
+  @Test
+  void theYardsticksContendersComputeTheSameModel() throws Exception {
+    Yardstick.Windows windows = Yardstick.Windows.of(SharedData.require("btc/btc.train"));
+    Map<String, Double> losses = new LinkedHashMap<>();
+    for (Yardstick.Contender contender : Yardstick.contenders(windows)) {
+      contender.reset();
+      losses.put(contender.key, contender.train(0, 2000));
+    }
+    assertEquals(
+        List.of("plain", "fast", "reference", "train", "float_fastest", "float_scalar"),
+        List.copyOf(losses.keySet()));
+    double plain = losses.get("plain");
+    assertTrue(plain > 0);
+    assertEquals(plain, losses.get("fast"), 1e-9 * plain);
+    assertEquals(plain, losses.get("reference"), 1e-9 * plain);
+    assertEquals(plain, losses.get("train"), 1e-5 * plain);
+    assertEquals(plain, losses.get("float_fastest"), 1e-4 * plain);
+    assertEquals(losses.get("float_fastest"), losses.get("float_scalar"), 0.0, "bit for bit");
   }
 
   @Test

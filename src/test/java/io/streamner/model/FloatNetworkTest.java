@@ -1,0 +1,372 @@
+package io.streamner.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The float kernel: bit for bit against the obvious float version, SIMD against scalar at every
+ * vector width, and within a justified tolerance of the double kernel and the EJML reference.
+ */
+class FloatNetworkTest {
+  /** The SIMD kernel at each width of its dot products (the lane-wise updates use the widest). */
+  private static List<FloatNetwork> vectorKernels() {
+    return List.of(
+        new FloatNetwork(new VectorFloatLoops(512)),
+        new FloatNetwork(new VectorFloatLoops(256)),
+        new FloatNetwork(new VectorFloatLoops(128)));
+  }
+
+  @Test
+  void theTestJvmRunsTheVectorApi() {
+    // surefire's argLine adds the module; without it every SIMD test below would test the scalar
+    // path twice
+    assertTrue(
+        FloatNetwork.fastest().description().startsWith("Vector API"),
+        "run the tests with --add-modules jdk.incubator.vector (the pom's surefire argLine has it)");
+  }
+
+  @ParameterizedTest(name = "C={0} n={1} H={2}")
+  @CsvSource({"5, 50, 100", "3, 7, 13", "5, 3, 17", "1, 5, 3", "3, 16, 4", "7, 11, 33"})
+  void everyPathGivesTheBitsOfTheObviousVersion(int windowSize, int dim, int hidden) {
+    KernelProblem problem = KernelProblem.of(windowSize, dim, hidden, 12, 400, 17);
+    ObviousFloatNetwork obvious = new ObviousFloatNetwork(FloatParameters.of(problem.dense()));
+    float[][] l = problem.floatVectors();
+    double loss = 0;
+    for (int s = 0; s < problem.windows().length; s++) {
+      loss +=
+          obvious.sgdStep(
+              gather(l, problem.windows()[s]),
+              problem.labels()[s],
+              problem.hp().learningRate(),
+              problem.decay());
+    }
+    KernelProblem.FloatRun expected =
+        new KernelProblem.FloatRun(toParameters(obvious, problem), l, loss);
+
+    for (FloatNetwork kernel :
+        concat(vectorKernels(), List.of(FloatNetwork.scalar(), FloatNetwork.fastest()))) {
+      KernelProblem.FloatRun run = problem.trainFloat(kernel);
+      assertArrayEquals(
+          obvious.flatten(), run.dense().flatten(), kernel.description() + ": dense parameters");
+      for (int v = 0; v < l.length; v++)
+        assertArrayEquals(l[v], run.vectors()[v], kernel.description() + ": word " + v);
+      assertEquals(expected.digest(), run.digest(), kernel.description());
+    }
+  }
+
+  /**
+   * Thousands of steps on shapes where n, nC and H are not multiples of 16 (and one where they
+   * are): any difference in order between the paths would surface as a differing bit.
+   */
+  @ParameterizedTest(name = "C={0} n={1} H={2}")
+  @CsvSource({"5, 50, 100", "3, 7, 13", "5, 13, 37", "1, 17, 1", "5, 32, 64"})
+  void simdAndScalarAreBitIdenticalOverThousandsOfSteps(int windowSize, int dim, int hidden) {
+    KernelProblem problem = KernelProblem.of(windowSize, dim, hidden, 30, 3000, 23);
+    String scalar = problem.trainFloat(FloatNetwork.scalar()).digest();
+    for (FloatNetwork kernel : vectorKernels())
+      assertEquals(scalar, problem.trainFloat(kernel).digest(), kernel.description());
+  }
+
+  @Test
+  void theDigestSeesASingleBit() {
+    KernelProblem problem = KernelProblem.of(3, 7, 13, 12, 10, 3);
+    KernelProblem.FloatRun run = problem.trainFloat(FloatNetwork.scalar());
+    String before = run.digest();
+    run.vectors()[5][3] = Math.nextUp(run.vectors()[5][3]);
+    assertNotEquals(before, run.digest());
+  }
+
+  @Test
+  void aWordTwiceInAWindowReceivesBothGradientPieces() {
+    Random random = new Random(5);
+    DenseParameters dense = GradientCheckTest.randomDense(6, 9, random);
+    double[] sharedDouble = GradientCheckTest.randomVector(3, random);
+    double[] otherDouble = GradientCheckTest.randomVector(3, random);
+    ReferenceNetwork.Gradients expected =
+        ReferenceNetwork.gradients(
+            ReferenceNetwork.Parameters.of(FloatParameters.of(dense).toDense()),
+            new double[][] {round(sharedDouble), round(otherDouble), round(sharedDouble)},
+            1,
+            0);
+    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
+      FloatParameters p = FloatParameters.of(dense);
+      float[] shared = toFloat(sharedDouble);
+      float[] before = shared.clone();
+      FloatNetwork.Workspace ws = new FloatNetwork.Workspace(3, 3, 6);
+      kernel.sgdStep(p, new float[][] {shared, toFloat(otherDouble), shared}, 1, 0.1, 0, ws);
+      for (int d = 0; d < 3; d++) {
+        // exactly: position 0's piece first, then position 2's, each one rounding
+        float afterFirst = Math.fma(-0.1f, ws.dx[d], before[d]);
+        assertEquals(Math.fma(-0.1f, ws.dx[6 + d], afterFirst), shared[d], kernel.description());
+        // and those pieces are the reference's dJ/dx
+        double both = expected.dx().data[d] + expected.dx().data[6 + d];
+        assertEquals(before[d] - 0.1 * both, shared[d], 1e-6);
+      }
+    }
+  }
+
+  /**
+   * The float kernel follows the double kernel and the EJML reference over 3,000 steps.
+   *
+   * <p>The tolerance: every float operation rounds with a relative error of at most eps = 2^-24 =
+   * 6e-8, and one step applies about ten roundings to each parameter (a sum over W adds up to nC +
+   * H products, but its error scales with the sum of their magnitudes, which a relative tolerance
+   * covers up to a small factor). So a step puts each float parameter within about 10 eps of where
+   * the double step puts it. Over S steps these errors add up; with independent signs they grow
+   * like a random walk, sqrt(S) x 10 eps = 3.3e-5 at S = 3,000 (and the measured growth is about
+   * sqrt(S): largest relative differences 6e-7, 2e-6 and 4e-6 after 300, 3,000 and 30,000 steps on
+   * four seeds). The tolerance, 1e-4 relative to max(1, |value|), is three times that estimate. A
+   * kernel with a real mistake lands far outside it: one that takes dJ/dx from the updated W
+   * instead of the old one (a subtle mistake, tried on purpose) is 2e-2 off after 3,000 steps.
+   */
+  @Test
+  void floatKernelFollowsTheDoubleKernelAndTheReference() {
+    KernelProblem problem = KernelProblem.of(5, 8, 12, 20, 3000, 11);
+    DenseParameters fast = FloatParameters.of(problem.dense()).toDense();
+    ReferenceNetwork.Parameters reference = ReferenceNetwork.Parameters.of(fast);
+    double[][] fastL = roundedVectors(problem);
+    double[][] referenceL = roundedVectors(problem);
+    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(problem.hp());
+    double lr = problem.hp().learningRate();
+    double fastLoss = 0, referenceLoss = 0;
+    for (int s = 0; s < problem.windows().length; s++) {
+      int[] ids = problem.windows()[s];
+      int y = problem.labels()[s];
+      fastLoss += WindowNetwork.sgdStep(fast, gather(fastL, ids), y, lr, problem.decay(), ws);
+      referenceLoss +=
+          ReferenceNetwork.sgdStep(reference, gather(referenceL, ids), y, lr, problem.decay());
+    }
+    KernelProblem.FloatRun run = problem.trainFloat(FloatNetwork.fastest());
+
+    double tolerance = 1e-4;
+    assertEquals(fastLoss, run.lossSum(), tolerance * fastLoss);
+    assertEquals(referenceLoss, run.lossSum(), tolerance * referenceLoss);
+    double[] floatDense = toDouble(run.dense().flatten());
+    WindowNetworkTest.assertArraysClose(fast.flatten(), floatDense, tolerance);
+    WindowNetworkTest.assertArraysClose(reference.toDense().flatten(), floatDense, tolerance);
+    for (int v = 0; v < fastL.length; v++) {
+      WindowNetworkTest.assertArraysClose(fastL[v], toDouble(run.vectors()[v]), tolerance);
+      WindowNetworkTest.assertArraysClose(referenceL[v], toDouble(run.vectors()[v]), tolerance);
+    }
+    // and it trained: the parameters moved by far more than the tolerance
+    double moved =
+        maxDifference(FloatParameters.of(problem.dense()).flatten(), run.dense().flatten());
+    assertTrue(moved > 100 * tolerance, "parameters moved by " + moved);
+  }
+
+  /**
+   * A finite-difference check in float says little (a step h loses eps/h of the cost to rounding,
+   * 6e-5 at h = 1e-3, against a truncation error of h^2), so the float gradients of one step are
+   * checked against the reference's double gradients at the same (float-representable) point, to a
+   * few float roundings: relative 1e-5 of the group's largest entry.
+   */
+  @ParameterizedTest(name = "C={0} n={1} H={2} y={3}")
+  @CsvSource({"3, 4, 5, 1", "5, 7, 19, 0", "5, 50, 100, 1"})
+  void floatGradientsAreTheReferenceGradients(int windowSize, int dim, int hidden, int y) {
+    Random random = new Random(windowSize * 31L + hidden);
+    FloatParameters p =
+        FloatParameters.of(GradientCheckTest.randomDense(hidden, windowSize * dim, random));
+    float[][] columns = new float[windowSize][];
+    for (int c = 0; c < windowSize; c++)
+      columns[c] = toFloat(GradientCheckTest.randomVector(dim, random));
+    double[][] doubleColumns = new double[windowSize][];
+    for (int c = 0; c < windowSize; c++) doubleColumns[c] = toDouble(columns[c]);
+    double decay = 0.3;
+    ReferenceNetwork.Gradients expected =
+        ReferenceNetwork.gradients(
+            ReferenceNetwork.Parameters.of(p.toDense()), doubleColumns, y, decay);
+
+    // learning rate 1: the change of each parameter is its gradient (up to the rounding of the
+    // new value)
+    FloatParameters before = p.copy();
+    FloatNetwork.Workspace ws = new FloatNetwork.Workspace(windowSize, dim, hidden);
+    FloatNetwork.fastest().sgdStep(p, columns, y, 1.0, decay, ws);
+
+    assertClose("db1 (25)", expected.db1().data, toDouble(ws.g));
+    double[] dx = new double[windowSize * dim];
+    for (int j = 0; j < dx.length; j++) dx[j] = ws.dx[j];
+    assertClose("dx (29)", expected.dx().data, dx);
+    double[] dW = new double[hidden * windowSize * dim];
+    for (int k = 0; k < hidden; k++)
+      for (int j = 0; j < windowSize * dim; j++)
+        dW[k * windowSize * dim + j] = (double) before.w(k, j) - p.w(k, j);
+    assertClose("dW (30)", expected.dW().data, dW);
+    double[] dU = new double[hidden];
+    for (int k = 0; k < hidden; k++) dU[k] = (double) before.u[k] - p.u[k];
+    assertClose("dU (31)", expected.dU().data, dU);
+    assertClose("db2 (15)", new double[] {expected.db2()}, new double[] {before.b2 - p.b2});
+  }
+
+  @Test
+  void forwardIsTheReferenceProbabilityAndChangesNothing() {
+    Random random = new Random(3);
+    FloatParameters p = FloatParameters.of(GradientCheckTest.randomDense(7, 15, random));
+    float[][] words = {
+      toFloat(GradientCheckTest.randomVector(5, random)),
+      toFloat(GradientCheckTest.randomVector(5, random)),
+      toFloat(GradientCheckTest.randomVector(5, random))
+    };
+    FloatParameters before = p.copy();
+    float[] firstWord = words[0].clone();
+    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
+      float h = kernel.forward(p, words, new FloatNetwork.Workspace(3, 5, 7));
+      double[][] doubleWords = {toDouble(words[0]), toDouble(words[1]), toDouble(words[2])};
+      double expected =
+          ReferenceNetwork.forward(ReferenceNetwork.Parameters.of(p.toDense()), doubleWords).a2();
+      assertEquals(expected, h, 1e-6, kernel.description());
+    }
+    assertEquals(before, p);
+    assertArrayEquals(firstWord, words[0]);
+  }
+
+  /**
+   * The kernel's tanh against StrictMath's on every 4999th float in [-12, 12] and the special
+   * values: its double result is within about 1e-13 of tanh, so rounded to float it is at most one
+   * ulp from StrictMath's rounded to float (both can land on either side of a near-tie), and the
+   * vector path gives the scalar path's bits.
+   */
+  @Test
+  void tanhIsWithinAFloatUlpOfStrictMathAndTheSameInEveryPath() {
+    double[] z = new double[2 * (0x41400000 / 4999 + 1) + 16];
+    int n = 0;
+    for (int bits = 0; bits <= 0x41400000; bits += 4999) {
+      z[n++] = Float.intBitsToFloat(bits);
+      z[n++] = -Float.intBitsToFloat(bits);
+    }
+    double[] special = {
+      -0.0, Float.MIN_VALUE, 1e-30, 9.0, 10.0, 10.5, 1e30, Double.POSITIVE_INFINITY, -20.0
+    };
+    System.arraycopy(special, 0, z, n, special.length);
+    int length = FloatParameters.padded(n + special.length);
+    z = java.util.Arrays.copyOf(z, length);
+
+    double[] scalar = new double[length];
+    new ScalarFloatLoops().tanh(z, scalar, length);
+    // the vector path on every 16th slice of 1,024 values and on the last one, with the special
+    // values (more would only cost time: the first calls run in the interpreter)
+    double[] vector = scalar.clone();
+    VectorFloatLoops loops = new VectorFloatLoops();
+    List<Integer> starts = new ArrayList<>();
+    for (int from = 0; from < length - 1024; from += 16 * 1024) starts.add(from);
+    starts.add(length - 1024);
+    for (int from : starts) {
+      double[] slice = Arrays.copyOfRange(z, from, from + 1024);
+      double[] out = new double[slice.length];
+      loops.tanh(slice, out, slice.length);
+      System.arraycopy(out, 0, vector, from, out.length);
+    }
+    int offByOne = 0;
+    for (int i = 0; i < length; i++) {
+      double zi = z[i];
+      assertEquals(
+          Double.doubleToRawLongBits(scalar[i]),
+          Double.doubleToRawLongBits(vector[i]),
+          () -> "vector and scalar tanh of " + zi);
+      float mine = (float) scalar[i];
+      float strict = (float) StrictMath.tanh(zi);
+      int ulps = Math.abs(Float.floatToIntBits(mine) - Float.floatToIntBits(strict));
+      assertTrue(ulps <= 1, () -> "tanh(" + zi + ") = " + mine + ", StrictMath " + strict);
+      if (ulps == 1) offByOne++;
+    }
+    System.out.printf("kernel tanh: %d of %d floats one ulp from StrictMath's%n", offByOne, length);
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(scalar[n]));
+    assertEquals(1.0f, (float) scalar[n + 6]);
+    assertEquals(1.0, scalar[n + 7], 1e-8);
+    assertEquals(-1.0f, (float) scalar[n + 8]);
+    assertTrue(Double.isNaN(ScalarFloatLoops.tanh(Double.NaN)));
+  }
+
+  @Test
+  void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
+    assertEquals(800.0, FloatNetwork.logisticLoss(-800, 1), 1e-9);
+    assertEquals(800.0, FloatNetwork.logisticLoss(800, 0), 1e-9);
+    assertEquals(Math.log(2), FloatNetwork.logisticLoss(0, 1), 1e-15);
+  }
+
+  @Test
+  void paddingOfWStaysZero() {
+    KernelProblem problem = KernelProblem.of(3, 7, 13, 12, 500, 5);
+    FloatParameters p = problem.trainFloat(FloatNetwork.fastest()).dense();
+    for (int k = 0; k < p.hidden; k++)
+      for (int j = p.inputSize; j < p.stride; j++)
+        assertEquals(0, Float.floatToRawIntBits(p.w[k * p.stride + j]), "W[" + k + "][" + j + "]");
+  }
+
+  /** ||a - b|| / max(||a||, ||b||) over the group, and per entry relative to the largest entry. */
+  private static void assertClose(String group, double[] expected, double[] actual) {
+    double diff = 0, norm = 0, largest = 0, worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      diff += (expected[i] - actual[i]) * (expected[i] - actual[i]);
+      norm += expected[i] * expected[i];
+      largest = Math.max(largest, Math.abs(expected[i]));
+    }
+    for (int i = 0; i < expected.length; i++)
+      worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / largest);
+    assertTrue(norm > 0, group + ": the gradient is zero, the check proves nothing");
+    double relative = Math.sqrt(diff / norm);
+    assertTrue(relative < 1e-5, group + ": relative error " + relative);
+    assertTrue(worst < 1e-5, group + ": worst entry " + worst + " of the largest");
+  }
+
+  static float[][] gather(float[][] l, int[] ids) {
+    float[][] columns = new float[ids.length][];
+    for (int c = 0; c < ids.length; c++) columns[c] = l[ids[c]];
+    return columns;
+  }
+
+  private static double[][] gather(double[][] l, int[] ids) {
+    return WindowNetworkTest.gather(l, ids);
+  }
+
+  private static FloatParameters toParameters(ObviousFloatNetwork o, KernelProblem problem) {
+    FloatParameters p = FloatParameters.of(problem.dense());
+    for (int k = 0; k < p.hidden; k++) System.arraycopy(o.w[k], 0, p.w, k * p.stride, p.inputSize);
+    System.arraycopy(o.b1, 0, p.b1, 0, p.hidden);
+    System.arraycopy(o.u, 0, p.u, 0, p.hidden);
+    p.b2 = o.b2;
+    return p;
+  }
+
+  private static double[][] roundedVectors(KernelProblem problem) {
+    float[][] f = problem.floatVectors();
+    double[][] l = new double[f.length][];
+    for (int v = 0; v < f.length; v++) l[v] = toDouble(f[v]);
+    return l;
+  }
+
+  private static double maxDifference(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+    return m;
+  }
+
+  static float[] toFloat(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+    return f;
+  }
+
+  static double[] toDouble(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) d[i] = v[i];
+    return d;
+  }
+
+  private static double[] round(double[] v) {
+    return toDouble(toFloat(v));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+}
