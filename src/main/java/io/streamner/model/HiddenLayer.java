@@ -10,9 +10,9 @@ import java.util.Arrays;
  *
  * <p>The input x is the concatenation of the window's <em>pieces</em>: one word vector per window
  * position (the specification's x, eq. 10), or with capitalisation features a word vector and a
- * capitalisation vector per position (x_c = [L_w ; E_q], eq. 32 of docs/typed-model.md). A piece is
- * an array owned by the caller and updated in place with its slice of dJ/dx (eqs. 29 and 48); when
- * the same array fills two slices it receives both.
+ * capitalisation vector per position (x_c = [L_w ; E_q], eq. 32 of
+ * src/site/markdown/typed-model.md). A piece is an array owned by the caller and updated in place
+ * with its slice of dJ/dx (eqs. 29 and 48); when the same array fills two slices it receives both.
  */
 final class HiddenLayer {
   private HiddenLayer() {}

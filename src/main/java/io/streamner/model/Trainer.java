@@ -4,15 +4,18 @@ import java.util.SplittableRandom;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
- * shuffled (seeded). The streaming job runs the same {@link WindowNetwork#sgdStep} per window.
+ * shuffled (seeded). A binary model takes {@link WindowNetwork#sgdStep}, a typed one {@link
+ * TypedNetwork#sgdStep}; the streaming job runs the same kernels per window.
  */
 public final class Trainer {
 
   /**
    * What one epoch did.
    *
-   * @param meanLoss mean logistic loss of the windows, each measured just before its own step
-   * @param cost eq. (1) estimated as meanLoss + C/(2m) (sum W^2 + sum U^2) at the epoch's end
+   * @param meanLoss mean loss of the windows (logistic, or cross-entropy for a typed model), each
+   *     measured just before its own step
+   * @param cost eq. (1) (or (34)) estimated as meanLoss + C/(2m) (sum W^2 + sum U^2) at the epoch's
+   *     end
    */
   public record EpochReport(
       int epoch, int epochs, long examples, double seconds, double meanLoss, double cost) {
@@ -27,36 +30,79 @@ public final class Trainer {
     void epochDone(EpochReport report);
   }
 
+  /** One SGD step on training window i; returns its loss before the step. */
+  @FunctionalInterface
+  private interface Step {
+    double take(int i);
+  }
+
   private Trainer() {}
 
   public static void train(
       NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
+    WindowInput input = model.input();
+    double decay = decay(model, data);
+    WindowNetwork.Workspace ws = model.workspace();
+    double[][] pieces = new double[input.piecesPerWindow()][];
+    double learningRate = input.hyperparameters().learningRate();
+    Step step =
+        i ->
+            WindowNetwork.sgdStep(
+                model.dense(),
+                input.gather(data.windows()[i], data.capitals(i), pieces),
+                data.labels()[i],
+                learningRate,
+                decay,
+                ws);
+    run(model, data, epochs, shuffle, step, () -> model.dense().squaredWeights(), listener);
+  }
+
+  public static void train(
+      TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
+    WindowInput input = model.input();
+    double decay = decay(model, data);
+    TypedNetwork.Workspace ws = model.workspace();
+    double[][] pieces = new double[input.piecesPerWindow()][];
+    double learningRate = input.hyperparameters().learningRate();
+    Step step =
+        i ->
+            TypedNetwork.sgdStep(
+                model.dense(),
+                input.gather(data.windows()[i], data.capitals(i), pieces),
+                data.labels()[i],
+                learningRate,
+                decay,
+                ws);
+    run(model, data, epochs, shuffle, step, () -> model.dense().squaredWeights(), listener);
+  }
+
+  /** C/m: the regularisation constant spread over the training windows. */
+  private static double decay(TaggingModel model, TrainingSet data) {
     if (data.size() == 0) throw new IllegalArgumentException("no training windows");
-    Hyperparameters hp = model.hyperparameters();
-    double decay = hp.regularization() / data.size();
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(hp);
-    double[][] columns = new double[hp.windowSize()][];
+    return model.input().hyperparameters().regularization() / data.size();
+  }
+
+  private static void run(
+      TaggingModel model,
+      TrainingSet data,
+      int epochs,
+      boolean shuffle,
+      Step step,
+      java.util.function.DoubleSupplier squaredWeights,
+      Listener listener) {
+    double decay = decay(model, data);
     int[] order = new int[data.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    SplittableRandom random = new SplittableRandom(hp.seed());
+    SplittableRandom random = new SplittableRandom(model.input().hyperparameters().seed());
     for (int epoch = 1; epoch <= epochs; epoch++) {
       if (shuffle) shuffle(order, random);
       long start = System.nanoTime();
       double loss = 0;
-      for (int i : order) {
-        loss +=
-            WindowNetwork.sgdStep(
-                model.dense(),
-                model.gather(data.windows()[i], columns),
-                data.labels()[i],
-                hp.learningRate(),
-                decay,
-                ws);
-      }
+      for (int i : order) loss += step.take(i);
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);
       double meanLoss = loss / data.size();
-      double cost = meanLoss + decay / 2 * model.dense().squaredWeights();
+      double cost = meanLoss + decay / 2 * squaredWeights.getAsDouble();
       listener.epochDone(new EpochReport(epoch, epochs, data.size(), seconds, meanLoss, cost));
     }
   }

@@ -1,16 +1,16 @@
 package io.streamner.model;
 
 /**
- * The fast path of the typed model (docs/typed-model.md): forward pass, cost and one per-example
- * SGD step of a window network whose output layer scores every tag of a {@link
+ * The fast path of the typed model (src/site/markdown/typed-model.md): forward pass, cost and one
+ * per-example SGD step of a window network whose output layer scores every tag of a {@link
  * io.streamner.text.TagSet} with a softmax, fused into plain loops over {@link TypedParameters} and
  * the window's vectors.
  *
- * <p>Notation of docs/typed-model.md: x is the input (eq. 32: per window position the word vector,
- * and with capitalisation features the class's vector after it), z1 = W x + b1, a1 = tanh(z1), z2 =
- * U a1 + b2 (K scores), a2 = softmax(z2), the probability of every tag for the centre word (eqs.
- * 35, 36, 39). The hidden layer and the updates of W and of the window's vectors are the binary
- * network's loops ({@link HiddenLayer}); only the output layer is new. {@code
+ * <p>Notation of src/site/markdown/typed-model.md: x is the input (eq. 32: per window position the
+ * word vector, and with capitalisation features the class's vector after it), z1 = W x + b1, a1 =
+ * tanh(z1), z2 = U a1 + b2 (K scores), a2 = softmax(z2), the probability of every tag for the
+ * centre word (eqs. 35, 36, 39). The hidden layer and the updates of W and of the window's vectors
+ * are the binary network's loops ({@link HiddenLayer}); only the output layer is new. {@code
  * ReferenceTypedNetwork} (in the tests) computes the same equations one at a time with EJML and is
  * checked against finite differences; tests hold the two together.
  *

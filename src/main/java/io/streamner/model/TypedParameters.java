@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The dense parameters of the typed network (docs/typed-model.md, eq. 33): W (H x I), b1 (H), U (K
- * x H) and b2 (K), where K is the number of tags and I the input size (nC, or (n + k)C with
- * capitalisation features). W and b1 are what the binary {@link DenseParameters} hold; U has one
- * row and b2 one value per tag.
+ * The dense parameters of the typed network (src/site/markdown/typed-model.md, eq. 33): W (H x I),
+ * b1 (H), U (K x H) and b2 (K), where K is the number of tags and I the input size (nC, or (n + k)C
+ * with capitalisation features). W and b1 are what the binary {@link DenseParameters} hold; U has
+ * one row and b2 one value per tag.
  *
  * <p>W and U are stored as one array per row, as in {@link DenseParameters}: the fused loops walk a
  * row at a time.

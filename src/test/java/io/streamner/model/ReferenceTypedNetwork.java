@@ -4,11 +4,11 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * The plain, obvious implementation of the typed model (docs/typed-model.md) with EJML matrices:
- * one call per equation, every gradient materialised, no fusion. It is the typed network's
- * yardstick, as {@link ReferenceNetwork} is the binary one's: {@code TypedGradientCheckTest} holds
- * it against finite differences of {@link #cost}, {@code TypedNetworkTest} holds {@link
- * TypedNetwork} against it.
+ * The plain, obvious implementation of the typed model (src/site/markdown/typed-model.md) with EJML
+ * matrices: one call per equation, every gradient materialised, no fusion. It is the typed
+ * network's yardstick, as {@link ReferenceNetwork} is the binary one's: {@code
+ * TypedGradientCheckTest} holds it against finite differences of {@link #cost}, {@code
+ * TypedNetworkTest} holds {@link TypedNetwork} against it.
  */
 public final class ReferenceTypedNetwork {
   /** W (H x I), b1 (H x 1), U (K x H), b2 (K x 1). */
@@ -99,7 +99,10 @@ public final class ReferenceTypedNetwork {
     return -Math.log(a2y) + decay / 2 * squares;
   }
 
-  /** Eqs. (41), (50), (43), (46), (49) and (47), each as written in docs/typed-model.md. */
+  /**
+   * Eqs. (41), (50), (43), (46), (49) and (47), each as written in
+   * src/site/markdown/typed-model.md.
+   */
   public static Gradients gradients(Parameters p, double[][] pieces, int y, double decay) {
     Forward f = forward(p, pieces);
 
