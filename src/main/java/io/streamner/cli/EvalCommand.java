@@ -84,7 +84,10 @@ public final class EvalCommand implements Callable<Integer> {
     List<TaggingModel> loaded = new ArrayList<>();
     for (Path model : models) loaded.add(ModelFile.readModel(model));
     if (loaded.size() == 1 && loaded.get(0) instanceof NerModel binary) return binary(binary);
-    if (loaded.size() == 1) return typed((TypedModel) loaded.get(0));
+    if (loaded.size() == 1) {
+      ThresholdOption.warnIfGivenFor(loaded.get(0), spec.commandLine());
+      return typed((TypedModel) loaded.get(0));
+    }
     return combined(loaded);
   }
 
@@ -173,7 +176,7 @@ public final class EvalCommand implements Callable<Integer> {
     out.printf(
         "%s on %s: %,d tokens in %,d sentences%n",
         what, data, scores.tokenCount(), scores.sentences());
-    out.printf("  %-16s %-32s %-32s%n", "", "entities (strict: span and type)", "tokens (type)");
+    out.printf("  %-16s %-29s  %s%n", "", "strict entities (span, type)", "tokens (type)");
     out.printf(
         "  %-16s %9s %9s %9s  %9s %9s %9s%n",
         "", "precision", "recall", "F1", "precision", "recall", "F1");

@@ -70,6 +70,7 @@ public final class TagCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     double cutoff = threshold.get();
     TaggingModel m = ModelFile.readModel(model);
+    ThresholdOption.warnIfGivenFor(m, spec.commandLine());
     Corpus corpus;
     if (input.equals("-")) {
       corpus =

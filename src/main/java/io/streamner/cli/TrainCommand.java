@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -232,17 +233,17 @@ public final class TrainCommand implements Callable<Integer> {
         data,
         epochs,
         shuffle,
-        report -> {
-          Scores s = null;
-          String line = "";
-          if (development != null) {
-            s =
-                Evaluator.evaluate(
-                    type, development, Tagging.decisions(model, TokenDecisions.THRESHOLD));
-            line = "  dev token " + s.token() + "  span F1 " + String.format("%.4f", s.span().f1());
-          }
-          progress.epoch(report, s, line);
-        });
+        progress.listener(
+            development == null
+                ? null
+                : () -> {
+                  Scores s =
+                      Evaluator.evaluate(
+                          type, development, Tagging.decisions(model, TokenDecisions.THRESHOLD));
+                  return new DevScores(
+                      s,
+                      "  dev token " + s.token() + String.format("  span F1 %.4f", s.span().f1()));
+                }));
     return finish(model, data, new Result(type, null, null, baseline), progress);
   }
 
@@ -284,19 +285,17 @@ public final class TrainCommand implements Callable<Integer> {
         data,
         epochs,
         shuffle,
-        report -> {
-          TypedScores s = null;
-          String line = "";
-          if (development != null) {
-            s = TypedEvaluator.evaluate(model.types(), development, labels);
-            line =
-                "  dev entity "
-                    + s.entities().overall()
-                    + "  token F1 "
-                    + String.format("%.4f", s.tokens().overall().f1());
-          }
-          progress.epoch(report, s, line);
-        });
+        progress.listener(
+            development == null
+                ? null
+                : () -> {
+                  TypedScores s = TypedEvaluator.evaluate(model.types(), development, labels);
+                  return new DevScores(
+                      s,
+                      "  dev entity "
+                          + s.entities().overall()
+                          + String.format("  token F1 %.4f", s.tokens().overall().f1()));
+                }));
     Result result = new Result(null, model.types(), model.tagSet().scheme().name(), baseline);
     return finish(model, data, result, progress);
   }
@@ -368,6 +367,9 @@ public final class TrainCommand implements Callable<Integer> {
       double cost,
       Object dev) {}
 
+  /** An epoch's scores on the dev set, for --json, and as its line shows them. */
+  private record DevScores(Object scores, String line) {}
+
   /** Prints each epoch's line and keeps it for --json. */
   private static final class Progress {
     final PrintWriter out;
@@ -378,7 +380,12 @@ public final class TrainCommand implements Callable<Integer> {
       this.out = out;
     }
 
-    void epoch(Trainer.EpochReport report, Object dev, String devLine) {
+    /** Prints each epoch, with the dev scores {@code dev} gives when there is a dev set. */
+    Trainer.Listener listener(Supplier<DevScores> dev) {
+      return report -> epoch(report, dev == null ? new DevScores(null, "") : dev.get());
+    }
+
+    private void epoch(Trainer.EpochReport report, DevScores dev) {
       out.println(
           String.format(
                   "epoch %d/%d  %.1f s  %,.0f examples/s  cost %.5f",
@@ -387,7 +394,7 @@ public final class TrainCommand implements Callable<Integer> {
                   report.seconds(),
                   report.examplesPerSecond(),
                   report.cost())
-              + devLine);
+              + dev.line());
       out.flush();
       epochs.add(
           new Epoch(
@@ -396,7 +403,7 @@ public final class TrainCommand implements Callable<Integer> {
               report.examplesPerSecond(),
               report.meanLoss(),
               report.cost(),
-              dev));
+              dev.scores()));
       examplesPerSecond = report.examplesPerSecond();
     }
   }

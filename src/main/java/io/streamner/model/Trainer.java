@@ -1,6 +1,7 @@
 package io.streamner.model;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
@@ -30,50 +31,40 @@ public final class Trainer {
     void epochDone(EpochReport report);
   }
 
-  /** One SGD step on training window i; returns its loss before the step. */
+  /** One SGD step of a kernel on one window's vectors; returns its loss before the step. */
   @FunctionalInterface
   private interface Step {
-    double take(int i);
+    double take(double[][] pieces, int label, double learningRate, double decay);
   }
 
   private Trainer() {}
 
   public static void train(
       NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    WindowInput input = model.input();
-    double decay = decay(model, data);
     WindowNetwork.Workspace ws = model.workspace();
-    double[][] pieces = new double[input.piecesPerWindow()][];
-    double learningRate = input.hyperparameters().learningRate();
-    Step step =
-        i ->
-            WindowNetwork.sgdStep(
-                model.dense(),
-                input.gather(data.windows()[i], data.capitals(i), pieces),
-                data.labels()[i],
-                learningRate,
-                decay,
-                ws);
-    run(model, data, epochs, shuffle, step, () -> model.dense().squaredWeights(), listener);
+    DenseParameters dense = model.dense();
+    run(
+        model,
+        data,
+        epochs,
+        shuffle,
+        (pieces, y, lr, decay) -> WindowNetwork.sgdStep(dense, pieces, y, lr, decay, ws),
+        dense::squaredWeights,
+        listener);
   }
 
   public static void train(
       TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    WindowInput input = model.input();
-    double decay = decay(model, data);
     TypedNetwork.Workspace ws = model.workspace();
-    double[][] pieces = new double[input.piecesPerWindow()][];
-    double learningRate = input.hyperparameters().learningRate();
-    Step step =
-        i ->
-            TypedNetwork.sgdStep(
-                model.dense(),
-                input.gather(data.windows()[i], data.capitals(i), pieces),
-                data.labels()[i],
-                learningRate,
-                decay,
-                ws);
-    run(model, data, epochs, shuffle, step, () -> model.dense().squaredWeights(), listener);
+    TypedParameters dense = model.dense();
+    run(
+        model,
+        data,
+        epochs,
+        shuffle,
+        (pieces, y, lr, decay) -> TypedNetwork.sgdStep(dense, pieces, y, lr, decay, ws),
+        dense::squaredWeights,
+        listener);
   }
 
   /** C/m: the regularisation constant spread over the training windows. */
@@ -88,17 +79,25 @@ public final class Trainer {
       int epochs,
       boolean shuffle,
       Step step,
-      java.util.function.DoubleSupplier squaredWeights,
+      DoubleSupplier squaredWeights,
       Listener listener) {
     double decay = decay(model, data);
+    WindowInput input = model.input();
+    double learningRate = input.hyperparameters().learningRate();
+    double[][] pieces = new double[input.piecesPerWindow()][];
+    int[][] windows = data.windows();
+    int[] labels = data.labels();
     int[] order = new int[data.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    SplittableRandom random = new SplittableRandom(model.input().hyperparameters().seed());
+    SplittableRandom random = new SplittableRandom(input.hyperparameters().seed());
     for (int epoch = 1; epoch <= epochs; epoch++) {
       if (shuffle) shuffle(order, random);
       long start = System.nanoTime();
       double loss = 0;
-      for (int i : order) loss += step.take(i);
+      for (int i : order) {
+        input.gather(windows[i], data.capitals(i), pieces);
+        loss += step.take(pieces, labels[i], learningRate, decay);
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);
       double meanLoss = loss / data.size();

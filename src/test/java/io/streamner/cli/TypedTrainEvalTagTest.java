@@ -34,25 +34,14 @@ class TypedTrainEvalTagTest {
         train("--types", "all", "--json", "--dev", dev.toString(), "--out", model.toString());
   }
 
+  /** train on the synthetic corpus with a small network, and the options. */
   static CliRun train(String... options) {
     List<String> args =
         new java.util.ArrayList<>(
-            List.of(
-                "train",
-                "--train",
-                train.toString(),
-                "--dim",
-                "10",
-                "--hidden",
-                "20",
-                "--window",
-                "3",
-                "--lr",
-                "0.05",
-                "--epochs",
-                "4"));
+            List.of("--dim", "10", "--hidden", "20", "--window", "3", "--lr", "0.05"));
+    args.addAll(List.of("--epochs", "4"));
     args.addAll(List.of(options));
-    return CliRun.of(args.toArray(new String[0]));
+    return CliRun.train(train, args.toArray(new String[0]));
   }
 
   @Test
@@ -74,16 +63,7 @@ class TypedTrainEvalTagTest {
 
   @Test
   void evalGivesStrictEntityAndTokenScoresPerTypeAboveTheBaseline() throws Exception {
-    CliRun eval =
-        CliRun.of(
-            "eval",
-            "--model",
-            model.toString(),
-            "--data",
-            test.toString(),
-            "--baseline-train",
-            train.toString(),
-            "--json");
+    CliRun eval = CliRun.eval(model, test, "--baseline-train", train.toString(), "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     JsonNode result = JSON.readTree(eval.out());
     assertEquals(testTokens, result.get("token_count").asInt());
@@ -94,8 +74,8 @@ class TypedTrainEvalTagTest {
     double f1 = result.at("/entities/overall/f1").asDouble();
     assertTrue(f1 > result.at("/baseline/entities/overall/f1").asDouble() + 0.2, eval.out());
 
-    CliRun table = CliRun.of("eval", "--model", model.toString(), "--data", test.toString());
-    assertTrue(table.out().contains("entities (strict: span and type)"), table.out());
+    CliRun table = CliRun.eval(model, test);
+    assertTrue(table.out().contains("strict entities (span, type)"), table.out());
     assertTrue(table.out().matches("(?s).*\\n  overall .*"), table.out());
   }
 
@@ -108,6 +88,11 @@ class TypedTrainEvalTagTest {
     assertTrue(tag.out().contains("Vlnewx\tB-LOC\t"), tag.out());
     assertTrue(tag.out().contains("today\tO\t"), tag.out());
     assertTrue(tag.out().contains(",\tO\t"), "punctuation is split off: " + tag.out());
+
+    assertTrue(tag.err().isEmpty(), tag.err());
+    CliRun threshold =
+        CliRun.of("tag", "--model", model.toString(), "--threshold", "0.9", text.toString());
+    assertTrue(threshold.err().contains("--threshold applies to binary models"), threshold.err());
 
     CliRun json = CliRun.of("tag", "--model", model.toString(), "--json", text.toString());
     JsonNode sentence = JSON.readTree(json.out().strip());
@@ -153,8 +138,7 @@ class TypedTrainEvalTagTest {
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("caps k=3"), run.out());
     assertEquals(2, ModelFile.readHeader(caps).formatVersion());
-    CliRun eval =
-        CliRun.of("eval", "--model", caps.toString(), "--data", test.toString(), "--json");
+    CliRun eval = CliRun.eval(caps, test, "--json");
     assertTrue(JSON.readTree(eval.out()).at("/mention/f1").asDouble() > 0.9, eval.out());
 
     Path plain = dir.resolve("per.model");
@@ -177,11 +161,9 @@ class TypedTrainEvalTagTest {
   }
 
   private static CliRun init(String... options) {
-    List<String> args =
-        new java.util.ArrayList<>(
-            List.of("train", "--train", train.toString(), "--init", model.toString()));
+    List<String> args = new java.util.ArrayList<>(List.of("--init", model.toString()));
     args.addAll(List.of(options));
-    return CliRun.of(args.toArray(new String[0]));
+    return CliRun.train(train, args.toArray(new String[0]));
   }
 
   @Test

@@ -1,5 +1,8 @@
 package io.streamner.model;
 
+import static io.streamner.model.ReferenceNetwork.column;
+import static io.streamner.model.ReferenceNetwork.elementSquare;
+
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -159,17 +162,5 @@ public final class ReferenceTypedNetwork {
       o += piece.length;
     }
     return -Math.log(grad.a2().data[y]);
-  }
-
-  private static DMatrixRMaj column(double[] values) {
-    DMatrixRMaj m = new DMatrixRMaj(values.length, 1);
-    System.arraycopy(values, 0, m.data, 0, values.length);
-    return m;
-  }
-
-  private static DMatrixRMaj elementSquare(DMatrixRMaj m) {
-    DMatrixRMaj s = new DMatrixRMaj(m.numRows, m.numCols);
-    CommonOps_DDRM.elementMult(m, m, s);
-    return s;
   }
 }

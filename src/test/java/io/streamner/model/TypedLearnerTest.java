@@ -86,10 +86,15 @@ class TypedLearnerTest {
       this.learner = learner;
     }
 
+    /** Learns without committing. */
+    TypedLearner.Update attempt(Sentence s) throws Exception {
+      return learner.learn(
+          s.tokens(), TAGS.encode(s.tags()), dense, spare, capitals, columns, columns);
+    }
+
+    /** Learns and commits, as the job will do with a finite update. */
     TypedLearner.Update learn(Sentence s) throws Exception {
-      TypedLearner.Update update =
-          learner.learn(
-              s.tokens(), TAGS.encode(s.tags()), dense, spare, capitals, columns, columns);
+      TypedLearner.Update update = attempt(s);
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
@@ -149,15 +154,7 @@ class TypedLearnerTest {
     double[][] capitals = streamed.capitals;
     double[] first = capitals[0].clone();
     int words = streamed.columns.vectors.size();
-    TypedLearner.Update update =
-        streamed.learner.learn(
-            s.tokens(),
-            TAGS.encode(s.tags()),
-            streamed.dense,
-            streamed.spare,
-            capitals,
-            streamed.columns,
-            streamed.columns);
+    TypedLearner.Update update = streamed.attempt(s);
     assertEquals(dense, streamed.dense);
     assertArrayEquals(first, capitals[0]);
     assertEquals(words, streamed.columns.vectors.size());
@@ -169,15 +166,7 @@ class TypedLearnerTest {
     Streamed streamed = new Streamed(learner(0));
     streamed.capitals[1][0] = Double.NaN;
     Sentence s = corpus(1, 6).get(0);
-    TypedLearner.Update update =
-        streamed.learner.learn(
-            s.tokens(),
-            TAGS.encode(s.tags()),
-            streamed.dense,
-            streamed.spare,
-            streamed.capitals,
-            streamed.columns,
-            streamed.columns);
+    TypedLearner.Update update = streamed.attempt(s);
     assertFalse(update.isFinite());
     assertThrows(
         IllegalArgumentException.class,
