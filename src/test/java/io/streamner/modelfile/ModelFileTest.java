@@ -592,6 +592,13 @@ class ModelFileTest {
     Files.write(file, assemble(Files.readAllBytes(example), new byte[0]));
     ModelFile.Header header = ModelFile.readHeader(file);
     assertEquals(List.of("PER", "LOC", "ORG", "MISC"), header.tagSet().types());
+
+    ObjectNode both = (ObjectNode) JSON.readTree(example.toFile());
+    both.put("entity", "PER");
+    assertFalse(schema().validate(both).isEmpty(), "a model is binary or typed, not both");
+    ObjectNode version1 = (ObjectNode) JSON.readTree(example.toFile());
+    version1.put("format_version", 1);
+    assertFalse(schema().validate(version1).isEmpty(), "version 1 holds no typed model");
   }
 
   // ------------------------------------------------------------------------------- schema
