@@ -2,26 +2,23 @@ package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
-import io.streamner.text.Windows;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A trained binary tagger for one entity type: the settings it was built with, its vocabulary, L
- * (one vector per vocabulary word), the dense parameters and how much it has been trained. It is
- * what the model file holds and what {@code eval}, {@code tag} and the streaming job use.
+ * (one vector per vocabulary word), optionally E (capitalisation vectors, see {@link WindowInput}),
+ * the dense parameters and how much it has been trained. It is what the model file holds and what
+ * {@code eval}, {@code tag} and the streaming job use.
  */
-public final class NerModel {
+public final class NerModel implements TaggingModel {
   private final String entity;
-  private final Hyperparameters hyperparameters;
-  private final TokenNormalizer normalizer;
-  private final Vocabulary vocabulary;
-  private final double[][] vectors;
+  private final WindowInput input;
   private final DenseParameters dense;
   private long examplesTrained;
   private int epochsTrained;
 
+  /** A model without capitalisation features. */
   public NerModel(
       String entity,
       Hyperparameters hyperparameters,
@@ -31,18 +28,25 @@ public final class NerModel {
       DenseParameters dense,
       long examplesTrained,
       int epochsTrained) {
-    if (vectors.length != vocabulary.size()) {
-      throw new IllegalArgumentException(
-          vectors.length + " word vectors for " + vocabulary.size() + " words");
-    }
-    for (double[] v : vectors) {
-      if (v.length != hyperparameters.dim()) {
-        throw new IllegalArgumentException(
-            "a word vector has " + v.length + " values, the model has n=" + hyperparameters.dim());
-      }
-    }
-    if (dense.hidden != hyperparameters.hidden()
-        || dense.inputSize != hyperparameters.inputSize()) {
+    this(
+        entity,
+        new WindowInput(hyperparameters, normalizer, vocabulary, vectors, null),
+        dense,
+        examplesTrained,
+        epochsTrained);
+  }
+
+  /**
+   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape
+   */
+  public NerModel(
+      String entity,
+      WindowInput input,
+      DenseParameters dense,
+      long examplesTrained,
+      int epochsTrained) {
+    Hyperparameters hyperparameters = input.hyperparameters();
+    if (dense.hidden != hyperparameters.hidden() || dense.inputSize != input.inputSize()) {
       throw new IllegalArgumentException(
           "dense parameters are "
               + dense.hidden
@@ -51,13 +55,10 @@ public final class NerModel {
               + ", the hyper-parameters say "
               + hyperparameters.hidden()
               + "x"
-              + hyperparameters.inputSize());
+              + input.inputSize());
     }
     this.entity = entity;
-    this.hyperparameters = hyperparameters;
-    this.normalizer = normalizer;
-    this.vocabulary = vocabulary;
-    this.vectors = vectors;
+    this.input = input;
     this.dense = dense;
     this.examplesTrained = examplesTrained;
     this.epochsTrained = epochsTrained;
@@ -72,8 +73,14 @@ public final class NerModel {
       TokenNormalizer normalizer,
       Vocabulary vocabulary,
       double[][] vectors) {
-    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed());
-    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, 0, 0);
+    return initialise(entity, new WindowInput(hp, normalizer, vocabulary, vectors, null));
+  }
+
+  /** A fresh model on this input (with or without capitalisation features). */
+  public static NerModel initialise(String entity, WindowInput input) {
+    Hyperparameters hp = input.hyperparameters();
+    DenseParameters dense = DenseParameters.initialise(hp.hidden(), input.inputSize(), hp.seed());
+    return new NerModel(entity, input, dense, 0, 0);
   }
 
   /**
@@ -88,62 +95,57 @@ public final class NerModel {
       Map<String, double[]> columns,
       DenseParameters dense,
       long examplesTrained) {
-    TreeMap<String, double[]> sorted = new TreeMap<>(columns);
-    Vocabulary vocabulary = Vocabulary.of(sorted.keySet());
-    if (vocabulary.size() != sorted.size()) {
-      throw new IllegalArgumentException(
-          "the columns lack "
-              + Vocabulary.UNKNOWN
-              + ", "
-              + Vocabulary.START
-              + " or "
-              + Vocabulary.END
-              + ": "
-              + (vocabulary.size() - sorted.size())
-              + " of them missing");
-    }
-    double[][] vectors = new double[vocabulary.size()][];
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = sorted.get(vocabulary.word(id)).clone();
-    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, examplesTrained, 0);
+    return new NerModel(
+        entity, WindowInput.fromColumns(hp, normalizer, columns, null), dense, examplesTrained, 0);
   }
 
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
   public int[] wordIds(List<String> tokens) {
-    int[] ids = new int[tokens.size()];
-    for (int t = 0; t < ids.length; t++)
-      ids[t] = vocabulary.id(normalizer.normalize(tokens.get(t)));
-    return ids;
+    return input.wordIds(tokens);
   }
 
   /** Window word ids of a sentence, one window per token. */
   public int[][] windows(List<String> tokens) {
-    return Windows.of(
-        wordIds(tokens), hyperparameters.windowSize(), vocabulary.startId(), vocabulary.endId());
+    return input.windows(tokens);
+  }
+
+  /** A workspace for this model's windows (with capitalisation features, C (n + k) inputs). */
+  public WindowNetwork.Workspace workspace() {
+    Hyperparameters hp = input.hyperparameters();
+    return new WindowNetwork.Workspace(
+        hp.windowSize(), hp.dim() + input.capitalizationDim(), hp.hidden());
   }
 
   /** P(token is the entity) for every token of a sentence. */
   public double[] probabilities(List<String> tokens) {
-    return probabilities(tokens, new WindowNetwork.Workspace(hyperparameters));
+    return probabilities(tokens, workspace());
   }
 
   public double[] probabilities(List<String> tokens, WindowNetwork.Workspace ws) {
     int[][] windows = windows(tokens);
+    int[][] classes = input.capitalWindows(tokens);
     double[] p = new double[windows.length];
-    double[][] columns = new double[hyperparameters.windowSize()][];
-    for (int t = 0; t < windows.length; t++)
-      p[t] = WindowNetwork.forward(dense, gather(windows[t], columns), ws);
+    double[][] pieces = new double[input.piecesPerWindow()][];
+    for (int t = 0; t < windows.length; t++) {
+      p[t] =
+          WindowNetwork.forward(
+              dense, input.gather(windows[t], classes == null ? null : classes[t], pieces), ws);
+    }
     return p;
   }
 
   /**
-   * The columns of L for a window of word ids, into {@code columns} (reused to spare allocation).
+   * The columns of L for a window of word ids, into {@code columns} (reused to spare allocation),
+   * for a model without capitalisation features ({@link WindowInput#gather} serves both).
    */
   public double[][] gather(int[] window, double[][] columns) {
-    for (int c = 0; c < window.length; c++) columns[c] = vectors[window[c]];
-    return columns;
+    if (input.capitals() != null) {
+      throw new IllegalStateException("this model also needs the window's capitalisation classes");
+    }
+    return input.gather(window, null, columns);
   }
 
+  @Override
   public void recordTraining(long examples, int epochs) {
     this.examplesTrained += examples;
     this.epochsTrained += epochs;
@@ -153,16 +155,27 @@ public final class NerModel {
     return entity;
   }
 
+  /** The one type a binary model tags. */
+  @Override
+  public List<String> types() {
+    return List.of(entity);
+  }
+
+  @Override
+  public WindowInput input() {
+    return input;
+  }
+
   public Hyperparameters hyperparameters() {
-    return hyperparameters;
+    return input.hyperparameters();
   }
 
   public TokenNormalizer normalizer() {
-    return normalizer;
+    return input.normalizer();
   }
 
   public Vocabulary vocabulary() {
-    return vocabulary;
+    return input.vocabulary();
   }
 
   /**
@@ -170,17 +183,19 @@ public final class NerModel {
    * place.
    */
   public double[][] vectors() {
-    return vectors;
+    return input.vectors();
   }
 
   public DenseParameters dense() {
     return dense;
   }
 
+  @Override
   public long examplesTrained() {
     return examplesTrained;
   }
 
+  @Override
   public int epochsTrained() {
     return epochsTrained;
   }

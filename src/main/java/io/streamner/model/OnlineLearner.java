@@ -1,12 +1,6 @@
 package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
-import io.streamner.text.Vocabulary;
-import io.streamner.text.Windows;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +28,9 @@ import java.util.Set;
  * twice per window, which is about 40% of the training cost.
  *
  * <p>A word gets a column (its own vector) when it has been seen {@code minCount} times in labelled
- * data; until then it reads the vector of {@link Vocabulary#UNKNOWN}. The new column starts at
- * {@link WordVectors#randomVector}, a function of the word and the seed only, so a replay of the
- * stream builds the same model. Scoring never creates columns.
+ * data; until then it reads the vector of {@link io.streamner.text.Vocabulary#UNKNOWN}. The new
+ * column starts at {@link WordVectors#randomVector}, a function of the word and the seed only, so a
+ * replay of the stream builds the same model. Scoring never creates columns.
  *
  * <p>One sentence's columns are read once, updated over all its windows, and written back once: the
  * same arithmetic as reading and writing around every window, with C times fewer state accesses.
@@ -100,20 +94,17 @@ public final class OnlineLearner {
      * otherwise put NaN into the model for good.
      */
     public boolean isFinite() {
-      if (!Double.isFinite(loss) || !dense.isFinite()) return false;
-      for (double[] v : columns.values()) if (!DenseParameters.allFinite(v)) return false;
-      return true;
+      return Double.isFinite(loss) && dense.isFinite() && SentenceColumns.allFinite(columns);
     }
   }
 
   private final Settings settings;
-  private final Hyperparameters hp;
   private final WindowNetwork.Workspace workspace;
   private final double[][] windowColumns;
 
   public OnlineLearner(Settings settings) {
     this.settings = settings;
-    this.hp = settings.hyperparameters();
+    Hyperparameters hp = settings.hyperparameters();
     this.workspace = new WindowNetwork.Workspace(hp);
     this.windowColumns = new double[hp.windowSize()][];
   }
@@ -121,12 +112,10 @@ public final class OnlineLearner {
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
   public double[] score(List<String> tokens, DenseParameters dense, Columns columns)
       throws Exception {
-    List<String> words = normalise(tokens);
-    Map<String, double[]> vectors = read(words, columns, false);
-    String[][] windows = Windows.of(words, hp.windowSize());
-    double[] p = new double[windows.length];
-    for (int t = 0; t < windows.length; t++) {
-      p[t] = WindowNetwork.forward(dense, gather(windows[t], vectors), workspace);
+    SentenceColumns sentence = SentenceColumns.forScoring(settings, tokens, columns);
+    double[] p = new double[sentence.windows.length];
+    for (int t = 0; t < p.length; t++) {
+      p[t] = WindowNetwork.forward(dense, sentence.gather(t, null, null, windowColumns), workspace);
     }
     return p;
   }
@@ -151,47 +140,30 @@ public final class OnlineLearner {
       throw new IllegalArgumentException(
           tokens.size() + " tokens but " + labels.length + " labels");
     }
-    List<String> words = normalise(tokens);
-    String[][] windows = Windows.of(words, hp.windowSize());
-    Map<String, double[]> vectors = read(words, columns, true);
-
-    List<String> created = new ArrayList<>();
-    Map<String, Long> newCounts = new LinkedHashMap<>();
-    for (Map.Entry<String, Long> occurrence : occurrencesWithoutColumn(words, vectors).entrySet()) {
-      String word = occurrence.getKey();
-      // With a minimum count of 1 every new word gets its column at once: no count is read.
-      long count = settings.minCount() == 1 ? 1 : counts.count(word) + occurrence.getValue();
-      if (count >= settings.minCount()) {
-        vectors.put(word, WordVectors.randomVector(word, hp.seed(), hp.dim()));
-        created.add(word);
-      } else {
-        newCounts.put(word, count);
-      }
-    }
-
+    SentenceColumns sentence = SentenceColumns.forTraining(settings, tokens, columns, counts);
+    Hyperparameters hp = settings.hyperparameters();
     spare.copyFrom(dense);
-    double[] probabilities = new double[windows.length];
+    double[] probabilities = new double[labels.length];
     double loss = 0;
-    for (int t = 0; t < windows.length; t++) {
+    for (int t = 0; t < labels.length; t++) {
       loss +=
           WindowNetwork.sgdStep(
               spare,
-              gather(windows[t], vectors),
+              sentence.gather(t, null, null, windowColumns),
               labels[t],
               hp.learningRate(),
               settings.decay(),
               workspace);
       probabilities[t] = workspace.probability();
     }
-
-    Map<String, double[]> touched = new LinkedHashMap<>();
-    for (String[] window : windows) {
-      for (String word : window) {
-        String key = vectors.containsKey(word) ? word : Vocabulary.UNKNOWN;
-        touched.put(key, vectors.get(key));
-      }
-    }
-    return new Update(probabilities, windows.length, loss, spare, touched, created, newCounts);
+    return new Update(
+        probabilities,
+        labels.length,
+        loss,
+        spare,
+        sentence.touched(),
+        sentence.created,
+        sentence.counts);
   }
 
   /**
@@ -201,60 +173,7 @@ public final class OnlineLearner {
    */
   public void commit(Update update, Columns columns, WordCounts counts, Set<String> changed)
       throws Exception {
-    for (Map.Entry<String, double[]> column : update.columns().entrySet()) {
-      columns.put(column.getKey(), column.getValue());
-    }
-    changed.addAll(update.columns().keySet());
-    if (settings.minCount() > 1) {
-      for (String word : update.newColumns()) counts.remove(word);
-      for (Map.Entry<String, Long> count : update.counts().entrySet()) {
-        counts.put(count.getKey(), count.getValue());
-      }
-    }
-  }
-
-  private List<String> normalise(List<String> tokens) {
-    List<String> words = new ArrayList<>(tokens.size());
-    for (String token : tokens) words.add(settings.normalizer().normalize(token));
-    return words;
-  }
-
-  /**
-   * The vectors of the sentence's words that have one, the padding words and UUUNKKK: copies when
-   * they are to be trained, the stored arrays when they are only read.
-   */
-  private static Map<String, double[]> read(List<String> words, Columns columns, boolean copy)
-      throws Exception {
-    Map<String, double[]> vectors = new HashMap<>();
-    for (String word : new LinkedHashSet<>(words)) {
-      double[] v = columns.get(word);
-      if (v != null) vectors.put(word, copy ? v.clone() : v);
-    }
-    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
-      if (!vectors.containsKey(special)) {
-        double[] v = columns.get(special);
-        if (v == null)
-          throw new IllegalStateException(
-              "the model has no vector for " + special + ": not initialised");
-        vectors.put(special, copy ? v.clone() : v);
-      }
-    }
-    return vectors;
-  }
-
-  private static Map<String, Long> occurrencesWithoutColumn(
-      List<String> words, Map<String, double[]> vectors) {
-    Map<String, Long> occurrences = new LinkedHashMap<>();
-    for (String word : words)
-      if (!vectors.containsKey(word)) occurrences.merge(word, 1L, Long::sum);
-    return occurrences;
-  }
-
-  private double[][] gather(String[] window, Map<String, double[]> vectors) {
-    for (int c = 0; c < window.length; c++) {
-      double[] v = vectors.get(window[c]);
-      windowColumns[c] = v != null ? v : vectors.get(Vocabulary.UNKNOWN);
-    }
-    return windowColumns;
+    SentenceColumns.commit(
+        settings, update.columns(), update.newColumns(), update.counts(), columns, counts, changed);
   }
 }

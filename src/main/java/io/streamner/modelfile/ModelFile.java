@@ -1,11 +1,19 @@
 package io.streamner.modelfile;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedModel;
+import io.streamner.model.TypedParameters;
+import io.streamner.model.WindowInput;
 import io.streamner.modelfile.ModelFileException.Reason;
+import io.streamner.text.Capitalization;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.BufferedInputStream;
@@ -47,12 +55,18 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  *   8 bytes   magic "STRMNER\n" (ASCII)
- *   4 bytes   format version, big-endian int (1)
+ *   4 bytes   format version, big-endian int (1 or 2)
  *   4 bytes   header length h, big-endian int
  *   h bytes   header: UTF-8 JSON, padded with spaces so the payload starts at a multiple of 8
  *   8*N bytes payload: N little-endian IEEE-754 doubles, the arrays the header lists, in order
  *   8 bytes   CRC-32 (zlib's) of every byte before it, as a big-endian long
  * </pre>
+ *
+ * <p>Version 1 holds a binary model ({@link NerModel}); version 2 also holds typed models ({@link
+ * TypedModel}: the header names the tag set, U has a row and b2 a value per tag) and capitalisation
+ * vectors (the array {@code E}). The writer writes version 1 whenever the model fits it (a binary
+ * model without capitalisation features), so that such files stay readable by every reader of
+ * version 1; this build reads both.
  *
  * <p>Reading checks the file size against the size the header implies before it allocates any
  * array, so a damaged or foreign file fails with a {@link ModelFileException} that says what is
@@ -60,8 +74,11 @@ import java.util.zip.CheckedOutputStream;
  * file is finite: the writer refuses a model holding NaN or an infinity, and the reader a file.
  */
 public final class ModelFile {
-  /** The version this build writes and the only one it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /** The newest version, which this build writes for typed models and capitalisation features. */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The version of a binary model without capitalisation features. */
+  public static final int BINARY_VERSION = 1;
 
   /** A header longer than this is taken for damage, not for a vocabulary. */
   public static final long MAX_HEADER_BYTES = 512L << 20;
@@ -92,8 +109,10 @@ public final class ModelFile {
    */
   public record Header(
       int formatVersion,
-      String entity,
+      @JsonSetter(nulls = Nulls.SET) String entity,
+      @JsonSetter(nulls = Nulls.SET) TagSetHeader tagSet,
       Hyperparameters hyperparameters,
+      @JsonSetter(nulls = Nulls.SET) CapitalizationHeader capitalization,
       TokenNormalizer normalizer,
       Counters counters,
       Instant created,
@@ -122,6 +141,26 @@ public final class ModelFile {
 
   /** How much training the parameters have seen. */
   public record Counters(long examplesTrained, int epochsTrained) {}
+
+  /**
+   * The tags of a typed model (version 2): the scheme, the types in output order and, for readers
+   * that do not know the schemes, every tag in the order of U's rows.
+   */
+  public record TagSetHeader(String scheme, List<String> types, List<String> tags) {
+    static TagSetHeader of(TagSet tagSet) {
+      return new TagSetHeader(tagSet.scheme().name(), tagSet.types(), tagSet.tags());
+    }
+  }
+
+  /**
+   * Capitalisation features (version 2): k values per class, the classes in the order of E's rows.
+   */
+  public record CapitalizationHeader(int dim, List<String> classes) {
+    static CapitalizationHeader of(int dim) {
+      return new CapitalizationHeader(
+          dim, Arrays.stream(Capitalization.values()).map(Capitalization::key).toList());
+    }
+  }
 
   /** What follows the header: {@code values} doubles of {@code dtype}, the arrays in order. */
   public record Payload(String dtype, String byteOrder, long values, List<PayloadArray> arrays) {}
@@ -163,7 +202,7 @@ public final class ModelFile {
    *     hyper-parameters say (the arrays are mutable), or hold a number that is not finite (a
    *     diverged model); the previous file is kept then
    */
-  public static void write(NerModel model, Path file) throws IOException {
+  public static void write(TaggingModel model, Path file) throws IOException {
     Path target = file.toAbsolutePath();
     Path folder = target.getParent();
     if (folder == null || !Files.isDirectory(folder)) {
@@ -190,11 +229,10 @@ public final class ModelFile {
                 new CRC32());
         DataOutputStream out = new DataOutputStream(checked);
         out.write(MAGIC);
-        out.writeInt(FORMAT_VERSION);
+        out.writeInt(versionOf(model));
         out.writeInt(header.length);
         out.write(header);
-        double[] b2 = {model.dense().b2};
-        Rows.write(rows(model.vectors(), model.dense(), b2, model.hyperparameters()), out);
+        Rows.write(rows(model), out);
         out.writeLong(checked.getChecksum().getValue());
         out.flush();
         channel.force(true);
@@ -217,19 +255,30 @@ public final class ModelFile {
     }
   }
 
-  private static byte[] headerBytes(NerModel model, Instant created) throws IOException {
-    Hyperparameters hp = model.hyperparameters();
-    List<String> words = model.vocabulary().words();
-    List<PayloadArray> arrays = payloadArrays(words.size(), hp.dim(), hp.hidden(), hp.inputSize());
+  /** 1 for a binary model without capitalisation features, which version 1 holds; else 2. */
+  private static int versionOf(TaggingModel model) {
+    return model instanceof NerModel && model.input().capitals() == null
+        ? BINARY_VERSION
+        : FORMAT_VERSION;
+  }
+
+  private static byte[] headerBytes(TaggingModel model, Instant created) throws IOException {
+    WindowInput input = model.input();
+    Hyperparameters hp = input.hyperparameters();
+    List<String> words = input.vocabulary().words();
+    List<PayloadArray> arrays = Shape.of(model).arrays();
     long values = 0;
     for (PayloadArray a : arrays) values += a.values();
+    int k = input.capitalizationDim();
     // the vocabulary last, so that `head -c 1000 model` shows everything else
     Header header =
         new Header(
-            FORMAT_VERSION,
-            model.entity(),
+            versionOf(model),
+            model instanceof NerModel binary ? binary.entity() : null,
+            model instanceof TypedModel typed ? TagSetHeader.of(typed.tagSet()) : null,
             hp,
-            model.normalizer(),
+            k > 0 ? CapitalizationHeader.of(k) : null,
+            input.normalizer(),
             new Counters(model.examplesTrained(), model.epochsTrained()),
             created,
             software(),
@@ -253,30 +302,73 @@ public final class ModelFile {
     return bytes.toByteArray();
   }
 
-  /** The payload arrays of a model of this shape, in file order. */
-  private static List<PayloadArray> payloadArrays(
-      long words, long dim, long hidden, long inputSize) {
-    return List.of(
-        new PayloadArray("L", List.of(words, dim)),
-        new PayloadArray("W", List.of(hidden, inputSize)),
-        new PayloadArray("b1", List.of(hidden)),
-        new PayloadArray("U", List.of(hidden)),
-        new PayloadArray("b2", List.of(1L)));
+  /**
+   * The shape of a model's payload: V words of n values, Q capitalisation classes of k values (k =
+   * 0: none), H hidden units, I inputs and K tags (0 for a binary model: one output).
+   */
+  private record Shape(long words, long dim, long dimCaps, long hidden, long inputSize, long tags) {
+    static Shape of(TaggingModel model) {
+      WindowInput input = model.input();
+      Hyperparameters hp = input.hyperparameters();
+      return new Shape(
+          input.vocabulary().size(),
+          hp.dim(),
+          input.capitalizationDim(),
+          hp.hidden(),
+          input.inputSize(),
+          model instanceof TypedModel typed ? typed.tagSet().size() : 0);
+    }
+
+    /** The payload arrays of a model of this shape, in file order. */
+    List<PayloadArray> arrays() {
+      List<PayloadArray> arrays = new ArrayList<>();
+      arrays.add(new PayloadArray("L", List.of(words, dim)));
+      if (dimCaps > 0) {
+        arrays.add(new PayloadArray("E", List.of((long) Capitalization.values().length, dimCaps)));
+      }
+      arrays.add(new PayloadArray("W", List.of(hidden, inputSize)));
+      arrays.add(new PayloadArray("b1", List.of(hidden)));
+      arrays.add(new PayloadArray("U", tags == 0 ? List.of(hidden) : List.of(tags, hidden)));
+      arrays.add(new PayloadArray("b2", List.of(tags == 0 ? 1L : tags)));
+      return arrays;
+    }
   }
 
   /**
-   * The payload in file order, row by row: L's rows, W's rows, b1, U, b2 (a one-value array, since
-   * the model holds it as a field). Each row is named for messages: {@code row 3 of W}.
+   * The payload in file order, row by row: L's rows, E's rows, W's rows, b1, U (its rows), b2. A
+   * binary model's b2 is a field, so its row is a one-value array that {@link #read} copies back.
+   * Each row is named for messages: {@code row 3 of W}.
    */
-  private static List<Row> rows(
-      double[][] l, DenseParameters dense, double[] b2, Hyperparameters hp) {
-    List<Row> rows = new ArrayList<>(l.length + dense.hidden + 3);
+  private static List<Row> rows(TaggingModel model) {
+    WindowInput input = model.input();
+    Hyperparameters hp = input.hyperparameters();
+    List<Row> rows = new ArrayList<>();
+    double[][] l = input.vectors();
     for (int id = 0; id < l.length; id++) rows.add(new Row("word vector " + id, l[id], hp.dim()));
-    for (int k = 0; k < dense.hidden; k++)
-      rows.add(new Row("row " + k + " of W", dense.w[k], hp.inputSize()));
-    rows.add(new Row("b1", dense.b1, hp.hidden()));
-    rows.add(new Row("U", dense.u, hp.hidden()));
-    rows.add(new Row("b2", b2, 1));
+    double[][] e = input.capitals();
+    for (int c = 0; e != null && c < e.length; c++) {
+      rows.add(
+          new Row(
+              "capitalisation vector " + Capitalization.values()[c].key(),
+              e[c],
+              input.capitalizationDim()));
+    }
+    if (model instanceof NerModel binary) {
+      DenseParameters dense = binary.dense();
+      for (int k = 0; k < dense.hidden; k++)
+        rows.add(new Row("row " + k + " of W", dense.w[k], input.inputSize()));
+      rows.add(new Row("b1", dense.b1, hp.hidden()));
+      rows.add(new Row("U", dense.u, hp.hidden()));
+      rows.add(new Row("b2", new double[] {dense.b2}, 1));
+    } else {
+      TypedParameters dense = ((TypedModel) model).dense();
+      for (int k = 0; k < dense.hidden; k++)
+        rows.add(new Row("row " + k + " of W", dense.w[k], input.inputSize()));
+      rows.add(new Row("b1", dense.b1, hp.hidden()));
+      for (int t = 0; t < dense.tags; t++)
+        rows.add(new Row("row " + t + " of U", dense.u[t], hp.hidden()));
+      rows.add(new Row("b2", dense.b2, dense.tags));
+    }
     return rows;
   }
 
@@ -334,13 +426,33 @@ public final class ModelFile {
   // ----------------------------------------------------------------------------------------- read
 
   /**
-   * Reads a model file written by {@link #write}, checking its format version, its size against its
-   * header, its checksum, and that every number is finite.
+   * Reads a binary model file written by {@link #write} (see {@link #readModel}), as the streaming
+   * job and {@code train --init} of a binary model need it.
+   *
+   * @throws ModelFileException when the file is not a model file, is of another format version, is
+   *     truncated, corrupt, has an invalid header, or holds a typed model ({@link
+   *     Reason#NOT_BINARY})
+   */
+  public static NerModel read(Path file) throws IOException {
+    TaggingModel model = readModel(file);
+    if (model instanceof NerModel binary) return binary;
+    throw new ModelFileException(
+        file,
+        Reason.NOT_BINARY,
+        file
+            + " holds a typed model ("
+            + String.join(", ", model.types())
+            + "); this needs a binary model of one entity type");
+  }
+
+  /**
+   * Reads a model file written by {@link #write}, binary or typed, checking its format version, its
+   * size against its header, its checksum, and that every number is finite.
    *
    * @throws ModelFileException when the file is not a model file, is of another format version, is
    *     truncated, corrupt, or has an invalid header
    */
-  public static NerModel read(Path file) throws IOException {
+  public static TaggingModel readModel(Path file) throws IOException {
     long size = Files.size(file);
     try (InputStream in = Files.newInputStream(file)) {
       CheckedInputStream checked =
@@ -350,14 +462,11 @@ public final class ModelFile {
       Header header = parsed.header();
       checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues());
 
-      Hyperparameters hp = header.hyperparameters();
-      double[][] l = new double[header.vocabulary().size()][hp.dim()];
-      DenseParameters dense = new DenseParameters(hp.hidden(), hp.inputSize());
-      double[] b2 = new double[1];
-      List<Row> rows = rows(l, dense, b2, hp);
+      TaggingModel model = emptyModel(header);
+      List<Row> rows = rows(model);
       Rows payload = new Rows();
       for (Row row : rows) payload.transfer(row.values, null, data);
-      dense.b2 = b2[0];
+      if (model instanceof NerModel binary) binary.dense().b2 = rows.get(rows.size() - 1).values[0];
 
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
@@ -375,19 +484,43 @@ public final class ModelFile {
           throw corrupt(file, row.notFinite() + ", and a model file holds only finite numbers");
         }
       }
-      return new NerModel(
-          header.entity(),
-          hp,
-          header.normalizer(),
-          Vocabulary.of(header.vocabulary()),
-          l,
-          dense,
-          header.examplesTrained(),
-          header.epochsTrained());
+      return model;
     } catch (EOFException e) {
       // the size was checked up front, so the file shrank while we read it
       throw shrank(file, e);
     }
+  }
+
+  /** The model the header describes, its arrays all zeros, for the payload to fill. */
+  private static TaggingModel emptyModel(Header header) {
+    Hyperparameters hp = header.hyperparameters();
+    int k = header.capitalization() == null ? 0 : header.capitalization().dim();
+    WindowInput input =
+        new WindowInput(
+            hp,
+            header.normalizer(),
+            Vocabulary.of(header.vocabulary()),
+            new double[header.vocabulary().size()][hp.dim()],
+            k == 0 ? null : new double[Capitalization.values().length][k]);
+    if (header.tagSet() == null) {
+      return new NerModel(
+          header.entity(),
+          input,
+          new DenseParameters(hp.hidden(), input.inputSize()),
+          header.examplesTrained(),
+          header.epochsTrained());
+    }
+    TagSet tagSet = tagSet(header.tagSet());
+    return new TypedModel(
+        tagSet,
+        input,
+        new TypedParameters(hp.hidden(), input.inputSize(), tagSet.size()),
+        header.examplesTrained(),
+        header.epochsTrained());
+  }
+
+  private static TagSet tagSet(TagSetHeader h) {
+    return new TagSet(TagSet.Scheme.parse(h.scheme()), h.types());
   }
 
   /**
@@ -426,14 +559,16 @@ public final class ModelFile {
       throw truncated(file, "it ends inside the format version");
     }
     int version = in.readInt();
-    if (version != FORMAT_VERSION) {
+    if (version != BINARY_VERSION && version != FORMAT_VERSION) {
       throw new ModelFileException(
           file,
           Reason.UNSUPPORTED_VERSION,
           file
               + " was written by model file format version "
               + version
-              + "; this streamner reads version "
+              + "; this streamner reads versions "
+              + BINARY_VERSION
+              + " and "
               + FORMAT_VERSION
               + (version > FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
     }
@@ -467,32 +602,18 @@ public final class ModelFile {
     } catch (JacksonException e) {
       throw invalid(file, Json.describe(e), e);
     }
-    check(file, header);
+    check(file, version, header);
     return new Parsed(header, PREAMBLE_BYTES + (long) headerLength);
   }
 
   /** What the header's JSON Schema says and what it cannot: shapes that agree with each other. */
-  private static void check(Path file, Header h) throws ModelFileException {
-    if (h.formatVersion() != FORMAT_VERSION) {
+  private static void check(Path file, int version, Header h) throws ModelFileException {
+    if (h.formatVersion() != version) {
       throw corrupt(
           file,
-          "its header says format version "
-              + h.formatVersion()
-              + " but the file says "
-              + FORMAT_VERSION);
+          "its header says format version " + h.formatVersion() + " but the file says " + version);
     }
-    if (h.entity().isEmpty()) throw invalid(file, "the field \"entity\" is empty", null);
-    Hyperparameters hp = h.hyperparameters();
-    if ((long) hp.windowSize() * hp.dim() > MAX_ARRAY) {
-      throw invalid(
-          file,
-          "a window of "
-              + hp.windowSize()
-              + " words of dimension "
-              + hp.dim()
-              + " is too large for one array",
-          null);
-    }
+    checkKind(file, version, h);
     if (h.counters().examplesTrained() < 0 || h.counters().epochsTrained() < 0) {
       throw invalid(file, "a counter is negative: " + h.counters(), null);
     }
@@ -518,8 +639,7 @@ public final class ModelFile {
               + "\"; this streamner reads \"float64\", \"little\"",
           null);
     }
-    List<PayloadArray> expected =
-        payloadArrays(h.vocabulary().size(), hp.dim(), hp.hidden(), hp.inputSize());
+    List<PayloadArray> expected = shape(file, h).arrays();
     if (!p.arrays().equals(expected)) {
       throw invalid(
           file,
@@ -542,6 +662,88 @@ public final class ModelFile {
       throw invalid(
           file, "\"payload.values\" is " + p.values() + " but its arrays hold " + sum, null);
     }
+  }
+
+  /**
+   * What the version allows: version 1 is a binary model ({@code entity}) without capitalisation
+   * features; version 2 has either an {@code entity} or a {@code tag_set}, and may have {@code
+   * capitalization}. A tag set's and the capitalisation's lists must be the ones this build knows.
+   */
+  private static void checkKind(Path file, int version, Header h) throws ModelFileException {
+    if (h.entity() == null && h.tagSet() == null) {
+      throw invalid(
+          file,
+          version == BINARY_VERSION
+              ? "missing field \"entity\""
+              : "it has neither \"entity\" (a binary model) nor \"tag_set\" (a typed model)",
+          null);
+    }
+    if (h.entity() != null && h.tagSet() != null) {
+      throw invalid(file, "it has both \"entity\" and \"tag_set\"; a model has one", null);
+    }
+    if (version == BINARY_VERSION && (h.tagSet() != null || h.capitalization() != null)) {
+      throw invalid(
+          file,
+          "format version 1 holds binary models without capitalisation features, but the header"
+              + " has \""
+              + (h.tagSet() != null ? "tag_set" : "capitalization")
+              + "\"",
+          null);
+    }
+    if (h.entity() != null && h.entity().isEmpty()) {
+      throw invalid(file, "the field \"entity\" is empty", null);
+    }
+    if (h.tagSet() != null) {
+      TagSet tagSet;
+      try {
+        tagSet = tagSet(h.tagSet());
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw invalid(file, "\"tag_set\": " + e.getMessage(), e);
+      }
+      if (!tagSet.tags().equals(h.tagSet().tags())) {
+        throw invalid(
+            file,
+            "\"tag_set.tags\" is "
+                + h.tagSet().tags()
+                + " but its scheme and types make it "
+                + tagSet.tags(),
+            null);
+      }
+    }
+    CapitalizationHeader caps = h.capitalization();
+    if (caps != null) {
+      List<String> known = CapitalizationHeader.of(1).classes();
+      if (caps.dim() < 1 || !known.equals(caps.classes())) {
+        throw invalid(
+            file,
+            "\"capitalization\" must have a dim of at least 1 and the classes "
+                + known
+                + "; it has "
+                + caps.dim()
+                + " and "
+                + caps.classes(),
+            null);
+      }
+    }
+  }
+
+  /** The payload's shape by the header (its kind already checked). */
+  private static Shape shape(Path file, Header h) throws ModelFileException {
+    Hyperparameters hp = h.hyperparameters();
+    long dimCaps = h.capitalization() == null ? 0 : h.capitalization().dim();
+    long inputSize = hp.windowSize() * (hp.dim() + dimCaps);
+    if (inputSize > MAX_ARRAY) {
+      throw invalid(
+          file,
+          "a window of "
+              + hp.windowSize()
+              + " words of dimension "
+              + (hp.dim() + dimCaps)
+              + " is too large for one array",
+          null);
+    }
+    long tags = h.tagSet() == null ? 0 : h.tagSet().tags().size();
+    return new Shape(h.vocabulary().size(), hp.dim(), dimCaps, hp.hidden(), inputSize, tags);
   }
 
   private static void checkVocabulary(Path file, List<String> words) throws ModelFileException {
