@@ -5,6 +5,7 @@ import io.streamner.job.JobDefinition;
 import io.streamner.job.JobOptions;
 import io.streamner.job.LocalFlink;
 import io.streamner.job.StreamnerJob;
+import io.streamner.kafka.JobLock;
 import io.streamner.kafka.KafkaPreflight;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -106,6 +107,29 @@ public final class JobCommand implements Callable<Integer> {
               err.println("warning: " + warning);
               err.flush();
             });
+    // Before anything of the job's is touched: another copy may be using it.
+    try (JobLock lock = lock(definition, err)) {
+      return launch(definition, out, err);
+    }
+  }
+
+  /** Refuses a second copy of a running job, waiting out a killed predecessor's session. */
+  private static JobLock lock(JobDefinition definition, PrintWriter err) throws UserError {
+    try {
+      return JobLock.acquire(
+          definition.kafka(),
+          definition.name(),
+          definition.topics().snapshots(),
+          waiting -> {
+            err.println(waiting + "...");
+            err.flush();
+          });
+    } catch (JobLock.AlreadyRunning e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private int launch(JobDefinition definition, PrintWriter out, PrintWriter err) throws Exception {
     CheckpointDirectory state = CheckpointDirectory.of(definition);
     String restore = restorePath(definition, state);
 
