@@ -319,6 +319,10 @@ public final class JobCommand implements Callable<Integer> {
                 version.getOrDefault(model, 0.0).longValue()));
       }
       line.append(String.format(" | dead letters %,d", (long) metrics.sum("deadLetters")));
+      long refused = (long) metrics.sum("newWordsRefused");
+      if (refused > 0) {
+        line.append(String.format(" | vocabulary full: %,d new words refused", refused));
+      }
       String checkpoint = metrics.text("lastCompletedCheckpointId");
       line.append(
           checkpoint == null || checkpoint.equals("-1")
