@@ -3,6 +3,7 @@ package io.streamner.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.job.JobDefinition;
+import io.streamner.job.JobHarness;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.TopicAdmin;
 import io.streamner.kafka.wire.PredictionRecord;
@@ -245,12 +246,7 @@ final class VocabularyScale {
               name + ".predictions",
               name + ".snapshots",
               name + ".dead-letter");
-      TopicAdmin.create(
-          kafka.bootstrapServers(),
-          List.of(
-              TopicAdmin.topic(topics.predictions(), 1),
-              TopicAdmin.compacted(topics.snapshots(), 1),
-              TopicAdmin.topic(topics.deadLetter(), 1)));
+      JobHarness.createOutputTopics(kafka, topics);
       results.add(run(kafka, topics, name, scenario, distinctWords, windows, progress));
     }
     return results;

@@ -322,12 +322,7 @@ class JobRestartTest {
   /** A bounded job of one PER model on the shared input topics, its outputs its own. */
   private static Path definition(String name, String... extra) throws Exception {
     JobDefinition.Topics topics = topics(name);
-    TopicAdmin.create(
-        kafka.bootstrapServers(),
-        List.of(
-            TopicAdmin.topic(topics.predictions(), 1),
-            TopicAdmin.compacted(topics.snapshots(), 1),
-            TopicAdmin.topic(topics.deadLetter(), 1)));
+    JobHarness.createOutputTopics(kafka, topics);
     String text =
         String.join(
             "\n",
