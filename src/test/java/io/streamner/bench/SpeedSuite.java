@@ -488,7 +488,11 @@ public final class SpeedSuite {
       report.add(
           Figure.info(
               id + "trained_before_out_of_memory",
-              what + "OutOfMemoryError after this many windows (of " + r.windows() + ")",
+              what
+                  + String.format(
+                      Locale.ROOT,
+                      "windows trained before an OutOfMemoryError (of %,d)",
+                      r.windows()),
               r.trainedBeforeTheEnd(),
               "windows",
               String.format(
