@@ -337,9 +337,9 @@ public final class JobOptions {
                   "Most word vectors (columns) a model holds, counting `UUUNKKK`, `<s>`, `</s>`"
                       + " and the vectors it starts with. A word that reaches `model.min-count`"
                       + " when the model is full gets no vector and goes on reading `UUUNKKK`;"
-                      + " its count is kept like any other below the minimum (it expires by"
-                      + " `model.count-ttl-seconds`), so a larger value on a later run gives it"
-                      + " its vector. The metric `newWordsRefused` counts these refusals. Which"
+                      + " with `model.min-count` above 1 its count is kept like any other below"
+                      + " the minimum (it expires by `model.count-ttl-seconds`), so a larger value"
+                      + " on a later run gives it its vector. The metric `newWordsRefused` counts these refusals. Which"
                       + " words get the last places depends only on the order of the stream, so"
                       + " a replay gives the same model. Each vector takes about 8n + 100 bytes on"
                       + " the heap (about 500 MB for 1,000,000 words at n = 50)."),
