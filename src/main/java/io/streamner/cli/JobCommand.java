@@ -5,6 +5,7 @@ import io.streamner.job.JobDefinition;
 import io.streamner.job.JobOptions;
 import io.streamner.job.LocalFlink;
 import io.streamner.job.StreamnerJob;
+import io.streamner.kafka.JobLock;
 import io.streamner.kafka.KafkaPreflight;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -107,6 +108,29 @@ public final class JobCommand implements Callable<Integer> {
               err.println("warning: " + warning);
               err.flush();
             });
+    // Before anything of the job's is touched: another copy may be using it.
+    try (JobLock lock = lock(definition, err)) {
+      return launch(definition, out, err);
+    }
+  }
+
+  /** Refuses a second copy of a running job, waiting out a killed predecessor's session. */
+  private static JobLock lock(JobDefinition definition, PrintWriter err) throws UserError {
+    try {
+      return JobLock.acquire(
+          definition.kafka(),
+          definition.name(),
+          definition.topics().snapshots(),
+          waiting -> {
+            err.println(waiting + "...");
+            err.flush();
+          });
+    } catch (JobLock.AlreadyRunning e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private int launch(JobDefinition definition, PrintWriter out, PrintWriter err) throws Exception {
     CheckpointDirectory state = CheckpointDirectory.of(definition);
     String restore = restorePath(definition, state);
 
@@ -132,8 +156,6 @@ public final class JobCommand implements Callable<Integer> {
     MetricOptions.forReporter(conf, ProgressReporter.NAME)
         .set(MetricOptions.REPORTER_FACTORY_CLASS, ProgressReporter.Factory.class.getName());
     StreamnerJob.restoreFrom(conf, restore);
-    out.printf("flink: web UI at %s%n", LocalFlink.webUi(conf));
-    out.flush();
 
     try (StopSignals signals =
         StopSignals.install(
@@ -141,7 +163,9 @@ public final class JobCommand implements Callable<Integer> {
             "stopping job "
                 + definition.name()
                 + " with a savepoint (Ctrl-C again stops at once)...")) {
-      JobClient job = LocalFlink.environment(conf, definition).executeAsync(definition.name());
+      JobClient job = LocalFlink.start(conf, definition);
+      out.printf("flink: web UI at %s%n", LocalFlink.webUi(conf));
+      out.flush();
       return run(job, definition, state, restore, signals, out);
     }
   }
@@ -295,6 +319,10 @@ public final class JobCommand implements Callable<Integer> {
                 version.getOrDefault(model, 0.0).longValue()));
       }
       line.append(String.format(" | dead letters %,d", (long) metrics.sum("deadLetters")));
+      long refused = (long) metrics.sum("newWordsRefused");
+      if (refused > 0) {
+        line.append(String.format(" | vocabulary full: %,d new words refused", refused));
+      }
       String checkpoint = metrics.text("lastCompletedCheckpointId");
       line.append(
           checkpoint == null || checkpoint.equals("-1")

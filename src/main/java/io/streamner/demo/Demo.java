@@ -35,7 +35,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -129,8 +128,7 @@ public final class Demo {
       Path checkpoints = Files.createTempDirectory("streamner-demo-checkpoints");
       Configuration conf = LocalFlink.configuration(definition);
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-      StreamExecutionEnvironment env = LocalFlink.environment(conf, definition);
-      JobClient job = env.executeAsync(definition.name());
+      JobClient job = LocalFlink.start(conf, definition);
       out.printf(
           "flink: job %s running, web UI at %s%n", definition.name(), LocalFlink.webUi(conf));
       out.printf(

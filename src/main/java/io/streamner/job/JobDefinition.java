@@ -38,6 +38,9 @@ import org.apache.kafka.common.config.types.Password;
  * <p>{@link #toString} hides secrets: the values of Kafka settings typed PASSWORD and of Flink keys
  * Flink counts as sensitive.
  *
+ * @param countTtl how long the count of a word below the minimum count lives without a new
+ *     occurrence; zero: for ever
+ * @param maxVocabulary the most word vectors a model holds
  * @param kafkaProperties Kafka client settings for every client of the job ({@code
  *     kafka.properties.*})
  * @param flinkProperties Flink configuration set after streamner's own ({@code flink.*})
@@ -53,6 +56,8 @@ public record JobDefinition(
     Hyperparameters hyperparameters,
     long regularizationExamples,
     int minCount,
+    Duration countTtl,
+    int maxVocabulary,
     boolean numbers,
     String vectors,
     Map<String, String> initModels,
@@ -227,6 +232,8 @@ public record JobDefinition(
         hp,
         r.get(JobOptions.REGULARIZATION_EXAMPLES),
         r.get(JobOptions.MIN_COUNT),
+        Duration.ofSeconds(r.get(JobOptions.COUNT_TTL_SECONDS)),
+        r.get(JobOptions.MAX_VOCABULARY),
         r.get(JobOptions.NUMBERS),
         emptyToNull(r.get(JobOptions.VECTORS)),
         Map.copyOf(initModels),
@@ -331,6 +338,8 @@ public record JobDefinition(
         hyperparameters,
         regularizationExamples,
         minCount,
+        countTtl,
+        maxVocabulary,
         numbers,
         vectors,
         initModels,

@@ -307,6 +307,44 @@ public final class JobOptions {
                       + " would ever get one."),
           Allowed.ints(1, 1_000_000));
 
+  public static final ConfigOption<Long> COUNT_TTL_SECONDS =
+      declare(
+          key("model.count-ttl-seconds")
+              .longType()
+              .defaultValue(24 * 3600L)
+              .withDescription(
+                  "The occurrence count of a word still below `model.min-count` is forgotten after"
+                      + " this many seconds without a new occurrence (Flink state TTL on processing"
+                      + " time; the heap backend frees it as state is accessed, RocksDB at"
+                      + " compactions); 0: never. This is what bounds the state of a stream of"
+                      + " one-off words (hashtags, typos, ids): it holds about new words per second"
+                      + " times this many counts. TTL runs on the clock, not on the stream, so a"
+                      + " model also depends on when records are processed: a replay after a"
+                      + " failure, a backlog read faster than it arrived or a long stop can forget"
+                      + " (or keep) a count the uninterrupted run kept (or forgot). That touches only"
+                      + " words whose previous occurrence lies about one TTL back, so with a TTL"
+                      + " much longer than a recovery or a stop (the default, a day, against"
+                      + " seconds to minutes) it is rare; set 0 where a replay must give a"
+                      + " bit-identical model. Up to a year (31,536,000)."),
+          Allowed.longs(0, 365 * 24 * 3600L));
+
+  public static final ConfigOption<Integer> MAX_VOCABULARY =
+      declare(
+          key("model.max-vocabulary")
+              .intType()
+              .defaultValue(1_000_000)
+              .withDescription(
+                  "Most word vectors (columns) a model holds, counting `UUUNKKK`, `<s>`, `</s>`"
+                      + " and the vectors it starts with. A word that reaches `model.min-count`"
+                      + " when the model is full gets no vector and goes on reading `UUUNKKK`;"
+                      + " with `model.min-count` above 1 its count is kept like any other below"
+                      + " the minimum (it expires by `model.count-ttl-seconds`), so a larger value"
+                      + " on a later run gives it its vector. The metric `newWordsRefused` counts these refusals. Which"
+                      + " words get the last places depends only on the order of the stream, so"
+                      + " a replay gives the same model. Each vector takes about 8n + 100 bytes on"
+                      + " the heap (about 500 MB for 1,000,000 words at n = 50)."),
+          Allowed.ints(3, Integer.MAX_VALUE));
+
   public static final ConfigOption<Boolean> NUMBERS =
       declare(
           key("model.numbers")

@@ -1,13 +1,16 @@
 package io.streamner.job;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 
 /**
  * The Flink that {@code streamner job} and {@code demo} run inside their own process, closed to the
@@ -44,12 +47,30 @@ public final class LocalFlink {
   }
 
   /** A local environment with the web UI, under {@code conf}, with the job built into it. */
-  public static StreamExecutionEnvironment environment(
+  private static StreamExecutionEnvironment environment(
       Configuration conf, JobDefinition definition) {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     StreamnerJob.build(env, definition);
     return env;
+  }
+
+  /**
+   * Starts the job on a local Flink under {@code conf}. The web UI's port was free when {@link
+   * #configuration} looked, but another process may take it before Flink binds it: then the job
+   * starts again on another free port, which {@code conf} then holds for {@link #webUi}.
+   */
+  public static JobClient start(Configuration conf, JobDefinition definition) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return environment(conf, definition).executeAsync(definition.name());
+      } catch (Exception e) {
+        if (attempt == 3 || ExceptionUtils.findThrowable(e, BindException.class).isEmpty()) throw e;
+        int port = port(conf.get(RestOptions.BIND_ADDRESS), 0);
+        conf.set(RestOptions.BIND_PORT, String.valueOf(port));
+        conf.set(RestOptions.PORT, port);
+      }
+    }
   }
 
   /** The web UI's address under {@code conf}, and who can reach it. */

@@ -7,12 +7,14 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The metrics of one model, in the metric group {@code model.<TYPE>} of the model operator: what it
  * has trained, how well (prequential, over roughly the last 2,000 labelled tokens), its version,
- * and the sentences it refused.
+ * its vocabulary (columns, and new words refused a column because it is full), and the sentences it
+ * refused.
  */
 final class ModelMetrics {
   private final Counter examples;
   private final Counter nonFinite;
   private final Counter deadLetters;
+  private final Counter refused;
 
   ModelMetrics(MetricGroup operator, LiveModel model) {
     MetricGroup group = operator.addGroup("model", model.name);
@@ -29,10 +31,16 @@ final class ModelMetrics {
     group.gauge("prequentialF1Total", () -> Prequential.total(c).f1());
     nonFinite = group.counter("nonFiniteUpdates");
     deadLetters = group.counter("deadLetters");
+    refused = group.counter("newWordsRefused");
   }
 
-  void trained(int windows) {
+  /**
+   * @param refusedWords words of the sentence that reached model.min-count with the model full
+   *     (model.max-vocabulary)
+   */
+  void trained(int windows, int refusedWords) {
     examples.inc(windows);
+    refused.inc(refusedWords);
   }
 
   void rejected(boolean nonFiniteUpdate) {

@@ -70,7 +70,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   @Override
   public void open() throws Exception {
     super.open();
-    store = new ModelStore(definition, getRuntimeContext(), this);
+    store = new ModelStore(definition, getRuntimeContext(), getKeyedStateBackend(), this);
     store.checkRestored(getKeyedStateBackend());
     snapshots =
         new SnapshotWriter(
@@ -81,7 +81,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
                 definition.hyperparameters(),
                 store.seeds().normalizer(),
                 definition.minCount(),
-                definition.decay()));
+                definition.decay(),
+                definition.maxVocabulary()));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     metrics = new HashMap<>();
   }
@@ -121,7 +122,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
             m.dense,
             m.spare,
             m.columns,
-            store.wordCounts());
+            store.wordCounts(),
+            m.counters.columns);
     if (!update.isFinite()) {
       throw new RecordRejected(
           "non-finite update: training model "
@@ -140,7 +142,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     c.columns += update.newColumns().size();
     Prequential.record(c, update.probabilities(), input.labels);
     m.dirty = true;
-    metrics.get(m.name).trained(update.windows());
+    metrics.get(m.name).trained(update.windows(), update.refused().size());
     return prediction;
   }
 

@@ -5,6 +5,7 @@ import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.text.Vocabulary;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,14 +14,18 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
@@ -28,12 +33,12 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * the live copies the operator trains.
  *
  * <p><b>State</b>, per model (the key): the word vectors, one MapState entry per word (a window
- * reads and writes only its C columns); occurrence counts of words without a column yet; and a
- * {@link ModelCheckpoint} ValueState with the dense parameters and counters. The dense parameters
- * change with every example, so they live in a {@link LiveModel} and go into the ValueState only in
- * {@link #writeBack}, which the operator calls just before Flink snapshots the keyed state: every
- * checkpoint holds each model exactly as of its barrier, and RocksDB never serialises W per
- * example.
+ * reads and writes only its C columns); occurrence counts of words without a column yet, one entry
+ * per word that expires ({@link #wordCountState}); and a {@link ModelCheckpoint} ValueState with
+ * the dense parameters and counters. The dense parameters change with every example, so they live
+ * in a {@link LiveModel} and go into the ValueState only in {@link #writeBack}, which the operator
+ * calls just before Flink snapshots the keyed state: every checkpoint holds each model exactly as
+ * of its barrier, and RocksDB never serialises W per example.
  *
  * <p>Methods that take a model name make it the current key first; the others work on the current
  * key.
@@ -44,24 +49,67 @@ final class ModelStore {
   static final MapStateDescriptor<String, double[]> COLUMNS_STATE =
       new MapStateDescriptor<>(
           "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
-  static final MapStateDescriptor<String, Long> WORD_COUNTS_STATE =
-      new MapStateDescriptor<>("word-counts", Types.STRING, Types.LONG);
+
+  /**
+   * The occurrence count of one word without a column: a ValueState whose namespace is the word, so
+   * that each count is an entry of its own in the state backend. Its TTL ({@code
+   * model.count-ttl-seconds}) then frees one-off words one by one: the heap backend's incremental
+   * cleanup visits a few entries per state access, and a MapState would make all of a model's
+   * counts one entry, copied whole at every visit.
+   */
+  static ValueStateDescriptor<Long> wordCountState(Duration ttl) {
+    ValueStateDescriptor<Long> descriptor =
+        new ValueStateDescriptor<>("word-count", LongSerializer.INSTANCE);
+    if (!ttl.isZero()) descriptor.enableTimeToLive(countTtl(ttl));
+    return descriptor;
+  }
+
+  /**
+   * The TTL of a word count: from its last write (a read does not renew it), never returned once
+   * expired (so that what the learner sees depends on the clock, not on when cleanup ran). Cleanup
+   * that frees memory: on the heap, each access to the counts also checks the next {@value
+   * #CLEANUP_PER_ACCESS} entries (a sentence reads and writes each new word's count, so expired
+   * counts are found faster than new ones arrive); on RocksDB, the compaction filter drops expired
+   * counts, and a periodic compaction of the counts' files reaches those that no compaction would
+   * otherwise touch. Checkpoints of the heap backend leave expired counts out.
+   */
+  private static StateTtlConfig countTtl(Duration ttl) {
+    return StateTtlConfig.newBuilder(ttl)
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .cleanupIncrementally(CLEANUP_PER_ACCESS, false)
+        .cleanupInRocksdbCompactFilter(1000, Duration.ofDays(1))
+        .cleanupFullSnapshot()
+        .build();
+  }
+
+  /** Count entries the heap backend checks for expiry at each access to the counts. */
+  private static final int CLEANUP_PER_ACCESS = 10;
 
   private final JobDefinition definition;
   private final KeyContext keys;
   private final ModelSeeds seeds;
   private final ValueState<ModelCheckpoint> modelState;
   private final MapState<String, double[]> columns;
-  private final MapState<String, Long> wordCounts;
+  private final InternalValueState<String, String, Long> wordCounts;
   private final Map<String, LiveModel> live = new HashMap<>();
 
-  ModelStore(JobDefinition definition, RuntimeContext context, KeyContext keys) {
+  @SuppressWarnings("unchecked") // the backend's state for a ValueState descriptor is internal
+  ModelStore(
+      JobDefinition definition,
+      RuntimeContext context,
+      KeyedStateBackend<String> backend,
+      KeyContext keys)
+      throws Exception {
     this.definition = definition;
     this.keys = keys;
     this.seeds = new ModelSeeds(definition);
     this.modelState = context.getState(MODEL_STATE);
     this.columns = context.getMapState(COLUMNS_STATE);
-    this.wordCounts = context.getMapState(WORD_COUNTS_STATE);
+    this.wordCounts =
+        (InternalValueState<String, String, Long>)
+            backend.getOrCreateKeyedState(
+                StringSerializer.INSTANCE, wordCountState(definition.countTtl()));
   }
 
   ModelSeeds seeds() {
@@ -93,18 +141,21 @@ final class ModelStore {
     return new OnlineLearner.WordCounts() {
       @Override
       public long count(String word) throws Exception {
-        Long count = wordCounts.get(word);
+        wordCounts.setCurrentNamespace(word);
+        Long count = wordCounts.value();
         return count == null ? 0 : count;
       }
 
       @Override
       public void put(String word, long count) throws Exception {
-        wordCounts.put(word, count);
+        wordCounts.setCurrentNamespace(word);
+        wordCounts.update(count);
       }
 
       @Override
       public void remove(String word) throws Exception {
-        wordCounts.remove(word);
+        wordCounts.setCurrentNamespace(word);
+        wordCounts.clear();
       }
     };
   }

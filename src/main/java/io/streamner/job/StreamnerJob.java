@@ -31,6 +31,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -381,14 +383,31 @@ public final class StreamnerJob {
 
   /**
    * Why a job failed, in one line: the message of the deepest cause (Flink wraps the operator's
-   * exception in several layers of its own).
+   * exception in several layers of its own), or what it means when Kafka fenced an exactly-once
+   * producer.
    */
   public static String failureMessage(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    while (true) {
+      if (root instanceof ProducerFencedException || root instanceof InvalidProducerEpochException)
+        return FENCED + " (" + root.getMessage() + ")";
+      if (root.getCause() == null || root.getCause() == root) break;
+      root = root.getCause();
+    }
     String message = root.getMessage();
     return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
+
+  /**
+   * A fenced producer, said for the operator. The exactly-once sinks' transactional ids are the job
+   * name and the topic, so another producer with the same id is nearly always a second copy of the
+   * job ({@code streamner job} refuses one it can see, but not a copy submitted to a cluster).
+   */
+  static final String FENCED =
+      "Kafka fenced this job's exactly-once producer: another producer started with the same"
+          + " transactional id (job.name-topic), which means a second copy of this job (the same"
+          + " job.name) runs against the same Kafka. Stop the other copy, or give one of them"
+          + " another job.name";
 
   /** The five topics of a definition, for {@link KafkaPreflight}. */
   public static List<String> topicNames(JobDefinition definition) {

@@ -28,9 +28,11 @@ import java.util.Set;
  * twice per window, which is about 40% of the training cost.
  *
  * <p>A word gets a column (its own vector) when it has been seen {@code minCount} times in labelled
- * data; until then it reads the vector of {@link io.streamner.text.Vocabulary#UNKNOWN}. The new
- * column starts at {@link WordVectors#randomVector}, a function of the word and the seed only, so a
- * replay of the stream builds the same model. Scoring never creates columns.
+ * data; until then it reads the vector of {@link Vocabulary#UNKNOWN}. The new column starts at
+ * {@link WordVectors#randomVector}, a function of the word and the seed only, so a replay of the
+ * stream builds the same model. Scoring never creates columns. A model holds at most {@link
+ * Settings#maxVocabulary} columns: past it a word that reaches the minimum count is {@link
+ * Update#refused refused} one and goes on reading UUUNKKK.
  *
  * <p>One sentence's columns are read once, updated over all its windows, and written back once: the
  * same arithmetic as reading and writing around every window, with C times fewer state accesses.
@@ -57,14 +59,29 @@ public final class OnlineLearner {
   /**
    * @param decay C/m of eqs. (30) and (31): the regularisation constant over the number of examples
    *     it is spread across (a stream has no m of its own: it is configured)
+   * @param maxVocabulary the most columns a model holds (the special words and its starting vectors
+   *     included); a word that reaches the minimum count when the model is full is refused a column
    */
   public record Settings(
-      Hyperparameters hyperparameters, TokenNormalizer normalizer, int minCount, double decay) {
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      int minCount,
+      double decay,
+      long maxVocabulary) {
     public Settings {
       if (minCount < 1)
         throw new IllegalArgumentException("minimum count must be at least 1, got " + minCount);
       if (!(decay >= 0))
         throw new IllegalArgumentException("decay must be zero or positive, got " + decay);
+      if (maxVocabulary < 1)
+        throw new IllegalArgumentException(
+            "maximum vocabulary must be at least 1, got " + maxVocabulary);
+    }
+
+    /** Without a cap on the vocabulary. */
+    public Settings(
+        Hyperparameters hyperparameters, TokenNormalizer normalizer, int minCount, double decay) {
+      this(hyperparameters, normalizer, minCount, decay, Long.MAX_VALUE);
     }
   }
 
@@ -77,7 +94,10 @@ public final class OnlineLearner {
    * @param dense the trained copy of the dense parameters
    * @param columns the trained copies of the vectors the sentence's windows used, by word
    * @param newColumns words that get their own vector with this sentence
-   * @param counts new occurrence counts of words still below the minimum count
+   * @param refused words that reached the minimum count with this sentence but got no vector,
+   *     because the model holds {@link Settings#maxVocabulary} columns; they read UUUNKKK
+   * @param counts new occurrence counts of words without a column (below the minimum count, or
+   *     refused)
    */
   public record Update(
       double[] probabilities,
@@ -86,6 +106,7 @@ public final class OnlineLearner {
       DenseParameters dense,
       Map<String, double[]> columns,
       List<String> newColumns,
+      List<String> refused,
       Map<String, Long> counts) {
 
     /**
@@ -125,8 +146,13 @@ public final class OnlineLearner {
    * every window is scored and then takes one SGD step, in order. Nothing the caller holds changes:
    * {@code dense} is copied into {@code spare}, which is trained, and the vectors are copied.
    *
+   * <p>Words reach the minimum count in the order they first occur in the sentence, and take the
+   * places left under the maximum vocabulary in that order: the same stream always gives the same
+   * vocabulary.
+   *
    * @param labels 1 where the token is the entity, one per token
    * @param spare parameters of the same shape as {@code dense} to train on; the update holds them
+   * @param vocabularySize the columns the model holds now
    */
   public Update learn(
       List<String> tokens,
@@ -134,13 +160,15 @@ public final class OnlineLearner {
       DenseParameters dense,
       DenseParameters spare,
       Columns columns,
-      WordCounts counts)
+      WordCounts counts,
+      long vocabularySize)
       throws Exception {
     if (labels.length != tokens.size()) {
       throw new IllegalArgumentException(
           tokens.size() + " tokens but " + labels.length + " labels");
     }
-    SentenceColumns sentence = SentenceColumns.forTraining(settings, tokens, columns, counts);
+    SentenceColumns sentence =
+        SentenceColumns.forTraining(settings, tokens, columns, counts, vocabularySize);
     Hyperparameters hp = settings.hyperparameters();
     spare.copyFrom(dense);
     double[] probabilities = new double[labels.length];
@@ -163,12 +191,14 @@ public final class OnlineLearner {
         spare,
         sentence.touched(),
         sentence.created,
+        sentence.refused,
         sentence.counts);
   }
 
   /**
    * Applies an update's word vectors and counts: the trained vectors are written back (and added to
-   * {@code changed}), new columns leave the counts, the other counts are stored. The dense
+   * {@code changed}), new columns leave the counts, the other counts are stored (with a minimum
+   * count of 1 there are none: a refused word is not counted, it would be refused again). The dense
    * parameters are the caller's to take: {@link Update#dense()} is the trained copy.
    */
   public void commit(Update update, Columns columns, WordCounts counts, Set<String> changed)

@@ -29,7 +29,10 @@ final class SentenceColumns {
   /** Words that get their own vector with this sentence. */
   final List<String> created = new ArrayList<>();
 
-  /** New occurrence counts of words still below the minimum count. */
+  /** Words that reached the minimum count but got no vector: the model holds its maximum. */
+  final List<String> refused = new ArrayList<>();
+
+  /** New occurrence counts of words still below the minimum count, or refused. */
   final Map<String, Long> counts = new LinkedHashMap<>();
 
   private SentenceColumns(List<String> words, int windowSize, Map<String, double[]> vectors) {
@@ -49,25 +52,34 @@ final class SentenceColumns {
 
   /**
    * Copies of the vectors of a sentence to train on; new words are counted and get a column (from
-   * {@link WordVectors#randomVector}) once seen {@code minCount} times.
+   * {@link WordVectors#randomVector}) once seen {@code minCount} times, while the model has room
+   * under {@link OnlineLearner.Settings#maxVocabulary}. Words take the places left in the order
+   * they first occur, so the same stream always gives the same vocabulary.
+   *
+   * @param vocabularySize the columns the model holds now
    */
   static SentenceColumns forTraining(
       OnlineLearner.Settings settings,
       List<String> tokens,
       OnlineLearner.Columns columns,
-      OnlineLearner.WordCounts wordCounts)
+      OnlineLearner.WordCounts wordCounts,
+      long vocabularySize)
       throws Exception {
     Hyperparameters hp = settings.hyperparameters();
     List<String> words = normalise(settings, tokens);
     SentenceColumns s = new SentenceColumns(words, hp.windowSize(), read(words, columns, true));
+    long room = Math.max(0, settings.maxVocabulary() - vocabularySize);
     for (Map.Entry<String, Long> occurrence : s.occurrencesWithoutColumn().entrySet()) {
       String word = occurrence.getKey();
       // With a minimum count of 1 every new word gets its column at once: no count is read.
       long count = settings.minCount() == 1 ? 1 : wordCounts.count(word) + occurrence.getValue();
-      if (count >= settings.minCount()) {
+      if (count < settings.minCount()) {
+        s.counts.put(word, count);
+      } else if (s.created.size() < room) {
         s.vectors.put(word, WordVectors.randomVector(word, hp.seed(), hp.dim()));
         s.created.add(word);
       } else {
+        s.refused.add(word);
         s.counts.put(word, count);
       }
     }

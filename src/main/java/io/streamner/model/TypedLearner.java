@@ -39,7 +39,9 @@ public final class TypedLearner {
    * @param capitals the trained copy of E, or null without capitalisation features
    * @param columns the trained copies of the vectors the sentence's windows used, by word
    * @param newColumns words that get their own vector with this sentence
-   * @param counts new occurrence counts of words still below the minimum count
+   * @param refused words that reached the minimum count but got no vector (the model is full, as in
+   *     {@link OnlineLearner.Update#refused})
+   * @param counts new occurrence counts of words without a column
    */
   public record Update(
       double[][] probabilities,
@@ -49,6 +51,7 @@ public final class TypedLearner {
       double[][] capitals,
       Map<String, double[]> columns,
       List<String> newColumns,
+      List<String> refused,
       Map<String, Long> counts) {
 
     /** Whether every parameter the update writes and its loss are finite numbers. */
@@ -119,6 +122,7 @@ public final class TypedLearner {
    * @param tags the tag id of every token in this learner's tag set ({@link TagSet#encode})
    * @param spare parameters of the same shape as {@code dense} to train on; the update holds them
    * @param capitals E, or null without capitalisation features; the update holds a trained copy
+   * @param vocabularySize the columns the model holds now
    */
   public Update learn(
       List<String> tokens,
@@ -127,13 +131,15 @@ public final class TypedLearner {
       TypedParameters spare,
       double[][] capitals,
       OnlineLearner.Columns columns,
-      OnlineLearner.WordCounts counts)
+      OnlineLearner.WordCounts counts,
+      long vocabularySize)
       throws Exception {
     if (tags.length != tokens.size()) {
       throw new IllegalArgumentException(tokens.size() + " tokens but " + tags.length + " tags");
     }
     checkCapitals(capitals);
-    SentenceColumns sentence = SentenceColumns.forTraining(settings, tokens, columns, counts);
+    SentenceColumns sentence =
+        SentenceColumns.forTraining(settings, tokens, columns, counts, vocabularySize);
     double[][] trainedCapitals = null;
     if (capitals != null) {
       trainedCapitals = new double[capitals.length][];
@@ -163,6 +169,7 @@ public final class TypedLearner {
         trainedCapitals,
         sentence.touched(),
         sentence.created,
+        sentence.refused,
         sentence.counts);
   }
 

@@ -37,8 +37,9 @@ import java.util.Set;
  *       four models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just
  *       before;
  *   <li><b>latency</b>: {@link ScoringLatency}, score requests at 1,000 sentences/s to a warm job;
- *   <li><b>vocabulary</b>: {@link VocabularyScale}, 1M new words through RocksDB in a child JVM
- *       with a 1 GB heap.
+ *   <li><b>vocabulary</b>: {@link VocabularyScale}, in a child JVM with a 1 GB heap: 1M new words
+ *       through RocksDB, each a column; 5M one-off words on heap state, bounded by the count TTL,
+ *       and by the maximum vocabulary.
  * </ol>
  *
  * <p>Writes {@code target/bench/speed-suite.json} (every figure with its target and whether it is
@@ -50,8 +51,10 @@ import java.util.Set;
  * <p>System properties (the pom's bench profile passes them on): {@code bench.out} (directory),
  * {@code bench.only}, {@code bench.readme}, {@code bench.readme.file}, {@code bench.windows}
  * (corpus size of the job phase, default 1,000,000), {@code bench.words} (new words of the
- * vocabulary phase, default 1,000,000), {@code bench.latency.seconds} (measured seconds, default
- * 30), {@code bench.yardstick.rounds} (passes of each kernel, default 3), {@code
+ * vocabulary phase's RocksDB scenario, default 1,000,000), {@code bench.heap.words} (of its heap
+ * scenarios, default 5,000,000), {@code bench.vocabulary} (its scenarios, default
+ * rocksdb,heap-ttl,heap-cap; also heap-unbounded), {@code bench.latency.seconds} (measured seconds,
+ * default 30), {@code bench.yardstick.rounds} (passes of each kernel, default 3), {@code
  * bench.yardstick.export} (a file for the yardstick's windows, see {@link Yardstick#export}),
  * {@code streamner.shared.data}. Arguments are JMH options for the kernel phase. The JVM needs
  * {@code --add-modules jdk.incubator.vector} for the float kernel's SIMD (the pom's bench profile
@@ -94,6 +97,7 @@ public final class SpeedSuite {
     Path readmeFile = Path.of(System.getProperty("bench.readme.file", "README.md"));
     long windows = Long.getLong("bench.windows", 1_000_000);
     long words = Long.getLong("bench.words", 1_000_000);
+    long heapWords = Long.getLong("bench.heap.words", 5_000_000);
     double latencySeconds = Double.parseDouble(System.getProperty("bench.latency.seconds", "30"));
 
     Path btcTrain = SharedData.root().resolve("btc/btc.train");
@@ -167,7 +171,7 @@ public final class SpeedSuite {
         if (only.contains("job")) jobs(report, progress, kafka, btcTrain, windows);
         if (only.contains("latency"))
           latency(report, progress, kafka, btcTrain, btcTest, latencySeconds);
-        if (only.contains("vocabulary")) vocabulary(report, progress, kafka, words);
+        if (only.contains("vocabulary")) vocabulary(report, progress, kafka, words, heapWords);
       }
     }
 
@@ -595,90 +599,138 @@ public final class SpeedSuite {
   }
 
   private static void vocabulary(
-      SuiteReport report, Progress progress, EmbeddedKafka kafka, long words) {
+      SuiteReport report, Progress progress, EmbeddedKafka kafka, long words, long heapWords) {
+    List<VocabularyScale.Scenario> scenarios =
+        VocabularyScale.scenarios(System.getProperty("bench.vocabulary", ""));
+    List<VocabularyScale.Scenario> rocksDb =
+        scenarios.stream().filter(s -> s == VocabularyScale.ROCKSDB).toList();
+    List<VocabularyScale.Scenario> heap =
+        scenarios.stream().filter(s -> s != VocabularyScale.ROCKSDB).toList();
     progress.phase(
         String.format(
             Locale.ROOT,
-            "vocabulary: %,d new words through RocksDB, job in a child JVM with -Xmx%s",
-            words,
+            "vocabulary: %s; jobs in a child JVM with -Xmx%s",
+            scenarios.stream().map(VocabularyScale.Scenario::name).toList(),
             VocabularyScale.HEAP));
     try {
-      VocabularyScale.Result r = VocabularyScale.run(kafka, words, progress);
-      report.details("vocabulary", r);
-      report.add(
-          Figure.atLeast(
-              "vocabulary.columns",
-              "vocabulary: columns in state at the end",
-              r.columnsAtEnd(),
-              "words",
-              String.format(Locale.ROOT, "%,d", r.columnsAtEnd()),
-              words,
-              String.format(Locale.ROOT, ">= %,d", words)));
-      report.add(
-          Figure.info(
-              "vocabulary.start_windows_per_second",
-              "vocabulary: windows/s, first 10% of the stream",
-              r.windowsPerSecondStart(),
-              "windows/s",
-              perSecond(r.windowsPerSecondStart())));
-      report.add(
-          Figure.info(
-              "vocabulary.end_windows_per_second",
-              "vocabulary: windows/s, last 10% of the stream",
-              r.windowsPerSecondEnd(),
-              "windows/s",
-              perSecond(r.windowsPerSecondEnd())));
-      report.add(
-          Figure.atLeast(
-              "vocabulary.end_over_start",
-              "vocabulary: end / start",
-              r.endOverStart(),
-              "fraction",
-              percent(r.endOverStart()),
-              VOCABULARY_END_OVER_START,
-              ">= " + percent(VOCABULARY_END_OVER_START)));
-      report.add(
-          new Figure(
-              "vocabulary.peak_heap_after_gc_mb",
-              "vocabulary: job JVM heap, peak after GC (peak used "
-                  + mb(r.peakHeapUsedBytes())
-                  + ")",
-              r.peakHeapAfterGcBytes() / 1048576.0,
-              "MB",
-              mb(r.peakHeapAfterGcBytes()),
-              "< 1 GB (-Xmx" + VocabularyScale.HEAP + ", no OutOfMemoryError)",
-              r.finishedUnderHeapLimit()));
-      report.add(
-          Figure.info(
-              "vocabulary.rocksdb_mb",
-              "vocabulary: RocksDB working files, peak on disk",
-              r.rocksDbPeakBytes() / 1048576.0,
-              "MB",
-              mb(r.rocksDbPeakBytes())));
-      report.add(
-          Figure.info(
-              "vocabulary.checkpoint_mb",
-              "vocabulary: last checkpoint, full state size (uploaded: "
-                  + mb(r.lastCheckpointUploadedBytes())
-                  + ")",
-              r.lastCheckpointBytes() / 1048576.0,
-              "MB",
-              mb(r.lastCheckpointBytes())));
-      var checkpoints = r.child().path("checkpoints");
-      report.add(
-          Figure.info(
-              "vocabulary.checkpoint_ms",
-              String.format(
-                  Locale.ROOT,
-                  "vocabulary: checkpoint duration, mean (max %s; %d checkpoints)",
-                  ms(checkpoints.path("duration_ms_max").asDouble(Double.NaN)),
-                  checkpoints.path("completed").asLong()),
-              checkpoints.path("duration_ms_avg").asDouble(Double.NaN),
-              "ms",
-              ms(checkpoints.path("duration_ms_avg").asDouble(Double.NaN))));
+      List<VocabularyScale.Result> results = new ArrayList<>();
+      if (!rocksDb.isEmpty()) results.addAll(VocabularyScale.run(kafka, words, rocksDb, progress));
+      if (!heap.isEmpty()) results.addAll(VocabularyScale.run(kafka, heapWords, heap, progress));
+      for (VocabularyScale.Result r : results) {
+        report.details("vocabulary-" + r.scenario(), r);
+        vocabularyFigures(report, r);
+      }
     } catch (Exception e) {
       fail(report, progress, "vocabulary", e);
     }
+  }
+
+  private static void vocabularyFigures(SuiteReport report, VocabularyScale.Result r) {
+    String id = "vocabulary." + r.scenario() + ".";
+    String what =
+        String.format(
+            Locale.ROOT, "vocabulary, %,d new words, %s: ", r.distinctNewWords(), r.description());
+    if (r.ranOutOfMemory()) {
+      report.add(
+          Figure.info(
+              id + "trained_before_out_of_memory",
+              what
+                  + String.format(
+                      Locale.ROOT,
+                      "windows trained before an OutOfMemoryError (of %,d)",
+                      r.windows()),
+              r.trainedBeforeTheEnd(),
+              "windows",
+              String.format(
+                  Locale.ROOT,
+                  "%,d (%.0f%%)",
+                  r.trainedBeforeTheEnd(),
+                  100.0 * r.trainedBeforeTheEnd() / r.windows())));
+      return;
+    }
+    if (r.scenario().equals(VocabularyScale.ROCKSDB.name())) {
+      report.add(
+          Figure.atLeast(
+              id + "columns",
+              what + "columns in state at the end",
+              r.columnsAtEnd(),
+              "words",
+              String.format(Locale.ROOT, "%,d", r.columnsAtEnd()),
+              r.distinctNewWords(),
+              String.format(Locale.ROOT, ">= %,d", r.distinctNewWords())));
+    } else {
+      report.add(
+          Figure.info(
+              id + "columns",
+              what + "columns in state at the end",
+              r.columnsAtEnd(),
+              "words",
+              String.format(Locale.ROOT, "%,d", r.columnsAtEnd())));
+    }
+    report.add(
+        Figure.info(
+            id + "start_windows_per_second",
+            what + "windows/s, first 10% of the stream",
+            r.windowsPerSecondStart(),
+            "windows/s",
+            perSecond(r.windowsPerSecondStart())));
+    report.add(
+        Figure.info(
+            id + "end_windows_per_second",
+            what + "windows/s, last 10% of the stream",
+            r.windowsPerSecondEnd(),
+            "windows/s",
+            perSecond(r.windowsPerSecondEnd())));
+    report.add(
+        Figure.atLeast(
+            id + "end_over_start",
+            what + "end / start",
+            r.endOverStart(),
+            "fraction",
+            percent(r.endOverStart()),
+            VOCABULARY_END_OVER_START,
+            ">= " + percent(VOCABULARY_END_OVER_START)));
+    report.add(
+        new Figure(
+            id + "peak_heap_after_gc_mb",
+            what + "job JVM heap, peak after GC (peak used " + mb(r.peakHeapUsedBytes()) + ")",
+            r.peakHeapAfterGcBytes() / 1048576.0,
+            "MB",
+            mb(r.peakHeapAfterGcBytes()),
+            "< 1 GB (-Xmx" + VocabularyScale.HEAP + ", no OutOfMemoryError)",
+            r.finishedUnderHeapLimit()));
+    if (r.scenario().equals(VocabularyScale.ROCKSDB.name())) {
+      report.add(
+          Figure.info(
+              id + "rocksdb_mb",
+              what + "RocksDB working files, peak on disk",
+              r.rocksDbPeakBytes() / 1048576.0,
+              "MB",
+              mb(r.rocksDbPeakBytes())));
+    }
+    report.add(
+        Figure.info(
+            id + "checkpoint_mb",
+            what
+                + "last checkpoint, full state size (uploaded: "
+                + mb(r.lastCheckpointUploadedBytes())
+                + ")",
+            r.lastCheckpointBytes() / 1048576.0,
+            "MB",
+            mb(r.lastCheckpointBytes())));
+    var checkpoints = r.child().path("checkpoints");
+    report.add(
+        Figure.info(
+            id + "checkpoint_ms",
+            String.format(
+                Locale.ROOT,
+                "%scheckpoint duration, mean (max %s; %d checkpoints)",
+                what,
+                ms(checkpoints.path("duration_ms_max").asDouble(Double.NaN)),
+                checkpoints.path("completed").asLong()),
+            checkpoints.path("duration_ms_avg").asDouble(Double.NaN),
+            "ms",
+            ms(checkpoints.path("duration_ms_avg").asDouble(Double.NaN))));
   }
 
   private static void fail(SuiteReport report, Progress progress, String phase, Exception e) {
@@ -711,6 +763,17 @@ public final class SpeedSuite {
       parts.add("-Dbench.args=\"" + String.join(" ", Arrays.asList(args)) + "\"");
     if (only.contains("kernel") && YARDSTICK_ROUNDS != 3)
       parts.add("-Dbench.yardstick.rounds=" + YARDSTICK_ROUNDS);
+    // The sizes and scenarios the figures depend on, when not the defaults.
+    for (String[] option :
+        new String[][] {
+          {"bench.windows", "1000000"},
+          {"bench.words", "1000000"},
+          {"bench.heap.words", "5000000"},
+          {"bench.vocabulary", ""}
+        }) {
+      String value = System.getProperty(option[0], option[1]);
+      if (!value.equals(option[1])) parts.add("-D" + option[0] + "=" + value);
+    }
     return String.join(" ", parts);
   }
 

@@ -128,4 +128,17 @@ class SpeedSuiteTest {
     Files.writeString(noMarkers, "# nothing here\n");
     assertThrows(java.io.IOException.class, () -> report.writeIntoReadme(noMarkers));
   }
+
+  @Test
+  void vocabularyScenariosAreChosenByName() {
+    assertEquals(
+        List.of(VocabularyScale.ROCKSDB, VocabularyScale.HEAP_TTL, VocabularyScale.HEAP_CAP),
+        VocabularyScale.scenarios(""));
+    assertEquals(
+        List.of(VocabularyScale.HEAP_UNBOUNDED, VocabularyScale.HEAP_TTL),
+        VocabularyScale.scenarios(" heap-unbounded, heap-ttl "));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VocabularyScale.scenarios("heap"));
+    assertTrue(e.getMessage().contains("unknown scenario 'heap'"), e.getMessage());
+  }
 }

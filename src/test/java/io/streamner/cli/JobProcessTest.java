@@ -84,6 +84,9 @@ class JobProcessTest {
               "model.window = 3",
               "model.dim = 10",
               "model.hidden = 20",
+              // Room for 10 words: the first sentences fill it, and newWordsRefused counts on.
+              "model.min-count = 1",
+              "model.max-vocabulary = 10",
               "checkpoint.interval-ms = 1000",
               "checkpoint.dir = " + dir.resolve("checkpoints").toUri(),
               "kafka.properties.security.protocol = SASL_PLAINTEXT",
@@ -128,7 +131,13 @@ class JobProcessTest {
       }
 
       for (String name :
-          List.of("examplesTrained", "prequentialF1", "modelVersion", "deadLetters")) {
+          List.of(
+              "examplesTrained",
+              "prequentialF1",
+              "modelVersion",
+              "deadLetters",
+              "nonFiniteUpdates",
+              "newWordsRefused")) {
         assertTrue(metrics.contains(name), name + " is scraped:\n" + metrics);
       }
       assertTrue(metrics.contains("model=\"PER\""), "per model, labelled:\n" + metrics);
@@ -142,12 +151,17 @@ class JobProcessTest {
     }
   }
 
-  /** Scrapes the reporter until the model has trained; returns the last scrape. */
+  /**
+   * Scrapes the reporter until the model has trained and refused a new word (its vocabulary is
+   * full); returns the last scrape.
+   */
   private static String awaitTraining(Process job, int port, Path out, Path err) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     Pattern trained =
         Pattern.compile("(?m)^\\S*examplesTrained\\{[^}]*model=\"PER\"[^}]*\\} ([0-9.eE+]+)$");
+    Pattern refused =
+        Pattern.compile("(?m)^\\S*newWordsRefused\\{[^}]*model=\"PER\"[^}]*\\} ([0-9.eE+]+)$");
     String last = "";
     while (System.nanoTime() < deadline) {
       assertTrue(job.isAlive(), "the job died:\n" + Files.readString(out) + Files.readString(err));
@@ -158,7 +172,11 @@ class JobProcessTest {
                     HttpResponse.BodyHandlers.ofString())
                 .body();
         Matcher m = trained.matcher(last);
-        if (m.find() && Double.parseDouble(m.group(1)) > 0) return last;
+        Matcher r = refused.matcher(last);
+        if (m.find()
+            && Double.parseDouble(m.group(1)) > 0
+            && r.find()
+            && Double.parseDouble(r.group(1)) > 0) return last;
       } catch (IOException notYet) {
         // the reporter starts with the local cluster
       }
@@ -168,7 +186,12 @@ class JobProcessTest {
         "no training seen on the Prometheus endpoint within 3 minutes; last scrape:\n"
             + last
             + "\n"
-            + Files.readString(out));
+            + Files.readString(out)
+            + "\nreporter and warning lines of the log:\n"
+            + Files.readAllLines(err).stream()
+                .filter(line -> line.matches("(?i).*(prometheus|reporter|WARN|ERROR).*"))
+                .limit(40)
+                .collect(java.util.stream.Collectors.joining("\n")));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.streamner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.job.JobDefinition;
@@ -186,6 +187,44 @@ class JobRestartTest {
   }
 
   /**
+   * A second copy of a running job (the same definition, so the same job.name) is refused in one
+   * line before it touches anything, and the first runs on as if alone: no fencing, no restart, the
+   * uninterrupted model. (RocksDB without a column cache trains the same model more slowly, so that
+   * the first is still running when the second asks.)
+   */
+  @Test
+  void aSecondCopyOfARunningJobIsRefusedAndTheFirstKeepsItsModel() throws Exception {
+    Path definition = definition("twice", "state.backend = rocksdb", "state.column-cache = 1");
+    Path firstLog = dir.resolve("twice-1.log");
+    Process first = job(definition, firstLog);
+    awaitTrainedCheckpoint(first, "twice", firstLog);
+
+    Path secondLog = dir.resolve("twice-2.log");
+    Process second = job(definition, secondLog);
+    assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second copy stops by itself");
+    String refused = Files.readString(LOGS.resolve(secondLog.getFileName()));
+    assertTrue(first.isAlive(), "the first ended before the second asked: " + refused);
+    assertEquals(Main.USER_ERROR, second.exitValue(), refused);
+    assertTrue(
+        refused.contains(
+            "streamner: error: job twice is already running: streamner-job-" + first.pid() + "@"),
+        refused);
+    assertTrue(refused.contains("consumer group twice.running"), refused);
+    assertTrue(refused.contains("give this one another job.name"), refused);
+    assertFalse(refused.contains("\tat "), "one line, no stack trace: " + refused);
+    assertFalse(
+        refused.contains("resuming from") || refused.contains("starting fresh"),
+        "it touched no checkpoint: " + refused);
+
+    assertTrue(first.waitFor(300, TimeUnit.SECONDS), "the first ends");
+    String output = Files.readString(LOGS.resolve(firstLog.getFileName()));
+    assertEquals(0, first.exitValue(), output);
+    assertFalse(output.toLowerCase(java.util.Locale.ROOT).contains("fenced"), output);
+    // No restart: every record predicted exactly once, and the uninterrupted model.
+    assertResumedExactly("twice", committedOffsets("twice"), true);
+  }
+
+  /**
    * The run's outputs against the uninterrupted run: the same model bit for bit, snapshot versions
    * 1..N in topic order, and a prediction published twice only for a record read after the offsets
    * of the checkpoint the job resumed from (none at all after a savepoint).
@@ -286,12 +325,7 @@ class JobRestartTest {
   /** A bounded job of one PER model on the shared input topics, its outputs its own. */
   private static Path definition(String name, String... extra) throws Exception {
     JobDefinition.Topics topics = topics(name);
-    TopicAdmin.create(
-        kafka.bootstrapServers(),
-        List.of(
-            TopicAdmin.topic(topics.predictions(), 1),
-            TopicAdmin.compacted(topics.snapshots(), 1),
-            TopicAdmin.topic(topics.deadLetter(), 1)));
+    JobHarness.createOutputTopics(kafka, topics);
     String text =
         String.join(
             "\n",

@@ -363,4 +363,25 @@ class JobDefinitionTest {
             .isEmpty(),
         "two and one is as even as three models get");
   }
+
+  @Test
+  void aFencedProducerIsReportedAsASecondCopyOfTheJob() {
+    // The shape of a job's failure: Flink's wrappers around the sink's Kafka exception.
+    Throwable fenced =
+        new org.apache.flink.runtime.client.JobExecutionException(
+            null,
+            "Job execution failed.",
+            new RuntimeException(
+                "Could not commit",
+                new org.apache.kafka.common.errors.ProducerFencedException(
+                    "There is a newer producer with the same transactionalId")));
+    String message = StreamnerJob.failureMessage(fenced);
+    assertTrue(message.contains("a second copy of this job (the same job.name)"), message);
+    assertTrue(message.contains("There is a newer producer"), message);
+    assertEquals(
+        "disk full",
+        StreamnerJob.failureMessage(
+            new RuntimeException("wrapper", new java.io.IOException("disk full"))),
+        "any other failure: its deepest cause");
+  }
 }

@@ -75,6 +75,19 @@ public final class JobHarness {
     return topics;
   }
 
+  /**
+   * The three output topics of a run (predictions, snapshots compacted, dead letters), for runs
+   * that read input topics they share.
+   */
+  public static void createOutputTopics(EmbeddedKafka kafka, JobDefinition.Topics topics) {
+    TopicAdmin.create(
+        kafka.bootstrapServers(),
+        List.of(
+            TopicAdmin.topic(topics.predictions(), 1),
+            TopicAdmin.compacted(topics.snapshots(), 1),
+            TopicAdmin.topic(topics.deadLetter(), 1)));
+  }
+
   /** Definition properties for a run on the given topics; callers add or override keys. */
   public static Properties properties(EmbeddedKafka kafka, JobDefinition.Topics topics) {
     Properties p = new Properties();

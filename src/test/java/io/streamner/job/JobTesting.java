@@ -168,6 +168,11 @@ final class JobTesting {
       harness.setProcessingTime(time);
     }
 
+    /** The clock of state TTL (Flink's harness keeps it apart from the processing time). */
+    void setTtlTime(long time) {
+      harness.setStateTtlProcessingTime(time);
+    }
+
     void endInput() throws Exception {
       harness.endInput();
     }

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link ModelOperator} in Flink's keyed operator harness: what the predictions and snapshots
@@ -314,6 +315,156 @@ class ModelOperatorTest {
       assertTrue(v3.columns().containsKey("ran"));
       assertEquals(6, v3.manifest().vocabularySize());
     }
+  }
+
+  // ---- bounded state: counts below the minimum expire, the vocabulary has a maximum
+
+  /** The words with a column in the version the last sentence wrote (a version per window). */
+  private static Set<String> columnsNow(ModelHarness h) {
+    List<Version> versions = h.versions();
+    return versions.get(versions.size() - 1).columns().keySet();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void aCountBelowTheMinimumIsForgottenATtlAfterItsLastOccurrence(String backendName)
+      throws Exception {
+    JobDefinition d =
+        definition(
+            "model.min-count", "3",
+            "model.count-ttl-seconds", "60",
+            "snapshot.every-examples", "1");
+    try (ModelHarness h = new ModelHarness(d, backend(backendName)).open()) {
+      h.setTtlTime(START);
+      h.process(labelled("PER", train("a", "Zed/B-PER", "qux/O")));
+      h.setTtlTime(START + 50_000);
+      h.process(labelled("PER", train("b", "Zed/B-PER")));
+      h.versions();
+      // zed was counted 50 s ago, qux 100 s ago.
+      h.setTtlTime(START + 100_000);
+      h.process(labelled("PER", train("c", "Zed/B-PER", "qux/O")));
+      Set<String> columns = columnsNow(h);
+      assertTrue(columns.contains("zed"), "each occurrence renews a count: zed reached 3");
+      assertFalse(columns.contains("qux"), "qux's first count expired: it starts over at 1");
+      h.process(labelled("PER", train("d", "qux/O")));
+      assertFalse(columnsNow(h).contains("qux"), "2 of 3");
+      h.process(labelled("PER", train("e", "qux/O")));
+      assertTrue(columnsNow(h).contains("qux"));
+    }
+    // The same stream with counts that never expire: qux's first count still counts.
+    try (ModelHarness h =
+        new ModelHarness(
+                definition(
+                    "model.min-count", "3",
+                    "model.count-ttl-seconds", "0",
+                    "snapshot.every-examples", "1"),
+                backend(backendName))
+            .open()) {
+      h.setTtlTime(START);
+      h.process(labelled("PER", train("a", "Zed/B-PER", "qux/O")));
+      h.setTtlTime(START + 100_000_000);
+      h.process(labelled("PER", train("c", "qux/O")), labelled("PER", train("d", "qux/O")));
+      assertTrue(columnsNow(h).contains("qux"));
+    }
+  }
+
+  /**
+   * On the heap, an expired count leaves the state (and so memory) as the counts are used: each
+   * access checks a few more entries, so a stream of one-off words keeps only those of the last
+   * TTL.
+   */
+  @Test
+  void onTheHeapExpiredCountsLeaveTheStateAsNewWordsArrive() throws Exception {
+    JobDefinition d =
+        definition("models", "PER", "model.min-count", "2", "model.count-ttl-seconds", "60");
+    try (ModelHarness h = new ModelHarness(d, new HashMapStateBackend()).open()) {
+      h.setTtlTime(START);
+      List<String> old = new ArrayList<>();
+      for (int s = 0; s < 200; s++) {
+        String[] tokens = new String[5];
+        for (int j = 0; j < 5; j++) {
+          tokens[j] = "old" + s + "x" + j + "/O";
+          old.add("old" + s + "x" + j);
+        }
+        h.process(labelled("PER", train("old-" + s, tokens)));
+      }
+      int before = h.harness.numKeyedStateEntries();
+      assertEquals(1, h.harness.numKeyedStateEntries(old.get(0)), "one entry per counted word");
+      assertTrue(before >= 1000, "1,000 counts: " + before);
+
+      h.setTtlTime(START + 61_000);
+      for (int s = 0; s < 100; s++) {
+        h.process(labelled("PER", train("new-" + s, "new" + s + "a/O", "new" + s + "b/O")));
+      }
+      for (String word : old) {
+        assertEquals(0, h.harness.numKeyedStateEntries(word), word + " is still in the state");
+      }
+      assertEquals(
+          before - 1000 + 200, h.harness.numKeyedStateEntries(), "only the 200 new counts remain");
+    }
+  }
+
+  static Stream<Arguments> ttlChanges() {
+    return Stream.of(
+        Arguments.of("hashmap", "0", "60"),
+        Arguments.of("hashmap", "60", "0"),
+        Arguments.of("rocksdb", "0", "60"),
+        Arguments.of("rocksdb", "60", "0"));
+  }
+
+  /** Turning the TTL on or off between runs keeps the counts (Flink migrates the state). */
+  @ParameterizedTest(name = "{0}: count TTL {1} s, then {2} s")
+  @MethodSource("ttlChanges")
+  void aCountSurvivesARestoreThatTurnsItsTtlOnOrOff(String backendName, String before, String after)
+      throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (ModelHarness first =
+        new ModelHarness(
+                definition("model.min-count", "2", "model.count-ttl-seconds", before),
+                backend(backendName))
+            .open()) {
+      first.setTtlTime(START);
+      first.process(labelled("PER", train("a", "Zed/B-PER", "ran/O")));
+      checkpoint = first.checkpoint(1);
+    }
+    try (ModelHarness second =
+        new ModelHarness(
+            definition(
+                "model.min-count", "2",
+                "model.count-ttl-seconds", after,
+                "snapshot.every-examples", "1"),
+            backend(backendName))) {
+      // Flink stamps a count that gains a TTL with the time of the restore.
+      second.setTtlTime(START + 1000);
+      second.restore(checkpoint);
+      second.process(labelled("PER", train("b", "zed/B-PER")));
+      Set<String> columns = columnsNow(second);
+      assertTrue(columns.contains("zed"), "the count from before the restore counted");
+      assertFalse(columns.contains("ran"));
+    }
+  }
+
+  @Test
+  void aFullModelRefusesNewWordsWhichReadUnk() throws Exception {
+    // Room for the three special words and two more.
+    JobDefinition d =
+        definition("model.max-vocabulary", "5", "snapshot.every-examples", "1", "models", "PER");
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      h.process(labelled("PER", train("a", "Anna/B-PER", "met/O", "Bob/B-PER")));
+      Version v = single(h.versions());
+      assertEquals(Set.of("anna", "met"), without(v.columns().keySet()), "first come, first in");
+      assertEquals(5, v.manifest().vocabularySize());
+      h.process(labelled("PER", train("b", "Bob/B-PER", "ran/O")));
+      assertEquals(5, single(h.versions()).manifest().vocabularySize(), "still full");
+      assertEquals(2, h.predictions().size(), "the sentences trained all the same");
+      assertTrue(h.deadLetters().isEmpty());
+    }
+  }
+
+  private static Set<String> without(Set<String> columns) {
+    Set<String> words = new TreeSet<>(columns);
+    words.removeAll(Set.of(Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END));
+    return words;
   }
 
   // ---- snapshots by count and by time

@@ -76,7 +76,8 @@ class OnlineLearnerTest {
 
     /** Learns and commits, as the job does with a finite update. */
     OnlineLearner.Update learn(List<String> tokens, int[] labels) throws Exception {
-      OnlineLearner.Update update = learner.learn(tokens, labels, dense, spare, columns, columns);
+      OnlineLearner.Update update =
+          learner.learn(tokens, labels, dense, spare, columns, columns, columns.vectors.size());
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
@@ -88,6 +89,11 @@ class OnlineLearnerTest {
   static OnlineLearner learner(int minCount, double decay) {
     return new OnlineLearner(
         new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), minCount, decay));
+  }
+
+  static OnlineLearner capped(int minCount, long maxVocabulary) {
+    return new OnlineLearner(
+        new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), minCount, 0.001, maxVocabulary));
   }
 
   /**
@@ -211,7 +217,8 @@ class OnlineLearnerTest {
             model.dense,
             model.spare,
             model.columns,
-            model.columns);
+            model.columns,
+            model.columns.vectors.size());
     assertEquals(
         List.of("anna", "met", "carl"), dropped.newColumns(), "these reach the minimum count");
 
@@ -236,12 +243,125 @@ class OnlineLearnerTest {
             model.dense,
             model.spare,
             model.columns,
-            model.columns);
+            model.columns,
+            model.columns.vectors.size());
     assertFalse(update.isFinite());
 
     Trained sane = new Trained(learner(1, 0));
     assertTrue(
         sane.learn(List.of("anna", "met", "bob"), new int[] {1, 0, 1}).isFinite(),
         "the same check passes an ordinary update");
+  }
+
+  // ---- the maximum vocabulary
+
+  /**
+   * The obvious capped learner, min count 1: words take columns in the order they first occur until
+   * the model holds {@code maxVocabulary}; every later new word reads UUUNKKK; each window's
+   * forward-then-step runs in place on the vectors the window reads.
+   */
+  private static Map<String, double[]> obviousCapped(
+      List<Sentence> sentences, long maxVocabulary, DenseParameters dense) {
+    Map<String, double[]> vocabulary = new HashMap<>();
+    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+      vocabulary.put(special, WordVectors.randomVector(special, HP.seed(), HP.dim()));
+    }
+    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
+    for (Sentence s : sentences) {
+      List<String> words = s.tokens().stream().map(String::toLowerCase).toList();
+      for (String word : words) {
+        if (!vocabulary.containsKey(word) && vocabulary.size() < maxVocabulary) {
+          vocabulary.put(word, WordVectors.randomVector(word, HP.seed(), HP.dim()));
+        }
+      }
+      int[] labels = EntityTags.binaryLabels(s.tags(), "PER");
+      String[][] windows = io.streamner.text.Windows.of(words, HP.windowSize());
+      for (int t = 0; t < windows.length; t++) {
+        double[][] window = new double[windows[t].length][];
+        for (int c = 0; c < window.length; c++) {
+          window[c] = vocabulary.getOrDefault(windows[t][c], vocabulary.get(Vocabulary.UNKNOWN));
+        }
+        WindowNetwork.sgdStep(dense, window, labels[t], HP.learningRate(), 0.001, ws);
+      }
+    }
+    return vocabulary;
+  }
+
+  @Test
+  void pastTheMaximumVocabularyNewWordsReadUnkAsTheObviousCappedLearnerDoes() throws Exception {
+    List<Sentence> sentences = TrainerTest.corpus(120, 8);
+    long cap = 3 + 6; // the special words and 6 of the corpus's 12 words
+    Trained model = new Trained(capped(1, cap));
+    List<String> refused = new java.util.ArrayList<>();
+    for (Sentence s : sentences) {
+      OnlineLearner.Update update =
+          model.learn(s.tokens(), EntityTags.binaryLabels(s.tags(), "PER"));
+      refused.addAll(update.refused());
+    }
+
+    DenseParameters obviousDense =
+        DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
+    Map<String, double[]> obvious = obviousCapped(sentences, cap, obviousDense);
+    assertEquals(cap, obvious.size());
+    assertEquals(obvious.keySet(), model.columns.vectors.keySet(), "the same words have columns");
+    for (String word : obvious.keySet()) {
+      assertArrayEquals(obvious.get(word), model.columns.vectors.get(word), word);
+    }
+    assertEquals(obviousDense, model.dense);
+
+    Set<String> words = new HashSet<>();
+    for (Sentence s : sentences) for (String t : s.tokens()) words.add(t.toLowerCase());
+    Set<String> expectedRefused = new HashSet<>(words);
+    expectedRefused.removeAll(obvious.keySet());
+    assertEquals(6, expectedRefused.size());
+    assertEquals(expectedRefused, new HashSet<>(refused), "every word left out was refused");
+    assertTrue(refused.size() > expectedRefused.size(), "and again at each later sentence");
+    assertTrue(model.columns.counts.isEmpty(), "with min count 1 nothing is counted");
+  }
+
+  @Test
+  void aMaximumVocabularyThatIsNeverReachedChangesNothingBitForBit() throws Exception {
+    List<Sentence> sentences = TrainerTest.corpus(120, 8);
+    Trained free = new Trained(learner(2, 0.001));
+    Trained capped = new Trained(capped(2, 3 + 12)); // exactly the corpus's words
+    for (Sentence s : sentences) {
+      int[] labels = EntityTags.binaryLabels(s.tags(), "PER");
+      free.learn(s.tokens(), labels);
+      assertTrue(capped.learn(s.tokens(), labels).refused().isEmpty());
+    }
+    assertEquals(free.dense, capped.dense);
+    assertEquals(3 + 12, capped.columns.vectors.size());
+    assertEquals(free.columns.vectors.keySet(), capped.columns.vectors.keySet());
+    free.columns.vectors.forEach(
+        (word, v) -> assertArrayEquals(v, capped.columns.vectors.get(word), word));
+  }
+
+  @Test
+  void aRefusedWordKeepsItsCountAndGetsItsColumnWhenTheCapIsRaised() throws Exception {
+    Trained model = new Trained(capped(2, 4)); // the special words and one more
+    model.learn(List.of("anna", "bob"), new int[] {1, 1});
+    OnlineLearner.Update second = model.learn(List.of("anna", "bob"), new int[] {1, 1});
+    assertEquals(List.of("anna"), second.newColumns(), "the first to reach the count, first");
+    assertEquals(List.of("bob"), second.refused());
+    assertNull(model.columns.vectors.get("bob"), "bob reads UUUNKKK");
+    assertEquals(2L, model.columns.counts.get("bob"), "its count is kept");
+    assertNull(model.columns.counts.get("anna"));
+
+    OnlineLearner.Update third = model.learn(List.of("bob"), new int[] {1});
+    assertEquals(List.of("bob"), third.refused(), "refused again while the model is full");
+    assertEquals(3L, model.columns.counts.get("bob"));
+
+    OnlineLearner raised = capped(2, 5);
+    OnlineLearner.Update later =
+        raised.learn(
+            List.of("bob"),
+            new int[] {1},
+            model.dense,
+            model.spare,
+            model.columns,
+            model.columns,
+            model.columns.vectors.size());
+    assertEquals(List.of("bob"), later.newColumns(), "a larger cap lets it in at once");
+    assertTrue(later.refused().isEmpty());
   }
 }

@@ -89,7 +89,14 @@ class TypedLearnerTest {
     /** Learns without committing. */
     TypedLearner.Update attempt(Sentence s) throws Exception {
       return learner.learn(
-          s.tokens(), TAGS.encode(s.tags()), dense, spare, capitals, columns, columns);
+          s.tokens(),
+          TAGS.encode(s.tags()),
+          dense,
+          spare,
+          capitals,
+          columns,
+          columns,
+          columns.vectors.size());
     }
 
     /** Learns and commits, as the job will do with a finite update. */
