@@ -3,7 +3,6 @@ package io.streamner.cli;
 import io.streamner.eval.TokenDecisions;
 import io.streamner.json.Json;
 import io.streamner.model.NerModel;
-import io.streamner.model.WindowNetwork;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Corpus;
 import io.streamner.text.CorpusReader;
@@ -80,10 +79,10 @@ public final class TagCommand implements Callable<Integer> {
     } else {
       corpus = Corpora.read(Path.of(input), format, err);
     }
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(m.hyperparameters());
+    NerModel.Steps steps = m.steps();
     String type = m.entity();
     for (Sentence s : corpus.sentences()) {
-      double[] p = m.probabilities(s.tokens(), ws);
+      double[] p = m.probabilities(s.tokens(), steps);
       String[] labels = EntityTags.bioLabels(TokenDecisions.positives(p, cutoff), type);
       if (json) {
         double[] rounded = new double[p.length];

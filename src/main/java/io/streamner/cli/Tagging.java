@@ -2,7 +2,6 @@ package io.streamner.cli;
 
 import io.streamner.eval.TokenDecisions;
 import io.streamner.model.NerModel;
-import io.streamner.model.WindowNetwork;
 import java.util.List;
 import java.util.function.Function;
 
@@ -11,9 +10,9 @@ final class Tagging {
   private Tagging() {}
 
   static Function<List<String>, boolean[]> tagger(NerModel model, double threshold) {
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(model.hyperparameters());
+    NerModel.Steps steps = model.steps();
     return tokens -> {
-      return TokenDecisions.positives(model.probabilities(tokens, ws), threshold);
+      return TokenDecisions.positives(model.probabilities(tokens, steps), threshold);
     };
   }
 }

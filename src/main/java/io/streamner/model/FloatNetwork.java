@@ -163,7 +163,29 @@ public final class FloatNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    final float h = forward(p, columns, ws);
+    return sgdStep(p, p, columns, y, learningRate, decay, ws);
+  }
+
+  /**
+   * {@link #sgdStep(FloatParameters, float[][], int, double, double, Workspace)} from the
+   * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
+   * to} is written (from {@code from}'s, W's padding included), so whatever {@code to} held before
+   * does not matter, and the results are the bits of the step in place. The streaming learner
+   * trains a sentence's first window from the live model into a spare one this way, which spares it
+   * a copy of the dense parameters per sentence; the word vectors are updated in place either way.
+   */
+  public double sgdStep(
+      FloatParameters from,
+      FloatParameters to,
+      float[][] columns,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
+    if (to.hidden != from.hidden || to.inputSize != from.inputSize) {
+      throw new IllegalArgumentException("the parameters to train into have another shape");
+    }
+    final float h = forward(from, columns, ws);
     final float delta = h - y;
     final float lr = (float) learningRate;
     final float lrDecay = (float) (learningRate * decay);
@@ -172,18 +194,19 @@ public final class FloatNetwork {
     final float[] g = ws.g;
     final float[] lrg = ws.lrg;
 
-    for (int k = 0; k < p.hidden; k++) {
-      final float uk = p.u[k];
+    for (int k = 0; k < from.hidden; k++) {
+      final float uk = from.u[k];
       final float ak = a1[k];
       final float gk = delta * uk * (1 - ak * ak); // (25), from the U before the step
       g[k] = gk;
       lrg[k] = lr * gk;
-      p.u[k] = Math.fma(-lrDelta, ak, Math.fma(-lrDecay, uk, uk)); // (31)
-      p.b1[k] -= lrg[k]; // (25)
+      to.u[k] = Math.fma(-lrDelta, ak, Math.fma(-lrDecay, uk, uk)); // (31)
+      to.b1[k] = from.b1[k] - lrg[k]; // (25)
     }
-    p.b2 -= lrDelta; // (15)
+    to.b2 = from.b2 - lrDelta; // (15)
 
-    loops.backward(p.w, p.hidden, p.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
+    loops.backward(
+        from.w, to.w, from.hidden, from.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
 
     // dJ/dL: piece c of dJ/dx (n numbers) moves the column at window position c
     final float[] dx = ws.dx;

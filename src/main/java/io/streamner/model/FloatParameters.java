@@ -84,6 +84,21 @@ public final class FloatParameters {
     return c;
   }
 
+  /** Whether every parameter is a finite number (no NaN, no infinity). */
+  public boolean isFinite() {
+    return allFinite(w) && allFinite(b1) && allFinite(u) && Float.isFinite(b2);
+  }
+
+  /**
+   * Whether every value is finite: {@code v * 0} is 0 for a finite v and NaN otherwise, so one sum
+   * says it for the whole array ({@link DenseParameters#allFinite}).
+   */
+  public static boolean allFinite(float[] values) {
+    float zero = 0;
+    for (float v : values) zero += v * 0;
+    return zero == 0;
+  }
+
   /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
   public double squaredWeights() {
     double s = 0;
@@ -109,6 +124,34 @@ public final class FloatParameters {
     o += hidden;
     flat[o] = b2;
     return flat;
+  }
+
+  /** The inverse of {@link #flatten}: W (unpadded, row-major), b1, U, b2. */
+  public static FloatParameters unflatten(int hidden, int inputSize, float[] flat) {
+    long expected = (long) hidden * inputSize + 2L * hidden + 1;
+    if (flat.length != expected) {
+      throw new IllegalArgumentException(
+          "expected "
+              + expected
+              + " dense parameters for H="
+              + hidden
+              + ", nC="
+              + inputSize
+              + ", got "
+              + flat.length);
+    }
+    FloatParameters p = new FloatParameters(hidden, inputSize);
+    int o = 0;
+    for (int k = 0; k < hidden; k++) {
+      System.arraycopy(flat, o, p.w, k * p.stride, inputSize);
+      o += inputSize;
+    }
+    System.arraycopy(flat, o, p.b1, 0, hidden);
+    o += hidden;
+    System.arraycopy(flat, o, p.u, 0, hidden);
+    o += hidden;
+    p.b2 = flat[o];
+    return p;
   }
 
   @Override

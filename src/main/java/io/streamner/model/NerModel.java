@@ -11,17 +11,22 @@ import java.util.TreeMap;
  * A trained binary tagger for one entity type: the settings it was built with, its vocabulary, L
  * (one vector per vocabulary word), the dense parameters and how much it has been trained. It is
  * what the model file holds and what {@code eval}, {@code tag} and the streaming job use.
+ *
+ * <p>L and the dense parameters are of the model's {@link Hyperparameters#precision()}: {@link
+ * ModelParameters.Doubles} (the specification's model, the default) or {@link
+ * ModelParameters.Floats}. {@link #steps()} runs the kernel of that precision on them, for scoring
+ * and for training.
  */
 public final class NerModel {
   private final String entity;
   private final Hyperparameters hyperparameters;
   private final TokenNormalizer normalizer;
   private final Vocabulary vocabulary;
-  private final double[][] vectors;
-  private final DenseParameters dense;
+  private final ModelParameters parameters;
   private long examplesTrained;
   private int epochsTrained;
 
+  /** A double model. */
   public NerModel(
       String entity,
       Hyperparameters hyperparameters,
@@ -31,23 +36,51 @@ public final class NerModel {
       DenseParameters dense,
       long examplesTrained,
       int epochsTrained) {
-    if (vectors.length != vocabulary.size()) {
+    this(
+        entity,
+        hyperparameters,
+        normalizer,
+        vocabulary,
+        new ModelParameters.Doubles(vectors, dense),
+        examplesTrained,
+        epochsTrained);
+  }
+
+  /** A model of the precision of {@code parameters}, which must be the hyper-parameters'. */
+  public NerModel(
+      String entity,
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Vocabulary vocabulary,
+      ModelParameters parameters,
+      long examplesTrained,
+      int epochsTrained) {
+    if (parameters.precision() != hyperparameters.precision()) {
       throw new IllegalArgumentException(
-          vectors.length + " word vectors for " + vocabulary.size() + " words");
+          parameters.precision()
+              + " parameters for a model whose hyper-parameters say "
+              + hyperparameters.precision());
     }
-    for (double[] v : vectors) {
-      if (v.length != hyperparameters.dim()) {
+    if (parameters.words() != vocabulary.size()) {
+      throw new IllegalArgumentException(
+          parameters.words() + " word vectors for " + vocabulary.size() + " words");
+    }
+    for (int id = 0; id < parameters.words(); id++) {
+      if (parameters.dim(id) != hyperparameters.dim()) {
         throw new IllegalArgumentException(
-            "a word vector has " + v.length + " values, the model has n=" + hyperparameters.dim());
+            "a word vector has "
+                + parameters.dim(id)
+                + " values, the model has n="
+                + hyperparameters.dim());
       }
     }
-    if (dense.hidden != hyperparameters.hidden()
-        || dense.inputSize != hyperparameters.inputSize()) {
+    if (parameters.hidden() != hyperparameters.hidden()
+        || parameters.inputSize() != hyperparameters.inputSize()) {
       throw new IllegalArgumentException(
           "dense parameters are "
-              + dense.hidden
+              + parameters.hidden()
               + "x"
-              + dense.inputSize
+              + parameters.inputSize()
               + ", the hyper-parameters say "
               + hyperparameters.hidden()
               + "x"
@@ -57,14 +90,14 @@ public final class NerModel {
     this.hyperparameters = hyperparameters;
     this.normalizer = normalizer;
     this.vocabulary = vocabulary;
-    this.vectors = vectors;
-    this.dense = dense;
+    this.parameters = parameters;
     this.examplesTrained = examplesTrained;
     this.epochsTrained = epochsTrained;
   }
 
   /**
    * A fresh model: L from {@link WordVectors#initialise}, W and U random, biases zero, all seeded.
+   * A float model starts from the same numbers rounded to float.
    */
   public static NerModel initialise(
       String entity,
@@ -73,7 +106,8 @@ public final class NerModel {
       Vocabulary vocabulary,
       double[][] vectors) {
     DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed());
-    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, 0, 0);
+    ModelParameters start = new ModelParameters.Doubles(vectors, dense);
+    return new NerModel(entity, hp, normalizer, vocabulary, start.in(hp.precision()), 0, 0);
   }
 
   /**
@@ -88,7 +122,40 @@ public final class NerModel {
       Map<String, double[]> columns,
       DenseParameters dense,
       long examplesTrained) {
-    TreeMap<String, double[]> sorted = new TreeMap<>(columns);
+    Vocabulary vocabulary = vocabularyOf(columns);
+    double[][] vectors = new double[vocabulary.size()][];
+    for (int id = 0; id < vectors.length; id++)
+      vectors[id] = columns.get(vocabulary.word(id)).clone();
+    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, examplesTrained, 0);
+  }
+
+  /**
+   * {@link #fromColumns(String, Hyperparameters, TokenNormalizer, Map, DenseParameters, long)} of a
+   * float model.
+   */
+  public static NerModel fromColumns(
+      String entity,
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, float[]> columns,
+      FloatParameters dense,
+      long examplesTrained) {
+    Vocabulary vocabulary = vocabularyOf(columns);
+    float[][] vectors = new float[vocabulary.size()][];
+    for (int id = 0; id < vectors.length; id++)
+      vectors[id] = columns.get(vocabulary.word(id)).clone();
+    return new NerModel(
+        entity,
+        hp,
+        normalizer,
+        vocabulary,
+        new ModelParameters.Floats(vectors, dense),
+        examplesTrained,
+        0);
+  }
+
+  private static Vocabulary vocabularyOf(Map<String, ?> columns) {
+    TreeMap<String, ?> sorted = new TreeMap<>(columns);
     Vocabulary vocabulary = Vocabulary.of(sorted.keySet());
     if (vocabulary.size() != sorted.size()) {
       throw new IllegalArgumentException(
@@ -102,10 +169,47 @@ public final class NerModel {
               + (vocabulary.size() - sorted.size())
               + " of them missing");
     }
-    double[][] vectors = new double[vocabulary.size()][];
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = sorted.get(vocabulary.word(id)).clone();
-    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, examplesTrained, 0);
+    return vocabulary;
+  }
+
+  /**
+   * This model in {@code precision}: itself when it is its own, else a copy whose numbers are
+   * rounded to float once (or widened to double, exactly), with the same vocabulary and counters.
+   */
+  public NerModel in(Precision precision) {
+    if (precision == hyperparameters.precision()) return this;
+    return new NerModel(
+        entity,
+        hyperparameters.withPrecision(precision),
+        normalizer,
+        vocabulary,
+        parameters.in(precision),
+        examplesTrained,
+        epochsTrained);
+  }
+
+  /**
+   * The kernel of the model's precision on its own L and dense parameters, one window of word ids
+   * at a time. It holds one window's activations: one per thread.
+   */
+  public interface Steps {
+    /** P(centre word is the entity) for the window; changes nothing. */
+    double probability(int[] window);
+
+    /** One SGD step on the window, updating the model; the loss before the step. */
+    double sgdStep(int[] window, int label, double learningRate, double decay);
+
+    /** P(entity) for every window of a sentence. */
+    default double[] probabilities(int[][] windows) {
+      double[] p = new double[windows.length];
+      for (int t = 0; t < windows.length; t++) p[t] = probability(windows[t]);
+      return p;
+    }
+  }
+
+  /** The kernel on this model, for one thread (see {@link Steps}). */
+  public Steps steps() {
+    return parameters.steps(hyperparameters);
   }
 
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
@@ -124,22 +228,20 @@ public final class NerModel {
 
   /** P(token is the entity) for every token of a sentence. */
   public double[] probabilities(List<String> tokens) {
-    return probabilities(tokens, new WindowNetwork.Workspace(hyperparameters));
+    return probabilities(tokens, steps());
   }
 
-  public double[] probabilities(List<String> tokens, WindowNetwork.Workspace ws) {
-    int[][] windows = windows(tokens);
-    double[] p = new double[windows.length];
-    double[][] columns = new double[hyperparameters.windowSize()][];
-    for (int t = 0; t < windows.length; t++)
-      p[t] = WindowNetwork.forward(dense, gather(windows[t], columns), ws);
-    return p;
+  /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
+  public double[] probabilities(List<String> tokens, Steps steps) {
+    return steps.probabilities(windows(tokens));
   }
 
   /**
    * The columns of L for a window of word ids, into {@code columns} (reused to spare allocation).
+   * Double models only.
    */
   public double[][] gather(int[] window, double[][] columns) {
+    double[][] vectors = vectors();
     for (int c = 0; c < window.length; c++) columns[c] = vectors[window[c]];
     return columns;
   }
@@ -157,6 +259,10 @@ public final class NerModel {
     return hyperparameters;
   }
 
+  public Precision precision() {
+    return hyperparameters.precision();
+  }
+
   public TokenNormalizer normalizer() {
     return normalizer;
   }
@@ -165,16 +271,34 @@ public final class NerModel {
     return vocabulary;
   }
 
-  /**
-   * L: {@code vectors()[id]} is the vector of word {@code id}. Mutable: training updates it in
-   * place.
-   */
-  public double[][] vectors() {
-    return vectors;
+  /** L and the dense parameters, in the model's precision. Mutable: training updates them. */
+  public ModelParameters parameters() {
+    return parameters;
   }
 
+  /**
+   * L of a double model: {@code vectors()[id]} is the vector of word {@code id}. Mutable: training
+   * updates it in place.
+   *
+   * @throws IllegalStateException for a float model (see {@link #parameters()})
+   */
+  public double[][] vectors() {
+    return doubles().vectors();
+  }
+
+  /**
+   * The dense parameters of a double model.
+   *
+   * @throws IllegalStateException for a float model (see {@link #parameters()})
+   */
   public DenseParameters dense() {
-    return dense;
+    return doubles().dense();
+  }
+
+  private ModelParameters.Doubles doubles() {
+    if (parameters instanceof ModelParameters.Doubles d) return d;
+    throw new IllegalStateException(
+        "model " + entity + " is " + precision() + " precision: its numbers are parameters()");
   }
 
   public long examplesTrained() {

@@ -48,6 +48,7 @@ final class ScalarFloatLoops implements FloatLoops {
   @Override
   public void backward(
       float[] w,
+      float[] out,
       int rows,
       int stride,
       float[] x,
@@ -64,7 +65,7 @@ final class ScalarFloatLoops implements FloatLoops {
       for (int j = 0; j < stride; j++) {
         final float wkj = w[o + j];
         dx[j] = Math.fma(gk, wkj, dx[j]);
-        w[o + j] = Math.fma(step, x[j], Math.fma(keep, wkj, wkj));
+        out[o + j] = Math.fma(step, x[j], Math.fma(keep, wkj, wkj));
       }
     }
   }

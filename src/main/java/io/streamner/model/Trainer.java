@@ -4,7 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
- * shuffled (seeded). The streaming job runs the same {@link WindowNetwork#sgdStep} per window.
+ * shuffled (seeded), with the kernel of the model's precision ({@link NerModel#steps()}: {@link
+ * WindowNetwork} in double, {@link FloatNetwork} in float). The streaming job runs the same kernel
+ * per window.
  */
 public final class Trainer {
 
@@ -34,8 +36,7 @@ public final class Trainer {
     if (data.size() == 0) throw new IllegalArgumentException("no training windows");
     Hyperparameters hp = model.hyperparameters();
     double decay = hp.regularization() / data.size();
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(hp);
-    double[][] columns = new double[hp.windowSize()][];
+    NerModel.Steps steps = model.steps();
     int[] order = new int[data.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
     SplittableRandom random = new SplittableRandom(hp.seed());
@@ -44,19 +45,12 @@ public final class Trainer {
       long start = System.nanoTime();
       double loss = 0;
       for (int i : order) {
-        loss +=
-            WindowNetwork.sgdStep(
-                model.dense(),
-                model.gather(data.windows()[i], columns),
-                data.labels()[i],
-                hp.learningRate(),
-                decay,
-                ws);
+        loss += steps.sgdStep(data.windows()[i], data.labels()[i], hp.learningRate(), decay);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);
       double meanLoss = loss / data.size();
-      double cost = meanLoss + decay / 2 * model.dense().squaredWeights();
+      double cost = meanLoss + decay / 2 * model.parameters().squaredWeights();
       listener.epochDone(new EpochReport(epoch, epochs, data.size(), seconds, meanLoss, cost));
     }
   }

@@ -239,6 +239,7 @@ final class VectorFloatLoops implements FloatLoops {
   @Override
   public void backward(
       float[] w,
+      float[] out,
       int rows,
       int stride,
       float[] x,
@@ -270,10 +271,10 @@ final class VectorFloatLoops implements FloatLoops {
         final FloatVector w3 = FloatVector.fromArray(s, w, o3 + j);
         w3.fma(g3, w2.fma(g2, w1.fma(g1, w0.fma(g0, FloatVector.fromArray(s, dx, j)))))
             .intoArray(dx, j);
-        xv.fma(m0, w0.fma(minusLrDecay, w0)).intoArray(w, o0 + j);
-        xv.fma(m1, w1.fma(minusLrDecay, w1)).intoArray(w, o1 + j);
-        xv.fma(m2, w2.fma(minusLrDecay, w2)).intoArray(w, o2 + j);
-        xv.fma(m3, w3.fma(minusLrDecay, w3)).intoArray(w, o3 + j);
+        xv.fma(m0, w0.fma(minusLrDecay, w0)).intoArray(out, o0 + j);
+        xv.fma(m1, w1.fma(minusLrDecay, w1)).intoArray(out, o1 + j);
+        xv.fma(m2, w2.fma(minusLrDecay, w2)).intoArray(out, o2 + j);
+        xv.fma(m3, w3.fma(minusLrDecay, w3)).intoArray(out, o3 + j);
       }
     }
     for (; k < rows; k++) {
@@ -283,7 +284,7 @@ final class VectorFloatLoops implements FloatLoops {
       for (int j = 0; j < stride; j += step) {
         final FloatVector wk = FloatVector.fromArray(s, w, o + j);
         wk.fma(gk, FloatVector.fromArray(s, dx, j)).intoArray(dx, j);
-        FloatVector.fromArray(s, x, j).fma(mk, wk.fma(minusLrDecay, wk)).intoArray(w, o + j);
+        FloatVector.fromArray(s, x, j).fma(mk, wk.fma(minusLrDecay, wk)).intoArray(out, o + j);
       }
     }
   }

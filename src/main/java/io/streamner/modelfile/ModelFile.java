@@ -3,8 +3,11 @@ package io.streamner.modelfile;
 import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
 import io.streamner.model.DenseParameters;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.modelfile.ModelFileException.Reason;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
@@ -47,12 +50,17 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  *   8 bytes   magic "STRMNER\n" (ASCII)
- *   4 bytes   format version, big-endian int (1)
+ *   4 bytes   format version, big-endian int (1, or 2 for a float model)
  *   4 bytes   header length h, big-endian int
  *   h bytes   header: UTF-8 JSON, padded with spaces so the payload starts at a multiple of 8
- *   8*N bytes payload: N little-endian IEEE-754 doubles, the arrays the header lists, in order
+ *   s*N bytes payload: N little-endian IEEE-754 numbers of s bytes (8: float64; 4: float32 in
+ *             version 2), the arrays the header lists, in order
  *   8 bytes   CRC-32 (zlib's) of every byte before it, as a big-endian long
  * </pre>
+ *
+ * <p>A double model is written in version 1, exactly as before float models existed, so every
+ * streamner reads it; a float model in version 2, whose payload is float32 and whose header says
+ * {@code "precision": "float"}. This build reads both.
  *
  * <p>Reading checks the file size against the size the header implies before it allocates any
  * array, so a damaged or foreign file fails with a {@link ModelFileException} that says what is
@@ -60,8 +68,11 @@ import java.util.zip.CheckedOutputStream;
  * file is finite: the writer refuses a model holding NaN or an infinity, and the reader a file.
  */
 public final class ModelFile {
-  /** The version this build writes and the only one it reads. */
+  /** The version of a double model's file: float64 numbers, as every streamner writes them. */
   public static final int FORMAT_VERSION = 1;
+
+  /** The version of a float model's file: float32 numbers. This build reads it and version 1. */
+  public static final int FLOAT_FORMAT_VERSION = 2;
 
   /** A header longer than this is taken for damage, not for a vocabulary. */
   public static final long MAX_HEADER_BYTES = 512L << 20;
@@ -112,7 +123,7 @@ public final class ModelFile {
       return counters.epochsTrained();
     }
 
-    /** The number of doubles in the payload. */
+    /** The number of values in the payload. */
     public long payloadValues() {
       long n = 0;
       for (PayloadArray a : payload.arrays()) n = Math.addExact(n, a.values());
@@ -123,7 +134,7 @@ public final class ModelFile {
   /** How much training the parameters have seen. */
   public record Counters(long examplesTrained, int epochsTrained) {}
 
-  /** What follows the header: {@code values} doubles of {@code dtype}, the arrays in order. */
+  /** What follows the header: {@code values} numbers of {@code dtype}, the arrays in order. */
   public record Payload(String dtype, String byteOrder, long values, List<PayloadArray> arrays) {}
 
   /**
@@ -135,7 +146,7 @@ public final class ModelFile {
       shape = List.copyOf(shape);
     }
 
-    /** The number of doubles the array holds. */
+    /** The number of values the array holds. */
     public long values() {
       long n = 1;
       for (long d : shape) n = Math.multiplyExact(n, d);
@@ -190,11 +201,10 @@ public final class ModelFile {
                 new CRC32());
         DataOutputStream out = new DataOutputStream(checked);
         out.write(MAGIC);
-        out.writeInt(FORMAT_VERSION);
+        out.writeInt(formatVersion(model.precision()));
         out.writeInt(header.length);
         out.write(header);
-        double[] b2 = {model.dense().b2};
-        Rows.write(rows(model.vectors(), model.dense(), b2, model.hyperparameters()), out);
+        Rows.write(rows(model.parameters(), model.hyperparameters()), out);
         out.writeLong(checked.getChecksum().getValue());
         out.flush();
         channel.force(true);
@@ -226,7 +236,7 @@ public final class ModelFile {
     // the vocabulary last, so that `head -c 1000 model` shows everything else
     Header header =
         new Header(
-            FORMAT_VERSION,
+            formatVersion(model.precision()),
             model.entity(),
             hp,
             model.normalizer(),
@@ -234,7 +244,7 @@ public final class ModelFile {
             created,
             software(),
             CHECKSUM_ALGORITHM,
-            new Payload("float64", "little", values, arrays),
+            new Payload(model.precision().dtype(), "little", values, arrays),
             words);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + 16 * words.size());
     Json.MAPPER.writeValue(bytes, header);
@@ -264,28 +274,84 @@ public final class ModelFile {
         new PayloadArray("b2", List.of(1L)));
   }
 
+  /** The format version of a model of {@code precision}: the oldest that can hold it. */
+  static int formatVersion(Precision precision) {
+    return precision == Precision.FLOAT ? FLOAT_FORMAT_VERSION : FORMAT_VERSION;
+  }
+
   /**
-   * The payload in file order, row by row: L's rows, W's rows, b1, U, b2 (a one-value array, since
-   * the model holds it as a field). Each row is named for messages: {@code row 3 of W}.
+   * The payload in file order, row by row: L's rows, W's rows, b1, U, b2 (a one-value row: the
+   * model holds it as a field, so it is read and written through a one-value array, whose value the
+   * caller copies; see {@link Rows#b2}). Each row is named for messages: {@code row 3 of W}. A
+   * float model's W rows are read and written in place in its padded array.
    */
-  private static List<Row> rows(
-      double[][] l, DenseParameters dense, double[] b2, Hyperparameters hp) {
-    List<Row> rows = new ArrayList<>(l.length + dense.hidden + 3);
-    for (int id = 0; id < l.length; id++) rows.add(new Row("word vector " + id, l[id], hp.dim()));
-    for (int k = 0; k < dense.hidden; k++)
-      rows.add(new Row("row " + k + " of W", dense.w[k], hp.inputSize()));
-    rows.add(new Row("b1", dense.b1, hp.hidden()));
-    rows.add(new Row("U", dense.u, hp.hidden()));
-    rows.add(new Row("b2", b2, 1));
+  private static List<Row> rows(ModelParameters parameters, Hyperparameters hp) {
+    List<Row> rows = new ArrayList<>(parameters.words() + hp.hidden() + 3);
+    if (parameters instanceof ModelParameters.Floats f) {
+      float[][] l = f.vectors();
+      FloatParameters dense = f.dense();
+      for (int id = 0; id < l.length; id++)
+        rows.add(new FloatRow("word vector " + id, l[id], 0, l[id].length, hp.dim()));
+      for (int k = 0; k < dense.hidden; k++) {
+        rows.add(
+            new FloatRow(
+                "row " + k + " of W", dense.w, k * dense.stride, dense.inputSize, hp.inputSize()));
+      }
+      rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
+      rows.add(new FloatRow("U", dense.u, 0, dense.u.length, hp.hidden()));
+      rows.add(new FloatRow("b2", new float[] {dense.b2}, 0, 1, 1));
+    } else {
+      ModelParameters.Doubles d = (ModelParameters.Doubles) parameters;
+      double[][] l = d.vectors();
+      DenseParameters dense = d.dense();
+      for (int id = 0; id < l.length; id++)
+        rows.add(new DoubleRow("word vector " + id, l[id], hp.dim()));
+      for (int k = 0; k < dense.hidden; k++)
+        rows.add(new DoubleRow("row " + k + " of W", dense.w[k], hp.inputSize()));
+      rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
+      rows.add(new DoubleRow("U", dense.u, hp.hidden()));
+      rows.add(new DoubleRow("b2", new double[] {dense.b2}, 1));
+    }
     return rows;
   }
 
   /** One row of the payload: its name, its values and the length the model's shape says. */
-  private record Row(String name, double[] values, int length) {
+  private sealed interface Row permits DoubleRow, FloatRow {
+    String name();
+
+    /** The number of values the row holds. */
+    int size();
+
+    /** The length the model's shape says. */
+    int length();
+
     /** The first value that is not a finite number, named, or null. */
-    String notFinite() {
+    String notFinite();
+  }
+
+  private record DoubleRow(String name, double[] values, int length) implements Row {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public String notFinite() {
       for (int i = 0; i < values.length; i++) {
         if (!Double.isFinite(values[i])) return "value " + i + " of " + name + " is " + values[i];
+      }
+      return null;
+    }
+  }
+
+  /** Values {@code [offset, offset + size)} of {@code values}. */
+  private record FloatRow(String name, float[] values, int offset, int size, int length)
+      implements Row {
+    @Override
+    public String notFinite() {
+      for (int i = 0; i < size; i++) {
+        float v = values[offset + i];
+        if (!Float.isFinite(v)) return "value " + i + " of " + name + " is " + v;
       }
       return null;
     }
@@ -299,33 +365,49 @@ public final class ModelFile {
     static void write(List<Row> rows, OutputStream out) throws IOException {
       Rows payload = new Rows();
       for (Row row : rows) {
-        if (row.values.length != row.length) {
+        if (row.size() != row.length()) {
           throw new IllegalStateException(
-              row.name
+              row.name()
                   + " has "
-                  + row.values.length
+                  + row.size()
                   + " values, the model's shape says "
-                  + row.length);
+                  + row.length());
         }
         String notFinite = row.notFinite();
         if (notFinite != null) {
           throw new IllegalStateException(
               "cannot write the model: " + notFinite + "; a model file holds only finite numbers");
         }
-        payload.transfer(row.values, out, null);
+        payload.transfer(row, out, null);
       }
     }
 
-    /** Writes the values to out, or reads them from in, CHUNK_BYTES at a time. */
-    void transfer(double[] values, OutputStream out, DataInputStream in) throws IOException {
-      for (int i = 0; i < values.length; ) {
-        int n = Math.min(values.length - i, CHUNK_BYTES / Double.BYTES);
-        if (in != null) in.readFully(bytes, 0, n * Double.BYTES);
-        for (int k = 0; k < n; k++) {
-          if (in != null) values[i + k] = buffer.getDouble(k * Double.BYTES);
-          else buffer.putDouble(k * Double.BYTES, values[i + k]);
+    /** The last row's only value: b2. */
+    static double b2(List<Row> rows) {
+      Row last = rows.get(rows.size() - 1);
+      return last instanceof FloatRow f ? f.values()[0] : ((DoubleRow) last).values()[0];
+    }
+
+    /** Writes the row's values to out, or reads them from in, CHUNK_BYTES at a time. */
+    void transfer(Row row, OutputStream out, DataInputStream in) throws IOException {
+      int width = row instanceof FloatRow ? Float.BYTES : Double.BYTES;
+      for (int i = 0; i < row.size(); ) {
+        int n = Math.min(row.size() - i, CHUNK_BYTES / width);
+        if (in != null) in.readFully(bytes, 0, n * width);
+        if (row instanceof FloatRow f) {
+          for (int k = 0; k < n; k++) {
+            int at = f.offset() + i + k;
+            if (in != null) f.values()[at] = buffer.getFloat(k * width);
+            else buffer.putFloat(k * width, f.values()[at]);
+          }
+        } else {
+          double[] values = ((DoubleRow) row).values();
+          for (int k = 0; k < n; k++) {
+            if (in != null) values[i + k] = buffer.getDouble(k * width);
+            else buffer.putDouble(k * width, values[i + k]);
+          }
         }
-        if (out != null) out.write(bytes, 0, n * Double.BYTES);
+        if (out != null) out.write(bytes, 0, n * width);
         i += n;
       }
     }
@@ -348,16 +430,21 @@ public final class ModelFile {
       DataInputStream data = new DataInputStream(checked);
       Parsed parsed = readPreambleAndHeader(file, size, data);
       Header header = parsed.header();
-      checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues());
-
       Hyperparameters hp = header.hyperparameters();
-      double[][] l = new double[header.vocabulary().size()][hp.dim()];
-      DenseParameters dense = new DenseParameters(hp.hidden(), hp.inputSize());
-      double[] b2 = new double[1];
-      List<Row> rows = rows(l, dense, b2, hp);
+      checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues(), hp.precision());
+
+      int words = header.vocabulary().size();
+      ModelParameters parameters =
+          hp.precision() == Precision.FLOAT
+              ? new ModelParameters.Floats(
+                  new float[words][hp.dim()], new FloatParameters(hp.hidden(), hp.inputSize()))
+              : new ModelParameters.Doubles(
+                  new double[words][hp.dim()], new DenseParameters(hp.hidden(), hp.inputSize()));
+      List<Row> rows = rows(parameters, hp);
       Rows payload = new Rows();
-      for (Row row : rows) payload.transfer(row.values, null, data);
-      dense.b2 = b2[0];
+      for (Row row : rows) payload.transfer(row, null, data);
+      if (parameters instanceof ModelParameters.Floats f) f.dense().b2 = (float) Rows.b2(rows);
+      else ((ModelParameters.Doubles) parameters).dense().b2 = Rows.b2(rows);
 
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
@@ -380,8 +467,7 @@ public final class ModelFile {
           hp,
           header.normalizer(),
           Vocabulary.of(header.vocabulary()),
-          l,
-          dense,
+          parameters,
           header.examplesTrained(),
           header.epochsTrained());
     } catch (EOFException e) {
@@ -426,16 +512,18 @@ public final class ModelFile {
       throw truncated(file, "it ends inside the format version");
     }
     int version = in.readInt();
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != FLOAT_FORMAT_VERSION) {
       throw new ModelFileException(
           file,
           Reason.UNSUPPORTED_VERSION,
           file
               + " was written by model file format version "
               + version
-              + "; this streamner reads version "
+              + "; this streamner reads versions "
               + FORMAT_VERSION
-              + (version > FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
+              + " and "
+              + FLOAT_FORMAT_VERSION
+              + (version > FLOAT_FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
     }
     if (size < PREAMBLE_BYTES) {
       throw truncated(file, "it ends inside the header length");
@@ -467,19 +555,16 @@ public final class ModelFile {
     } catch (JacksonException e) {
       throw invalid(file, Json.describe(e), e);
     }
-    check(file, header);
+    check(file, header, version);
     return new Parsed(header, PREAMBLE_BYTES + (long) headerLength);
   }
 
   /** What the header's JSON Schema says and what it cannot: shapes that agree with each other. */
-  private static void check(Path file, Header h) throws ModelFileException {
-    if (h.formatVersion() != FORMAT_VERSION) {
+  private static void check(Path file, Header h, int version) throws ModelFileException {
+    if (h.formatVersion() != version) {
       throw corrupt(
           file,
-          "its header says format version "
-              + h.formatVersion()
-              + " but the file says "
-              + FORMAT_VERSION);
+          "its header says format version " + h.formatVersion() + " but the file says " + version);
     }
     if (h.entity().isEmpty()) throw invalid(file, "the field \"entity\" is empty", null);
     Hyperparameters hp = h.hyperparameters();
@@ -508,14 +593,33 @@ public final class ModelFile {
     }
     checkVocabulary(file, h.vocabulary());
     Payload p = h.payload();
-    if (!p.dtype().equals("float64") || !p.byteOrder().equals("little")) {
+    Precision precision = hp.precision();
+    if (formatVersion(precision) != version) {
+      throw invalid(
+          file,
+          "\"hyperparameters.precision\" is \""
+              + precision
+              + "\", which format version "
+              + version
+              + " does not hold (a "
+              + precision
+              + " model is version "
+              + formatVersion(precision)
+              + ")",
+          null);
+    }
+    if (!p.dtype().equals(precision.dtype()) || !p.byteOrder().equals("little")) {
       throw invalid(
           file,
           "the payload is \""
               + p.dtype()
               + "\", \""
               + p.byteOrder()
-              + "\"; this streamner reads \"float64\", \"little\"",
+              + "\"; a "
+              + precision
+              + " model's is \""
+              + precision.dtype()
+              + "\", \"little\"",
           null);
     }
     List<PayloadArray> expected =
@@ -572,16 +676,17 @@ public final class ModelFile {
     return s.toString();
   }
 
-  private static void checkPayloadSize(Path file, long size, long payloadOffset, long values)
+  private static void checkPayloadSize(
+      Path file, long size, long payloadOffset, long values, Precision precision)
       throws ModelFileException {
     long available = size - payloadOffset;
-    if (values > (Long.MAX_VALUE - payloadOffset - CHECKSUM_BYTES) / Double.BYTES
-        || available < values * Double.BYTES) {
+    int width = precision == Precision.FLOAT ? Float.BYTES : Double.BYTES;
+    if (values > (Long.MAX_VALUE - payloadOffset - CHECKSUM_BYTES) / width
+        || available < values * width) {
       throw truncated(
-          file,
-          "expected " + values + " payload values, file ends after " + available / Double.BYTES);
+          file, "expected " + values + " payload values, file ends after " + available / width);
     }
-    long expected = payloadOffset + values * Double.BYTES + CHECKSUM_BYTES;
+    long expected = payloadOffset + values * width + CHECKSUM_BYTES;
     if (size < expected) {
       throw truncated(
           file,

@@ -293,6 +293,48 @@ class FloatNetworkTest {
     assertEquals(Math.log(2), FloatNetwork.logisticLoss(0, 1), 1e-15);
   }
 
+  /**
+   * The streaming learner's double buffer: each group of windows (a sentence) trains its first
+   * window from the live parameters into a spare holding garbage, the rest in place on the spare,
+   * then the two swap. Every path gives the bits of training in place throughout.
+   */
+  @Test
+  void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
+    KernelProblem problem = KernelProblem.of(5, 13, 37, 20, 700, 29);
+    String inPlace = problem.trainFloat(FloatNetwork.scalar()).digest();
+    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
+      FloatParameters live = FloatParameters.of(problem.dense());
+      FloatParameters spare = new FloatParameters(live.hidden, live.inputSize);
+      float[][] l = problem.floatVectors();
+      FloatNetwork.Workspace ws = new FloatNetwork.Workspace(problem.hp());
+      double loss = 0;
+      for (int s = 0; s < problem.windows().length; s++) {
+        boolean first = s % 7 == 0;
+        if (first) {
+          Arrays.fill(spare.w, Float.NaN); // what a spare holds must not matter, padding included
+          Arrays.fill(spare.u, 3);
+          spare.b2 = Float.POSITIVE_INFINITY;
+        }
+        loss +=
+            kernel.sgdStep(
+                first ? live : spare,
+                spare,
+                gather(l, problem.windows()[s]),
+                problem.labels()[s],
+                problem.hp().learningRate(),
+                problem.decay(),
+                ws);
+        if (s % 7 == 6 || s == problem.windows().length - 1) {
+          FloatParameters t = live;
+          live = spare;
+          spare = t;
+        }
+      }
+      assertEquals(
+          inPlace, new KernelProblem.FloatRun(live, l, loss).digest(), kernel.description());
+    }
+  }
+
   @Test
   void paddingOfWStaysZero() {
     KernelProblem problem = KernelProblem.of(3, 7, 13, 12, 500, 5);

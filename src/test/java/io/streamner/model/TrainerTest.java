@@ -88,6 +88,47 @@ class TrainerTest {
       assertArrayEquals(manual.vectors()[v], trained.vectors()[v]);
   }
 
+  /**
+   * A float model starts from the double model's numbers rounded to float, and its epoch is the
+   * float kernel applied window by window: the bits of FloatNetwork's own loop.
+   */
+  @Test
+  void aFloatEpochIsTheFloatKernelAppliedWindowByWindow() {
+    List<Sentence> sentences = corpus(30, 2);
+    NerModel doubles = fresh(sentences);
+    NerModel trained = fresh(sentences).in(Precision.FLOAT);
+    assertEquals(Precision.FLOAT, trained.hyperparameters().precision());
+    NerModel started =
+        NerModel.initialise(
+            "PER",
+            HP.withPrecision(Precision.FLOAT),
+            TokenNormalizer.defaults(),
+            doubles.vocabulary(),
+            doubles.vectors());
+    ModelParameters.Floats f = (ModelParameters.Floats) trained.parameters();
+    assertEquals(FloatParameters.of(doubles.dense()), f.dense());
+    assertEquals(f.dense(), ((ModelParameters.Floats) started.parameters()).dense());
+
+    TrainingSet data = TrainingSet.of(trained, sentences);
+    Trainer.train(trained, data, 1, false, r -> {});
+    FloatParameters p = FloatParameters.of(doubles.dense());
+    float[][] l = new float[doubles.vectors().length][];
+    for (int v = 0; v < l.length; v++) l[v] = WordVectors.toFloat(doubles.vectors()[v]);
+    FloatNetwork.Workspace ws = new FloatNetwork.Workspace(HP);
+    for (int i = 0; i < data.size(); i++) {
+      FloatNetwork.fastest()
+          .sgdStep(
+              p,
+              FloatNetworkTest.gather(l, data.windows()[i]),
+              data.labels()[i],
+              HP.learningRate(),
+              HP.regularization() / data.size(),
+              ws);
+    }
+    assertArrayEquals(p.flatten(), f.dense().flatten());
+    for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], f.vectors()[v]);
+  }
+
   @Test
   void shufflingIsSeededAndChangesTheResult() {
     List<Sentence> sentences = corpus(50, 3);
