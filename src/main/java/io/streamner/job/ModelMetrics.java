@@ -14,7 +14,7 @@ final class ModelMetrics {
   private final Counter nonFinite;
   private final Counter deadLetters;
 
-  ModelMetrics(MetricGroup operator, LiveModel model) {
+  ModelMetrics(MetricGroup operator, LiveModel<?, ?> model) {
     MetricGroup group = operator.addGroup("model", model.name);
     ModelCheckpoint c = model.counters;
     examples = group.counter("examplesTrained");

@@ -242,7 +242,7 @@ public final class StreamnerJob {
             .transform(
                 "train and score",
                 TypeInformation.of(EncodedRecord.class),
-                new ModelOperator(definition))
+                ModelOperator.of(definition))
             .uid("model");
 
     predictions

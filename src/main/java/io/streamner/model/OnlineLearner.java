@@ -2,11 +2,9 @@ package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
-import io.streamner.text.Windows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,19 +12,23 @@ import java.util.Set;
 /**
  * Test-then-train on one sentence at a time, for a model whose vocabulary grows as words arrive. It
  * is the streaming job's learner, free of Flink: the word vectors live wherever {@link Columns}
- * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in.
+ * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in. {@code
+ * V} and {@code P} are a word vector and the dense parameters in the model's precision (see {@link
+ * WindowKernel}): {@link #doubles} is the specification's model, {@link #floats} the float one.
  *
- * <p>A labelled sentence is trained window by window in order with {@link WindowNetwork#sgdStep},
- * the same kernel the offline {@link Trainer} runs. With {@code minCount = 1} and the same starting
- * vectors, a stream of sentences gives bit for bit the model one in-order offline epoch over the
- * same sentences gives.
+ * <p>A labelled sentence is trained window by window in order with the kernel's SGD step, the same
+ * kernel the offline {@link Trainer} runs. With {@code minCount = 1} and the same starting vectors,
+ * a stream of sentences gives bit for bit the model one in-order offline epoch over the same
+ * sentences gives.
  *
  * <p>Training is in two steps so that a sentence never half-trains a model: {@link #learn} trains
- * copies (of the dense parameters, of the sentence's word vectors) and changes nothing the caller
- * holds; the caller then applies the {@link Update} with {@link #commit}, or drops it: when it is
- * not {@link Update#isFinite() finite}, or when anything else about the sentence fails (its
- * prediction cannot be written, say). The copies cost one copy of the dense parameters per
- * sentence, a few percent of its training time.
+ * copies and changes nothing the caller holds; the caller then applies the {@link Update} with
+ * {@link #commit}, or drops it: when it is not {@link Update#isFinite() finite}, or when anything
+ * else about the sentence fails (its prediction cannot be written, say). The dense parameters are a
+ * double buffer: the sentence's first window trains from the live parameters into the spare ones
+ * (one pass that reads the one and writes the other, as a step in place would), the other windows
+ * train the spare ones in place; the caller swaps the two when it applies the update. So a sentence
+ * costs no copy of the dense parameters, only copies of its own word vectors.
  *
  * <p>Test-then-train is per window: the probability reported for token t is the h of the forward
  * half of its own SGD step, so it comes from the model before that window trained it (and after the
@@ -35,19 +37,21 @@ import java.util.Set;
  *
  * <p>A word gets a column (its own vector) when it has been seen {@code minCount} times in labelled
  * data; until then it reads the vector of {@link Vocabulary#UNKNOWN}. The new column starts at
- * {@link WordVectors#randomVector}, a function of the word and the seed only, so a replay of the
- * stream builds the same model. Scoring never creates columns.
+ * {@link WordVectors#randomVector} (rounded to float in a float model), a function of the word and
+ * the seed only, so a replay of the stream builds the same model. Scoring never creates columns.
  *
  * <p>One sentence's columns are read once, updated over all its windows, and written back once: the
  * same arithmetic as reading and writing around every window, with C times fewer state accesses.
+ *
+ * <p>An instance holds one window's activations: one per thread.
  */
-public final class OnlineLearner {
+public final class OnlineLearner<V, P> {
   /** Where one model's word vectors live. */
-  public interface Columns {
+  public interface Columns<V> {
     /** The vector of {@code word}, or null when it has none. Callers do not change it. */
-    double[] get(String word) throws Exception;
+    V get(String word) throws Exception;
 
-    void put(String word, double[] vector) throws Exception;
+    void put(String word, V vector) throws Exception;
   }
 
   /** Occurrence counts of words that have no column yet. */
@@ -80,19 +84,22 @@ public final class OnlineLearner {
    * @param probabilities P(entity) of every token, from the model before that token's window
    *     trained it (test-then-train per window)
    * @param loss the sum of the windows' logistic losses, each before its own step
-   * @param dense the trained copy of the dense parameters
-   * @param columns the trained copies of the vectors the sentence's windows used, by word
+   * @param dense the trained dense parameters: the spare ones the learner was given
+   * @param columns the trained copies of the vectors the sentence's windows used, by word, in the
+   *     order the windows first use them
    * @param newColumns words that get their own vector with this sentence
    * @param counts new occurrence counts of words still below the minimum count
+   * @param finite whether every parameter the update writes and its loss are finite numbers
    */
-  public record Update(
+  public record Update<V, P>(
       double[] probabilities,
       int windows,
       double loss,
-      DenseParameters dense,
-      Map<String, double[]> columns,
+      P dense,
+      Map<String, V> columns,
       List<String> newColumns,
-      Map<String, Long> counts) {
+      Map<String, Long> counts,
+      boolean finite) {
 
     /**
      * Whether every parameter the update writes and its loss are finite numbers. An update that is
@@ -100,60 +107,74 @@ public final class OnlineLearner {
      * otherwise put NaN into the model for good.
      */
     public boolean isFinite() {
-      if (!Double.isFinite(loss) || !dense.isFinite()) return false;
-      for (double[] v : columns.values()) if (!DenseParameters.allFinite(v)) return false;
-      return true;
+      return finite;
     }
   }
 
   private final Settings settings;
   private final Hyperparameters hp;
-  private final WindowNetwork.Workspace workspace;
-  private final double[][] windowColumns;
+  private final WindowKernel<V, P> kernel;
+  private final V[] window;
 
-  public OnlineLearner(Settings settings) {
+  public OnlineLearner(Settings settings, WindowKernel<V, P> kernel) {
+    if (kernel.precision() != settings.hyperparameters().precision()) {
+      throw new IllegalArgumentException(
+          "a "
+              + kernel.precision()
+              + " kernel for a "
+              + settings.hyperparameters().precision()
+              + " model");
+    }
     this.settings = settings;
     this.hp = settings.hyperparameters();
-    this.workspace = new WindowNetwork.Workspace(hp);
-    this.windowColumns = new double[hp.windowSize()][];
+    this.kernel = kernel;
+    this.window = kernel.window();
+  }
+
+  /** The learner of a double model: {@link WindowNetwork}. */
+  public static OnlineLearner<double[], DenseParameters> doubles(Settings settings) {
+    return new OnlineLearner<>(settings, new DoubleKernel(settings.hyperparameters()));
+  }
+
+  /** The learner of a float model: {@link FloatNetwork#fastest()}. */
+  public static OnlineLearner<float[], FloatParameters> floats(Settings settings) {
+    return new OnlineLearner<>(settings, new FloatKernel(settings.hyperparameters()));
+  }
+
+  public WindowKernel<V, P> kernel() {
+    return kernel;
   }
 
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
-  public double[] score(List<String> tokens, DenseParameters dense, Columns columns)
-      throws Exception {
+  public double[] score(List<String> tokens, P dense, Columns<V> columns) throws Exception {
     List<String> words = normalise(tokens);
-    Map<String, double[]> vectors = read(words, columns, false);
-    String[][] windows = Windows.of(words, hp.windowSize());
-    double[] p = new double[windows.length];
-    for (int t = 0; t < windows.length; t++) {
-      p[t] = WindowNetwork.forward(dense, gather(windows[t], vectors), workspace);
-    }
+    Sentence s = new Sentence(words, read(words, columns, false));
+    double[] p = new double[s.length()];
+    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t));
     return p;
   }
 
   /**
    * Trains copies on the sentence: new words are counted and get columns once frequent enough,
    * every window is scored and then takes one SGD step, in order. Nothing the caller holds changes:
-   * {@code dense} is copied into {@code spare}, which is trained, and the vectors are copied.
+   * the first window trains from {@code dense} into {@code spare}, the others train {@code spare},
+   * and the vectors are copies.
    *
    * @param labels 1 where the token is the entity, one per token
-   * @param spare parameters of the same shape as {@code dense} to train on; the update holds them
+   * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
+   *     update holds them, trained
    */
-  public Update learn(
-      List<String> tokens,
-      int[] labels,
-      DenseParameters dense,
-      DenseParameters spare,
-      Columns columns,
-      WordCounts counts)
+  public Update<V, P> learn(
+      List<String> tokens, int[] labels, P dense, P spare, Columns<V> columns, WordCounts counts)
       throws Exception {
     if (labels.length != tokens.size()) {
       throw new IllegalArgumentException(
           tokens.size() + " tokens but " + labels.length + " labels");
     }
+    if (tokens.isEmpty()) throw new IllegalArgumentException("a sentence without tokens");
+    if (dense == spare) throw new IllegalArgumentException("the spare parameters are the model's");
     List<String> words = normalise(tokens);
-    String[][] windows = Windows.of(words, hp.windowSize());
-    Map<String, double[]> vectors = read(words, columns, true);
+    Map<String, V> vectors = read(words, columns, true);
 
     List<String> created = new ArrayList<>();
     Map<String, Long> newCounts = new LinkedHashMap<>();
@@ -162,46 +183,44 @@ public final class OnlineLearner {
       // With a minimum count of 1 every new word gets its column at once: no count is read.
       long count = settings.minCount() == 1 ? 1 : counts.count(word) + occurrence.getValue();
       if (count >= settings.minCount()) {
-        vectors.put(word, WordVectors.randomVector(word, hp.seed(), hp.dim()));
+        vectors.put(word, kernel.randomVector(word, hp.seed(), hp.dim()));
         created.add(word);
       } else {
         newCounts.put(word, count);
       }
     }
 
-    spare.copyFrom(dense);
-    double[] probabilities = new double[windows.length];
+    Sentence s = new Sentence(words, vectors);
+    double[] probabilities = new double[s.length()];
     double loss = 0;
-    for (int t = 0; t < windows.length; t++) {
+    for (int t = 0; t < probabilities.length; t++) {
       loss +=
-          WindowNetwork.sgdStep(
+          kernel.sgdStep(
+              t == 0 ? dense : spare,
               spare,
-              gather(windows[t], vectors),
+              s.window(t),
               labels[t],
               hp.learningRate(),
-              settings.decay(),
-              workspace);
-      probabilities[t] = workspace.probability();
+              settings.decay());
+      probabilities[t] = kernel.probability();
     }
 
-    Map<String, double[]> touched = new LinkedHashMap<>();
-    for (String[] window : windows) {
-      for (String word : window) {
-        String key = vectors.containsKey(word) ? word : Vocabulary.UNKNOWN;
-        touched.put(key, vectors.get(key));
-      }
-    }
-    return new Update(probabilities, windows.length, loss, spare, touched, created, newCounts);
+    Map<String, V> touched = s.used();
+    boolean finite = Double.isFinite(loss) && kernel.isFiniteDense(spare);
+    for (V v : touched.values()) finite &= kernel.isFiniteVector(v);
+    return new Update<>(
+        probabilities, s.length(), loss, spare, touched, created, newCounts, finite);
   }
 
   /**
    * Applies an update's word vectors and counts: the trained vectors are written back (and added to
    * {@code changed}), new columns leave the counts, the other counts are stored. The dense
-   * parameters are the caller's to take: {@link Update#dense()} is the trained copy.
+   * parameters are the caller's to take: {@link Update#dense()} is the trained spare.
    */
-  public void commit(Update update, Columns columns, WordCounts counts, Set<String> changed)
+  public void commit(
+      Update<V, P> update, Columns<V> columns, WordCounts counts, Set<String> changed)
       throws Exception {
-    for (Map.Entry<String, double[]> column : update.columns().entrySet()) {
+    for (Map.Entry<String, V> column : update.columns().entrySet()) {
       columns.put(column.getKey(), column.getValue());
     }
     changed.addAll(update.columns().keySet());
@@ -223,38 +242,89 @@ public final class OnlineLearner {
    * The vectors of the sentence's words that have one, the padding words and UUUNKKK: copies when
    * they are to be trained, the stored arrays when they are only read.
    */
-  private static Map<String, double[]> read(List<String> words, Columns columns, boolean copy)
+  private Map<String, V> read(List<String> words, Columns<V> columns, boolean copy)
       throws Exception {
-    Map<String, double[]> vectors = new HashMap<>();
-    for (String word : new LinkedHashSet<>(words)) {
-      double[] v = columns.get(word);
-      if (v != null) vectors.put(word, copy ? v.clone() : v);
+    Map<String, V> vectors = new HashMap<>();
+    for (String word : words) {
+      if (vectors.containsKey(word)) continue;
+      V v = columns.get(word);
+      vectors.put(word, v != null && copy ? kernel.copy(v) : v); // null: no column (yet)
     }
+    vectors.values().removeIf(v -> v == null);
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
       if (!vectors.containsKey(special)) {
-        double[] v = columns.get(special);
+        V v = columns.get(special);
         if (v == null)
           throw new IllegalStateException(
               "the model has no vector for " + special + ": not initialised");
-        vectors.put(special, copy ? v.clone() : v);
+        vectors.put(special, copy ? kernel.copy(v) : v);
       }
     }
     return vectors;
   }
 
-  private static Map<String, Long> occurrencesWithoutColumn(
-      List<String> words, Map<String, double[]> vectors) {
+  private static <V> Map<String, Long> occurrencesWithoutColumn(
+      List<String> words, Map<String, V> vectors) {
     Map<String, Long> occurrences = new LinkedHashMap<>();
     for (String word : words)
       if (!vectors.containsKey(word)) occurrences.merge(word, 1L, Long::sum);
     return occurrences;
   }
 
-  private double[][] gather(String[] window, Map<String, double[]> vectors) {
-    for (int c = 0; c < window.length; c++) {
-      double[] v = vectors.get(window[c]);
-      windowColumns[c] = v != null ? v : vectors.get(Vocabulary.UNKNOWN);
+  /**
+   * A sentence's words resolved to their vectors (UUUNKKK for a word without one), and its windows:
+   * window t holds the words t - (C-1)/2 .. t + (C-1)/2, padded with {@link Vocabulary#START}
+   * before the sentence and {@link Vocabulary#END} after it.
+   */
+  private final class Sentence {
+    private final List<String> words;
+    private final Map<String, V> vectors;
+    private final V[] at;
+    private final V start;
+    private final V end;
+
+    @SuppressWarnings("unchecked")
+    Sentence(List<String> words, Map<String, V> vectors) {
+      this.words = words;
+      this.vectors = vectors;
+      V unknown = vectors.get(Vocabulary.UNKNOWN);
+      this.at = (V[]) new Object[words.size()];
+      for (int t = 0; t < at.length; t++) {
+        V v = vectors.get(words.get(t));
+        at[t] = v != null ? v : unknown;
+      }
+      this.start = vectors.get(Vocabulary.START);
+      this.end = vectors.get(Vocabulary.END);
     }
-    return windowColumns;
+
+    int length() {
+      return at.length;
+    }
+
+    /** The vectors of window t, in the learner's reused array. */
+    V[] window(int t) {
+      int half = hp.windowSize() / 2;
+      for (int c = 0; c < window.length; c++) {
+        int i = t - half + c;
+        window[c] = i < 0 ? start : i >= at.length ? end : at[i];
+      }
+      return window;
+    }
+
+    /**
+     * The vectors the windows use, by word (UUUNKKK for words without one), in the order the
+     * windows first use them: the start padding, the words in order, the end padding.
+     */
+    Map<String, V> used() {
+      Map<String, V> used = new LinkedHashMap<>();
+      boolean padded = hp.windowSize() > 1;
+      if (padded) used.put(Vocabulary.START, start);
+      for (String word : words) {
+        String key = vectors.containsKey(word) ? word : Vocabulary.UNKNOWN;
+        used.putIfAbsent(key, vectors.get(key));
+      }
+      if (padded) used.put(Vocabulary.END, end);
+      return used;
+    }
   }
 }
