@@ -86,12 +86,21 @@ public final class DenseParameters {
 
   /**
    * Whether every value is finite. {@code v * 0} is 0 for a finite v and NaN for an infinite or NaN
-   * one, so one sum of those says it for the whole array without a branch per value.
+   * one, so sums of those say it for the whole array without a branch per value: four independent
+   * sums, so that the additions need not wait for each other (the streaming learner checks all of W
+   * after every sentence).
    */
   public static boolean allFinite(double[] values) {
-    double zero = 0;
-    for (double v : values) zero += v * 0;
-    return zero == 0;
+    double a = 0, b = 0, c = 0, d = 0;
+    int i = 0;
+    for (; i + 4 <= values.length; i += 4) {
+      a += values[i] * 0;
+      b += values[i + 1] * 0;
+      c += values[i + 2] * 0;
+      d += values[i + 3] * 0;
+    }
+    for (; i < values.length; i++) a += values[i] * 0;
+    return a + b + c + d == 0;
   }
 
   /** Sum of squares of W and U: the bracket of the regularisation term in eq. (1). */

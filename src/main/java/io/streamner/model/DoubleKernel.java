@@ -38,7 +38,17 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
   @Override
   public double[][] window() {
-    return new double[hp.windowSize()][];
+    return array(hp.windowSize());
+  }
+
+  @Override
+  public double[][] array(int length) {
+    return new double[length][];
+  }
+
+  @Override
+  public double[] vector(double[] values) {
+    return values.clone();
   }
 
   @Override
@@ -59,6 +69,11 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   @Override
   public DenseParameters newDense(Hyperparameters shape) {
     return new DenseParameters(shape.hidden(), shape.inputSize());
+  }
+
+  @Override
+  public DenseParameters dense(DenseParameters dense) {
+    return dense.copy();
   }
 
   @Override

@@ -47,7 +47,17 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
 
   @Override
   public float[][] window() {
-    return new float[hp.windowSize()][];
+    return array(hp.windowSize());
+  }
+
+  @Override
+  public float[][] array(int length) {
+    return new float[length][];
+  }
+
+  @Override
+  public float[] vector(double[] values) {
+    return WordVectors.toFloat(values);
   }
 
   @Override
@@ -71,8 +81,13 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   }
 
   @Override
+  public FloatParameters dense(DenseParameters dense) {
+    return FloatParameters.of(dense);
+  }
+
+  @Override
   public boolean isFiniteDense(FloatParameters dense) {
-    return dense.isFinite();
+    return network.isFinite(dense);
   }
 
   @Override

@@ -73,6 +73,15 @@ interface FloatLoops {
    */
   void tanh(double[] z, double[] out, int length);
 
+  /**
+   * Whether the first {@code length} values are all finite numbers (no NaN, no infinity): the check
+   * the streaming learner makes on W after every sentence, so it must not cost a fraction of the
+   * sentence. {@code v * 0} is 0 for a finite v and NaN otherwise, so sums of those say it without
+   * a branch per value; several independent sums (lanes), so that the additions need not wait for
+   * each other.
+   */
+  boolean allFinite(float[] values, int length);
+
   /** What runs, for reports: "scalar", "Vector API, 512-bit", ... */
   String description();
 

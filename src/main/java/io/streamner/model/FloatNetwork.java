@@ -50,6 +50,14 @@ public final class FloatNetwork {
     return new FloatNetwork(new ScalarFloatLoops());
   }
 
+  /** Whether every parameter is a finite number: {@link FloatParameters#isFinite}, faster. */
+  public boolean isFinite(FloatParameters p) {
+    return loops.allFinite(p.w, p.w.length)
+        && loops.allFinite(p.b1, p.hidden)
+        && loops.allFinite(p.u, p.hidden)
+        && Float.isFinite(p.b2);
+  }
+
   /** Which loops run: "scalar", or the Vector API and its widths. */
   public String description() {
     return loops.description();

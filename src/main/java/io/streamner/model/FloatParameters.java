@@ -89,15 +89,12 @@ public final class FloatParameters {
     return allFinite(w) && allFinite(b1) && allFinite(u) && Float.isFinite(b2);
   }
 
-  /**
-   * Whether every value is finite: {@code v * 0} is 0 for a finite v and NaN otherwise, so one sum
-   * says it for the whole array ({@link DenseParameters#allFinite}).
-   */
+  /** Whether every value is finite ({@link FloatLoops#allFinite}). */
   public static boolean allFinite(float[] values) {
-    float zero = 0;
-    for (float v : values) zero += v * 0;
-    return zero == 0;
+    return SCALAR.allFinite(values, values.length);
   }
+
+  private static final FloatLoops SCALAR = new ScalarFloatLoops();
 
   /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
   public double squaredWeights() {

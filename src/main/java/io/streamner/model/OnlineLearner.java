@@ -3,7 +3,6 @@ package io.streamner.model;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,8 +146,7 @@ public final class OnlineLearner<V, P> {
 
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
   public double[] score(List<String> tokens, P dense, Columns<V> columns) throws Exception {
-    List<String> words = normalise(tokens);
-    Sentence s = new Sentence(words, read(words, columns, false));
+    Sentence s = new Sentence(normalise(tokens), columns, false);
     double[] p = new double[s.length()];
     for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t));
     return p;
@@ -173,24 +171,23 @@ public final class OnlineLearner<V, P> {
     }
     if (tokens.isEmpty()) throw new IllegalArgumentException("a sentence without tokens");
     if (dense == spare) throw new IllegalArgumentException("the spare parameters are the model's");
-    List<String> words = normalise(tokens);
-    Map<String, V> vectors = read(words, columns, true);
+    Sentence s = new Sentence(normalise(tokens), columns, true);
 
     List<String> created = new ArrayList<>();
     Map<String, Long> newCounts = new LinkedHashMap<>();
-    for (Map.Entry<String, Long> occurrence : occurrencesWithoutColumn(words, vectors).entrySet()) {
+    for (Map.Entry<String, Long> occurrence : s.occurrencesWithoutColumn().entrySet()) {
       String word = occurrence.getKey();
       // With a minimum count of 1 every new word gets its column at once: no count is read.
       long count = settings.minCount() == 1 ? 1 : counts.count(word) + occurrence.getValue();
       if (count >= settings.minCount()) {
-        vectors.put(word, kernel.randomVector(word, hp.seed(), hp.dim()));
+        s.vectors.put(word, kernel.randomVector(word, hp.seed(), hp.dim()));
         created.add(word);
       } else {
         newCounts.put(word, count);
       }
     }
+    s.resolve();
 
-    Sentence s = new Sentence(words, vectors);
     double[] probabilities = new double[s.length()];
     double loss = 0;
     for (int t = 0; t < probabilities.length; t++) {
@@ -239,62 +236,66 @@ public final class OnlineLearner<V, P> {
   }
 
   /**
-   * The vectors of the sentence's words that have one, the padding words and UUUNKKK: copies when
-   * they are to be trained, the stored arrays when they are only read.
-   */
-  private Map<String, V> read(List<String> words, Columns<V> columns, boolean copy)
-      throws Exception {
-    Map<String, V> vectors = new HashMap<>();
-    for (String word : words) {
-      if (vectors.containsKey(word)) continue;
-      V v = columns.get(word);
-      vectors.put(word, v != null && copy ? kernel.copy(v) : v); // null: no column (yet)
-    }
-    vectors.values().removeIf(v -> v == null);
-    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
-      if (!vectors.containsKey(special)) {
-        V v = columns.get(special);
-        if (v == null)
-          throw new IllegalStateException(
-              "the model has no vector for " + special + ": not initialised");
-        vectors.put(special, copy ? kernel.copy(v) : v);
-      }
-    }
-    return vectors;
-  }
-
-  private static <V> Map<String, Long> occurrencesWithoutColumn(
-      List<String> words, Map<String, V> vectors) {
-    Map<String, Long> occurrences = new LinkedHashMap<>();
-    for (String word : words)
-      if (!vectors.containsKey(word)) occurrences.merge(word, 1L, Long::sum);
-    return occurrences;
-  }
-
-  /**
-   * A sentence's words resolved to their vectors (UUUNKKK for a word without one), and its windows:
-   * window t holds the words t - (C-1)/2 .. t + (C-1)/2, padded with {@link Vocabulary#START}
-   * before the sentence and {@link Vocabulary#END} after it.
+   * A sentence's words and their vectors, each read once: copies when they are to be trained, the
+   * stored arrays when they are only read. A word without a vector (yet) reads UUUNKKK's. The
+   * windows: window t holds the words t - (C-1)/2 .. t + (C-1)/2, padded with {@link
+   * Vocabulary#START} before the sentence and {@link Vocabulary#END} after it.
    */
   private final class Sentence {
     private final List<String> words;
-    private final Map<String, V> vectors;
+
+    /**
+     * Every distinct word in order of first occurrence, with its vector or null when it has none,
+     * then UUUNKKK and the padding words (unless a word of the sentence is one of them).
+     */
+    final Map<String, V> vectors;
+
     private final V[] at;
+    private final V unknown;
     private final V start;
     private final V end;
 
-    @SuppressWarnings("unchecked")
-    Sentence(List<String> words, Map<String, V> vectors) {
+    Sentence(List<String> words, Columns<V> columns, boolean copy) throws Exception {
       this.words = words;
-      this.vectors = vectors;
-      V unknown = vectors.get(Vocabulary.UNKNOWN);
-      this.at = (V[]) new Object[words.size()];
+      this.vectors = new LinkedHashMap<>(2 * words.size() + 8);
+      for (String word : words) {
+        if (vectors.containsKey(word)) continue;
+        V v = columns.get(word);
+        vectors.put(word, v != null && copy ? kernel.copy(v) : v);
+      }
+      for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+        if (vectors.get(special) == null) {
+          V v = columns.get(special);
+          if (v == null)
+            throw new IllegalStateException(
+                "the model has no vector for " + special + ": not initialised");
+          vectors.put(special, copy ? kernel.copy(v) : v);
+        }
+      }
+      this.unknown = vectors.get(Vocabulary.UNKNOWN);
+      this.start = vectors.get(Vocabulary.START);
+      this.end = vectors.get(Vocabulary.END);
+      this.at = kernel.array(words.size());
+      resolve();
+    }
+
+    /** Each token's vector, after words got new columns: its own, or UUUNKKK's. */
+    void resolve() {
       for (int t = 0; t < at.length; t++) {
         V v = vectors.get(words.get(t));
         at[t] = v != null ? v : unknown;
       }
-      this.start = vectors.get(Vocabulary.START);
-      this.end = vectors.get(Vocabulary.END);
+    }
+
+    /** How often each word without a vector occurs, in order of first occurrence. */
+    Map<String, Long> occurrencesWithoutColumn() {
+      Map<String, Long> occurrences = new LinkedHashMap<>();
+      for (int t = 0; t < at.length; t++) {
+        if (at[t] == unknown && vectors.get(words.get(t)) == null) {
+          occurrences.merge(words.get(t), 1L, Long::sum);
+        }
+      }
+      return occurrences;
     }
 
     int length() {
@@ -312,18 +313,21 @@ public final class OnlineLearner<V, P> {
     }
 
     /**
-     * The vectors the windows use, by word (UUUNKKK for words without one), in the order the
-     * windows first use them: the start padding, the words in order, the end padding.
+     * The vectors the windows use, by word: the words that have one, UUUNKKK when a word has none,
+     * the padding words when windows are wider than one word.
      */
     Map<String, V> used() {
-      Map<String, V> used = new LinkedHashMap<>();
+      boolean unknownUsed = false;
+      for (V v : at) unknownUsed |= v == unknown;
       boolean padded = hp.windowSize() > 1;
-      if (padded) used.put(Vocabulary.START, start);
-      for (String word : words) {
-        String key = vectors.containsKey(word) ? word : Vocabulary.UNKNOWN;
-        used.putIfAbsent(key, vectors.get(key));
+      Map<String, V> used = new LinkedHashMap<>(2 * vectors.size());
+      for (Map.Entry<String, V> e : vectors.entrySet()) {
+        V v = e.getValue();
+        if (v == null
+            || v == unknown && !unknownUsed
+            || (v == start || v == end) && !padded && !words.contains(e.getKey())) continue;
+        used.put(e.getKey(), v);
       }
-      if (padded) used.put(Vocabulary.END, end);
       return used;
     }
   }

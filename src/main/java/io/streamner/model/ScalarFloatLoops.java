@@ -71,6 +71,20 @@ final class ScalarFloatLoops implements FloatLoops {
   }
 
   @Override
+  public boolean allFinite(float[] values, int length) {
+    float a = 0, b = 0, c = 0, d = 0;
+    int i = 0;
+    for (; i + 4 <= length; i += 4) {
+      a += values[i] * 0;
+      b += values[i + 1] * 0;
+      c += values[i + 2] * 0;
+      d += values[i + 3] * 0;
+    }
+    for (; i < length; i++) a += values[i] * 0;
+    return a + b + c + d == 0;
+  }
+
+  @Override
   public void tanh(double[] z, double[] out, int length) {
     for (int i = 0; i < length; i++) out[i] = tanh(z[i]);
   }

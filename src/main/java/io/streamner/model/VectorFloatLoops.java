@@ -198,6 +198,21 @@ final class VectorFloatLoops implements FloatLoops {
     return FloatLoops.fold4(scratch[0], scratch[1], scratch[2], scratch[3]);
   }
 
+  @Override
+  public boolean allFinite(float[] values, int length) {
+    final VectorSpecies<Float> s = LANES;
+    final FloatVector zero = FloatVector.zero(s);
+    FloatVector a = zero, b = zero;
+    int i = 0;
+    for (; i + 2 * s.length() <= length; i += 2 * s.length()) {
+      a = FloatVector.fromArray(s, values, i).fma(zero, a);
+      b = FloatVector.fromArray(s, values, i + s.length()).fma(zero, b);
+    }
+    float rest = 0;
+    for (; i < length; i++) rest += values[i] * 0;
+    return a.add(b).reduceLanes(VectorOperators.ADD) + rest == 0;
+  }
+
   /** {@link ScalarFloatLoops#tanh}, operation for operation, a vector of doubles at a time. */
   @Override
   public void tanh(double[] z, double[] out, int length) {

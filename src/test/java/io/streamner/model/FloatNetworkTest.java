@@ -2,6 +2,7 @@ package io.streamner.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -332,6 +333,43 @@ class FloatNetworkTest {
       }
       assertEquals(
           inPlace, new KernelProblem.FloatRun(live, l, loss).digest(), kernel.description());
+    }
+  }
+
+  /**
+   * The finiteness check of the streaming learner: one value that is not finite, anywhere (in a
+   * vector's lanes or the scalar tail), is found by every path; huge and tiny finite values pass.
+   */
+  @Test
+  void allFiniteFindsOneNaNOrInfinityAnywhere() {
+    List<FloatLoops> paths =
+        List.of(new VectorFloatLoops(512), new VectorFloatLoops(128), new ScalarFloatLoops());
+    for (int length : new int[] {0, 1, 3, 15, 16, 17, 33, 64, 100, 1000}) {
+      float[] values = new float[length];
+      Random random = new Random(length);
+      for (int i = 0; i < length; i++) {
+        values[i] =
+            switch (i % 4) {
+              case 0 -> Float.MAX_VALUE;
+              case 1 -> -Float.MIN_VALUE;
+              case 2 -> -0.0f;
+              default -> (float) random.nextGaussian();
+            };
+      }
+      for (FloatLoops loops : paths) {
+        assertTrue(loops.allFinite(values, length), loops.description() + " length " + length);
+        for (int at = 0; at < length; at++) {
+          for (float bad :
+              new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float kept = values[at];
+            values[at] = bad;
+            assertFalse(
+                loops.allFinite(values, length), loops.description() + " " + bad + " at " + at);
+            assertTrue(loops.allFinite(values, at), "only the first values are read");
+            values[at] = kept;
+          }
+        }
+      }
     }
   }
 
