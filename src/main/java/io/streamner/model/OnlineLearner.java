@@ -186,7 +186,7 @@ public final class OnlineLearner<V, P> {
         newCounts.put(word, count);
       }
     }
-    s.resolve();
+    if (!created.isEmpty()) s.resolve();
 
     double[] probabilities = new double[s.length()];
     double loss = 0;
@@ -258,10 +258,16 @@ public final class OnlineLearner<V, P> {
     Sentence(List<String> words, Columns<V> columns, boolean copy) throws Exception {
       this.words = words;
       this.vectors = new LinkedHashMap<>(2 * words.size() + 8);
-      for (String word : words) {
-        if (vectors.containsKey(word)) continue;
-        V v = columns.get(word);
-        vectors.put(word, v != null && copy ? kernel.copy(v) : v);
+      this.at = kernel.array(words.size());
+      for (int t = 0; t < at.length; t++) {
+        String word = words.get(t);
+        V v = vectors.get(word);
+        if (v == null && !vectors.containsKey(word)) {
+          v = columns.get(word);
+          if (v != null && copy) v = kernel.copy(v);
+          vectors.put(word, v);
+        }
+        at[t] = v;
       }
       for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
         if (vectors.get(special) == null) {
@@ -275,11 +281,10 @@ public final class OnlineLearner<V, P> {
       this.unknown = vectors.get(Vocabulary.UNKNOWN);
       this.start = vectors.get(Vocabulary.START);
       this.end = vectors.get(Vocabulary.END);
-      this.at = kernel.array(words.size());
-      resolve();
+      for (int t = 0; t < at.length; t++) if (at[t] == null) at[t] = unknown;
     }
 
-    /** Each token's vector, after words got new columns: its own, or UUUNKKK's. */
+    /** Each token's vector again, after words got new columns: its own, or UUUNKKK's. */
     void resolve() {
       for (int t = 0; t < at.length; t++) {
         V v = vectors.get(words.get(t));
