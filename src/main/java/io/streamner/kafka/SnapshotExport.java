@@ -3,11 +3,9 @@ package io.streamner.kafka;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.model.DenseParameters;
-import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
-import io.streamner.model.WordVectors;
 import io.streamner.text.Checks;
 import java.io.IOException;
 import java.time.Duration;
@@ -173,33 +171,19 @@ public final class SnapshotExport {
                 + precision
                 + " precision");
       }
-      NerModel model;
-      if (precision == Precision.FLOAT) {
-        Map<String, float[]> vectors = new HashMap<>();
-        columns.forEach((word, c) -> vectors.put(word, WordVectors.toFloat(c.vector())));
-        FloatParameters parameters =
-            FloatParameters.unflatten(hp.hidden(), hp.inputSize(), WordVectors.toFloat(flat));
-        model =
-            NerModel.fromColumns(
-                manifest.model(),
-                hp,
-                manifest.normalizer(),
-                vectors,
-                parameters,
-                manifest.examplesSeen());
-      } else {
-        Map<String, double[]> vectors = new HashMap<>();
-        columns.forEach((word, c) -> vectors.put(word, c.vector()));
-        DenseParameters parameters = DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
-        model =
-            NerModel.fromColumns(
-                manifest.model(),
-                hp,
-                manifest.normalizer(),
-                vectors,
-                parameters,
-                manifest.examplesSeen());
-      }
+      // A float model's values are floats (its records are float32): it is assembled in double,
+      // then rounded back to float, exactly.
+      Map<String, double[]> vectors = new HashMap<>();
+      columns.forEach((word, c) -> vectors.put(word, c.vector()));
+      NerModel model =
+          NerModel.fromColumns(
+                  manifest.model(),
+                  hp.withPrecision(Precision.DOUBLE),
+                  manifest.normalizer(),
+                  vectors,
+                  DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat),
+                  manifest.examplesSeen())
+              .in(precision);
       return new Exported(model, manifest);
     }
   }

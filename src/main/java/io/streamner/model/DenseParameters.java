@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * <p>W is stored as one array per row: the fused SGD loop walks a row at a time and the JIT
  * vectorises that loop, which it did not do for one flat array (measured, see STACK.md).
  */
-public final class DenseParameters {
+public final class DenseParameters implements Dense {
   public final int hidden;
   public final int inputSize;
 
@@ -103,7 +103,18 @@ public final class DenseParameters {
     return a + b + c + d == 0;
   }
 
+  @Override
+  public int hidden() {
+    return hidden;
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
   /** Sum of squares of W and U: the bracket of the regularisation term in eq. (1). */
+  @Override
   public double squaredWeights() {
     double s = 0;
     for (double[] row : w) for (double v : row) s += v * v;
@@ -128,17 +139,7 @@ public final class DenseParameters {
   }
 
   public static DenseParameters unflatten(int hidden, int inputSize, double[] flat) {
-    if (flat.length != hidden * inputSize + 2 * hidden + 1) {
-      throw new IllegalArgumentException(
-          "expected "
-              + (hidden * inputSize + 2 * hidden + 1)
-              + " dense parameters for H="
-              + hidden
-              + ", nC="
-              + inputSize
-              + ", got "
-              + flat.length);
-    }
+    Dense.checkFlat(hidden, inputSize, flat.length);
     DenseParameters p = new DenseParameters(hidden, inputSize);
     int o = 0;
     for (double[] row : p.w) {

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Vector API loads from it at computed offsets, and it halves the pointer chasing (measured, see
  * {@link VectorFloatLoops}).
  */
-public final class FloatParameters {
+public final class FloatParameters implements Dense {
   public final int hidden;
   public final int inputSize;
 
@@ -96,7 +96,18 @@ public final class FloatParameters {
 
   private static final FloatLoops SCALAR = new ScalarFloatLoops();
 
+  @Override
+  public int hidden() {
+    return hidden;
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
   /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
+  @Override
   public double squaredWeights() {
     double s = 0;
     for (float v : w) s += (double) v * v;
@@ -125,18 +136,7 @@ public final class FloatParameters {
 
   /** The inverse of {@link #flatten}: W (unpadded, row-major), b1, U, b2. */
   public static FloatParameters unflatten(int hidden, int inputSize, float[] flat) {
-    long expected = (long) hidden * inputSize + 2L * hidden + 1;
-    if (flat.length != expected) {
-      throw new IllegalArgumentException(
-          "expected "
-              + expected
-              + " dense parameters for H="
-              + hidden
-              + ", nC="
-              + inputSize
-              + ", got "
-              + flat.length);
-    }
+    Dense.checkFlat(hidden, inputSize, flat.length);
     FloatParameters p = new FloatParameters(hidden, inputSize);
     int o = 0;
     for (int k = 0; k < hidden; k++) {

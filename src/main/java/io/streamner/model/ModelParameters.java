@@ -2,34 +2,30 @@ package io.streamner.model;
 
 /**
  * The numbers of a {@link NerModel} in its {@link Precision}: L (one vector per vocabulary word,
- * {@code vectors[id]}) and the dense parameters. Mutable: training updates them in place.
+ * {@code vectors()[id]}) and the dense parameters. Mutable: training updates them in place.
  */
 public sealed interface ModelParameters permits ModelParameters.Doubles, ModelParameters.Floats {
 
   Precision precision();
 
-  /** The number of word vectors (rows of L). */
-  int words();
+  /** L: {@code double[][]} or {@code float[][]}, one vector per word. */
+  Object[] vectors();
 
-  /** The length of word vector {@code id}. */
-  int dim(int id);
-
-  /** The dense parameters' H and nC. */
-  int hidden();
-
-  int inputSize();
+  Dense dense();
 
   /** The kernel of this precision on these numbers, for one thread. */
   NerModel.Steps steps(Hyperparameters hp);
-
-  /** Sum of squares of W and U: the bracket of the regularisation term of eq. (1). */
-  double squaredWeights();
 
   /**
    * The same model in {@code precision}: these numbers when it is theirs, else a copy rounded to
    * float (once, to nearest) or widened to double (exactly).
    */
   ModelParameters in(Precision precision);
+
+  /** The length of word vector {@code id}. */
+  default int dim(int id) {
+    return java.lang.reflect.Array.getLength(vectors()[id]);
+  }
 
   /** A double model: {@link WindowNetwork} runs it. */
   record Doubles(double[][] vectors, DenseParameters dense) implements ModelParameters {
@@ -39,33 +35,8 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
     }
 
     @Override
-    public int words() {
-      return vectors.length;
-    }
-
-    @Override
-    public int dim(int id) {
-      return vectors[id].length;
-    }
-
-    @Override
-    public int hidden() {
-      return dense.hidden;
-    }
-
-    @Override
-    public int inputSize() {
-      return dense.inputSize;
-    }
-
-    @Override
     public NerModel.Steps steps(Hyperparameters hp) {
       return new KernelSteps<>(new DoubleKernel(hp), vectors, dense);
-    }
-
-    @Override
-    public double squaredWeights() {
-      return dense.squaredWeights();
     }
 
     @Override
@@ -85,33 +56,8 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
     }
 
     @Override
-    public int words() {
-      return vectors.length;
-    }
-
-    @Override
-    public int dim(int id) {
-      return vectors[id].length;
-    }
-
-    @Override
-    public int hidden() {
-      return dense.hidden;
-    }
-
-    @Override
-    public int inputSize() {
-      return dense.inputSize;
-    }
-
-    @Override
     public NerModel.Steps steps(Hyperparameters hp) {
       return new KernelSteps<>(new FloatKernel(hp), vectors, dense);
-    }
-
-    @Override
-    public double squaredWeights() {
-      return dense.squaredWeights();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.streamner.text.Windows;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * A trained binary tagger for one entity type: the settings it was built with, its vocabulary, L
@@ -61,11 +62,12 @@ public final class NerModel {
               + " parameters for a model whose hyper-parameters say "
               + hyperparameters.precision());
     }
-    if (parameters.words() != vocabulary.size()) {
+    int words = parameters.vectors().length;
+    if (words != vocabulary.size()) {
       throw new IllegalArgumentException(
-          parameters.words() + " word vectors for " + vocabulary.size() + " words");
+          words + " word vectors for " + vocabulary.size() + " words");
     }
-    for (int id = 0; id < parameters.words(); id++) {
+    for (int id = 0; id < words; id++) {
       if (parameters.dim(id) != hyperparameters.dim()) {
         throw new IllegalArgumentException(
             "a word vector has "
@@ -74,13 +76,14 @@ public final class NerModel {
                 + hyperparameters.dim());
       }
     }
-    if (parameters.hidden() != hyperparameters.hidden()
-        || parameters.inputSize() != hyperparameters.inputSize()) {
+    Dense dense = parameters.dense();
+    if (dense.hidden() != hyperparameters.hidden()
+        || dense.inputSize() != hyperparameters.inputSize()) {
       throw new IllegalArgumentException(
           "dense parameters are "
-              + parameters.hidden()
+              + dense.hidden()
               + "x"
-              + parameters.inputSize()
+              + dense.inputSize()
               + ", the hyper-parameters say "
               + hyperparameters.hidden()
               + "x"
@@ -123,9 +126,8 @@ public final class NerModel {
       DenseParameters dense,
       long examplesTrained) {
     Vocabulary vocabulary = vocabularyOf(columns);
-    double[][] vectors = new double[vocabulary.size()][];
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = columns.get(vocabulary.word(id)).clone();
+    double[][] vectors =
+        inOrder(vocabulary, columns, new double[vocabulary.size()][], double[]::clone);
     return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, examplesTrained, 0);
   }
 
@@ -141,9 +143,8 @@ public final class NerModel {
       FloatParameters dense,
       long examplesTrained) {
     Vocabulary vocabulary = vocabularyOf(columns);
-    float[][] vectors = new float[vocabulary.size()][];
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = columns.get(vocabulary.word(id)).clone();
+    float[][] vectors =
+        inOrder(vocabulary, columns, new float[vocabulary.size()][], float[]::clone);
     return new NerModel(
         entity,
         hp,
@@ -152,6 +153,14 @@ public final class NerModel {
         new ModelParameters.Floats(vectors, dense),
         examplesTrained,
         0);
+  }
+
+  /** Copies of the columns in vocabulary order, into {@code vectors}. */
+  private static <V> V[] inOrder(
+      Vocabulary vocabulary, Map<String, V> columns, V[] vectors, UnaryOperator<V> copy) {
+    for (int id = 0; id < vectors.length; id++)
+      vectors[id] = copy.apply(columns.get(vocabulary.word(id)));
+    return vectors;
   }
 
   private static Vocabulary vocabularyOf(Map<String, ?> columns) {

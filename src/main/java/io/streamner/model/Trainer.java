@@ -50,7 +50,7 @@ public final class Trainer {
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);
       double meanLoss = loss / data.size();
-      double cost = meanLoss + decay / 2 * model.parameters().squaredWeights();
+      double cost = meanLoss + decay / 2 * model.parameters().dense().squaredWeights();
       listener.epochDone(new EpochReport(epoch, epochs, data.size(), seconds, meanLoss, cost));
     }
   }

@@ -286,7 +286,7 @@ public final class ModelFile {
    * float model's W rows are read and written in place in its padded array.
    */
   private static List<Row> rows(ModelParameters parameters, Hyperparameters hp) {
-    List<Row> rows = new ArrayList<>(parameters.words() + hp.hidden() + 3);
+    List<Row> rows = new ArrayList<>(parameters.vectors().length + hp.hidden() + 3);
     if (parameters instanceof ModelParameters.Floats f) {
       float[][] l = f.vectors();
       FloatParameters dense = f.dense();

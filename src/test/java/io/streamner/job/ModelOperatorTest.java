@@ -259,19 +259,8 @@ class ModelOperatorTest {
       checkpoint = h.checkpoint(1);
     }
     try (ModelHarness wider = new ModelHarness(definition("model.dim", "6"))) {
-      Exception e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              Exception.class, () -> wider.restore(checkpoint));
-      Throwable cause = e;
-      while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
-          && cause.getCause() != null) cause = cause.getCause();
-      assertTrue(
-          cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
-          "no restart would help: " + e);
-      assertTrue(
-          cause.getCause().getMessage().contains("model.dim = 4,")
-              && cause.getCause().getMessage().contains("--fresh"),
-          cause.getCause().getMessage());
+      String message = refusedRestore(wider, checkpoint);
+      assertTrue(message.contains("model.dim = 4,") && message.contains("--fresh"), message);
     }
     try (ModelHarness same = new ModelHarness(definition("model.learning-rate", "0.2"))) {
       same.restore(checkpoint); // a learning rate may change
@@ -293,16 +282,7 @@ class ModelOperatorTest {
       checkpoint = h.checkpoint(1);
     }
     try (ModelHarness other = new ModelHarness(definition("model.precision", defined))) {
-      Exception e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              Exception.class, () -> other.restore(checkpoint));
-      Throwable cause = e;
-      while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
-          && cause.getCause() != null) cause = cause.getCause();
-      assertTrue(
-          cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
-          "no restart would help: " + e);
-      String message = cause.getCause().getMessage();
+      String message = refusedRestore(other, checkpoint);
       assertTrue(
           message.contains(
                   "model PER is a "
@@ -334,6 +314,22 @@ class ModelOperatorTest {
           file.probabilities(List.of("Anna", "flew", "to", "Porto")),
           h.predictions().get(0).probabilities());
     }
+  }
+
+  /**
+   * Restores {@code checkpoint} into {@code h}, which must refuse it for good (no restart would
+   * help); returns the reason.
+   */
+  private static String refusedRestore(ModelHarness h, OperatorSubtaskState checkpoint) {
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> h.restore(checkpoint));
+    Throwable cause = e;
+    while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
+        && cause.getCause() != null) cause = cause.getCause();
+    assertTrue(
+        cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
+        "no restart would help: " + e);
+    return cause.getCause().getMessage();
   }
 
   private static List<String> ids(List<PredictionRecord> predictions) {
