@@ -140,10 +140,6 @@ public final class OnlineLearner<V, P> {
     return new OnlineLearner<>(settings, new FloatKernel(settings.hyperparameters()));
   }
 
-  public WindowKernel<V, P> kernel() {
-    return kernel;
-  }
-
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
   public double[] score(List<String> tokens, P dense, Columns<V> columns) throws Exception {
     Sentence s = new Sentence(normalise(tokens), columns, false);
