@@ -42,26 +42,55 @@ final class Corpora {
   static List<Sentence> readLabelled(
       Path file, String format, String entity, boolean forTraining, PrintWriter err)
       throws IOException {
+    return readLabelled(file, format, List.of(entity), forTraining, err);
+  }
+
+  /**
+   * Reads a corpus that must carry tags, of which each of {@code types} must tag a token to train
+   * on (evaluation data without one gets a warning).
+   */
+  static List<Sentence> readLabelled(
+      Path file, String format, List<String> types, boolean forTraining, PrintWriter err)
+      throws IOException {
+    return requireTypes(file, readLabelled(file, format, err), types, forTraining, err);
+  }
+
+  /**
+   * The labelled sentences of {@code file}, checked to tag each of {@code types} (an error to train
+   * on, a warning to evaluate on).
+   */
+  static List<Sentence> requireTypes(
+      Path file,
+      List<Sentence> labelled,
+      List<String> types,
+      boolean forTraining,
+      PrintWriter err) {
+    Map<String, Integer> present = EntityTags.countTypes(labelled);
+    List<String> missing = types.stream().filter(t -> !present.containsKey(t)).toList();
+    if (!missing.isEmpty()) {
+      String message =
+          file
+              + ": no token is tagged "
+              + String.join(" or ", missing)
+              + "; entity types present: "
+              + (present.isEmpty() ? "none" : String.join(", ", present.keySet()));
+      if (forTraining) throw new UserError(message);
+      err.println("warning: " + message);
+    }
+    return labelled;
+  }
+
+  /** Reads a corpus that must carry tags: its labelled sentences. */
+  static List<Sentence> readLabelled(Path file, String format, PrintWriter err) throws IOException {
     Corpus corpus = read(file, format, err);
     if (corpus.format() == CorpusFormat.TEXT) {
       throw new UserError(
           file
               + " looks like plain text without tags; labelled data must be CoNLL-2003, "
-              + "token<TAB>tag or JSON lines (use --format to force one)");
+              + "token<TAB>tag (or any columns, tag last) or JSON lines (use --format to force one)");
     }
     List<Sentence> labelled = corpus.sentences().stream().filter(Sentence::labelled).toList();
     if (labelled.isEmpty()) throw new UserError(file + ": no labelled sentences found");
-    Map<String, Integer> types = EntityTags.countTypes(labelled);
-    if (!types.containsKey(entity)) {
-      String message =
-          file
-              + ": no token is tagged "
-              + entity
-              + "; entity types present: "
-              + (types.isEmpty() ? "none" : String.join(", ", types.keySet()));
-      if (forTraining) throw new UserError(message);
-      err.println("warning: " + message);
-    }
     return labelled;
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.ArgGroup;
@@ -128,9 +129,8 @@ public final class JobCommand implements Callable<Integer> {
                     + " in "
                     + state.checkpoints());
     Configuration conf = LocalFlink.configuration(definition);
-    conf.setString(
-        "metrics.reporter." + ProgressReporter.NAME + ".factory.class",
-        ProgressReporter.Factory.class.getName());
+    MetricOptions.forReporter(conf, ProgressReporter.NAME)
+        .set(MetricOptions.REPORTER_FACTORY_CLASS, ProgressReporter.Factory.class.getName());
     StreamnerJob.restoreFrom(conf, restore);
     out.printf("flink: web UI at %s%n", LocalFlink.webUi(conf));
     out.flush();

@@ -4,17 +4,23 @@ import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
 import io.streamner.eval.Scores;
 import io.streamner.eval.TokenDecisions;
+import io.streamner.eval.TypedEvaluator;
+import io.streamner.eval.TypedScores;
 import io.streamner.json.Json;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
+import io.streamner.model.TaggingModel;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
+import io.streamner.model.TypedModel;
+import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.EntityTags;
 import io.streamner.text.PretrainedVectors;
 import io.streamner.text.Sentence;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import io.streamner.text.VocabularyBuilder;
@@ -22,21 +28,30 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streamner train}: offline training of one binary model, with per-epoch progress. */
+/**
+ * {@code streamner train}: offline training of a binary model of one entity type ({@code --entity})
+ * or a typed model of several ({@code --types}), with per-epoch progress.
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Train a binary tagger for one entity type and write the model file.")
+    description =
+        "Train a tagger and write the model file: a binary one for one entity type (--entity), or"
+            + " one typed model for several (--types).")
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -53,12 +68,48 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Labelled corpus scored after every epoch.")
   Path dev;
 
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Kind kind;
+
+  /** What to tag: one type (a binary model) or several (a typed model). */
+  static final class Kind {
+    @Option(
+        names = "--entity",
+        required = true,
+        paramLabel = "TYPE",
+        description =
+            "A binary model of one entity type, e.g. PER (PERSON, B-PER, I-person... all count).")
+    String entity;
+
+    @Option(
+        names = "--types",
+        required = true,
+        paramLabel = "TYPES",
+        description =
+            "A typed model of these types, comma-separated (PER,LOC,ORG,MISC), or 'all': every"
+                + " type in the training data.")
+    String types;
+  }
+
   @Option(
-      names = "--entity",
-      required = true,
-      paramLabel = "TYPE",
-      description = "Entity type to tag, e.g. PER (PERSON, B-PER, I-person... all count).")
-  String entity;
+      names = "--scheme",
+      paramLabel = "BIO|BIOES",
+      description = "Tag scheme of a typed model (default: BIO).")
+  String scheme;
+
+  @Option(
+      names = "--caps",
+      negatable = true,
+      description =
+          "Capitalisation features: a learned vector per capitalisation class of each window word"
+              + " (default: on for --types, off for --entity).")
+  Boolean caps;
+
+  @Option(
+      names = "--caps-dim",
+      paramLabel = "K",
+      description = "Values per capitalisation vector (default: 5).")
+  Integer capsDim;
 
   @Option(
       names = "--format",
@@ -117,7 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "P",
       description =
           "double (the specification's model, default) or float (the SIMD kernel: about 4x faster,"
-              + " half the memory); with --init the model is converted (rounded once to float).")
+              + " half the memory); with --init the model is converted (rounded once to float)."
+              + " Binary models (--entity) only: typed models are double.")
   String precision;
 
   @Option(
@@ -156,32 +208,28 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (epochs < 0) throw new UserError("--epochs must be zero or more, got " + epochs);
+    if (capsDim != null && capsDim < 1) {
+      throw new UserError("--caps-dim must be 1 or more, got " + capsDim);
+    }
+    return kind.entity != null ? trainBinary() : trainTyped();
+  }
+
+  private int trainBinary() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (epochs < 0) throw new UserError("--epochs must be zero or more, got " + epochs);
-    String type = canonical(entity);
-
+    if (scheme != null) throw new UserError("--scheme is for typed models (--types)");
+    String type = canonical(kind.entity);
     List<Sentence> training = Corpora.readLabelled(train, format, type, true, err);
     List<Sentence> development =
         dev == null ? null : Corpora.readLabelled(dev, format, type, false, err);
 
     NerModel model = init != null ? warmStart(type, err) : fresh(type, training, out);
-    Hyperparameters hp = model.hyperparameters();
     TrainingSet data = TrainingSet.of(model, training);
     out.printf(
         "train: %s: %,d sentences, %,d windows, %,d of them %s%n",
         train, training.size(), data.size(), data.positives(), type);
-    out.printf(
-        "model: %s  C=%d n=%d H=%d lr=%s reg=%s seed=%d%s  vocabulary %,d words%n",
-        type,
-        hp.windowSize(),
-        hp.dim(),
-        hp.hidden(),
-        hp.learningRate(),
-        hp.regularization(),
-        hp.seed(),
-        hp.precision() == Precision.DOUBLE ? "" : " precision=" + hp.precision(),
-        model.vocabulary().size());
+    describe(out, type, model.input());
 
     Scores baseline = null;
     if (development != null) {
@@ -189,76 +237,139 @@ public final class TrainCommand implements Callable<Integer> {
       baseline = Evaluator.evaluate(type, development, lookup::tag);
       out.printf("dev baseline (majority label per word): token %s%n", baseline.token());
     }
-
-    List<Epoch> epochReports = new ArrayList<>();
-    List<Scores> devScores = new ArrayList<>();
-    double[] speed = new double[1];
+    Progress progress = new Progress(out);
     Trainer.train(
         model,
         data,
         epochs,
         shuffle,
-        report -> {
-          StringBuilder line =
-              new StringBuilder(
-                  String.format(
-                      "epoch %d/%d  %.1f s  %,.0f examples/s  cost %.5f",
-                      report.epoch(),
-                      report.epochs(),
-                      report.seconds(),
-                      report.examplesPerSecond(),
-                      report.cost()));
-          Scores s = null;
-          if (development != null) {
-            s =
-                Evaluator.evaluate(
-                    type, development, Tagging.tagger(model, TokenDecisions.THRESHOLD));
-            devScores.add(s);
-            line.append("  dev token ")
-                .append(s.token())
-                .append("  span F1 ")
-                .append(String.format("%.4f", s.span().f1()));
-          }
-          epochReports.add(
-              new Epoch(
-                  report.epoch(),
-                  report.seconds(),
-                  report.examplesPerSecond(),
-                  report.meanLoss(),
-                  report.cost(),
-                  s));
-          speed[0] = report.examplesPerSecond();
-          out.println(line);
-          out.flush();
-        });
+        progress.listener(
+            development == null
+                ? null
+                : () -> {
+                  Scores s =
+                      Evaluator.evaluate(
+                          type, development, Tagging.decisions(model, TokenDecisions.THRESHOLD));
+                  return new DevScores(
+                      s,
+                      "  dev token " + s.token() + String.format("  span F1 %.4f", s.span().f1()));
+                }));
+    return finish(model, data, new Result(type, null, null, baseline), progress);
+  }
 
+  private int trainTyped() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (precision() != Precision.DOUBLE) {
+      throw new UserError("--precision " + precision() + " is for binary models (--entity)");
+    }
+    List<Sentence> training = Corpora.readLabelled(train, format, err);
+    List<String> types = types(training);
+    Corpora.requireTypes(train, training, types, true, err);
+    List<Sentence> development =
+        dev == null ? null : Corpora.readLabelled(dev, format, types, false, err);
+
+    TypedModel model = init != null ? warmStartTyped(types) : freshTyped(types, training, out);
+    TrainingSet data = TrainingSet.of(model, training);
+    String name = String.join(",", model.types());
+    out.printf(
+        "train: %s: %,d sentences, %,d windows, %,d of them in an entity of %s%n",
+        train, training.size(), data.size(), data.positives(), name);
+    describe(
+        out,
+        name + " (" + model.tagSet().scheme() + ", " + model.tagSet().size() + " tags)",
+        model.input());
+
+    TypedScores baseline = null;
+    if (development != null) {
+      LookupBaseline lookup =
+          LookupBaseline.train(training, model.tagSet(), model.input().normalizer());
+      baseline =
+          TypedEvaluator.evaluate(
+              model.types(), development, tokens -> model.tagSet().labels(lookup.labels(tokens)));
+      out.printf(
+          "dev baseline (majority tag per word): entity %s%n", baseline.entities().overall());
+    }
+    Progress progress = new Progress(out);
+    Function<List<String>, List<String>> labels =
+        Tagging.of(model, TokenDecisions.THRESHOLD).andThen(Tagging.Tagged::labels);
+    Trainer.train(
+        model,
+        data,
+        epochs,
+        shuffle,
+        progress.listener(
+            development == null
+                ? null
+                : () -> {
+                  TypedScores s = TypedEvaluator.evaluate(model.types(), development, labels);
+                  return new DevScores(
+                      s,
+                      "  dev entity "
+                          + s.entities().overall()
+                          + String.format("  token F1 %.4f", s.tokens().overall().f1()));
+                }));
+    Result result = new Result(null, model.types(), model.tagSet().scheme().name(), baseline);
+    return finish(model, data, result, progress);
+  }
+
+  /** The model's line: its types, shape and settings. */
+  private static void describe(PrintWriter out, String what, WindowInput input) {
+    Hyperparameters hp = input.hyperparameters();
+    out.printf(
+        "model: %s  C=%d n=%d%s H=%d lr=%s reg=%s seed=%d%s  vocabulary %,d words%n",
+        what,
+        hp.windowSize(),
+        hp.dim(),
+        input.capitalizationDim() > 0 ? " caps k=" + input.capitalizationDim() : "",
+        hp.hidden(),
+        hp.learningRate(),
+        hp.regularization(),
+        hp.seed(),
+        hp.precision() == Precision.DOUBLE ? "" : " precision=" + hp.precision(),
+        input.vocabulary().size());
+  }
+
+  /** Writes the model, and with --json the results. */
+  private int finish(TaggingModel model, TrainingSet data, Result kindResult, Progress progress)
+      throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
     ModelFile.write(model, this.out);
     out.printf("wrote %s (%,d examples trained in all)%n", this.out, model.examplesTrained());
     if (json) {
-      Result result =
-          new Result(
-              type,
-              this.out.toString(),
-              speed[0],
-              data.size(),
-              model.vocabulary().size(),
-              devScores.isEmpty() ? null : devScores.get(devScores.size() - 1),
-              baseline,
-              epochReports);
-      out.println(Json.MAPPER.writeValueAsString(result));
+      Object lastDev =
+          progress.epochs.isEmpty() ? null : progress.epochs.get(progress.epochs.size() - 1).dev();
+      out.println(
+          Json.MAPPER.writeValueAsString(
+              new JsonResult(
+                  kindResult.entity(),
+                  kindResult.types(),
+                  kindResult.scheme(),
+                  this.out.toString(),
+                  progress.examplesPerSecond,
+                  data.size(),
+                  model.input().vocabulary().size(),
+                  lastDev,
+                  kindResult.devBaseline(),
+                  progress.epochs)));
     }
     return 0;
   }
 
+  /** What kind of model --json reports on: one entity, or types and a scheme. */
+  private record Result(String entity, List<String> types, String scheme, Object devBaseline) {}
+
   /** What --json prints; the dev scores are those of the last epoch. */
-  private record Result(
+  private record JsonResult(
       String entity,
+      List<String> types,
+      String scheme,
       String model,
       double examplesPerSecond,
       long trainingWindows,
       int vocabulary,
-      Scores dev,
-      Scores devBaseline,
+      Object dev,
+      Object devBaseline,
       List<Epoch> epochs) {}
 
   /** One epoch in --json. */
@@ -268,9 +379,92 @@ public final class TrainCommand implements Callable<Integer> {
       double examplesPerSecond,
       double meanLoss,
       double cost,
-      Scores dev) {}
+      Object dev) {}
+
+  /** An epoch's scores on the dev set, for --json, and as its line shows them. */
+  private record DevScores(Object scores, String line) {}
+
+  /** Prints each epoch's line and keeps it for --json. */
+  private static final class Progress {
+    final PrintWriter out;
+    final List<Epoch> epochs = new ArrayList<>();
+    double examplesPerSecond;
+
+    Progress(PrintWriter out) {
+      this.out = out;
+    }
+
+    /** Prints each epoch, with the dev scores {@code dev} gives when there is a dev set. */
+    Trainer.Listener listener(Supplier<DevScores> dev) {
+      return report -> epoch(report, dev == null ? new DevScores(null, "") : dev.get());
+    }
+
+    private void epoch(Trainer.EpochReport report, DevScores dev) {
+      out.println(
+          String.format(
+                  "epoch %d/%d  %.1f s  %,.0f examples/s  cost %.5f",
+                  report.epoch(),
+                  report.epochs(),
+                  report.seconds(),
+                  report.examplesPerSecond(),
+                  report.cost())
+              + dev.line());
+      out.flush();
+      epochs.add(
+          new Epoch(
+              report.epoch(),
+              report.seconds(),
+              report.examplesPerSecond(),
+              report.meanLoss(),
+              report.cost(),
+              dev.scores()));
+      examplesPerSecond = report.examplesPerSecond();
+    }
+  }
+
+  /** The types of --types: as listed (canonical, no repeats), or with 'all' every type present. */
+  private List<String> types(List<Sentence> training) {
+    if (kind.types.strip().equalsIgnoreCase("all")) {
+      List<String> present = new ArrayList<>(EntityTags.countTypes(training).keySet());
+      if (present.isEmpty()) throw new UserError(train + ": no token is tagged with any type");
+      present.sort(null);
+      return present;
+    }
+    Set<String> types = new LinkedHashSet<>();
+    for (String type : kind.types.split(",", -1)) {
+      if (!types.add(canonical(type))) {
+        throw new UserError("--types names " + canonical(type) + " twice");
+      }
+    }
+    return new ArrayList<>(types);
+  }
 
   private NerModel fresh(String type, List<Sentence> training, PrintWriter out) throws IOException {
+    WindowInput input = freshInput(training, Boolean.TRUE.equals(caps), out);
+    return NerModel.initialise(type, input.in(precision()));
+  }
+
+  private TypedModel freshTyped(List<String> types, List<Sentence> training, PrintWriter out)
+      throws IOException {
+    TagSet.Scheme s;
+    try {
+      s = scheme == null ? TagSet.Scheme.BIO : TagSet.Scheme.parse(scheme);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    return TypedModel.initialise(
+        new TagSet(s, types), freshInput(training, !Boolean.FALSE.equals(caps), out));
+  }
+
+  /**
+   * Vocabulary, L (and E) and hyper-parameters of a new model, from the options, in double (a float
+   * model rounds them: {@link WindowInput#in}).
+   */
+  private WindowInput freshInput(List<Sentence> training, boolean capitalization, PrintWriter out)
+      throws IOException {
+    if (!capitalization && capsDim != null) {
+      throw new UserError("--caps-dim sets capitalisation features, which are off (--caps)");
+    }
     TokenNormalizer normalizer = new TokenNormalizer(numbers);
     PretrainedVectors pretrained = loadVectors(out);
     int n;
@@ -296,8 +490,7 @@ public final class TrainCommand implements Callable<Integer> {
             hidden != null ? hidden : Hyperparameters.DEFAULT_HIDDEN,
             learningRate != null ? learningRate : Hyperparameters.DEFAULT_LEARNING_RATE,
             regularization != null ? regularization : Hyperparameters.DEFAULT_REGULARIZATION,
-            seed != null ? seed : Hyperparameters.DEFAULT_SEED,
-            precision());
+            seed != null ? seed : Hyperparameters.DEFAULT_SEED);
 
     Set<String> words = new LinkedHashSet<>();
     if (vocab != null) {
@@ -308,7 +501,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Vocabulary vocabulary = Vocabulary.of(words);
     double[][] l = WordVectors.initialise(vocabulary, pretrained, hp.seed(), hp.dim());
-    return NerModel.initialise(type, hp, normalizer, vocabulary, l);
+    int k =
+        !capitalization ? 0 : capsDim != null ? capsDim : WindowInput.DEFAULT_CAPITALIZATION_DIM;
+    return new WindowInput(
+        hp, normalizer, vocabulary, l, WindowInput.initialCapitals(k, hp.seed()));
   }
 
   private PretrainedVectors loadVectors(PrintWriter out) throws IOException {
@@ -336,36 +532,81 @@ public final class TrainCommand implements Callable<Integer> {
    * changed.
    */
   private NerModel warmStart(String type, PrintWriter err) throws IOException {
-    for (Object shapeOption : new Object[] {vectors, vocab, window, hidden, dim}) {
+    TaggingModel base = warmBase();
+    if (!(base instanceof NerModel binary)) {
+      throw new UserError(
+          init
+              + " is a typed model of "
+              + String.join(", ", base.types())
+              + "; continue it with --types, not --entity");
+    }
+    if (!binary.entity().equals(type)) {
+      throw new UserError(init + " is a model for " + binary.entity() + ", not " + type);
+    }
+    if (precision != null) binary = binary.in(precision());
+    return new NerModel(
+        type,
+        warmInput(binary.input()),
+        binary.parameters().dense(),
+        binary.examplesTrained(),
+        binary.epochsTrained());
+  }
+
+  /** --init of a typed model: its tag set must have the types asked for. */
+  private TypedModel warmStartTyped(List<String> types) throws IOException {
+    TaggingModel base = warmBase();
+    if (!(base instanceof TypedModel typed)) {
+      throw new UserError(
+          init
+              + " is a binary model of "
+              + base.types().get(0)
+              + "; continue it with --entity, not --types");
+    }
+    if (!new HashSet<>(typed.types()).equals(new HashSet<>(types))) {
+      throw new UserError(
+          init
+              + " is a model of "
+              + String.join(",", typed.types())
+              + ", not "
+              + String.join(",", types));
+    }
+    if (scheme != null && TagSet.Scheme.parse(scheme) != typed.tagSet().scheme()) {
+      throw new UserError(init + " uses the scheme " + typed.tagSet().scheme() + ", not " + scheme);
+    }
+    return new TypedModel(
+        typed.tagSet(),
+        warmInput(typed.input()),
+        typed.dense(),
+        typed.examplesTrained(),
+        typed.epochsTrained());
+  }
+
+  private TaggingModel warmBase() throws IOException {
+    for (Object shapeOption : new Object[] {vectors, vocab, window, hidden, dim, caps, capsDim}) {
       if (shapeOption != null) {
         throw new UserError(
             "--init takes the model's vocabulary and shape; drop --vectors, --vocab, --window, "
-                + "--hidden and --dim");
+                + "--hidden, --dim, --caps and --caps-dim");
       }
     }
-    NerModel base = ModelFile.read(init);
-    if (!base.entity().equals(type)) {
-      throw new UserError(init + " is a model for " + base.entity() + ", not " + type);
-    }
-    if (precision != null) base = base.in(precision());
-    Hyperparameters old = base.hyperparameters();
-    Hyperparameters hp =
+    return ModelFile.readModel(init);
+  }
+
+  /**
+   * The input of a model file, with learning rate, regularisation and seed from the options (its
+   * shape and precision stay).
+   */
+  private WindowInput warmInput(WindowInput old) {
+    Hyperparameters o = old.hyperparameters();
+    return old.with(
         new Hyperparameters(
-            old.windowSize(),
-            old.dim(),
-            old.hidden(),
-            learningRate != null ? learningRate : old.learningRate(),
-            regularization != null ? regularization : old.regularization(),
-            seed != null ? seed : old.seed(),
-            old.precision());
-    return new NerModel(
-        type,
-        hp,
-        base.normalizer(),
-        base.vocabulary(),
-        base.parameters(),
-        base.examplesTrained(),
-        base.epochsTrained());
+            o.windowSize(),
+            o.dim(),
+            o.hidden(),
+            learningRate != null ? learningRate : o.learningRate(),
+            regularization != null ? regularization : o.regularization(),
+            seed != null ? seed : o.seed(),
+            o.precision()));
   }
 
   /** --precision, double when not given. */

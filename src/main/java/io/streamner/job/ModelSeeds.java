@@ -63,6 +63,10 @@ final class ModelSeeds {
       throw new IllegalArgumentException(
           file + " is a model for " + m.entity() + ", configured as " + model);
     }
+    if (m.input().hasCapitals()) {
+      throw new IllegalArgumentException(
+          file + " has capitalisation features, which the streaming job does not train yet");
+    }
     if (theirs.windowSize() != mine.windowSize()
         || theirs.dim() != mine.dim()
         || theirs.hidden() != mine.hidden()) {

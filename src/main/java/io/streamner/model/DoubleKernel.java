@@ -6,8 +6,17 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   private final WindowNetwork.Workspace ws;
 
   public DoubleKernel(Hyperparameters hp) {
+    this(hp, 0);
+  }
+
+  /**
+   * For windows with capitalisation vectors of {@code capitalizationDim} values (k) beside each
+   * word vector; 0 for none.
+   */
+  public DoubleKernel(Hyperparameters hp, int capitalizationDim) {
     this.hp = hp;
-    this.ws = new WindowNetwork.Workspace(hp);
+    this.ws =
+        new WindowNetwork.Workspace(hp.windowSize(), hp.dim() + capitalizationDim, hp.hidden());
   }
 
   @Override

@@ -14,9 +14,22 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   }
 
   public FloatKernel(Hyperparameters hp, FloatNetwork network) {
+    this(hp, 0, network);
+  }
+
+  /**
+   * For windows with capitalisation vectors of {@code capitalizationDim} values (k) beside each
+   * word vector; 0 for none.
+   */
+  public FloatKernel(Hyperparameters hp, int capitalizationDim) {
+    this(hp, capitalizationDim, FloatNetwork.fastest());
+  }
+
+  private FloatKernel(Hyperparameters hp, int capitalizationDim, FloatNetwork network) {
     this.hp = hp;
     this.network = network;
-    this.ws = new FloatNetwork.Workspace(hp);
+    this.ws =
+        new FloatNetwork.Workspace(hp.windowSize(), hp.dim() + capitalizationDim, hp.hidden());
   }
 
   @Override

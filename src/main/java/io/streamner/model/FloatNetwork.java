@@ -19,9 +19,11 @@ package io.streamner.model;
  * a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10). The learning rate and C/m
  * arrive as doubles and are rounded to float once per step.
  *
- * <p>The word vectors are passed as {@code float[][] columns}, one n-array per window position, and
- * updated in place. When a word occurs twice in a window the caller passes the same array twice and
- * it receives both gradient pieces, position by position.
+ * <p>The word vectors are passed as {@code float[][] columns}, one n-array per window position
+ * (with capitalisation features, a word vector and then a capitalisation vector per position, as
+ * {@link WindowNetwork} takes them: x is their concatenation), and updated in place. When a word
+ * occurs twice in a window the caller passes the same array twice and it receives both gradient
+ * pieces, position by position.
  *
  * <p>An instance is immutable and can be shared; a {@link Workspace} holds one window's activations
  * and is for one thread.
@@ -65,8 +67,8 @@ public final class FloatNetwork {
 
   /** Scratch arrays for one window, reused across steps so the hot loop allocates nothing. */
   public static final class Workspace {
-    final int windowSize;
-    final int dim;
+    /** nC, or C (n + k) with capitalisation features: the length of x before the padding. */
+    final int inputSize;
 
     /** x, zero from nC to the padded length (the padding of W's rows multiplies zeros). */
     final float[] x;
@@ -97,10 +99,13 @@ public final class FloatNetwork {
       this(hp.windowSize(), hp.dim(), hp.hidden());
     }
 
+    /**
+     * For windows of {@code windowSize} positions of {@code dim} values each: n, or n + k with
+     * capitalisation features (a word vector and a capitalisation vector per position).
+     */
     public Workspace(int windowSize, int dim, int hidden) {
-      this.windowSize = windowSize;
-      this.dim = dim;
-      int stride = FloatParameters.padded(windowSize * dim);
+      this.inputSize = Math.multiplyExact(windowSize, dim);
+      int stride = FloatParameters.padded(inputSize);
       this.x = new float[stride];
       this.wx = new float[hidden];
       this.z1 = new double[FloatParameters.padded(hidden)];
@@ -216,13 +221,12 @@ public final class FloatNetwork {
     loops.backward(
         from.w, to.w, from.hidden, from.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
 
-    // dJ/dL: piece c of dJ/dx (n numbers) moves the column at window position c
+    // dJ/dL (and dJ/dE): each piece moves against its slice of dJ/dx, in window order
     final float[] dx = ws.dx;
-    final int n = ws.dim;
-    for (int c = 0; c < ws.windowSize; c++) {
-      final float[] column = columns[c];
-      final int o = c * n;
-      for (int d = 0; d < n; d++) column[d] = Math.fma(-lr, dx[o + d], column[d]);
+    int o = 0;
+    for (final float[] piece : columns) {
+      for (int d = 0; d < piece.length; d++) piece[d] = Math.fma(-lr, dx[o + d], piece[d]);
+      o += piece.length;
     }
     return logisticLoss(ws.z2, y);
   }
@@ -242,12 +246,9 @@ public final class FloatNetwork {
     return (float) (1.0 / (1.0 + StrictMath.exp(-(double) z)));
   }
 
-  private static void stack(FloatParameters p, float[][] columns, Workspace ws) {
-    if (columns.length != ws.windowSize) {
-      throw new IllegalArgumentException(
-          "window has " + columns.length + " words, model expects " + ws.windowSize);
-    }
-    if (p.inputSize != ws.windowSize * ws.dim || p.hidden != ws.a1.length) {
+  /** x = the pieces one after another, zero to the padded length (which stays zero). */
+  private static void stack(FloatParameters p, float[][] pieces, Workspace ws) {
+    if (p.inputSize != ws.inputSize || p.hidden != ws.a1.length) {
       throw new IllegalArgumentException(
           "the workspace is for another shape than the "
               + p.hidden
@@ -255,7 +256,12 @@ public final class FloatNetwork {
               + p.inputSize
               + " parameters");
     }
-    final int n = ws.dim;
-    for (int c = 0; c < columns.length; c++) System.arraycopy(columns[c], 0, ws.x, c * n, n);
+    int o = 0;
+    for (float[] piece : pieces) {
+      if (o + piece.length > ws.inputSize) throw HiddenLayer.tooLong(pieces, ws.inputSize);
+      System.arraycopy(piece, 0, ws.x, o, piece.length);
+      o += piece.length;
+    }
+    if (o != ws.inputSize) throw HiddenLayer.tooLong(pieces, ws.inputSize);
   }
 }

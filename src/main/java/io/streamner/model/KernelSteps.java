@@ -1,31 +1,40 @@
 package io.streamner.model;
 
-/** {@link NerModel.Steps} of a kernel on an L and dense parameters of its precision. */
+/**
+ * {@link NerModel.Steps} of a kernel on an L, an E (or none) and dense parameters of its precision:
+ * it gathers a window's pieces (L_word, or L_word and E_class per position, eq. 32 of
+ * src/site/markdown/typed-model.md) and hands them to the kernel.
+ */
 final class KernelSteps<V, P> implements NerModel.Steps {
   private final WindowKernel<V, P> kernel;
   private final V[] l;
+  private final V[] e;
   private final P dense;
-  private final V[] columns;
+  private final V[] pieces;
 
-  KernelSteps(WindowKernel<V, P> kernel, V[] l, P dense) {
+  /**
+   * @param e E, or null without capitalisation features
+   */
+  KernelSteps(WindowKernel<V, P> kernel, V[] l, V[] e, P dense) {
     this.kernel = kernel;
     this.l = l;
+    this.e = e;
     this.dense = dense;
-    this.columns = kernel.window();
+    int windowSize = kernel.window().length;
+    this.pieces = kernel.array(e == null ? windowSize : 2 * windowSize);
   }
 
   @Override
-  public double probability(int[] window) {
-    return kernel.forward(dense, gather(window));
+  public double probability(int[] window, int[] classes) {
+    return kernel.forward(dense, gather(window, classes));
   }
 
   @Override
-  public double sgdStep(int[] window, int label, double learningRate, double decay) {
-    return kernel.sgdStep(dense, dense, gather(window), label, learningRate, decay);
+  public double sgdStep(int[] window, int[] classes, int label, double learningRate, double decay) {
+    return kernel.sgdStep(dense, dense, gather(window, classes), label, learningRate, decay);
   }
 
-  private V[] gather(int[] window) {
-    for (int c = 0; c < window.length; c++) columns[c] = l[window[c]];
-    return columns;
+  private V[] gather(int[] window, int[] classes) {
+    return WindowInput.gather(l, e, window, classes, pieces);
   }
 }

@@ -2,32 +2,28 @@ package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
-import io.streamner.text.Windows;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
  * A trained binary tagger for one entity type: the settings it was built with, its vocabulary, L
- * (one vector per vocabulary word), the dense parameters and how much it has been trained. It is
- * what the model file holds and what {@code eval}, {@code tag} and the streaming job use.
+ * (one vector per vocabulary word), optionally E (capitalisation vectors, see {@link WindowInput}),
+ * the dense parameters and how much it has been trained. It is what the model file holds and what
+ * {@code eval}, {@code tag} and the streaming job use.
  *
- * <p>L and the dense parameters are of the model's {@link Hyperparameters#precision()}: {@link
- * ModelParameters.Doubles} (the specification's model, the default) or {@link
- * ModelParameters.Floats}. {@link #steps()} runs the kernel of that precision on them, for scoring
- * and for training.
+ * <p>L, E and the dense parameters are of the model's {@link Hyperparameters#precision()}: double
+ * (the specification's model, the default; {@link DenseParameters}) or float ({@link
+ * FloatParameters}). {@link #steps()} runs the kernel of that precision on them, for scoring and
+ * for training; {@link #parameters()} shows them together.
  */
-public final class NerModel {
+public final class NerModel implements TaggingModel {
   private final String entity;
-  private final Hyperparameters hyperparameters;
-  private final TokenNormalizer normalizer;
-  private final Vocabulary vocabulary;
-  private final ModelParameters parameters;
+  private final WindowInput input;
+  private final Dense dense;
   private long examplesTrained;
   private int epochsTrained;
 
-  /** A double model. */
+  /** A double model without capitalisation features. */
   public NerModel(
       String entity,
       Hyperparameters hyperparameters,
@@ -39,46 +35,27 @@ public final class NerModel {
       int epochsTrained) {
     this(
         entity,
-        hyperparameters,
-        normalizer,
-        vocabulary,
-        new ModelParameters.Doubles(vectors, dense),
+        new WindowInput(hyperparameters, normalizer, vocabulary, vectors, null),
+        dense,
         examplesTrained,
         epochsTrained);
   }
 
-  /** A model of the precision of {@code parameters}, which must be the hyper-parameters'. */
+  /**
+   * @param dense {@link DenseParameters} for a double input, {@link FloatParameters} for a float
+   *     one
+   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape or
+   *     precision
+   */
   public NerModel(
-      String entity,
-      Hyperparameters hyperparameters,
-      TokenNormalizer normalizer,
-      Vocabulary vocabulary,
-      ModelParameters parameters,
-      long examplesTrained,
-      int epochsTrained) {
-    if (parameters.precision() != hyperparameters.precision()) {
+      String entity, WindowInput input, Dense dense, long examplesTrained, int epochsTrained) {
+    Hyperparameters hyperparameters = input.hyperparameters();
+    Precision denseIs = dense instanceof FloatParameters ? Precision.FLOAT : Precision.DOUBLE;
+    if (denseIs != input.precision()) {
       throw new IllegalArgumentException(
-          parameters.precision()
-              + " parameters for a model whose hyper-parameters say "
-              + hyperparameters.precision());
+          denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
     }
-    int words = parameters.vectors().length;
-    if (words != vocabulary.size()) {
-      throw new IllegalArgumentException(
-          words + " word vectors for " + vocabulary.size() + " words");
-    }
-    for (int id = 0; id < words; id++) {
-      if (parameters.dim(id) != hyperparameters.dim()) {
-        throw new IllegalArgumentException(
-            "a word vector has "
-                + parameters.dim(id)
-                + " values, the model has n="
-                + hyperparameters.dim());
-      }
-    }
-    Dense dense = parameters.dense();
-    if (dense.hidden() != hyperparameters.hidden()
-        || dense.inputSize() != hyperparameters.inputSize()) {
+    if (dense.hidden() != hyperparameters.hidden() || dense.inputSize() != input.inputSize()) {
       throw new IllegalArgumentException(
           "dense parameters are "
               + dense.hidden()
@@ -87,20 +64,18 @@ public final class NerModel {
               + ", the hyper-parameters say "
               + hyperparameters.hidden()
               + "x"
-              + hyperparameters.inputSize());
+              + input.inputSize());
     }
     this.entity = entity;
-    this.hyperparameters = hyperparameters;
-    this.normalizer = normalizer;
-    this.vocabulary = vocabulary;
-    this.parameters = parameters;
+    this.input = input;
+    this.dense = dense;
     this.examplesTrained = examplesTrained;
     this.epochsTrained = epochsTrained;
   }
 
   /**
    * A fresh model: L from {@link WordVectors#initialise}, W and U random, biases zero, all seeded.
-   * A float model starts from the same numbers rounded to float.
+   * A float model ({@code hp}'s precision) starts from the same numbers rounded to float.
    */
   public static NerModel initialise(
       String entity,
@@ -108,9 +83,24 @@ public final class NerModel {
       TokenNormalizer normalizer,
       Vocabulary vocabulary,
       double[][] vectors) {
-    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed());
-    ModelParameters start = new ModelParameters.Doubles(vectors, dense);
-    return new NerModel(entity, hp, normalizer, vocabulary, start.in(hp.precision()), 0, 0);
+    WindowInput doubles =
+        new WindowInput(hp.withPrecision(Precision.DOUBLE), normalizer, vocabulary, vectors, null);
+    return initialise(entity, doubles.in(hp.precision()));
+  }
+
+  /**
+   * A fresh model on this input (with or without capitalisation features, in its precision): W and
+   * U random, biases zero, seeded; in float the same numbers rounded.
+   */
+  public static NerModel initialise(String entity, WindowInput input) {
+    Hyperparameters hp = input.hyperparameters();
+    DenseParameters dense = DenseParameters.initialise(hp.hidden(), input.inputSize(), hp.seed());
+    return new NerModel(
+        entity,
+        input,
+        input.precision() == Precision.FLOAT ? FloatParameters.of(dense) : dense,
+        0,
+        0);
   }
 
   /**
@@ -125,10 +115,8 @@ public final class NerModel {
       Map<String, double[]> columns,
       DenseParameters dense,
       long examplesTrained) {
-    Vocabulary vocabulary = vocabularyOf(columns);
-    double[][] vectors =
-        inOrder(vocabulary, columns, new double[vocabulary.size()][], double[]::clone);
-    return new NerModel(entity, hp, normalizer, vocabulary, vectors, dense, examplesTrained, 0);
+    return new NerModel(
+        entity, WindowInput.fromColumns(hp, normalizer, columns, null), dense, examplesTrained, 0);
   }
 
   /**
@@ -142,43 +130,12 @@ public final class NerModel {
       Map<String, float[]> columns,
       FloatParameters dense,
       long examplesTrained) {
-    Vocabulary vocabulary = vocabularyOf(columns);
-    float[][] vectors =
-        inOrder(vocabulary, columns, new float[vocabulary.size()][], float[]::clone);
     return new NerModel(
         entity,
-        hp,
-        normalizer,
-        vocabulary,
-        new ModelParameters.Floats(vectors, dense),
+        WindowInput.fromColumns(hp, normalizer, columns, (float[][]) null),
+        dense,
         examplesTrained,
         0);
-  }
-
-  /** Copies of the columns in vocabulary order, into {@code vectors}. */
-  private static <V> V[] inOrder(
-      Vocabulary vocabulary, Map<String, V> columns, V[] vectors, UnaryOperator<V> copy) {
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = copy.apply(columns.get(vocabulary.word(id)));
-    return vectors;
-  }
-
-  private static Vocabulary vocabularyOf(Map<String, ?> columns) {
-    TreeMap<String, ?> sorted = new TreeMap<>(columns);
-    Vocabulary vocabulary = Vocabulary.of(sorted.keySet());
-    if (vocabulary.size() != sorted.size()) {
-      throw new IllegalArgumentException(
-          "the columns lack "
-              + Vocabulary.UNKNOWN
-              + ", "
-              + Vocabulary.START
-              + " or "
-              + Vocabulary.END
-              + ": "
-              + (vocabulary.size() - sorted.size())
-              + " of them missing");
-    }
-    return vocabulary;
   }
 
   /**
@@ -186,53 +143,51 @@ public final class NerModel {
    * rounded to float once (or widened to double, exactly), with the same vocabulary and counters.
    */
   public NerModel in(Precision precision) {
-    if (precision == hyperparameters.precision()) return this;
-    return new NerModel(
-        entity,
-        hyperparameters.withPrecision(precision),
-        normalizer,
-        vocabulary,
-        parameters.in(precision),
-        examplesTrained,
-        epochsTrained);
+    if (precision == precision()) return this;
+    Dense converted =
+        precision == Precision.FLOAT
+            ? FloatParameters.of((DenseParameters) dense)
+            : ((FloatParameters) dense).toDense();
+    return new NerModel(entity, input.in(precision), converted, examplesTrained, epochsTrained);
   }
 
   /**
-   * The kernel of the model's precision on its own L and dense parameters, one window of word ids
-   * at a time. It holds one window's activations: one per thread.
+   * The kernel of the model's precision on its own L, E and dense parameters, one window at a time.
+   * It holds one window's activations: one per thread.
    */
   public interface Steps {
-    /** P(centre word is the entity) for the window; changes nothing. */
-    double probability(int[] window);
+    /**
+     * P(centre word is the entity) for the window; changes nothing.
+     *
+     * @param classes the window's capitalisation classes, null without capitalisation features
+     */
+    double probability(int[] window, int[] classes);
 
     /** One SGD step on the window, updating the model; the loss before the step. */
-    double sgdStep(int[] window, int label, double learningRate, double decay);
+    double sgdStep(int[] window, int[] classes, int label, double learningRate, double decay);
 
-    /** P(entity) for every window of a sentence. */
-    default double[] probabilities(int[][] windows) {
+    /** P(entity) for every window of a sentence ({@code classes} null without features). */
+    default double[] probabilities(int[][] windows, int[][] classes) {
       double[] p = new double[windows.length];
-      for (int t = 0; t < windows.length; t++) p[t] = probability(windows[t]);
+      for (int t = 0; t < windows.length; t++)
+        p[t] = probability(windows[t], classes == null ? null : classes[t]);
       return p;
     }
   }
 
   /** The kernel on this model, for one thread (see {@link Steps}). */
   public Steps steps() {
-    return parameters.steps(hyperparameters);
+    return parameters().steps(input.hyperparameters());
   }
 
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
   public int[] wordIds(List<String> tokens) {
-    int[] ids = new int[tokens.size()];
-    for (int t = 0; t < ids.length; t++)
-      ids[t] = vocabulary.id(normalizer.normalize(tokens.get(t)));
-    return ids;
+    return input.wordIds(tokens);
   }
 
   /** Window word ids of a sentence, one window per token. */
   public int[][] windows(List<String> tokens) {
-    return Windows.of(
-        wordIds(tokens), hyperparameters.windowSize(), vocabulary.startId(), vocabulary.endId());
+    return input.windows(tokens);
   }
 
   /** P(token is the entity) for every token of a sentence. */
@@ -242,19 +197,21 @@ public final class NerModel {
 
   /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
   public double[] probabilities(List<String> tokens, Steps steps) {
-    return steps.probabilities(windows(tokens));
+    return steps.probabilities(windows(tokens), input.capitalWindows(tokens));
   }
 
   /**
-   * The columns of L for a window of word ids, into {@code columns} (reused to spare allocation).
-   * Double models only.
+   * The columns of L for a window of word ids, into {@code columns} (reused to spare allocation),
+   * for a double model without capitalisation features ({@link WindowInput#gather} serves both).
    */
   public double[][] gather(int[] window, double[][] columns) {
-    double[][] vectors = vectors();
-    for (int c = 0; c < window.length; c++) columns[c] = vectors[window[c]];
-    return columns;
+    if (input.hasCapitals()) {
+      throw new IllegalStateException("this model also needs the window's capitalisation classes");
+    }
+    return input.gather(window, null, columns);
   }
 
+  @Override
   public void recordTraining(long examples, int epochs) {
     this.examplesTrained += examples;
     this.epochsTrained += epochs;
@@ -264,25 +221,39 @@ public final class NerModel {
     return entity;
   }
 
+  /** The one type a binary model tags. */
+  @Override
+  public List<String> types() {
+    return List.of(entity);
+  }
+
+  @Override
+  public WindowInput input() {
+    return input;
+  }
+
   public Hyperparameters hyperparameters() {
-    return hyperparameters;
+    return input.hyperparameters();
   }
 
   public Precision precision() {
-    return hyperparameters.precision();
+    return input.precision();
   }
 
   public TokenNormalizer normalizer() {
-    return normalizer;
+    return input.normalizer();
   }
 
   public Vocabulary vocabulary() {
-    return vocabulary;
+    return input.vocabulary();
   }
 
-  /** L and the dense parameters, in the model's precision. Mutable: training updates them. */
+  /** L, E and the dense parameters, in the model's precision. Mutable: training updates them. */
   public ModelParameters parameters() {
-    return parameters;
+    return input.precision() == Precision.FLOAT
+        ? new ModelParameters.Floats(
+            input.floatVectors(), input.floatCapitals(), (FloatParameters) dense)
+        : new ModelParameters.Doubles(input.vectors(), input.capitals(), (DenseParameters) dense);
   }
 
   /**
@@ -292,7 +263,7 @@ public final class NerModel {
    * @throws IllegalStateException for a float model (see {@link #parameters()})
    */
   public double[][] vectors() {
-    return doubles().vectors();
+    return input.vectors();
   }
 
   /**
@@ -301,19 +272,17 @@ public final class NerModel {
    * @throws IllegalStateException for a float model (see {@link #parameters()})
    */
   public DenseParameters dense() {
-    return doubles().dense();
-  }
-
-  private ModelParameters.Doubles doubles() {
-    if (parameters instanceof ModelParameters.Doubles d) return d;
+    if (dense instanceof DenseParameters d) return d;
     throw new IllegalStateException(
         "model " + entity + " is " + precision() + " precision: its numbers are parameters()");
   }
 
+  @Override
   public long examplesTrained() {
     return examplesTrained;
   }
 
+  @Override
   public int epochsTrained() {
     return epochsTrained;
   }

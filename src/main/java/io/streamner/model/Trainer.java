@@ -1,20 +1,23 @@
 package io.streamner.model;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
- * shuffled (seeded), with the kernel of the model's precision ({@link NerModel#steps()}: {@link
- * WindowNetwork} in double, {@link FloatNetwork} in float). The streaming job runs the same kernel
- * per window.
+ * shuffled (seeded). A binary model takes the kernel of its precision ({@link NerModel#steps()}:
+ * {@link WindowNetwork} in double, {@link FloatNetwork} in float), a typed one {@link
+ * TypedNetwork#sgdStep}; the streaming job runs the same kernels per window.
  */
 public final class Trainer {
 
   /**
    * What one epoch did.
    *
-   * @param meanLoss mean logistic loss of the windows, each measured just before its own step
-   * @param cost eq. (1) estimated as meanLoss + C/(2m) (sum W^2 + sum U^2) at the epoch's end
+   * @param meanLoss mean loss of the windows (logistic, or cross-entropy for a typed model), each
+   *     measured just before its own step
+   * @param cost eq. (1) (or (34)) estimated as meanLoss + C/(2m) (sum W^2 + sum U^2) at the epoch's
+   *     end
    */
   public record EpochReport(
       int epoch, int epochs, long examples, double seconds, double meanLoss, double cost) {
@@ -29,14 +32,57 @@ public final class Trainer {
     void epochDone(EpochReport report);
   }
 
+  /** One SGD step of a kernel on one window; returns its loss before the step. */
+  @FunctionalInterface
+  private interface Step {
+    double take(int[] window, int[] classes, int label, double learningRate, double decay);
+  }
+
   private Trainer() {}
 
   public static void train(
       NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    if (data.size() == 0) throw new IllegalArgumentException("no training windows");
-    Hyperparameters hp = model.hyperparameters();
-    double decay = hp.regularization() / data.size();
     NerModel.Steps steps = model.steps();
+    Dense dense = model.parameters().dense();
+    run(model, data, epochs, shuffle, steps::sgdStep, dense::squaredWeights, listener);
+  }
+
+  public static void train(
+      TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
+    TypedNetwork.Workspace ws = model.workspace();
+    TypedParameters dense = model.dense();
+    WindowInput input = model.input();
+    double[][] pieces = new double[input.piecesPerWindow()][];
+    run(
+        model,
+        data,
+        epochs,
+        shuffle,
+        (window, classes, y, lr, decay) ->
+            TypedNetwork.sgdStep(dense, input.gather(window, classes, pieces), y, lr, decay, ws),
+        dense::squaredWeights,
+        listener);
+  }
+
+  /** C/m: the regularisation constant spread over the training windows. */
+  private static double decay(TaggingModel model, TrainingSet data) {
+    if (data.size() == 0) throw new IllegalArgumentException("no training windows");
+    return model.input().hyperparameters().regularization() / data.size();
+  }
+
+  private static void run(
+      TaggingModel model,
+      TrainingSet data,
+      int epochs,
+      boolean shuffle,
+      Step step,
+      DoubleSupplier squaredWeights,
+      Listener listener) {
+    double decay = decay(model, data);
+    Hyperparameters hp = model.input().hyperparameters();
+    double learningRate = hp.learningRate();
+    int[][] windows = data.windows();
+    int[] labels = data.labels();
     int[] order = new int[data.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
     SplittableRandom random = new SplittableRandom(hp.seed());
@@ -45,12 +91,12 @@ public final class Trainer {
       long start = System.nanoTime();
       double loss = 0;
       for (int i : order) {
-        loss += steps.sgdStep(data.windows()[i], data.labels()[i], hp.learningRate(), decay);
+        loss += step.take(windows[i], data.capitals(i), labels[i], learningRate, decay);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);
       double meanLoss = loss / data.size();
-      double cost = meanLoss + decay / 2 * model.parameters().dense().squaredWeights();
+      double cost = meanLoss + decay / 2 * squaredWeights.getAsDouble();
       listener.epochDone(new EpochReport(epoch, epochs, data.size(), seconds, meanLoss, cost));
     }
   }

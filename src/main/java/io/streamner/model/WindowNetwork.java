@@ -9,10 +9,12 @@ package io.streamner.model;
  * (in the tests) computes the same equations one at a time with EJML; tests hold the two together
  * and check the reference against finite differences.
  *
- * <p>The word vectors are passed as {@code double[][] columns}, one n-array per window position.
- * They are updated in place, so the caller decides where they live (an array of the whole
- * vocabulary offline, one state entry per word in the streaming job). When a word occurs twice in a
- * window the caller passes the same array twice and it receives both gradient pieces.
+ * <p>The word vectors are passed as {@code double[][] columns}, one n-array per window position
+ * (with capitalisation features, a word vector and then a capitalisation vector per position: x is
+ * the concatenation of the arrays, see {@link HiddenLayer}). They are updated in place, so the
+ * caller decides where they live (an array of the whole vocabulary offline, one state entry per
+ * word in the streaming job). When a word occurs twice in a window the caller passes the same array
+ * twice and it receives both gradient pieces.
  *
  * <p>Not thread-safe: a {@link Workspace} holds the activations between forward and backward; use
  * one per thread.
@@ -22,8 +24,6 @@ public final class WindowNetwork {
 
   /** Scratch arrays for one window: reused across steps so the hot loop allocates nothing. */
   public static final class Workspace {
-    final int windowSize;
-    final int dim;
     final double[] x;
     final double[] a1;
     final double[] g;
@@ -35,9 +35,11 @@ public final class WindowNetwork {
       this(hp.windowSize(), hp.dim(), hp.hidden());
     }
 
+    /**
+     * For windows of {@code windowSize} positions of {@code dim} values each: n, or n + k with
+     * capitalisation features (a word vector and a capitalisation vector per position).
+     */
     public Workspace(int windowSize, int dim, int hidden) {
-      this.windowSize = windowSize;
-      this.dim = dim;
       this.x = new double[windowSize * dim];
       this.a1 = new double[hidden];
       this.g = new double[hidden];
@@ -58,59 +60,21 @@ public final class WindowNetwork {
    * Leaves x, a1 and z2 in the workspace for {@link #sgdStep}.
    */
   public static double forward(DenseParameters p, double[][] columns, Workspace ws) {
-    stack(columns, ws);
-    final double[] x = ws.x;
+    HiddenLayer.stack(columns, ws.x);
     final double[] a1 = ws.a1;
-    final int hidden = p.hidden;
+    final double[] u = p.u;
+    HiddenLayer.forward(p.w, p.b1, ws.x, a1);
+    // z2 = U^T a1 + b2, summed four terms at a time (the order the fused loop of the first fast
+    // path used: models trained before and after sharing the hidden layer are bit for bit equal)
     double z2 = p.b2;
     int k = 0;
-    // z1 = W x + b1, four rows at a time: each x[j] is loaded once for four dot products, and the
-    // eight partial sums (two per row) are independent chains the CPU can overlap. The JIT does
-    // not vectorise a floating-point reduction, so this is where forward speed comes from.
-    for (; k <= hidden - 4; k += 4) {
-      final double[] w0 = p.w[k], w1 = p.w[k + 1], w2 = p.w[k + 2], w3 = p.w[k + 3];
-      double a0 = 0, b0 = 0, a1s = 0, b1s = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
-      int j = 0;
-      final int in = p.inputSize;
-      for (; j <= in - 2; j += 2) {
-        final double xa = x[j], xb = x[j + 1];
-        a0 += w0[j] * xa;
-        b0 += w0[j + 1] * xb;
-        a1s += w1[j] * xa;
-        b1s += w1[j + 1] * xb;
-        a2 += w2[j] * xa;
-        b2 += w2[j + 1] * xb;
-        a3 += w3[j] * xa;
-        b3 += w3[j + 1] * xb;
-      }
-      for (; j < in; j++) {
-        a0 += w0[j] * x[j];
-        a1s += w1[j] * x[j];
-        a2 += w2[j] * x[j];
-        a3 += w3[j] * x[j];
-      }
-      z2 +=
-          activate(k, a0 + b0, p, a1)
-              + activate(k + 1, a1s + b1s, p, a1)
-              + activate(k + 2, a2 + b2, p, a1)
-              + activate(k + 3, a3 + b3, p, a1);
+    for (; k <= p.hidden - 4; k += 4) {
+      z2 += u[k] * a1[k] + u[k + 1] * a1[k + 1] + u[k + 2] * a1[k + 2] + u[k + 3] * a1[k + 3];
     }
-    for (; k < hidden; k++) {
-      final double[] wk = p.w[k];
-      double s = 0;
-      for (int j = 0; j < p.inputSize; j++) s += wk[j] * x[j];
-      z2 += activate(k, s, p, a1);
-    }
+    for (; k < p.hidden; k++) z2 += u[k] * a1[k];
     ws.z2 = z2;
     ws.h = sigmoid(z2);
     return ws.h;
-  }
-
-  /** a1_k = tanh(z1_k) with z1_k = (W x)_k + b1_k; returns U_k a1_k, its share of z2. */
-  private static double activate(int k, double wx, DenseParameters p, double[] a1) {
-    double a = Math.tanh(wx + p.b1[k]);
-    a1[k] = a;
-    return p.u[k] * a;
   }
 
   /**
@@ -160,11 +124,8 @@ public final class WindowNetwork {
     }
     final double h = forward(from, columns, ws);
     final double delta = h - y;
-    final double[] x = ws.x;
     final double[] a1 = ws.a1;
     final double[] g = ws.g;
-    final double[] dx = ws.dx;
-    final int in = from.inputSize;
     final double lr = learningRate;
 
     for (int k = 0; k < from.hidden; k++) {
@@ -174,27 +135,8 @@ public final class WindowNetwork {
       to.b1[k] = from.b1[k] - lr * g[k];
     }
     to.b2 = from.b2 - lr * delta;
-
-    // One pass over W does both (29) and (30): dx gathers W^T g from the old W before the row
-    // is overwritten. Same index on every array, so the JIT can vectorise it.
-    java.util.Arrays.fill(dx, 0.0);
-    for (int k = 0; k < from.hidden; k++) {
-      final double gk = g[k];
-      final double[] wk = from.w[k];
-      final double[] out = to.w[k];
-      for (int j = 0; j < in; j++) {
-        final double wkj = wk[j];
-        dx[j] += gk * wkj;
-        out[j] = wkj - lr * (gk * x[j] + decay * wkj);
-      }
-    }
-
-    final int n = ws.dim;
-    for (int c = 0; c < ws.windowSize; c++) {
-      final double[] column = columns[c];
-      final int o = c * n;
-      for (int d = 0; d < n; d++) column[d] -= lr * dx[o + d];
-    }
+    HiddenLayer.backward(from.w, to.w, g, ws.x, ws.dx, lr, decay);
+    HiddenLayer.scatter(columns, ws.dx, lr);
     return logisticLoss(ws.z2, y);
   }
 
@@ -210,14 +152,5 @@ public final class WindowNetwork {
   /** Eq. (4). */
   public static double sigmoid(double z) {
     return 1.0 / (1.0 + Math.exp(-z));
-  }
-
-  private static void stack(double[][] columns, Workspace ws) {
-    if (columns.length != ws.windowSize) {
-      throw new IllegalArgumentException(
-          "window has " + columns.length + " words, model expects " + ws.windowSize);
-    }
-    final int n = ws.dim;
-    for (int c = 0; c < columns.length; c++) System.arraycopy(columns[c], 0, ws.x, c * n, n);
   }
 }

@@ -1,14 +1,21 @@
 package io.streamner.modelfile;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedModel;
+import io.streamner.model.TypedParameters;
+import io.streamner.model.WindowInput;
 import io.streamner.modelfile.ModelFileException.Reason;
+import io.streamner.text.Capitalization;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.BufferedInputStream;
@@ -50,17 +57,22 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  *   8 bytes   magic "STRMNER\n" (ASCII)
- *   4 bytes   format version, big-endian int (1, or 2 for a float model)
+ *   4 bytes   format version, big-endian int (1, 2 or 3)
  *   4 bytes   header length h, big-endian int
  *   h bytes   header: UTF-8 JSON, padded with spaces so the payload starts at a multiple of 8
  *   s*N bytes payload: N little-endian IEEE-754 numbers of s bytes (8: float64; 4: float32 in
- *             version 2), the arrays the header lists, in order
+ *             version 3), the arrays the header lists, in order
  *   8 bytes   CRC-32 (zlib's) of every byte before it, as a big-endian long
  * </pre>
  *
- * <p>A double model is written in version 1, exactly as before float models existed, so every
- * streamner reads it; a float model in version 2, whose payload is float32 and whose header says
- * {@code "precision": "float"}. This build reads both.
+ * <p>Version 1 holds a binary model ({@link NerModel}); version 2 also holds typed models ({@link
+ * TypedModel}: the header names the tag set, U has a row and b2 a value per tag) and capitalisation
+ * vectors (the array {@code E}); version 3 is version 2 with float32 numbers, a float model's (its
+ * header says {@code "precision": "float"}). The writer writes the oldest version that holds the
+ * model: version 1 for a double binary model without capitalisation features, version 2 for other
+ * double models, version 3 for float ones. So double files stay readable by every reader of their
+ * version, and a reader that knows only versions 1 and 2 refuses a float file by its version
+ * instead of misreading its numbers. This build reads all three.
  *
  * <p>Reading checks the file size against the size the header implies before it allocates any
  * array, so a damaged or foreign file fails with a {@link ModelFileException} that says what is
@@ -68,11 +80,17 @@ import java.util.zip.CheckedOutputStream;
  * file is finite: the writer refuses a model holding NaN or an infinity, and the reader a file.
  */
 public final class ModelFile {
-  /** The version of a double model's file: float64 numbers, as every streamner writes them. */
-  public static final int FORMAT_VERSION = 1;
+  /** The version of a double binary model without capitalisation features. */
+  public static final int BINARY_VERSION = 1;
 
-  /** The version of a float model's file: float32 numbers. This build reads it and version 1. */
-  public static final int FLOAT_FORMAT_VERSION = 2;
+  /** The version of the other double models: typed, or with capitalisation features. */
+  public static final int TYPED_VERSION = 2;
+
+  /** The version of a float model: version 2 with float32 numbers. */
+  public static final int FLOAT_VERSION = 3;
+
+  /** The newest version this build reads and writes. */
+  public static final int FORMAT_VERSION = FLOAT_VERSION;
 
   /** A header longer than this is taken for damage, not for a vocabulary. */
   public static final long MAX_HEADER_BYTES = 512L << 20;
@@ -103,8 +121,10 @@ public final class ModelFile {
    */
   public record Header(
       int formatVersion,
-      String entity,
+      @JsonSetter(nulls = Nulls.SET) String entity,
+      @JsonSetter(nulls = Nulls.SET) TagSetHeader tagSet,
       Hyperparameters hyperparameters,
+      @JsonSetter(nulls = Nulls.SET) CapitalizationHeader capitalization,
       TokenNormalizer normalizer,
       Counters counters,
       Instant created,
@@ -134,7 +154,28 @@ public final class ModelFile {
   /** How much training the parameters have seen. */
   public record Counters(long examplesTrained, int epochsTrained) {}
 
-  /** What follows the header: {@code values} numbers of {@code dtype}, the arrays in order. */
+  /**
+   * The tags of a typed model (versions 2 and 3): the scheme, the types in output order and, for
+   * readers that do not know the schemes, every tag in the order of U's rows.
+   */
+  public record TagSetHeader(String scheme, List<String> types, List<String> tags) {
+    static TagSetHeader of(TagSet tagSet) {
+      return new TagSetHeader(tagSet.scheme().name(), tagSet.types(), tagSet.tags());
+    }
+  }
+
+  /**
+   * Capitalisation features (versions 2 and 3): k values per class, the classes in the order of E's
+   * rows.
+   */
+  public record CapitalizationHeader(int dim, List<String> classes) {
+    static CapitalizationHeader of(int dim) {
+      return new CapitalizationHeader(
+          dim, Arrays.stream(Capitalization.values()).map(Capitalization::key).toList());
+    }
+  }
+
+  /** What follows the header: {@code values} doubles of {@code dtype}, the arrays in order. */
   public record Payload(String dtype, String byteOrder, long values, List<PayloadArray> arrays) {}
 
   /**
@@ -174,7 +215,7 @@ public final class ModelFile {
    *     hyper-parameters say (the arrays are mutable), or hold a number that is not finite (a
    *     diverged model); the previous file is kept then
    */
-  public static void write(NerModel model, Path file) throws IOException {
+  public static void write(TaggingModel model, Path file) throws IOException {
     Path target = file.toAbsolutePath();
     Path folder = target.getParent();
     if (folder == null || !Files.isDirectory(folder)) {
@@ -201,10 +242,10 @@ public final class ModelFile {
                 new CRC32());
         DataOutputStream out = new DataOutputStream(checked);
         out.write(MAGIC);
-        out.writeInt(formatVersion(model.precision()));
+        out.writeInt(versionOf(model));
         out.writeInt(header.length);
         out.write(header);
-        Rows.write(rows(model.parameters(), model.hyperparameters()), out);
+        Rows.write(rows(model), out);
         out.writeLong(checked.getChecksum().getValue());
         out.flush();
         channel.force(true);
@@ -227,24 +268,38 @@ public final class ModelFile {
     }
   }
 
-  private static byte[] headerBytes(NerModel model, Instant created) throws IOException {
-    Hyperparameters hp = model.hyperparameters();
-    List<String> words = model.vocabulary().words();
-    List<PayloadArray> arrays = payloadArrays(words.size(), hp.dim(), hp.hidden(), hp.inputSize());
+  /**
+   * The oldest version that holds the model: 3 for a float model, 1 for a double binary model
+   * without capitalisation features, else 2.
+   */
+  private static int versionOf(TaggingModel model) {
+    WindowInput input = model.input();
+    if (input.precision() == Precision.FLOAT) return FLOAT_VERSION;
+    return model instanceof NerModel && !input.hasCapitals() ? BINARY_VERSION : TYPED_VERSION;
+  }
+
+  private static byte[] headerBytes(TaggingModel model, Instant created) throws IOException {
+    WindowInput input = model.input();
+    Hyperparameters hp = input.hyperparameters();
+    List<String> words = input.vocabulary().words();
+    List<PayloadArray> arrays = Shape.of(model).arrays();
     long values = 0;
     for (PayloadArray a : arrays) values += a.values();
+    int k = input.capitalizationDim();
     // the vocabulary last, so that `head -c 1000 model` shows everything else
     Header header =
         new Header(
-            formatVersion(model.precision()),
-            model.entity(),
+            versionOf(model),
+            model instanceof NerModel binary ? binary.entity() : null,
+            model instanceof TypedModel typed ? TagSetHeader.of(typed.tagSet()) : null,
             hp,
-            model.normalizer(),
+            k > 0 ? CapitalizationHeader.of(k) : null,
+            input.normalizer(),
             new Counters(model.examplesTrained(), model.epochsTrained()),
             created,
             software(),
             CHECKSUM_ALGORITHM,
-            new Payload(model.precision().dtype(), "little", values, arrays),
+            new Payload(input.precision().dtype(), "little", values, arrays),
             words);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + 16 * words.size());
     Json.MAPPER.writeValue(bytes, header);
@@ -263,56 +318,98 @@ public final class ModelFile {
     return bytes.toByteArray();
   }
 
-  /** The payload arrays of a model of this shape, in file order. */
-  private static List<PayloadArray> payloadArrays(
-      long words, long dim, long hidden, long inputSize) {
-    return List.of(
-        new PayloadArray("L", List.of(words, dim)),
-        new PayloadArray("W", List.of(hidden, inputSize)),
-        new PayloadArray("b1", List.of(hidden)),
-        new PayloadArray("U", List.of(hidden)),
-        new PayloadArray("b2", List.of(1L)));
-  }
+  /**
+   * The shape of a model's payload: V words of n values, Q capitalisation classes of k values (k =
+   * 0: none), H hidden units, I inputs and K tags (0 for a binary model: one output).
+   */
+  private record Shape(long words, long dim, long dimCaps, long hidden, long inputSize, long tags) {
+    static Shape of(TaggingModel model) {
+      WindowInput input = model.input();
+      Hyperparameters hp = input.hyperparameters();
+      return new Shape(
+          input.vocabulary().size(),
+          hp.dim(),
+          input.capitalizationDim(),
+          hp.hidden(),
+          input.inputSize(),
+          model instanceof TypedModel typed ? typed.tagSet().size() : 0);
+    }
 
-  /** The format version of a model of {@code precision}: the oldest that can hold it. */
-  static int formatVersion(Precision precision) {
-    return precision == Precision.FLOAT ? FLOAT_FORMAT_VERSION : FORMAT_VERSION;
+    /** The payload arrays of a model of this shape, in file order. */
+    List<PayloadArray> arrays() {
+      List<PayloadArray> arrays = new ArrayList<>();
+      arrays.add(new PayloadArray("L", List.of(words, dim)));
+      if (dimCaps > 0) {
+        arrays.add(new PayloadArray("E", List.of((long) Capitalization.values().length, dimCaps)));
+      }
+      arrays.add(new PayloadArray("W", List.of(hidden, inputSize)));
+      arrays.add(new PayloadArray("b1", List.of(hidden)));
+      arrays.add(new PayloadArray("U", tags == 0 ? List.of(hidden) : List.of(tags, hidden)));
+      arrays.add(new PayloadArray("b2", List.of(tags == 0 ? 1L : tags)));
+      return arrays;
+    }
   }
 
   /**
-   * The payload in file order, row by row: L's rows, W's rows, b1, U, b2 (a one-value row: the
-   * model holds it as a field, so it is read and written through a one-value array, whose value the
-   * caller copies; see {@link Rows#b2}). Each row is named for messages: {@code row 3 of W}. A
-   * float model's W rows are read and written in place in its padded array.
+   * The payload in file order, row by row: L's rows, E's rows, W's rows, b1, U (its rows), b2. A
+   * binary model's b2 is a field, so its row is a one-value array that {@link #read} copies back.
+   * Each row is named for messages: {@code row 3 of W}. A float model's W rows are read and written
+   * in place in its padded array.
    */
-  private static List<Row> rows(ModelParameters parameters, Hyperparameters hp) {
-    List<Row> rows = new ArrayList<>(parameters.vectors().length + hp.hidden() + 3);
-    if (parameters instanceof ModelParameters.Floats f) {
-      float[][] l = f.vectors();
-      FloatParameters dense = f.dense();
+  private static List<Row> rows(TaggingModel model) {
+    WindowInput input = model.input();
+    Hyperparameters hp = input.hyperparameters();
+    int k = input.capitalizationDim();
+    List<Row> rows = new ArrayList<>();
+    if (model instanceof NerModel binary && binary.precision() == Precision.FLOAT) {
+      float[][] l = input.floatVectors();
       for (int id = 0; id < l.length; id++)
         rows.add(new FloatRow("word vector " + id, l[id], 0, l[id].length, hp.dim()));
-      for (int k = 0; k < dense.hidden; k++) {
+      float[][] e = input.floatCapitals();
+      for (int c = 0; e != null && c < e.length; c++)
+        rows.add(new FloatRow(capitalizationRow(c), e[c], 0, e[c].length, k));
+      FloatParameters dense = (FloatParameters) binary.parameters().dense();
+      for (int j = 0; j < dense.hidden; j++) {
         rows.add(
             new FloatRow(
-                "row " + k + " of W", dense.w, k * dense.stride, dense.inputSize, hp.inputSize()));
+                "row " + j + " of W",
+                dense.w,
+                j * dense.stride,
+                dense.inputSize,
+                input.inputSize()));
       }
       rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
       rows.add(new FloatRow("U", dense.u, 0, dense.u.length, hp.hidden()));
       rows.add(new FloatRow("b2", new float[] {dense.b2}, 0, 1, 1));
-    } else {
-      ModelParameters.Doubles d = (ModelParameters.Doubles) parameters;
-      double[][] l = d.vectors();
-      DenseParameters dense = d.dense();
-      for (int id = 0; id < l.length; id++)
-        rows.add(new DoubleRow("word vector " + id, l[id], hp.dim()));
-      for (int k = 0; k < dense.hidden; k++)
-        rows.add(new DoubleRow("row " + k + " of W", dense.w[k], hp.inputSize()));
+      return rows;
+    }
+    double[][] l = input.vectors();
+    for (int id = 0; id < l.length; id++)
+      rows.add(new DoubleRow("word vector " + id, l[id], hp.dim()));
+    double[][] e = input.capitals();
+    for (int c = 0; e != null && c < e.length; c++)
+      rows.add(new DoubleRow(capitalizationRow(c), e[c], k));
+    if (model instanceof NerModel binary) {
+      DenseParameters dense = binary.dense();
+      for (int j = 0; j < dense.hidden; j++)
+        rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
       rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
       rows.add(new DoubleRow("U", dense.u, hp.hidden()));
       rows.add(new DoubleRow("b2", new double[] {dense.b2}, 1));
+    } else {
+      TypedParameters dense = ((TypedModel) model).dense();
+      for (int j = 0; j < dense.hidden; j++)
+        rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
+      rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
+      for (int t = 0; t < dense.tags; t++)
+        rows.add(new DoubleRow("row " + t + " of U", dense.u[t], hp.hidden()));
+      rows.add(new DoubleRow("b2", dense.b2, dense.tags));
     }
     return rows;
+  }
+
+  private static String capitalizationRow(int c) {
+    return "capitalisation vector " + Capitalization.values()[c].key();
   }
 
   /** One row of the payload: its name, its values and the length the model's shape says. */
@@ -416,13 +513,33 @@ public final class ModelFile {
   // ----------------------------------------------------------------------------------------- read
 
   /**
-   * Reads a model file written by {@link #write}, checking its format version, its size against its
-   * header, its checksum, and that every number is finite.
+   * Reads a binary model file written by {@link #write} (see {@link #readModel}), as the streaming
+   * job and {@code train --init} of a binary model need it.
+   *
+   * @throws ModelFileException when the file is not a model file, is of another format version, is
+   *     truncated, corrupt, has an invalid header, or holds a typed model ({@link
+   *     Reason#NOT_BINARY})
+   */
+  public static NerModel read(Path file) throws IOException {
+    TaggingModel model = readModel(file);
+    if (model instanceof NerModel binary) return binary;
+    throw new ModelFileException(
+        file,
+        Reason.NOT_BINARY,
+        file
+            + " holds a typed model ("
+            + String.join(", ", model.types())
+            + "); this needs a binary model of one entity type");
+  }
+
+  /**
+   * Reads a model file written by {@link #write}, binary or typed, checking its format version, its
+   * size against its header, its checksum, and that every number is finite.
    *
    * @throws ModelFileException when the file is not a model file, is of another format version, is
    *     truncated, corrupt, or has an invalid header
    */
-  public static NerModel read(Path file) throws IOException {
+  public static TaggingModel readModel(Path file) throws IOException {
     long size = Files.size(file);
     try (InputStream in = Files.newInputStream(file)) {
       CheckedInputStream checked =
@@ -430,21 +547,20 @@ public final class ModelFile {
       DataInputStream data = new DataInputStream(checked);
       Parsed parsed = readPreambleAndHeader(file, size, data);
       Header header = parsed.header();
-      Hyperparameters hp = header.hyperparameters();
-      checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues(), hp.precision());
+      Precision precision = header.hyperparameters().precision();
+      checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues(), precision);
 
-      int words = header.vocabulary().size();
-      ModelParameters parameters =
-          hp.precision() == Precision.FLOAT
-              ? new ModelParameters.Floats(
-                  new float[words][hp.dim()], new FloatParameters(hp.hidden(), hp.inputSize()))
-              : new ModelParameters.Doubles(
-                  new double[words][hp.dim()], new DenseParameters(hp.hidden(), hp.inputSize()));
-      List<Row> rows = rows(parameters, hp);
+      TaggingModel model = emptyModel(header);
+      List<Row> rows = rows(model);
       Rows payload = new Rows();
       for (Row row : rows) payload.transfer(row, null, data);
-      if (parameters instanceof ModelParameters.Floats f) f.dense().b2 = (float) Rows.b2(rows);
-      else ((ModelParameters.Doubles) parameters).dense().b2 = Rows.b2(rows);
+      if (model instanceof NerModel binary) {
+        if (precision == Precision.FLOAT) {
+          ((FloatParameters) binary.parameters().dense()).b2 = (float) Rows.b2(rows);
+        } else {
+          binary.dense().b2 = Rows.b2(rows);
+        }
+      }
 
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
@@ -462,18 +578,56 @@ public final class ModelFile {
           throw corrupt(file, row.notFinite() + ", and a model file holds only finite numbers");
         }
       }
-      return new NerModel(
-          header.entity(),
-          hp,
-          header.normalizer(),
-          Vocabulary.of(header.vocabulary()),
-          parameters,
-          header.examplesTrained(),
-          header.epochsTrained());
+      return model;
     } catch (EOFException e) {
       // the size was checked up front, so the file shrank while we read it
       throw shrank(file, e);
     }
+  }
+
+  /** The model the header describes, its arrays all zeros, for the payload to fill. */
+  private static TaggingModel emptyModel(Header header) {
+    Hyperparameters hp = header.hyperparameters();
+    int k = header.capitalization() == null ? 0 : header.capitalization().dim();
+    int words = header.vocabulary().size();
+    Vocabulary vocabulary = Vocabulary.of(header.vocabulary());
+    int classes = Capitalization.values().length;
+    boolean floats = hp.precision() == Precision.FLOAT;
+    WindowInput input =
+        floats
+            ? new WindowInput(
+                hp,
+                header.normalizer(),
+                vocabulary,
+                new float[words][hp.dim()],
+                k == 0 ? null : new float[classes][k])
+            : new WindowInput(
+                hp,
+                header.normalizer(),
+                vocabulary,
+                new double[words][hp.dim()],
+                k == 0 ? null : new double[classes][k]);
+    if (header.tagSet() == null) {
+      return new NerModel(
+          header.entity(),
+          input,
+          floats
+              ? new FloatParameters(hp.hidden(), input.inputSize())
+              : new DenseParameters(hp.hidden(), input.inputSize()),
+          header.examplesTrained(),
+          header.epochsTrained());
+    }
+    TagSet tagSet = tagSet(header.tagSet());
+    return new TypedModel(
+        tagSet,
+        input,
+        new TypedParameters(hp.hidden(), input.inputSize(), tagSet.size()),
+        header.examplesTrained(),
+        header.epochsTrained());
+  }
+
+  private static TagSet tagSet(TagSetHeader h) {
+    return new TagSet(TagSet.Scheme.parse(h.scheme()), h.types());
   }
 
   /**
@@ -512,7 +666,7 @@ public final class ModelFile {
       throw truncated(file, "it ends inside the format version");
     }
     int version = in.readInt();
-    if (version != FORMAT_VERSION && version != FLOAT_FORMAT_VERSION) {
+    if (version < BINARY_VERSION || version > FORMAT_VERSION) {
       throw new ModelFileException(
           file,
           Reason.UNSUPPORTED_VERSION,
@@ -520,10 +674,10 @@ public final class ModelFile {
               + " was written by model file format version "
               + version
               + "; this streamner reads versions "
+              + BINARY_VERSION
+              + " to "
               + FORMAT_VERSION
-              + " and "
-              + FLOAT_FORMAT_VERSION
-              + (version > FLOAT_FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
+              + (version > FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
     }
     if (size < PREAMBLE_BYTES) {
       throw truncated(file, "it ends inside the header length");
@@ -555,29 +709,18 @@ public final class ModelFile {
     } catch (JacksonException e) {
       throw invalid(file, Json.describe(e), e);
     }
-    check(file, header, version);
+    check(file, version, header);
     return new Parsed(header, PREAMBLE_BYTES + (long) headerLength);
   }
 
   /** What the header's JSON Schema says and what it cannot: shapes that agree with each other. */
-  private static void check(Path file, Header h, int version) throws ModelFileException {
+  private static void check(Path file, int version, Header h) throws ModelFileException {
     if (h.formatVersion() != version) {
       throw corrupt(
           file,
           "its header says format version " + h.formatVersion() + " but the file says " + version);
     }
-    if (h.entity().isEmpty()) throw invalid(file, "the field \"entity\" is empty", null);
-    Hyperparameters hp = h.hyperparameters();
-    if ((long) hp.windowSize() * hp.dim() > MAX_ARRAY) {
-      throw invalid(
-          file,
-          "a window of "
-              + hp.windowSize()
-              + " words of dimension "
-              + hp.dim()
-              + " is too large for one array",
-          null);
-    }
+    checkKind(file, version, h);
     if (h.counters().examplesTrained() < 0 || h.counters().epochsTrained() < 0) {
       throw invalid(file, "a counter is negative: " + h.counters(), null);
     }
@@ -593,20 +736,25 @@ public final class ModelFile {
     }
     checkVocabulary(file, h.vocabulary());
     Payload p = h.payload();
-    Precision precision = hp.precision();
-    if (formatVersion(precision) != version) {
+    Precision precision = h.hyperparameters().precision();
+    if ((precision == Precision.FLOAT) != (version == FLOAT_VERSION)) {
       throw invalid(
           file,
           "\"hyperparameters.precision\" is \""
               + precision
               + "\", which format version "
               + version
-              + " does not hold (a "
-              + precision
-              + " model is version "
-              + formatVersion(precision)
+              + " does not hold (a float model is version "
+              + FLOAT_VERSION
+              + ", a double one version "
+              + BINARY_VERSION
+              + " or "
+              + TYPED_VERSION
               + ")",
           null);
+    }
+    if (precision == Precision.FLOAT && h.tagSet() != null) {
+      throw invalid(file, "a typed model in float precision; typed models are double", null);
     }
     if (!p.dtype().equals(precision.dtype()) || !p.byteOrder().equals("little")) {
       throw invalid(
@@ -622,8 +770,7 @@ public final class ModelFile {
               + "\", \"little\"",
           null);
     }
-    List<PayloadArray> expected =
-        payloadArrays(h.vocabulary().size(), hp.dim(), hp.hidden(), hp.inputSize());
+    List<PayloadArray> expected = shape(file, h).arrays();
     if (!p.arrays().equals(expected)) {
       throw invalid(
           file,
@@ -646,6 +793,89 @@ public final class ModelFile {
       throw invalid(
           file, "\"payload.values\" is " + p.values() + " but its arrays hold " + sum, null);
     }
+  }
+
+  /**
+   * What the version allows: version 1 is a binary model ({@code entity}) without capitalisation
+   * features; versions 2 and 3 have either an {@code entity} or a {@code tag_set}, and may have
+   * {@code capitalization}. A tag set's and the capitalisation's lists must be the ones this build
+   * knows.
+   */
+  private static void checkKind(Path file, int version, Header h) throws ModelFileException {
+    if (h.entity() == null && h.tagSet() == null) {
+      throw invalid(
+          file,
+          version == BINARY_VERSION
+              ? "missing field \"entity\""
+              : "it has neither \"entity\" (a binary model) nor \"tag_set\" (a typed model)",
+          null);
+    }
+    if (h.entity() != null && h.tagSet() != null) {
+      throw invalid(file, "it has both \"entity\" and \"tag_set\"; a model has one", null);
+    }
+    if (version == BINARY_VERSION && (h.tagSet() != null || h.capitalization() != null)) {
+      throw invalid(
+          file,
+          "format version 1 holds binary models without capitalisation features, but the header"
+              + " has \""
+              + (h.tagSet() != null ? "tag_set" : "capitalization")
+              + "\"",
+          null);
+    }
+    if (h.entity() != null && h.entity().isEmpty()) {
+      throw invalid(file, "the field \"entity\" is empty", null);
+    }
+    if (h.tagSet() != null) {
+      TagSet tagSet;
+      try {
+        tagSet = tagSet(h.tagSet());
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw invalid(file, "\"tag_set\": " + e.getMessage(), e);
+      }
+      if (!tagSet.tags().equals(h.tagSet().tags())) {
+        throw invalid(
+            file,
+            "\"tag_set.tags\" is "
+                + h.tagSet().tags()
+                + " but its scheme and types make it "
+                + tagSet.tags(),
+            null);
+      }
+    }
+    CapitalizationHeader caps = h.capitalization();
+    if (caps != null) {
+      List<String> known = CapitalizationHeader.of(1).classes();
+      if (caps.dim() < 1 || !known.equals(caps.classes())) {
+        throw invalid(
+            file,
+            "\"capitalization\" must have a dim of at least 1 and the classes "
+                + known
+                + "; it has "
+                + caps.dim()
+                + " and "
+                + caps.classes(),
+            null);
+      }
+    }
+  }
+
+  /** The payload's shape by the header (its kind already checked). */
+  private static Shape shape(Path file, Header h) throws ModelFileException {
+    Hyperparameters hp = h.hyperparameters();
+    long dimCaps = h.capitalization() == null ? 0 : h.capitalization().dim();
+    long inputSize = hp.windowSize() * (hp.dim() + dimCaps);
+    if (inputSize > MAX_ARRAY) {
+      throw invalid(
+          file,
+          "a window of "
+              + hp.windowSize()
+              + " words of dimension "
+              + (hp.dim() + dimCaps)
+              + " is too large for one array",
+          null);
+    }
+    long tags = h.tagSet() == null ? 0 : h.tagSet().tags().size();
+    return new Shape(h.vocabulary().size(), hp.dim(), dimCaps, hp.hidden(), inputSize, tags);
   }
 
   private static void checkVocabulary(Path file, List<String> words) throws ModelFileException {

@@ -21,7 +21,9 @@ public final class ModelFileException extends IOException {
     /** The bytes are damaged: checksum mismatch, an impossible length, data after the end. */
     CORRUPT,
     /** The JSON header is malformed, lacks a field, or contradicts itself. */
-    INVALID_HEADER
+    INVALID_HEADER,
+    /** A sound file of a typed model where a binary one is needed. */
+    NOT_BINARY
   }
 
   private final Path file;

@@ -6,28 +6,39 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the line-per-token formats: {@link CorpusFormat#TSV} ({@code token<TAB>tag}) and {@link
- * CorpusFormat#CONLL2003} ({@code word POS chunk NER}).
+ * CorpusFormat#CONLL2003} ({@code word POS chunk NER}), and any other CoNLL-style layout: a token
+ * line holds two or more columns, the token first and the tag last; the columns between (part of
+ * speech, chunk, ...) are ignored.
+ *
+ * <p>The file's first token line fixes its layout: its columns are separated by tabs when it holds
+ * a tab (a cell may then hold spaces, as BTC's {@code ke s}), by runs of spaces otherwise; and the
+ * number of columns it has is the number every line must have. A line with another number of
+ * columns is reported ("wrong number of columns") rather than read with a wrong column taken for
+ * the tag: in a four-column file, {@code to TO B-PP O extra} would otherwise make a type EXTRA.
  *
  * <p>An empty line, or a line made only of tabs (a row of empty cells, which WNUT-17 uses between
- * tweets), ends the sentence. Any other bad line is dropped on its own and reported, and the
- * sentence goes on: losing one token is better than losing the whole tweet, and far better than
- * splitting it in two at a stray space.
+ * tweets), ends the sentence; so does a {@code -DOCSTART-} line. Any other bad line is dropped on
+ * its own and reported, and the sentence goes on: losing one token is better than losing the whole
+ * tweet, and far better than splitting it in two at a stray space.
  */
 final class ColumnParser extends LineParser {
 
   private static final String DOCSTART = "-DOCSTART-";
-  private static final Pattern CONLL_SEPARATOR = Pattern.compile("[ \t]+");
+  private static final Pattern SPACES = Pattern.compile("[ \t]+");
 
-  private final boolean conll;
   private final List<String> tokens = new ArrayList<>();
   private final List<String> tags = new ArrayList<>();
   private long firstLine;
+
+  /** The layout of the first token line: tab-separated or not, and its number of columns. */
+  private boolean tabs;
+
+  private int columns;
 
   ColumnParser(CorpusFormat format) {
     if (format != CorpusFormat.TSV && format != CorpusFormat.CONLL2003) {
       throw new IllegalArgumentException("not a column format: " + format);
     }
-    this.conll = format == CorpusFormat.CONLL2003;
   }
 
   @Override
@@ -44,13 +55,17 @@ final class ColumnParser extends LineParser {
       skip(number, Problem.MALFORMED_UTF8, line);
       return;
     }
-    String[] fields = conll ? CONLL_SEPARATOR.split(line.strip()) : line.split("\t", -1);
+    String[] fields = fields(line);
     String token = fields[0].strip();
     if (token.equals(DOCSTART)) {
       endSentence();
       return;
     }
-    if (fields.length != (conll ? 4 : 2)) {
+    if (columns == 0 && fields.length >= 2) {
+      tabs = line.indexOf('\t') >= 0;
+      columns = fields.length;
+    }
+    if (fields.length < 2 || fields.length != columns) {
       skip(number, Problem.WRONG_COLUMNS, line);
       return;
     }
@@ -68,6 +83,15 @@ final class ColumnParser extends LineParser {
     }
     tokens.add(token);
     tags.add(tag);
+  }
+
+  /**
+   * The columns of a line in the file's layout; before the layout is known, in the layout this line
+   * would give.
+   */
+  private String[] fields(String line) {
+    boolean tabSeparated = columns == 0 ? line.indexOf('\t') >= 0 : tabs;
+    return tabSeparated ? line.split("\t", -1) : SPACES.split(line.strip());
   }
 
   @Override

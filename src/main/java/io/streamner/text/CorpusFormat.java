@@ -14,7 +14,9 @@ import java.util.Locale;
  *   <li>{@link #CONLL2003}: {@code word POS chunk NER}, space or tab separated, IOB1 tags, {@code
  *       -DOCSTART-} lines between documents, blank line between sentences.
  *   <li>{@link #TSV}: {@code token<TAB>tag}, blank line between sentences or documents; BIO ({@code
- *       B-PER}) and bare ({@code PERSON}, {@code O}) tags.
+ *       B-PER}) and bare ({@code PERSON}, {@code O}) tags. More generally any CoNLL-style layout:
+ *       two or more columns separated by tabs or by spaces, the token first and the tag last (both
+ *       column formats are read by one parser, see {@code ColumnParser}).
  *   <li>{@link #JSONL}: one object per line, {@code {"id": "..", "tokens": [..], "tags": [..]}}
  *       with {@code id} and {@code tags} optional; see {@code schemas/sentence.schema.json}.
  *   <li>{@link #TEXT}: plain text, one sentence per line, whitespace-separated tokens, no tags;
@@ -33,11 +35,12 @@ public enum CorpusFormat {
   /** How many non-blank lines detection looks at: enough to outvote a few odd lines. */
   static final int DETECT_LINES = 50;
 
-  private static final String VALID_NAMES = "conll, conll2003, tsv, two-column, jsonl, json, text";
+  private static final String VALID_NAMES =
+      "conll, conll2003, tsv, two-column, columns, jsonl, json, text";
 
   /**
    * The format named by a user, case-insensitively: {@code conll}/{@code conll2003}, {@code
-   * tsv}/{@code two-column}, {@code jsonl}/{@code json}, {@code text}.
+   * tsv}/{@code two-column}/{@code columns}, {@code jsonl}/{@code json}, {@code text}.
    *
    * @throws IllegalArgumentException naming the valid values, if the name is unknown
    */
@@ -45,7 +48,7 @@ public enum CorpusFormat {
     String key = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
     return switch (key) {
       case "conll", "conll2003" -> CONLL2003;
-      case "tsv", "two-column" -> TSV;
+      case "tsv", "two-column", "columns" -> TSV;
       case "jsonl", "json" -> JSONL;
       case "text" -> TEXT;
       default ->
@@ -76,8 +79,10 @@ public enum CorpusFormat {
    *       or more than half of the lines have exactly four whitespace-separated fields ending in
    *       {@code O} or a prefixed tag such as {@code I-PER} → {@link #CONLL2003} (a bare last word
    *       is not enough, so that four-word lines of prose are not taken for CoNLL);
-   *   <li>more than half of the lines contain a tab and exactly two tab-separated fields → {@link
-   *       #TSV};
+   *   <li>more than half of the lines are column lines → {@link #TSV}: a line with a tab and two or
+   *       more tab-separated fields, or a line of two or more space-separated fields whose last is
+   *       {@code O} or a prefixed tag ({@code Maria B-PER}; a bare last word is not enough, so that
+   *       prose is not taken for columns);
    *   <li>otherwise {@link #TEXT}, including for empty input.
    * </ol>
    */
@@ -108,7 +113,7 @@ public enum CorpusFormat {
       if (looksLikeConll(line)) {
         conll++;
       }
-      if (twoColumns) {
+      if (looksLikeColumns(line)) {
         tsv++;
       }
     }
@@ -123,10 +128,19 @@ public enum CorpusFormat {
 
   private static boolean looksLikeConll(String line) {
     String[] fields = line.strip().split("[ \t]+");
-    if (fields.length != 4) {
-      return false;
+    return fields.length == 4 && isOutsideOrPrefixed(fields[3]);
+  }
+
+  private static boolean looksLikeColumns(String line) {
+    if (line.indexOf('\t') >= 0) {
+      return line.split("\t", -1).length >= 2;
     }
-    String tag = fields[3];
+    String[] fields = line.strip().split(" +");
+    return fields.length >= 2 && isOutsideOrPrefixed(fields[fields.length - 1]);
+  }
+
+  /** {@code O} or a tag such as {@code I-PER}: a bare word could be the last word of prose. */
+  private static boolean isOutsideOrPrefixed(String tag) {
     return EntityTags.isValidTag(tag)
         && (tag.equalsIgnoreCase("O") || (tag.length() > 2 && tag.charAt(1) == '-'));
   }

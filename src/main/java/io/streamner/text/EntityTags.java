@@ -177,6 +177,38 @@ public final class EntityTags {
   }
 
   /**
+   * The mentions of every type in a tag sequence, in order: the typed counterpart of {@link
+   * #spans}, with the same reading of IOB1, BIO, IO and BIOES/BILOU (a tag of another type closes
+   * the open mention, as {@code O} does). {@code spans(tags, X)} equals the spans of the mentions
+   * of type X.
+   *
+   * @throws IllegalArgumentException if a tag is invalid
+   */
+  public static List<Mention> mentions(List<String> tags) {
+    List<Mention> mentions = new ArrayList<>();
+    int open = -1;
+    String openType = null;
+    for (int i = 0; i < tags.size(); i++) {
+      Parsed tag = parseOrThrow(tags.get(i));
+      String type = tag.type();
+      boolean continues = open >= 0 && type != null && type.equals(openType);
+      char prefix = type == null ? '\0' : tag.prefix();
+      if (!continues || prefix == 'B' || prefix == 'S' || prefix == 'U') {
+        if (open >= 0) mentions.add(new Mention(openType, open, i));
+        open = type == null ? -1 : i;
+        openType = type;
+      }
+      if (prefix == 'S' || prefix == 'U' || prefix == 'E' || prefix == 'L') {
+        mentions.add(new Mention(type, open, i + 1));
+        open = -1;
+        openType = null;
+      }
+    }
+    if (open >= 0) mentions.add(new Mention(openType, open, tags.size()));
+    return mentions;
+  }
+
+  /**
    * Maximal runs of positive tokens: the mentions predicted by a binary model, which has no notion
    * of where one mention ends and an adjacent one starts.
    */

@@ -20,6 +20,10 @@ import java.util.function.Consumer;
  *       being one token ({@code "(Anna!!)"} gives {@code ( Anna !! )}); closing brackets go one at
  *       a time. Punctuation means the Unicode categories Pd, Ps, Pe, Pi, Pf and Po; {@code _},
  *       {@code $}, {@code +}, {@code <} and emoji are not punctuation.
+ *   <li>A possessive or contracted {@code 's} ({@code ’s}) is split off the word before it: {@code
+ *       Obama's} gives {@code Obama 's}, as both training corpora (BTC and WNUT-17) write it. Other
+ *       contractions ({@code don't}, {@code I'm}) stay whole: BTC splits them, WNUT-17 mostly does
+ *       not.
  *   <li>Except what must stay whole: a {@code @mention} or {@code #hashtag} keeps its sign; a
  *       number keeps a leading {@code +} or {@code -} and a trailing {@code %} ({@code -3.5},
  *       {@code 50%}); a URL ({@code http://}, {@code https://}, {@code www.}) keeps a trailing
@@ -28,8 +32,11 @@ import java.util.function.Consumer;
  *       https://en.wikipedia.org/wiki/Anna_(name)}).
  * </ol>
  *
- * Punctuation inside a piece is never split, so e-mail addresses, URLs, numbers such as {@code 3.5}
- * and {@code 1,000}, and words such as {@code don't} or {@code e-mail} stay whole.
+ * Punctuation inside a piece is never split (but for {@code 's}), so e-mail addresses, URLs,
+ * numbers such as {@code 3.5} and {@code 1,000}, and words such as {@code don't} or {@code e-mail}
+ * stay whole. A mention stays one token ({@code @anna}), as in WNUT-17 and in Twitter tokenisers;
+ * the Broad Twitter Corpus writes {@code @} and the name as two tokens (and tags them as two
+ * mentions), so a model trained on it sees a whole mention as one rare word.
  */
 public final class SimpleTokenizer {
 
@@ -73,7 +80,7 @@ public final class SimpleTokenizer {
    * counts are kept up to date as runs are peeled instead of recounted.
    */
   private static void piece(String s, Consumer<String> sink) {
-    if (s.codePoints().allMatch(SimpleTokenizer::isPunctuation)) {
+    if (s.codePoints().allMatch(SimpleTokenizer::isPunctuation) || isClitic(s, 0, s.length())) {
       sink.accept(s);
       return;
     }
@@ -105,10 +112,21 @@ public final class SimpleTokenizer {
       trailing.push(s.substring(start, end));
       end = start;
     }
-    if (end > begin) {
-      sink.accept(s.substring(begin, end));
+    int word = !url && end - begin > 2 && isClitic(s, end - 2, end) ? end - 2 : end;
+    if (word > begin) {
+      sink.accept(s.substring(begin, word));
+    }
+    if (word < end) {
+      sink.accept(s.substring(word, end));
     }
     trailing.forEach(sink);
+  }
+
+  /** {@code 's}, {@code ’s} (any case) at {@code s[start, end)}. */
+  private static boolean isClitic(String s, int start, int end) {
+    return end - start == 2
+        && (s.charAt(start) == '\'' || s.charAt(start) == '\u2019')
+        && Character.toLowerCase(s.charAt(start + 1)) == 's';
   }
 
   /** A mention, hashtag or signed number starts here: its first character is not peeled. */

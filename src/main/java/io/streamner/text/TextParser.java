@@ -1,10 +1,11 @@
 package io.streamner.text;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads plain text for tagging: one sentence per line, tokens split on whitespace, no tags.
+ * Reads plain text for tagging: one sentence per line, split into tokens by {@link SimpleTokenizer}
+ * (the tokeniser of the score topic's {@code text}, so that a sentence is tagged alike on the
+ * command line and on the stream), no tags.
  *
  * <p>Sentences come out unlabelled ({@code tags == null}) even if the lines happen to look like
  * {@code word TAG}, so a labelled file read as text can never pass for training data. Blank lines
@@ -17,29 +18,9 @@ final class TextParser extends LineParser {
     if (unusable(number, line)) {
       return;
     }
-    List<String> tokens = tokenize(line);
+    List<String> tokens = SimpleTokenizer.tokenize(line);
     if (!tokens.isEmpty()) {
       emit(new Sentence(tokens, null, number));
     }
-  }
-
-  /** Splits on any Unicode space, including the no-break spaces that plain split("\\s+") misses. */
-  static List<String> tokenize(String line) {
-    List<String> tokens = new ArrayList<>();
-    int start = -1;
-    for (int i = 0; i <= line.length(); i++) {
-      boolean space = i == line.length() || isSpace(line.charAt(i));
-      if (space && start >= 0) {
-        tokens.add(line.substring(start, i));
-        start = -1;
-      } else if (!space && start < 0) {
-        start = i;
-      }
-    }
-    return tokens;
-  }
-
-  private static boolean isSpace(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c);
   }
 }

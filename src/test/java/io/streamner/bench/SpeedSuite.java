@@ -23,13 +23,15 @@ import java.util.Set;
  *   mvn -B -Pbench test-compile exec:exec
  * </pre>
  *
- * <p>Phases (all by default; {@code -Dbench.only=kernel,job,latency,vocabulary} picks some):
+ * <p>Phases (all by default; {@code -Dbench.only=kernel,typed,job,latency,vocabulary} picks some):
  *
  * <ol>
  *   <li><b>kernel</b>: JMH, {@link SgdStepBenchmark} through {@link BenchMain} (a forked JVM): the
  *       fused SGD step against the plain EJML one at n=50 and n=100, the float kernel, and forward
  *       only; then {@link Yardstick} in this JVM: the plain-Java double loop, the fast path, the
  *       {@code train} epoch, EJML and the float kernel (SIMD and scalar) on btc.train's windows;
+ *   <li><b>typed</b>: {@link TypedTraining}, an epoch of a typed model of four types against four
+ *       binary models trained one after the other, on WNUT-17's training windows;
  *   <li><b>job</b>: {@link JobThroughput}, the job bounded on btc.train repeated to at least 1M
  *       windows: heap state with one model at parallelism 1, RocksDB state, and heap state with
  *       four models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just
@@ -56,7 +58,7 @@ import java.util.Set;
  * passes it); without it the float figures are the scalar path's.
  */
 public final class SpeedSuite {
-  static final List<String> PHASES = List.of("kernel", "job", "latency", "vocabulary");
+  static final List<String> PHASES = List.of("kernel", "typed", "job", "latency", "vocabulary");
 
   // The targets of issue #5.
   static final double KERNEL_SPEEDUP = BenchMain.TARGET_RATIO;
@@ -84,6 +86,12 @@ public final class SpeedSuite {
   static final int LATENCY_RATE = 1_000;
   static final double VOCABULARY_END_OVER_START = 0.5;
 
+  /** Issue 11: a typed model of four types trains at least 3x four binary models in turn. */
+  static final double TYPED_OVER_FOUR_BINARY = 3.0;
+
+  /** Timed rounds of the typed phase after its warm-up (-Dbench.typed.rounds). */
+  static final int TYPED_ROUNDS = Integer.getInteger("bench.typed.rounds", 5);
+
   private SpeedSuite() {}
 
   public static void main(String[] args) throws Exception {
@@ -104,6 +112,15 @@ public final class SpeedSuite {
               + btcTrain.getParent().toAbsolutePath()
               + " (set -Dstreamner.shared.data=DIR to the directory holding btc/btc.train and btc/btc.test),"
               + " or run only the phases that need no corpus: -Dbench.only=kernel,vocabulary");
+      System.exit(2);
+    }
+    Path wnutTrain = SharedData.root().resolve("wnut17/wnut17train.conll");
+    if (only.contains("typed") && !Files.isRegularFile(wnutTrain)) {
+      System.err.println(
+          "speed suite: WNUT-17 is not at "
+              + wnutTrain.getParent().toAbsolutePath()
+              + " (set -Dstreamner.shared.data=DIR to the directory holding"
+              + " wnut17/wnut17train.conll), or leave out the typed phase with -Dbench.only");
       System.exit(2);
     }
     if (readme && !Files.isRegularFile(readmeFile)) {
@@ -135,6 +152,18 @@ public final class SpeedSuite {
         yardstick(report, Yardstick.run(btcTrain, YARDSTICK_ROUNDS, progress));
       } catch (Exception e) {
         fail(report, progress, "kernel yardstick", e);
+      }
+    }
+
+    if (only.contains("typed")) {
+      progress.phase(
+          "typed: a 4-type model against 4 binary models in turn, WNUT-17 train, "
+              + (TYPED_ROUNDS + 1)
+              + " rounds (about a minute)");
+      try {
+        typed(report, TypedTraining.run(wnutTrain, TYPED_ROUNDS, progress));
+      } catch (Exception e) {
+        fail(report, progress, "typed", e);
       }
     }
 
@@ -264,6 +293,43 @@ public final class SpeedSuite {
                   result.overPlain() >= YARDSTICK_TARGET)
               : Figure.info(id, name, result.windowsPerSecond(), "windows/s", shown));
     }
+  }
+
+  private static void typed(SuiteReport report, TypedTraining.Result r) {
+    report.details("typed", r);
+    String shape =
+        "C=5 H=100 n=50, WNUT-17 train, 1 epoch, thread CPU time, best of " + TYPED_ROUNDS;
+    report.add(
+        Figure.info(
+            "typed.binary.windows_per_second",
+            "train 4 binary models (PER, LOC, GROUP, CORPORATION) in turn, corpus windows/s, "
+                + shape,
+            r.binaryWindowsPerSecond(),
+            "windows/s",
+            perSecond(r.binaryWindowsPerSecond())));
+    report.add(
+        Figure.info(
+            "typed.typed.windows_per_second",
+            "train 1 typed model of the 4 types (BIO, caps k=5), windows/s",
+            r.typedWindowsPerSecond(),
+            "windows/s",
+            perSecond(r.typedWindowsPerSecond())));
+    report.add(
+        Figure.atLeast(
+            "typed.speedup",
+            "typed / 4 binary models in turn",
+            r.speedup(),
+            "x",
+            times(r.speedup()),
+            TYPED_OVER_FOUR_BINARY,
+            ">= " + TYPED_OVER_FOUR_BINARY + "x"));
+    report.add(
+        Figure.info(
+            "typed.no_caps.windows_per_second",
+            "same typed model without capitalisation features, windows/s",
+            r.typedWithoutCapitalizationWindowsPerSecond(),
+            "windows/s",
+            perSecond(r.typedWithoutCapitalizationWindowsPerSecond())));
   }
 
   private static void jobs(

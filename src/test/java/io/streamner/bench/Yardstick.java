@@ -280,7 +280,7 @@ final class Yardstick {
         Trainer.train(
             model,
             new TrainingSet(
-                Arrays.copyOfRange(ids, from, to), Arrays.copyOfRange(labels, from, to)),
+                Arrays.copyOfRange(ids, from, to), null, Arrays.copyOfRange(labels, from, to)),
             1,
             false,
             r -> loss[0] = r.meanLoss() * r.examples());

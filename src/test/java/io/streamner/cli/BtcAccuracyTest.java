@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.testing.SharedData;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The accuracy of the reference setup on real data: the Broad Twitter Corpus, PER, GloVe 100-d
- * vectors, C=5, H=100, two epochs in corpus order, exactly the README's example (seed 42).
+ * The accuracy of the reference setups on real data: the Broad Twitter Corpus, GloVe 100-d vectors,
+ * C=5, H=100, two epochs in corpus order, seed 42, exactly the README's examples: a binary PER
+ * model (token F1), and one typed model of PER, LOC and ORG (strict entity F1, issue 11).
  */
 class BtcAccuracyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,25 +31,58 @@ class BtcAccuracyTest {
    */
   static final double F1_FLOOR = 0.83;
 
+  /**
+   * The same for the typed model's strict entity F1 on btc.test (BIO, capitalisation features: the
+   * command's defaults): over seeds 42 and 1 to 7 it was 0.6846, 0.6878, 0.6850, 0.6867, 0.6845,
+   * 0.6867, 0.6794, 0.6894 (mean 0.6855, standard deviation 0.0030; measured 2026-12-01). The floor
+   * is 0.0194 below the worst seed, 6.5 standard deviations. The issue's target, 0.55, is far
+   * below; three binary models combined reach 0.21.
+   */
+  static final double TYPED_F1_FLOOR = 0.66;
+
   /** The same in double (the specification's model) and in float (the SIMD kernel). */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"double", "float"})
   void personF1OnBtcTestReachesTheTarget(String precision, @TempDir Path dir) throws Exception {
+    JsonNode result = trainAndEvaluate(dir, precision, "--entity", "PER");
+    double f1 = result.at("/token/f1").asDouble();
+    double baseline = result.at("/baseline/token/f1").asDouble();
+    assertTrue(f1 >= F1_FLOOR, "btc.test PER token F1 " + f1 + " below the floor " + F1_FLOOR);
+    assertTrue(f1 > baseline, "model " + f1 + " vs lookup baseline " + baseline);
+  }
+
+  @Test
+  void typedEntityF1OnBtcTestReachesTheTarget(@TempDir Path dir) throws Exception {
+    JsonNode result = trainAndEvaluate(dir, "double", "--types", "PER,LOC,ORG");
+    double f1 = result.at("/entities/overall/f1").asDouble();
+    double baseline = result.at("/baseline/entities/overall/f1").asDouble();
+    assertTrue(
+        f1 >= TYPED_F1_FLOOR,
+        "btc.test strict entity F1 " + f1 + " below the floor " + TYPED_F1_FLOOR);
+    assertTrue(f1 > baseline + 0.1, "model " + f1 + " vs lookup baseline " + baseline);
+    for (String type : new String[] {"PER", "LOC", "ORG"}) {
+      assertTrue(result.at("/entities/by_type/" + type + "/f1").asDouble() > 0, type);
+    }
+  }
+
+  /**
+   * Trains on btc.train with the README's settings in {@code precision}, then scores on btc.test
+   * with the baseline.
+   */
+  private static JsonNode trainAndEvaluate(Path dir, String precision, String... kind)
+      throws Exception {
     Path train = SharedData.require("btc/btc.train");
     Path dev = SharedData.require("btc/btc.dev");
     Path test = SharedData.require("btc/btc.test");
     Path vectors = SharedData.require("vectors/glove.6B.100d.subset.txt");
-    Path model = dir.resolve("per.model");
-
+    Path model = dir.resolve("btc.model");
     CliRun training =
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
+        CliRun.train(
+            train,
+            kind[0],
+            kind[1],
             "--dev",
             dev.toString(),
-            "--entity",
-            "PER",
             "--vectors",
             vectors.toString(),
             "--window",
@@ -64,24 +99,11 @@ class BtcAccuracyTest {
     assertEquals(0, training.exitCode(), training.toString());
     System.out.println(training.out());
 
-    CliRun eval =
-        CliRun.of(
-            "eval",
-            "--model",
-            model.toString(),
-            "--data",
-            test.toString(),
-            "--baseline-train",
-            train.toString(),
-            "--json");
+    CliRun eval = CliRun.eval(model, test, "--baseline-train", train.toString(), "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     System.out.println(eval.out());
-    JsonNode result = JSON.readTree(eval.out());
     // btc.test: 35,426 tokens less the 4 bad lines the reader skips and reports
     assertTrue(eval.err().contains("skipped"), eval.err());
-    double f1 = result.at("/token/f1").asDouble();
-    double baseline = result.at("/baseline/token/f1").asDouble();
-    assertTrue(f1 >= F1_FLOOR, "btc.test PER token F1 " + f1 + " below the floor " + F1_FLOOR);
-    assertTrue(f1 > baseline, "model " + f1 + " vs lookup baseline " + baseline);
+    return JSON.readTree(eval.out());
   }
 }

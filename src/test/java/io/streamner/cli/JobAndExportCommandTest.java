@@ -208,8 +208,16 @@ class JobAndExportCommandTest {
     Path definition = definition("warm", "model.init.PER = " + offline);
     produce("warm.train", train, 1);
     CliRun job =
-        CliRun.of("job", definition.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+        CliRun.of(
+            "job",
+            definition.toString(),
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--quiet",
+            "--progress-seconds",
+            "0.1");
     assertEquals(0, job.exitCode(), job.toString());
+    assertFalse(job.out().contains("examples "), "--quiet prints no progress line: " + job.out());
 
     Path model = dir.resolve("warm.model");
     CliRun export =

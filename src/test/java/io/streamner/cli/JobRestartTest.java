@@ -102,13 +102,7 @@ class JobRestartTest {
     // Offsets are committed when a checkpoint completes; read again now that nothing runs.
     committed = committedOffsets("killed");
 
-    Path log = dir.resolve("killed-2.log");
-    Process second = job(definition, log);
-    assertTrue(
-        second.waitFor(300, TimeUnit.SECONDS),
-        "the resumed run ends: " + Files.readString(LOGS.resolve(log.getFileName())));
-    String output = Files.readString(LOGS.resolve(log.getFileName()));
-    assertEquals(0, second.exitValue(), output);
+    String output = runToTheEnd(definition, "killed-2.log");
     assertTrue(output.contains("resuming from "), output);
 
     assertResumedExactly("killed", committed, false);
@@ -124,17 +118,16 @@ class JobRestartTest {
     assertTrue(first.waitFor(120, TimeUnit.SECONDS), "it stops after the signal");
     String stopped = Files.readString(LOGS.resolve(firstLog.getFileName()));
     assertEquals(0, first.exitValue(), stopped);
+    assertTrue(
+        stopped.matches(
+            "(?s).*\nexamples +[0-9,]+ \\| +[0-9,]+/s \\| PER F1 [0-9.]+ \\(recent [0-9.]+\\) v[0-9]+"
+                + " \\| dead letters 0 \\| checkpoint [0-9]+\n.*"),
+        "a progress line every second, with the last checkpoint: " + stopped);
     assertTrue(stopped.contains("stopped job stopped with a savepoint at "), stopped);
     String savepoint =
         stopped.substring(stopped.indexOf("savepoint at ") + 13).lines().findFirst().orElseThrow();
 
-    Path log = dir.resolve("stopped-2.log");
-    Process second = job(definition, log);
-    assertTrue(
-        second.waitFor(300, TimeUnit.SECONDS),
-        "the resumed run ends: " + Files.readString(LOGS.resolve(log.getFileName())));
-    String output = Files.readString(LOGS.resolve(log.getFileName()));
-    assertEquals(0, second.exitValue(), output);
+    String output = runToTheEnd(definition, "stopped-2.log");
     assertTrue(output.contains("resuming from " + savepoint), output);
 
     assertResumedExactly("stopped", committedOffsets("stopped"), true);
@@ -236,6 +229,16 @@ class JobRestartTest {
     if (noDuplicates)
       assertEquals(0, duplicates, "a stop with a savepoint publishes nothing twice");
     System.out.printf("%s: %,d predictions published twice%n", name, duplicates);
+  }
+
+  /** Runs the job again until its bounded input is done; returns what it printed. */
+  private static String runToTheEnd(Path definition, String logName) throws Exception {
+    Process job = job(definition, dir.resolve(logName));
+    boolean ended = job.waitFor(300, TimeUnit.SECONDS);
+    String output = Files.readString(LOGS.resolve(logName));
+    assertTrue(ended, "the resumed run ends: " + output);
+    assertEquals(0, job.exitValue(), output);
+    return output;
   }
 
   /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */

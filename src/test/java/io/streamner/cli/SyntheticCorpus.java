@@ -45,4 +45,65 @@ final class SyntheticCorpus {
     Files.writeString(file, text, StandardCharsets.UTF_8);
     return tokens;
   }
+
+  /**
+   * A typed corpus in the same spirit: a person after "Mr" or before "said" (sometimes two names
+   * long, written capitalised), a place after "in", an organisation before "Inc"; names are rare,
+   * so only the context and the capital letter tell them. Returns the tokens written.
+   */
+  static int writeTyped(Path file, int sentences, long seed) throws IOException {
+    Random random = new Random(seed);
+    StringBuilder text = new StringBuilder();
+    int tokens = 0;
+    for (int s = 0; s < sentences; s++) {
+      tokens += filler(text, random);
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          text.append("Mr\tO\n");
+          text.append(name(random, "zq")).append("\tB-PER\n");
+          tokens += 2;
+          if (random.nextBoolean()) {
+            text.append(name(random, "zq")).append("\tI-PER\n");
+            tokens++;
+          }
+          text.append("said\tO\n");
+          tokens++;
+        }
+        case 1 -> {
+          text.append("in\tO\n").append(name(random, "vl")).append("\tB-LOC\n");
+          tokens += 2;
+        }
+        default -> {
+          text.append(name(random, "kx")).append("\tB-ORG\nInc\tI-ORG\n");
+          tokens += 2;
+        }
+      }
+      tokens += filler(text, random);
+      text.append("\n");
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return tokens;
+  }
+
+  /** One to three filler words, or a punctuation mark. */
+  private static int filler(StringBuilder text, Random random) {
+    int n = 1 + random.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      String word =
+          random.nextInt(5) == 0
+              ? PUNCTUATION[random.nextInt(PUNCTUATION.length)]
+              : FILLER[random.nextInt(FILLER.length)];
+      text.append(word).append("\tO\n");
+    }
+    return n;
+  }
+
+  private static final String[] PUNCTUATION = {",", ".", "!"};
+
+  private static String name(Random random, String prefix) {
+    return Character.toUpperCase(prefix.charAt(0))
+        + prefix.substring(1)
+        + Integer.toString(random.nextInt(5000), 36)
+        + "x";
+  }
 }

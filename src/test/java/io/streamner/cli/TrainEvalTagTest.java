@@ -176,7 +176,7 @@ class TrainEvalTagTest {
     assertTrue(run.out().contains("precision=float"), run.out());
     NerModel floatModel = ModelFile.read(floats);
     assertEquals(Precision.FLOAT, floatModel.precision());
-    assertEquals(2, ModelFile.readHeader(floats).formatVersion());
+    assertEquals(3, ModelFile.readHeader(floats).formatVersion());
 
     CliRun tag = CliRun.of("tag", "--model", floats.toString(), "--json", test.toString());
     assertEquals(0, tag.exitCode(), tag.toString());

@@ -141,13 +141,15 @@ public final class ReferenceNetwork {
     return -y * Math.log(h) - (1 - y) * Math.log(1 - h);
   }
 
-  private static DMatrixRMaj column(double[] values) {
+  /** A column vector of the values. */
+  static DMatrixRMaj column(double[] values) {
     DMatrixRMaj m = new DMatrixRMaj(values.length, 1);
     System.arraycopy(values, 0, m.data, 0, values.length);
     return m;
   }
 
-  private static DMatrixRMaj elementSquare(DMatrixRMaj m) {
+  /** Every entry squared. */
+  static DMatrixRMaj elementSquare(DMatrixRMaj m) {
     DMatrixRMaj s = new DMatrixRMaj(m.numRows, m.numCols);
     CommonOps_DDRM.elementMult(m, m, s);
     return s;

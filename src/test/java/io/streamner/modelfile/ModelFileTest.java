@@ -18,8 +18,12 @@ import io.streamner.model.Hyperparameters;
 import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
+import io.streamner.model.TypedModel;
+import io.streamner.model.TypedParameters;
+import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFileException.Reason;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
@@ -142,7 +146,7 @@ class ModelFileTest {
   }
 
   @Test
-  void floatRoundTripIsBitExactInVersion2() throws IOException {
+  void floatRoundTripIsBitExactInVersion3() throws IOException {
     NerModel model = sampleFloatModel();
     Path file = written(model);
     NerModel back = ModelFile.read(file);
@@ -159,9 +163,9 @@ class ModelFileTest {
     assertArrayEquals(bits(f.dense().w), bits(g.dense().w), "W with its zero padding");
 
     byte[] bytes = Files.readAllBytes(file);
-    assertEquals(2, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
     JsonNode header = JSON.readTree(headerJson(bytes));
-    assertEquals(2, header.path("format_version").asInt());
+    assertEquals(3, header.path("format_version").asInt());
     assertEquals("float", header.path("hyperparameters").path("precision").asText());
     assertEquals("float32", header.path("payload").path("dtype").asText());
     int offset = payloadOffset(bytes);
@@ -190,8 +194,8 @@ class ModelFileTest {
     assertTrue(
         e.getMessage()
             .endsWith(
-                "\"hyperparameters.precision\" is \"double\", which format version 2 does not hold"
-                    + " (a double model is version 1)"),
+                "\"hyperparameters.precision\" is \"double\", which format version 3 does not hold"
+                    + " (a float model is version 3, a double one version 1 or 2)"),
         e.getMessage());
 
     Path doubles = written(sampleModel());
@@ -423,7 +427,7 @@ class ModelFileTest {
               .startsWith(
                   file
                       + " was written by model file format version 7; this streamner reads versions"
-                      + " 1 and 2"),
+                      + " 1 to 3"),
           e.getMessage());
     }
   }
@@ -549,6 +553,190 @@ class ModelFileTest {
         e.getMessage());
   }
 
+  // ------------------------------------------------------------------ version 2: typed, caps
+
+  /** A small typed model with capitalisation features, trained a little (parameters perturbed). */
+  static TypedModel sampleTyped() {
+    Hyperparameters hp = new Hyperparameters(3, 4, 5, 0.02, 1e-4, 77);
+    Vocabulary vocabulary = Vocabulary.of(List.of("the", "zürich", "東京", "😀"));
+    WindowInput input =
+        new WindowInput(
+            hp,
+            new TokenNormalizer(false),
+            vocabulary,
+            WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim()),
+            WindowInput.initialCapitals(2, hp.seed()));
+    TagSet tags = new TagSet(TagSet.Scheme.BIOES, List.of("PER", "CREATIVE-WORK"));
+    TypedModel model = TypedModel.initialise(tags, input);
+    Random random = new Random(6);
+    TypedParameters d = model.dense();
+    for (double[] row : d.w) for (int j = 0; j < row.length; j++) row[j] += random.nextGaussian();
+    for (double[] row : d.u) for (int k = 0; k < row.length; k++) row[k] += random.nextGaussian();
+    for (int k = 0; k < d.hidden; k++) d.b1[k] = random.nextGaussian();
+    for (int t = 0; t < d.tags; t++) d.b2[t] = random.nextGaussian();
+    input.capitals()[1][0] = -0.0;
+    model.recordTraining(42, 2);
+    return model;
+  }
+
+  @Test
+  void typedRoundTripIsBitExact() throws IOException {
+    TypedModel model = sampleTyped();
+    Path file = dir.resolve("typed.model");
+    ModelFile.write(model, file);
+    TypedModel back = (TypedModel) ModelFile.readModel(file);
+    assertEquals(model.tagSet(), back.tagSet());
+    assertEquals(model.input().hyperparameters(), back.input().hyperparameters());
+    assertEquals(model.input().vocabulary().words(), back.input().vocabulary().words());
+    for (int id = 0; id < model.input().vectors().length; id++) {
+      assertArrayEquals(bits(model.input().vectors()[id]), bits(back.input().vectors()[id]));
+    }
+    for (int c = 0; c < model.input().capitals().length; c++) {
+      assertArrayEquals(bits(model.input().capitals()[c]), bits(back.input().capitals()[c]));
+    }
+    assertArrayEquals(bits(model.dense().flatten()), bits(back.dense().flatten()));
+    assertEquals(42, back.examplesTrained());
+    assertEquals(2, back.epochsTrained());
+    List<String> sentence = List.of("The", "ZÜRICH", "office", "😀");
+    double[][] p = model.probabilities(sentence), q = back.probabilities(sentence);
+    for (int t = 0; t < p.length; t++) assertArrayEquals(bits(p[t]), bits(q[t]));
+
+    ModelFile.Header header = ModelFile.readHeader(file);
+    assertEquals(2, header.formatVersion());
+    assertEquals(null, header.entity());
+    assertEquals(List.of("PER", "CREATIVE-WORK"), header.tagSet().types());
+    assertEquals("BIOES", header.tagSet().scheme());
+    assertEquals(model.tagSet().tags(), header.tagSet().tags());
+    assertEquals(
+        List.of("lower", "initial_upper", "all_upper", "mixed", "no_letters", "padding"),
+        header.capitalization().classes());
+    int v = header.vocabulary().size();
+    assertEquals(
+        List.of(
+            new ModelFile.PayloadArray("L", List.of((long) v, 4L)),
+            new ModelFile.PayloadArray("E", List.of(6L, 2L)),
+            new ModelFile.PayloadArray("W", List.of(5L, 18L)),
+            new ModelFile.PayloadArray("b1", List.of(5L)),
+            new ModelFile.PayloadArray("U", List.of(9L, 5L)),
+            new ModelFile.PayloadArray("b2", List.of(9L))),
+        header.payload().arrays());
+    assertEquals(Set.of(), schema().validate(JSON.readTree(headerJson(Files.readAllBytes(file)))));
+  }
+
+  @Test
+  void aBinaryModelWithCapitalisationIsVersion2AndTagsAlike() throws IOException {
+    TypedModel typed = sampleTyped();
+    WindowInput input = typed.input();
+    NerModel model = NerModel.initialise("LOC", input);
+    Path file = dir.resolve("caps.model");
+    ModelFile.write(model, file);
+    byte[] bytes = Files.readAllBytes(file);
+    assertEquals(2, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    NerModel back = ModelFile.read(file);
+    List<String> sentence = List.of("The", "ZÜRICH", "Office");
+    assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
+    assertEquals(Set.of(), schema().validate(JSON.readTree(headerJson(bytes))));
+  }
+
+  @Test
+  void aFloatModelWithCapitalisationIsVersion3BitExactAndTagsAlike() throws IOException {
+    NerModel model = NerModel.initialise("LOC", sampleTyped().input()).in(Precision.FLOAT);
+    model.input().floatCapitals()[1][0] = -0.0f;
+    Path file = dir.resolve("caps-float.model");
+    ModelFile.write(model, file);
+    byte[] bytes = Files.readAllBytes(file);
+    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    JsonNode header = JSON.readTree(headerJson(bytes));
+    assertEquals("float32", header.path("payload").path("dtype").asText());
+    assertEquals(Set.of(), schema().validate(header));
+    NerModel back = ModelFile.read(file);
+    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
+    ModelParameters.Floats g = (ModelParameters.Floats) back.parameters();
+    for (int c = 0; c < f.capitals().length; c++)
+      assertArrayEquals(bits(f.capitals()[c]), bits(g.capitals()[c]), "class " + c);
+    assertArrayEquals(bits(f.dense().w), bits(g.dense().w), "W with its zero padding");
+    List<String> sentence = List.of("The", "ZÜRICH", "Office");
+    assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
+  }
+
+  @Test
+  void aVersion3FileOfATypedModelIsRefused() throws IOException {
+    Path file = dir.resolve("typed.model");
+    ModelFile.write(sampleTyped(), file);
+    rewriteHeader(
+        file,
+        h -> {
+          h.put("format_version", 3);
+          ((ObjectNode) h.get("hyperparameters")).put("precision", "float");
+          ((ObjectNode) h.get("payload")).put("dtype", "float32");
+        });
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.readModel(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(e.getMessage().contains("typed models are double"), e.getMessage());
+  }
+
+  @Test
+  void readOfABinaryModelRefusesATypedOne() throws IOException {
+    Path file = dir.resolve("typed.model");
+    ModelFile.write(sampleTyped(), file);
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.NOT_BINARY, e.reason());
+    assertTrue(e.getMessage().contains("typed model (PER, CREATIVE-WORK)"), e.getMessage());
+  }
+
+  @Test
+  void aVersion2HeaderMustBeOneKindWithTheTagsItsSchemeSpells() throws IOException {
+    Path file = dir.resolve("typed.model");
+    ModelFile.write(sampleTyped(), file);
+    byte[] original = Files.readAllBytes(file);
+    List<Consumer<ObjectNode>> edits =
+        List.of(
+            h -> h.put("entity", "PER"),
+            h -> h.remove("tag_set"),
+            h -> ((com.fasterxml.jackson.databind.node.ArrayNode) h.at("/tag_set/tags")).remove(8),
+            h -> ((ObjectNode) h.get("tag_set")).put("scheme", "IOB"),
+            h ->
+                ((com.fasterxml.jackson.databind.node.ArrayNode) h.at("/tag_set/types")).add("PER"),
+            h ->
+                ((com.fasterxml.jackson.databind.node.ArrayNode) h.at("/capitalization/classes"))
+                    .remove(5),
+            h -> h.put("format_version", 1));
+    List<String> reasons =
+        List.of(
+            "both \"entity\" and \"tag_set\"",
+            "neither \"entity\"",
+            "\"tag_set.tags\" is",
+            "unknown tag scheme 'IOB'",
+            "given twice",
+            "\"capitalization\" must have",
+            "format version 1 holds binary models");
+    for (int i = 0; i < edits.size(); i++) {
+      Files.write(file, original);
+      rewriteHeader(file, edits.get(i));
+      ModelFileException e =
+          assertThrows(ModelFileException.class, () -> ModelFile.readModel(file));
+      assertEquals(Reason.INVALID_HEADER, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains(reasons.get(i)), e.getMessage());
+    }
+  }
+
+  @Test
+  void typedExampleHeaderValidatesAndIsRead() throws IOException {
+    Path example = Path.of("schemas/examples/model-header-typed.example.json");
+    assertEquals(Set.of(), schema().validate(JSON.readTree(example.toFile())));
+    Path file = dir.resolve("example-typed.model");
+    Files.write(file, assemble(Files.readAllBytes(example), new byte[0]));
+    ModelFile.Header header = ModelFile.readHeader(file);
+    assertEquals(List.of("PER", "LOC", "ORG", "MISC"), header.tagSet().types());
+
+    ObjectNode both = (ObjectNode) JSON.readTree(example.toFile());
+    both.put("entity", "PER");
+    assertFalse(schema().validate(both).isEmpty(), "a model is binary or typed, not both");
+    ObjectNode version1 = (ObjectNode) JSON.readTree(example.toFile());
+    version1.put("format_version", 1);
+    assertFalse(schema().validate(version1).isEmpty(), "version 1 holds no typed model");
+  }
+
   // ------------------------------------------------------------------------------- schema
 
   @Test
@@ -631,17 +819,21 @@ class ModelFileTest {
     Files.write(
         file,
         assemble(
-            ByteBuffer.wrap(bytes, 8, 4).getInt(),
             JSON.writeValueAsBytes(header),
             Arrays.copyOfRange(bytes, payloadOffset(bytes), bytes.length - 8)));
   }
 
-  /** A version 1 model file from its header and payload bytes, with a valid checksum. */
+  /**
+   * A model file from its header and payload bytes, with a valid checksum; the version at offset 8
+   * is the header's {@code format_version} (1 when it has none).
+   */
   private static byte[] assemble(byte[] header, byte[] payload) {
-    return assemble(1, header, payload);
-  }
-
-  private static byte[] assemble(int version, byte[] header, byte[] payload) {
+    int version;
+    try {
+      version = JSON.readTree(header).path("format_version").asInt(1);
+    } catch (IOException e) {
+      version = 1;
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes("STRMNER\n".getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(ByteBuffer.allocate(8).putInt(version).putInt(header.length).array());

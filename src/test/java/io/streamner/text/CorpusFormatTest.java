@@ -22,6 +22,7 @@ class CorpusFormatTest {
     "CoNLL2003, CONLL2003",
     "tsv, TSV",
     "two-column, TSV",
+    "columns, TSV",
     "Two-Column, TSV",
     "jsonl, JSONL",
     "JSON, JSONL",
@@ -91,7 +92,18 @@ class CorpusFormatTest {
   }
 
   @Test
-  void tsvNeedsAMajorityOfTwoFieldTabLines() {
+  void columnsSeparatedBySpacesNeedATagInTheLastColumn() {
+    assertEquals(CorpusFormat.TSV, CorpusFormat.detect(List.of("Maria B-PER", "flew O", "home O")));
+    assertEquals(
+        CorpusFormat.TSV, CorpusFormat.detect(List.of("Maria NNP B-PER", "flew VBD O", "", "x O")));
+    assertEquals(
+        CorpusFormat.TEXT,
+        CorpusFormat.detect(List.of("we saw Paris", "they left Rome", "hello there")),
+        "a bare last word is not a tag");
+  }
+
+  @Test
+  void tsvNeedsAMajorityOfTabLines() {
     assertEquals(
         CorpusFormat.TSV,
         CorpusFormat.detect(List.of("Maria\tB-PER", "\tO", "flew away", "to\tO", "", "\t")));

@@ -75,13 +75,23 @@ class CorpusReaderTest {
   }
 
   @Test
-  void readsPlainTextAsUnlabelledWhitespaceTokens() throws IOException {
+  void readsPlainTextAsUnlabelledTokensOfTheOneTokenizer() throws IOException {
     Corpus corpus = CorpusReader.read(Fixtures.resource("plain.txt"), null);
     assertEquals(CorpusFormat.TEXT, corpus.format());
     assertEquals(3, corpus.sentences().size(), "blank lines are not sentences");
     Sentence last = corpus.sentences().get(2);
     assertEquals(List.of("leading", "spaces", "and", "tabs", "here"), last.tokens());
     assertEquals(4, last.line());
+    assertEquals(
+        List.of("The", "mayor", ",", "Paulo", "Reis", ",", "agreed", "."),
+        corpus.sentences().get(1).tokens());
+    assertEquals(
+        SimpleTokenizer.tokenize("@anna: see #Lisbon (https://x.pt/a)!"),
+        Fixtures.read("@anna: see #Lisbon (https://x.pt/a)!\n", CorpusFormat.TEXT)
+            .sentences()
+            .get(0)
+            .tokens(),
+        "plain text is split as the score topic's text is");
     assertTrue(corpus.sentences().stream().noneMatch(Sentence::labelled));
   }
 
@@ -315,11 +325,50 @@ class CorpusReaderTest {
 
   @Test
   void readingWithTheWrongFormatIsLoudNotSilent() {
-    Corpus corpus = Fixtures.read("Maria\tB-PER\nflew\tO\n", CorpusFormat.CONLL2003);
+    Corpus corpus =
+        Fixtures.read("{\"tokens\": [\"a\"]}\n{\"tokens\": [\"b\"]}\n", CorpusFormat.TSV);
     assertTrue(corpus.sentences().isEmpty());
-    assertEquals(
-        "test: skipped 2 bad lines: wrong number of columns (2): lines 1, 2",
-        corpus.problemSummary());
+    assertEquals("test: skipped 2 bad lines: invalid tag (2): lines 1, 2", corpus.problemSummary());
+  }
+
+  /** Issue 11: CoNLL-style files with any number of columns, token first and tag last. */
+  @Test
+  void twoColumnsSeparatedBySpacesAreRead() {
+    Corpus corpus = Fixtures.read("Maria B-PER\nflew O\n\nto  O\nLisbon I-LOC\n", null);
+    assertEquals(CorpusFormat.TSV, corpus.format());
+    assertFalse(corpus.hasProblems(), corpus.problemSummary());
+    assertEquals(List.of("Maria", "flew"), corpus.sentences().get(0).tokens());
+    assertEquals(List.of("O", "I-LOC"), corpus.sentences().get(1).tags());
+  }
+
+  @Test
+  void anyNumberOfColumnsGivesTheFirstAsTokenAndTheLastAsTag() {
+    Corpus threeTabs = Fixtures.read("Maria\tNNP\tB-PER\nflew\tVBD\tO\n", null);
+    assertEquals(CorpusFormat.TSV, threeTabs.format());
+    assertFalse(threeTabs.hasProblems(), threeTabs.problemSummary());
+    assertEquals(List.of("B-PER", "O"), threeTabs.sentences().get(0).tags());
+    Corpus five =
+        Fixtures.read(
+            "Maria NNP B-NP x I-PER\nflew VBD B-VP x O\n\nhome NN B-NP x O\n",
+            CorpusFormat.CONLL2003);
+    assertFalse(five.hasProblems(), five.problemSummary());
+    assertEquals(List.of("Maria", "flew"), five.sentences().get(0).tokens());
+    assertEquals(List.of("I-PER", "O"), five.sentences().get(0).tags());
+  }
+
+  /**
+   * The first token line fixes the layout: a tab-separated file keeps spaces inside a cell and
+   * reports a line without its tab; a line with another number of columns is reported, never read
+   * with a middle column taken for the tag.
+   */
+  @Test
+  void theFirstTokenLineFixesSeparatorAndColumnCount() {
+    Corpus tabs = Fixtures.read("ke s\tO\nflew away\nto\tO\n", CorpusFormat.TSV);
+    assertEquals(List.of("ke s", "to"), tabs.sentences().get(0).tokens());
+    assertEquals(List.of(Problem.WRONG_COLUMNS), reasons(tabs));
+    Corpus spaces = Fixtures.read("a DT O\nb NN B-NP O\nc O\n", CorpusFormat.TSV);
+    assertEquals(List.of("a"), spaces.sentences().get(0).tokens());
+    assertEquals(List.of(2L, 3L), problemLines(spaces));
   }
 
   @Test

@@ -284,4 +284,24 @@ class EntityTagsTest {
     assertThrows(IllegalArgumentException.class, () -> new Span(-1, 2));
     assertEquals(3, new Span(1, 4).length());
   }
+
+  @Test
+  void mentionsAreTheSpansOfEveryTypeWithTheirType() {
+    String[] vocabulary = {"O", "B-PER", "I-PER", "E-PER", "S-LOC", "I-LOC", "LOC", "U-PER"};
+    java.util.Random random = new java.util.Random(8);
+    for (int trial = 0; trial < 1000; trial++) {
+      String[] tags = new String[1 + random.nextInt(9)];
+      for (int i = 0; i < tags.length; i++) tags[i] = vocabulary[random.nextInt(vocabulary.length)];
+      List<Mention> mentions = EntityTags.mentions(Arrays.asList(tags));
+      for (String type : List.of("PER", "LOC")) {
+        assertEquals(
+            EntityTags.spans(Arrays.asList(tags), type),
+            mentions.stream().filter(m -> m.type().equals(type)).map(Mention::span).toList(),
+            Arrays.toString(tags));
+      }
+    }
+    assertEquals(
+        List.of(new Mention("PER", 0, 2), new Mention("LOC", 2, 3), new Mention("PER", 3, 4)),
+        EntityTags.mentions(tags("B-PER I-PER I-LOC B-person")));
+  }
 }

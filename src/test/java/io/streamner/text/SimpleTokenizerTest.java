@@ -43,6 +43,8 @@ class SimpleTokenizerTest {
         "great😀!                                     ¦ great😀|!",
         "$3.5 <3 _x_                                 ¦ $3.5|<3|_x_",
         "# @ -                                       ¦ #|@|-",
+        "Obama's team, @nasa's. it's NASA’S          ¦ Obama|'s|team|,|@nasa|'s|.|it|'s|NASA|’S",
+        "'s x's http://x.com/it's                    ¦ 's|x|'s|http://x.com/it's",
       })
   void splitsAsDocumented(String text, String expected) {
     assertEquals(expected, split(text));

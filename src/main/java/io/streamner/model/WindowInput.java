@@ -1,0 +1,387 @@
+package io.streamner.model;
+
+import io.streamner.text.Capitalization;
+import io.streamner.text.TokenNormalizer;
+import io.streamner.text.Vocabulary;
+import io.streamner.text.Windows;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The input side of a window model, shared by the binary {@link NerModel} and the {@link
+ * TypedModel}: how a sentence becomes windows, and the lookup tables whose columns make up x. L
+ * holds one n-vector per vocabulary word; with capitalisation features, E holds one k-vector per
+ * {@link Capitalization} class, and each window position contributes [L_word ; E_class] to x (eq.
+ * 32 of src/site/markdown/typed-model.md), so x has C (n + k) values.
+ *
+ * <p>The tables are of the model's {@link Hyperparameters#precision()}: {@code double[][]} ({@link
+ * #vectors()}, {@link #capitals()}), or {@code float[][]} for a float model ({@link
+ * #floatVectors()}, {@link #floatCapitals()}). They are mutable: training updates their rows in
+ * place.
+ */
+public final class WindowInput {
+  /** Capitalisation vectors start uniform in +-this, like the words without a pretrained vector. */
+  public static final double CAPITALIZATION_RANGE = WordVectors.RANDOM_RANGE;
+
+  /** The default k of typed models (and of binary ones with {@code --caps}). */
+  public static final int DEFAULT_CAPITALIZATION_DIM = 5;
+
+  private final Hyperparameters hyperparameters;
+  private final TokenNormalizer normalizer;
+  private final Vocabulary vocabulary;
+
+  /** L: {@code double[][]} or {@code float[][]}, as the precision says. */
+  private final Object[] vectors;
+
+  /** E, of the same type as L, or null. */
+  private final Object[] capitals;
+
+  /**
+   * A double model's input.
+   *
+   * @param vectors L: {@code vectors[id]} is the n-vector of word {@code id}
+   * @param capitals E: one k-vector per {@link Capitalization} class in ordinal order, or null for
+   *     a model without capitalisation features
+   * @throws IllegalArgumentException when a table does not have the shape the rest says, or the
+   *     hyper-parameters are not of double precision
+   */
+  public WindowInput(
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Vocabulary vocabulary,
+      double[][] vectors,
+      double[][] capitals) {
+    this(Precision.DOUBLE, hyperparameters, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /** A float model's input: the same with float tables. */
+  public WindowInput(
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Vocabulary vocabulary,
+      float[][] vectors,
+      float[][] capitals) {
+    this(Precision.FLOAT, hyperparameters, normalizer, vocabulary, vectors, capitals);
+  }
+
+  private WindowInput(
+      Precision precision,
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Vocabulary vocabulary,
+      Object[] vectors,
+      Object[] capitals) {
+    if (hyperparameters.precision() != precision) {
+      throw new IllegalArgumentException(
+          precision
+              + " word vectors for a model whose hyper-parameters say "
+              + hyperparameters.precision());
+    }
+    if (vectors.length != vocabulary.size()) {
+      throw new IllegalArgumentException(
+          vectors.length + " word vectors for " + vocabulary.size() + " words");
+    }
+    for (Object v : vectors) {
+      if (length(v) != hyperparameters.dim()) {
+        throw new IllegalArgumentException(
+            "a word vector has " + length(v) + " values, the model has n=" + hyperparameters.dim());
+      }
+    }
+    if (capitals != null) {
+      if (capitals.length != Capitalization.values().length) {
+        throw new IllegalArgumentException(
+            capitals.length
+                + " capitalisation vectors for "
+                + Capitalization.values().length
+                + " classes");
+      }
+      if (length(capitals[0]) < 1) {
+        throw new IllegalArgumentException("capitalisation vectors need at least one value");
+      }
+      for (Object v : capitals) {
+        if (length(v) != length(capitals[0])) {
+          throw new IllegalArgumentException("capitalisation vectors of different lengths");
+        }
+      }
+    }
+    this.hyperparameters = hyperparameters;
+    this.normalizer = normalizer;
+    this.vocabulary = vocabulary;
+    this.vectors = vectors;
+    this.capitals = capitals;
+  }
+
+  private static int length(Object vector) {
+    return java.lang.reflect.Array.getLength(vector);
+  }
+
+  /**
+   * E for capitalisation vectors of {@code dim} values, uniform in +-{@link #CAPITALIZATION_RANGE},
+   * each drawn from the class's name and the seed (as {@link WordVectors#randomVector} draws a
+   * word's); null for {@code dim} 0: no capitalisation features.
+   */
+  public static double[][] initialCapitals(int dim, long seed) {
+    if (dim < 0) throw new IllegalArgumentException("capitalisation dimension " + dim + " < 0");
+    if (dim == 0) return null;
+    Capitalization[] classes = Capitalization.values();
+    double[][] e = new double[classes.length][];
+    for (Capitalization c : classes) {
+      SplittableRandom random =
+          new SplittableRandom(
+              WordVectors.fnv1a64("capitalization:" + c.key()) ^ (seed * 0x9E3779B97F4A7C15L));
+      e[c.ordinal()] = new double[dim];
+      for (int d = 0; d < dim; d++) {
+        e[c.ordinal()][d] = (2 * random.nextDouble() - 1) * CAPITALIZATION_RANGE;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The input of a model whose word vectors are keyed by word, as the streaming job holds them: the
+   * vocabulary is UUUNKKK, then the words in sorted order, then the padding words, so that the same
+   * vectors always give the same file. The vectors are copied.
+   */
+  public static WindowInput fromColumns(
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, double[]> columns,
+      double[][] capitals) {
+    Vocabulary vocabulary = vocabularyOf(columns);
+    double[][] vectors =
+        inOrder(vocabulary, columns, new double[vocabulary.size()][], double[]::clone);
+    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /** The same for a float model. */
+  public static WindowInput fromColumns(
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, float[]> columns,
+      float[][] capitals) {
+    Vocabulary vocabulary = vocabularyOf(columns);
+    float[][] vectors =
+        inOrder(vocabulary, columns, new float[vocabulary.size()][], float[]::clone);
+    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /** Copies of the columns in vocabulary order, into {@code vectors}. */
+  private static <V> V[] inOrder(
+      Vocabulary vocabulary, Map<String, V> columns, V[] vectors, UnaryOperator<V> copy) {
+    for (int id = 0; id < vectors.length; id++)
+      vectors[id] = copy.apply(columns.get(vocabulary.word(id)));
+    return vectors;
+  }
+
+  private static Vocabulary vocabularyOf(Map<String, ?> columns) {
+    TreeMap<String, ?> sorted = new TreeMap<>(columns);
+    Vocabulary vocabulary = Vocabulary.of(sorted.keySet());
+    if (vocabulary.size() != sorted.size()) {
+      throw new IllegalArgumentException(
+          "the columns lack "
+              + Vocabulary.UNKNOWN
+              + ", "
+              + Vocabulary.START
+              + " or "
+              + Vocabulary.END
+              + ": "
+              + (vocabulary.size() - sorted.size())
+              + " of them missing");
+    }
+    return vocabulary;
+  }
+
+  /** k: values per capitalisation vector, 0 without capitalisation features. */
+  public int capitalizationDim() {
+    return capitals == null ? 0 : length(capitals[0]);
+  }
+
+  /** I: the length of x, C (n + k). */
+  public int inputSize() {
+    return Math.multiplyExact(
+        hyperparameters.windowSize(), hyperparameters.dim() + capitalizationDim());
+  }
+
+  /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
+  public int[] wordIds(List<String> tokens) {
+    int[] ids = new int[tokens.size()];
+    for (int t = 0; t < ids.length; t++)
+      ids[t] = vocabulary.id(normalizer.normalize(tokens.get(t)));
+    return ids;
+  }
+
+  /** Window word ids of a sentence, one window per token. */
+  public int[][] windows(List<String> tokens) {
+    return Windows.of(
+        wordIds(tokens), hyperparameters.windowSize(), vocabulary.startId(), vocabulary.endId());
+  }
+
+  /**
+   * Window capitalisation classes of a sentence, one window per token ({@link
+   * Capitalization#PADDING} outside the sentence); null without capitalisation features.
+   */
+  public int[][] capitalWindows(List<String> tokens) {
+    return capitals == null ? null : capitalWindows(tokens, hyperparameters.windowSize());
+  }
+
+  /** Window capitalisation classes of a sentence, {@link Capitalization#PADDING} outside it. */
+  static int[][] capitalWindows(List<String> tokens, int windowSize) {
+    int padding = Capitalization.PADDING.ordinal();
+    return Windows.of(Capitalization.of(tokens), windowSize, padding, padding);
+  }
+
+  /** How many arrays one window passes to the network: C, or 2C with capitalisation features. */
+  public int piecesPerWindow() {
+    return capitals == null ? hyperparameters.windowSize() : 2 * hyperparameters.windowSize();
+  }
+
+  /**
+   * The rows of L (and E) that make up x for one window, into {@code pieces} (reused to spare
+   * allocation): L_word for each position, or L_word, E_class for each position.
+   *
+   * @param classes the window's capitalisation classes; ignored without capitalisation features
+   * @throws IllegalStateException for a float model (its kernel gathers its own, {@link
+   *     NerModel#steps()})
+   */
+  public double[][] gather(int[] window, int[] classes, double[][] pieces) {
+    return gather(vectors(), capitals(), window, classes, pieces);
+  }
+
+  /**
+   * {@link #gather} on tables of either precision: L_word for each position, or L_word, E_class for
+   * each position when {@code e} is not null.
+   */
+  static <V> V[] gather(V[] l, V[] e, int[] window, int[] classes, V[] pieces) {
+    if (e == null) {
+      for (int c = 0; c < window.length; c++) pieces[c] = l[window[c]];
+    } else {
+      for (int c = 0; c < window.length; c++) {
+        pieces[2 * c] = l[window[c]];
+        pieces[2 * c + 1] = e[classes[c]];
+      }
+    }
+    return pieces;
+  }
+
+  public Hyperparameters hyperparameters() {
+    return hyperparameters;
+  }
+
+  public TokenNormalizer normalizer() {
+    return normalizer;
+  }
+
+  public Vocabulary vocabulary() {
+    return vocabulary;
+  }
+
+  public Precision precision() {
+    return hyperparameters.precision();
+  }
+
+  /**
+   * L of a double model: {@code vectors()[id]} is the vector of word {@code id}. Mutable.
+   *
+   * @throws IllegalStateException for a float model ({@link #floatVectors()})
+   */
+  public double[][] vectors() {
+    requirePrecision(Precision.DOUBLE);
+    return (double[][]) vectors;
+  }
+
+  /**
+   * E of a double model: {@code capitals()[class.ordinal()]}, or null without capitalisation
+   * features. Mutable.
+   *
+   * @throws IllegalStateException for a float model ({@link #floatCapitals()})
+   */
+  public double[][] capitals() {
+    requirePrecision(Precision.DOUBLE);
+    return (double[][]) capitals;
+  }
+
+  /**
+   * L of a float model. Mutable.
+   *
+   * @throws IllegalStateException for a double model ({@link #vectors()})
+   */
+  public float[][] floatVectors() {
+    requirePrecision(Precision.FLOAT);
+    return (float[][]) vectors;
+  }
+
+  /**
+   * E of a float model, or null without capitalisation features. Mutable.
+   *
+   * @throws IllegalStateException for a double model ({@link #capitals()})
+   */
+  public float[][] floatCapitals() {
+    requirePrecision(Precision.FLOAT);
+    return (float[][]) capitals;
+  }
+
+  /** Whether the input has capitalisation features (E), in either precision. */
+  public boolean hasCapitals() {
+    return capitals != null;
+  }
+
+  /**
+   * The same tables (not copies) under other hyper-parameters of the same shape and precision: a
+   * model continued with another learning rate, regularisation or seed.
+   *
+   * @throws IllegalArgumentException when {@code hp} has another C, n, H or precision
+   */
+  public WindowInput with(Hyperparameters hp) {
+    if (hp.windowSize() != hyperparameters.windowSize()
+        || hp.dim() != hyperparameters.dim()
+        || hp.hidden() != hyperparameters.hidden()
+        || hp.precision() != hyperparameters.precision()) {
+      throw new IllegalArgumentException(
+          "hyper-parameters " + hp + " change the shape or precision of " + hyperparameters);
+    }
+    return new WindowInput(
+        hyperparameters.precision(), hp, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /**
+   * This input in {@code precision}: itself when it is its own, else a copy whose tables are
+   * rounded to float once (or widened to double, exactly), with the same vocabulary.
+   */
+  public WindowInput in(Precision precision) {
+    if (precision == precision()) return this;
+    Hyperparameters hp = hyperparameters.withPrecision(precision);
+    if (precision == Precision.FLOAT) {
+      double[][] e = capitals();
+      return new WindowInput(
+          hp, normalizer, vocabulary, toFloat(vectors()), e == null ? null : toFloat(e));
+    }
+    float[][] e = floatCapitals();
+    return new WindowInput(
+        hp, normalizer, vocabulary, toDouble(floatVectors()), e == null ? null : toDouble(e));
+  }
+
+  private static float[][] toFloat(double[][] table) {
+    float[][] f = new float[table.length][];
+    for (int i = 0; i < f.length; i++) f[i] = WordVectors.toFloat(table[i]);
+    return f;
+  }
+
+  private static double[][] toDouble(float[][] table) {
+    double[][] d = new double[table.length][];
+    for (int i = 0; i < d.length; i++) d[i] = WordVectors.toDouble(table[i]);
+    return d;
+  }
+
+  private void requirePrecision(Precision wanted) {
+    if (precision() != wanted) {
+      throw new IllegalStateException(
+          "the model is "
+              + precision()
+              + " precision: its tables are "
+              + (wanted == Precision.DOUBLE ? "floatVectors()" : "vectors()"));
+    }
+  }
+}

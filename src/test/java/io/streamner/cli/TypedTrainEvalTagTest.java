@@ -1,0 +1,183 @@
+package io.streamner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamner.modelfile.ModelFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The offline workflow of a typed model: train --types, then eval and tag with its model file. */
+class TypedTrainEvalTagTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static Path train, dev, test, model;
+  static int testTokens;
+  static CliRun training;
+
+  @BeforeAll
+  static void trainOnce() throws Exception {
+    train = dir.resolve("train.tsv");
+    dev = dir.resolve("dev.tsv");
+    test = dir.resolve("test.tsv");
+    model = dir.resolve("typed.model");
+    SyntheticCorpus.writeTyped(train, 1500, 1);
+    SyntheticCorpus.writeTyped(dev, 200, 2);
+    testTokens = SyntheticCorpus.writeTyped(test, 300, 3);
+    training =
+        train("--types", "all", "--json", "--dev", dev.toString(), "--out", model.toString());
+  }
+
+  /** train on the synthetic corpus with a small network, and the options. */
+  static CliRun train(String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("--dim", "10", "--hidden", "20", "--window", "3", "--lr", "0.05"));
+    args.addAll(List.of("--epochs", "4"));
+    args.addAll(List.of(options));
+    return CliRun.train(train, args.toArray(new String[0]));
+  }
+
+  @Test
+  void trainAllTypesPrintsProgressAndEndsWithJson() throws Exception {
+    assertEquals(0, training.exitCode(), training.toString());
+    assertTrue(training.out().contains("LOC,ORG,PER (BIO, 7 tags)"), training.out());
+    assertTrue(training.out().contains("caps k=5"), training.out());
+    assertTrue(training.out().contains("dev baseline (majority tag per word)"), training.out());
+    JsonNode result = JSON.readTree(training.lastLine());
+    assertEquals("[\"LOC\",\"ORG\",\"PER\"]", result.get("types").toString());
+    assertEquals("BIO", result.get("scheme").asText());
+    assertTrue(result.at("/dev/entities/overall/f1").asDouble() > 0.9, training.lastLine());
+    assertEquals(4, result.get("epochs").size());
+    ModelFile.Header header = ModelFile.readHeader(model);
+    assertEquals(2, header.formatVersion());
+    assertEquals(7, header.tagSet().tags().size());
+    assertEquals(5, header.capitalization().dim());
+  }
+
+  @Test
+  void evalGivesStrictEntityAndTokenScoresPerTypeAboveTheBaseline() throws Exception {
+    CliRun eval = CliRun.eval(model, test, "--baseline-train", train.toString(), "--json");
+    assertEquals(0, eval.exitCode(), eval.toString());
+    JsonNode result = JSON.readTree(eval.out());
+    assertEquals(testTokens, result.get("token_count").asInt());
+    for (String type : List.of("PER", "LOC", "ORG")) {
+      assertTrue(result.at("/entities/by_type/" + type + "/f1").asDouble() > 0.9, eval.out());
+      assertTrue(result.at("/tokens/by_type/" + type).has("precision"), eval.out());
+    }
+    double f1 = result.at("/entities/overall/f1").asDouble();
+    assertTrue(f1 > result.at("/baseline/entities/overall/f1").asDouble() + 0.2, eval.out());
+
+    CliRun table = CliRun.eval(model, test);
+    assertTrue(table.out().contains("strict entities (span, type)"), table.out());
+    assertTrue(table.out().matches("(?s).*\\n  overall .*"), table.out());
+  }
+
+  @Test
+  void tagPrintsTypedLabelsAndJsonEntities() throws Exception {
+    Path text = dir.resolve("input.txt");
+    Files.writeString(text, "the weather was fine in Vlnewx today, said Mr Zqanewx!\n");
+    CliRun tag = CliRun.of("tag", "--model", model.toString(), text.toString());
+    assertEquals(0, tag.exitCode(), tag.toString());
+    assertTrue(tag.out().contains("Vlnewx\tB-LOC\t"), tag.out());
+    assertTrue(tag.out().contains("today\tO\t"), tag.out());
+    assertTrue(tag.out().contains(",\tO\t"), "punctuation is split off: " + tag.out());
+
+    assertTrue(tag.err().isEmpty(), tag.err());
+    CliRun threshold =
+        CliRun.of("tag", "--model", model.toString(), "--threshold", "0.9", text.toString());
+    assertTrue(threshold.err().contains("--threshold applies to binary models"), threshold.err());
+
+    CliRun json = CliRun.of("tag", "--model", model.toString(), "--json", text.toString());
+    JsonNode sentence = JSON.readTree(json.out().strip());
+    assertEquals(sentence.get("tokens").size(), sentence.get("labels").size());
+    JsonNode place = sentence.get("entities").get(0);
+    assertEquals("LOC", place.get("type").asText());
+    assertEquals("Vlnewx", place.get("text").asText());
+    assertEquals(5, place.get("start").asInt());
+    assertEquals(6, place.get("end").asInt());
+    assertTrue(place.get("score").asDouble() > 0.5 && place.get("score").asDouble() <= 1);
+    JsonNode person = sentence.get("entities").get(1);
+    assertEquals("PER", person.get("type").asText());
+    assertEquals("Zqanewx", person.get("text").asText());
+  }
+
+  /** The same corpus through three binary models combined by hand, for comparison. */
+  @Test
+  void evalCombinesBinaryModelsIntoOneTypedTagger() throws Exception {
+    for (String type : List.of("PER", "LOC")) {
+      Path binary = dir.resolve(type + ".model");
+      assertEquals(0, train("--entity", type, "--out", binary.toString()).exitCode());
+    }
+    CliRun eval =
+        CliRun.of(
+            "eval",
+            "--model",
+            dir.resolve("PER.model").toString(),
+            "--model",
+            dir.resolve("LOC.model").toString(),
+            "--data",
+            test.toString(),
+            "--json");
+    assertEquals(0, eval.exitCode(), eval.toString());
+    JsonNode result = JSON.readTree(eval.out());
+    assertEquals("[\"PER\",\"LOC\"]", result.get("types").toString());
+    assertTrue(result.at("/entities/by_type/LOC/f1").asDouble() > 0.8, eval.out());
+  }
+
+  @Test
+  void binaryModelsTakeCapitalisationFeaturesOnRequest() throws Exception {
+    Path caps = dir.resolve("per-caps.model");
+    CliRun run = train("--entity", "PER", "--caps", "--caps-dim", "3", "--out", caps.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("caps k=3"), run.out());
+    assertEquals(2, ModelFile.readHeader(caps).formatVersion());
+    CliRun eval = CliRun.eval(caps, test, "--json");
+    assertTrue(JSON.readTree(eval.out()).at("/mention/f1").asDouble() > 0.9, eval.out());
+
+    Path plain = dir.resolve("per.model");
+    assertEquals(0, train("--entity", "PER", "--out", plain.toString()).exitCode());
+    assertEquals(1, ModelFile.readHeader(plain).formatVersion(), "binary without caps: version 1");
+  }
+
+  @Test
+  void typedTrainingContinuesFromItsModelFileAndRefusesAnotherKind() throws Exception {
+    Path more = dir.resolve("more.model");
+    CliRun run = init("--types", "PER,LOC,ORG", "--epochs", "1", "--out", more.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(5, ModelFile.readHeader(more).epochsTrained(), "four epochs before, one now");
+    CliRun wrong = init("--entity", "PER", "--out", more.toString());
+    assertEquals(Main.USER_ERROR, wrong.exitCode(), wrong.toString());
+    assertTrue(wrong.err().contains("continue it with --types"), wrong.err());
+    CliRun other = init("--types", "PER,LOC", "--out", more.toString());
+    assertEquals(Main.USER_ERROR, other.exitCode(), other.toString());
+    assertTrue(other.err().contains("is a model of LOC,ORG,PER, not PER,LOC"), other.err());
+  }
+
+  private static CliRun init(String... options) {
+    List<String> args = new java.util.ArrayList<>(List.of("--init", model.toString()));
+    args.addAll(List.of(options));
+    return CliRun.train(train, args.toArray(new String[0]));
+  }
+
+  @Test
+  void mistakesAreOneLineErrors() {
+    CliRun both = train("--types", "PER", "--entity", "PER", "--out", "x.model");
+    assertEquals(Main.USER_ERROR, both.exitCode(), both.toString());
+    CliRun missing = train("--types", "PER,MISC", "--out", dir.resolve("x.model").toString());
+    assertEquals(Main.USER_ERROR, missing.exitCode(), missing.toString());
+    assertTrue(missing.err().contains("no token is tagged MISC"), missing.err());
+    CliRun scheme =
+        train("--types", "PER", "--scheme", "IOB", "--out", dir.resolve("x.model").toString());
+    assertEquals(Main.USER_ERROR, scheme.exitCode(), scheme.toString());
+    assertTrue(scheme.err().contains("use BIO or BIOES"), scheme.err());
+    CliRun twice = train("--types", "PER,person", "--out", dir.resolve("x.model").toString());
+    assertTrue(twice.err().contains("names PER twice"), twice.err());
+  }
+}

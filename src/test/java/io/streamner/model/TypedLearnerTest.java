@@ -1,0 +1,177 @@
+package io.streamner.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.model.OnlineLearnerTest.MapColumns;
+import io.streamner.text.Sentence;
+import io.streamner.text.TagSet;
+import io.streamner.text.TokenNormalizer;
+import io.streamner.text.Vocabulary;
+import io.streamner.text.VocabularyBuilder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The streaming learner of typed models: the promises {@link OnlineLearner} makes, typed. */
+class TypedLearnerTest {
+  private static final Hyperparameters HP = new Hyperparameters(3, 6, 8, 0.05, 0.01, 5);
+  private static final TagSet TAGS = new TagSet(TagSet.Scheme.BIO, List.of("PER", "LOC"));
+  private static final int K = 2;
+
+  /** Sentences with people and places, capitalised or not. */
+  static List<Sentence> corpus(int n, long seed) {
+    Random random = new Random(seed);
+    String[] names = {"Anna", "ben", "Carl", "DORA"};
+    String[] places = {"Paris", "rome", "Oslo"};
+    String[] words = {"the", "cat", "sat", "on", "a", "mat", "today", "in"};
+    List<Sentence> sentences = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      List<String> tokens = new ArrayList<>();
+      List<String> tags = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        int kind = random.nextInt(6);
+        if (kind == 0) {
+          tokens.add(names[random.nextInt(names.length)]);
+          tags.add(i > 0 && tags.get(i - 1).endsWith("PER") ? "I-PER" : "B-PER");
+        } else if (kind == 1) {
+          tokens.add(places[random.nextInt(places.length)]);
+          tags.add("B-LOC");
+        } else {
+          tokens.add(words[random.nextInt(words.length)]);
+          tags.add("O");
+        }
+      }
+      sentences.add(new Sentence(tokens, tags, s + 1));
+    }
+    return sentences;
+  }
+
+  static TypedModel freshOffline(List<Sentence> sentences) {
+    TokenNormalizer normalizer = TokenNormalizer.defaults();
+    Vocabulary vocabulary =
+        Vocabulary.of(VocabularyBuilder.frequentWords(sentences, normalizer, 1));
+    return TypedModel.initialise(
+        TAGS,
+        new WindowInput(
+            HP,
+            normalizer,
+            vocabulary,
+            WordVectors.initialise(vocabulary, null, HP.seed(), HP.dim()),
+            WindowInput.initialCapitals(K, HP.seed())));
+  }
+
+  static TypedLearner learner(double decay) {
+    return new TypedLearner(
+        new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), 1, decay), TAGS, K);
+  }
+
+  /** A streaming typed model: dense parameters and E swapped for the trained copies. */
+  static final class Streamed {
+    final TypedLearner learner;
+    final MapColumns<double[]> columns = OnlineLearnerTest.freshColumns();
+    final Set<String> changed = new HashSet<>();
+    TypedParameters dense =
+        TypedParameters.initialise(HP.hidden(), HP.windowSize() * (HP.dim() + K), 5, HP.seed());
+    TypedParameters spare = dense.copy();
+    double[][] capitals = WindowInput.initialCapitals(K, HP.seed());
+
+    Streamed(TypedLearner learner) {
+      this.learner = learner;
+    }
+
+    /** Learns without committing. */
+    TypedLearner.Update attempt(Sentence s) throws Exception {
+      return learner.learn(
+          s.tokens(), TAGS.encode(s.tags()), dense, spare, capitals, columns, columns);
+    }
+
+    /** Learns and commits, as the job will do with a finite update. */
+    TypedLearner.Update learn(Sentence s) throws Exception {
+      TypedLearner.Update update = attempt(s);
+      assertTrue(update.isFinite());
+      learner.commit(update, columns, columns, changed);
+      spare = dense;
+      dense = update.dense();
+      capitals = update.capitals();
+      return update;
+    }
+  }
+
+  /** The promise the job will make for typed models: same order, same seed -> the offline model. */
+  @Test
+  void aStreamOfSentencesIsOneOfflineEpochBitForBit() throws Exception {
+    List<Sentence> sentences = corpus(150, 3);
+    TypedModel offline = freshOffline(sentences);
+    TrainingSet data = TrainingSet.of(offline, sentences);
+    Trainer.train(offline, data, 1, false, r -> {});
+
+    Streamed streamed = new Streamed(learner(HP.regularization() / data.size()));
+    for (Sentence s : sentences) streamed.learn(s);
+
+    assertArrayEquals(offline.dense().flatten(), streamed.dense.flatten());
+    for (int c = 0; c < streamed.capitals.length; c++) {
+      assertArrayEquals(offline.input().capitals()[c], streamed.capitals[c], "class " + c);
+    }
+    Vocabulary vocabulary = offline.input().vocabulary();
+    assertEquals(vocabulary.size(), streamed.columns.vectors.size());
+    for (String word : vocabulary.words()) {
+      assertArrayEquals(
+          offline.input().vectors()[vocabulary.id(word)], streamed.columns.vectors.get(word), word);
+    }
+  }
+
+  /** Test-then-train: each token's probabilities come from the model just before its step. */
+  @Test
+  void probabilitiesAreThoseBeforeEachWindowsStep() throws Exception {
+    List<Sentence> sentences = corpus(20, 4);
+    Streamed streamed = new Streamed(learner(0));
+    for (Sentence s : sentences.subList(0, 19)) streamed.learn(s);
+    Sentence last = sentences.get(19);
+    TypedParameters before = streamed.dense.copy();
+    double[][] scored =
+        streamed.learner.score(last.tokens(), before, streamed.capitals, streamed.columns);
+    TypedLearner.Update update = streamed.learn(last);
+    assertArrayEquals(
+        scored[0], update.probabilities()[0], "the first window: nothing trained yet");
+    assertEquals(last.size(), update.windows());
+    double sum = 0;
+    for (double p : update.probabilities()[3]) sum += p;
+    assertEquals(1.0, sum, 1e-12);
+  }
+
+  @Test
+  void learningChangesNothingTheCallerHoldsUntilCommitted() throws Exception {
+    Streamed streamed = new Streamed(learner(0));
+    Sentence s = corpus(1, 5).get(0);
+    TypedParameters dense = streamed.dense.copy();
+    double[][] capitals = streamed.capitals;
+    double[] first = capitals[0].clone();
+    int words = streamed.columns.vectors.size();
+    TypedLearner.Update update = streamed.attempt(s);
+    assertEquals(dense, streamed.dense);
+    assertArrayEquals(first, capitals[0]);
+    assertEquals(words, streamed.columns.vectors.size());
+    assertFalse(update.newColumns().isEmpty());
+  }
+
+  @Test
+  void anUpdateThatOverflowedIsNotFinite() throws Exception {
+    Streamed streamed = new Streamed(learner(0));
+    streamed.capitals[1][0] = Double.NaN;
+    Sentence s = corpus(1, 6).get(0);
+    TypedLearner.Update update = streamed.attempt(s);
+    assertFalse(update.isFinite());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            streamed.learner.score(s.tokens(), streamed.dense, new double[6][3], streamed.columns),
+        "capitalisation vectors of the wrong size");
+  }
+}

@@ -1,0 +1,132 @@
+package io.streamner.model;
+
+import static io.streamner.model.WindowNetworkTest.assertArraysClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The typed network's fused fast path against the obvious EJML implementation. */
+class TypedNetworkTest {
+
+  /**
+   * Both are double precision and differ only in summation order, so after many steps on a small
+   * vocabulary and the six capitalisation classes (words and classes repeat within and across
+   * windows) they agree to a relative 1e-9 in every parameter and vector.
+   */
+  @Test
+  void fastStepFollowsTheReferenceOverManySteps() {
+    int window = 5, dim = 8, caps = 3, hidden = 12, tags = 7, vocabulary = 20, classes = 6;
+    double learningRate = 0.05, decay = 0.5 / 1000;
+    Random random = new Random(11);
+    TypedParameters fast =
+        TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
+    TypedParameters start = fast.copy();
+    ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
+    double[][] fastL = randomTable(vocabulary, dim, random);
+    double[][] fastE = randomTable(classes, caps, random);
+    double[][] referenceL = copy(fastL);
+    double[][] referenceE = copy(fastE);
+    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(window * (dim + caps), hidden, tags);
+    double fastLoss = 0, referenceLoss = 0;
+    for (int step = 0; step < 3000; step++) {
+      int[] words = new int[window];
+      int[] classIds = new int[window];
+      for (int c = 0; c < window; c++) {
+        words[c] = random.nextInt(vocabulary);
+        classIds[c] = random.nextInt(classes);
+      }
+      int y = random.nextInt(3) == 0 ? random.nextInt(tags) : 0;
+      fastLoss +=
+          TypedNetwork.sgdStep(
+              fast, pieces(fastL, fastE, words, classIds), y, learningRate, decay, ws);
+      referenceLoss +=
+          ReferenceTypedNetwork.sgdStep(
+              reference, pieces(referenceL, referenceE, words, classIds), y, learningRate, decay);
+    }
+    assertEquals(referenceLoss, fastLoss, 1e-9 * referenceLoss);
+    assertArraysClose(reference.toTyped().flatten(), fast.flatten(), 1e-9);
+    for (int v = 0; v < vocabulary; v++) assertArraysClose(referenceL[v], fastL[v], 1e-9);
+    for (int q = 0; q < classes; q++) assertArraysClose(referenceE[q], fastE[q], 1e-9);
+    assertTrue(!fast.equals(start), "the steps changed the model");
+  }
+
+  @Test
+  void forwardIsTheDistributionOfTheReference() {
+    Random random = new Random(3);
+    TypedParameters p = TypedGradientCheckTest.randomTyped(7, 15, 5, random);
+    double[][] words = randomTable(3, 5, random);
+    double[] a2 = TypedNetwork.forward(p, words, new TypedNetwork.Workspace(15, 7, 5));
+    double[] expected =
+        ReferenceTypedNetwork.forward(ReferenceTypedNetwork.Parameters.of(p), words).a2().data;
+    assertArraysClose(expected, a2, 1e-14);
+    double sum = 0;
+    for (double v : a2) sum += v;
+    assertEquals(1.0, sum, 1e-12);
+  }
+
+  @Test
+  void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
+    assertEquals(1600.0, TypedNetwork.crossEntropy(new double[] {-800, 800, 0}, 0), 1e-9);
+    assertEquals(0.0, TypedNetwork.crossEntropy(new double[] {-800, 800, 0}, 1), 1e-9);
+    assertEquals(Math.log(3), TypedNetwork.crossEntropy(new double[] {2, 2, 2}, 2), 1e-15);
+  }
+
+  /** The same array at two positions (a word twice, a class twice) receives both slices. */
+  @Test
+  void anArrayTwiceInAWindowReceivesBothGradientSlices() {
+    Random random = new Random(5);
+    TypedParameters fast = TypedGradientCheckTest.randomTyped(6, 12, 4, random);
+    ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
+    double[] word = GradientCheckTest.randomVector(3, random);
+    double[] cls = GradientCheckTest.randomVector(1, random);
+    double[] other = GradientCheckTest.randomVector(3, random);
+    double[] wordBefore = word.clone();
+    double[] clsBefore = cls.clone();
+    double[][] window = {word, cls, other, cls, word, cls};
+    ReferenceTypedNetwork.Gradients g = ReferenceTypedNetwork.gradients(reference, window, 2, 0);
+    TypedNetwork.sgdStep(fast, window, 2, 0.1, 0, new TypedNetwork.Workspace(12, 6, 4));
+    for (int d = 0; d < 3; d++) {
+      double expected = wordBefore[d] - 0.1 * (g.dx().data[d] + g.dx().data[8 + d]);
+      assertEquals(expected, word[d], 1e-12);
+    }
+    double expectedClass = clsBefore[0] - 0.1 * (g.dx().data[3] + g.dx().data[7] + g.dx().data[11]);
+    assertEquals(expectedClass, cls[0], 1e-12);
+  }
+
+  @Test
+  void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
+    Random random = new Random(9);
+    TypedParameters p = TypedGradientCheckTest.randomTyped(4, 6, 3, random);
+    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(6, 4, 3);
+    double[][] tooShort = randomTable(1, 5, random);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TypedNetwork.forward(p, tooShort, ws));
+    assertTrue(e.getMessage().contains("the model's input has 6"), e.getMessage());
+    double[][] fine = randomTable(2, 3, random);
+    assertThrows(IllegalArgumentException.class, () -> TypedNetwork.sgdStep(p, fine, 3, 1, 0, ws));
+  }
+
+  static double[][] pieces(double[][] l, double[][] e, int[] words, int[] classes) {
+    double[][] pieces = new double[2 * words.length][];
+    for (int c = 0; c < words.length; c++) {
+      pieces[2 * c] = l[words[c]];
+      pieces[2 * c + 1] = e[classes[c]];
+    }
+    return pieces;
+  }
+
+  static double[][] randomTable(int rows, int columns, Random random) {
+    double[][] table = new double[rows][];
+    for (int r = 0; r < rows; r++) table[r] = GradientCheckTest.randomVector(columns, random);
+    return table;
+  }
+
+  private static double[][] copy(double[][] table) {
+    double[][] c = new double[table.length][];
+    for (int r = 0; r < table.length; r++) c[r] = table[r].clone();
+    return c;
+  }
+}
