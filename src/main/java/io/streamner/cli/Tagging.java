@@ -7,7 +7,6 @@ import io.streamner.model.TagDecoder.ScoredMention;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
 import io.streamner.model.TypedNetwork;
-import io.streamner.model.WindowNetwork;
 import io.streamner.text.EntityTags;
 import io.streamner.text.Mention;
 import io.streamner.text.Span;
@@ -51,9 +50,9 @@ final class Tagging {
   static Function<List<String>, Tagged> of(TaggingModel model, double threshold) {
     if (model instanceof TypedModel typed) return typed(typed);
     NerModel binary = (NerModel) model;
-    WindowNetwork.Workspace ws = binary.workspace();
+    NerModel.Steps steps = binary.steps();
     return tokens -> {
-      double[] p = binary.probabilities(tokens, ws);
+      double[] p = binary.probabilities(tokens, steps);
       boolean[] positive = TokenDecisions.positives(p, threshold);
       List<Entity> entities = new ArrayList<>();
       for (Span span : EntityTags.spansOfPositives(positive)) {
@@ -85,8 +84,8 @@ final class Tagging {
 
   /** For the binary evaluator: whether each token is the entity. */
   static Function<List<String>, boolean[]> decisions(NerModel model, double threshold) {
-    WindowNetwork.Workspace ws = model.workspace();
-    return tokens -> TokenDecisions.positives(model.probabilities(tokens, ws), threshold);
+    NerModel.Steps steps = model.steps();
+    return tokens -> TokenDecisions.positives(model.probabilities(tokens, steps), threshold);
   }
 
   /**
@@ -96,12 +95,12 @@ final class Tagging {
    * model cannot say where one mention ends and the next begins.
    */
   static Function<List<String>, List<String>> combined(List<NerModel> models, double threshold) {
-    List<WindowNetwork.Workspace> workspaces = models.stream().map(NerModel::workspace).toList();
+    List<NerModel.Steps> kernels = models.stream().map(NerModel::steps).toList();
     return tokens -> {
       String[] types = new String[tokens.size()];
       double[] best = new double[tokens.size()];
       for (int m = 0; m < models.size(); m++) {
-        double[] p = models.get(m).probabilities(tokens, workspaces.get(m));
+        double[] p = models.get(m).probabilities(tokens, kernels.get(m));
         for (int t = 0; t < p.length; t++) {
           if (p[t] >= threshold && p[t] > best[t]) {
             best[t] = p[t];

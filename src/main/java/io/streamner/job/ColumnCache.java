@@ -24,15 +24,15 @@ import org.apache.flink.api.common.state.MapState;
  * <p>Use it only while the model's key is the operator's current key: it reads and writes the
  * current key's state.
  */
-final class ColumnCache implements OnlineLearner.Columns {
-  private final MapState<String, double[]> state;
+final class ColumnCache<V> implements OnlineLearner.Columns<V> {
+  private final MapState<String, V> state;
   private final int capacity;
-  private final HashMap<String, double[]> recent = new HashMap<>();
+  private final HashMap<String, V> recent = new HashMap<>();
 
   /** Words whose vector in {@link #recent} is newer than the state's. */
   private final Set<String> changed = new HashSet<>();
 
-  ColumnCache(MapState<String, double[]> state, int capacity) {
+  ColumnCache(MapState<String, V> state, int capacity) {
     if (capacity < 1)
       throw new IllegalArgumentException(
           "column cache capacity must be at least 1, got " + capacity);
@@ -41,8 +41,8 @@ final class ColumnCache implements OnlineLearner.Columns {
   }
 
   @Override
-  public double[] get(String word) throws Exception {
-    double[] vector = recent.get(word);
+  public V get(String word) throws Exception {
+    V vector = recent.get(word);
     if (vector != null) return vector;
     vector = state.get(word);
     if (vector != null) keep(word, vector);
@@ -50,7 +50,7 @@ final class ColumnCache implements OnlineLearner.Columns {
   }
 
   @Override
-  public void put(String word, double[] vector) throws Exception {
+  public void put(String word, V vector) throws Exception {
     keep(word, vector);
     changed.add(word);
   }
@@ -67,7 +67,7 @@ final class ColumnCache implements OnlineLearner.Columns {
     recent.clear();
   }
 
-  private void keep(String word, double[] vector) throws Exception {
+  private void keep(String word, V vector) throws Exception {
     if (recent.size() >= capacity && !recent.containsKey(word)) clear();
     recent.put(word, vector);
   }

@@ -190,7 +190,8 @@ public record JobDefinition(
             r.get(JobOptions.HIDDEN),
             r.get(JobOptions.LEARNING_RATE),
             r.get(JobOptions.REGULARIZATION),
-            r.get(JobOptions.SEED));
+            r.get(JobOptions.SEED),
+            r.get(JobOptions.PRECISION));
 
     Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
     kafkaProperties.forEach(

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.Precision;
 import io.streamner.text.EntityTags;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -243,7 +244,7 @@ public final class JobOptions {
               .withDescription(
                   "n: length of a word vector; must match `model.vectors` and any `model.init.*`"
                       + " file. Up to 1,024, the widest pretrained embeddings in common use (GloVe"
-                      + " goes to 300); each word in state takes 8n bytes."),
+                      + " goes to 300); each word in state takes 8n bytes (4n in float)."),
           Allowed.ints(1, 1024));
 
   public static final ConfigOption<Integer> HIDDEN =
@@ -253,7 +254,7 @@ public final class JobOptions {
               .defaultValue(Hyperparameters.DEFAULT_HIDDEN)
               .withDescription(
                   "H: hidden units. Up to 4,096: W is H x nC doubles, at the widest 4,096 x"
-                      + " 21 x 1,024 (700 MB) per model."),
+                      + " 21 x 1,024 (700 MB, 350 MB in float) per model."),
           Allowed.ints(1, 4096));
 
   public static final ConfigOption<Double> LEARNING_RATE =
@@ -295,6 +296,21 @@ public final class JobOptions {
               .defaultValue(Hyperparameters.DEFAULT_SEED)
               .withDescription("Initialisation of W, U and of every new word's vector."),
           Allowed.anyLong());
+
+  public static final ConfigOption<Precision> PRECISION =
+      declare(
+          key("model.precision")
+              .enumType(Precision.class)
+              .defaultValue(Precision.DOUBLE)
+              .withDescription(
+                  "`double`: the specification's model, bit for bit what `streamner train` makes"
+                      + " by default. `float`: the float kernel, several times faster with half"
+                      + " the state (its SIMD needs the JVM option `--add-modules"
+                      + " jdk.incubator.vector`, which `env.java.opts.all` gives a cluster; without"
+                      + " it, the same results slower), bit for bit what `streamner train"
+                      + " --precision float` makes; its snapshots are float32. A model's precision"
+                      + " cannot change under its state."),
+          Allowed.oneOf(Precision.class));
 
   public static final ConfigOption<Integer> MIN_COUNT =
       declare(
@@ -370,7 +386,8 @@ public final class JobOptions {
               .defaultValue(Map.of())
               .withDescription(
                   "Model file (from `train` or `export`) the model of that type starts from; the"
-                      + " type must be in `models`."),
+                      + " type must be in `models`. A file of the other `model.precision` is"
+                      + " converted (rounded to float once, or widened)."),
           "<TYPE>",
           Allowed.entries(
               "entity types of `models`, each with a model file",

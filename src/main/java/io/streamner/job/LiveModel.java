@@ -1,54 +1,57 @@
 package io.streamner.job;
 
-import io.streamner.model.DenseParameters;
 import java.util.Set;
 
 /**
  * One model while the model operator runs. Its dense parameters and counters live here and go into
  * keyed state only when a checkpoint is taken; its word vectors live in keyed state behind a {@link
- * ColumnCache}.
+ * ColumnCache}. {@code V} and {@code P}: a word vector and the dense parameters in the model's
+ * precision ({@link JobPrecision}).
  */
-final class LiveModel {
+final class LiveModel<V, P> {
   final String name;
   final ModelCheckpoint counters;
 
   /** Words whose vector changed since the last snapshot version. */
   final Set<String> changed;
 
-  final ColumnCache columns;
+  final ColumnCache<V> columns;
 
   /** True when the model started from its seed in this run rather than from a checkpoint. */
   final boolean seeded;
 
-  DenseParameters dense;
+  P dense;
 
   /**
-   * Same shape as {@link #dense}: the learner trains a copy here, so a failed sentence is dropped.
+   * Same shape as {@link #dense}: the learner trains a sentence into these (its first window from
+   * {@link #dense}, the rest in place), so a failed sentence leaves {@link #dense} as it was; their
+   * values between sentences do not matter.
    */
-  DenseParameters spare;
+  P spare;
 
   /** Changed since its state was last written. */
   boolean dirty;
 
   LiveModel(
       String name,
-      DenseParameters dense,
+      P dense,
+      P spare,
       ModelCheckpoint counters,
       Set<String> changed,
-      ColumnCache columns,
+      ColumnCache<V> columns,
       boolean seeded) {
     this.name = name;
     this.dense = dense;
-    this.spare = dense.copy();
+    this.spare = spare;
     this.counters = counters;
     this.changed = changed;
     this.columns = columns;
     this.seeded = seeded;
   }
 
-  /** The trained copy becomes the model; the old parameters become the next copy to train on. */
-  void take(DenseParameters trained) {
-    if (trained != spare) throw new IllegalArgumentException("not this model's trained copy");
+  /** The trained spare becomes the model; the old parameters become the next spare. */
+  void take(P trained) {
+    if (trained != spare) throw new IllegalArgumentException("not this model's trained spare");
     spare = dense;
     dense = trained;
   }

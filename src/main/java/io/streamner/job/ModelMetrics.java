@@ -16,7 +16,7 @@ final class ModelMetrics {
   private final Counter deadLetters;
   private final Counter refused;
 
-  ModelMetrics(MetricGroup operator, LiveModel model) {
+  ModelMetrics(MetricGroup operator, LiveModel<?, ?> model) {
     MetricGroup group = operator.addGroup("model", model.name);
     ModelCheckpoint c = model.counters;
     examples = group.counter("examplesTrained");

@@ -1,6 +1,7 @@
 package io.streamner.job;
 
 import io.streamner.model.OnlineLearner;
+import io.streamner.model.Precision;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Checks;
 import java.nio.file.Files;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>Why an operator and not a KeyedProcessFunction: the dense parameters change with every example
  * and live in memory ({@link ModelStore}); {@link #snapshotState} writes them into keyed state
  * before Flink snapshots it, which a function cannot hook into.
+ *
+ * <p>{@code V} and {@code P} are a word vector and the dense parameters in the models' precision
+ * ({@code model.precision}): {@link #of} picks them.
  */
-public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
+public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRecord>
     implements OneInputStreamOperator<ModelInput, EncodedRecord>,
         Triggerable<String, VoidNamespace>,
         BoundedOneInput {
@@ -56,33 +60,47 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   private static final Logger LOG = LoggerFactory.getLogger(ModelOperator.class);
 
   private final JobDefinition definition;
+  private final JobPrecision<V, P> precision;
 
-  private transient ModelStore store;
-  private transient SnapshotWriter snapshots;
-  private transient OnlineLearner learner;
+  private transient ModelStore<V, P> store;
+  private transient SnapshotWriter<V, P> snapshots;
+  private transient OnlineLearner<V, P> learner;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient Map<String, ModelMetrics> metrics;
 
-  public ModelOperator(JobDefinition definition) {
+  private ModelOperator(JobDefinition definition, JobPrecision<V, P> precision) {
     this.definition = definition;
+    this.precision = precision;
+  }
+
+  /** The operator for the definition's models, in its {@code model.precision}. */
+  public static ModelOperator<?, ?> of(JobDefinition definition) {
+    return definition.hyperparameters().precision() == Precision.FLOAT
+        ? new ModelOperator<>(definition, JobPrecision.FLOAT)
+        : new ModelOperator<>(definition, JobPrecision.DOUBLE);
   }
 
   @Override
   public void open() throws Exception {
     super.open();
-    store = new ModelStore(definition, getRuntimeContext(), getKeyedStateBackend(), this);
+    store =
+        new ModelStore<>(definition, precision, getRuntimeContext(), getKeyedStateBackend(), this);
     store.checkRestored(getKeyedStateBackend());
     snapshots =
-        new SnapshotWriter(
-            definition, store, record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
+        new SnapshotWriter<>(
+            definition,
+            precision,
+            store,
+            record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
     learner =
-        new OnlineLearner(
+        new OnlineLearner<>(
             new OnlineLearner.Settings(
                 definition.hyperparameters(),
                 store.seeds().normalizer(),
                 definition.minCount(),
                 definition.decay(),
-                definition.maxVocabulary()));
+                definition.maxVocabulary()),
+            precision.kernel(definition.hyperparameters()));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     metrics = new HashMap<>();
   }
@@ -90,7 +108,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   @Override
   public void processElement(StreamRecord<ModelInput> record) throws Exception {
     ModelInput input = record.getValue();
-    LiveModel model = model(input.model);
+    LiveModel<V, P> model = model(input.model);
     try {
       EncodedRecord prediction = input.labels != null ? train(model, input) : score(model, input);
       output.collect(new StreamRecord<>(prediction));
@@ -114,8 +132,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   }
 
   /** Test-then-train: the prediction reports each token before its own window trains the model. */
-  private EncodedRecord train(LiveModel m, ModelInput input) throws Exception {
-    OnlineLearner.Update update =
+  private EncodedRecord train(LiveModel<V, P> m, ModelInput input) throws Exception {
+    OnlineLearner.Update<V, P> update =
         learner.learn(
             Arrays.asList(input.sentence.tokens),
             input.labels,
@@ -146,7 +164,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
     return prediction;
   }
 
-  private EncodedRecord score(LiveModel m, ModelInput input) throws Exception {
+  private EncodedRecord score(LiveModel<V, P> m, ModelInput input) throws Exception {
     double[] p = learner.score(Arrays.asList(input.sentence.tokens), m.dense, m.columns);
     for (double v : p) {
       if (!(v >= 0 && v <= 1)) {
@@ -168,7 +186,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   /** The time trigger of snapshots: every snapshot.every-seconds, if the model changed. */
   @Override
   public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    LiveModel m = model(timer.getKey());
+    LiveModel<V, P> m = model(timer.getKey());
     if (m.changedSinceSnapshot()) snapshots.write(m, now());
     scheduleSnapshot();
   }
@@ -191,7 +209,7 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   public void endInput() throws Exception {
     for (String name : modelsOfThisSubtask()) {
       if (!store.exists(name)) continue; // never saw a record
-      LiveModel m = model(name);
+      LiveModel<V, P> m = model(name);
       if (m.changedSinceSnapshot() || !m.changed.isEmpty()) snapshots.write(m, now());
       if (definition.finalModelDirectory() != null) {
         Path dir = Path.of(definition.finalModelDirectory());
@@ -202,8 +220,8 @@ public final class ModelOperator extends AbstractStreamOperator<EncodedRecord>
   }
 
   /** The live model, made the current key; metrics and the snapshot timer start at first sight. */
-  private LiveModel model(String name) throws Exception {
-    LiveModel m = store.get(name);
+  private LiveModel<V, P> model(String name) throws Exception {
+    LiveModel<V, P> m = store.get(name);
     if (!metrics.containsKey(name)) {
       metrics.put(name, new ModelMetrics(getMetricGroup(), m));
       // A restored model's timer comes back with the checkpoint; a new model starts its own.

@@ -15,7 +15,7 @@ import java.util.List;
  * Where a model starts when its key is first seen: a model file named by {@code model.init.<TYPE>}
  * (trained offline or exported), else the job's hyper-parameters with the pretrained vectors of
  * {@code model.vectors} (or none): exactly what {@code streamner train} starts from, so the stream
- * and the offline trainer agree.
+ * and the offline trainer agree. Either way in the job's precision ({@code model.precision}).
  */
 final class ModelSeeds {
   private final JobDefinition definition;
@@ -34,7 +34,8 @@ final class ModelSeeds {
     if (init != null) {
       NerModel m = ModelFile.read(Path.of(init));
       checkCompatible(m, init, definition, model);
-      return m;
+      // A file of the other precision is converted: rounded to float once, or widened exactly.
+      return m.in(definition.hyperparameters().precision());
     }
     Hyperparameters hp = definition.hyperparameters();
     PretrainedVectors v = vectors();
@@ -61,6 +62,10 @@ final class ModelSeeds {
     if (!m.entity().equals(model)) {
       throw new IllegalArgumentException(
           file + " is a model for " + m.entity() + ", configured as " + model);
+    }
+    if (m.input().hasCapitals()) {
+      throw new IllegalArgumentException(
+          file + " has capitalisation features, which the streaming job does not train yet");
     }
     if (theirs.windowSize() != mine.windowSize()
         || theirs.dim() != mine.dim()

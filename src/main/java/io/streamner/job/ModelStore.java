@@ -1,9 +1,9 @@
 package io.streamner.job;
 
-import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
+import io.streamner.model.Precision;
 import io.streamner.text.Vocabulary;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,12 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -40,15 +37,16 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * calls just before Flink snapshots the keyed state: every checkpoint holds each model exactly as
  * of its barrier, and RocksDB never serialises W per example.
  *
+ * <p>The word vectors and the dense parameters are in the model's precision ({@code
+ * model.precision}, see {@link JobPrecision}): {@code V} is one word vector, {@code P} the dense
+ * parameters.
+ *
  * <p>Methods that take a model name make it the current key first; the others work on the current
  * key.
  */
-final class ModelStore {
+final class ModelStore<V, P> {
   static final ValueStateDescriptor<ModelCheckpoint> MODEL_STATE =
       new ValueStateDescriptor<>("model", ModelCheckpoint.class);
-  static final MapStateDescriptor<String, double[]> COLUMNS_STATE =
-      new MapStateDescriptor<>(
-          "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
 
   /**
    * The occurrence count of one word without a column: a ValueState whose namespace is the word, so
@@ -87,25 +85,30 @@ final class ModelStore {
   private static final int CLEANUP_PER_ACCESS = 10;
 
   private final JobDefinition definition;
+  private final JobPrecision<V, P> precision;
   private final KeyContext keys;
   private final ModelSeeds seeds;
   private final ValueState<ModelCheckpoint> modelState;
-  private final MapState<String, double[]> columns;
+  private final JobPrecision.DenseState<P> denseState;
+  private final MapState<String, V> columns;
   private final InternalValueState<String, String, Long> wordCounts;
-  private final Map<String, LiveModel> live = new HashMap<>();
+  private final Map<String, LiveModel<V, P>> live = new HashMap<>();
 
   @SuppressWarnings("unchecked") // the backend's state for a ValueState descriptor is internal
   ModelStore(
       JobDefinition definition,
+      JobPrecision<V, P> precision,
       RuntimeContext context,
       KeyedStateBackend<String> backend,
       KeyContext keys)
       throws Exception {
     this.definition = definition;
+    this.precision = precision;
     this.keys = keys;
     this.seeds = new ModelSeeds(definition);
     this.modelState = context.getState(MODEL_STATE);
-    this.columns = context.getMapState(COLUMNS_STATE);
+    this.denseState = precision.denseState(context, definition.hyperparameters());
+    this.columns = context.getMapState(precision.columnsState());
     this.wordCounts =
         (InternalValueState<String, String, Long>)
             backend.getOrCreateKeyedState(
@@ -120,9 +123,9 @@ final class ModelStore {
    * The live model named {@code model}, which becomes the current key: from memory, from state
    * after a restore, or from its seed when the job first sees it.
    */
-  LiveModel get(String model) throws Exception {
+  LiveModel<V, P> get(String model) throws Exception {
     keys.setCurrentKey(model);
-    LiveModel m = live.get(model);
+    LiveModel<V, P> m = live.get(model);
     if (m != null) return m;
     ModelCheckpoint stored = modelState.value();
     m = stored != null ? restore(model, stored) : seed(model);
@@ -161,42 +164,43 @@ final class ModelStore {
   }
 
   /** Every word vector of the current key's model, as the state holds it. */
-  Iterable<Map.Entry<String, double[]>> allColumns(LiveModel m) throws Exception {
+  Iterable<Map.Entry<String, V>> allColumns(LiveModel<V, P> m) throws Exception {
     m.columns.writeBack();
     return columns.entries();
   }
 
   /** The current key's vector of {@code word}, as the state holds it. */
-  double[] column(LiveModel m, String word) throws Exception {
+  V column(LiveModel<V, P> m, String word) throws Exception {
     m.columns.writeBack();
     return columns.get(word);
   }
 
   /** The current key's model as a model file holds it. */
-  NerModel toModel(LiveModel m) throws Exception {
-    Map<String, double[]> all = new HashMap<>();
-    for (Map.Entry<String, double[]> column : allColumns(m)) {
+  NerModel toModel(LiveModel<V, P> m) throws Exception {
+    Map<String, V> all = new HashMap<>();
+    for (Map.Entry<String, V> column : allColumns(m)) {
       all.put(column.getKey(), column.getValue());
     }
-    return NerModel.fromColumns(
+    return precision.model(
         m.name,
         definition.hyperparameters(),
         seeds.normalizer(),
         all,
-        m.dense.copy(),
+        m.dense,
         m.counters.examplesSeen);
   }
 
   /** Writes every live model into keyed state, just before Flink snapshots that state. */
   void writeBack() throws Exception {
-    for (LiveModel m : live.values()) {
+    for (LiveModel<V, P> m : live.values()) {
       keys.setCurrentKey(m.name);
       m.columns.writeBack();
       if (!m.dirty) continue;
       // A copy: the heap backend keeps the object itself and serialises it asynchronously,
-      // while this task goes on changing the live counters.
+      // while this task goes on changing the live counters. The dense parameters go in as a new
+      // array for the same reason.
       ModelCheckpoint stored = m.counters.copy();
-      stored.dense = m.dense.flatten();
+      denseState.store(stored, m.dense);
       stored.changedWords = m.changed.toArray(new String[0]);
       Hyperparameters hp = definition.hyperparameters();
       stored.windowSize = hp.windowSize();
@@ -209,8 +213,9 @@ final class ModelStore {
 
   /**
    * Checks every model the restored state holds against the definition, as soon as the operator
-   * opens: a job resumed under a definition that changed a model's shape stops at once, before a
-   * record reaches the model (or a checkpoint of the run makes it look like a later failure).
+   * opens: a job resumed under a definition that changed a model's shape or precision stops at
+   * once, before a record reaches the model (or a checkpoint of the run makes it look like a later
+   * failure).
    */
   void checkRestored(KeyedStateBackend<String> backend) throws Exception {
     backend.applyToAllKeys(
@@ -224,22 +229,42 @@ final class ModelStore {
    * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden
    * cannot change under a running job, and a restart would only fail again, so the job stops.
    */
-  private LiveModel restore(String model, ModelCheckpoint stored) {
+  private LiveModel<V, P> restore(String model, ModelCheckpoint stored) throws Exception {
     checkShape(model, stored);
     Hyperparameters hp = definition.hyperparameters();
     // The live counters must not be the state's object (see writeBack).
-    return new LiveModel(
+    return new LiveModel<>(
         model,
-        DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense),
+        denseState.restore(stored),
+        precision.kernel(hp).newDense(hp),
         stored.copy(),
         new LinkedHashSet<>(
             Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
-        new ColumnCache(columns, definition.columnCache()),
+        new ColumnCache<>(columns, definition.columnCache()),
         false);
   }
 
   private void checkShape(String model, ModelCheckpoint stored) {
     Hyperparameters hp = definition.hyperparameters();
+    if (!denseState.holds(stored)) {
+      Precision theirs =
+          precision.precision() == Precision.FLOAT ? Precision.DOUBLE : Precision.FLOAT;
+      throw new SuppressRestartsException(
+          new IllegalStateException(
+              "the restored state of model "
+                  + model
+                  + " is a "
+                  + theirs
+                  + " model but the job definition says model.precision = "
+                  + precision.precision()
+                  + ": a model's precision cannot change under its state. Go back to "
+                  + theirs
+                  + ", or start over without the state (streamner job --fresh); to carry the"
+                  + " model over, export it and start the new job from the file"
+                  + " (model.init."
+                  + model
+                  + ")"));
+    }
     boolean sameShape =
         stored.windowSize == 0
             ? stored.dense.length == hp.hidden() * hp.inputSize() + 2 * hp.hidden() + 1
@@ -269,25 +294,27 @@ final class ModelStore {
   }
 
   /** First sight of a model: its seed's vectors go into state, once. */
-  private LiveModel seed(String model) throws Exception {
+  private LiveModel<V, P> seed(String model) throws Exception {
     NerModel seed = seeds.seed(model);
     Vocabulary vocabulary = seed.vocabulary();
     Set<String> changed = new LinkedHashSet<>();
     for (int id = 0; id < vocabulary.size(); id++) {
-      columns.put(vocabulary.word(id), seed.vectors()[id]);
+      columns.put(vocabulary.word(id), precision.vector(seed, id));
       changed.add(vocabulary.word(id));
     }
     ModelCheckpoint c = new ModelCheckpoint();
     c.examplesSeen = seed.examplesTrained();
     c.examplesAtSnapshot = c.examplesSeen;
     c.columns = vocabulary.size();
-    LiveModel m =
-        new LiveModel(
+    Hyperparameters hp = definition.hyperparameters();
+    LiveModel<V, P> m =
+        new LiveModel<>(
             model,
-            seed.dense().copy(),
+            precision.dense(seed),
+            precision.kernel(hp).newDense(hp),
             c,
             changed,
-            new ColumnCache(columns, definition.columnCache()),
+            new ColumnCache<>(columns, definition.columnCache()),
             true);
     m.dirty = true;
     return m;

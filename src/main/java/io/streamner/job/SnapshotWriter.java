@@ -15,29 +15,38 @@ import java.util.function.Consumer;
  * restore the next version is the one after the checkpoint's, and the versions written after that
  * checkpoint were never committed, so a reader never sees a number twice.
  */
-final class SnapshotWriter {
+final class SnapshotWriter<V, P> {
   private final JobDefinition definition;
-  private final ModelStore store;
+  private final JobPrecision<V, P> precision;
+  private final ModelStore<V, P> store;
   private final Consumer<EncodedRecord> out;
 
-  SnapshotWriter(JobDefinition definition, ModelStore store, Consumer<EncodedRecord> out) {
+  SnapshotWriter(
+      JobDefinition definition,
+      JobPrecision<V, P> precision,
+      ModelStore<V, P> store,
+      Consumer<EncodedRecord> out) {
     this.definition = definition;
+    this.precision = precision;
     this.store = store;
     this.out = out;
   }
 
-  /** Writes the next version of {@code m}, which must be the current key's model. */
-  void write(LiveModel m, long now) throws Exception {
+  /**
+   * Writes the next version of {@code m}, which must be the current key's model: float32 records
+   * for a float model.
+   */
+  void write(LiveModel<V, P> m, long now) throws Exception {
     ModelCheckpoint c = m.counters;
     long version = c.version + 1;
-    double[] dense = m.dense.flatten();
+    double[] dense = precision.flatten(m.dense);
     List<SnapshotRecord.DenseChunk> chunks =
-        SnapshotCodec.denseChunks(definition.name(), m.name, version, dense);
+        SnapshotCodec.denseChunks(definition.name(), m.name, version, dense, precision.precision());
     for (SnapshotRecord.DenseChunk chunk : chunks) out.accept(Outputs.snapshot(chunk));
     boolean full = !c.fullSnapshotWritten;
     long written = 0;
     if (full) {
-      for (Map.Entry<String, double[]> column : store.allColumns(m)) {
+      for (Map.Entry<String, V> column : store.allColumns(m)) {
         out.accept(column(m, version, column.getKey(), column.getValue()));
         written++;
       }
@@ -67,8 +76,14 @@ final class SnapshotWriter {
     m.dirty = true;
   }
 
-  private EncodedRecord column(LiveModel m, long version, String word, double[] vector) {
+  private EncodedRecord column(LiveModel<V, P> m, long version, String word, V vector) {
     return Outputs.snapshot(
-        new SnapshotRecord.Column(definition.name(), m.name, version, word, vector));
+        new SnapshotRecord.Column(
+            definition.name(),
+            m.name,
+            version,
+            word,
+            precision.values(vector),
+            precision.precision()));
   }
 }

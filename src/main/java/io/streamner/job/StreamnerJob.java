@@ -244,7 +244,7 @@ public final class StreamnerJob {
             .transform(
                 "train and score",
                 TypeInformation.of(EncodedRecord.class),
-                new ModelOperator(definition))
+                ModelOperator.of(definition))
             .uid("model");
 
     predictions

@@ -5,6 +5,8 @@ import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
+import io.streamner.text.Checks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,15 +100,15 @@ public final class SnapshotExport {
    * The records of one job's model, in topic order: a version counts once its manifest is there.
    */
   private static final class Versions {
-    private final Map<String, double[]> columns = new HashMap<>();
-    private final Map<String, double[]> pendingColumns = new HashMap<>();
+    private final Map<String, SnapshotRecord.Column> columns = new HashMap<>();
+    private final Map<String, SnapshotRecord.Column> pendingColumns = new HashMap<>();
     private final List<SnapshotRecord.DenseChunk> pendingDense = new ArrayList<>();
     private List<SnapshotRecord.DenseChunk> dense;
     private SnapshotRecord.Manifest manifest;
 
     void add(SnapshotRecord record) {
       if (record instanceof SnapshotRecord.Column c) {
-        pendingColumns.put(c.word(), c.vector());
+        pendingColumns.put(c.word(), c);
       } else if (record instanceof SnapshotRecord.DenseChunk d) {
         pendingDense.add(d);
       } else if (record instanceof SnapshotRecord.Manifest m) {
@@ -140,16 +142,49 @@ public final class SnapshotExport {
             topic + ": the dense parameters of " + what + " are incomplete: " + e.getMessage(), e);
       }
       Hyperparameters hp = manifest.hyperparameters();
-      DenseParameters parameters = DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
-      return new Exported(
+      Precision precision = hp.precision();
+      // A float model's numbers are float32 throughout: a float64 record in it was not written
+      // by its job, and taking it would round it without a word.
+      for (SnapshotRecord.Column c : columns.values()) {
+        if (c.dtype() != precision) {
+          throw new IOException(
+              topic
+                  + ": the vector of "
+                  + Checks.quote(c.word())
+                  + " in "
+                  + what
+                  + " is "
+                  + c.dtype().dtype()
+                  + ", but the model is "
+                  + precision
+                  + " precision");
+        }
+      }
+      if (dense.get(0).dtype() != precision) {
+        throw new IOException(
+            topic
+                + ": the dense parameters of "
+                + what
+                + " are "
+                + dense.get(0).dtype().dtype()
+                + ", but the model is "
+                + precision
+                + " precision");
+      }
+      // A float model's values are floats (its records are float32): it is assembled in double,
+      // then rounded back to float, exactly.
+      Map<String, double[]> vectors = new HashMap<>();
+      columns.forEach((word, c) -> vectors.put(word, c.vector()));
+      NerModel model =
           NerModel.fromColumns(
-              manifest.model(),
-              hp,
-              manifest.normalizer(),
-              columns,
-              parameters,
-              manifest.examplesSeen()),
-          manifest);
+                  manifest.model(),
+                  hp.withPrecision(Precision.DOUBLE),
+                  manifest.normalizer(),
+                  vectors,
+                  DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat),
+                  manifest.examplesSeen())
+              .in(precision);
+      return new Exported(model, manifest);
     }
   }
 }

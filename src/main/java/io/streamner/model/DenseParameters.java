@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * <p>W is stored as one array per row: the fused SGD loop walks a row at a time and the JIT
  * vectorises that loop, which it did not do for one flat array (measured, see STACK.md).
  */
-public final class DenseParameters {
+public final class DenseParameters implements Dense {
   public final int hidden;
   public final int inputSize;
 
@@ -86,15 +86,35 @@ public final class DenseParameters {
 
   /**
    * Whether every value is finite. {@code v * 0} is 0 for a finite v and NaN for an infinite or NaN
-   * one, so one sum of those says it for the whole array without a branch per value.
+   * one, so sums of those say it for the whole array without a branch per value: four independent
+   * sums, so that the additions need not wait for each other (the streaming learner checks all of W
+   * after every sentence).
    */
   public static boolean allFinite(double[] values) {
-    double zero = 0;
-    for (double v : values) zero += v * 0;
-    return zero == 0;
+    double a = 0, b = 0, c = 0, d = 0;
+    int i = 0;
+    for (; i + 4 <= values.length; i += 4) {
+      a += values[i] * 0;
+      b += values[i + 1] * 0;
+      c += values[i + 2] * 0;
+      d += values[i + 3] * 0;
+    }
+    for (; i < values.length; i++) a += values[i] * 0;
+    return a + b + c + d == 0;
+  }
+
+  @Override
+  public int hidden() {
+    return hidden;
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
   }
 
   /** Sum of squares of W and U: the bracket of the regularisation term in eq. (1). */
+  @Override
   public double squaredWeights() {
     double s = 0;
     for (double[] row : w) for (double v : row) s += v * v;
@@ -119,17 +139,7 @@ public final class DenseParameters {
   }
 
   public static DenseParameters unflatten(int hidden, int inputSize, double[] flat) {
-    if (flat.length != hidden * inputSize + 2 * hidden + 1) {
-      throw new IllegalArgumentException(
-          "expected "
-              + (hidden * inputSize + 2 * hidden + 1)
-              + " dense parameters for H="
-              + hidden
-              + ", nC="
-              + inputSize
-              + ", got "
-              + flat.length);
-    }
+    Dense.checkFlat(hidden, inputSize, flat.length);
     DenseParameters p = new DenseParameters(hidden, inputSize);
     int o = 0;
     for (double[] row : p.w) {

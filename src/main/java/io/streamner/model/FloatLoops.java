@@ -43,19 +43,21 @@ interface FloatLoops {
   void multiply(float[] w, int rows, int stride, float[] x, float[] z, float[] scratch);
 
   /**
-   * The pass over W of an SGD step, from the W before the step. For every k in increasing order and
-   * every j < stride:
+   * The pass over W of an SGD step, from the W before the step ({@code w}) into {@code out}, which
+   * may be the same array. For every k in increasing order and every j < stride:
    *
    * <pre>
-   *   dx[j]  = fma(g[k], W[k][j], dx[j])                                (29): dx = W^T g, dx from 0
-   *   W[k][j] = fma(-lrg[k], x[j], fma(-lrDecay, W[k][j], W[k][j]))      (30): W - lr (g x^T + (C/m) W)
+   *   dx[j]     = fma(g[k], W[k][j], dx[j])                                (29): dx = W^T g, dx from 0
+   *   out[k][j] = fma(-lrg[k], x[j], fma(-lrDecay, W[k][j], W[k][j]))      (30): W - lr (g x^T + (C/m) W)
    * </pre>
    *
    * The inner fma is W (1 - lr C/m) rounded once; the outer subtracts lr g_k x_j, with {@code
-   * lrg[k] = lr * g[k]}.
+   * lrg[k] = lr * g[k]}. Every entry of {@code out} is written, the padding too (with zeros, as x
+   * is zero there).
    */
   void backward(
       float[] w,
+      float[] out,
       int rows,
       int stride,
       float[] x,
@@ -70,6 +72,15 @@ interface FloatLoops {
    * operations, so it is lane-wise too.
    */
   void tanh(double[] z, double[] out, int length);
+
+  /**
+   * Whether the first {@code length} values are all finite numbers (no NaN, no infinity): the check
+   * the streaming learner makes on W after every sentence, so it must not cost a fraction of the
+   * sentence. {@code v * 0} is 0 for a finite v and NaN otherwise, so sums of those say it without
+   * a branch per value; several independent sums (lanes), so that the additions need not wait for
+   * each other.
+   */
+  boolean allFinite(float[] values, int length);
 
   /** What runs, for reports: "scalar", "Vector API, 512-bit", ... */
   String description();

@@ -19,9 +19,11 @@ package io.streamner.model;
  * a1 = tanh(z1), z2 = U^T a1 + b2, h = a2 = sigmoid(z2) (eqs. 2-4, 10). The learning rate and C/m
  * arrive as doubles and are rounded to float once per step.
  *
- * <p>The word vectors are passed as {@code float[][] columns}, one n-array per window position, and
- * updated in place. When a word occurs twice in a window the caller passes the same array twice and
- * it receives both gradient pieces, position by position.
+ * <p>The word vectors are passed as {@code float[][] columns}, one n-array per window position
+ * (with capitalisation features, a word vector and then a capitalisation vector per position, as
+ * {@link WindowNetwork} takes them: x is their concatenation), and updated in place. When a word
+ * occurs twice in a window the caller passes the same array twice and it receives both gradient
+ * pieces, position by position.
  *
  * <p>An instance is immutable and can be shared; a {@link Workspace} holds one window's activations
  * and is for one thread.
@@ -50,6 +52,14 @@ public final class FloatNetwork {
     return new FloatNetwork(new ScalarFloatLoops());
   }
 
+  /** Whether every parameter is a finite number: {@link FloatParameters#isFinite}, faster. */
+  public boolean isFinite(FloatParameters p) {
+    return loops.allFinite(p.w, p.w.length)
+        && loops.allFinite(p.b1, p.hidden)
+        && loops.allFinite(p.u, p.hidden)
+        && Float.isFinite(p.b2);
+  }
+
   /** Which loops run: "scalar", or the Vector API and its widths. */
   public String description() {
     return loops.description();
@@ -57,8 +67,8 @@ public final class FloatNetwork {
 
   /** Scratch arrays for one window, reused across steps so the hot loop allocates nothing. */
   public static final class Workspace {
-    final int windowSize;
-    final int dim;
+    /** nC, or C (n + k) with capitalisation features: the length of x before the padding. */
+    final int inputSize;
 
     /** x, zero from nC to the padded length (the padding of W's rows multiplies zeros). */
     final float[] x;
@@ -89,10 +99,13 @@ public final class FloatNetwork {
       this(hp.windowSize(), hp.dim(), hp.hidden());
     }
 
+    /**
+     * For windows of {@code windowSize} positions of {@code dim} values each: n, or n + k with
+     * capitalisation features (a word vector and a capitalisation vector per position).
+     */
     public Workspace(int windowSize, int dim, int hidden) {
-      this.windowSize = windowSize;
-      this.dim = dim;
-      int stride = FloatParameters.padded(windowSize * dim);
+      this.inputSize = Math.multiplyExact(windowSize, dim);
+      int stride = FloatParameters.padded(inputSize);
       this.x = new float[stride];
       this.wx = new float[hidden];
       this.z1 = new double[FloatParameters.padded(hidden)];
@@ -163,7 +176,29 @@ public final class FloatNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    final float h = forward(p, columns, ws);
+    return sgdStep(p, p, columns, y, learningRate, decay, ws);
+  }
+
+  /**
+   * {@link #sgdStep(FloatParameters, float[][], int, double, double, Workspace)} from the
+   * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
+   * to} is written (from {@code from}'s, W's padding included), so whatever {@code to} held before
+   * does not matter, and the results are the bits of the step in place. The streaming learner
+   * trains a sentence's first window from the live model into a spare one this way, which spares it
+   * a copy of the dense parameters per sentence; the word vectors are updated in place either way.
+   */
+  public double sgdStep(
+      FloatParameters from,
+      FloatParameters to,
+      float[][] columns,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
+    if (to.hidden != from.hidden || to.inputSize != from.inputSize) {
+      throw new IllegalArgumentException("the parameters to train into have another shape");
+    }
+    final float h = forward(from, columns, ws);
     final float delta = h - y;
     final float lr = (float) learningRate;
     final float lrDecay = (float) (learningRate * decay);
@@ -172,26 +207,26 @@ public final class FloatNetwork {
     final float[] g = ws.g;
     final float[] lrg = ws.lrg;
 
-    for (int k = 0; k < p.hidden; k++) {
-      final float uk = p.u[k];
+    for (int k = 0; k < from.hidden; k++) {
+      final float uk = from.u[k];
       final float ak = a1[k];
       final float gk = delta * uk * (1 - ak * ak); // (25), from the U before the step
       g[k] = gk;
       lrg[k] = lr * gk;
-      p.u[k] = Math.fma(-lrDelta, ak, Math.fma(-lrDecay, uk, uk)); // (31)
-      p.b1[k] -= lrg[k]; // (25)
+      to.u[k] = Math.fma(-lrDelta, ak, Math.fma(-lrDecay, uk, uk)); // (31)
+      to.b1[k] = from.b1[k] - lrg[k]; // (25)
     }
-    p.b2 -= lrDelta; // (15)
+    to.b2 = from.b2 - lrDelta; // (15)
 
-    loops.backward(p.w, p.hidden, p.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
+    loops.backward(
+        from.w, to.w, from.hidden, from.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
 
-    // dJ/dL: piece c of dJ/dx (n numbers) moves the column at window position c
+    // dJ/dL (and dJ/dE): each piece moves against its slice of dJ/dx, in window order
     final float[] dx = ws.dx;
-    final int n = ws.dim;
-    for (int c = 0; c < ws.windowSize; c++) {
-      final float[] column = columns[c];
-      final int o = c * n;
-      for (int d = 0; d < n; d++) column[d] = Math.fma(-lr, dx[o + d], column[d]);
+    int o = 0;
+    for (final float[] piece : columns) {
+      for (int d = 0; d < piece.length; d++) piece[d] = Math.fma(-lr, dx[o + d], piece[d]);
+      o += piece.length;
     }
     return logisticLoss(ws.z2, y);
   }
@@ -211,12 +246,9 @@ public final class FloatNetwork {
     return (float) (1.0 / (1.0 + StrictMath.exp(-(double) z)));
   }
 
-  private static void stack(FloatParameters p, float[][] columns, Workspace ws) {
-    if (columns.length != ws.windowSize) {
-      throw new IllegalArgumentException(
-          "window has " + columns.length + " words, model expects " + ws.windowSize);
-    }
-    if (p.inputSize != ws.windowSize * ws.dim || p.hidden != ws.a1.length) {
+  /** x = the pieces one after another, zero to the padded length (which stays zero). */
+  private static void stack(FloatParameters p, float[][] pieces, Workspace ws) {
+    if (p.inputSize != ws.inputSize || p.hidden != ws.a1.length) {
       throw new IllegalArgumentException(
           "the workspace is for another shape than the "
               + p.hidden
@@ -224,7 +256,12 @@ public final class FloatNetwork {
               + p.inputSize
               + " parameters");
     }
-    final int n = ws.dim;
-    for (int c = 0; c < columns.length; c++) System.arraycopy(columns[c], 0, ws.x, c * n, n);
+    int o = 0;
+    for (float[] piece : pieces) {
+      if (o + piece.length > ws.inputSize) throw HiddenLayer.tooLong(pieces, ws.inputSize);
+      System.arraycopy(piece, 0, ws.x, o, piece.length);
+      o += piece.length;
+    }
+    if (o != ws.inputSize) throw HiddenLayer.tooLong(pieces, ws.inputSize);
   }
 }

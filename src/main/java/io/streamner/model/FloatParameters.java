@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Vector API loads from it at computed offsets, and it halves the pointer chasing (measured, see
  * {@link VectorFloatLoops}).
  */
-public final class FloatParameters {
+public final class FloatParameters implements Dense {
   public final int hidden;
   public final int inputSize;
 
@@ -84,7 +84,30 @@ public final class FloatParameters {
     return c;
   }
 
+  /** Whether every parameter is a finite number (no NaN, no infinity). */
+  public boolean isFinite() {
+    return allFinite(w) && allFinite(b1) && allFinite(u) && Float.isFinite(b2);
+  }
+
+  /** Whether every value is finite ({@link FloatLoops#allFinite}). */
+  public static boolean allFinite(float[] values) {
+    return SCALAR.allFinite(values, values.length);
+  }
+
+  private static final FloatLoops SCALAR = new ScalarFloatLoops();
+
+  @Override
+  public int hidden() {
+    return hidden;
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
   /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
+  @Override
   public double squaredWeights() {
     double s = 0;
     for (float v : w) s += (double) v * v;
@@ -109,6 +132,23 @@ public final class FloatParameters {
     o += hidden;
     flat[o] = b2;
     return flat;
+  }
+
+  /** The inverse of {@link #flatten}: W (unpadded, row-major), b1, U, b2. */
+  public static FloatParameters unflatten(int hidden, int inputSize, float[] flat) {
+    Dense.checkFlat(hidden, inputSize, flat.length);
+    FloatParameters p = new FloatParameters(hidden, inputSize);
+    int o = 0;
+    for (int k = 0; k < hidden; k++) {
+      System.arraycopy(flat, o, p.w, k * p.stride, inputSize);
+      o += inputSize;
+    }
+    System.arraycopy(flat, o, p.b1, 0, hidden);
+    o += hidden;
+    System.arraycopy(flat, o, p.u, 0, hidden);
+    o += hidden;
+    p.b2 = flat[o];
+    return p;
   }
 
   @Override

@@ -28,9 +28,13 @@ final class HiddenLayer {
     if (o != x.length) throw tooLong(pieces, x.length);
   }
 
-  private static IllegalArgumentException tooLong(double[][] pieces, int inputSize) {
-    int total = 0;
-    for (double[] piece : pieces) total += piece.length;
+  /**
+   * The error of a window whose pieces (arrays of either precision) do not fill the model's input
+   * exactly.
+   */
+  static IllegalArgumentException tooLong(Object[] pieces, int inputSize) {
+    long total = 0;
+    for (Object piece : pieces) total += java.lang.reflect.Array.getLength(piece);
     return new IllegalArgumentException(
         "the window's "
             + pieces.length
@@ -87,20 +91,29 @@ final class HiddenLayer {
   /**
    * One pass over W does both dJ/dx = W^T g (eq. 29; 47 typed) and W := W - lr (g x^T + (C/m) W)
    * (eq. 30; 49 typed), where g = dJ/db1 is already in {@code g}: dx gathers W^T g from the old W
-   * before the row is overwritten. Same index on both arrays, so the JIT can vectorise it.
+   * before the row is overwritten. The new W goes to {@code out}, which may be {@code w} itself (a
+   * step in place) or a spare of the same shape whose old values do not matter (the streaming
+   * learner's double buffer). Same index on every array, so the JIT can vectorise it.
    */
   static void backward(
-      double[][] w, double[] g, double[] x, double[] dx, double learningRate, double decay) {
+      double[][] w,
+      double[][] out,
+      double[] g,
+      double[] x,
+      double[] dx,
+      double learningRate,
+      double decay) {
     final int in = x.length;
     final double lr = learningRate;
     Arrays.fill(dx, 0.0);
     for (int k = 0; k < g.length; k++) {
       final double gk = g[k];
       final double[] wk = w[k];
+      final double[] ok = out[k];
       for (int j = 0; j < in; j++) {
         final double wkj = wk[j];
         dx[j] += gk * wkj;
-        wk[j] = wkj - lr * (gk * x[j] + decay * wkj);
+        ok[j] = wkj - lr * (gk * x[j] + decay * wkj);
       }
     }
   }

@@ -12,9 +12,18 @@ package io.streamner.model;
  * @param learningRate SGD step size alpha
  * @param regularization C in eq. (1): the L2 weight on W and U, divided by m in every step
  * @param seed seed of every random choice (initialisation, shuffling)
+ * @param precision of the parameters and word vectors, so of the kernel; null means {@link
+ *     Precision#DOUBLE}, the specification's model (what files and snapshots written before there
+ *     was a choice hold)
  */
 public record Hyperparameters(
-    int windowSize, int dim, int hidden, double learningRate, double regularization, long seed)
+    int windowSize,
+    int dim,
+    int hidden,
+    double learningRate,
+    double regularization,
+    long seed,
+    Precision precision)
     implements java.io.Serializable {
 
   public static final int DEFAULT_WINDOW = 5;
@@ -25,6 +34,7 @@ public record Hyperparameters(
   public static final long DEFAULT_SEED = 42;
 
   public Hyperparameters {
+    if (precision == null) precision = Precision.DOUBLE;
     if (windowSize < 1 || windowSize % 2 == 0) {
       throw new IllegalArgumentException(
           "window size must be a positive odd number, got " + windowSize);
@@ -41,6 +51,12 @@ public record Hyperparameters(
       throw new IllegalArgumentException(
           "regularization must be zero or positive, got " + regularization);
     }
+  }
+
+  /** Double precision: the specification's model. */
+  public Hyperparameters(
+      int windowSize, int dim, int hidden, double learningRate, double regularization, long seed) {
+    this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE);
   }
 
   /** The reference setup of the specification: n=50, C=5, H=100. */
@@ -60,6 +76,12 @@ public record Hyperparameters(
   }
 
   public Hyperparameters withDim(int newDim) {
-    return new Hyperparameters(windowSize, newDim, hidden, learningRate, regularization, seed);
+    return new Hyperparameters(
+        windowSize, newDim, hidden, learningRate, regularization, seed, precision);
+  }
+
+  public Hyperparameters withPrecision(Precision newPrecision) {
+    return new Hyperparameters(
+        windowSize, dim, hidden, learningRate, regularization, seed, newPrecision);
   }
 }

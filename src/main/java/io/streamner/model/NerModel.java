@@ -10,15 +10,20 @@ import java.util.Map;
  * (one vector per vocabulary word), optionally E (capitalisation vectors, see {@link WindowInput}),
  * the dense parameters and how much it has been trained. It is what the model file holds and what
  * {@code eval}, {@code tag} and the streaming job use.
+ *
+ * <p>L, E and the dense parameters are of the model's {@link Hyperparameters#precision()}: double
+ * (the specification's model, the default; {@link DenseParameters}) or float ({@link
+ * FloatParameters}). {@link #steps()} runs the kernel of that precision on them, for scoring and
+ * for training; {@link #parameters()} shows them together.
  */
 public final class NerModel implements TaggingModel {
   private final String entity;
   private final WindowInput input;
-  private final DenseParameters dense;
+  private final Dense dense;
   private long examplesTrained;
   private int epochsTrained;
 
-  /** A model without capitalisation features. */
+  /** A double model without capitalisation features. */
   public NerModel(
       String entity,
       Hyperparameters hyperparameters,
@@ -37,21 +42,25 @@ public final class NerModel implements TaggingModel {
   }
 
   /**
-   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape
+   * @param dense {@link DenseParameters} for a double input, {@link FloatParameters} for a float
+   *     one
+   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape or
+   *     precision
    */
   public NerModel(
-      String entity,
-      WindowInput input,
-      DenseParameters dense,
-      long examplesTrained,
-      int epochsTrained) {
+      String entity, WindowInput input, Dense dense, long examplesTrained, int epochsTrained) {
     Hyperparameters hyperparameters = input.hyperparameters();
-    if (dense.hidden != hyperparameters.hidden() || dense.inputSize != input.inputSize()) {
+    Precision denseIs = dense instanceof FloatParameters ? Precision.FLOAT : Precision.DOUBLE;
+    if (denseIs != input.precision()) {
+      throw new IllegalArgumentException(
+          denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
+    }
+    if (dense.hidden() != hyperparameters.hidden() || dense.inputSize() != input.inputSize()) {
       throw new IllegalArgumentException(
           "dense parameters are "
-              + dense.hidden
+              + dense.hidden()
               + "x"
-              + dense.inputSize
+              + dense.inputSize()
               + ", the hyper-parameters say "
               + hyperparameters.hidden()
               + "x"
@@ -66,6 +75,7 @@ public final class NerModel implements TaggingModel {
 
   /**
    * A fresh model: L from {@link WordVectors#initialise}, W and U random, biases zero, all seeded.
+   * A float model ({@code hp}'s precision) starts from the same numbers rounded to float.
    */
   public static NerModel initialise(
       String entity,
@@ -73,14 +83,24 @@ public final class NerModel implements TaggingModel {
       TokenNormalizer normalizer,
       Vocabulary vocabulary,
       double[][] vectors) {
-    return initialise(entity, new WindowInput(hp, normalizer, vocabulary, vectors, null));
+    WindowInput doubles =
+        new WindowInput(hp.withPrecision(Precision.DOUBLE), normalizer, vocabulary, vectors, null);
+    return initialise(entity, doubles.in(hp.precision()));
   }
 
-  /** A fresh model on this input (with or without capitalisation features). */
+  /**
+   * A fresh model on this input (with or without capitalisation features, in its precision): W and
+   * U random, biases zero, seeded; in float the same numbers rounded.
+   */
   public static NerModel initialise(String entity, WindowInput input) {
     Hyperparameters hp = input.hyperparameters();
     DenseParameters dense = DenseParameters.initialise(hp.hidden(), input.inputSize(), hp.seed());
-    return new NerModel(entity, input, dense, 0, 0);
+    return new NerModel(
+        entity,
+        input,
+        input.precision() == Precision.FLOAT ? FloatParameters.of(dense) : dense,
+        0,
+        0);
   }
 
   /**
@@ -99,6 +119,67 @@ public final class NerModel implements TaggingModel {
         entity, WindowInput.fromColumns(hp, normalizer, columns, null), dense, examplesTrained, 0);
   }
 
+  /**
+   * {@link #fromColumns(String, Hyperparameters, TokenNormalizer, Map, DenseParameters, long)} of a
+   * float model.
+   */
+  public static NerModel fromColumns(
+      String entity,
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, float[]> columns,
+      FloatParameters dense,
+      long examplesTrained) {
+    return new NerModel(
+        entity,
+        WindowInput.fromColumns(hp, normalizer, columns, (float[][]) null),
+        dense,
+        examplesTrained,
+        0);
+  }
+
+  /**
+   * This model in {@code precision}: itself when it is its own, else a copy whose numbers are
+   * rounded to float once (or widened to double, exactly), with the same vocabulary and counters.
+   */
+  public NerModel in(Precision precision) {
+    if (precision == precision()) return this;
+    Dense converted =
+        precision == Precision.FLOAT
+            ? FloatParameters.of((DenseParameters) dense)
+            : ((FloatParameters) dense).toDense();
+    return new NerModel(entity, input.in(precision), converted, examplesTrained, epochsTrained);
+  }
+
+  /**
+   * The kernel of the model's precision on its own L, E and dense parameters, one window at a time.
+   * It holds one window's activations: one per thread.
+   */
+  public interface Steps {
+    /**
+     * P(centre word is the entity) for the window; changes nothing.
+     *
+     * @param classes the window's capitalisation classes, null without capitalisation features
+     */
+    double probability(int[] window, int[] classes);
+
+    /** One SGD step on the window, updating the model; the loss before the step. */
+    double sgdStep(int[] window, int[] classes, int label, double learningRate, double decay);
+
+    /** P(entity) for every window of a sentence ({@code classes} null without features). */
+    default double[] probabilities(int[][] windows, int[][] classes) {
+      double[] p = new double[windows.length];
+      for (int t = 0; t < windows.length; t++)
+        p[t] = probability(windows[t], classes == null ? null : classes[t]);
+      return p;
+    }
+  }
+
+  /** The kernel on this model, for one thread (see {@link Steps}). */
+  public Steps steps() {
+    return parameters().steps(input.hyperparameters());
+  }
+
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
   public int[] wordIds(List<String> tokens) {
     return input.wordIds(tokens);
@@ -109,37 +190,22 @@ public final class NerModel implements TaggingModel {
     return input.windows(tokens);
   }
 
-  /** A workspace for this model's windows (with capitalisation features, C (n + k) inputs). */
-  public WindowNetwork.Workspace workspace() {
-    Hyperparameters hp = input.hyperparameters();
-    return new WindowNetwork.Workspace(
-        hp.windowSize(), hp.dim() + input.capitalizationDim(), hp.hidden());
-  }
-
   /** P(token is the entity) for every token of a sentence. */
   public double[] probabilities(List<String> tokens) {
-    return probabilities(tokens, workspace());
+    return probabilities(tokens, steps());
   }
 
-  public double[] probabilities(List<String> tokens, WindowNetwork.Workspace ws) {
-    int[][] windows = windows(tokens);
-    int[][] classes = input.capitalWindows(tokens);
-    double[] p = new double[windows.length];
-    double[][] pieces = new double[input.piecesPerWindow()][];
-    for (int t = 0; t < windows.length; t++) {
-      p[t] =
-          WindowNetwork.forward(
-              dense, input.gather(windows[t], classes == null ? null : classes[t], pieces), ws);
-    }
-    return p;
+  /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
+  public double[] probabilities(List<String> tokens, Steps steps) {
+    return steps.probabilities(windows(tokens), input.capitalWindows(tokens));
   }
 
   /**
    * The columns of L for a window of word ids, into {@code columns} (reused to spare allocation),
-   * for a model without capitalisation features ({@link WindowInput#gather} serves both).
+   * for a double model without capitalisation features ({@link WindowInput#gather} serves both).
    */
   public double[][] gather(int[] window, double[][] columns) {
-    if (input.capitals() != null) {
+    if (input.hasCapitals()) {
       throw new IllegalStateException("this model also needs the window's capitalisation classes");
     }
     return input.gather(window, null, columns);
@@ -170,6 +236,10 @@ public final class NerModel implements TaggingModel {
     return input.hyperparameters();
   }
 
+  public Precision precision() {
+    return input.precision();
+  }
+
   public TokenNormalizer normalizer() {
     return input.normalizer();
   }
@@ -178,16 +248,33 @@ public final class NerModel implements TaggingModel {
     return input.vocabulary();
   }
 
+  /** L, E and the dense parameters, in the model's precision. Mutable: training updates them. */
+  public ModelParameters parameters() {
+    return input.precision() == Precision.FLOAT
+        ? new ModelParameters.Floats(
+            input.floatVectors(), input.floatCapitals(), (FloatParameters) dense)
+        : new ModelParameters.Doubles(input.vectors(), input.capitals(), (DenseParameters) dense);
+  }
+
   /**
-   * L: {@code vectors()[id]} is the vector of word {@code id}. Mutable: training updates it in
-   * place.
+   * L of a double model: {@code vectors()[id]} is the vector of word {@code id}. Mutable: training
+   * updates it in place.
+   *
+   * @throws IllegalStateException for a float model (see {@link #parameters()})
    */
   public double[][] vectors() {
     return input.vectors();
   }
 
+  /**
+   * The dense parameters of a double model.
+   *
+   * @throws IllegalStateException for a float model (see {@link #parameters()})
+   */
   public DenseParameters dense() {
-    return dense;
+    if (dense instanceof DenseParameters d) return d;
+    throw new IllegalStateException(
+        "model " + entity + " is " + precision() + " precision: its numbers are parameters()");
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
+import io.streamner.text.Vocabulary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,19 +11,23 @@ import java.util.Set;
 /**
  * Test-then-train on one sentence at a time, for a model whose vocabulary grows as words arrive. It
  * is the streaming job's learner, free of Flink: the word vectors live wherever {@link Columns}
- * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in.
+ * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in. {@code
+ * V} and {@code P} are a word vector and the dense parameters in the model's precision (see {@link
+ * WindowKernel}): {@link #doubles} is the specification's model, {@link #floats} the float one.
  *
- * <p>A labelled sentence is trained window by window in order with {@link WindowNetwork#sgdStep},
- * the same kernel the offline {@link Trainer} runs. With {@code minCount = 1} and the same starting
- * vectors, a stream of sentences gives bit for bit the model one in-order offline epoch over the
- * same sentences gives.
+ * <p>A labelled sentence is trained window by window in order with the kernel's SGD step, the same
+ * kernel the offline {@link Trainer} runs. With {@code minCount = 1} and the same starting vectors,
+ * a stream of sentences gives bit for bit the model one in-order offline epoch over the same
+ * sentences gives.
  *
  * <p>Training is in two steps so that a sentence never half-trains a model: {@link #learn} trains
- * copies (of the dense parameters, of the sentence's word vectors) and changes nothing the caller
- * holds; the caller then applies the {@link Update} with {@link #commit}, or drops it: when it is
- * not {@link Update#isFinite() finite}, or when anything else about the sentence fails (its
- * prediction cannot be written, say). The copies cost one copy of the dense parameters per
- * sentence, a few percent of its training time.
+ * copies and changes nothing the caller holds; the caller then applies the {@link Update} with
+ * {@link #commit}, or drops it: when it is not {@link Update#isFinite() finite}, or when anything
+ * else about the sentence fails (its prediction cannot be written, say). The dense parameters are a
+ * double buffer: the sentence's first window trains from the live parameters into the spare ones
+ * (one pass that reads the one and writes the other, as a step in place would), the other windows
+ * train the spare ones in place; the caller swaps the two when it applies the update. So a sentence
+ * costs no copy of the dense parameters, only copies of its own word vectors.
  *
  * <p>Test-then-train is per window: the probability reported for token t is the h of the forward
  * half of its own SGD step, so it comes from the model before that window trained it (and after the
@@ -29,21 +36,23 @@ import java.util.Set;
  *
  * <p>A word gets a column (its own vector) when it has been seen {@code minCount} times in labelled
  * data; until then it reads the vector of {@link Vocabulary#UNKNOWN}. The new column starts at
- * {@link WordVectors#randomVector}, a function of the word and the seed only, so a replay of the
- * stream builds the same model. Scoring never creates columns. A model holds at most {@link
- * Settings#maxVocabulary} columns: past it a word that reaches the minimum count is {@link
- * Update#refused refused} one and goes on reading UUUNKKK.
+ * {@link WordVectors#randomVector} (rounded to float in a float model), a function of the word and
+ * the seed only, so a replay of the stream builds the same model. Scoring never creates columns. A
+ * model holds at most {@link Settings#maxVocabulary} columns: past it a word that reaches the
+ * minimum count is {@link Update#refused refused} one and goes on reading UUUNKKK.
  *
  * <p>One sentence's columns are read once, updated over all its windows, and written back once: the
  * same arithmetic as reading and writing around every window, with C times fewer state accesses.
+ *
+ * <p>An instance holds one window's activations: one per thread.
  */
-public final class OnlineLearner {
+public final class OnlineLearner<V, P> {
   /** Where one model's word vectors live. */
-  public interface Columns {
+  public interface Columns<V> {
     /** The vector of {@code word}, or null when it has none. Callers do not change it. */
-    double[] get(String word) throws Exception;
+    V get(String word) throws Exception;
 
-    void put(String word, double[] vector) throws Exception;
+    void put(String word, V vector) throws Exception;
   }
 
   /** Occurrence counts of words that have no column yet. */
@@ -91,23 +100,26 @@ public final class OnlineLearner {
    * @param probabilities P(entity) of every token, from the model before that token's window
    *     trained it (test-then-train per window)
    * @param loss the sum of the windows' logistic losses, each before its own step
-   * @param dense the trained copy of the dense parameters
-   * @param columns the trained copies of the vectors the sentence's windows used, by word
+   * @param dense the trained dense parameters: the spare ones the learner was given
+   * @param columns the trained copies of the vectors the sentence's windows used, by word, in the
+   *     order the windows first use them
    * @param newColumns words that get their own vector with this sentence
    * @param refused words that reached the minimum count with this sentence but got no vector,
    *     because the model holds {@link Settings#maxVocabulary} columns; they read UUUNKKK
    * @param counts new occurrence counts of words without a column (below the minimum count, or
    *     refused)
+   * @param finite whether every parameter the update writes and its loss are finite numbers
    */
-  public record Update(
+  public record Update<V, P>(
       double[] probabilities,
       int windows,
       double loss,
-      DenseParameters dense,
-      Map<String, double[]> columns,
+      P dense,
+      Map<String, V> columns,
       List<String> newColumns,
       List<String> refused,
-      Map<String, Long> counts) {
+      Map<String, Long> counts,
+      boolean finite) {
 
     /**
      * Whether every parameter the update writes and its loss are finite numbers. An update that is
@@ -115,51 +127,69 @@ public final class OnlineLearner {
      * otherwise put NaN into the model for good.
      */
     public boolean isFinite() {
-      return Double.isFinite(loss) && dense.isFinite() && SentenceColumns.allFinite(columns);
+      return finite;
     }
   }
 
   private final Settings settings;
-  private final WindowNetwork.Workspace workspace;
-  private final double[][] windowColumns;
+  private final Hyperparameters hp;
+  private final WindowKernel<V, P> kernel;
+  private final V[] window;
 
-  public OnlineLearner(Settings settings) {
+  public OnlineLearner(Settings settings, WindowKernel<V, P> kernel) {
+    if (kernel.precision() != settings.hyperparameters().precision()) {
+      throw new IllegalArgumentException(
+          "a "
+              + kernel.precision()
+              + " kernel for a "
+              + settings.hyperparameters().precision()
+              + " model");
+    }
     this.settings = settings;
-    Hyperparameters hp = settings.hyperparameters();
-    this.workspace = new WindowNetwork.Workspace(hp);
-    this.windowColumns = new double[hp.windowSize()][];
+    this.hp = settings.hyperparameters();
+    this.kernel = kernel;
+    this.window = kernel.window();
+  }
+
+  /** The learner of a double model: {@link WindowNetwork}. */
+  public static OnlineLearner<double[], DenseParameters> doubles(Settings settings) {
+    return new OnlineLearner<>(settings, new DoubleKernel(settings.hyperparameters()));
+  }
+
+  /** The learner of a float model: {@link FloatNetwork#fastest()}. */
+  public static OnlineLearner<float[], FloatParameters> floats(Settings settings) {
+    return new OnlineLearner<>(settings, new FloatKernel(settings.hyperparameters()));
   }
 
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
-  public double[] score(List<String> tokens, DenseParameters dense, Columns columns)
-      throws Exception {
-    SentenceColumns sentence = SentenceColumns.forScoring(settings, tokens, columns);
-    double[] p = new double[sentence.windows.length];
-    for (int t = 0; t < p.length; t++) {
-      p[t] = WindowNetwork.forward(dense, sentence.gather(t, null, null, windowColumns), workspace);
-    }
+  public double[] score(List<String> tokens, P dense, Columns<V> columns) throws Exception {
+    Sentence s = new Sentence(normalise(tokens), columns, false);
+    double[] p = new double[s.length()];
+    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t));
     return p;
   }
 
   /**
    * Trains copies on the sentence: new words are counted and get columns once frequent enough,
    * every window is scored and then takes one SGD step, in order. Nothing the caller holds changes:
-   * {@code dense} is copied into {@code spare}, which is trained, and the vectors are copied.
+   * the first window trains from {@code dense} into {@code spare}, the others train {@code spare},
+   * and the vectors are copies.
    *
    * <p>Words reach the minimum count in the order they first occur in the sentence, and take the
    * places left under the maximum vocabulary in that order: the same stream always gives the same
    * vocabulary.
    *
    * @param labels 1 where the token is the entity, one per token
-   * @param spare parameters of the same shape as {@code dense} to train on; the update holds them
+   * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
+   *     update holds them, trained
    * @param vocabularySize the columns the model holds now
    */
-  public Update learn(
+  public Update<V, P> learn(
       List<String> tokens,
       int[] labels,
-      DenseParameters dense,
-      DenseParameters spare,
-      Columns columns,
+      P dense,
+      P spare,
+      Columns<V> columns,
       WordCounts counts,
       long vocabularySize)
       throws Exception {
@@ -167,43 +197,177 @@ public final class OnlineLearner {
       throw new IllegalArgumentException(
           tokens.size() + " tokens but " + labels.length + " labels");
     }
-    SentenceColumns sentence =
-        SentenceColumns.forTraining(settings, tokens, columns, counts, vocabularySize);
-    Hyperparameters hp = settings.hyperparameters();
-    spare.copyFrom(dense);
-    double[] probabilities = new double[labels.length];
+    if (tokens.isEmpty()) throw new IllegalArgumentException("a sentence without tokens");
+    if (dense == spare) throw new IllegalArgumentException("the spare parameters are the model's");
+    Sentence s = new Sentence(normalise(tokens), columns, true);
+
+    List<String> created = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    Map<String, Long> newCounts = new LinkedHashMap<>();
+    long room = Math.max(0, settings.maxVocabulary() - vocabularySize);
+    for (Map.Entry<String, Long> occurrence : s.occurrencesWithoutColumn().entrySet()) {
+      String word = occurrence.getKey();
+      // With a minimum count of 1 every new word gets its column at once: no count is read.
+      long count = settings.minCount() == 1 ? 1 : counts.count(word) + occurrence.getValue();
+      if (count < settings.minCount()) {
+        newCounts.put(word, count);
+      } else if (created.size() < room) {
+        s.vectors.put(word, kernel.randomVector(word, hp.seed(), hp.dim()));
+        created.add(word);
+      } else {
+        refused.add(word);
+        newCounts.put(word, count);
+      }
+    }
+    if (!created.isEmpty()) s.resolve();
+
+    double[] probabilities = new double[s.length()];
     double loss = 0;
-    for (int t = 0; t < labels.length; t++) {
+    for (int t = 0; t < probabilities.length; t++) {
       loss +=
-          WindowNetwork.sgdStep(
+          kernel.sgdStep(
+              t == 0 ? dense : spare,
               spare,
-              sentence.gather(t, null, null, windowColumns),
+              s.window(t),
               labels[t],
               hp.learningRate(),
-              settings.decay(),
-              workspace);
-      probabilities[t] = workspace.probability();
+              settings.decay());
+      probabilities[t] = kernel.probability();
     }
-    return new Update(
-        probabilities,
-        labels.length,
-        loss,
-        spare,
-        sentence.touched(),
-        sentence.created,
-        sentence.refused,
-        sentence.counts);
+
+    Map<String, V> touched = s.used();
+    boolean finite = Double.isFinite(loss) && kernel.isFiniteDense(spare);
+    for (V v : touched.values()) finite &= kernel.isFiniteVector(v);
+    return new Update<>(
+        probabilities, s.length(), loss, spare, touched, created, refused, newCounts, finite);
   }
 
   /**
    * Applies an update's word vectors and counts: the trained vectors are written back (and added to
    * {@code changed}), new columns leave the counts, the other counts are stored (with a minimum
    * count of 1 there are none: a refused word is not counted, it would be refused again). The dense
-   * parameters are the caller's to take: {@link Update#dense()} is the trained copy.
+   * parameters are the caller's to take: {@link Update#dense()} is the trained spare.
    */
-  public void commit(Update update, Columns columns, WordCounts counts, Set<String> changed)
+  public void commit(
+      Update<V, P> update, Columns<V> columns, WordCounts counts, Set<String> changed)
       throws Exception {
-    SentenceColumns.commit(
-        settings, update.columns(), update.newColumns(), update.counts(), columns, counts, changed);
+    for (Map.Entry<String, V> column : update.columns().entrySet()) {
+      columns.put(column.getKey(), column.getValue());
+    }
+    changed.addAll(update.columns().keySet());
+    if (settings.minCount() > 1) {
+      for (String word : update.newColumns()) counts.remove(word);
+      for (Map.Entry<String, Long> count : update.counts().entrySet()) {
+        counts.put(count.getKey(), count.getValue());
+      }
+    }
+  }
+
+  private List<String> normalise(List<String> tokens) {
+    List<String> words = new ArrayList<>(tokens.size());
+    for (String token : tokens) words.add(settings.normalizer().normalize(token));
+    return words;
+  }
+
+  /**
+   * A sentence's words and their vectors, each read once: copies when they are to be trained, the
+   * stored arrays when they are only read. A word without a vector (yet) reads UUUNKKK's. The
+   * windows: window t holds the words t - (C-1)/2 .. t + (C-1)/2, padded with {@link
+   * Vocabulary#START} before the sentence and {@link Vocabulary#END} after it.
+   */
+  private final class Sentence {
+    private final List<String> words;
+
+    /**
+     * Every distinct word in order of first occurrence, with its vector or null when it has none,
+     * then UUUNKKK and the padding words (unless a word of the sentence is one of them).
+     */
+    final Map<String, V> vectors;
+
+    private final V[] at;
+    private final V unknown;
+    private final V start;
+    private final V end;
+
+    Sentence(List<String> words, Columns<V> columns, boolean copy) throws Exception {
+      this.words = words;
+      this.vectors = new LinkedHashMap<>(2 * words.size() + 8);
+      this.at = kernel.array(words.size());
+      for (int t = 0; t < at.length; t++) {
+        String word = words.get(t);
+        V v = vectors.get(word);
+        if (v == null && !vectors.containsKey(word)) {
+          v = columns.get(word);
+          if (v != null && copy) v = kernel.copy(v);
+          vectors.put(word, v);
+        }
+        at[t] = v;
+      }
+      for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+        if (vectors.get(special) == null) {
+          V v = columns.get(special);
+          if (v == null)
+            throw new IllegalStateException(
+                "the model has no vector for " + special + ": not initialised");
+          vectors.put(special, copy ? kernel.copy(v) : v);
+        }
+      }
+      this.unknown = vectors.get(Vocabulary.UNKNOWN);
+      this.start = vectors.get(Vocabulary.START);
+      this.end = vectors.get(Vocabulary.END);
+      for (int t = 0; t < at.length; t++) if (at[t] == null) at[t] = unknown;
+    }
+
+    /** Each token's vector again, after words got new columns: its own, or UUUNKKK's. */
+    void resolve() {
+      for (int t = 0; t < at.length; t++) {
+        V v = vectors.get(words.get(t));
+        at[t] = v != null ? v : unknown;
+      }
+    }
+
+    /** How often each word without a vector occurs, in order of first occurrence. */
+    Map<String, Long> occurrencesWithoutColumn() {
+      Map<String, Long> occurrences = new LinkedHashMap<>();
+      for (int t = 0; t < at.length; t++) {
+        if (at[t] == unknown && vectors.get(words.get(t)) == null) {
+          occurrences.merge(words.get(t), 1L, Long::sum);
+        }
+      }
+      return occurrences;
+    }
+
+    int length() {
+      return at.length;
+    }
+
+    /** The vectors of window t, in the learner's reused array. */
+    V[] window(int t) {
+      int half = hp.windowSize() / 2;
+      for (int c = 0; c < window.length; c++) {
+        int i = t - half + c;
+        window[c] = i < 0 ? start : i >= at.length ? end : at[i];
+      }
+      return window;
+    }
+
+    /**
+     * The vectors the windows use, by word: the words that have one, UUUNKKK when a word has none,
+     * the padding words when windows are wider than one word.
+     */
+    Map<String, V> used() {
+      boolean unknownUsed = false;
+      for (V v : at) unknownUsed |= v == unknown;
+      boolean padded = hp.windowSize() > 1;
+      Map<String, V> used = new LinkedHashMap<>(2 * vectors.size());
+      for (Map.Entry<String, V> e : vectors.entrySet()) {
+        V v = e.getValue();
+        if (v == null
+            || v == unknown && !unknownUsed
+            || (v == start || v == end) && !padded && !words.contains(e.getKey())) continue;
+        used.put(e.getKey(), v);
+      }
+      return used;
+    }
   }
 }

@@ -48,6 +48,7 @@ final class ScalarFloatLoops implements FloatLoops {
   @Override
   public void backward(
       float[] w,
+      float[] out,
       int rows,
       int stride,
       float[] x,
@@ -64,9 +65,23 @@ final class ScalarFloatLoops implements FloatLoops {
       for (int j = 0; j < stride; j++) {
         final float wkj = w[o + j];
         dx[j] = Math.fma(gk, wkj, dx[j]);
-        w[o + j] = Math.fma(step, x[j], Math.fma(keep, wkj, wkj));
+        out[o + j] = Math.fma(step, x[j], Math.fma(keep, wkj, wkj));
       }
     }
+  }
+
+  @Override
+  public boolean allFinite(float[] values, int length) {
+    float a = 0, b = 0, c = 0, d = 0;
+    int i = 0;
+    for (; i + 4 <= length; i += 4) {
+      a += values[i] * 0;
+      b += values[i + 1] * 0;
+      c += values[i + 2] * 0;
+      d += values[i + 3] * 0;
+    }
+    for (; i < length; i++) a += values[i] * 0;
+    return a + b + c + d == 0;
   }
 
   @Override

@@ -43,7 +43,7 @@ final class SentenceColumns {
 
   /** The stored vectors of a sentence to score: nothing is copied, counted or created. */
   static SentenceColumns forScoring(
-      OnlineLearner.Settings settings, List<String> tokens, OnlineLearner.Columns columns)
+      OnlineLearner.Settings settings, List<String> tokens, OnlineLearner.Columns<double[]> columns)
       throws Exception {
     List<String> words = normalise(settings, tokens);
     return new SentenceColumns(
@@ -61,7 +61,7 @@ final class SentenceColumns {
   static SentenceColumns forTraining(
       OnlineLearner.Settings settings,
       List<String> tokens,
-      OnlineLearner.Columns columns,
+      OnlineLearner.Columns<double[]> columns,
       OnlineLearner.WordCounts wordCounts,
       long vocabularySize)
       throws Exception {
@@ -125,7 +125,7 @@ final class SentenceColumns {
       Map<String, double[]> trained,
       List<String> newColumns,
       Map<String, Long> newCounts,
-      OnlineLearner.Columns columns,
+      OnlineLearner.Columns<double[]> columns,
       OnlineLearner.WordCounts counts,
       Set<String> changed)
       throws Exception {
@@ -158,7 +158,7 @@ final class SentenceColumns {
    * they are to be trained, the stored arrays when they are only read.
    */
   private static Map<String, double[]> read(
-      List<String> words, OnlineLearner.Columns columns, boolean copy) throws Exception {
+      List<String> words, OnlineLearner.Columns<double[]> columns, boolean copy) throws Exception {
     Map<String, double[]> vectors = new HashMap<>();
     for (String word : new LinkedHashSet<>(words)) {
       double[] v = columns.get(word);

@@ -5,7 +5,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
- * shuffled (seeded). A binary model takes {@link WindowNetwork#sgdStep}, a typed one {@link
+ * shuffled (seeded). A binary model takes the kernel of its precision ({@link NerModel#steps()}:
+ * {@link WindowNetwork} in double, {@link FloatNetwork} in float), a typed one {@link
  * TypedNetwork#sgdStep}; the streaming job runs the same kernels per window.
  */
 public final class Trainer {
@@ -31,38 +32,34 @@ public final class Trainer {
     void epochDone(EpochReport report);
   }
 
-  /** One SGD step of a kernel on one window's vectors; returns its loss before the step. */
+  /** One SGD step of a kernel on one window; returns its loss before the step. */
   @FunctionalInterface
   private interface Step {
-    double take(double[][] pieces, int label, double learningRate, double decay);
+    double take(int[] window, int[] classes, int label, double learningRate, double decay);
   }
 
   private Trainer() {}
 
   public static void train(
       NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    WindowNetwork.Workspace ws = model.workspace();
-    DenseParameters dense = model.dense();
-    run(
-        model,
-        data,
-        epochs,
-        shuffle,
-        (pieces, y, lr, decay) -> WindowNetwork.sgdStep(dense, pieces, y, lr, decay, ws),
-        dense::squaredWeights,
-        listener);
+    NerModel.Steps steps = model.steps();
+    Dense dense = model.parameters().dense();
+    run(model, data, epochs, shuffle, steps::sgdStep, dense::squaredWeights, listener);
   }
 
   public static void train(
       TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
     TypedNetwork.Workspace ws = model.workspace();
     TypedParameters dense = model.dense();
+    WindowInput input = model.input();
+    double[][] pieces = new double[input.piecesPerWindow()][];
     run(
         model,
         data,
         epochs,
         shuffle,
-        (pieces, y, lr, decay) -> TypedNetwork.sgdStep(dense, pieces, y, lr, decay, ws),
+        (window, classes, y, lr, decay) ->
+            TypedNetwork.sgdStep(dense, input.gather(window, classes, pieces), y, lr, decay, ws),
         dense::squaredWeights,
         listener);
   }
@@ -82,21 +79,19 @@ public final class Trainer {
       DoubleSupplier squaredWeights,
       Listener listener) {
     double decay = decay(model, data);
-    WindowInput input = model.input();
-    double learningRate = input.hyperparameters().learningRate();
-    double[][] pieces = new double[input.piecesPerWindow()][];
+    Hyperparameters hp = model.input().hyperparameters();
+    double learningRate = hp.learningRate();
     int[][] windows = data.windows();
     int[] labels = data.labels();
     int[] order = new int[data.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    SplittableRandom random = new SplittableRandom(input.hyperparameters().seed());
+    SplittableRandom random = new SplittableRandom(hp.seed());
     for (int epoch = 1; epoch <= epochs; epoch++) {
       if (shuffle) shuffle(order, random);
       long start = System.nanoTime();
       double loss = 0;
       for (int i : order) {
-        input.gather(windows[i], data.capitals(i), pieces);
-        loss += step.take(pieces, labels[i], learningRate, decay);
+        loss += step.take(windows[i], data.capitals(i), labels[i], learningRate, decay);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);

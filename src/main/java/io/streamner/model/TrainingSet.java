@@ -42,7 +42,7 @@ public record TrainingSet(int[][] windows, int[][] capitals, int[] labels) {
     }
     return new TrainingSet(
         windows.toArray(new int[0][]),
-        input.capitals() == null ? null : capitals.toArray(new int[0][]),
+        input.hasCapitals() ? capitals.toArray(new int[0][]) : null,
         labels.stream().mapToInt(Integer::intValue).toArray());
   }
 

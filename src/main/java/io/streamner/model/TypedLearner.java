@@ -100,7 +100,7 @@ public final class TypedLearner {
       List<String> tokens,
       TypedParameters dense,
       double[][] capitals,
-      OnlineLearner.Columns columns)
+      OnlineLearner.Columns<double[]> columns)
       throws Exception {
     checkCapitals(capitals);
     SentenceColumns sentence = SentenceColumns.forScoring(settings, tokens, columns);
@@ -130,7 +130,7 @@ public final class TypedLearner {
       TypedParameters dense,
       TypedParameters spare,
       double[][] capitals,
-      OnlineLearner.Columns columns,
+      OnlineLearner.Columns<double[]> columns,
       OnlineLearner.WordCounts counts,
       long vocabularySize)
       throws Exception {
@@ -180,7 +180,7 @@ public final class TypedLearner {
    */
   public void commit(
       Update update,
-      OnlineLearner.Columns columns,
+      OnlineLearner.Columns<double[]> columns,
       OnlineLearner.WordCounts counts,
       Set<String> changed)
       throws Exception {

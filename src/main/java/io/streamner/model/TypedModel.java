@@ -27,6 +27,10 @@ public final class TypedModel implements TaggingModel {
       TypedParameters dense,
       long examplesTrained,
       int epochsTrained) {
+    if (input.precision() != Precision.DOUBLE) {
+      throw new IllegalArgumentException(
+          "typed models are double precision; this input is " + input.precision());
+    }
     if (dense.hidden != input.hyperparameters().hidden()
         || dense.inputSize != input.inputSize()
         || dense.tags != tagSet.size()) {

@@ -151,7 +151,7 @@ public final class TypedNetwork {
       g[k] *= 1 - a1[k] * a1[k];
       p.b1[k] -= lr * g[k];
     }
-    HiddenLayer.backward(p.w, g, ws.x, ws.dx, lr, decay);
+    HiddenLayer.backward(p.w, p.w, g, ws.x, ws.dx, lr, decay);
     HiddenLayer.scatter(pieces, ws.dx, lr);
     return loss;
   }

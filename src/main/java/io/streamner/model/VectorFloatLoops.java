@@ -198,6 +198,21 @@ final class VectorFloatLoops implements FloatLoops {
     return FloatLoops.fold4(scratch[0], scratch[1], scratch[2], scratch[3]);
   }
 
+  @Override
+  public boolean allFinite(float[] values, int length) {
+    final VectorSpecies<Float> s = LANES;
+    final FloatVector zero = FloatVector.zero(s);
+    FloatVector a = zero, b = zero;
+    int i = 0;
+    for (; i + 2 * s.length() <= length; i += 2 * s.length()) {
+      a = FloatVector.fromArray(s, values, i).fma(zero, a);
+      b = FloatVector.fromArray(s, values, i + s.length()).fma(zero, b);
+    }
+    float rest = 0;
+    for (; i < length; i++) rest += values[i] * 0;
+    return a.add(b).reduceLanes(VectorOperators.ADD) + rest == 0;
+  }
+
   /** {@link ScalarFloatLoops#tanh}, operation for operation, a vector of doubles at a time. */
   @Override
   public void tanh(double[] z, double[] out, int length) {
@@ -239,6 +254,7 @@ final class VectorFloatLoops implements FloatLoops {
   @Override
   public void backward(
       float[] w,
+      float[] out,
       int rows,
       int stride,
       float[] x,
@@ -270,10 +286,10 @@ final class VectorFloatLoops implements FloatLoops {
         final FloatVector w3 = FloatVector.fromArray(s, w, o3 + j);
         w3.fma(g3, w2.fma(g2, w1.fma(g1, w0.fma(g0, FloatVector.fromArray(s, dx, j)))))
             .intoArray(dx, j);
-        xv.fma(m0, w0.fma(minusLrDecay, w0)).intoArray(w, o0 + j);
-        xv.fma(m1, w1.fma(minusLrDecay, w1)).intoArray(w, o1 + j);
-        xv.fma(m2, w2.fma(minusLrDecay, w2)).intoArray(w, o2 + j);
-        xv.fma(m3, w3.fma(minusLrDecay, w3)).intoArray(w, o3 + j);
+        xv.fma(m0, w0.fma(minusLrDecay, w0)).intoArray(out, o0 + j);
+        xv.fma(m1, w1.fma(minusLrDecay, w1)).intoArray(out, o1 + j);
+        xv.fma(m2, w2.fma(minusLrDecay, w2)).intoArray(out, o2 + j);
+        xv.fma(m3, w3.fma(minusLrDecay, w3)).intoArray(out, o3 + j);
       }
     }
     for (; k < rows; k++) {
@@ -283,7 +299,7 @@ final class VectorFloatLoops implements FloatLoops {
       for (int j = 0; j < stride; j += step) {
         final FloatVector wk = FloatVector.fromArray(s, w, o + j);
         wk.fma(gk, FloatVector.fromArray(s, dx, j)).intoArray(dx, j);
-        FloatVector.fromArray(s, x, j).fma(mk, wk.fma(minusLrDecay, wk)).intoArray(w, o + j);
+        FloatVector.fromArray(s, x, j).fma(mk, wk.fma(minusLrDecay, wk)).intoArray(out, o + j);
       }
     }
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The input side of a window model, shared by the binary {@link NerModel} and the {@link
@@ -16,7 +17,10 @@ import java.util.TreeMap;
  * {@link Capitalization} class, and each window position contributes [L_word ; E_class] to x (eq.
  * 32 of src/site/markdown/typed-model.md), so x has C (n + k) values.
  *
- * <p>The tables are mutable: training updates their rows in place.
+ * <p>The tables are of the model's {@link Hyperparameters#precision()}: {@code double[][]} ({@link
+ * #vectors()}, {@link #capitals()}), or {@code float[][]} for a float model ({@link
+ * #floatVectors()}, {@link #floatCapitals()}). They are mutable: training updates their rows in
+ * place.
  */
 public final class WindowInput {
   /** Capitalisation vectors start uniform in +-this, like the words without a pretrained vector. */
@@ -28,14 +32,21 @@ public final class WindowInput {
   private final Hyperparameters hyperparameters;
   private final TokenNormalizer normalizer;
   private final Vocabulary vocabulary;
-  private final double[][] vectors;
-  private final double[][] capitals;
+
+  /** L: {@code double[][]} or {@code float[][]}, as the precision says. */
+  private final Object[] vectors;
+
+  /** E, of the same type as L, or null. */
+  private final Object[] capitals;
 
   /**
+   * A double model's input.
+   *
    * @param vectors L: {@code vectors[id]} is the n-vector of word {@code id}
    * @param capitals E: one k-vector per {@link Capitalization} class in ordinal order, or null for
    *     a model without capitalisation features
-   * @throws IllegalArgumentException when a table does not have the shape the rest says
+   * @throws IllegalArgumentException when a table does not have the shape the rest says, or the
+   *     hyper-parameters are not of double precision
    */
   public WindowInput(
       Hyperparameters hyperparameters,
@@ -43,14 +54,40 @@ public final class WindowInput {
       Vocabulary vocabulary,
       double[][] vectors,
       double[][] capitals) {
+    this(Precision.DOUBLE, hyperparameters, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /** A float model's input: the same with float tables. */
+  public WindowInput(
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Vocabulary vocabulary,
+      float[][] vectors,
+      float[][] capitals) {
+    this(Precision.FLOAT, hyperparameters, normalizer, vocabulary, vectors, capitals);
+  }
+
+  private WindowInput(
+      Precision precision,
+      Hyperparameters hyperparameters,
+      TokenNormalizer normalizer,
+      Vocabulary vocabulary,
+      Object[] vectors,
+      Object[] capitals) {
+    if (hyperparameters.precision() != precision) {
+      throw new IllegalArgumentException(
+          precision
+              + " word vectors for a model whose hyper-parameters say "
+              + hyperparameters.precision());
+    }
     if (vectors.length != vocabulary.size()) {
       throw new IllegalArgumentException(
           vectors.length + " word vectors for " + vocabulary.size() + " words");
     }
-    for (double[] v : vectors) {
-      if (v.length != hyperparameters.dim()) {
+    for (Object v : vectors) {
+      if (length(v) != hyperparameters.dim()) {
         throw new IllegalArgumentException(
-            "a word vector has " + v.length + " values, the model has n=" + hyperparameters.dim());
+            "a word vector has " + length(v) + " values, the model has n=" + hyperparameters.dim());
       }
     }
     if (capitals != null) {
@@ -61,11 +98,11 @@ public final class WindowInput {
                 + Capitalization.values().length
                 + " classes");
       }
-      if (capitals[0].length < 1) {
+      if (length(capitals[0]) < 1) {
         throw new IllegalArgumentException("capitalisation vectors need at least one value");
       }
-      for (double[] v : capitals) {
-        if (v.length != capitals[0].length) {
+      for (Object v : capitals) {
+        if (length(v) != length(capitals[0])) {
           throw new IllegalArgumentException("capitalisation vectors of different lengths");
         }
       }
@@ -75,6 +112,10 @@ public final class WindowInput {
     this.vocabulary = vocabulary;
     this.vectors = vectors;
     this.capitals = capitals;
+  }
+
+  private static int length(Object vector) {
+    return java.lang.reflect.Array.getLength(vector);
   }
 
   /**
@@ -109,7 +150,34 @@ public final class WindowInput {
       TokenNormalizer normalizer,
       Map<String, double[]> columns,
       double[][] capitals) {
-    TreeMap<String, double[]> sorted = new TreeMap<>(columns);
+    Vocabulary vocabulary = vocabularyOf(columns);
+    double[][] vectors =
+        inOrder(vocabulary, columns, new double[vocabulary.size()][], double[]::clone);
+    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /** The same for a float model. */
+  public static WindowInput fromColumns(
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, float[]> columns,
+      float[][] capitals) {
+    Vocabulary vocabulary = vocabularyOf(columns);
+    float[][] vectors =
+        inOrder(vocabulary, columns, new float[vocabulary.size()][], float[]::clone);
+    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /** Copies of the columns in vocabulary order, into {@code vectors}. */
+  private static <V> V[] inOrder(
+      Vocabulary vocabulary, Map<String, V> columns, V[] vectors, UnaryOperator<V> copy) {
+    for (int id = 0; id < vectors.length; id++)
+      vectors[id] = copy.apply(columns.get(vocabulary.word(id)));
+    return vectors;
+  }
+
+  private static Vocabulary vocabularyOf(Map<String, ?> columns) {
+    TreeMap<String, ?> sorted = new TreeMap<>(columns);
     Vocabulary vocabulary = Vocabulary.of(sorted.keySet());
     if (vocabulary.size() != sorted.size()) {
       throw new IllegalArgumentException(
@@ -123,15 +191,12 @@ public final class WindowInput {
               + (vocabulary.size() - sorted.size())
               + " of them missing");
     }
-    double[][] vectors = new double[vocabulary.size()][];
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = sorted.get(vocabulary.word(id)).clone();
-    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
+    return vocabulary;
   }
 
   /** k: values per capitalisation vector, 0 without capitalisation features. */
   public int capitalizationDim() {
-    return capitals == null ? 0 : capitals[0].length;
+    return capitals == null ? 0 : length(capitals[0]);
   }
 
   /** I: the length of x, C (n + k). */
@@ -178,14 +243,24 @@ public final class WindowInput {
    * allocation): L_word for each position, or L_word, E_class for each position.
    *
    * @param classes the window's capitalisation classes; ignored without capitalisation features
+   * @throws IllegalStateException for a float model (its kernel gathers its own, {@link
+   *     NerModel#steps()})
    */
   public double[][] gather(int[] window, int[] classes, double[][] pieces) {
-    if (capitals == null) {
-      for (int c = 0; c < window.length; c++) pieces[c] = vectors[window[c]];
+    return gather(vectors(), capitals(), window, classes, pieces);
+  }
+
+  /**
+   * {@link #gather} on tables of either precision: L_word for each position, or L_word, E_class for
+   * each position when {@code e} is not null.
+   */
+  static <V> V[] gather(V[] l, V[] e, int[] window, int[] classes, V[] pieces) {
+    if (e == null) {
+      for (int c = 0; c < window.length; c++) pieces[c] = l[window[c]];
     } else {
       for (int c = 0; c < window.length; c++) {
-        pieces[2 * c] = vectors[window[c]];
-        pieces[2 * c + 1] = capitals[classes[c]];
+        pieces[2 * c] = l[window[c]];
+        pieces[2 * c + 1] = e[classes[c]];
       }
     }
     return pieces;
@@ -203,13 +278,110 @@ public final class WindowInput {
     return vocabulary;
   }
 
-  /** L: {@code vectors()[id]} is the vector of word {@code id}. Mutable. */
-  public double[][] vectors() {
-    return vectors;
+  public Precision precision() {
+    return hyperparameters.precision();
   }
 
-  /** E: {@code capitals()[class.ordinal()]}, or null without capitalisation features. Mutable. */
+  /**
+   * L of a double model: {@code vectors()[id]} is the vector of word {@code id}. Mutable.
+   *
+   * @throws IllegalStateException for a float model ({@link #floatVectors()})
+   */
+  public double[][] vectors() {
+    requirePrecision(Precision.DOUBLE);
+    return (double[][]) vectors;
+  }
+
+  /**
+   * E of a double model: {@code capitals()[class.ordinal()]}, or null without capitalisation
+   * features. Mutable.
+   *
+   * @throws IllegalStateException for a float model ({@link #floatCapitals()})
+   */
   public double[][] capitals() {
-    return capitals;
+    requirePrecision(Precision.DOUBLE);
+    return (double[][]) capitals;
+  }
+
+  /**
+   * L of a float model. Mutable.
+   *
+   * @throws IllegalStateException for a double model ({@link #vectors()})
+   */
+  public float[][] floatVectors() {
+    requirePrecision(Precision.FLOAT);
+    return (float[][]) vectors;
+  }
+
+  /**
+   * E of a float model, or null without capitalisation features. Mutable.
+   *
+   * @throws IllegalStateException for a double model ({@link #capitals()})
+   */
+  public float[][] floatCapitals() {
+    requirePrecision(Precision.FLOAT);
+    return (float[][]) capitals;
+  }
+
+  /** Whether the input has capitalisation features (E), in either precision. */
+  public boolean hasCapitals() {
+    return capitals != null;
+  }
+
+  /**
+   * The same tables (not copies) under other hyper-parameters of the same shape and precision: a
+   * model continued with another learning rate, regularisation or seed.
+   *
+   * @throws IllegalArgumentException when {@code hp} has another C, n, H or precision
+   */
+  public WindowInput with(Hyperparameters hp) {
+    if (hp.windowSize() != hyperparameters.windowSize()
+        || hp.dim() != hyperparameters.dim()
+        || hp.hidden() != hyperparameters.hidden()
+        || hp.precision() != hyperparameters.precision()) {
+      throw new IllegalArgumentException(
+          "hyper-parameters " + hp + " change the shape or precision of " + hyperparameters);
+    }
+    return new WindowInput(
+        hyperparameters.precision(), hp, normalizer, vocabulary, vectors, capitals);
+  }
+
+  /**
+   * This input in {@code precision}: itself when it is its own, else a copy whose tables are
+   * rounded to float once (or widened to double, exactly), with the same vocabulary.
+   */
+  public WindowInput in(Precision precision) {
+    if (precision == precision()) return this;
+    Hyperparameters hp = hyperparameters.withPrecision(precision);
+    if (precision == Precision.FLOAT) {
+      double[][] e = capitals();
+      return new WindowInput(
+          hp, normalizer, vocabulary, toFloat(vectors()), e == null ? null : toFloat(e));
+    }
+    float[][] e = floatCapitals();
+    return new WindowInput(
+        hp, normalizer, vocabulary, toDouble(floatVectors()), e == null ? null : toDouble(e));
+  }
+
+  private static float[][] toFloat(double[][] table) {
+    float[][] f = new float[table.length][];
+    for (int i = 0; i < f.length; i++) f[i] = WordVectors.toFloat(table[i]);
+    return f;
+  }
+
+  private static double[][] toDouble(float[][] table) {
+    double[][] d = new double[table.length][];
+    for (int i = 0; i < d.length; i++) d[i] = WordVectors.toDouble(table[i]);
+    return d;
+  }
+
+  private void requirePrecision(Precision wanted) {
+    if (precision() != wanted) {
+      throw new IllegalStateException(
+          "the model is "
+              + precision()
+              + " precision: its tables are "
+              + (wanted == Precision.DOUBLE ? "floatVectors()" : "vectors()"));
+    }
   }
 }

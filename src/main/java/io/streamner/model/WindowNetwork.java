@@ -100,20 +100,42 @@ public final class WindowNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    final double h = forward(p, columns, ws);
+    return sgdStep(p, p, columns, y, learningRate, decay, ws);
+  }
+
+  /**
+   * {@link #sgdStep(DenseParameters, double[][], int, double, double, Workspace)} from the
+   * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
+   * to} is written (from {@code from}'s), so whatever {@code to} held before does not matter. The
+   * streaming learner trains a sentence's first window from the live model into a spare one this
+   * way, which spares it a copy of the dense parameters per sentence; the word vectors are updated
+   * in place either way.
+   */
+  public static double sgdStep(
+      DenseParameters from,
+      DenseParameters to,
+      double[][] columns,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
+    if (to.hidden != from.hidden || to.inputSize != from.inputSize) {
+      throw new IllegalArgumentException("the parameters to train into have another shape");
+    }
+    final double h = forward(from, columns, ws);
     final double delta = h - y;
     final double[] a1 = ws.a1;
     final double[] g = ws.g;
     final double lr = learningRate;
 
-    for (int k = 0; k < p.hidden; k++) {
-      final double uk = p.u[k];
+    for (int k = 0; k < from.hidden; k++) {
+      final double uk = from.u[k];
       g[k] = delta * uk * (1 - a1[k] * a1[k]);
-      p.u[k] = uk - lr * (delta * a1[k] + decay * uk);
-      p.b1[k] -= lr * g[k];
+      to.u[k] = uk - lr * (delta * a1[k] + decay * uk);
+      to.b1[k] = from.b1[k] - lr * g[k];
     }
-    p.b2 -= lr * delta;
-    HiddenLayer.backward(p.w, g, ws.x, ws.dx, lr, decay);
+    to.b2 = from.b2 - lr * delta;
+    HiddenLayer.backward(from.w, to.w, g, ws.x, ws.dx, lr, decay);
     HiddenLayer.scatter(columns, ws.dx, lr);
     return logisticLoss(ws.z2, y);
   }

@@ -27,6 +27,28 @@ public final class WordVectors {
   }
 
   /**
+   * {@link #randomVector} rounded to float: the starting vector of a word in a float model, so that
+   * a stream and an offline run in float start from the same numbers.
+   */
+  public static float[] randomFloatVector(String word, long seed, int dim) {
+    return toFloat(randomVector(word, seed, dim));
+  }
+
+  /** Every value rounded to the nearest float. */
+  public static float[] toFloat(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+    return f;
+  }
+
+  /** The same values in double (exactly: every float is a double). */
+  public static double[] toDouble(float[] values) {
+    double[] d = new double[values.length];
+    for (int i = 0; i < d.length; i++) d[i] = values[i];
+    return d;
+  }
+
+  /**
    * L for {@code vocabulary}: the pretrained vector of each word that has one, a random one
    * otherwise.
    */

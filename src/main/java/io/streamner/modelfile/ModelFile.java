@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
 import io.streamner.model.DenseParameters;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
 import io.streamner.model.TypedParameters;
@@ -55,18 +57,22 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  *   8 bytes   magic "STRMNER\n" (ASCII)
- *   4 bytes   format version, big-endian int (1 or 2)
+ *   4 bytes   format version, big-endian int (1, 2 or 3)
  *   4 bytes   header length h, big-endian int
  *   h bytes   header: UTF-8 JSON, padded with spaces so the payload starts at a multiple of 8
- *   8*N bytes payload: N little-endian IEEE-754 doubles, the arrays the header lists, in order
+ *   s*N bytes payload: N little-endian IEEE-754 numbers of s bytes (8: float64; 4: float32 in
+ *             version 3), the arrays the header lists, in order
  *   8 bytes   CRC-32 (zlib's) of every byte before it, as a big-endian long
  * </pre>
  *
  * <p>Version 1 holds a binary model ({@link NerModel}); version 2 also holds typed models ({@link
  * TypedModel}: the header names the tag set, U has a row and b2 a value per tag) and capitalisation
- * vectors (the array {@code E}). The writer writes version 1 whenever the model fits it (a binary
- * model without capitalisation features), so that such files stay readable by every reader of
- * version 1; this build reads both.
+ * vectors (the array {@code E}); version 3 is version 2 with float32 numbers, a float model's (its
+ * header says {@code "precision": "float"}). The writer writes the oldest version that holds the
+ * model: version 1 for a double binary model without capitalisation features, version 2 for other
+ * double models, version 3 for float ones. So double files stay readable by every reader of their
+ * version, and a reader that knows only versions 1 and 2 refuses a float file by its version
+ * instead of misreading its numbers. This build reads all three.
  *
  * <p>Reading checks the file size against the size the header implies before it allocates any
  * array, so a damaged or foreign file fails with a {@link ModelFileException} that says what is
@@ -74,11 +80,17 @@ import java.util.zip.CheckedOutputStream;
  * file is finite: the writer refuses a model holding NaN or an infinity, and the reader a file.
  */
 public final class ModelFile {
-  /** The newest version, which this build writes for typed models and capitalisation features. */
-  public static final int FORMAT_VERSION = 2;
-
-  /** The version of a binary model without capitalisation features. */
+  /** The version of a double binary model without capitalisation features. */
   public static final int BINARY_VERSION = 1;
+
+  /** The version of the other double models: typed, or with capitalisation features. */
+  public static final int TYPED_VERSION = 2;
+
+  /** The version of a float model: version 2 with float32 numbers. */
+  public static final int FLOAT_VERSION = 3;
+
+  /** The newest version this build reads and writes. */
+  public static final int FORMAT_VERSION = FLOAT_VERSION;
 
   /** A header longer than this is taken for damage, not for a vocabulary. */
   public static final long MAX_HEADER_BYTES = 512L << 20;
@@ -131,7 +143,7 @@ public final class ModelFile {
       return counters.epochsTrained();
     }
 
-    /** The number of doubles in the payload. */
+    /** The number of values in the payload. */
     public long payloadValues() {
       long n = 0;
       for (PayloadArray a : payload.arrays()) n = Math.addExact(n, a.values());
@@ -143,8 +155,8 @@ public final class ModelFile {
   public record Counters(long examplesTrained, int epochsTrained) {}
 
   /**
-   * The tags of a typed model (version 2): the scheme, the types in output order and, for readers
-   * that do not know the schemes, every tag in the order of U's rows.
+   * The tags of a typed model (versions 2 and 3): the scheme, the types in output order and, for
+   * readers that do not know the schemes, every tag in the order of U's rows.
    */
   public record TagSetHeader(String scheme, List<String> types, List<String> tags) {
     static TagSetHeader of(TagSet tagSet) {
@@ -153,7 +165,8 @@ public final class ModelFile {
   }
 
   /**
-   * Capitalisation features (version 2): k values per class, the classes in the order of E's rows.
+   * Capitalisation features (versions 2 and 3): k values per class, the classes in the order of E's
+   * rows.
    */
   public record CapitalizationHeader(int dim, List<String> classes) {
     static CapitalizationHeader of(int dim) {
@@ -174,7 +187,7 @@ public final class ModelFile {
       shape = List.copyOf(shape);
     }
 
-    /** The number of doubles the array holds. */
+    /** The number of values the array holds. */
     public long values() {
       long n = 1;
       for (long d : shape) n = Math.multiplyExact(n, d);
@@ -255,11 +268,14 @@ public final class ModelFile {
     }
   }
 
-  /** 1 for a binary model without capitalisation features, which version 1 holds; else 2. */
+  /**
+   * The oldest version that holds the model: 3 for a float model, 1 for a double binary model
+   * without capitalisation features, else 2.
+   */
   private static int versionOf(TaggingModel model) {
-    return model instanceof NerModel && model.input().capitals() == null
-        ? BINARY_VERSION
-        : FORMAT_VERSION;
+    WindowInput input = model.input();
+    if (input.precision() == Precision.FLOAT) return FLOAT_VERSION;
+    return model instanceof NerModel && !input.hasCapitals() ? BINARY_VERSION : TYPED_VERSION;
   }
 
   private static byte[] headerBytes(TaggingModel model, Instant created) throws IOException {
@@ -283,7 +299,7 @@ public final class ModelFile {
             created,
             software(),
             CHECKSUM_ALGORITHM,
-            new Payload("float64", "little", values, arrays),
+            new Payload(input.precision().dtype(), "little", values, arrays),
             words);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + 16 * words.size());
     Json.MAPPER.writeValue(bytes, header);
@@ -337,47 +353,102 @@ public final class ModelFile {
   /**
    * The payload in file order, row by row: L's rows, E's rows, W's rows, b1, U (its rows), b2. A
    * binary model's b2 is a field, so its row is a one-value array that {@link #read} copies back.
-   * Each row is named for messages: {@code row 3 of W}.
+   * Each row is named for messages: {@code row 3 of W}. A float model's W rows are read and written
+   * in place in its padded array.
    */
   private static List<Row> rows(TaggingModel model) {
     WindowInput input = model.input();
     Hyperparameters hp = input.hyperparameters();
+    int k = input.capitalizationDim();
     List<Row> rows = new ArrayList<>();
-    double[][] l = input.vectors();
-    for (int id = 0; id < l.length; id++) rows.add(new Row("word vector " + id, l[id], hp.dim()));
-    double[][] e = input.capitals();
-    for (int c = 0; e != null && c < e.length; c++) {
-      rows.add(
-          new Row(
-              "capitalisation vector " + Capitalization.values()[c].key(),
-              e[c],
-              input.capitalizationDim()));
+    if (model instanceof NerModel binary && binary.precision() == Precision.FLOAT) {
+      float[][] l = input.floatVectors();
+      for (int id = 0; id < l.length; id++)
+        rows.add(new FloatRow("word vector " + id, l[id], 0, l[id].length, hp.dim()));
+      float[][] e = input.floatCapitals();
+      for (int c = 0; e != null && c < e.length; c++)
+        rows.add(new FloatRow(capitalizationRow(c), e[c], 0, e[c].length, k));
+      FloatParameters dense = (FloatParameters) binary.parameters().dense();
+      for (int j = 0; j < dense.hidden; j++) {
+        rows.add(
+            new FloatRow(
+                "row " + j + " of W",
+                dense.w,
+                j * dense.stride,
+                dense.inputSize,
+                input.inputSize()));
+      }
+      rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
+      rows.add(new FloatRow("U", dense.u, 0, dense.u.length, hp.hidden()));
+      rows.add(new FloatRow("b2", new float[] {dense.b2}, 0, 1, 1));
+      return rows;
     }
+    double[][] l = input.vectors();
+    for (int id = 0; id < l.length; id++)
+      rows.add(new DoubleRow("word vector " + id, l[id], hp.dim()));
+    double[][] e = input.capitals();
+    for (int c = 0; e != null && c < e.length; c++)
+      rows.add(new DoubleRow(capitalizationRow(c), e[c], k));
     if (model instanceof NerModel binary) {
       DenseParameters dense = binary.dense();
-      for (int k = 0; k < dense.hidden; k++)
-        rows.add(new Row("row " + k + " of W", dense.w[k], input.inputSize()));
-      rows.add(new Row("b1", dense.b1, hp.hidden()));
-      rows.add(new Row("U", dense.u, hp.hidden()));
-      rows.add(new Row("b2", new double[] {dense.b2}, 1));
+      for (int j = 0; j < dense.hidden; j++)
+        rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
+      rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
+      rows.add(new DoubleRow("U", dense.u, hp.hidden()));
+      rows.add(new DoubleRow("b2", new double[] {dense.b2}, 1));
     } else {
       TypedParameters dense = ((TypedModel) model).dense();
-      for (int k = 0; k < dense.hidden; k++)
-        rows.add(new Row("row " + k + " of W", dense.w[k], input.inputSize()));
-      rows.add(new Row("b1", dense.b1, hp.hidden()));
+      for (int j = 0; j < dense.hidden; j++)
+        rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
+      rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
       for (int t = 0; t < dense.tags; t++)
-        rows.add(new Row("row " + t + " of U", dense.u[t], hp.hidden()));
-      rows.add(new Row("b2", dense.b2, dense.tags));
+        rows.add(new DoubleRow("row " + t + " of U", dense.u[t], hp.hidden()));
+      rows.add(new DoubleRow("b2", dense.b2, dense.tags));
     }
     return rows;
   }
 
+  private static String capitalizationRow(int c) {
+    return "capitalisation vector " + Capitalization.values()[c].key();
+  }
+
   /** One row of the payload: its name, its values and the length the model's shape says. */
-  private record Row(String name, double[] values, int length) {
+  private sealed interface Row permits DoubleRow, FloatRow {
+    String name();
+
+    /** The number of values the row holds. */
+    int size();
+
+    /** The length the model's shape says. */
+    int length();
+
     /** The first value that is not a finite number, named, or null. */
-    String notFinite() {
+    String notFinite();
+  }
+
+  private record DoubleRow(String name, double[] values, int length) implements Row {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public String notFinite() {
       for (int i = 0; i < values.length; i++) {
         if (!Double.isFinite(values[i])) return "value " + i + " of " + name + " is " + values[i];
+      }
+      return null;
+    }
+  }
+
+  /** Values {@code [offset, offset + size)} of {@code values}. */
+  private record FloatRow(String name, float[] values, int offset, int size, int length)
+      implements Row {
+    @Override
+    public String notFinite() {
+      for (int i = 0; i < size; i++) {
+        float v = values[offset + i];
+        if (!Float.isFinite(v)) return "value " + i + " of " + name + " is " + v;
       }
       return null;
     }
@@ -391,33 +462,49 @@ public final class ModelFile {
     static void write(List<Row> rows, OutputStream out) throws IOException {
       Rows payload = new Rows();
       for (Row row : rows) {
-        if (row.values.length != row.length) {
+        if (row.size() != row.length()) {
           throw new IllegalStateException(
-              row.name
+              row.name()
                   + " has "
-                  + row.values.length
+                  + row.size()
                   + " values, the model's shape says "
-                  + row.length);
+                  + row.length());
         }
         String notFinite = row.notFinite();
         if (notFinite != null) {
           throw new IllegalStateException(
               "cannot write the model: " + notFinite + "; a model file holds only finite numbers");
         }
-        payload.transfer(row.values, out, null);
+        payload.transfer(row, out, null);
       }
     }
 
-    /** Writes the values to out, or reads them from in, CHUNK_BYTES at a time. */
-    void transfer(double[] values, OutputStream out, DataInputStream in) throws IOException {
-      for (int i = 0; i < values.length; ) {
-        int n = Math.min(values.length - i, CHUNK_BYTES / Double.BYTES);
-        if (in != null) in.readFully(bytes, 0, n * Double.BYTES);
-        for (int k = 0; k < n; k++) {
-          if (in != null) values[i + k] = buffer.getDouble(k * Double.BYTES);
-          else buffer.putDouble(k * Double.BYTES, values[i + k]);
+    /** The last row's only value: b2. */
+    static double b2(List<Row> rows) {
+      Row last = rows.get(rows.size() - 1);
+      return last instanceof FloatRow f ? f.values()[0] : ((DoubleRow) last).values()[0];
+    }
+
+    /** Writes the row's values to out, or reads them from in, CHUNK_BYTES at a time. */
+    void transfer(Row row, OutputStream out, DataInputStream in) throws IOException {
+      int width = row instanceof FloatRow ? Float.BYTES : Double.BYTES;
+      for (int i = 0; i < row.size(); ) {
+        int n = Math.min(row.size() - i, CHUNK_BYTES / width);
+        if (in != null) in.readFully(bytes, 0, n * width);
+        if (row instanceof FloatRow f) {
+          for (int k = 0; k < n; k++) {
+            int at = f.offset() + i + k;
+            if (in != null) f.values()[at] = buffer.getFloat(k * width);
+            else buffer.putFloat(k * width, f.values()[at]);
+          }
+        } else {
+          double[] values = ((DoubleRow) row).values();
+          for (int k = 0; k < n; k++) {
+            if (in != null) values[i + k] = buffer.getDouble(k * width);
+            else buffer.putDouble(k * width, values[i + k]);
+          }
         }
-        if (out != null) out.write(bytes, 0, n * Double.BYTES);
+        if (out != null) out.write(bytes, 0, n * width);
         i += n;
       }
     }
@@ -460,13 +547,20 @@ public final class ModelFile {
       DataInputStream data = new DataInputStream(checked);
       Parsed parsed = readPreambleAndHeader(file, size, data);
       Header header = parsed.header();
-      checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues());
+      Precision precision = header.hyperparameters().precision();
+      checkPayloadSize(file, size, parsed.payloadOffset(), header.payloadValues(), precision);
 
       TaggingModel model = emptyModel(header);
       List<Row> rows = rows(model);
       Rows payload = new Rows();
-      for (Row row : rows) payload.transfer(row.values, null, data);
-      if (model instanceof NerModel binary) binary.dense().b2 = rows.get(rows.size() - 1).values[0];
+      for (Row row : rows) payload.transfer(row, null, data);
+      if (model instanceof NerModel binary) {
+        if (precision == Precision.FLOAT) {
+          ((FloatParameters) binary.parameters().dense()).b2 = (float) Rows.b2(rows);
+        } else {
+          binary.dense().b2 = Rows.b2(rows);
+        }
+      }
 
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
@@ -495,18 +589,31 @@ public final class ModelFile {
   private static TaggingModel emptyModel(Header header) {
     Hyperparameters hp = header.hyperparameters();
     int k = header.capitalization() == null ? 0 : header.capitalization().dim();
+    int words = header.vocabulary().size();
+    Vocabulary vocabulary = Vocabulary.of(header.vocabulary());
+    int classes = Capitalization.values().length;
+    boolean floats = hp.precision() == Precision.FLOAT;
     WindowInput input =
-        new WindowInput(
-            hp,
-            header.normalizer(),
-            Vocabulary.of(header.vocabulary()),
-            new double[header.vocabulary().size()][hp.dim()],
-            k == 0 ? null : new double[Capitalization.values().length][k]);
+        floats
+            ? new WindowInput(
+                hp,
+                header.normalizer(),
+                vocabulary,
+                new float[words][hp.dim()],
+                k == 0 ? null : new float[classes][k])
+            : new WindowInput(
+                hp,
+                header.normalizer(),
+                vocabulary,
+                new double[words][hp.dim()],
+                k == 0 ? null : new double[classes][k]);
     if (header.tagSet() == null) {
       return new NerModel(
           header.entity(),
           input,
-          new DenseParameters(hp.hidden(), input.inputSize()),
+          floats
+              ? new FloatParameters(hp.hidden(), input.inputSize())
+              : new DenseParameters(hp.hidden(), input.inputSize()),
           header.examplesTrained(),
           header.epochsTrained());
     }
@@ -559,7 +666,7 @@ public final class ModelFile {
       throw truncated(file, "it ends inside the format version");
     }
     int version = in.readInt();
-    if (version != BINARY_VERSION && version != FORMAT_VERSION) {
+    if (version < BINARY_VERSION || version > FORMAT_VERSION) {
       throw new ModelFileException(
           file,
           Reason.UNSUPPORTED_VERSION,
@@ -568,7 +675,7 @@ public final class ModelFile {
               + version
               + "; this streamner reads versions "
               + BINARY_VERSION
-              + " and "
+              + " to "
               + FORMAT_VERSION
               + (version > FORMAT_VERSION ? " (a newer streamner can read it)" : ""));
     }
@@ -629,14 +736,38 @@ public final class ModelFile {
     }
     checkVocabulary(file, h.vocabulary());
     Payload p = h.payload();
-    if (!p.dtype().equals("float64") || !p.byteOrder().equals("little")) {
+    Precision precision = h.hyperparameters().precision();
+    if ((precision == Precision.FLOAT) != (version == FLOAT_VERSION)) {
+      throw invalid(
+          file,
+          "\"hyperparameters.precision\" is \""
+              + precision
+              + "\", which format version "
+              + version
+              + " does not hold (a float model is version "
+              + FLOAT_VERSION
+              + ", a double one version "
+              + BINARY_VERSION
+              + " or "
+              + TYPED_VERSION
+              + ")",
+          null);
+    }
+    if (precision == Precision.FLOAT && h.tagSet() != null) {
+      throw invalid(file, "a typed model in float precision; typed models are double", null);
+    }
+    if (!p.dtype().equals(precision.dtype()) || !p.byteOrder().equals("little")) {
       throw invalid(
           file,
           "the payload is \""
               + p.dtype()
               + "\", \""
               + p.byteOrder()
-              + "\"; this streamner reads \"float64\", \"little\"",
+              + "\"; a "
+              + precision
+              + " model's is \""
+              + precision.dtype()
+              + "\", \"little\"",
           null);
     }
     List<PayloadArray> expected = shape(file, h).arrays();
@@ -666,8 +797,9 @@ public final class ModelFile {
 
   /**
    * What the version allows: version 1 is a binary model ({@code entity}) without capitalisation
-   * features; version 2 has either an {@code entity} or a {@code tag_set}, and may have {@code
-   * capitalization}. A tag set's and the capitalisation's lists must be the ones this build knows.
+   * features; versions 2 and 3 have either an {@code entity} or a {@code tag_set}, and may have
+   * {@code capitalization}. A tag set's and the capitalisation's lists must be the ones this build
+   * knows.
    */
   private static void checkKind(Path file, int version, Header h) throws ModelFileException {
     if (h.entity() == null && h.tagSet() == null) {
@@ -774,16 +906,17 @@ public final class ModelFile {
     return s.toString();
   }
 
-  private static void checkPayloadSize(Path file, long size, long payloadOffset, long values)
+  private static void checkPayloadSize(
+      Path file, long size, long payloadOffset, long values, Precision precision)
       throws ModelFileException {
     long available = size - payloadOffset;
-    if (values > (Long.MAX_VALUE - payloadOffset - CHECKSUM_BYTES) / Double.BYTES
-        || available < values * Double.BYTES) {
+    int width = precision == Precision.FLOAT ? Float.BYTES : Double.BYTES;
+    if (values > (Long.MAX_VALUE - payloadOffset - CHECKSUM_BYTES) / width
+        || available < values * width) {
       throw truncated(
-          file,
-          "expected " + values + " payload values, file ends after " + available / Double.BYTES);
+          file, "expected " + values + " payload values, file ends after " + available / width);
     }
-    long expected = payloadOffset + values * Double.BYTES + CHECKSUM_BYTES;
+    long expected = payloadOffset + values * width + CHECKSUM_BYTES;
     if (size < expected) {
       throw truncated(
           file,

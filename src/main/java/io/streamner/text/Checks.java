@@ -86,6 +86,22 @@ public final class Checks {
     return null;
   }
 
+  /**
+   * {@link #text(String, String, int)} of item {@code index} of the list {@code field}, named
+   * {@code field[index]} in the reason: the name is built only when there is a reason, so that
+   * checking every token of every record builds no strings.
+   */
+  public static String text(String value, String field, int index, int maxLength) {
+    return text(value, "", maxLength) == null
+        ? null
+        : text(value, field + "[" + index + "]", maxLength);
+  }
+
+  /** {@link #tag(String, String)} of item {@code index} of the list {@code field}, the same way. */
+  public static String tag(String tag, String field, int index) {
+    return tag(tag, "") == null ? null : tag(tag, field + "[" + index + "]");
+  }
+
   /** A list of tokens: not empty, each token a {@link #text(String, String)}. */
   public static String tokens(List<String> tokens, String field) {
     if (tokens == null) {
@@ -95,7 +111,7 @@ public final class Checks {
       return field + " is empty; a sentence needs at least one token";
     }
     for (int i = 0; i < tokens.size(); i++) {
-      String problem = text(tokens.get(i), field + "[" + i + "]");
+      String problem = text(tokens.get(i), field, i, MAX_STRING_LENGTH);
       if (problem != null) {
         return problem;
       }

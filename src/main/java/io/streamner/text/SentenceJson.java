@@ -202,7 +202,7 @@ public final class SentenceJson {
           throw new Rejected(Problem.LENGTH_MISMATCH, lengthMismatch(tokens.count, tags.count));
         }
         for (int i = 0; i < tags.count; i++) {
-          check(Problem.INVALID_TAG, Checks.tag(tags.items.get(i), "tags[" + i + "]"));
+          check(Problem.INVALID_TAG, Checks.tag(tags.items.get(i), "tags", i));
         }
       }
       check(Problem.WRONG_FIELD_TYPE, Checks.eventTime(eventTime));
@@ -226,7 +226,7 @@ public final class SentenceJson {
       List<String> stripped = new ArrayList<>(tokens.count);
       for (int i = 0; i < tokens.count; i++) {
         String t = tokens.items.get(i);
-        String problem = Checks.text(t, "tokens[" + i + "]", maxLength);
+        String problem = Checks.text(t, "tokens", i, maxLength);
         if (problem != null) {
           throw new Rejected(
               t.isBlank()

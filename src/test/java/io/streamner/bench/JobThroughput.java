@@ -125,7 +125,7 @@ final class JobThroughput {
       JobDefinition definition = JobDefinition.parse(p, "speed suite " + scenario);
 
       progress.info(
-          "kernel in this JVM at C=%d H=%d n=%d (3 s warm-up, 5 s timed)...",
+          "kernel in this JVM at C=%d H=%d n=%d (3 s warm-up, the fastest of 5 one-second slices)...",
           definition.hyperparameters().windowSize(),
           definition.hyperparameters().hidden(),
           definition.hyperparameters().dim());

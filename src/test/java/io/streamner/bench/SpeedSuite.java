@@ -72,6 +72,13 @@ public final class SpeedSuite {
   /** Runs of each job scenario; the fastest is reported (-Dbench.job.rounds). */
   static final int ROUNDS = Integer.getInteger("bench.job.rounds", 2);
 
+  /**
+   * The job scenarios to run (-Dbench.job.scenarios, comma-separated; all when empty): heap,
+   * rocksdb, four_models, four_models_linger_25. For profiling one of them in a short run.
+   */
+  static final Set<String> SCENARIOS =
+      Set.of(System.getProperty("bench.job.scenarios", "").split(","));
+
   /** Issue 12: train, and the kernel it runs, at least 3x the plain loop on real windows. */
   static final double YARDSTICK_TARGET = 3.0;
 
@@ -514,6 +521,7 @@ public final class SpeedSuite {
       SuiteReport report,
       Progress progress,
       JobScenario scenario) {
+    if (!SCENARIOS.equals(Set.of("")) && !SCENARIOS.contains(key)) return;
     progress.phase("job: " + title + ", run " + round + " of " + ROUNDS);
     try {
       runs.computeIfAbsent(key, k -> new ArrayList<>()).add(scenario.run());

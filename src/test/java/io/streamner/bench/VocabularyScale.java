@@ -277,6 +277,8 @@ final class VocabularyScale {
               Path.of(System.getProperty("java.home"), "bin", "java").toString(),
               "-Xmx" + HEAP,
               "-XX:+ExitOnOutOfMemoryError",
+              "--add-modules", // the float kernel's SIMD, as the suite's own JVM has it
+              "jdk.incubator.vector",
               "-cp",
               System.getProperty("java.class.path"),
               VocabularyJob.class.getName(),

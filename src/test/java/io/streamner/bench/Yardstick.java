@@ -5,6 +5,7 @@ import io.streamner.model.FloatNetwork;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.model.ReferenceNetwork;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
@@ -42,10 +43,11 @@ import java.util.Map;
  * copy. {@code rounds} passes each, interleaved; the fastest is reported (the machines are shared:
  * a neighbour slows a pass, never speeds it up) with every pass in the details.
  *
- * <p>Contenders: the plain loop; {@link WindowNetwork} (double, fused); {@link Trainer}'s epoch,
- * what {@code streamner train} runs (double until it switches to float); {@link ReferenceNetwork}
- * (EJML, allocates per step); {@link FloatNetwork#fastest()} (float, Vector API when the JVM has
- * the module) and {@link FloatNetwork#scalar()} (float, its scalar fallback).
+ * <p>Contenders: the plain loop; {@link WindowNetwork} (double, fused); {@link ReferenceNetwork}
+ * (EJML, allocates per step); {@link Trainer}'s epoch, what {@code streamner train --precision
+ * float} runs (the target) and what {@code streamner train} runs by default (double); {@link
+ * FloatNetwork#fastest()} (float, Vector API when the JVM has the module) and {@link
+ * FloatNetwork#scalar()} (float, its scalar fallback).
  *
  * <p>{@code -Dbench.yardstick.export=FILE} also writes the windows and the starting model to FILE
  * for an outside program (a C version, say) to time the same work: see {@link #export}.
@@ -224,54 +226,14 @@ final class Yardstick {
         });
 
     all.add(
-        new Contender("train", "streamner train's epoch (Trainer, double)", w) {
-          NerModel model;
-
-          @Override
-          void reset() {
-            NerModel m = w.start();
-            model =
-                new NerModel(
-                    m.entity(),
-                    hp,
-                    m.normalizer(),
-                    m.vocabulary(),
-                    w.doubleVectors(),
-                    dense.copy(),
-                    0,
-                    0);
-          }
-
-          @Override
-          double step(int i) {
-            throw new UnsupportedOperationException("Trainer trains whole epochs");
-          }
-
-          /** The warm-up: an epoch of the windows [from, to), whose C/m has m = to - from. */
-          @Override
-          double train(int from, int to) {
-            double[] loss = new double[1];
-            Trainer.train(
-                model,
-                new TrainingSet(
-                    Arrays.copyOfRange(ids, from, to), null, Arrays.copyOfRange(labels, from, to)),
-                1,
-                false,
-                r -> loss[0] = r.meanLoss() * r.examples());
-            return loss[0];
-          }
-
-          /** The epoch's own clock, as {@code train} prints it; its decay is C / m of all. */
-          @Override
-          double timePass(int windows) {
-            reset();
-            train(0, Math.min(WARM_UP, windows));
-            reset();
-            double[] seconds = new double[1];
-            Trainer.train(model, w.data(), 1, false, r -> seconds[0] = r.seconds());
-            return seconds[0];
-          }
-        });
+        trainContender(
+            w, "train", "streamner train --precision float: its epoch", Precision.FLOAT));
+    all.add(
+        trainContender(
+            w,
+            "train_double",
+            "streamner train (double, the default): its epoch",
+            Precision.DOUBLE));
 
     FloatNetwork fastest = FloatNetwork.fastest();
     all.add(
@@ -281,6 +243,61 @@ final class Yardstick {
         floatContender(
             w, "float_scalar", "float kernel, its scalar fallback", FloatNetwork.scalar()));
     return all;
+  }
+
+  /** {@link Trainer}'s epoch on a model of {@code precision}, timed by the epoch's own clock. */
+  static Contender trainContender(Windows w, String key, String name, Precision precision) {
+    Hyperparameters hp = w.start().hyperparameters();
+    DenseParameters dense = w.start().dense();
+    return new Contender(key, name, w) {
+      NerModel model;
+
+      @Override
+      void reset() {
+        NerModel m = w.start();
+        model =
+            new NerModel(
+                    m.entity(),
+                    hp,
+                    m.normalizer(),
+                    m.vocabulary(),
+                    w.doubleVectors(),
+                    dense.copy(),
+                    0,
+                    0)
+                .in(precision);
+      }
+
+      @Override
+      double step(int i) {
+        throw new UnsupportedOperationException("Trainer trains whole epochs");
+      }
+
+      /** The warm-up: an epoch of the windows [from, to), whose C/m has m = to - from. */
+      @Override
+      double train(int from, int to) {
+        double[] loss = new double[1];
+        Trainer.train(
+            model,
+            new TrainingSet(
+                Arrays.copyOfRange(ids, from, to), null, Arrays.copyOfRange(labels, from, to)),
+            1,
+            false,
+            r -> loss[0] = r.meanLoss() * r.examples());
+        return loss[0];
+      }
+
+      /** The epoch's own clock, as {@code train} prints it; its decay is C / m of all. */
+      @Override
+      double timePass(int windows) {
+        reset();
+        train(0, Math.min(WARM_UP, windows));
+        reset();
+        double[] seconds = new double[1];
+        Trainer.train(model, w.data(), 1, false, r -> seconds[0] = r.seconds());
+        return seconds[0];
+      }
+    };
   }
 
   static Contender floatContender(Windows w, String key, String name, FloatNetwork kernel) {

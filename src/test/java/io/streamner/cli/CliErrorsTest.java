@@ -131,6 +131,22 @@ class CliErrorsTest {
   }
 
   @Test
+  void unknownPrecision() {
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--precision",
+            "half",
+            "--out",
+            dir.resolve("o.model").toString()),
+        "--precision: precision must be \"double\" or \"float\", got \"half\"");
+  }
+
+  @Test
   void unknownFormatName() {
     assertUserError(
         CliRun.of(

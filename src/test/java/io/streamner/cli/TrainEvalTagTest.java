@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
+import io.streamner.modelfile.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,28 +34,33 @@ class TrainEvalTagTest {
     SyntheticCorpus.write(train, 1500, 1);
     SyntheticCorpus.write(dev, 200, 2);
     testTokens = SyntheticCorpus.write(test, 300, 3);
-    training =
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
-            "--dev",
-            dev.toString(),
-            "--entity",
-            "PERSON",
-            "--dim",
-            "10",
-            "--hidden",
-            "20",
-            "--window",
-            "3",
-            "--lr",
-            "0.05",
-            "--epochs",
-            "4",
-            "--json",
-            "--out",
-            model.toString());
+    training = trainSmall(model, "--dev", dev.toString(), "--json");
+  }
+
+  /** train on the synthetic corpus: a small model, four epochs, PER; {@code more} options. */
+  static CliRun trainSmall(Path out, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--train",
+                train.toString(),
+                "--entity",
+                "PERSON",
+                "--dim",
+                "10",
+                "--hidden",
+                "20",
+                "--window",
+                "3",
+                "--lr",
+                "0.05",
+                "--epochs",
+                "4",
+                "--out",
+                out.toString()));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(new String[0]));
   }
 
   @Test
@@ -153,6 +163,52 @@ class TrainEvalTagTest {
     CliRun eval =
         CliRun.of("eval", "--model", more.toString(), "--data", test.toString(), "--json");
     assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
+  }
+
+  /**
+   * train --precision float, then tag and eval read the float model and score it with its kernel.
+   */
+  @Test
+  void aFloatModelIsTrainedTaggedAndEvaluated() throws Exception {
+    Path floats = dir.resolve("per-float.model");
+    CliRun run = trainSmall(floats, "--precision", "float");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("precision=float"), run.out());
+    NerModel floatModel = ModelFile.read(floats);
+    assertEquals(Precision.FLOAT, floatModel.precision());
+    assertEquals(3, ModelFile.readHeader(floats).formatVersion());
+
+    CliRun tag = CliRun.of("tag", "--model", floats.toString(), "--json", test.toString());
+    assertEquals(0, tag.exitCode(), tag.toString());
+    JsonNode first = JSON.readTree(tag.out().strip().split("\n")[0]);
+    List<String> tokens = new ArrayList<>();
+    first.get("tokens").forEach(t -> tokens.add(t.asText()));
+    double[] p = floatModel.probabilities(tokens);
+    for (int t = 0; t < p.length; t++)
+      assertEquals(Math.round(p[t] * 1e6) / 1e6, first.get("probabilities").get(t).asDouble());
+
+    CliRun eval =
+        CliRun.of("eval", "--model", floats.toString(), "--data", test.toString(), "--json");
+    assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
+
+    Path converted = dir.resolve("converted.model");
+    CliRun more =
+        CliRun.of(
+            "train",
+            "--train",
+            train.toString(),
+            "--entity",
+            "PER",
+            "--init",
+            model.toString(),
+            "--precision",
+            "float",
+            "--epochs",
+            "0",
+            "--out",
+            converted.toString());
+    assertEquals(0, more.exitCode(), more.toString());
+    assertEquals(Precision.FLOAT, ModelFile.read(converted).precision(), "--init converts");
   }
 
   @Test

@@ -144,6 +144,25 @@ class TypedTrainEvalTagTest {
     Path plain = dir.resolve("per.model");
     assertEquals(0, train("--entity", "PER", "--out", plain.toString()).exitCode());
     assertEquals(1, ModelFile.readHeader(plain).formatVersion(), "binary without caps: version 1");
+
+    Path floats = dir.resolve("per-caps-float.model");
+    CliRun inFloat =
+        train(
+            "--entity",
+            "PER",
+            "--caps",
+            "--caps-dim",
+            "3",
+            "--precision",
+            "float",
+            "--out",
+            floats.toString());
+    assertEquals(0, inFloat.exitCode(), inFloat.toString());
+    assertTrue(inFloat.out().contains("caps k=3"), inFloat.out());
+    assertTrue(inFloat.out().contains("precision=float"), inFloat.out());
+    assertEquals(3, ModelFile.readHeader(floats).formatVersion(), "a float model: version 3");
+    CliRun evalFloat = CliRun.eval(floats, test, "--json");
+    assertTrue(JSON.readTree(evalFloat.out()).at("/mention/f1").asDouble() > 0.9, evalFloat.out());
   }
 
   @Test
@@ -179,5 +198,9 @@ class TypedTrainEvalTagTest {
     assertTrue(scheme.err().contains("use BIO or BIOES"), scheme.err());
     CliRun twice = train("--types", "PER,person", "--out", dir.resolve("x.model").toString());
     assertTrue(twice.err().contains("names PER twice"), twice.err());
+    CliRun floats =
+        train("--types", "PER", "--precision", "float", "--out", dir.resolve("x.model").toString());
+    assertEquals(Main.USER_ERROR, floats.exitCode(), floats.toString());
+    assertTrue(floats.err().contains("is for binary models (--entity)"), floats.err());
   }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamner.job.JobDefinition;
+import io.streamner.model.Precision;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigDef;
@@ -556,6 +559,29 @@ class DockerComposeTest {
     assertTrue(
         slots >= d.parallelism(),
         "one task manager (" + slots + " slots) runs the job at parallelism " + d.parallelism());
+  }
+
+  /**
+   * The job and task managers start with the Vector API, for the float kernel the definition asks
+   * for, and still with Flink's own Java 17 flags: FLINK_PROPERTIES replaces the image's
+   * env.java.opts.all, which holds them, rather than adding to it.
+   */
+  @Test
+  void flinkJvmsHaveTheVectorApiAndKeepFlinksJava17Flags() throws IOException {
+    assertEquals(
+        Precision.FLOAT,
+        definition().hyperparameters().precision(),
+        "the cluster's job runs the float kernel, for which the JVMs get the Vector API");
+    for (String name : List.of(JOB_MANAGER, TASK_MANAGER)) {
+      String opts = flinkProperties(name).get(CoreOptions.FLINK_JVM_OPTIONS.key());
+      assertNotNull(opts, name + " sets " + CoreOptions.FLINK_JVM_OPTIONS.key());
+      List<String> flags = List.of(opts.trim().split("\\s+"));
+      int at = Collections.indexOfSubList(flags, StandaloneFlinkCluster.VECTOR_API_OPTS);
+      assertTrue(at >= 0, name + ": no --add-modules jdk.incubator.vector in " + opts);
+      for (String flag : StandaloneFlinkCluster.JAVA_17_OPTS) {
+        assertTrue(flags.contains(flag), name + ": Flink's Java 17 flag " + flag + " is missing");
+      }
+    }
   }
 
   /**

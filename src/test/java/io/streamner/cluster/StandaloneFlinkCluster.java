@@ -36,7 +36,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    * env.java.opts.all of Flink 2.2's default config.yaml: what Java 17 needs for Kryo, Pekko and
    * friends.
    */
-  private static final List<String> JAVA_17_OPTS =
+  static final List<String> JAVA_17_OPTS =
       List.of(
           "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
           "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
@@ -58,6 +58,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
           "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
           "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
           "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+  /** What a cluster adds to env.java.opts.all for the float kernel's SIMD (issue 12). */
+  static final List<String> VECTOR_API_OPTS = List.of("--add-modules", "jdk.incubator.vector");
 
   private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
   private static final String JOB_MANAGER = "jobmanager";
@@ -235,6 +238,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     command.add(java);
     command.addAll(jvmParams);
     command.addAll(JAVA_17_OPTS);
+    // as docker-compose.yml's env.java.opts.all: the Vector API for the float kernel
+    command.addAll(VECTOR_API_OPTS);
     command.add("-Djava.io.tmpdir=" + tmp);
     command.add("-Dlog.file=" + logs.resolve(name + ".log"));
     command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
@@ -254,7 +259,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
   private String printable(List<String> command) {
     return String.join(" ", command)
         .replace(classpath, "$(cat target/flink-classpath.txt)")
-        .replace(String.join(" ", JAVA_17_OPTS), "<env.java.opts.all>");
+        .replace(
+            String.join(" ", JAVA_17_OPTS) + " " + String.join(" ", VECTOR_API_OPTS),
+            "<env.java.opts.all>");
   }
 
   /** Waits until the ResourceManager has {@code count} TaskManagers registered (GET /overview). */

@@ -9,7 +9,9 @@ import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.text.Sentence;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,9 +165,18 @@ public final class JobHarness {
     return manifests;
   }
 
-  /** Same vocabulary in the same order, and every parameter bit for bit. */
+  /** Same vocabulary in the same order, same precision, and every parameter bit for bit. */
   public static boolean sameModel(NerModel a, NerModel b) {
     if (!a.vocabulary().words().equals(b.vocabulary().words())) return false;
+    if (a.parameters() instanceof ModelParameters.Floats fa
+        && b.parameters() instanceof ModelParameters.Floats fb) {
+      if (!java.util.Arrays.equals(fa.dense().flatten(), fb.dense().flatten())) return false;
+      for (int id = 0; id < a.vocabulary().size(); id++) {
+        if (!java.util.Arrays.equals(fa.vectors()[id], fb.vectors()[id])) return false;
+      }
+      return true;
+    }
+    if (a.precision() != Precision.DOUBLE || b.precision() != Precision.DOUBLE) return false;
     if (!java.util.Arrays.equals(a.dense().flatten(), b.dense().flatten())) return false;
     for (int id = 0; id < a.vocabulary().size(); id++) {
       if (!java.util.Arrays.equals(a.vectors()[id], b.vectors()[id])) return false;

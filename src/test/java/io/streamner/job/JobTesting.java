@@ -118,7 +118,7 @@ final class JobTesting {
     ModelHarness(JobDefinition definition, StateBackend backend) throws Exception {
       this(
           new KeyedOneInputStreamOperatorTestHarness<>(
-              new ModelOperator(definition), new StreamnerJob.ByModel(), Types.STRING));
+              ModelOperator.of(definition), new StreamnerJob.ByModel(), Types.STRING));
       if (backend != null) harness.setStateBackend(backend);
     }
 
@@ -127,7 +127,7 @@ final class JobTesting {
         throws Exception {
       this(
           new KeyedOneInputStreamOperatorTestHarness<>(
-              new ModelOperator(definition),
+              ModelOperator.of(definition),
               new StreamnerJob.ByModel(),
               Types.STRING,
               maxParallelism,

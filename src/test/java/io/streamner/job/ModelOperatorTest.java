@@ -16,7 +16,10 @@ import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
+import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.EntityTags;
 import io.streamner.text.Vocabulary;
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -256,23 +260,77 @@ class ModelOperatorTest {
       checkpoint = h.checkpoint(1);
     }
     try (ModelHarness wider = new ModelHarness(definition("model.dim", "6"))) {
-      Exception e =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              Exception.class, () -> wider.restore(checkpoint));
-      Throwable cause = e;
-      while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
-          && cause.getCause() != null) cause = cause.getCause();
-      assertTrue(
-          cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
-          "no restart would help: " + e);
-      assertTrue(
-          cause.getCause().getMessage().contains("model.dim = 4,")
-              && cause.getCause().getMessage().contains("--fresh"),
-          cause.getCause().getMessage());
+      String message = refusedRestore(wider, checkpoint);
+      assertTrue(message.contains("model.dim = 4,") && message.contains("--fresh"), message);
     }
     try (ModelHarness same = new ModelHarness(definition("model.learning-rate", "0.2"))) {
       same.restore(checkpoint); // a learning rate may change
     }
+  }
+
+  /**
+   * A float model's state has names of its own: a checkpoint of a double model restored under
+   * {@code model.precision = float} (or the other way round) stops the job with a message that says
+   * what to do, and is never read as the other precision.
+   */
+  @ParameterizedTest(name = "{0} state, {1} definition")
+  @CsvSource({"double, float", "float, double"})
+  void aRestoreUnderTheOtherPrecisionStopsTheJobAtOnce(String stored, String defined)
+      throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (ModelHarness h = new ModelHarness(definition("model.precision", stored)).open()) {
+      h.process(labelled("PER", corpus().get(0)));
+      checkpoint = h.checkpoint(1);
+    }
+    try (ModelHarness other = new ModelHarness(definition("model.precision", defined))) {
+      String message = refusedRestore(other, checkpoint);
+      assertTrue(
+          message.contains(
+                  "model PER is a "
+                      + stored
+                      + " model but the job definition says model.precision = "
+                      + defined)
+              && message.contains("--fresh"),
+          message);
+    }
+  }
+
+  /** A float model's snapshots and final file are float32, and what the file holds it scores. */
+  @Test
+  void aFloatModelWritesFloat32SnapshotsAndAFloatModelFile(@TempDir Path dir) throws Exception {
+    JobDefinition d =
+        definition("model.precision", "float", "final-model.dir", dir.toString(), "models", "PER");
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      for (ParsedRecord s : corpus()) h.process(labelled("PER", s));
+      h.endInput();
+      Version v = single(h.versions());
+      for (double x : v.dense()) assertEquals(x, (float) x, 0.0, "float32 on the wire");
+      NerModel file = ModelFile.read(dir.resolve("PER.model"));
+      assertEquals(Precision.FLOAT, file.precision());
+      ModelParameters.Floats f = (ModelParameters.Floats) file.parameters();
+      assertArrayEquals(v.dense(), WordVectors.toDouble(f.dense().flatten()));
+      h.predictions();
+      h.process(unlabelled("PER", score("q", "Anna", "flew", "to", "Porto")));
+      assertArrayEquals(
+          file.probabilities(List.of("Anna", "flew", "to", "Porto")),
+          h.predictions().get(0).probabilities());
+    }
+  }
+
+  /**
+   * Restores {@code checkpoint} into {@code h}, which must refuse it for good (no restart would
+   * help); returns the reason.
+   */
+  private static String refusedRestore(ModelHarness h, OperatorSubtaskState checkpoint) {
+    Exception e =
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> h.restore(checkpoint));
+    Throwable cause = e;
+    while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
+        && cause.getCause() != null) cause = cause.getCause();
+    assertTrue(
+        cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
+        "no restart would help: " + e);
+    return cause.getCause().getMessage();
   }
 
   private static List<String> ids(List<PredictionRecord> predictions) {
@@ -555,10 +613,12 @@ class ModelOperatorTest {
    */
   static Stream<Arguments> backends() {
     return Stream.of(
-        Arguments.of("hashmap", 50_000),
-        Arguments.of("rocksdb", 50_000),
-        Arguments.of("hashmap", 1),
-        Arguments.of("rocksdb", 3));
+        Arguments.of("hashmap", 50_000, "double"),
+        Arguments.of("rocksdb", 50_000, "double"),
+        Arguments.of("hashmap", 1, "double"),
+        Arguments.of("rocksdb", 3, "double"),
+        Arguments.of("hashmap", 50_000, "float"),
+        Arguments.of("rocksdb", 3, "float"));
   }
 
   private static StateBackend backend(String name) {
@@ -573,10 +633,10 @@ class ModelOperatorTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}, column cache {1}")
+  @ParameterizedTest(name = "{0}, column cache {1}, {2}")
   @MethodSource("backends")
-  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(String backendName, int columnCache)
-      throws Exception {
+  void aRestoredOperatorContinuesExactlyAsAnUninterruptedOne(
+      String backendName, int columnCache, String precision) throws Exception {
     List<ParsedRecord> c = corpus();
     // Min count 2: the counts of words without a column must survive the restore as well.
     // Every 9 windows: version 1 at 11 windows, then t4's 4 windows are pending at the checkpoint
@@ -588,7 +648,9 @@ class ModelOperatorTest {
             "snapshot.every-examples",
             "9",
             "state.column-cache",
-            String.valueOf(columnCache));
+            String.valueOf(columnCache),
+            "model.precision",
+            precision);
 
     List<PredictionRecord> interruptedPredictions = new ArrayList<>();
     List<Version> interruptedVersions = new ArrayList<>();
@@ -627,7 +689,9 @@ class ModelOperatorTest {
     }
 
     // The reference: no interruption, the heap backend, the default cache.
-    JobDefinition plain = definition("model.min-count", "2", "snapshot.every-examples", "9");
+    JobDefinition plain =
+        definition(
+            "model.min-count", "2", "snapshot.every-examples", "9", "model.precision", precision);
     try (ModelHarness whole = new ModelHarness(plain, backend("hashmap")).open()) {
       feed(whole, c);
       whole.endInput();

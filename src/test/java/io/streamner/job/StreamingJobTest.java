@@ -13,7 +13,9 @@ import io.streamner.kafka.SnapshotExport;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.testing.SharedData;
 import io.streamner.text.CorpusReader;
@@ -101,11 +103,23 @@ class StreamingJobTest {
   static SnapshotExport.Exported runOnCorpus(
       String name, String backend, List<byte[]> extraTrain, FailureInjector injector)
       throws Exception {
+    return runOnCorpus(name, backend, Precision.DOUBLE, extraTrain, injector);
+  }
+
+  static SnapshotExport.Exported runOnCorpus(
+      String name,
+      String backend,
+      Precision precision,
+      List<byte[]> extraTrain,
+      FailureInjector injector)
+      throws Exception {
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
     JobHarness.produceTraining(kafka, topics.train(), train);
     if (extraTrain != null) JobHarness.produce(kafka, topics.train(), extraTrain);
     JobHarness.produceScoring(kafka, topics.score(), test);
-    JobDefinition definition = JobDefinition.parse(definition(topics, backend), name);
+    Properties p = definition(topics, backend);
+    if (precision != Precision.DOUBLE) p.setProperty("model.precision", precision.toString());
+    JobDefinition definition = JobDefinition.parse(p, name);
     long start = System.nanoTime();
     JobHarness.run(
         definition, injector == null ? s -> s : s -> s.map(injector).name("inject failures"));
@@ -130,32 +144,41 @@ class StreamingJobTest {
     return reference;
   }
 
-  @Test
-  void streamingLearnsWhatOfflineTrainingLearns() throws Exception {
-    NerModel streamed = reference();
-    Path offlineFile = dir.resolve("offline.model");
+  /**
+   * {@code streamner train} for one in-order epoch with min count 1: what the stream must equal.
+   */
+  static NerModel offline(Path file, String... more) throws Exception {
     String vectors = SharedData.require("vectors/glove.6B.100d.subset.txt").toString();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--train",
+                SharedData.require("btc/btc.train").toString(),
+                "--entity",
+                "PER",
+                "--vectors",
+                vectors,
+                "--min-count",
+                "1",
+                "--epochs",
+                "1",
+                "--out",
+                file.toString()));
+    args.addAll(List.of(more));
     int code =
         Main.run(
-            new String[] {
-              "train",
-              "--train",
-              SharedData.require("btc/btc.train").toString(),
-              "--entity",
-              "PER",
-              "--vectors",
-              vectors,
-              "--min-count",
-              "1",
-              "--epochs",
-              "1",
-              "--out",
-              offlineFile.toString()
-            },
+            args.toArray(new String[0]),
             new PrintWriter(new StringWriter()),
             new PrintWriter(System.err, true));
     assertEquals(0, code);
-    NerModel offline = ModelFile.read(offlineFile);
+    return ModelFile.read(file);
+  }
+
+  @Test
+  void streamingLearnsWhatOfflineTrainingLearns() throws Exception {
+    NerModel streamed = reference();
+    NerModel offline = offline(dir.resolve("offline.model"));
 
     double streamF1 = f1(streamed);
     double offlineF1 = f1(offline);
@@ -171,6 +194,39 @@ class StreamingJobTest {
           streamed.vectors()[streamed.vocabulary().id(word)],
           word);
     }
+  }
+
+  /**
+   * The float path end to end: float32 word vectors and dense parameters in keyed state, float32
+   * snapshots, the export; bit for bit one in-order epoch of {@code train --precision float}.
+   */
+  @Test
+  void aFloatStreamLearnsWhatOfflineFloatTrainingLearns() throws Exception {
+    SnapshotExport.Exported exported = runOnCorpus("float", "hashmap", Precision.FLOAT, null, null);
+    NerModel streamed = exported.model();
+    assertEquals(Precision.FLOAT, streamed.precision());
+    assertTrue(
+        JobHarness.sameModel(
+            ModelFile.read(dir.resolve("float.train-final").resolve("PER.model")), streamed),
+        "export differs from operator state");
+    NerModel offline = offline(dir.resolve("offline-float.model"), "--precision", "float");
+    assertEquals(Precision.FLOAT, offline.precision());
+    // Same order, same seed, same kernel: the same model (the vocabularies' orders differ).
+    ModelParameters.Floats o = (ModelParameters.Floats) offline.parameters();
+    ModelParameters.Floats s = (ModelParameters.Floats) streamed.parameters();
+    assertArrayEquals(o.dense().flatten(), s.dense().flatten());
+    assertEquals(offline.vocabulary().size(), streamed.vocabulary().size());
+    for (String word : offline.vocabulary().words()) {
+      assertArrayEquals(
+          o.vectors()[offline.vocabulary().id(word)],
+          s.vectors()[streamed.vocabulary().id(word)],
+          word);
+    }
+    double streamF1 = f1(streamed);
+    double doubleF1 = f1(reference());
+    System.out.printf(
+        "btc.test PER token F1: float stream %.4f, double stream %.4f%n", streamF1, doubleF1);
+    assertEquals(doubleF1, streamF1, 0.005, "float and double models of one epoch agree");
   }
 
   @Test

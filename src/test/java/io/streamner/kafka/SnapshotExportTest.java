@@ -13,7 +13,10 @@ import io.streamner.kafka.wire.SnapshotRecord.Manifest;
 import io.streamner.kafka.wire.SnapshotRecord.Metrics;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
+import io.streamner.model.WordVectors;
 import io.streamner.text.TokenNormalizer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,14 +43,22 @@ public class SnapshotExportTest {
     return NerModel.fromColumns("PER", hp, new TokenNormalizer(false), columns, dense, seed);
   }
 
-  /** One full version of a model, as the job writes it: dense chunks, every column, a manifest. */
+  /**
+   * One full version of a model, as the job writes it: dense chunks, every column, a manifest; in
+   * float32 for a float model.
+   */
   public static List<SnapshotRecord> snapshot(String job, NerModel m, long version) {
-    double[] flat = m.dense().flatten();
+    Precision precision = m.precision();
+    ModelParameters.Floats floats = m.parameters() instanceof ModelParameters.Floats f ? f : null;
+    double[] flat =
+        floats != null ? WordVectors.toDouble(floats.dense().flatten()) : m.dense().flatten();
     List<SnapshotRecord> records =
-        new ArrayList<>(SnapshotCodec.denseChunks(job, "PER", version, flat));
+        new ArrayList<>(SnapshotCodec.denseChunks(job, "PER", version, flat, precision));
     int chunks = records.size();
     for (int id = 0; id < m.vocabulary().size(); id++) {
-      records.add(new Column(job, "PER", version, m.vocabulary().word(id), m.vectors()[id]));
+      double[] vector =
+          floats != null ? WordVectors.toDouble(floats.vectors()[id]) : m.vectors()[id];
+      records.add(new Column(job, "PER", version, m.vocabulary().word(id), vector, precision));
     }
     int words = m.vocabulary().size();
     records.add(
@@ -121,6 +132,32 @@ public class SnapshotExportTest {
     unfinished.remove(unfinished.size() - 1); // its manifest
     List<byte[]> values = values(List.of(snapshot("job-a", model(1), 1), unfinished));
     assertEquals("job-a", SnapshotExport.assemble(null, "PER", values, "t").manifest().namespace());
+  }
+
+  @Test
+  void aFloatModelComesBackBitForBitAndNeverTakesAFloat64Record() throws IOException {
+    NerModel a = model(1).in(Precision.FLOAT);
+    SnapshotExport.Exported back =
+        SnapshotExport.assemble(null, "PER", values(List.of(snapshot("job-a", a, 1))), "t");
+    assertEquals(Precision.FLOAT, back.model().precision());
+    ModelParameters.Floats expected = (ModelParameters.Floats) a.parameters();
+    ModelParameters.Floats actual = (ModelParameters.Floats) back.model().parameters();
+    assertEquals(expected.dense(), actual.dense());
+    for (String word : a.vocabulary().words()) {
+      assertArrayEquals(
+          expected.vectors()[a.vocabulary().id(word)],
+          actual.vectors()[back.model().vocabulary().id(word)],
+          word);
+    }
+    assertArrayEquals(a.probabilities(SENTENCE), back.model().probabilities(SENTENCE));
+
+    // a float64 column of the same word among the float model's records
+    List<SnapshotRecord> mixed = new ArrayList<>(snapshot("job-a", a, 1));
+    mixed.add(mixed.size() - 1, new Column("job-a", "PER", 1, "anna", new double[] {0, 0, 0, 0}));
+    assertEquals(
+        "t: the vector of \"anna\" in PER version 1 of job job-a is float64, but the model is float"
+            + " precision",
+        failure(null, values(List.of(mixed))));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.streamner.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +292,85 @@ class FloatNetworkTest {
     assertEquals(800.0, FloatNetwork.logisticLoss(-800, 1), 1e-9);
     assertEquals(800.0, FloatNetwork.logisticLoss(800, 0), 1e-9);
     assertEquals(Math.log(2), FloatNetwork.logisticLoss(0, 1), 1e-15);
+  }
+
+  /**
+   * The streaming learner's double buffer: each group of windows (a sentence) trains its first
+   * window from the live parameters into a spare holding garbage, the rest in place on the spare,
+   * then the two swap. Every path gives the bits of training in place throughout.
+   */
+  @Test
+  void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
+    KernelProblem problem = KernelProblem.of(5, 13, 37, 20, 700, 29);
+    String inPlace = problem.trainFloat(FloatNetwork.scalar()).digest();
+    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
+      FloatParameters live = FloatParameters.of(problem.dense());
+      FloatParameters spare = new FloatParameters(live.hidden, live.inputSize);
+      float[][] l = problem.floatVectors();
+      FloatNetwork.Workspace ws = new FloatNetwork.Workspace(problem.hp());
+      double loss = 0;
+      for (int s = 0; s < problem.windows().length; s++) {
+        boolean first = s % 7 == 0;
+        if (first) {
+          Arrays.fill(spare.w, Float.NaN); // what a spare holds must not matter, padding included
+          Arrays.fill(spare.u, 3);
+          spare.b2 = Float.POSITIVE_INFINITY;
+        }
+        loss +=
+            kernel.sgdStep(
+                first ? live : spare,
+                spare,
+                gather(l, problem.windows()[s]),
+                problem.labels()[s],
+                problem.hp().learningRate(),
+                problem.decay(),
+                ws);
+        if (s % 7 == 6 || s == problem.windows().length - 1) {
+          FloatParameters t = live;
+          live = spare;
+          spare = t;
+        }
+      }
+      assertEquals(
+          inPlace, new KernelProblem.FloatRun(live, l, loss).digest(), kernel.description());
+    }
+  }
+
+  /**
+   * The finiteness check of the streaming learner: one value that is not finite, anywhere (in a
+   * vector's lanes or the scalar tail), is found by every path; huge and tiny finite values pass.
+   */
+  @Test
+  void allFiniteFindsOneNaNOrInfinityAnywhere() {
+    List<FloatLoops> paths =
+        List.of(new VectorFloatLoops(512), new VectorFloatLoops(128), new ScalarFloatLoops());
+    for (int length : new int[] {0, 1, 3, 15, 16, 17, 33, 64, 100, 1000}) {
+      float[] values = new float[length];
+      Random random = new Random(length);
+      for (int i = 0; i < length; i++) {
+        values[i] =
+            switch (i % 4) {
+              case 0 -> Float.MAX_VALUE;
+              case 1 -> -Float.MIN_VALUE;
+              case 2 -> -0.0f;
+              default -> (float) random.nextGaussian();
+            };
+      }
+      for (FloatLoops loops : paths) {
+        assertTrue(loops.allFinite(values, length), loops.description() + " length " + length);
+        for (int at = 0; at < length; at++) {
+          for (float bad :
+              new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float kept = values[at];
+            values[at] = bad;
+            assertFalse(
+                loops.allFinite(values, length), loops.description() + " " + bad + " at " + at);
+            assertTrue(loops.allFinite(values, at), "only the first values are read");
+            values[at] = kept;
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -22,19 +22,19 @@ class OnlineLearnerTest {
   private static final Hyperparameters HP = new Hyperparameters(3, 6, 8, 0.05, 0.01, 5);
 
   /** Columns and counts in plain maps, the way a heap state backend holds them. */
-  static final class MapColumns implements OnlineLearner.Columns, OnlineLearner.WordCounts {
-    final Map<String, double[]> vectors = new HashMap<>();
+  static final class MapColumns<V> implements OnlineLearner.Columns<V>, OnlineLearner.WordCounts {
+    final Map<String, V> vectors = new HashMap<>();
     final Map<String, Long> counts = new HashMap<>();
     int reads;
 
     @Override
-    public double[] get(String word) {
+    public V get(String word) {
       reads++;
       return vectors.get(word);
     }
 
     @Override
-    public void put(String word, double[] vector) {
+    public void put(String word, V vector) {
       vectors.put(word, vector);
     }
 
@@ -54,8 +54,8 @@ class OnlineLearnerTest {
     }
   }
 
-  static MapColumns freshColumns() {
-    MapColumns columns = new MapColumns();
+  static MapColumns<double[]> freshColumns() {
+    MapColumns<double[]> columns = new MapColumns<>();
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
       columns.put(special, WordVectors.randomVector(special, HP.seed(), HP.dim()));
     }
@@ -64,19 +64,20 @@ class OnlineLearnerTest {
 
   /** A model being trained: its dense parameters (swapped for the trained copy) and its columns. */
   static final class Trained {
-    final OnlineLearner learner;
-    final MapColumns columns = freshColumns();
+    final OnlineLearner<double[], DenseParameters> learner;
+    final MapColumns<double[]> columns = freshColumns();
     final Set<String> changed = new HashSet<>();
     DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
     DenseParameters spare = dense.copy();
 
-    Trained(OnlineLearner learner) {
+    Trained(OnlineLearner<double[], DenseParameters> learner) {
       this.learner = learner;
     }
 
     /** Learns and commits, as the job does with a finite update. */
-    OnlineLearner.Update learn(List<String> tokens, int[] labels) throws Exception {
-      OnlineLearner.Update update =
+    OnlineLearner.Update<double[], DenseParameters> learn(List<String> tokens, int[] labels)
+        throws Exception {
+      OnlineLearner.Update<double[], DenseParameters> update =
           learner.learn(tokens, labels, dense, spare, columns, columns, columns.vectors.size());
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
@@ -86,13 +87,13 @@ class OnlineLearnerTest {
     }
   }
 
-  static OnlineLearner learner(int minCount, double decay) {
-    return new OnlineLearner(
+  static OnlineLearner<double[], DenseParameters> learner(int minCount, double decay) {
+    return OnlineLearner.doubles(
         new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), minCount, decay));
   }
 
-  static OnlineLearner capped(int minCount, long maxVocabulary) {
-    return new OnlineLearner(
+  static OnlineLearner<double[], DenseParameters> capped(int minCount, long maxVocabulary) {
+    return OnlineLearner.doubles(
         new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), minCount, 0.001, maxVocabulary));
   }
 
@@ -109,7 +110,7 @@ class OnlineLearnerTest {
     double decay = HP.regularization() / data.size();
     Trained model = new Trained(learner(1, decay));
     for (Sentence s : sentences) model.learn(s.tokens(), EntityTags.binaryLabels(s.tags(), "PER"));
-    MapColumns columns = model.columns;
+    MapColumns<double[]> columns = model.columns;
 
     assertArrayEquals(offline.dense().flatten(), model.dense.flatten());
     Vocabulary vocabulary = offline.vocabulary();
@@ -122,12 +123,84 @@ class OnlineLearnerTest {
     assertEquals(trained, model.changed);
   }
 
+  /**
+   * The same promise in float: the stream starts from the double start rounded to float, as {@code
+   * train --precision float} does, and trains with the same kernel, window by window.
+   */
+  @Test
+  void aStreamOfSentencesIsOneOfflineFloatEpochBitForBit() throws Exception {
+    List<Sentence> sentences = TrainerTest.corpus(120, 8);
+    NerModel offline = TrainerTest.fresh(sentences).in(Precision.FLOAT);
+    TrainingSet data = TrainingSet.of(offline, sentences);
+    Trainer.train(offline, data, 1, false, r -> {});
+
+    Hyperparameters hp = HP.withPrecision(Precision.FLOAT);
+    OnlineLearner<float[], FloatParameters> learner =
+        OnlineLearner.floats(
+            new OnlineLearner.Settings(
+                hp, TokenNormalizer.defaults(), 1, HP.regularization() / data.size()));
+    MapColumns<float[]> columns = new MapColumns<>();
+    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+      columns.put(special, WordVectors.randomFloatVector(special, hp.seed(), hp.dim()));
+    }
+    FloatParameters dense =
+        FloatParameters.of(DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed()));
+    FloatParameters spare = new FloatParameters(hp.hidden(), hp.inputSize());
+    for (Sentence s : sentences) {
+      OnlineLearner.Update<float[], FloatParameters> update =
+          learner.learn(
+              s.tokens(),
+              EntityTags.binaryLabels(s.tags(), "PER"),
+              dense,
+              spare,
+              columns,
+              columns,
+              columns.vectors.size());
+      assertTrue(update.isFinite());
+      learner.commit(update, columns, columns, new HashSet<>());
+      spare = dense;
+      dense = update.dense();
+    }
+
+    ModelParameters.Floats expected = (ModelParameters.Floats) offline.parameters();
+    assertArrayEquals(expected.dense().flatten(), dense.flatten());
+    Vocabulary vocabulary = offline.vocabulary();
+    assertEquals(vocabulary.size(), columns.vectors.size());
+    for (String word : vocabulary.words()) {
+      assertArrayEquals(expected.vectors()[vocabulary.id(word)], columns.vectors.get(word), word);
+    }
+  }
+
+  @Test
+  void aFloatUpdateThatOverflowsIsNotFinite() throws Exception {
+    Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e30, 0.01, 5, Precision.FLOAT);
+    OnlineLearner<float[], FloatParameters> learner =
+        OnlineLearner.floats(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
+    MapColumns<float[]> columns = new MapColumns<>();
+    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+      columns.put(special, WordVectors.randomFloatVector(special, 5, 6));
+    }
+    FloatParameters dense = FloatParameters.of(DenseParameters.initialise(8, 18, 5));
+    FloatParameters before = dense.copy();
+    OnlineLearner.Update<float[], FloatParameters> update =
+        learner.learn(
+            List.of("anna", "met", "bob"),
+            new int[] {1, 0, 1},
+            dense,
+            new FloatParameters(8, 18),
+            columns,
+            columns,
+            columns.vectors.size());
+    assertFalse(update.isFinite());
+    assertEquals(before, dense, "the model's own parameters are untouched");
+  }
+
   @Test
   void scoringChangesNothingAndCreatesNoColumn() throws Exception {
-    OnlineLearner learner = learner(1, 0);
+    OnlineLearner<double[], DenseParameters> learner = learner(1, 0);
     DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
     DenseParameters before = dense.copy();
-    MapColumns columns = freshColumns();
+    MapColumns<double[]> columns = freshColumns();
     double[] p = learner.score(List.of("Anna", "smiled"), dense, columns);
     assertEquals(2, p.length);
     assertEquals(before, dense);
@@ -142,7 +215,7 @@ class OnlineLearnerTest {
     int[] labels = {0, 0, 1};
     model.learn(tokens, labels);
     DenseParameters dense = model.dense;
-    MapColumns columns = model.columns;
+    MapColumns<double[]> columns = model.columns;
 
     // The obvious version on copies: forward window t, then its SGD step, in order.
     DenseParameters slowDense = dense.copy();
@@ -173,10 +246,11 @@ class OnlineLearnerTest {
   @Test
   void aWordGetsItsColumnAtTheMinimumCountAndUsesUnkBefore() throws Exception {
     Trained model = new Trained(learner(2, 0));
-    MapColumns columns = model.columns;
+    MapColumns<double[]> columns = model.columns;
     double[] unkBefore = columns.vectors.get(Vocabulary.UNKNOWN).clone();
 
-    OnlineLearner.Update first = model.learn(List.of("Zed", "ran"), new int[] {1, 0});
+    OnlineLearner.Update<double[], DenseParameters> first =
+        model.learn(List.of("Zed", "ran"), new int[] {1, 0});
     assertTrue(first.newColumns().isEmpty());
     assertNull(columns.vectors.get("zed"));
     assertEquals(1L, columns.counts.get("zed"));
@@ -185,7 +259,8 @@ class OnlineLearnerTest {
         "UUUNKKK stood in and learned");
     assertTrue(model.changed.contains(Vocabulary.UNKNOWN));
 
-    OnlineLearner.Update second = model.learn(List.of("zed", "zed"), new int[] {1, 1});
+    OnlineLearner.Update<double[], DenseParameters> second =
+        model.learn(List.of("zed", "zed"), new int[] {1, 1});
     assertEquals(List.of("zed"), second.newColumns());
     assertNotNull(columns.vectors.get("zed"));
     assertNull(columns.counts.get("zed"), "a word with a column is no longer counted");
@@ -202,7 +277,7 @@ class OnlineLearnerTest {
 
   @Test
   void learningChangesNothingUntilTheUpdateIsCommitted() throws Exception {
-    OnlineLearner learner = learner(2, 0.01);
+    OnlineLearner<double[], DenseParameters> learner = learner(2, 0.01);
     Trained model = new Trained(learner);
     model.learn(List.of("anna", "met", "bob"), new int[] {1, 0, 1});
     DenseParameters denseBefore = model.dense.copy();
@@ -210,7 +285,7 @@ class OnlineLearnerTest {
     model.columns.vectors.forEach((w, v) -> vectorsBefore.put(w, v.clone()));
     Map<String, Long> countsBefore = new HashMap<>(model.columns.counts);
 
-    OnlineLearner.Update dropped =
+    OnlineLearner.Update<double[], DenseParameters> dropped =
         learner.learn(
             List.of("anna", "met", "carl", "carl"),
             new int[] {1, 0, 1, 1},
@@ -233,10 +308,10 @@ class OnlineLearnerTest {
   void anUpdateThatOverflowsIsNotFinite() throws Exception {
     // A learning rate of 1e300: the first step's gradient times it leaves the doubles.
     Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e300, 0.01, 5);
-    OnlineLearner learner =
-        new OnlineLearner(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
+    OnlineLearner<double[], DenseParameters> learner =
+        OnlineLearner.doubles(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
     Trained model = new Trained(learner);
-    OnlineLearner.Update update =
+    OnlineLearner.Update<double[], DenseParameters> update =
         learner.learn(
             List.of("anna", "met", "bob", "in", "rome"),
             new int[] {1, 0, 1, 0, 0},

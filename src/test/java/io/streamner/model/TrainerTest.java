@@ -88,6 +88,102 @@ class TrainerTest {
       assertArrayEquals(manual.vectors()[v], trained.vectors()[v]);
   }
 
+  /**
+   * A float model starts from the double model's numbers rounded to float, and its epoch is the
+   * float kernel applied window by window: the bits of FloatNetwork's own loop.
+   */
+  @Test
+  void aFloatEpochIsTheFloatKernelAppliedWindowByWindow() {
+    List<Sentence> sentences = corpus(30, 2);
+    NerModel doubles = fresh(sentences);
+    NerModel trained = fresh(sentences).in(Precision.FLOAT);
+    assertEquals(Precision.FLOAT, trained.hyperparameters().precision());
+    NerModel started =
+        NerModel.initialise(
+            "PER",
+            HP.withPrecision(Precision.FLOAT),
+            TokenNormalizer.defaults(),
+            doubles.vocabulary(),
+            doubles.vectors());
+    ModelParameters.Floats f = (ModelParameters.Floats) trained.parameters();
+    assertEquals(FloatParameters.of(doubles.dense()), f.dense());
+    assertEquals(f.dense(), ((ModelParameters.Floats) started.parameters()).dense());
+
+    TrainingSet data = TrainingSet.of(trained, sentences);
+    Trainer.train(trained, data, 1, false, r -> {});
+    FloatParameters p = FloatParameters.of(doubles.dense());
+    float[][] l = new float[doubles.vectors().length][];
+    for (int v = 0; v < l.length; v++) l[v] = WordVectors.toFloat(doubles.vectors()[v]);
+    FloatNetwork.Workspace ws = new FloatNetwork.Workspace(HP);
+    for (int i = 0; i < data.size(); i++) {
+      FloatNetwork.fastest()
+          .sgdStep(
+              p,
+              FloatNetworkTest.gather(l, data.windows()[i]),
+              data.labels()[i],
+              HP.learningRate(),
+              HP.regularization() / data.size(),
+              ws);
+    }
+    assertArrayEquals(p.flatten(), f.dense().flatten());
+    for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], f.vectors()[v]);
+  }
+
+  /**
+   * A float model with capitalisation features: its windows are [L_word ; E_class] per position as
+   * in double (eq. 32 of the typed model's page), and an epoch of it follows the same epoch in
+   * double from the same (float-rounded) start, to the tolerance of {@link
+   * FloatNetworkTest#floatKernelFollowsTheDoubleKernelAndTheReference} (1e-4 relative, justified
+   * there for 3,000 steps; this epoch has fewer). E trains too: it moves by far more than that.
+   */
+  @Test
+  void aFloatModelWithCapitalisationFollowsTheDoubleOne() {
+    List<Sentence> sentences = new ArrayList<>();
+    for (Sentence s : corpus(40, 3)) {
+      List<String> tokens = new ArrayList<>();
+      for (int t = 0; t < s.tokens().size(); t++) {
+        String token = s.tokens().get(t);
+        boolean name = !s.tags().get(t).equals("O");
+        tokens.add(name ? Character.toUpperCase(token.charAt(0)) + token.substring(1) : token);
+      }
+      sentences.add(new Sentence(tokens, s.tags(), s.line()));
+    }
+    NerModel plain = fresh(sentences);
+    WindowInput caps =
+        new WindowInput(
+            HP,
+            plain.normalizer(),
+            plain.vocabulary(),
+            plain.vectors(),
+            WindowInput.initialCapitals(3, HP.seed()));
+    NerModel floats = NerModel.initialise("PER", caps).in(Precision.FLOAT);
+    NerModel doubles = floats.in(Precision.DOUBLE);
+    float[][] startE = floats.input().floatCapitals();
+    double[] e0 = WordVectors.toDouble(startE[0]).clone();
+
+    Trainer.train(floats, TrainingSet.of(floats, sentences), 1, false, r -> {});
+    Trainer.train(doubles, TrainingSet.of(doubles, sentences), 1, false, r -> {});
+
+    double tolerance = 1e-4;
+    ModelParameters.Floats f = (ModelParameters.Floats) floats.parameters();
+    WindowNetworkTest.assertArraysClose(
+        doubles.dense().flatten(), WordVectors.toDouble(f.dense().flatten()), tolerance);
+    for (int v = 0; v < f.vectors().length; v++) {
+      WindowNetworkTest.assertArraysClose(
+          doubles.vectors()[v], WordVectors.toDouble(f.vectors()[v]), tolerance);
+    }
+    double moved = 0;
+    for (int c = 0; c < f.capitals().length; c++) {
+      double[] trained = WordVectors.toDouble(f.capitals()[c]);
+      WindowNetworkTest.assertArraysClose(doubles.input().capitals()[c], trained, tolerance);
+      if (c == 0) {
+        for (int d = 0; d < trained.length; d++)
+          moved = Math.max(moved, Math.abs(trained[d] - e0[d]));
+      }
+    }
+    assertTrue(moved > 100 * tolerance, "E moved by " + moved);
+  }
+
   @Test
   void shufflingIsSeededAndChangesTheResult() {
     List<Sentence> sentences = corpus(50, 3);

@@ -75,7 +75,7 @@ class TypedLearnerTest {
   /** A streaming typed model: dense parameters and E swapped for the trained copies. */
   static final class Streamed {
     final TypedLearner learner;
-    final MapColumns columns = OnlineLearnerTest.freshColumns();
+    final MapColumns<double[]> columns = OnlineLearnerTest.freshColumns();
     final Set<String> changed = new HashSet<>();
     TypedParameters dense =
         TypedParameters.initialise(HP.hidden(), HP.windowSize() * (HP.dim() + K), 5, HP.seed());

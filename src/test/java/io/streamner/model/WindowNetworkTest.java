@@ -1,5 +1,6 @@
 package io.streamner.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,40 @@ class WindowNetworkTest {
       double expected = before[d] - 0.1 * (g.dx().data[d] + g.dx().data[6 + d]);
       assertEquals(expected, shared[d], 1e-12);
     }
+  }
+
+  /** The double kernel's two-address step: into a spare holding garbage, the bits of in place. */
+  @Test
+  void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
+    KernelProblem problem = KernelProblem.of(5, 7, 11, 15, 300, 31);
+    DenseParameters inPlace = problem.dense().copy();
+    double[][] l1 = problem.doubleVectors();
+    DenseParameters live = problem.dense().copy();
+    DenseParameters spare = new DenseParameters(live.hidden, live.inputSize);
+    double[][] l2 = problem.doubleVectors();
+    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(problem.hp());
+    for (int s = 0; s < problem.windows().length; s++) {
+      int[] ids = problem.windows()[s];
+      int y = problem.labels()[s];
+      double rate = problem.hp().learningRate();
+      double a = WindowNetwork.sgdStep(inPlace, gather(l1, ids), y, rate, problem.decay(), ws);
+      boolean first = s % 5 == 0;
+      if (first) {
+        for (double[] row : spare.w) java.util.Arrays.fill(row, Double.NaN);
+        spare.b2 = Double.NEGATIVE_INFINITY;
+      }
+      double b =
+          WindowNetwork.sgdStep(
+              first ? live : spare, spare, gather(l2, ids), y, rate, problem.decay(), ws);
+      assertEquals(Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b));
+      if (s % 5 == 4) {
+        DenseParameters t = live;
+        live = spare;
+        spare = t;
+      }
+    }
+    assertArrayEquals(inPlace.flatten(), live.flatten());
+    for (int v = 0; v < l1.length; v++) assertArrayEquals(l1[v], l2[v]);
   }
 
   static double[][] gather(double[][] l, int[] ids) {

@@ -15,7 +15,9 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.model.TypedModel;
 import io.streamner.model.TypedParameters;
 import io.streamner.model.WindowInput;
@@ -85,6 +87,20 @@ class ModelFileTest {
     return model;
   }
 
+  /**
+   * {@link #sampleModel} in float, with float values a careless conversion would not keep: -0, the
+   * smallest subnormal, the largest float, the smallest normal negated.
+   */
+  static NerModel sampleFloatModel() {
+    NerModel model = sampleModel().in(Precision.FLOAT);
+    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
+    f.vectors()[1][0] = -0.0f;
+    f.vectors()[2][1] = Float.MIN_VALUE;
+    f.dense().w[0] = Float.MAX_VALUE;
+    f.dense().u[0] = -Float.MIN_NORMAL;
+    return model;
+  }
+
   private Path written(NerModel model) throws IOException {
     Path file = dir.resolve("per.model");
     ModelFile.write(model, file);
@@ -117,6 +133,88 @@ class ModelFileTest {
     assertArrayEquals(bits(d.b1), bits(e.b1));
     assertArrayEquals(bits(d.u), bits(e.u));
     assertEquals(Double.doubleToRawLongBits(d.b2), Double.doubleToRawLongBits(e.b2));
+  }
+
+  @Test
+  void aDoubleModelIsWrittenInVersion1AsBeforeFloatModels() throws IOException {
+    byte[] bytes = Files.readAllBytes(written(sampleModel()));
+    assertEquals(1, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    JsonNode header = JSON.readTree(headerJson(bytes));
+    assertEquals(1, header.path("format_version").asInt());
+    assertFalse(header.path("hyperparameters").has("precision"), header.toString());
+    assertEquals("float64", header.path("payload").path("dtype").asText());
+  }
+
+  @Test
+  void floatRoundTripIsBitExactInVersion3() throws IOException {
+    NerModel model = sampleFloatModel();
+    Path file = written(model);
+    NerModel back = ModelFile.read(file);
+
+    assertEquals(Precision.FLOAT, back.precision());
+    assertEquals(model.hyperparameters(), back.hyperparameters());
+    assertEquals(model.vocabulary().words(), back.vocabulary().words());
+    assertEquals(123_456_789_012L, back.examplesTrained());
+    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
+    ModelParameters.Floats g = (ModelParameters.Floats) back.parameters();
+    for (int id = 0; id < f.vectors().length; id++)
+      assertArrayEquals(bits(f.vectors()[id]), bits(g.vectors()[id]), "word vector " + id);
+    assertArrayEquals(bits(f.dense().flatten()), bits(g.dense().flatten()));
+    assertArrayEquals(bits(f.dense().w), bits(g.dense().w), "W with its zero padding");
+
+    byte[] bytes = Files.readAllBytes(file);
+    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    JsonNode header = JSON.readTree(headerJson(bytes));
+    assertEquals(3, header.path("format_version").asInt());
+    assertEquals("float", header.path("hyperparameters").path("precision").asText());
+    assertEquals("float32", header.path("payload").path("dtype").asText());
+    int offset = payloadOffset(bytes);
+    long values = header.path("payload").path("values").asLong();
+    assertEquals(offset + 4 * values + 8, bytes.length, "4 bytes a value");
+    ByteBuffer payload = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(Float.floatToRawIntBits(f.vectors()[0][0]), payload.getInt(offset));
+    assertEquals(Float.floatToRawIntBits(f.dense().b2), payload.getInt(bytes.length - 12));
+    assertEquals(Set.of(), schema().validate(header));
+  }
+
+  @Test
+  void aFloatModelTagsLikeTheWrittenOne() throws IOException {
+    NerModel model = sampleFloatModel();
+    NerModel back = ModelFile.read(written(model));
+    List<String> sentence = List.of("The", "Zürich", "office", "opened", "in", "1984");
+    assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
+  }
+
+  @Test
+  void versionPrecisionAndDtypeMustAgree() throws IOException {
+    Path file = written(sampleFloatModel());
+    rewriteHeader(file, h -> ((ObjectNode) h.get("hyperparameters")).remove("precision"));
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "\"hyperparameters.precision\" is \"double\", which format version 3 does not hold"
+                    + " (a float model is version 3, a double one version 1 or 2)"),
+        e.getMessage());
+
+    Path doubles = written(sampleModel());
+    rewriteHeader(doubles, h -> ((ObjectNode) h.get("payload")).put("dtype", "float32"));
+    e = assertThrows(ModelFileException.class, () -> ModelFile.read(doubles));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "the payload is \"float32\", \"little\"; a double model's is \"float64\","
+                    + " \"little\""),
+        e.getMessage());
+  }
+
+  @Test
+  void schemaRejectsAVersion1HeaderOfAFloatModel() throws IOException {
+    JsonNode header = JSON.readTree(headerJson(Files.readAllBytes(written(sampleFloatModel()))));
+    ((ObjectNode) header).put("format_version", 1);
+    assertFalse(schema().validate(header).isEmpty());
   }
 
   @Test
@@ -328,7 +426,8 @@ class ModelFileTest {
           e.getMessage()
               .startsWith(
                   file
-                      + " was written by model file format version 7; this streamner reads versions 1 and 2"),
+                      + " was written by model file format version 7; this streamner reads versions"
+                      + " 1 to 3"),
           e.getMessage());
     }
   }
@@ -540,6 +639,43 @@ class ModelFileTest {
   }
 
   @Test
+  void aFloatModelWithCapitalisationIsVersion3BitExactAndTagsAlike() throws IOException {
+    NerModel model = NerModel.initialise("LOC", sampleTyped().input()).in(Precision.FLOAT);
+    model.input().floatCapitals()[1][0] = -0.0f;
+    Path file = dir.resolve("caps-float.model");
+    ModelFile.write(model, file);
+    byte[] bytes = Files.readAllBytes(file);
+    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    JsonNode header = JSON.readTree(headerJson(bytes));
+    assertEquals("float32", header.path("payload").path("dtype").asText());
+    assertEquals(Set.of(), schema().validate(header));
+    NerModel back = ModelFile.read(file);
+    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
+    ModelParameters.Floats g = (ModelParameters.Floats) back.parameters();
+    for (int c = 0; c < f.capitals().length; c++)
+      assertArrayEquals(bits(f.capitals()[c]), bits(g.capitals()[c]), "class " + c);
+    assertArrayEquals(bits(f.dense().w), bits(g.dense().w), "W with its zero padding");
+    List<String> sentence = List.of("The", "ZÜRICH", "Office");
+    assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
+  }
+
+  @Test
+  void aVersion3FileOfATypedModelIsRefused() throws IOException {
+    Path file = dir.resolve("typed.model");
+    ModelFile.write(sampleTyped(), file);
+    rewriteHeader(
+        file,
+        h -> {
+          h.put("format_version", 3);
+          ((ObjectNode) h.get("hyperparameters")).put("precision", "float");
+          ((ObjectNode) h.get("payload")).put("dtype", "float32");
+        });
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.readModel(file));
+    assertEquals(Reason.INVALID_HEADER, e.reason());
+    assertTrue(e.getMessage().contains("typed models are double"), e.getMessage());
+  }
+
+  @Test
   void readOfABinaryModelRefusesATypedOne() throws IOException {
     Path file = dir.resolve("typed.model");
     ModelFile.write(sampleTyped(), file);
@@ -641,6 +777,12 @@ class ModelFileTest {
   }
 
   // ------------------------------------------------------------------------------- helpers
+
+  private static int[] bits(float[] values) {
+    int[] b = new int[values.length];
+    for (int i = 0; i < b.length; i++) b[i] = Float.floatToRawIntBits(values[i]);
+    return b;
+  }
 
   private static long[] bits(double[] values) {
     long[] b = new long[values.length];

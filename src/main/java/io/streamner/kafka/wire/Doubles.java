@@ -1,5 +1,6 @@
 package io.streamner.kafka.wire;
 
+import io.streamner.model.Precision;
 import java.util.function.IntFunction;
 
 /**
@@ -42,10 +43,22 @@ final class Doubles {
    * @param what names value {@code i} in the message, e.g. {@code value 3 of the vector of "anna"}
    */
   static void requireFinite(double[] values, IntFunction<String> what) {
+    requireFinite(values, Precision.DOUBLE, what);
+  }
+
+  /**
+   * {@link #requireFinite(double[], IntFunction)}, and for {@link Precision#FLOAT} values that are
+   * floats: a float32 record would otherwise round them on the wire without a word.
+   */
+  static void requireFinite(double[] values, Precision dtype, IntFunction<String> what) {
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
         throw new IllegalArgumentException(
             what.apply(i) + " is " + values[i] + "; a snapshot holds only finite numbers");
+      }
+      if (dtype == Precision.FLOAT && (float) values[i] != values[i]) {
+        throw new IllegalArgumentException(
+            what.apply(i) + " is " + values[i] + ", not a float32 value");
       }
     }
   }

@@ -85,7 +85,7 @@ public record PredictionRecord(
               + ")");
     }
     for (int i = 0; i < labels.size(); i++) {
-      Checks.require(Checks.tag(labels.get(i), "labels[" + i + "]"));
+      Checks.require(Checks.tag(labels.get(i), "labels", i));
       if (!(probabilities[i] >= 0 && probabilities[i] <= 1)) {
         throw new IllegalArgumentException(
             "probabilities[" + i + "] is " + probabilities[i] + ", not in [0, 1]");
@@ -102,7 +102,7 @@ public record PredictionRecord(
             "gold has " + gold.size() + " tags for " + tokens.size() + " tokens");
       }
       for (int i = 0; i < gold.size(); i++) {
-        Checks.require(Checks.tag(gold.get(i), "gold[" + i + "]"));
+        Checks.require(Checks.tag(gold.get(i), "gold", i));
       }
     }
     Checks.require(Checks.eventTime(eventTime));

@@ -14,6 +14,7 @@ import io.streamner.json.Json;
 import io.streamner.kafka.wire.SnapshotRecord.Column;
 import io.streamner.kafka.wire.SnapshotRecord.DenseChunk;
 import io.streamner.kafka.wire.SnapshotRecord.Manifest;
+import io.streamner.model.Precision;
 import io.streamner.text.Checks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,10 @@ import org.apache.kafka.common.utils.Utils;
  * splitting the dense parameters into chunks and putting them back together, and the base64 form of
  * vectors.
  *
- * <p>Vectors travel as base64 of little-endian IEEE-754 float64 rather than JSON numbers: a third
- * of the size of decimal text, bit-exact (-0.0 and subnormals survive) and readable in one call
- * elsewhere ({@code numpy.frombuffer(base64.b64decode(s), "<f8")}).
+ * <p>Vectors travel as base64 of little-endian IEEE-754 float64 (float32 for a float model) rather
+ * than JSON numbers: a third of the size of decimal text, bit-exact (-0.0 and subnormals survive)
+ * and readable in one call elsewhere ({@code numpy.frombuffer(base64.b64decode(s), "<f8")}, or
+ * {@code "<f4"}).
  */
 public final class SnapshotCodec {
 
@@ -54,6 +56,15 @@ public final class SnapshotCodec {
    */
   public static List<DenseChunk> denseChunks(
       String namespace, String model, long version, double[] flat) {
+    return denseChunks(namespace, model, version, flat, Precision.DOUBLE);
+  }
+
+  /**
+   * {@link #denseChunks(String, String, long, double[])} of a model of {@code precision}: float32
+   * chunks for a float model, whose values must all be floats.
+   */
+  public static List<DenseChunk> denseChunks(
+      String namespace, String model, long version, double[] flat, Precision precision) {
     if (flat.length == 0) {
       throw new IllegalArgumentException("no dense values to write");
     }
@@ -63,7 +74,7 @@ public final class SnapshotCodec {
       int offset = c * CHUNK_VALUES;
       double[] data = new double[Math.min(CHUNK_VALUES, flat.length - offset)];
       System.arraycopy(flat, offset, data, 0, data.length);
-      out.add(new DenseChunk(namespace, model, version, c, chunks, offset, data));
+      out.add(new DenseChunk(namespace, model, version, c, chunks, offset, data, precision));
     }
     return out;
   }
@@ -98,6 +109,13 @@ public final class SnapshotCodec {
                 + version(first, c)
                 + " and "
                 + version(c, first));
+      }
+      if (c.dtype() != first.dtype()) {
+        throw new IllegalArgumentException(
+            "dense chunks of one version in "
+                + first.dtype().dtype()
+                + " and "
+                + c.dtype().dtype());
       }
       if (c.chunks() != first.chunks()) {
         throw new IllegalArgumentException(
@@ -190,9 +208,20 @@ public final class SnapshotCodec {
 
   /** Base64 (RFC 4648, standard alphabet, padded) of the values as little-endian float64. */
   public static String encodeVector(double[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    return encodeVector(values, Precision.DOUBLE);
+  }
+
+  /**
+   * Base64 of the values as little-endian float64, or float32 for {@link Precision#FLOAT} (each
+   * value rounded to float: exactly, for the values a float record holds).
+   */
+  public static String encodeVector(double[] values, Precision dtype) {
+    boolean floats = dtype == Precision.FLOAT;
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * (floats ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
     for (double v : values) {
-      bytes.putLong(Double.doubleToRawLongBits(v));
+      if (floats) bytes.putInt(Float.floatToRawIntBits((float) v));
+      else bytes.putLong(Double.doubleToRawLongBits(v));
     }
     return Base64.getEncoder().encodeToString(bytes.array());
   }
@@ -203,20 +232,39 @@ public final class SnapshotCodec {
    * @throws IllegalArgumentException if the text is not base64 or not a whole number of doubles
    */
   public static double[] decodeVector(String base64) {
+    return decodeVector(base64, Precision.DOUBLE);
+  }
+
+  /**
+   * The inverse of {@link #encodeVector(double[], Precision)}, bit for bit (a float widened to
+   * double exactly).
+   *
+   * @throws IllegalArgumentException if the text is not base64 or not a whole number of values
+   */
+  public static double[] decodeVector(String base64, Precision dtype) {
+    boolean floats = dtype == Precision.FLOAT;
+    int width = floats ? 4 : 8;
     byte[] raw;
     try {
       raw = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("vector is not valid base64: " + e.getMessage(), e);
     }
-    if (raw.length % 8 != 0) {
+    if (raw.length % width != 0) {
       throw new IllegalArgumentException(
-          "vector has " + raw.length + " bytes, not a whole number of 8-byte doubles");
+          "vector has "
+              + raw.length
+              + " bytes, not a whole number of "
+              + width
+              + "-byte "
+              + dtype.dtype()
+              + " values");
     }
     ByteBuffer bytes = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-    double[] values = new double[raw.length / 8];
+    double[] values = new double[raw.length / width];
     for (int i = 0; i < values.length; i++) {
-      values[i] = Double.longBitsToDouble(bytes.getLong());
+      values[i] =
+          floats ? Float.intBitsToFloat(bytes.getInt()) : Double.longBitsToDouble(bytes.getLong());
     }
     return values;
   }
@@ -271,28 +319,35 @@ public final class SnapshotCodec {
         : from == Column.class ? "column" : from == Manifest.class ? "manifest" : "record";
   }
 
-  /** Writes a vector field as {@link #encodeVector}. */
-  static final class VectorWriter extends StdSerializer<double[]> {
-    VectorWriter() {
-      super(double[].class);
+  /**
+   * Writes a record's {@code dtype} as {@code float32} or {@code float64}; the records leave out
+   * float64 (the JSON mapper's rule for {@link Precision#DOUBLE}), as before float models existed.
+   */
+  static final class DtypeWriter extends StdSerializer<Precision> {
+    DtypeWriter() {
+      super(Precision.class);
     }
 
     @Override
-    public void serialize(double[] values, JsonGenerator g, SerializerProvider provider)
+    public void serialize(Precision dtype, JsonGenerator g, SerializerProvider provider)
         throws IOException {
-      g.writeString(encodeVector(values));
+      g.writeString(dtype.dtype());
     }
   }
 
-  /** Reads a vector field as {@link #decodeVector}. */
-  static final class VectorReader extends StdDeserializer<double[]> {
-    VectorReader() {
-      super(double[].class);
+  /** Reads a record's {@code dtype}: {@code float32} or {@code float64}. */
+  static final class DtypeReader extends StdDeserializer<Precision> {
+    DtypeReader() {
+      super(Precision.class);
     }
 
     @Override
-    public double[] deserialize(JsonParser p, DeserializationContext context) throws IOException {
-      return decodeVector(context.readValue(p, String.class));
+    public Precision deserialize(JsonParser p, DeserializationContext context) throws IOException {
+      try {
+        return Precision.ofDtype(p.getText());
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(p, e.getMessage(), e);
+      }
     }
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.Precision;
 import io.streamner.text.Checks;
 import io.streamner.text.TokenNormalizer;
 import java.util.Objects;
@@ -26,6 +27,11 @@ import java.util.Objects;
  * has run, while a version only writes the words it changed. Encoding, keys and partitions: {@link
  * SnapshotCodec}. Every number a snapshot holds is finite: a record refuses NaN and infinities, so
  * that a diverged model is never published as if it were one.
+ *
+ * <p>A float model's chunks and columns are {@link Precision#FLOAT} ({@code "dtype": "float32"} on
+ * the wire, four bytes a value); a double model's are {@link Precision#DOUBLE}, written without a
+ * {@code dtype} as before float models existed. In Java the values are doubles either way: a float
+ * record holds only values that are floats, and refuses any other.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -82,6 +88,8 @@ public sealed interface SnapshotRecord
    * @param chunks how many chunks the version's dense parameters take
    * @param offset index of {@code data[0]} in the flat array
    * @param data the values, finite; not copied by the accessor, do not modify
+   * @param dtype how the values travel: float64, or float32 for a float model (then every value
+   *     must be a float)
    */
   @JsonPropertyOrder({
     "namespace",
@@ -91,6 +99,7 @@ public sealed interface SnapshotRecord
     "chunks",
     "offset",
     "count",
+    "dtype",
     "data"
   })
   record DenseChunk(
@@ -100,12 +109,13 @@ public sealed interface SnapshotRecord
       int chunk,
       int chunks,
       int offset,
-      @JsonSerialize(using = SnapshotCodec.VectorWriter.class) double[] data)
+      double[] data,
+      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class) Precision dtype)
       implements SnapshotRecord {
 
     /**
      * @throws IllegalArgumentException if a number is out of range, data is empty or holds a value
-     *     that is not finite
+     *     that is not finite (or, in a float chunk, not a float)
      */
     public DenseChunk {
       common(namespace, model, version);
@@ -117,9 +127,11 @@ public sealed interface SnapshotRecord
       if (data.length == 0) {
         throw new IllegalArgumentException("dense chunk " + chunk + " holds no values");
       }
+      dtype = Objects.requireNonNullElse(dtype, Precision.DOUBLE);
       int first = offset;
       Doubles.requireFinite(
           data,
+          dtype,
           i ->
               "value "
                   + (first + i)
@@ -127,6 +139,18 @@ public sealed interface SnapshotRecord
                   + model
                   + " version "
                   + version);
+    }
+
+    /** A float64 chunk: that of a double model. */
+    public DenseChunk(
+        String namespace,
+        String model,
+        long version,
+        int chunk,
+        int chunks,
+        int offset,
+        double[] data) {
+      this(namespace, model, version, chunk, chunks, offset, data, Precision.DOUBLE);
     }
 
     /** A chunk of the {@link #DEFAULT_NAMESPACE}: that of a job left with the default name. */
@@ -144,13 +168,21 @@ public sealed interface SnapshotRecord
         @JsonProperty("chunks") int chunks,
         @JsonProperty("offset") int offset,
         @JsonProperty("count") int count,
-        @JsonProperty("data") @JsonDeserialize(using = SnapshotCodec.VectorReader.class)
-            double[] data) {
-      if (count != data.length) {
+        @JsonProperty("dtype") @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
+            Precision dtype,
+        @JsonProperty("data") String data) {
+      double[] values = SnapshotCodec.decodeVector(data, dtype);
+      if (count != values.length) {
         throw new IllegalArgumentException(
-            "count is " + count + " but data holds " + data.length + " values");
+            "count is " + count + " but data holds " + values.length + " values");
       }
-      return new DenseChunk(namespace, model, version, chunk, chunks, offset, data);
+      return new DenseChunk(namespace, model, version, chunk, chunks, offset, values, dtype);
+    }
+
+    /** The wire's {@code data}: base64 of the values as {@link #dtype}. */
+    @JsonProperty("data")
+    String encodedData() {
+      return SnapshotCodec.encodeVector(data, dtype);
     }
 
     @Override
@@ -178,12 +210,13 @@ public sealed interface SnapshotRecord
           && chunk == c.chunk
           && chunks == c.chunks
           && offset == c.offset
+          && dtype == c.dtype
           && Doubles.sameBits(data, c.data);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(namespace, model, version, chunk, chunks, offset) * 31
+      return Objects.hash(namespace, model, version, chunk, chunks, offset, dtype) * 31
           + Doubles.hash(data);
     }
   }
@@ -196,19 +229,22 @@ public sealed interface SnapshotRecord
    * @param version the version that wrote this vector
    * @param word the vocabulary word (normalised: lowercase, numbers possibly mapped)
    * @param vector its n values, finite; not copied by the accessor, do not modify
+   * @param dtype how the values travel: float64, or float32 for a float model (then every value
+   *     must be a float)
    */
+  @JsonPropertyOrder({"namespace", "model", "version", "word", "dtype", "vector"})
   record Column(
       String namespace,
       String model,
       long version,
       String word,
-      @JsonSerialize(using = SnapshotCodec.VectorWriter.class)
-          @JsonDeserialize(using = SnapshotCodec.VectorReader.class)
-          double[] vector)
+      double[] vector,
+      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class) Precision dtype)
       implements SnapshotRecord {
 
     /**
-     * @throws IllegalArgumentException if the word is blank, the vector empty or not finite
+     * @throws IllegalArgumentException if the word is blank, the vector empty or not finite (or, in
+     *     a float column, not all floats)
      */
     public Column {
       common(namespace, model, version);
@@ -217,13 +253,38 @@ public sealed interface SnapshotRecord
       if (vector.length == 0) {
         throw new IllegalArgumentException("the vector of " + Checks.quote(word) + " is empty");
       }
+      dtype = Objects.requireNonNullElse(dtype, Precision.DOUBLE);
       String of = Checks.quote(word);
-      Doubles.requireFinite(vector, i -> "value " + i + " of the vector of " + of);
+      Doubles.requireFinite(vector, dtype, i -> "value " + i + " of the vector of " + of);
+    }
+
+    /** A float64 column: that of a double model. */
+    public Column(String namespace, String model, long version, String word, double[] vector) {
+      this(namespace, model, version, word, vector, Precision.DOUBLE);
     }
 
     /** A column of the {@link #DEFAULT_NAMESPACE}: that of a job left with the default name. */
     public Column(String model, long version, String word, double[] vector) {
       this(DEFAULT_NAMESPACE, model, version, word, vector);
+    }
+
+    @JsonCreator
+    static Column fromJson(
+        @JsonProperty("namespace") String namespace,
+        @JsonProperty("model") String model,
+        @JsonProperty("version") long version,
+        @JsonProperty("word") String word,
+        @JsonProperty("dtype") @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
+            Precision dtype,
+        @JsonProperty("vector") String vector) {
+      return new Column(
+          namespace, model, version, word, SnapshotCodec.decodeVector(vector, dtype), dtype);
+    }
+
+    /** The wire's {@code vector}: base64 of the values as {@link #dtype}. */
+    @JsonProperty("vector")
+    String encodedVector() {
+      return SnapshotCodec.encodeVector(vector, dtype);
     }
 
     @Override
@@ -243,12 +304,13 @@ public sealed interface SnapshotRecord
           && model.equals(c.model)
           && version == c.version
           && word.equals(c.word)
+          && dtype == c.dtype
           && Doubles.sameBits(vector, c.vector);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(namespace, model, version, word) * 31 + Doubles.hash(vector);
+      return Objects.hash(namespace, model, version, word, dtype) * 31 + Doubles.hash(vector);
     }
   }
 

@@ -35,7 +35,7 @@ public record TrainRecord(String id, List<String> tokens, List<String> tags, Lon
       throw new IllegalArgumentException(SentenceJson.lengthMismatch(tokens.size(), tags.size()));
     }
     for (int i = 0; i < tags.size(); i++) {
-      Checks.require(Checks.tag(tags.get(i), "tags[" + i + "]"));
+      Checks.require(Checks.tag(tags.get(i), "tags", i));
     }
     Checks.require(Checks.eventTime(eventTime));
   }

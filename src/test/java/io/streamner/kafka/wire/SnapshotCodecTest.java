@@ -1,6 +1,7 @@
 package io.streamner.kafka.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.streamner.kafka.wire.SnapshotRecord.Manifest;
 import io.streamner.kafka.wire.SnapshotRecord.Metrics;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.Precision;
 import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,6 +61,25 @@ class SnapshotCodecTest {
         new TokenNormalizer(true),
         metrics,
         1764115203000L);
+  }
+
+  /** {@link #manifest} of a float model: float32 chunks and columns, precision float. */
+  static Manifest floatManifest() {
+    Manifest m = manifest(new Metrics(0.05, 0.8, 0.85, 0.82));
+    return new Manifest(
+        m.namespace(),
+        m.model(),
+        m.version(),
+        m.full(),
+        m.examplesSeen(),
+        m.columnsWritten(),
+        m.vocabularySize(),
+        m.denseChunks(),
+        m.denseValues(),
+        m.hyperparameters().withPrecision(Precision.FLOAT),
+        m.normalizer(),
+        m.metrics(),
+        m.createdAt());
   }
 
   static void assertSameBits(double[] expected, double[] actual) {
@@ -118,6 +139,76 @@ class SnapshotCodecTest {
                 SnapshotCodec.encode(
                     manifest(new Metrics(Double.POSITIVE_INFINITY, 0, 1, Double.NaN))));
     assertEquals(new Metrics(Double.NaN, 0, 1, Double.NaN), infinite.metrics());
+  }
+
+  /** Float values a careless codec would change: -0, subnormals, the extremes. */
+  static final double[] FLOATS = {
+    -0.0f, Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MAX_VALUE, 0.1f, -1.0f / 3, 1e-30f
+  };
+
+  @Test
+  void aFloatModelsRecordsTravelAsFloat32BitForBit() {
+    assertEquals("AACAPw==", SnapshotCodec.encodeVector(new double[] {1.0}, Precision.FLOAT));
+    assertSameBits(
+        FLOATS,
+        SnapshotCodec.decodeVector(
+            SnapshotCodec.encodeVector(FLOATS, Precision.FLOAT), Precision.FLOAT));
+    List<SnapshotRecord> records =
+        List.of(
+            new DenseChunk("job", "PER", 7, 1, 3, 32_768, FLOATS, Precision.FLOAT),
+            new Column("job", "PER", 7, "anna", FLOATS, Precision.FLOAT),
+            floatManifest());
+    for (SnapshotRecord r : records) {
+      byte[] json = SnapshotCodec.encode(r);
+      assertEquals(r, SnapshotCodec.decodeSnapshot(json));
+      String text = new String(json, StandardCharsets.UTF_8);
+      assertTrue(
+          text.contains(
+              r instanceof Manifest ? "\"precision\":\"float\"" : "\"dtype\":\"float32\""),
+          text);
+    }
+    // four bytes a value: 7 values are 28 bytes, 40 base64 characters
+    assertTrue(
+        new String(SnapshotCodec.encode(records.get(1)), StandardCharsets.UTF_8)
+            .contains(
+                "\"vector\":\"" + SnapshotCodec.encodeVector(FLOATS, Precision.FLOAT) + "\""));
+    assertEquals(40, SnapshotCodec.encodeVector(FLOATS, Precision.FLOAT).length());
+    // a double model's records are written as before: no dtype, no precision
+    for (SnapshotRecord r :
+        List.of(
+            new Column("job", "PER", 7, "anna", FLOATS),
+            manifest(Metrics.unknown()),
+            new DenseChunk("PER", 7, 1, 3, 32_768, FLOATS))) {
+      String text = new String(SnapshotCodec.encode(r), StandardCharsets.UTF_8);
+      assertFalse(text.contains("dtype") || text.contains("\"precision\":\""), text);
+    }
+  }
+
+  @Test
+  void aFloatRecordHoldsOnlyFloatsAndChunksOfOneVersionShareTheirDtype() {
+    assertMessage(
+        "value 1 of the vector of \"anna\" is 0.1, not a float32 value",
+        () -> new Column("job", "PER", 7, "anna", new double[] {0.5, 0.1}, Precision.FLOAT));
+    assertMessage(
+        "value 32769 of the dense parameters of PER version 7 is 0.1, not a float32 value",
+        () ->
+            new DenseChunk("job", "PER", 7, 1, 3, 32_768, new double[] {0, 0.1}, Precision.FLOAT));
+    List<DenseChunk> chunks =
+        new ArrayList<>(
+            SnapshotCodec.denseChunks("job", "PER", 7, new double[40_000], Precision.FLOAT));
+    chunks.set(1, new DenseChunk("job", "PER", 7, 1, 2, 32_768, new double[7_232]));
+    assertMessage(
+        "dense chunks of one version in float32 and float64",
+        () -> SnapshotCodec.assembleDense(chunks));
+    assertMessage(
+        "vector has 6 bytes, not a whole number of 4-byte float32 values",
+        () -> SnapshotCodec.decodeVector("AAAAAAAA", Precision.FLOAT));
+    assertMessage(
+        "snapshot column: field \"dtype\": dtype must be \"float64\" or \"float32\", got \"float16\"",
+        () ->
+            decode(
+                "{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1,"
+                    + " \"word\": \"anna\", \"dtype\": \"float16\", \"vector\": \"AACAPw==\"}"));
   }
 
   @Test

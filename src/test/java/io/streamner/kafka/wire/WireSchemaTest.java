@@ -15,6 +15,7 @@ import com.networknt.schema.ValidationMessage;
 import io.streamner.kafka.wire.DeadLetterRecord.Source;
 import io.streamner.kafka.wire.SnapshotRecord.Column;
 import io.streamner.kafka.wire.SnapshotRecord.Metrics;
+import io.streamner.model.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -193,6 +194,11 @@ class WireSchemaTest {
     snapshots.add(new Column("PER", 7, "ab", new double[] {0.25, -0.5, 1}));
     snapshots.add(SnapshotCodecTest.manifest(new Metrics(0.05, 0.8, 0.85, 0.82)));
     snapshots.add(SnapshotCodecTest.manifest(Metrics.unknown()));
+    // a float model's records: float32 vectors, precision in the manifest
+    snapshots.addAll(
+        SnapshotCodec.denseChunks("streamner", "PER", 7, new double[50_201], Precision.FLOAT));
+    snapshots.add(new Column("streamner", "PER", 7, "anna", new double[] {0.25}, Precision.FLOAT));
+    snapshots.add(SnapshotCodecTest.floatManifest());
     for (SnapshotRecord r : snapshots) {
       assertEquals(Set.of(), validate("snapshots", SnapshotCodec.encode(r)), r.toString());
     }
@@ -227,6 +233,9 @@ class WireSchemaTest {
         "snapshots|{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"person\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
         "snapshots|{\"type\": \"column\", \"namespace\": \"a/b\", \"model\": \"PER\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
         "snapshots|{\"type\": \"column\", \"model\": \"PER\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AAAAAAAA8D8=\"}",
+        // a float64 vector of one value is too short... for float64; float32 takes it
+        "snapshots|{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1, \"word\": \"anna\", \"vector\": \"AACAPw==\"}",
+        "snapshots|{\"type\": \"column\", \"namespace\": \"streamner\", \"model\": \"PER\", \"version\": 1, \"word\": \"anna\", \"dtype\": \"float16\", \"vector\": \"AACAPw==\"}",
       })
   void schemasRejectBrokenRecords(String topicAndRecord) {
     String topic = topicAndRecord.substring(0, topicAndRecord.indexOf('|'));

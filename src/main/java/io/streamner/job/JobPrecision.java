@@ -1,0 +1,247 @@
+package io.streamner.job;
+
+import io.streamner.model.DenseParameters;
+import io.streamner.model.DoubleKernel;
+import io.streamner.model.FloatKernel;
+import io.streamner.model.FloatParameters;
+import io.streamner.model.Hyperparameters;
+import io.streamner.model.ModelParameters;
+import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
+import io.streamner.model.WindowKernel;
+import io.streamner.model.WordVectors;
+import io.streamner.text.TokenNormalizer;
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * What the model operator does differently in each {@link Precision} ({@code model.precision}): the
+ * kernel, the keyed state of the word vectors and of the dense parameters, and the numbers that go
+ * into model files and snapshots. {@code V} is one word vector and {@code P} the dense parameters,
+ * as in {@link WindowKernel}; everything else in the operator is written once for both.
+ *
+ * <p>A float model's state has names of its own ({@code columns-float32}, {@code dense-float32}),
+ * so that a checkpoint of a double model is never read as float or the other way round: {@link
+ * ModelStore} refuses to resume a model in the other precision.
+ */
+abstract class JobPrecision<V, P> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  static final JobPrecision<double[], DenseParameters> DOUBLE = new Doubles();
+  static final JobPrecision<float[], FloatParameters> FLOAT = new Floats();
+
+  abstract Precision precision();
+
+  /** The kernel, for one thread. */
+  abstract WindowKernel<V, P> kernel(Hyperparameters hp);
+
+  /** The word vectors: one MapState entry per word. */
+  abstract MapStateDescriptor<String, V> columnsState();
+
+  /** Where the current key's dense parameters go at a checkpoint. */
+  abstract DenseState<P> denseState(RuntimeContext context, Hyperparameters hp);
+
+  /** Word vector {@code id} of a model of this precision. */
+  abstract V vector(NerModel model, int id);
+
+  /** A copy of the dense parameters of a model of this precision. */
+  abstract P dense(NerModel model);
+
+  /** The model a model file holds, from the state's columns and the live dense parameters. */
+  abstract NerModel model(
+      String name,
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, V> columns,
+      P dense,
+      long examples);
+
+  /** The dense parameters as {@code DenseParameters.flatten()} orders them, for a snapshot. */
+  abstract double[] flatten(P dense);
+
+  /** A vector's values as a snapshot record holds them. */
+  abstract double[] values(V vector);
+
+  /** The current key's dense parameters in keyed state. */
+  interface DenseState<P> {
+    /** Whether {@code stored} is the checkpoint of a model of this precision. */
+    boolean holds(ModelCheckpoint stored);
+
+    P restore(ModelCheckpoint stored) throws Exception;
+
+    /** Writes {@code dense} for the checkpoint {@code stored}, which is about to be updated. */
+    void store(ModelCheckpoint stored, P dense) throws Exception;
+  }
+
+  /** Double: the dense parameters in the {@link ModelCheckpoint}, as before floats existed. */
+  private static final class Doubles extends JobPrecision<double[], DenseParameters> {
+    private static final long serialVersionUID = 1L;
+
+    static final MapStateDescriptor<String, double[]> COLUMNS =
+        new MapStateDescriptor<>(
+            "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    @Override
+    Precision precision() {
+      return Precision.DOUBLE;
+    }
+
+    @Override
+    WindowKernel<double[], DenseParameters> kernel(Hyperparameters hp) {
+      return new DoubleKernel(hp);
+    }
+
+    @Override
+    MapStateDescriptor<String, double[]> columnsState() {
+      return COLUMNS;
+    }
+
+    @Override
+    DenseState<DenseParameters> denseState(RuntimeContext context, Hyperparameters hp) {
+      return new DenseState<>() {
+        @Override
+        public boolean holds(ModelCheckpoint stored) {
+          return stored.dense != null;
+        }
+
+        @Override
+        public DenseParameters restore(ModelCheckpoint stored) {
+          return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense);
+        }
+
+        @Override
+        public void store(ModelCheckpoint stored, DenseParameters dense) {
+          stored.dense = dense.flatten();
+        }
+      };
+    }
+
+    @Override
+    double[] vector(NerModel model, int id) {
+      return model.vectors()[id];
+    }
+
+    @Override
+    DenseParameters dense(NerModel model) {
+      return model.dense().copy();
+    }
+
+    @Override
+    NerModel model(
+        String name,
+        Hyperparameters hp,
+        TokenNormalizer normalizer,
+        Map<String, double[]> columns,
+        DenseParameters dense,
+        long examples) {
+      return NerModel.fromColumns(name, hp, normalizer, columns, dense, examples);
+    }
+
+    @Override
+    double[] flatten(DenseParameters dense) {
+      return dense.flatten();
+    }
+
+    @Override
+    double[] values(double[] vector) {
+      return vector;
+    }
+
+    private Object readResolve() {
+      return DOUBLE;
+    }
+  }
+
+  /** Float: float[] columns and a ValueState of the flat float32 dense parameters. */
+  private static final class Floats extends JobPrecision<float[], FloatParameters> {
+    private static final long serialVersionUID = 1L;
+
+    static final MapStateDescriptor<String, float[]> COLUMNS =
+        new MapStateDescriptor<>(
+            "columns-float32",
+            Types.STRING,
+            PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** {@code FloatParameters.flatten()}: W without its padding, b1, U, b2. */
+    static final ValueStateDescriptor<float[]> DENSE =
+        new ValueStateDescriptor<>(
+            "dense-float32", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    @Override
+    Precision precision() {
+      return Precision.FLOAT;
+    }
+
+    @Override
+    WindowKernel<float[], FloatParameters> kernel(Hyperparameters hp) {
+      return new FloatKernel(hp);
+    }
+
+    @Override
+    MapStateDescriptor<String, float[]> columnsState() {
+      return COLUMNS;
+    }
+
+    @Override
+    DenseState<FloatParameters> denseState(RuntimeContext context, Hyperparameters hp) {
+      ValueState<float[]> state = context.getState(DENSE);
+      return new DenseState<>() {
+        @Override
+        public boolean holds(ModelCheckpoint stored) {
+          return stored.dense == null;
+        }
+
+        @Override
+        public FloatParameters restore(ModelCheckpoint stored) throws Exception {
+          return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), state.value());
+        }
+
+        @Override
+        public void store(ModelCheckpoint stored, FloatParameters dense) throws Exception {
+          state.update(dense.flatten());
+        }
+      };
+    }
+
+    @Override
+    float[] vector(NerModel model, int id) {
+      return ((ModelParameters.Floats) model.parameters()).vectors()[id];
+    }
+
+    @Override
+    FloatParameters dense(NerModel model) {
+      return ((ModelParameters.Floats) model.parameters()).dense().copy();
+    }
+
+    @Override
+    NerModel model(
+        String name,
+        Hyperparameters hp,
+        TokenNormalizer normalizer,
+        Map<String, float[]> columns,
+        FloatParameters dense,
+        long examples) {
+      return NerModel.fromColumns(name, hp, normalizer, columns, dense, examples);
+    }
+
+    @Override
+    double[] flatten(FloatParameters dense) {
+      return WordVectors.toDouble(dense.flatten());
+    }
+
+    @Override
+    double[] values(float[] vector) {
+      return WordVectors.toDouble(vector);
+    }
+
+    private Object readResolve() {
+      return FLOAT;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.streamner.model;
+
+/**
+ * The numbers of a {@link NerModel} in its {@link Precision}: L (one vector per vocabulary word,
+ * {@code vectors()[id]}), E (one vector per capitalisation class, or null without capitalisation
+ * features) and the dense parameters. The model's own arrays, not copies: training updates them in
+ * place.
+ */
+public sealed interface ModelParameters permits ModelParameters.Doubles, ModelParameters.Floats {
+
+  Precision precision();
+
+  /** L: {@code double[][]} or {@code float[][]}, one vector per word. */
+  Object[] vectors();
+
+  /** E: of the type of L, or null. */
+  Object[] capitals();
+
+  Dense dense();
+
+  /** The kernel of this precision on these numbers, for one thread. */
+  NerModel.Steps steps(Hyperparameters hp);
+
+  /** The length of word vector {@code id}. */
+  default int dim(int id) {
+    return java.lang.reflect.Array.getLength(vectors()[id]);
+  }
+
+  /** k: values per capitalisation vector, 0 without. */
+  default int capitalizationDim() {
+    return capitals() == null ? 0 : java.lang.reflect.Array.getLength(capitals()[0]);
+  }
+
+  /** A double model: {@link WindowNetwork} runs it. */
+  record Doubles(double[][] vectors, double[][] capitals, DenseParameters dense)
+      implements ModelParameters {
+    @Override
+    public Precision precision() {
+      return Precision.DOUBLE;
+    }
+
+    @Override
+    public NerModel.Steps steps(Hyperparameters hp) {
+      return new KernelSteps<>(new DoubleKernel(hp, capitalizationDim()), vectors, capitals, dense);
+    }
+  }
+
+  /** A float model: {@link FloatNetwork} runs it. */
+  record Floats(float[][] vectors, float[][] capitals, FloatParameters dense)
+      implements ModelParameters {
+    @Override
+    public Precision precision() {
+      return Precision.FLOAT;
+    }
+
+    @Override
+    public NerModel.Steps steps(Hyperparameters hp) {
+      return new KernelSteps<>(new FloatKernel(hp, capitalizationDim()), vectors, capitals, dense);
+    }
+  }
+}
