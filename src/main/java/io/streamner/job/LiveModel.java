@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * One model while the model operator runs. Its dense parameters and counters live here and go into
  * keyed state only when a checkpoint is taken; its word vectors live in keyed state behind a {@link
- * ColumnCache}.
+ * ColumnCache}. A binary model's dense parameters are {@link #dense} (and {@link #spare}); a typed
+ * model's are {@link #typed}, and {@link #dense} is null.
  */
 final class LiveModel {
   final String name;
@@ -20,6 +21,7 @@ final class LiveModel {
   /** True when the model started from its seed in this run rather than from a checkpoint. */
   final boolean seeded;
 
+  /** A binary model's dense parameters; null for a typed model. */
   DenseParameters dense;
 
   /**
@@ -27,9 +29,13 @@ final class LiveModel {
    */
   DenseParameters spare;
 
+  /** A typed model's dense parameters and capitalisation vectors; null for a binary model. */
+  final LiveTypedParameters typed;
+
   /** Changed since its state was last written. */
   boolean dirty;
 
+  /** A binary model. */
   LiveModel(
       String name,
       DenseParameters dense,
@@ -44,6 +50,32 @@ final class LiveModel {
     this.changed = changed;
     this.columns = columns;
     this.seeded = seeded;
+    this.typed = null;
+  }
+
+  /** A typed model. */
+  LiveModel(
+      String name,
+      LiveTypedParameters typed,
+      ModelCheckpoint counters,
+      Set<String> changed,
+      ColumnCache columns,
+      boolean seeded) {
+    this.name = name;
+    this.typed = typed;
+    this.counters = counters;
+    this.changed = changed;
+    this.columns = columns;
+    this.seeded = seeded;
+  }
+
+  /**
+   * The dense values as the keyed state and the snapshots' dense chunks hold them: a binary model's
+   * {@link DenseParameters#flatten()}, a typed model's {@link
+   * io.streamner.model.TypedDense#flatten()} (E included).
+   */
+  double[] flatDense() {
+    return typed != null ? typed.current().flatten() : dense.flatten();
   }
 
   /** The trained copy becomes the model; the old parameters become the next copy to train on. */

@@ -4,12 +4,19 @@ import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedDense;
+import io.streamner.model.TypedModel;
+import io.streamner.model.WindowInput;
+import io.streamner.text.TagSet;
 import io.streamner.text.Vocabulary;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
@@ -172,19 +179,26 @@ final class ModelStore {
     return columns.get(word);
   }
 
-  /** The current key's model as a model file holds it. */
-  NerModel toModel(LiveModel m) throws Exception {
+  /** The current key's model as a model file holds it: a binary or a typed model. */
+  TaggingModel toModel(LiveModel m) throws Exception {
     Map<String, double[]> all = new HashMap<>();
     for (Map.Entry<String, double[]> column : allColumns(m)) {
       all.put(column.getKey(), column.getValue());
     }
-    return NerModel.fromColumns(
-        m.name,
-        definition.hyperparameters(),
-        seeds.normalizer(),
-        all,
-        m.dense.copy(),
-        m.counters.examplesSeen);
+    Hyperparameters hp = definition.hyperparameters();
+    if (m.typed == null) {
+      return NerModel.fromColumns(
+          m.name, hp, seeds.normalizer(), all, m.dense.copy(), m.counters.examplesSeen);
+    }
+    TypedDense current =
+        TypedDense.unflatten(
+            hp, m.typed.tagSet.size(), m.typed.capitalizationDim(), m.flatDense()); // a copy
+    return new TypedModel(
+        m.typed.tagSet,
+        WindowInput.fromColumns(hp, seeds.normalizer(), all, current.capitals()),
+        current.parameters(),
+        m.counters.examplesSeen,
+        0);
   }
 
   /** Writes every live model into keyed state, just before Flink snapshots that state. */
@@ -196,7 +210,11 @@ final class ModelStore {
       // A copy: the heap backend keeps the object itself and serialises it asynchronously,
       // while this task goes on changing the live counters.
       ModelCheckpoint stored = m.counters.copy();
-      stored.dense = m.dense.flatten();
+      stored.dense = m.flatDense();
+      if (m.typed != null) {
+        stored.tags = m.typed.tagSet.tags().toArray(new String[0]);
+        stored.capitalizationDim = m.typed.capitalizationDim();
+      }
       stored.changedWords = m.changed.toArray(new String[0]);
       Hyperparameters hp = definition.hyperparameters();
       stored.windowSize = hp.windowSize();
@@ -221,20 +239,31 @@ final class ModelStore {
   }
 
   /**
-   * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden
-   * cannot change under a running job, and a restart would only fail again, so the job stops.
+   * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden (and
+   * a typed model's tag set and k) cannot change under a running job, and a restart would only fail
+   * again, so the job stops.
    */
   private LiveModel restore(String model, ModelCheckpoint stored) {
     checkShape(model, stored);
     Hyperparameters hp = definition.hyperparameters();
+    Set<String> changed =
+        new LinkedHashSet<>(
+            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords));
+    ColumnCache cache = new ColumnCache(columns, definition.columnCache());
+    TagSet tagSet = definition.tagSet(model);
     // The live counters must not be the state's object (see writeBack).
+    if (tagSet != null) {
+      TypedDense dense =
+          TypedDense.unflatten(hp, tagSet.size(), stored.capitalizationDim, stored.dense);
+      return new LiveModel(
+          model, new LiveTypedParameters(tagSet, dense), stored.copy(), changed, cache, false);
+    }
     return new LiveModel(
         model,
         DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense),
         stored.copy(),
-        new LinkedHashSet<>(
-            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
-        new ColumnCache(columns, definition.columnCache()),
+        changed,
+        cache,
         false);
   }
 
@@ -266,30 +295,72 @@ final class ModelStore {
                   + ": a model's shape cannot change. Go back to the old values, or start"
                   + " over without the state (streamner job --fresh)"));
     }
+    checkTagSet(model, stored);
+  }
+
+  /**
+   * A typed model's tag set and capitalisation features are part of its shape (U has a row per tag,
+   * W a column per capitalisation value): {@code model.tag-scheme} and {@code model.caps-dim}
+   * cannot change under it.
+   */
+  private void checkTagSet(String model, ModelCheckpoint stored) {
+    TagSet tagSet = definition.tagSet(model);
+    List<String> mine = tagSet == null ? null : tagSet.tags();
+    List<String> theirs = stored.tags == null ? null : Arrays.asList(stored.tags);
+    int k = tagSet == null ? 0 : definition.typed().capitalizationDim();
+    if (Objects.equals(mine, theirs) && k == stored.capitalizationDim) return;
+    throw new SuppressRestartsException(
+        new IllegalStateException(
+            "the restored state of model "
+                + model
+                + " has "
+                + describe(theirs, stored.capitalizationDim)
+                + " but the job definition says "
+                + describe(mine, k)
+                + " (model.tag-scheme, model.caps-dim): a model's shape cannot change. Go back"
+                + " to the old values, or start over without the state (streamner job --fresh)"));
+  }
+
+  private static String describe(List<String> tags, int capitalizationDim) {
+    return tags == null
+        ? "a binary model"
+        : "tags " + String.join(" ", tags) + " and model.caps-dim = " + capitalizationDim;
   }
 
   /** First sight of a model: its seed's vectors go into state, once. */
   private LiveModel seed(String model) throws Exception {
-    NerModel seed = seeds.seed(model);
-    Vocabulary vocabulary = seed.vocabulary();
+    TaggingModel seed = seeds.seed(model);
+    Vocabulary vocabulary = seed.input().vocabulary();
     Set<String> changed = new LinkedHashSet<>();
     for (int id = 0; id < vocabulary.size(); id++) {
-      columns.put(vocabulary.word(id), seed.vectors()[id]);
+      columns.put(vocabulary.word(id), seed.input().vectors()[id]);
       changed.add(vocabulary.word(id));
     }
     ModelCheckpoint c = new ModelCheckpoint();
     c.examplesSeen = seed.examplesTrained();
     c.examplesAtSnapshot = c.examplesSeen;
     c.columns = vocabulary.size();
+    ColumnCache cache = new ColumnCache(columns, definition.columnCache());
     LiveModel m =
-        new LiveModel(
-            model,
-            seed.dense().copy(),
-            c,
-            changed,
-            new ColumnCache(columns, definition.columnCache()),
-            true);
+        seed instanceof TypedModel typed
+            ? new LiveModel(
+                model,
+                new LiveTypedParameters(
+                    typed.tagSet(),
+                    new TypedDense(typed.dense().copy(), copy(typed.input().capitals()))),
+                c,
+                changed,
+                cache,
+                true)
+            : new LiveModel(model, ((NerModel) seed).dense().copy(), c, changed, cache, true);
     m.dirty = true;
     return m;
+  }
+
+  private static double[][] copy(double[][] rows) {
+    if (rows == null) return null;
+    double[][] copy = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) copy[i] = rows[i].clone();
+    return copy;
   }
 }

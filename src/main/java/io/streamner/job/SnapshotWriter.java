@@ -30,7 +30,7 @@ final class SnapshotWriter {
   void write(LiveModel m, long now) throws Exception {
     ModelCheckpoint c = m.counters;
     long version = c.version + 1;
-    double[] dense = m.dense.flatten();
+    double[] dense = m.flatDense();
     List<SnapshotRecord.DenseChunk> chunks =
         SnapshotCodec.denseChunks(definition.name(), m.name, version, dense);
     for (SnapshotRecord.DenseChunk chunk : chunks) out.accept(Outputs.snapshot(chunk));
@@ -50,7 +50,7 @@ final class SnapshotWriter {
     out.accept(
         Outputs.snapshot(
             Outputs.manifest(
-                m.name,
+                m,
                 version,
                 full,
                 written,

@@ -5,6 +5,10 @@ import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedDense;
+import io.streamner.model.TypedModel;
+import io.streamner.model.WindowInput;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Rebuilds a model from the snapshots topic: reads it read_committed from the beginning, keeps the
- * latest value of every key of the model up to its latest manifest, and assembles the same {@link
- * NerModel} the offline trainer writes, so that {@code eval} and {@code tag} work on what the
- * stream learned.
+ * latest value of every key of the model up to its latest manifest, and assembles the same model
+ * ({@link NerModel}, or {@link TypedModel} when the manifest has a tag set) the offline trainer
+ * writes, so that {@code eval} and {@code tag} work on what the stream learned.
  *
  * <p>Several jobs may write one topic: their records carry their namespace (the job's name), and
  * only one namespace's records make a model. Works on a compacted topic: compaction only removes
@@ -28,8 +32,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class SnapshotExport {
   private SnapshotExport() {}
 
-  /** What was exported: the model and the manifest that closed its version. */
-  public record Exported(NerModel model, SnapshotRecord.Manifest manifest) {}
+  /**
+   * What was exported: the model (binary or typed) and the manifest that closed its version.
+   *
+   * @param tagging a {@link NerModel} or a {@link TypedModel}
+   */
+  public record Exported(TaggingModel tagging, SnapshotRecord.Manifest manifest) {
+    /**
+     * The binary model exported.
+     *
+     * @throws IllegalStateException when the model is typed ({@link #tagging()} has it)
+     */
+    public NerModel model() {
+      if (tagging instanceof NerModel binary) return binary;
+      throw new IllegalStateException(manifest.model() + " is a typed model");
+    }
+  }
 
   /** {@link #export(KafkaSettings, String, String, String, Duration)} of the only job with it. */
   public static Exported export(
@@ -140,6 +158,18 @@ public final class SnapshotExport {
             topic + ": the dense parameters of " + what + " are incomplete: " + e.getMessage(), e);
       }
       Hyperparameters hp = manifest.hyperparameters();
+      if (manifest.tagSet() != null) {
+        TypedDense dense =
+            TypedDense.unflatten(hp, manifest.tagSet().size(), manifest.capitalizationDim(), flat);
+        return new Exported(
+            new TypedModel(
+                manifest.tagSet(),
+                WindowInput.fromColumns(hp, manifest.normalizer(), columns, dense.capitals()),
+                dense.parameters(),
+                manifest.examplesSeen(),
+                0),
+            manifest);
+      }
       DenseParameters parameters = DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
       return new Exported(
           NerModel.fromColumns(

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -184,7 +185,7 @@ class ParseSentencesTest {
 
   private static List<ModelInput> fanOut(ParsedRecord s, String... models) {
     List<ModelInput> out = new ArrayList<>();
-    new FanOutToModels(List.of(models))
+    new FanOutToModels(List.of(models), TagSet.Scheme.BIO)
         .flatMap(
             s,
             new Collector<>() {
