@@ -213,6 +213,16 @@ class ParseSentencesTest {
   }
 
   @Test
+  void aTypedModelGetsTagIdsOfItsTagSetAndMentionsOfOtherTypesAreOToIt() {
+    ParsedRecord s =
+        train("t", "Bob/B-PER", "Smith/I-PERSON", "in/O", "Porto/B-location", "Acme/B-ORG");
+    List<ModelInput> out = fanOut(s, "ORG", "PER+LOC");
+    // PER+LOC: O, B-PER, I-PER, B-LOC, I-LOC; the ORG mention is not of its types.
+    assertArrayEquals(new int[] {1, 2, 0, 3, 0}, out.get(1).labels);
+    assertArrayEquals(new int[] {0, 0, 0, 0, 1}, out.get(0).labels, "the binary ORG model");
+  }
+
+  @Test
   void aScoreRequestGoesToTheModelsItNamesOrToAll() {
     ParsedRecord named = score("q", "Anna");
     named.models = new String[] {"LOC"};
