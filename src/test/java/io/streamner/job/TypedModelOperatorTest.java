@@ -137,13 +137,33 @@ class TypedModelOperatorTest {
         new TypedDense(offline.dense(), offline.input().capitals()).flatten(),
         new TypedDense(streamed.dense(), streamed.input().capitals()).flatten(),
         "E too");
-    Vocabulary words = offline.input().vocabulary();
-    assertEquals(words.size(), streamed.input().vocabulary().size());
-    for (String word : words.words()) {
-      assertArrayEquals(
-          offline.input().vectors()[words.id(word)],
-          streamed.input().vectors()[streamed.input().vocabulary().id(word)],
-          word);
+    TypedStreamingJobTest.assertSameVectors(offline, streamed);
+  }
+
+  @Test
+  void aTypedModelStartsFromAModelFileOfTheSameTagSetAndShape(@TempDir Path dir) throws Exception {
+    List<ParsedRecord> c = corpus();
+    Path file = dir.resolve("offline.model");
+    TypedModel offline = offlineEpoch(typedDefinition(), c);
+    ModelFile.write(offline, file);
+    JobDefinition d = typedDefinition("model.init.per+loc", file.toString());
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      h.process(unlabelled(TYPED, score("q", "Anna", "flew", "to", "Porto")));
+      assertEquals(windows(c), h.predictions().get(0).examplesSeen(), "the file's training");
+    }
+    JobDefinition binaryFile = typedDefinition("models", "PER", "model.init.PER", file.toString());
+    try (ModelHarness h = new ModelHarness(binaryFile).open()) {
+      // A definition that does not fit its model file is not a record's fault: the task fails.
+      String reason =
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () -> h.process(unlabelled("PER", score("q", "Anna"))))
+              .getMessage();
+      assertTrue(
+          reason.contains(
+              "is a typed model of [O, B-PER, I-PER, B-LOC, I-LOC], configured as the"
+                  + " binary model PER"),
+          reason);
     }
   }
 
