@@ -4,6 +4,7 @@ import io.streamner.kafka.KafkaPreflight;
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.SnapshotExport;
 import io.streamner.modelfile.ModelFile;
+import io.streamner.text.ModelName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +45,10 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       required = true,
-      paramLabel = "TYPE",
-      description = "Entity type of the model, e.g. PER.")
+      paramLabel = "MODEL",
+      description =
+          "The model as the job's `models` names it: an entity type (PER), or a typed model's"
+              + " types joined by + (LOC+ORG+MISC).")
   String model;
 
   @Option(
@@ -73,12 +76,17 @@ public final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
-    String type = TrainCommand.canonical(model);
+    String type;
+    try {
+      type = ModelName.canonical(model);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
     KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
     KafkaPreflight.check(kafka, List.of(topic));
     SnapshotExport.Exported exported =
         SnapshotExport.export(kafka, topic, job, type, Duration.ofSeconds(timeoutSeconds));
-    ModelFile.write(exported.model(), out);
+    ModelFile.write(exported.tagging(), out);
     stdout.printf(
         "wrote %s: %s version %d of job %s, %,d examples seen, %,d words%n",
         out,
@@ -86,7 +94,7 @@ public final class ExportCommand implements Callable<Integer> {
         exported.manifest().version(),
         exported.manifest().namespace(),
         exported.manifest().examplesSeen(),
-        exported.model().vocabulary().size());
+        exported.tagging().input().vocabulary().size());
     return 0;
   }
 }

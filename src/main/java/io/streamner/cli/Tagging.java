@@ -70,15 +70,14 @@ final class Tagging {
   private static Function<List<String>, Tagged> typed(TypedModel model) {
     TypedNetwork.Workspace ws = model.workspace();
     return tokens -> {
-      double[][] p = model.probabilities(tokens, ws);
-      int[] decoded = TagDecoder.decode(model.tagSet(), p);
-      double[] chosen = new double[decoded.length];
-      for (int t = 0; t < decoded.length; t++) chosen[t] = p[t][decoded[t]];
+      TagDecoder.Sentence decoded =
+          TagDecoder.decodeSentence(model.tagSet(), model.probabilities(tokens, ws));
       List<Entity> entities = new ArrayList<>();
-      for (ScoredMention m : TagDecoder.mentions(model.tagSet(), decoded, p)) {
+      for (ScoredMention m : decoded.mentions()) {
         entities.add(Entity.of(m.mention(), tokens, m.score()));
       }
-      return new Tagged(tokens, model.tagSet().labels(decoded), chosen, entities);
+      return new Tagged(
+          tokens, model.tagSet().labels(decoded.tags()), decoded.probabilities(), entities);
     };
   }
 

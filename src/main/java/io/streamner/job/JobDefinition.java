@@ -3,7 +3,9 @@ package io.streamner.job;
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.Secrets;
 import io.streamner.model.Hyperparameters;
-import io.streamner.text.EntityTags;
+import io.streamner.model.Precision;
+import io.streamner.text.ModelName;
+import io.streamner.text.TagSet;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -54,6 +56,7 @@ public record JobDefinition(
     boolean bounded,
     List<String> models,
     Hyperparameters hyperparameters,
+    TypedSettings typed,
     long regularizationExamples,
     int minCount,
     Duration countTtl,
@@ -87,6 +90,19 @@ public record JobDefinition(
    * minutes), which refuses the Flink sink's own default of an hour.
    */
   public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+  /**
+   * What the typed models of {@code models} (types joined by {@code +}) share: their tag scheme and
+   * capitalisation features ({@code model.tag-scheme}, {@code model.caps-dim}).
+   *
+   * @param capitalizationDim k, 0 for none
+   */
+  public record TypedSettings(TagSet.Scheme scheme, int capitalizationDim) implements Serializable {
+    /** The tag set of a typed model's name ({@code LOC+ORG}), or null for a binary model. */
+    public TagSet tagSet(String model) {
+      return ModelName.isTyped(model) ? new TagSet(scheme, ModelName.types(model)) : null;
+    }
+  }
 
   public record Topics(
       String train, String score, String predictions, String snapshots, String deadLetter)
@@ -192,6 +208,22 @@ public record JobDefinition(
             r.get(JobOptions.REGULARIZATION),
             r.get(JobOptions.SEED),
             r.get(JobOptions.PRECISION));
+    TypedSettings typed =
+        new TypedSettings(r.get(JobOptions.TAG_SCHEME), r.get(JobOptions.CAPS_DIM));
+    if (hp.precision() != Precision.DOUBLE) {
+      for (String model : models) {
+        if (typed.tagSet(model) != null) {
+          throw r.error(
+              JobOptions.PRECISION,
+              "is "
+                  + hp.precision()
+                  + ", but typed models (here "
+                  + model
+                  + ") train in double only: set model.precision = double, or keep float for a"
+                  + " job of binary models");
+        }
+      }
+    }
 
     Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
     kafkaProperties.forEach(
@@ -231,6 +263,7 @@ public record JobDefinition(
         r.get(JobOptions.BOUNDED),
         List.copyOf(models),
         hp,
+        typed,
         r.get(JobOptions.REGULARIZATION_EXAMPLES),
         r.get(JobOptions.MIN_COUNT),
         Duration.ofSeconds(r.get(JobOptions.COUNT_TTL_SECONDS)),
@@ -307,6 +340,14 @@ public record JobDefinition(
             + "'");
   }
 
+  /**
+   * The tag set of a typed model of {@link #models} ({@code LOC+ORG}: O, B-LOC, I-LOC, B-ORG, I-ORG
+   * in BIO), or null for a binary model.
+   */
+  public TagSet tagSet(String model) {
+    return typed.tagSet(model);
+  }
+
   /** C/m of the gradient: the regularisation constant over the configured number of examples. */
   public double decay() {
     return hyperparameters.regularization() / regularizationExamples;
@@ -337,6 +378,7 @@ public record JobDefinition(
         bounded,
         models,
         hyperparameters,
+        typed,
         regularizationExamples,
         minCount,
         countTtl,
@@ -395,7 +437,7 @@ public record JobDefinition(
 
   private static String canonical(String entity, String source, String key) {
     try {
-      return EntityTags.canonicalEntity(entity);
+      return ModelName.canonical(entity);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + key + ": " + e.getMessage(), e);
     }

@@ -5,7 +5,9 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.Precision;
-import io.streamner.text.EntityTags;
+import io.streamner.model.WindowInput;
+import io.streamner.text.ModelName;
+import io.streamner.text.TagSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -218,12 +220,38 @@ public final class JobOptions {
               .stringType()
               .defaultValue("PER")
               .withDescription(
-                  "Entity types, comma-separated, one binary model (one key) each; aliases fold"
-                      + " (`PERSON` = `PER`)."),
+                  "Models, comma-separated, one key each: an entity type is a binary model"
+                      + " (`PER`); two or more types joined by `+` are one typed model of those"
+                      + " types (`LOC+ORG+MISC`: a softmax over `O` and the tags of each, see"
+                      + " `model.tag-scheme` and `model.caps-dim`). Aliases fold (`PERSON` ="
+                      + " `PER`)."),
           new Allowed<>(
               "string",
-              "entity types separated by commas, each once",
+              "entity types, or types joined by +, separated by commas, each once",
               v -> v.isBlank() ? "names no entity type" : null));
+
+  public static final ConfigOption<TagSet.Scheme> TAG_SCHEME =
+      declare(
+          key("model.tag-scheme")
+              .enumType(TagSet.Scheme.class)
+              .defaultValue(TagSet.Scheme.BIO)
+              .withDescription(
+                  "Tags of the typed models (`+` in `models`): `BIO` or `BIOES`, as `train"
+                      + " --scheme`. Part of a typed model's shape: a restore that changes it is"
+                      + " refused."),
+          Allowed.oneOf(TagSet.Scheme.class));
+
+  public static final ConfigOption<Integer> CAPS_DIM =
+      declare(
+          key("model.caps-dim")
+              .intType()
+              .defaultValue(WindowInput.DEFAULT_CAPITALIZATION_DIM)
+              .withDescription(
+                  "k: values of the capitalisation vector each window position of a typed model"
+                      + " adds to its word vector, as `train --types` (on by default there too);"
+                      + " 0 turns capitalisation features off. Binary models have none. Up to 100;"
+                      + " part of a typed model's shape: a restore that changes it is refused."),
+          Allowed.ints(0, 100));
 
   public static final ConfigOption<Integer> WINDOW =
       declare(
@@ -390,13 +418,13 @@ public final class JobOptions {
                       + " converted (rounded to float once, or widened)."),
           "<TYPE>",
           Allowed.entries(
-              "entity types of `models`, each with a model file",
+              "models of `models` (`PER`, `LOC+ORG`), each with a model file",
               (type, file) -> {
                 try {
-                  EntityTags.canonicalEntity(type);
+                  ModelName.canonical(type);
                   return null;
                 } catch (IllegalArgumentException e) {
-                  return "is not an entity type: " + e.getMessage();
+                  return "is not a model name: " + e.getMessage();
                 }
               }));
 

@@ -6,7 +6,9 @@ import java.util.Set;
  * One model while the model operator runs. Its dense parameters and counters live here and go into
  * keyed state only when a checkpoint is taken; its word vectors live in keyed state behind a {@link
  * ColumnCache}. {@code V} and {@code P}: a word vector and the dense parameters in the model's
- * precision ({@link JobPrecision}).
+ * precision ({@link JobPrecision}). A binary model's dense parameters are {@link #dense} (and
+ * {@link #spare}); a typed model's are {@link #typed} (double, in a double job), and {@link #dense}
+ * is null.
  */
 final class LiveModel<V, P> {
   final String name;
@@ -20,6 +22,7 @@ final class LiveModel<V, P> {
   /** True when the model started from its seed in this run rather than from a checkpoint. */
   final boolean seeded;
 
+  /** A binary model's dense parameters; null for a typed model. */
   P dense;
 
   /**
@@ -29,9 +32,13 @@ final class LiveModel<V, P> {
    */
   P spare;
 
+  /** A typed model's dense parameters and capitalisation vectors; null for a binary model. */
+  final LiveTypedParameters typed;
+
   /** Changed since its state was last written. */
   boolean dirty;
 
+  /** A binary model. */
   LiveModel(
       String name,
       P dense,
@@ -43,6 +50,23 @@ final class LiveModel<V, P> {
     this.name = name;
     this.dense = dense;
     this.spare = spare;
+    this.counters = counters;
+    this.changed = changed;
+    this.columns = columns;
+    this.seeded = seeded;
+    this.typed = null;
+  }
+
+  /** A typed model. */
+  LiveModel(
+      String name,
+      LiveTypedParameters typed,
+      ModelCheckpoint counters,
+      Set<String> changed,
+      ColumnCache<V> columns,
+      boolean seeded) {
+    this.name = name;
+    this.typed = typed;
     this.counters = counters;
     this.changed = changed;
     this.columns = columns;

@@ -6,8 +6,20 @@ package io.streamner.job;
  * are never serialised per example (with RocksDB every ValueState update would be).
  */
 public class ModelCheckpoint implements Cloneable {
-  /** W, b1, U, b2 as {@code DenseParameters.flatten()}. */
+  /**
+   * W, b1, U, b2 as {@code DenseParameters.flatten()}; for a typed model {@code
+   * TypedDense.flatten()}: its W, b1, U, b2 and capitalisation vectors E.
+   */
   public double[] dense;
+
+  /**
+   * A typed model's tag set ({@code O}, {@code B-LOC}, ...) and k when it was stored; null and 0
+   * for a binary model. Part of the shape: a restore under a definition that changes the tag scheme
+   * or {@code model.caps-dim} is refused (the types are the model's name).
+   */
+  public String[] tags;
+
+  public int capitalizationDim;
 
   /**
    * The model's shape (C, n, H) when it was stored: a restore under a definition that changes it is

@@ -6,8 +6,9 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The metrics of one model, in the metric group {@code model.<TYPE>} of the model operator: what it
- * has trained, how well (prequential, over roughly the last 2,000 labelled tokens), its version,
- * its vocabulary (columns, and new words refused a column because it is full), and the sentences it
+ * has trained, how well (prequential, over roughly the last 2,000 labelled tokens: a binary model's
+ * token scores, a typed model's strict entity scores, see {@link Prequential}), its version, its
+ * vocabulary (columns, and new words refused a column because it is full), and the sentences it
  * refused.
  */
 final class ModelMetrics {

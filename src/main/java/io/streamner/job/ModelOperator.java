@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model operator: keyed by model (entity type), it scores every sentence and trains on the
- * labelled ones, test-then-train per window, with {@link OnlineLearner}. Predictions go to the main
- * output, versioned snapshots to {@link #SNAPSHOTS}, and sentences a model cannot use to {@link
- * #DEAD_LETTERS}.
+ * labelled ones, test-then-train per window, with {@link OnlineLearner} (a typed model: with {@link
+ * TypedLearning}, by the same rules). Predictions go to the main output, versioned snapshots to
+ * {@link #SNAPSHOTS}, and sentences a model cannot use to {@link #DEAD_LETTERS}.
  *
  * <p><b>One record never stops the job.</b> A sentence is trained on copies, and the update is
  * applied only when it is finite and its prediction can be written; otherwise the sentence becomes
@@ -65,6 +65,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   private transient ModelStore<V, P> store;
   private transient SnapshotWriter<V, P> snapshots;
   private transient OnlineLearner<V, P> learner;
+  private transient TypedLearning typed;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient Map<String, ModelMetrics> metrics;
 
@@ -92,15 +93,15 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             precision,
             store,
             record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
-    learner =
-        new OnlineLearner<>(
-            new OnlineLearner.Settings(
-                definition.hyperparameters(),
-                store.seeds().normalizer(),
-                definition.minCount(),
-                definition.decay(),
-                definition.maxVocabulary()),
-            precision.kernel(definition.hyperparameters()));
+    OnlineLearner.Settings settings =
+        new OnlineLearner.Settings(
+            definition.hyperparameters(),
+            store.seeds().normalizer(),
+            definition.minCount(),
+            definition.decay(),
+            definition.maxVocabulary());
+    learner = new OnlineLearner<>(settings, precision.kernel(definition.hyperparameters()));
+    typed = new TypedLearning(settings);
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     metrics = new HashMap<>();
   }
@@ -131,8 +132,22 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     }
   }
 
+  /**
+   * A typed model's columns are double[] whatever {@code model.precision} says: {@link
+   * JobDefinition} refuses typed models in a float job, so in a job that has one, V is double[].
+   */
+  @SuppressWarnings("unchecked")
+  private static LiveModel<double[], ?> doubles(LiveModel<?, ?> m) {
+    return (LiveModel<double[], ?>) m;
+  }
+
   /** Test-then-train: the prediction reports each token before its own window trains the model. */
   private EncodedRecord train(LiveModel<V, P> m, ModelInput input) throws Exception {
+    if (m.typed != null) {
+      TypedLearning.Trained t = typed.train(doubles(m), input, store.wordCounts());
+      trained(m, t.windows(), t.newColumns(), t.refused());
+      return t.prediction();
+    }
     OnlineLearner.Update<V, P> update =
         learner.learn(
             Arrays.asList(input.sentence.tokens),
@@ -142,37 +157,35 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             m.columns,
             store.wordCounts(),
             m.counters.columns);
-    if (!update.isFinite()) {
-      throw new RecordRejected(
-          "non-finite update: training model "
-              + m.name
-              + " on this sentence would make a parameter or the loss infinite or NaN (a learning"
-              + " rate too high for the data, or a diverging model); the model is unchanged",
-          true);
-    }
-    ModelCheckpoint c = m.counters;
+    if (!update.isFinite()) throw RecordRejected.nonFiniteUpdate(m.name);
     // The counters reported are those of the model before this sentence.
-    EncodedRecord prediction = Outputs.prediction(input, update.probabilities(), c);
+    EncodedRecord prediction = Outputs.prediction(input, update.probabilities(), m.counters);
     learner.commit(update, m.columns, store.wordCounts(), m.changed);
     m.take(update.dense());
-    c.examplesSeen += update.windows();
-    c.sentencesSeen++;
-    c.columns += update.newColumns().size();
-    Prequential.record(c, update.probabilities(), input.labels);
-    m.dirty = true;
-    metrics.get(m.name).trained(update.windows(), update.refused().size());
+    Prequential.record(m.counters, update.probabilities(), input.labels);
+    trained(m, update.windows(), update.newColumns().size(), update.refused().size());
     return prediction;
   }
 
+  /** Counts a sentence a model (binary or typed) trained on. */
+  private void trained(LiveModel<V, P> m, int windows, int newColumns, int refusedWords) {
+    ModelCheckpoint c = m.counters;
+    c.examplesSeen += windows;
+    c.sentencesSeen++;
+    c.columns += newColumns;
+    m.dirty = true;
+    metrics.get(m.name).trained(windows, refusedWords);
+  }
+
   private EncodedRecord score(LiveModel<V, P> m, ModelInput input) throws Exception {
-    double[] p = learner.score(Arrays.asList(input.sentence.tokens), m.dense, m.columns);
-    for (double v : p) {
-      if (!(v >= 0 && v <= 1)) {
-        throw new RecordRejected(
-            "model " + m.name + " gives a probability of " + v + " (its weights overflow)");
-      }
+    EncodedRecord prediction;
+    if (m.typed != null) {
+      prediction = typed.score(doubles(m), input);
+    } else {
+      double[] p = learner.score(Arrays.asList(input.sentence.tokens), m.dense, m.columns);
+      RecordRejected.checkProbabilities(m.name, p);
+      prediction = Outputs.prediction(input, p, m.counters);
     }
-    EncodedRecord prediction = Outputs.prediction(input, p, m.counters);
     m.counters.scored++;
     m.dirty = true;
     return prediction;

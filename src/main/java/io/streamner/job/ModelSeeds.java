@@ -2,9 +2,13 @@ package io.streamner.job;
 
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedModel;
+import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.PretrainedVectors;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.IOException;
@@ -15,7 +19,10 @@ import java.util.List;
  * Where a model starts when its key is first seen: a model file named by {@code model.init.<TYPE>}
  * (trained offline or exported), else the job's hyper-parameters with the pretrained vectors of
  * {@code model.vectors} (or none): exactly what {@code streamner train} starts from, so the stream
- * and the offline trainer agree. Either way in the job's precision ({@code model.precision}).
+ * and the offline trainer agree. A binary model is in the job's precision ({@code
+ * model.precision}). A typed model ({@code LOC+ORG}) starts as {@code train --types} does: its tag
+ * set in {@code model.tag-scheme}, capitalisation vectors of {@code model.caps-dim} values drawn
+ * from the seed; it is double (a float job refuses typed models).
  */
 final class ModelSeeds {
   private final JobDefinition definition;
@@ -29,23 +36,27 @@ final class ModelSeeds {
     return new TokenNormalizer(definition.numbers());
   }
 
-  NerModel seed(String model) throws IOException {
+  /** A binary model's seed ({@link NerModel}) or a typed model's ({@link TypedModel}). */
+  TaggingModel seed(String model) throws IOException {
     String init = definition.initModels().get(model);
     if (init != null) {
-      NerModel m = ModelFile.read(Path.of(init));
+      TaggingModel m = ModelFile.readModel(Path.of(init));
       checkCompatible(m, init, definition, model);
-      // A file of the other precision is converted: rounded to float once, or widened exactly.
-      return m.in(definition.hyperparameters().precision());
+      // A binary file of the other precision is converted: rounded to float once, or widened
+      // exactly.
+      return m instanceof NerModel binary ? binary.in(definition.hyperparameters().precision()) : m;
     }
     Hyperparameters hp = definition.hyperparameters();
     PretrainedVectors v = vectors();
     Vocabulary vocabulary = Vocabulary.of(v == null ? List.of() : v.words());
-    return NerModel.initialise(
-        model,
-        hp,
-        normalizer(),
-        vocabulary,
-        WordVectors.initialise(vocabulary, v, hp.seed(), hp.dim()));
+    double[][] l = WordVectors.initialise(vocabulary, v, hp.seed(), hp.dim());
+    TagSet tagSet = definition.tagSet(model);
+    if (tagSet == null) return NerModel.initialise(model, hp, normalizer(), vocabulary, l);
+    int k = definition.typed().capitalizationDim();
+    return TypedModel.initialise(
+        tagSet,
+        new WindowInput(
+            hp, normalizer(), vocabulary, l, WindowInput.initialCapitals(k, hp.seed())));
   }
 
   private PretrainedVectors vectors() throws IOException {
@@ -55,21 +66,37 @@ final class ModelSeeds {
     return vectors;
   }
 
-  /** The stream trains with the job's settings: the model's shape must be the job's. */
-  static void checkCompatible(NerModel m, String file, JobDefinition definition, String model) {
+  /**
+   * The stream trains with the job's settings: the model's kind, types and shape must be the job's
+   * (a typed model's tag set and capitalisation features included).
+   */
+  static void checkCompatible(TaggingModel m, String file, JobDefinition definition, String model) {
+    TagSet tagSet = definition.tagSet(model);
+    String kind =
+        m instanceof TypedModel t
+            ? "a typed model of " + t.tagSet().tags()
+            : "a binary model for " + m.types().get(0);
+    boolean sameKind =
+        tagSet == null
+            ? m instanceof NerModel n && n.entity().equals(model)
+            : m instanceof TypedModel t && t.tagSet().equals(tagSet);
+    if (!sameKind) {
+      throw new IllegalArgumentException(
+          file
+              + " is "
+              + kind
+              + ", configured as "
+              + (tagSet == null
+                  ? "the binary model " + model
+                  : "the typed model " + model + " of " + tagSet.tags()));
+    }
     Hyperparameters mine = definition.hyperparameters();
-    Hyperparameters theirs = m.hyperparameters();
-    if (!m.entity().equals(model)) {
-      throw new IllegalArgumentException(
-          file + " is a model for " + m.entity() + ", configured as " + model);
-    }
-    if (m.input().hasCapitals()) {
-      throw new IllegalArgumentException(
-          file + " has capitalisation features, which the streaming job does not train yet");
-    }
+    Hyperparameters theirs = m.input().hyperparameters();
+    int k = tagSet == null ? 0 : definition.typed().capitalizationDim();
     if (theirs.windowSize() != mine.windowSize()
         || theirs.dim() != mine.dim()
-        || theirs.hidden() != mine.hidden()) {
+        || theirs.hidden() != mine.hidden()
+        || m.input().capitalizationDim() != k) {
       throw new IllegalArgumentException(
           file
               + " has C="
@@ -78,12 +105,17 @@ final class ModelSeeds {
               + theirs.dim()
               + " H="
               + theirs.hidden()
+              + " k="
+              + m.input().capitalizationDim()
               + " but the job definition says C="
               + mine.windowSize()
               + " n="
               + mine.dim()
               + " H="
-              + mine.hidden());
+              + mine.hidden()
+              + " k="
+              + k
+              + (tagSet == null ? " (binary models have no capitalisation features)" : ""));
     }
   }
 }

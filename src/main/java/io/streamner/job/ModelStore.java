@@ -4,12 +4,19 @@ import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedDense;
+import io.streamner.model.TypedModel;
+import io.streamner.model.WindowInput;
+import io.streamner.text.TagSet;
 import io.streamner.text.Vocabulary;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
@@ -175,19 +182,33 @@ final class ModelStore<V, P> {
     return columns.get(word);
   }
 
-  /** The current key's model as a model file holds it. */
-  NerModel toModel(LiveModel<V, P> m) throws Exception {
+  /**
+   * The current key's model as a model file holds it: a binary model in the job's precision, or a
+   * typed model (always double: {@link JobDefinition} refuses typed models in a float job).
+   */
+  @SuppressWarnings("unchecked") // a typed model's columns are double[]: V is double[]
+  TaggingModel toModel(LiveModel<V, P> m) throws Exception {
     Map<String, V> all = new HashMap<>();
     for (Map.Entry<String, V> column : allColumns(m)) {
       all.put(column.getKey(), column.getValue());
     }
-    return precision.model(
-        m.name,
-        definition.hyperparameters(),
-        seeds.normalizer(),
-        all,
-        m.dense,
-        m.counters.examplesSeen);
+    Hyperparameters hp = definition.hyperparameters();
+    if (m.typed == null) {
+      return precision.model(m.name, hp, seeds.normalizer(), all, m.dense, m.counters.examplesSeen);
+    }
+    TypedDense current =
+        TypedDense.unflatten(
+            hp,
+            m.typed.tagSet.size(),
+            m.typed.capitalizationDim(),
+            m.typed.current().flatten()); // a copy
+    return new TypedModel(
+        m.typed.tagSet,
+        WindowInput.fromColumns(
+            hp, seeds.normalizer(), (Map<String, double[]>) all, current.capitals()),
+        current.parameters(),
+        m.counters.examplesSeen,
+        0);
   }
 
   /** Writes every live model into keyed state, just before Flink snapshots that state. */
@@ -200,7 +221,13 @@ final class ModelStore<V, P> {
       // while this task goes on changing the live counters. The dense parameters go in as a new
       // array for the same reason.
       ModelCheckpoint stored = m.counters.copy();
-      denseState.store(stored, m.dense);
+      if (m.typed == null) {
+        denseState.store(stored, m.dense);
+      } else {
+        stored.dense = m.typed.current().flatten();
+        stored.tags = m.typed.tagSet.tags().toArray(new String[0]);
+        stored.capitalizationDim = m.typed.capitalizationDim();
+      }
       stored.changedWords = m.changed.toArray(new String[0]);
       Hyperparameters hp = definition.hyperparameters();
       stored.windowSize = hp.windowSize();
@@ -226,21 +253,32 @@ final class ModelStore<V, P> {
   }
 
   /**
-   * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden
-   * cannot change under a running job, and a restart would only fail again, so the job stops.
+   * A model back from a checkpoint. Its shape must be the definition's: window, dim and hidden (and
+   * a typed model's tag set and k) cannot change under a running job, and a restart would only fail
+   * again, so the job stops.
    */
   private LiveModel<V, P> restore(String model, ModelCheckpoint stored) throws Exception {
     checkShape(model, stored);
     Hyperparameters hp = definition.hyperparameters();
+    Set<String> changed =
+        new LinkedHashSet<>(
+            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords));
+    ColumnCache<V> cache = new ColumnCache<>(columns, definition.columnCache());
+    TagSet tagSet = definition.tagSet(model);
     // The live counters must not be the state's object (see writeBack).
+    if (tagSet != null) {
+      TypedDense dense =
+          TypedDense.unflatten(hp, tagSet.size(), stored.capitalizationDim, stored.dense);
+      return new LiveModel<>(
+          model, new LiveTypedParameters(tagSet, dense), stored.copy(), changed, cache, false);
+    }
     return new LiveModel<>(
         model,
         denseState.restore(stored),
         precision.kernel(hp).newDense(hp),
         stored.copy(),
-        new LinkedHashSet<>(
-            Arrays.asList(stored.changedWords == null ? new String[0] : stored.changedWords)),
-        new ColumnCache<>(columns, definition.columnCache()),
+        changed,
+        cache,
         false);
   }
 
@@ -291,15 +329,50 @@ final class ModelStore<V, P> {
                   + ": a model's shape cannot change. Go back to the old values, or start"
                   + " over without the state (streamner job --fresh)"));
     }
+    checkTagSet(model, stored);
+  }
+
+  /**
+   * A typed model's tag set and capitalisation features are part of its shape (U has a row per tag,
+   * W a column per capitalisation value): {@code model.tag-scheme} and {@code model.caps-dim}
+   * cannot change under it.
+   */
+  private void checkTagSet(String model, ModelCheckpoint stored) {
+    TagSet tagSet = definition.tagSet(model);
+    List<String> mine = tagSet == null ? null : tagSet.tags();
+    List<String> theirs = stored.tags == null ? null : Arrays.asList(stored.tags);
+    int k = tagSet == null ? 0 : definition.typed().capitalizationDim();
+    if (Objects.equals(mine, theirs) && k == stored.capitalizationDim) return;
+    throw new SuppressRestartsException(
+        new IllegalStateException(
+            "the restored state of model "
+                + model
+                + " has "
+                + describe(theirs, stored.capitalizationDim)
+                + " but the job definition says "
+                + describe(mine, k)
+                + " (model.tag-scheme, model.caps-dim): a model's shape cannot change. Go back"
+                + " to the old values, or start over without the state (streamner job --fresh)"));
+  }
+
+  private static String describe(List<String> tags, int capitalizationDim) {
+    return tags == null
+        ? "a binary model"
+        : "tags " + String.join(" ", tags) + " and model.caps-dim = " + capitalizationDim;
   }
 
   /** First sight of a model: its seed's vectors go into state, once. */
+  @SuppressWarnings("unchecked") // a typed model's columns are double[]: V is double[]
   private LiveModel<V, P> seed(String model) throws Exception {
-    NerModel seed = seeds.seed(model);
-    Vocabulary vocabulary = seed.vocabulary();
+    TaggingModel seed = seeds.seed(model);
+    Vocabulary vocabulary = seed.input().vocabulary();
     Set<String> changed = new LinkedHashSet<>();
     for (int id = 0; id < vocabulary.size(); id++) {
-      columns.put(vocabulary.word(id), precision.vector(seed, id));
+      V vector =
+          seed instanceof NerModel binary
+              ? precision.vector(binary, id)
+              : (V) seed.input().vectors()[id];
+      columns.put(vocabulary.word(id), vector);
       changed.add(vocabulary.word(id));
     }
     ModelCheckpoint c = new ModelCheckpoint();
@@ -307,16 +380,34 @@ final class ModelStore<V, P> {
     c.examplesAtSnapshot = c.examplesSeen;
     c.columns = vocabulary.size();
     Hyperparameters hp = definition.hyperparameters();
+    ColumnCache<V> cache = new ColumnCache<>(columns, definition.columnCache());
     LiveModel<V, P> m =
-        new LiveModel<>(
-            model,
-            precision.dense(seed),
-            precision.kernel(hp).newDense(hp),
-            c,
-            changed,
-            new ColumnCache<>(columns, definition.columnCache()),
-            true);
+        seed instanceof TypedModel typed
+            ? new LiveModel<>(
+                model,
+                new LiveTypedParameters(
+                    typed.tagSet(),
+                    new TypedDense(typed.dense().copy(), copy(typed.input().capitals()))),
+                c,
+                changed,
+                cache,
+                true)
+            : new LiveModel<>(
+                model,
+                precision.dense((NerModel) seed),
+                precision.kernel(hp).newDense(hp),
+                c,
+                changed,
+                cache,
+                true);
     m.dirty = true;
     return m;
+  }
+
+  private static double[][] copy(double[][] rows) {
+    if (rows == null) return null;
+    double[][] copy = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) copy[i] = rows[i].clone();
+    return copy;
   }
 }

@@ -6,10 +6,15 @@ import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.TagDecoder;
 import io.streamner.text.EntityTags;
+import io.streamner.text.Mention;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** The job's output records in their wire formats (io.streamner.kafka.wire, schemas/). */
@@ -25,13 +30,58 @@ final class Outputs {
   private Outputs() {}
 
   /**
-   * The prediction for one sentence; for a labelled one it carries the gold tags (prequential
-   * record).
+   * The prediction of a binary model for one sentence; for a labelled one it carries the gold tags
+   * (prequential record).
    */
   static EncodedRecord prediction(ModelInput input, double[] probabilities, ModelCheckpoint model)
       throws RecordRejected {
-    ParsedRecord s = input.sentence;
     boolean[] positive = TokenDecisions.positives(probabilities, TokenDecisions.THRESHOLD);
+    return encode(
+        input,
+        model,
+        Arrays.asList(EntityTags.bioLabels(positive, input.model)),
+        probabilities,
+        null,
+        null);
+  }
+
+  /**
+   * The prediction of a typed model (format {@link PredictionRecord#TYPED_VERSION}): the decoded
+   * tags, the probability of each, and the entities they spell, as {@code tag --json} prints them.
+   */
+  static EncodedRecord typedPrediction(
+      ModelInput input, TagSet tagSet, TagDecoder.Sentence decoded, ModelCheckpoint model)
+      throws RecordRejected {
+    List<String> tokens = Arrays.asList(input.sentence.tokens);
+    List<PredictionRecord.Entity> entities = new ArrayList<>();
+    for (TagDecoder.ScoredMention m : decoded.mentions()) {
+      Mention mention = m.mention();
+      entities.add(
+          new PredictionRecord.Entity(
+              mention.start(),
+              mention.end(),
+              mention.type(),
+              String.join(" ", tokens.subList(mention.start(), mention.end())),
+              m.score()));
+    }
+    return encode(
+        input,
+        model,
+        tagSet.labels(decoded.tags()),
+        decoded.probabilities(),
+        PredictionRecord.TYPED_VERSION,
+        entities);
+  }
+
+  private static EncodedRecord encode(
+      ModelInput input,
+      ModelCheckpoint model,
+      List<String> labels,
+      double[] probabilities,
+      Integer version,
+      List<PredictionRecord.Entity> entities)
+      throws RecordRejected {
+    ParsedRecord s = input.sentence;
     PredictionRecord record =
         new PredictionRecord(
             s.id,
@@ -40,11 +90,13 @@ final class Outputs {
             model.version,
             model.examplesSeen,
             Arrays.asList(s.tokens),
-            Arrays.asList(EntityTags.bioLabels(positive, input.model)),
+            labels,
             probabilities,
             s.tags == null ? null : Arrays.asList(s.tags),
             s.eventTime,
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            version,
+            entities);
     EncodedRecord encoded =
         new EncodedRecord(s.id.getBytes(StandardCharsets.UTF_8), WireFormat.encode(record), null);
     int size = encoded.key.length + encoded.value.length;
@@ -83,7 +135,7 @@ final class Outputs {
   }
 
   static SnapshotRecord.Manifest manifest(
-      String model,
+      LiveModel model,
       long version,
       boolean full,
       long columnsWritten,
@@ -103,7 +155,7 @@ final class Outputs {
                 Prequential.recentF1(c));
     return new SnapshotRecord.Manifest(
         definition.name(),
-        model,
+        model.name,
         version,
         full,
         c.examplesSeen,
@@ -114,7 +166,9 @@ final class Outputs {
         definition.hyperparameters(),
         normalizer,
         metrics,
-        now);
+        now,
+        model.typed == null ? null : model.typed.tagSet,
+        model.typed == null ? null : model.typed.capitalizationDim());
   }
 
   static EncodedRecord deadLetter(DeadLetterRecord letter) {

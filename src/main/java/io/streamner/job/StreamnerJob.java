@@ -237,7 +237,7 @@ public final class StreamnerJob {
 
     SingleOutputStreamOperator<EncodedRecord> predictions =
         tap.apply(sentences)
-            .flatMap(new FanOutToModels(definition.models()))
+            .flatMap(new FanOutToModels(definition))
             .name("fan out to models")
             .uid("fan-out")
             .keyBy(new ByModel())

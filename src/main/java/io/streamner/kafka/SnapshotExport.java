@@ -6,6 +6,10 @@ import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedDense;
+import io.streamner.model.TypedModel;
+import io.streamner.model.WindowInput;
 import io.streamner.text.Checks;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,9 +22,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Rebuilds a model from the snapshots topic: reads it read_committed from the beginning, keeps the
- * latest value of every key of the model up to its latest manifest, and assembles the same {@link
- * NerModel} the offline trainer writes, so that {@code eval} and {@code tag} work on what the
- * stream learned.
+ * latest value of every key of the model up to its latest manifest, and assembles the same model
+ * ({@link NerModel}, or {@link TypedModel} when the manifest has a tag set) the offline trainer
+ * writes, so that {@code eval} and {@code tag} work on what the stream learned.
  *
  * <p>Several jobs may write one topic: their records carry their namespace (the job's name), and
  * only one namespace's records make a model. Works on a compacted topic: compaction only removes
@@ -30,8 +34,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class SnapshotExport {
   private SnapshotExport() {}
 
-  /** What was exported: the model and the manifest that closed its version. */
-  public record Exported(NerModel model, SnapshotRecord.Manifest manifest) {}
+  /**
+   * What was exported: the model (binary or typed) and the manifest that closed its version.
+   *
+   * @param tagging a {@link NerModel} or a {@link TypedModel}
+   */
+  public record Exported(TaggingModel tagging, SnapshotRecord.Manifest manifest) {
+    /**
+     * The binary model exported.
+     *
+     * @throws IllegalStateException when the model is typed ({@link #tagging()} has it)
+     */
+    public NerModel model() {
+      if (tagging instanceof NerModel binary) return binary;
+      throw new IllegalStateException(manifest.model() + " is a typed model");
+    }
+  }
 
   /** {@link #export(KafkaSettings, String, String, String, Duration)} of the only job with it. */
   public static Exported export(
@@ -175,6 +193,27 @@ public final class SnapshotExport {
       // then rounded back to float, exactly.
       Map<String, double[]> vectors = new HashMap<>();
       columns.forEach((word, c) -> vectors.put(word, c.vector()));
+      if (manifest.tagSet() != null) {
+        if (precision != Precision.DOUBLE) {
+          throw new IOException(
+              topic
+                  + ": "
+                  + what
+                  + " is a typed model in "
+                  + precision
+                  + ", but typed models are double");
+        }
+        TypedDense typed =
+            TypedDense.unflatten(hp, manifest.tagSet().size(), manifest.capitalizationDim(), flat);
+        return new Exported(
+            new TypedModel(
+                manifest.tagSet(),
+                WindowInput.fromColumns(hp, manifest.normalizer(), vectors, typed.capitals()),
+                typed.parameters(),
+                manifest.examplesSeen(),
+                0),
+            manifest);
+      }
       NerModel model =
           NerModel.fromColumns(
                   manifest.model(),

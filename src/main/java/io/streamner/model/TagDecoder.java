@@ -26,6 +26,23 @@ public final class TagDecoder {
   public record ScoredMention(Mention mention, double score) {}
 
   /**
+   * One sentence decoded: what {@code tag} prints and a typed model's prediction carries.
+   *
+   * @param tags a tag id per token ({@link #decode})
+   * @param probabilities per token, the probability of its decoded tag
+   * @param mentions the mentions the tags spell, scored ({@link #mentions})
+   */
+  public record Sentence(int[] tags, double[] probabilities, List<ScoredMention> mentions) {}
+
+  /** Decodes a sentence's tag probabilities into its tags, their probabilities and mentions. */
+  public static Sentence decodeSentence(TagSet tags, double[][] probabilities) {
+    int[] decoded = decode(tags, probabilities);
+    double[] chosen = new double[decoded.length];
+    for (int t = 0; t < decoded.length; t++) chosen[t] = probabilities[t][decoded[t]];
+    return new Sentence(decoded, chosen, mentions(tags, decoded, probabilities));
+  }
+
+  /**
    * The best well-formed tag sequence.
    *
    * @param probabilities {@code probabilities[t][tag]}, one row per token (rows sum to 1)

@@ -130,8 +130,9 @@ public final class Checks {
   }
 
   /**
-   * A model name must be canonical ({@code PER}, not {@code person}), because it is part of every
-   * snapshot key: two spellings would be two models.
+   * A model name must be canonical ({@code PER}, not {@code person}; {@code LOC+ORG} for a typed
+   * model, see {@link ModelName}), because it is part of every snapshot key: two spellings would be
+   * two models.
    */
   public static String model(String model, String where) {
     String problem = text(model, where);
@@ -139,7 +140,7 @@ public final class Checks {
       return problem;
     }
     try {
-      String canonical = EntityTags.canonicalEntity(model);
+      String canonical = ModelName.canonical(model);
       return canonical.equals(model)
           ? null
           : where + " " + quote(model) + " is not canonical; write " + quote(canonical);

@@ -239,7 +239,7 @@ public final class SentenceJson {
       return stripped;
     }
 
-    /** Entity types as a user writes them ({@code person}) made canonical ({@code PER}). */
+    /** Model names as a user writes them ({@code person}) made canonical ({@code PER}). */
     private List<String> canonicalModels() throws Rejected {
       if (models.count == 0) {
         throw new Rejected(
@@ -253,7 +253,7 @@ public final class SentenceJson {
         String where = "models[" + i + "]", model = models.items.get(i);
         check(Problem.WRONG_FIELD_TYPE, Checks.text(model, where));
         try {
-          canonical.add(EntityTags.canonicalEntity(model));
+          canonical.add(ModelName.canonical(model));
         } catch (IllegalArgumentException e) {
           throw new Rejected(
               Problem.WRONG_FIELD_TYPE,

@@ -1,5 +1,6 @@
 package io.streamner.text;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.Objects;
  * @param scheme how mentions are spelled in tags
  * @param types the canonical entity types ({@code PER}), in the order of the output layer
  */
-public record TagSet(Scheme scheme, List<String> types) {
+public record TagSet(Scheme scheme, List<String> types) implements Serializable {
 
   /** How a mention is spelled in tags. */
   public enum Scheme {

@@ -255,7 +255,18 @@ class JobDefinitionTest {
             "init of a model not run", "model.init.LOC = loc.model", "model.init.LOC", "models"),
         Arguments.of("duplicate model", "models = PER,LOC,PERSON", "models", "twice"),
         Arguments.of("no model", "models = ,", "models", "no entity type"),
-        Arguments.of("not an entity type", "models = PER,B-", "models", "models"));
+        Arguments.of("not an entity type", "models = PER,B-", "models", "models"),
+        Arguments.of("a typed model with an empty part", "models = PER+", "models", "empty part"),
+        Arguments.of("a typed model naming a type twice", "models = PER+PERSON", "models", "twice"),
+        Arguments.of("a typed model listed twice", "models = LOC+ORG, loc+org", "models", "twice"),
+        Arguments.of(
+            "a tag scheme that is none", "model.tag-scheme = IOB", "model.tag-scheme", "BIOES"),
+        Arguments.of("negative caps", "model.caps-dim = -1", "model.caps-dim", "0"),
+        Arguments.of(
+            "a typed model in float",
+            "models = PER, LOC+ORG\nmodel.precision = float",
+            "model.precision",
+            "typed models (here LOC+ORG) train in double only"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -344,6 +355,27 @@ class JobDefinitionTest {
   void modelsAreCanonicalEntityTypes() {
     JobDefinition d = JobDefinition.parse(properties("models", "person, location ,ORG"), "test");
     assertEquals(List.of("PER", "LOC", "ORG"), d.models());
+  }
+
+  @Test
+  void typesJoinedByPlusAreOneTypedModelWithItsTagSet() {
+    JobDefinition d =
+        JobDefinition.parse(
+            properties(
+                "models", "PER, location+org+misc", "model.init.LOC+ORG+MISC", "typed.model"),
+            "test");
+    assertEquals(List.of("PER", "LOC+ORG+MISC"), d.models());
+    assertEquals(Map.of("LOC+ORG+MISC", "typed.model"), d.initModels());
+    assertEquals(null, d.tagSet("PER"), "a binary model");
+    assertEquals(
+        List.of("O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"),
+        d.tagSet("LOC+ORG+MISC").tags());
+    assertEquals(5, d.typed().capitalizationDim(), "on by default, as train --types");
+    assertEquals(
+        List.of("O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC"),
+        JobDefinition.parse(properties("models", "PER+LOC", "model.tag-scheme", "bioes"), "test")
+            .tagSet("PER+LOC")
+            .tags());
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -184,7 +185,7 @@ class ParseSentencesTest {
 
   private static List<ModelInput> fanOut(ParsedRecord s, String... models) {
     List<ModelInput> out = new ArrayList<>();
-    new FanOutToModels(List.of(models))
+    new FanOutToModels(List.of(models), TagSet.Scheme.BIO)
         .flatMap(
             s,
             new Collector<>() {
@@ -209,6 +210,16 @@ class ParseSentencesTest {
     assertArrayEquals(new int[] {0, 0, 0, 1, 0}, out.get(1).labels);
     assertArrayEquals(new int[] {0, 0, 0, 0, 1}, out.get(2).labels);
     for (ModelInput m : out) assertTrue(m.sentence == s);
+  }
+
+  @Test
+  void aTypedModelGetsTagIdsOfItsTagSetAndMentionsOfOtherTypesAreOToIt() {
+    ParsedRecord s =
+        train("t", "Bob/B-PER", "Smith/I-PERSON", "in/O", "Porto/B-location", "Acme/B-ORG");
+    List<ModelInput> out = fanOut(s, "ORG", "PER+LOC");
+    // PER+LOC: O, B-PER, I-PER, B-LOC, I-LOC; the ORG mention is not of its types.
+    assertArrayEquals(new int[] {1, 2, 0, 3, 0}, out.get(1).labels);
+    assertArrayEquals(new int[] {0, 0, 0, 0, 1}, out.get(0).labels, "the binary ORG model");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.streamner.kafka.wire;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import io.streamner.text.Checks;
+import io.streamner.text.EntityTags;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,6 +27,11 @@ import java.util.Objects;
  * @param gold the input's tags for kind {@code train}, {@code null} for {@code score}
  * @param eventTime the input's event time, or {@code null} if it had none
  * @param processedAt when the job made the prediction, epoch milliseconds
+ * @param version the record's format: {@code null} (format 1, a binary model's prediction, as
+ *     before typed models) or {@link #TYPED_VERSION} (a typed model's: its labels are tags of its
+ *     tag set, each probability is that of the token's tag, and {@code entities} lists the
+ *     mentions)
+ * @param entities format 2 only: the mentions the labels spell, each with its type and score
  */
 public record PredictionRecord(
     String id,
@@ -38,13 +44,71 @@ public record PredictionRecord(
     double[] probabilities,
     @JsonSetter(nulls = Nulls.SET) List<String> gold,
     Long eventTime,
-    long processedAt) {
+    long processedAt,
+    @JsonSetter(nulls = Nulls.SET) Integer version,
+    @JsonSetter(nulls = Nulls.SET) List<Entity> entities) {
 
   /** Kind of a prediction made on a {@code train} input (it has gold tags). */
   public static final String TRAIN = "train";
 
   /** Kind of a prediction made on a {@code score} input. */
   public static final String SCORE = "score";
+
+  /** The {@code version} of a typed model's prediction: with {@code entities}. */
+  public static final int TYPED_VERSION = 2;
+
+  /**
+   * One mention in a typed model's prediction, as {@code streamner tag --json} writes it.
+   *
+   * @param start its first token
+   * @param end one past its last token
+   * @param type its canonical entity type
+   * @param text its tokens joined by spaces
+   * @param score the mean probability of its tokens' tags, in [0, 1]
+   */
+  public record Entity(int start, int end, String type, String text, double score) {
+    /**
+     * @throws IllegalArgumentException when the type is not canonical or the score not in [0, 1]
+     */
+    public Entity {
+      if (type == null || !EntityTags.canonicalEntity(type).equals(type)) {
+        throw new IllegalArgumentException("entity type " + type + " is not a canonical type");
+      }
+      Objects.requireNonNull(text, "text");
+      if (!(score >= 0 && score <= 1)) {
+        throw new IllegalArgumentException("entity score " + score + " is not in [0, 1]");
+      }
+    }
+  }
+
+  /** A format 1 prediction: a binary model's. */
+  public PredictionRecord(
+      String id,
+      String kind,
+      String model,
+      long modelVersion,
+      long examplesSeen,
+      List<String> tokens,
+      List<String> labels,
+      double[] probabilities,
+      List<String> gold,
+      Long eventTime,
+      long processedAt) {
+    this(
+        id,
+        kind,
+        model,
+        modelVersion,
+        examplesSeen,
+        tokens,
+        labels,
+        probabilities,
+        gold,
+        eventTime,
+        processedAt,
+        null,
+        null);
+  }
 
   /**
    * Checks that the parallel lists line up, that every probability is a probability (a NaN means
@@ -106,6 +170,34 @@ public record PredictionRecord(
       }
     }
     Checks.require(Checks.eventTime(eventTime));
+    if (version != null && version != 1 && version != TYPED_VERSION) {
+      throw new IllegalArgumentException(
+          "version must be 1 or " + TYPED_VERSION + " (or absent), got " + version);
+    }
+    boolean typed = version != null && version == TYPED_VERSION;
+    if (typed != (entities != null)) {
+      throw new IllegalArgumentException(
+          "entities belong to version "
+              + TYPED_VERSION
+              + " and only to it (version is "
+              + version
+              + ")");
+    }
+    if (entities != null) {
+      entities = List.copyOf(entities);
+      for (Entity e : entities) {
+        if (e.start() < 0 || e.end() <= e.start() || e.end() > tokens.size()) {
+          throw new IllegalArgumentException(
+              "entity ["
+                  + e.start()
+                  + ", "
+                  + e.end()
+                  + ") is not a span of the "
+                  + tokens.size()
+                  + " tokens");
+        }
+      }
+    }
   }
 
   /** The array itself, not a copy: it is read per token on a hot path. Do not modify it. */
@@ -127,7 +219,9 @@ public record PredictionRecord(
         && Doubles.sameBits(probabilities, p.probabilities)
         && Objects.equals(gold, p.gold)
         && Objects.equals(eventTime, p.eventTime)
-        && processedAt == p.processedAt;
+        && processedAt == p.processedAt
+        && Objects.equals(version, p.version)
+        && Objects.equals(entities, p.entities);
   }
 
   @Override
@@ -142,7 +236,9 @@ public record PredictionRecord(
                 labels,
                 gold,
                 eventTime,
-                processedAt)
+                processedAt,
+                version,
+                entities)
             * 31
         + Doubles.hash(probabilities);
   }

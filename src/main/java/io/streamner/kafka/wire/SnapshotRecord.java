@@ -4,14 +4,19 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.Precision;
+import io.streamner.model.TypedDense;
 import io.streamner.text.Checks;
+import io.streamner.text.ModelName;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import java.util.Objects;
 
@@ -332,6 +337,11 @@ public sealed interface SnapshotRecord
    * @param normalizer how tokens become words (always lowercase; numbers mapped or not)
    * @param metrics recent quality of the model
    * @param createdAt when the version was closed, epoch milliseconds
+   * @param tagSet a typed model's tag scheme and types (its output layer's tags), null for a binary
+   *     model; its dense values are then {@code TypedDense.flatten()}: W, b1, U (a row per tag), b2
+   *     (a value per tag) and the capitalisation vectors E
+   * @param capitalizationDim a typed model's k (values per capitalisation vector, 0 for none); null
+   *     for a binary model
    */
   record Manifest(
       String namespace,
@@ -346,8 +356,43 @@ public sealed interface SnapshotRecord
       Hyperparameters hyperparameters,
       TokenNormalizer normalizer,
       Metrics metrics,
-      long createdAt)
+      long createdAt,
+      @JsonSetter(nulls = Nulls.SET) TagSet tagSet,
+      @JsonSetter(nulls = Nulls.SET) Integer capitalizationDim)
       implements SnapshotRecord {
+
+    /** The manifest of a binary model. */
+    public Manifest(
+        String namespace,
+        String model,
+        long version,
+        boolean full,
+        long examplesSeen,
+        long columnsWritten,
+        long vocabularySize,
+        int denseChunks,
+        int denseValues,
+        Hyperparameters hyperparameters,
+        TokenNormalizer normalizer,
+        Metrics metrics,
+        long createdAt) {
+      this(
+          namespace,
+          model,
+          version,
+          full,
+          examplesSeen,
+          columnsWritten,
+          vocabularySize,
+          denseChunks,
+          denseValues,
+          hyperparameters,
+          normalizer,
+          metrics,
+          createdAt,
+          null,
+          null);
+    }
 
     /**
      * Checks the counts against each other and against the hyper-parameters, so that a reader can
@@ -379,18 +424,42 @@ public sealed interface SnapshotRecord
                 + " of "
                 + vocabularySize);
       }
+      if ((tagSet == null) != (capitalizationDim == null)) {
+        throw new IllegalArgumentException(
+            "tag_set and capitalization_dim come together (a typed model) or not at all");
+      }
+      if (capitalizationDim != null && capitalizationDim < 0) {
+        throw new IllegalArgumentException(
+            "capitalization_dim must not be negative, got " + capitalizationDim);
+      }
+      if (tagSet != null && !model.equals(String.join(ModelName.SEPARATOR, tagSet.types()))) {
+        throw new IllegalArgumentException(
+            "the tag set's types " + tagSet.types() + " are not those of model " + model);
+      }
       long expected =
-          (long) hyperparameters.hidden() * hyperparameters.inputSize()
-              + 2L * hyperparameters.hidden()
-              + 1;
+          tagSet != null
+              ? TypedDense.size(hyperparameters, tagSet.size(), capitalizationDim)
+              : (long) hyperparameters.hidden() * hyperparameters.inputSize()
+                  + 2L * hyperparameters.hidden()
+                  + 1;
       if (denseValues != expected) {
         throw new IllegalArgumentException(
             "dense_values is "
                 + denseValues
-                + " but H="
-                + hyperparameters.hidden()
-                + ", nC="
-                + hyperparameters.inputSize()
+                + " but "
+                + (tagSet != null
+                    ? "the typed model's shape (H="
+                        + hyperparameters.hidden()
+                        + ", C="
+                        + hyperparameters.windowSize()
+                        + ", n="
+                        + hyperparameters.dim()
+                        + ", k="
+                        + capitalizationDim
+                        + ", "
+                        + tagSet.size()
+                        + " tags)"
+                    : "H=" + hyperparameters.hidden() + ", nC=" + hyperparameters.inputSize())
                 + " make "
                 + expected);
       }

@@ -120,10 +120,15 @@ class WireSchemaTest {
     }
   }
 
-  @Test
-  void theSnapshotExampleIsOneCompleteVersion() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"snapshots", "snapshots-typed"})
+  void theSnapshotExampleIsOneCompleteVersion(String example) throws IOException {
+    for (byte[] value : examples(example)) {
+      assertEquals(
+          Set.of(), validate("snapshots", value), new String(value, StandardCharsets.UTF_8));
+    }
     List<SnapshotRecord> records =
-        examples("snapshots").stream().map(SnapshotCodec::decodeSnapshot).toList();
+        examples(example).stream().map(SnapshotCodec::decodeSnapshot).toList();
     SnapshotRecord.Manifest manifest = (SnapshotRecord.Manifest) records.get(records.size() - 1);
     List<SnapshotRecord.DenseChunk> chunks =
         records.stream()
@@ -135,6 +140,28 @@ class WireSchemaTest {
     records.stream()
         .filter(r -> r instanceof Column)
         .forEach(c -> assertEquals(manifest.hyperparameters().dim(), ((Column) c).vector().length));
+    assertEquals(example.endsWith("typed"), manifest.tagSet() != null, "a typed model's tag set");
+  }
+
+  @Test
+  void aTypedPredictionIsVersionTwoWithEntitiesAndABinaryOneHasNeither() throws IOException {
+    List<PredictionRecord> typed =
+        examples("predictions").stream()
+            .map(WireFormat::decodePrediction)
+            .filter(p -> p.version() != null)
+            .toList();
+    assertFalse(typed.isEmpty(), "the examples show a typed model's prediction");
+    ObjectNode prediction = (ObjectNode) JSON.readTree(WireFormat.encode(typed.get(0)));
+    assertEquals(Set.of(), validate("predictions", JSON.writeValueAsBytes(prediction)));
+    ObjectNode withoutEntities = prediction.deepCopy();
+    withoutEntities.remove("entities");
+    assertFalse(validate("predictions", JSON.writeValueAsBytes(withoutEntities)).isEmpty());
+    ObjectNode binaryWithEntities = prediction.deepCopy();
+    binaryWithEntities.remove("version");
+    assertFalse(validate("predictions", JSON.writeValueAsBytes(binaryWithEntities)).isEmpty());
+    ObjectNode aliasInName = prediction.deepCopy();
+    aliasInName.put("model", "PER+LOCATION");
+    assertFalse(validate("predictions", JSON.writeValueAsBytes(aliasInName)).isEmpty());
   }
 
   @Test

@@ -1,0 +1,207 @@
+package io.streamner.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.cli.Main;
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.SnapshotExport;
+import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.NerModel;
+import io.streamner.model.TaggingModel;
+import io.streamner.model.TypedDense;
+import io.streamner.model.TypedModel;
+import io.streamner.modelfile.ModelFile;
+import io.streamner.testing.SharedData;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import io.streamner.text.Vocabulary;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A typed model (PER+LOC+ORG) beside a binary one (PER) in the real job: Kafka in process, Flink's
+ * MiniCluster, the first 1,200 sentences of btc.train streamed in order. Each exported model is the
+ * model of one in-order offline epoch ({@code train --min-count 1 --epochs 1}) over the same
+ * sentences, bit for bit; the typed one's export is a model file that {@code eval} and {@code tag}
+ * read; every prediction is what the schemas say.
+ */
+class TypedStreamingJobTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  static final String TYPED = "PER+LOC+ORG";
+  static final int SENTENCES = 1_200;
+
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+  static List<Sentence> train;
+  static List<Sentence> test;
+  static Path trainFile;
+  static Path testFile;
+  static int trainWindows;
+  static JobDefinition.Topics topics;
+
+  @BeforeAll
+  static void run() throws Exception {
+    train = CorpusReader.read(SharedData.require("btc/btc.train"), null).sentences();
+    train = train.subList(0, SENTENCES);
+    test = CorpusReader.read(SharedData.require("btc/btc.test"), null).sentences();
+    test = test.subList(0, 300);
+    trainWindows = train.stream().mapToInt(Sentence::size).sum();
+    trainFile = write("train.tsv", train);
+    testFile = write("test.tsv", test);
+    kafka = EmbeddedKafka.start();
+
+    topics = JobHarness.createTopics(kafka, "typed");
+    JobHarness.produceTraining(kafka, topics.train(), train);
+    JobHarness.produceScoring(kafka, topics.score(), test);
+    Properties p = JobHarness.properties(kafka, topics);
+    p.setProperty("models", "PER, PER+LOC+ORG");
+    p.setProperty("model.min-count", "1");
+    p.setProperty("model.regularization-examples", String.valueOf(trainWindows));
+    p.setProperty("snapshot.every-examples", "5000"); // several versions, the later ones partial
+    p.setProperty("snapshot.every-seconds", "0");
+    JobHarness.run(JobDefinition.parse(p, "typed"), s -> s);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kafka != null) kafka.close();
+  }
+
+  /** A two-column file of the sentences, for the offline commands. */
+  static Path write(String name, List<Sentence> sentences) throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (Sentence s : sentences) {
+      for (int t = 0; t < s.size(); t++) {
+        text.append(s.tokens().get(t)).append('\t').append(s.tags().get(t)).append('\n');
+      }
+      text.append('\n');
+    }
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  /** Runs a command of the CLI; returns its standard output. */
+  static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    assertEquals(0, code, String.join(" ", args) + ": " + err);
+    return out.toString();
+  }
+
+  static TaggingModel offline(String... kind) throws Exception {
+    Path file = dir.resolve(String.join("", kind).replace("-", "") + ".model");
+    List<String> args =
+        new ArrayList<>(
+            List.of("train", "--train", trainFile.toString(), "--min-count", "1", "--epochs", "1"));
+    args.addAll(List.of(kind));
+    args.addAll(List.of("--out", file.toString()));
+    cli(args.toArray(new String[0]));
+    return ModelFile.readModel(file);
+  }
+
+  @Test
+  void aStreamTrainsTheTypedModelOfOneInOrderOfflineEpochBitForBit() throws Exception {
+    SnapshotExport.Exported exported = JobHarness.export(kafka, topics, TYPED);
+    assertEquals(trainWindows, exported.manifest().examplesSeen());
+    TypedModel streamed = (TypedModel) exported.tagging();
+    TypedModel offline = (TypedModel) offline("--types", "PER,LOC,ORG");
+    assertEquals(offline.tagSet(), streamed.tagSet());
+    assertEquals(
+        5, streamed.input().capitalizationDim(), "capitalisation features as train --types");
+    assertArrayEquals(
+        new TypedDense(offline.dense(), offline.input().capitals()).flatten(),
+        new TypedDense(streamed.dense(), streamed.input().capitals()).flatten(),
+        "W, b1, U, b2 and E");
+    assertSameVectors(offline, streamed);
+  }
+
+  @Test
+  void theBinaryModelBesideItIsStillOneOfflineEpoch() throws Exception {
+    NerModel streamed = JobHarness.export(kafka, topics, "PER").model();
+    NerModel offline = (NerModel) offline("--entity", "PER");
+    assertArrayEquals(offline.dense().flatten(), streamed.dense().flatten());
+    assertSameVectors(offline, streamed);
+  }
+
+  @Test
+  void everySentenceIsAnsweredByBothModelsTheTypedOneWithEntities() {
+    Map<String, Integer> answers = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : JobHarness.readCommitted(kafka, topics.predictions())) {
+      PredictionRecord p = WireFormat.decodePrediction(r.value());
+      answers.merge(p.model(), 1, Integer::sum);
+      if (p.model().equals("PER")) {
+        assertNull(p.version(), "binary predictions are written as before");
+        assertNull(p.entities());
+      } else {
+        assertEquals(PredictionRecord.TYPED_VERSION, p.version());
+        assertEquals(
+            io.streamner.text.EntityTags.mentions(p.labels()).size(),
+            p.entities().size(),
+            p.toString());
+      }
+    }
+    int inputs = train.size() + test.size();
+    assertEquals(Map.of("PER", inputs, TYPED, inputs), answers);
+    assertTrue(JobHarness.readCommitted(kafka, topics.deadLetter()).isEmpty());
+  }
+
+  @Test
+  void theExportedTypedModelIsAFileThatEvalAndTagRead() throws Exception {
+    Path file = dir.resolve("exported.model");
+    String wrote =
+        cli(
+            "export",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            topics.snapshots(),
+            "--model",
+            "per+loc+org",
+            "--out",
+            file.toString());
+    assertTrue(wrote.contains("PER+LOC+ORG version"), wrote);
+    assertEquals(2, ModelFile.readHeader(file).formatVersion(), "a typed model file");
+    String eval = cli("eval", "--model", file.toString(), "--data", testFile.toString());
+    assertTrue(eval.contains("overall") && eval.contains("ORG"), eval);
+    Path text = Files.writeString(dir.resolve("text.txt"), "Met Anna Smith in London\n");
+    String tagged = cli("tag", "--model", file.toString(), "--json", text.toString());
+    assertTrue(tagged.contains("\"entities\":["), tagged);
+  }
+
+  static void assertSameVectors(TaggingModel expected, TaggingModel actual) {
+    Vocabulary words = expected.input().vocabulary();
+    assertEquals(words.size(), actual.input().vocabulary().size());
+    for (String word : words.words()) {
+      assertArrayEquals(
+          expected.input().vectors()[words.id(word)],
+          actual.input().vectors()[actual.input().vocabulary().id(word)],
+          word);
+    }
+  }
+}
