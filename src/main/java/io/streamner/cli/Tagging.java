@@ -6,7 +6,6 @@ import io.streamner.model.TagDecoder;
 import io.streamner.model.TagDecoder.ScoredMention;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
-import io.streamner.model.TypedNetwork;
 import io.streamner.text.EntityTags;
 import io.streamner.text.Mention;
 import io.streamner.text.Span;
@@ -68,9 +67,9 @@ final class Tagging {
 
   /** The typed model's decoded tags (see {@link TagDecoder}) and entities. */
   private static Function<List<String>, Tagged> typed(TypedModel model) {
-    TypedNetwork.Workspace ws = model.workspace();
+    TypedModel.Steps steps = model.steps();
     return tokens -> {
-      double[][] p = model.probabilities(tokens, ws);
+      double[][] p = model.probabilities(tokens, steps);
       int[] decoded = TagDecoder.decode(model.tagSet(), p);
       double[] chosen = new double[decoded.length];
       for (int t = 0; t < decoded.length; t++) chosen[t] = p[t][decoded[t]];
