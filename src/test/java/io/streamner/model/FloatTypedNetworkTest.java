@@ -204,10 +204,9 @@ class FloatTypedNetworkTest {
       assertArraysClose(referenceE[q], toDouble(run.e()[q]), tolerance);
     }
     // and it trained: the parameters moved by far more than the tolerance
-    double[] start = toDouble(FloatTypedParameters.of(problem.start()).flatten());
-    double moved = 0;
-    for (int i = 0; i < start.length; i++)
-      moved = Math.max(moved, Math.abs(start[i] - floatDense[i]));
+    double moved =
+        largestDifference(
+            FloatTypedParameters.of(problem.start()).flatten(), run.dense().flatten());
     assertTrue(moved > 100 * tolerance, "parameters moved by " + moved);
   }
 
@@ -384,6 +383,12 @@ class FloatTypedNetworkTest {
     double relative = Math.sqrt(diff / norm);
     assertTrue(relative < 1e-5, group + ": relative error " + relative);
     assertTrue(worst < 1e-5, group + ": worst entry " + worst + " of the largest");
+  }
+
+  static double largestDifference(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+    return m;
   }
 
   private static double largestRelative(double[] expected, double[] actual) {
