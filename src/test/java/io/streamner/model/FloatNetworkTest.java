@@ -384,7 +384,7 @@ class FloatNetworkTest {
   }
 
   /** ||a - b|| / max(||a||, ||b||) over the group, and per entry relative to the largest entry. */
-  private static void assertClose(String group, double[] expected, double[] actual) {
+  static void assertClose(String group, double[] expected, double[] actual) {
     double diff = 0, norm = 0, largest = 0, worst = 0;
     for (int i = 0; i < expected.length; i++) {
       diff += (expected[i] - actual[i]) * (expected[i] - actual[i]);

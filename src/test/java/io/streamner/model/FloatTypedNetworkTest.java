@@ -1,5 +1,6 @@
 package io.streamner.model;
 
+import static io.streamner.model.FloatNetworkTest.assertClose;
 import static io.streamner.model.FloatNetworkTest.toDouble;
 import static io.streamner.model.FloatNetworkTest.toFloat;
 import static io.streamner.model.WindowNetworkTest.assertArraysClose;
@@ -367,22 +368,6 @@ class FloatTypedNetworkTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> FloatTypedParameters.unflatten(5, 19, 3, new float[3]));
-  }
-
-  /** ||a - b|| / ||a|| over the group, and per entry relative to the largest entry. */
-  private static void assertClose(String group, double[] expected, double[] actual) {
-    double diff = 0, norm = 0, largest = 0, worst = 0;
-    for (int i = 0; i < expected.length; i++) {
-      diff += (expected[i] - actual[i]) * (expected[i] - actual[i]);
-      norm += expected[i] * expected[i];
-      largest = Math.max(largest, Math.abs(expected[i]));
-    }
-    for (int i = 0; i < expected.length; i++)
-      worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / largest);
-    assertTrue(norm > 0, group + ": the gradient is zero, the check proves nothing");
-    double relative = Math.sqrt(diff / norm);
-    assertTrue(relative < 1e-5, group + ": relative error " + relative);
-    assertTrue(worst < 1e-5, group + ": worst entry " + worst + " of the largest");
   }
 
   static double largestDifference(float[] a, float[] b) {
