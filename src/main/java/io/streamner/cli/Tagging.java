@@ -6,7 +6,6 @@ import io.streamner.model.TagDecoder;
 import io.streamner.model.TagDecoder.ScoredMention;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
-import io.streamner.model.TypedNetwork;
 import io.streamner.text.EntityTags;
 import io.streamner.text.Mention;
 import io.streamner.text.Span;
@@ -68,10 +67,10 @@ final class Tagging {
 
   /** The typed model's decoded tags (see {@link TagDecoder}) and entities. */
   private static Function<List<String>, Tagged> typed(TypedModel model) {
-    TypedNetwork.Workspace ws = model.workspace();
+    TypedModel.Steps steps = model.steps();
     return tokens -> {
       TagDecoder.Sentence decoded =
-          TagDecoder.decodeSentence(model.tagSet(), model.probabilities(tokens, ws));
+          TagDecoder.decodeSentence(model.tagSet(), model.probabilities(tokens, steps));
       List<Entity> entities = new ArrayList<>();
       for (ScoredMention m : decoded.mentions()) {
         entities.add(Entity.of(m.mention(), tokens, m.score()));

@@ -168,8 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "P",
       description =
           "double (the specification's model, default) or float (the SIMD kernel: about 4x faster,"
-              + " half the memory); with --init the model is converted (rounded once to float)."
-              + " Binary models (--entity) only: typed models are double.")
+              + " half the memory), for binary (--entity) and typed (--types) models; with --init"
+              + " the model is converted (rounded once to float).")
   String precision;
 
   @Option(
@@ -260,9 +260,6 @@ public final class TrainCommand implements Callable<Integer> {
   private int trainTyped() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (precision() != Precision.DOUBLE) {
-      throw new UserError("--precision " + precision() + " is for binary models (--entity)");
-    }
     List<Sentence> training = Corpora.readLabelled(train, format, err);
     List<String> types = types(training);
     Corpora.requireTypes(train, training, types, true, err);
@@ -452,8 +449,8 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    return TypedModel.initialise(
-        new TagSet(s, types), freshInput(training, !Boolean.FALSE.equals(caps), out));
+    WindowInput input = freshInput(training, !Boolean.FALSE.equals(caps), out);
+    return TypedModel.initialise(new TagSet(s, types), input.in(precision()));
   }
 
   /**
@@ -573,10 +570,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (scheme != null && TagSet.Scheme.parse(scheme) != typed.tagSet().scheme()) {
       throw new UserError(init + " uses the scheme " + typed.tagSet().scheme() + ", not " + scheme);
     }
+    if (precision != null) typed = typed.in(precision());
     return new TypedModel(
         typed.tagSet(),
         warmInput(typed.input()),
-        typed.dense(),
+        typed.weights(),
         typed.examplesTrained(),
         typed.epochsTrained());
   }

@@ -2,6 +2,7 @@ package io.streamner.job;
 
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
 import io.streamner.model.WindowInput;
@@ -42,9 +43,11 @@ final class ModelSeeds {
     if (init != null) {
       TaggingModel m = ModelFile.readModel(Path.of(init));
       checkCompatible(m, init, definition, model);
-      // A binary file of the other precision is converted: rounded to float once, or widened
-      // exactly.
-      return m instanceof NerModel binary ? binary.in(definition.hyperparameters().precision()) : m;
+      // A file of the other precision is converted: a binary model to the job's precision
+      // (rounded to float once, or widened exactly), a typed one to double, which the job trains.
+      return m instanceof NerModel binary
+          ? binary.in(definition.hyperparameters().precision())
+          : ((TypedModel) m).in(Precision.DOUBLE);
     }
     Hyperparameters hp = definition.hyperparameters();
     PretrainedVectors v = vectors();

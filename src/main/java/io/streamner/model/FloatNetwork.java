@@ -67,31 +67,9 @@ public final class FloatNetwork {
 
   /** Scratch arrays for one window, reused across steps so the hot loop allocates nothing. */
   public static final class Workspace {
-    /** nC, or C (n + k) with capitalisation features: the length of x before the padding. */
-    final int inputSize;
+    /** x, a1 and the gradients of the hidden layer, shared with the typed float network. */
+    final FloatHiddenLayer layer;
 
-    /** x, zero from nC to the padded length (the padding of W's rows multiplies zeros). */
-    final float[] x;
-
-    /** W x, before the bias. */
-    final float[] wx;
-
-    /**
-     * z1 = W x + b1 and tanh(z1), widened to double for {@link FloatLoops#tanh}; zero past H (to a
-     * multiple of 16).
-     */
-    final double[] z1;
-
-    final double[] tanh;
-
-    final float[] a1;
-    final float[] g;
-
-    /** lr g_k, the step of row k of W and of b1_k. */
-    final float[] lrg;
-
-    final float[] dx;
-    final float[] scratch = new float[FloatLoops.BLOCK];
     float z2;
     float h;
 
@@ -104,16 +82,7 @@ public final class FloatNetwork {
      * capitalisation features (a word vector and a capitalisation vector per position).
      */
     public Workspace(int windowSize, int dim, int hidden) {
-      this.inputSize = Math.multiplyExact(windowSize, dim);
-      int stride = FloatParameters.padded(inputSize);
-      this.x = new float[stride];
-      this.wx = new float[hidden];
-      this.z1 = new double[FloatParameters.padded(hidden)];
-      this.tanh = new double[z1.length];
-      this.a1 = new float[hidden];
-      this.g = new float[hidden];
-      this.lrg = new float[hidden];
-      this.dx = new float[stride];
+      this.layer = new FloatHiddenLayer(Math.multiplyExact(windowSize, dim), hidden);
     }
 
     /**
@@ -131,20 +100,12 @@ public final class FloatNetwork {
    * k.
    */
   public float forward(FloatParameters p, float[][] columns, Workspace ws) {
-    stack(p, columns, ws);
-    final float[] a1 = ws.a1;
-    final float[] wx = ws.wx;
-    final double[] z1 = ws.z1;
-    final double[] tanh = ws.tanh;
-    loops.multiply(p.w, p.hidden, p.stride, ws.x, wx, ws.scratch);
-    for (int k = 0; k < p.hidden; k++) z1[k] = wx[k] + p.b1[k]; // z1 = W x + b1, a float sum
-    loops.tanh(z1, tanh, z1.length); // eq. (3)
+    final FloatHiddenLayer layer = ws.layer;
+    layer.stack(p.hidden, p.inputSize, columns);
+    layer.forward(loops, p.w, p.b1, p.stride);
+    final float[] a1 = layer.a1;
     float z2 = p.b2; // z2 = U^T a1 + b2 (eq. 10)
-    for (int k = 0; k < p.hidden; k++) {
-      final float a = (float) tanh[k];
-      a1[k] = a;
-      z2 += p.u[k] * a;
-    }
+    for (int k = 0; k < p.hidden; k++) z2 += p.u[k] * a1[k];
     ws.z2 = z2;
     ws.h = sigmoid(z2);
     return ws.h;
@@ -203,9 +164,10 @@ public final class FloatNetwork {
     final float lr = (float) learningRate;
     final float lrDecay = (float) (learningRate * decay);
     final float lrDelta = lr * delta;
-    final float[] a1 = ws.a1;
-    final float[] g = ws.g;
-    final float[] lrg = ws.lrg;
+    final FloatHiddenLayer layer = ws.layer;
+    final float[] a1 = layer.a1;
+    final float[] g = layer.g;
+    final float[] lrg = layer.lrg;
 
     for (int k = 0; k < from.hidden; k++) {
       final float uk = from.u[k];
@@ -218,16 +180,8 @@ public final class FloatNetwork {
     }
     to.b2 = from.b2 - lrDelta; // (15)
 
-    loops.backward(
-        from.w, to.w, from.hidden, from.stride, ws.x, g, lrg, lrDecay, ws.dx); // (29), (30)
-
-    // dJ/dL (and dJ/dE): each piece moves against its slice of dJ/dx, in window order
-    final float[] dx = ws.dx;
-    int o = 0;
-    for (final float[] piece : columns) {
-      for (int d = 0; d < piece.length; d++) piece[d] = Math.fma(-lr, dx[o + d], piece[d]);
-      o += piece.length;
-    }
+    layer.backward(loops, from.w, to.w, from.stride, lrDecay); // (29), (30)
+    layer.scatter(columns, lr); // dJ/dL (and dJ/dE)
     return logisticLoss(ws.z2, y);
   }
 
@@ -244,24 +198,5 @@ public final class FloatNetwork {
   /** Eq. (4), in double and rounded once; StrictMath so that every JVM gives the same bits. */
   static float sigmoid(float z) {
     return (float) (1.0 / (1.0 + StrictMath.exp(-(double) z)));
-  }
-
-  /** x = the pieces one after another, zero to the padded length (which stays zero). */
-  private static void stack(FloatParameters p, float[][] pieces, Workspace ws) {
-    if (p.inputSize != ws.inputSize || p.hidden != ws.a1.length) {
-      throw new IllegalArgumentException(
-          "the workspace is for another shape than the "
-              + p.hidden
-              + "x"
-              + p.inputSize
-              + " parameters");
-    }
-    int o = 0;
-    for (float[] piece : pieces) {
-      if (o + piece.length > ws.inputSize) throw HiddenLayer.tooLong(pieces, ws.inputSize);
-      System.arraycopy(piece, 0, ws.x, o, piece.length);
-      o += piece.length;
-    }
-    if (o != ws.inputSize) throw HiddenLayer.tooLong(pieces, ws.inputSize);
   }
 }

@@ -5,9 +5,10 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
- * shuffled (seeded). A binary model takes the kernel of its precision ({@link NerModel#steps()}:
- * {@link WindowNetwork} in double, {@link FloatNetwork} in float), a typed one {@link
- * TypedNetwork#sgdStep}; the streaming job runs the same kernels per window.
+ * shuffled (seeded). A model takes the kernel of its precision: a binary one {@link
+ * NerModel#steps()} ({@link WindowNetwork} in double, {@link FloatNetwork} in float), a typed one
+ * {@link TypedModel#steps()} ({@link TypedNetwork} in double, {@link FloatTypedNetwork} in float);
+ * the streaming job runs the same kernels per window.
  */
 public final class Trainer {
 
@@ -49,19 +50,9 @@ public final class Trainer {
 
   public static void train(
       TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    TypedNetwork.Workspace ws = model.workspace();
-    TypedParameters dense = model.dense();
-    WindowInput input = model.input();
-    double[][] pieces = new double[input.piecesPerWindow()][];
-    run(
-        model,
-        data,
-        epochs,
-        shuffle,
-        (window, classes, y, lr, decay) ->
-            TypedNetwork.sgdStep(dense, input.gather(window, classes, pieces), y, lr, decay, ws),
-        dense::squaredWeights,
-        listener);
+    TypedModel.Steps steps = model.steps();
+    TypedWeights dense = model.weights();
+    run(model, data, epochs, shuffle, steps::sgdStep, dense::squaredWeights, listener);
   }
 
   /** C/m: the regularisation constant spread over the training windows. */

@@ -9,31 +9,39 @@ import java.util.List;
  * B-LOC}, ...), so that one forward and one backward pass per window serve every entity type, with
  * L, W and b1 shared across types. It is what {@code train --types} writes and what {@code eval}
  * and {@code tag} read.
+ *
+ * <p>L, E and the dense parameters are of the model's {@link Hyperparameters#precision()}: double
+ * (the default; {@link TypedParameters}, trained by {@link TypedNetwork}) or float ({@link
+ * FloatTypedParameters}, trained by {@link FloatTypedNetwork}). {@link #steps()} runs the kernel of
+ * that precision on them, for scoring and for training.
  */
 public final class TypedModel implements TaggingModel {
   private final TagSet tagSet;
   private final WindowInput input;
-  private final TypedParameters dense;
+  private final TypedWeights dense;
   private long examplesTrained;
   private int epochsTrained;
 
   /**
-   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape or the
-   *     tag set
+   * @param dense {@link TypedParameters} for a double input, {@link FloatTypedParameters} for a
+   *     float one
+   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape,
+   *     precision or the tag set
    */
   public TypedModel(
       TagSet tagSet,
       WindowInput input,
-      TypedParameters dense,
+      TypedWeights dense,
       long examplesTrained,
       int epochsTrained) {
-    if (input.precision() != Precision.DOUBLE) {
+    Precision denseIs = dense instanceof FloatTypedParameters ? Precision.FLOAT : Precision.DOUBLE;
+    if (denseIs != input.precision()) {
       throw new IllegalArgumentException(
-          "typed models are double precision; this input is " + input.precision());
+          denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
     }
-    if (dense.hidden != input.hyperparameters().hidden()
-        || dense.inputSize != input.inputSize()
-        || dense.tags != tagSet.size()) {
+    if (dense.hidden() != input.hyperparameters().hidden()
+        || dense.inputSize() != input.inputSize()
+        || dense.tags() != tagSet.size()) {
       throw new IllegalArgumentException(
           "dense parameters of shape "
               + dense.shape()
@@ -51,36 +59,106 @@ public final class TypedModel implements TaggingModel {
     this.epochsTrained = epochsTrained;
   }
 
-  /** A fresh model: W and U random, biases zero, seeded with the hyper-parameters' seed. */
+  /**
+   * A fresh model: W and U random, biases zero, seeded with the hyper-parameters' seed; in float
+   * the same numbers rounded.
+   */
   public static TypedModel initialise(TagSet tagSet, WindowInput input) {
     Hyperparameters hp = input.hyperparameters();
+    TypedParameters dense =
+        TypedParameters.initialise(hp.hidden(), input.inputSize(), tagSet.size(), hp.seed());
     return new TypedModel(
         tagSet,
         input,
-        TypedParameters.initialise(hp.hidden(), input.inputSize(), tagSet.size(), hp.seed()),
+        input.precision() == Precision.FLOAT ? FloatTypedParameters.of(dense) : dense,
         0,
         0);
   }
 
-  /** A workspace for this model's windows. */
-  public TypedNetwork.Workspace workspace() {
-    return new TypedNetwork.Workspace(
-        input.inputSize(), input.hyperparameters().hidden(), tagSet.size());
+  /**
+   * This model in {@code precision}: itself when it is its own, else a copy whose numbers are
+   * rounded to float once (or widened to double, exactly), with the same tag set, vocabulary and
+   * counters.
+   */
+  public TypedModel in(Precision precision) {
+    if (precision == precision()) return this;
+    TypedWeights converted =
+        precision == Precision.FLOAT
+            ? FloatTypedParameters.of((TypedParameters) dense)
+            : ((FloatTypedParameters) dense).toTyped();
+    return new TypedModel(tagSet, input.in(precision), converted, examplesTrained, epochsTrained);
+  }
+
+  /**
+   * The kernel of the model's precision on its own L, E and dense parameters, one window at a time.
+   * It holds one window's activations: one per thread.
+   */
+  public interface Steps {
+    /**
+     * P(tag) of every tag for the window, in tag id order; changes nothing. The array is
+     * overwritten by the next call.
+     *
+     * @param classes the window's capitalisation classes, null without capitalisation features
+     */
+    double[] probabilities(int[] window, int[] classes);
+
+    /** One SGD step on the window whose centre word has tag {@code tag}; the loss before it. */
+    double sgdStep(int[] window, int[] classes, int tag, double learningRate, double decay);
+  }
+
+  /** The kernel on this model, for one thread (see {@link Steps}). */
+  public Steps steps() {
+    if (dense instanceof FloatTypedParameters p) {
+      FloatTypedNetwork network = FloatTypedNetwork.fastest();
+      FloatTypedNetwork.Workspace ws =
+          new FloatTypedNetwork.Workspace(p.inputSize, p.hidden, p.tags);
+      float[][] l = input.floatVectors();
+      float[][] e = input.floatCapitals();
+      float[][] pieces = new float[input.piecesPerWindow()][];
+      double[] widened = new double[p.tags];
+      return new Steps() {
+        @Override
+        public double[] probabilities(int[] window, int[] classes) {
+          float[] a2 = network.forward(p, WindowInput.gather(l, e, window, classes, pieces), ws);
+          for (int t = 0; t < a2.length; t++) widened[t] = a2[t];
+          return widened;
+        }
+
+        @Override
+        public double sgdStep(int[] window, int[] classes, int tag, double lr, double decay) {
+          return network.sgdStep(
+              p, WindowInput.gather(l, e, window, classes, pieces), tag, lr, decay, ws);
+        }
+      };
+    }
+    TypedParameters p = (TypedParameters) dense;
+    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(p.inputSize, p.hidden, p.tags);
+    double[][] pieces = new double[input.piecesPerWindow()][];
+    return new Steps() {
+      @Override
+      public double[] probabilities(int[] window, int[] classes) {
+        return TypedNetwork.forward(p, input.gather(window, classes, pieces), ws);
+      }
+
+      @Override
+      public double sgdStep(int[] window, int[] classes, int tag, double lr, double decay) {
+        return TypedNetwork.sgdStep(p, input.gather(window, classes, pieces), tag, lr, decay, ws);
+      }
+    };
   }
 
   /** P(tag) of every tag for every token: {@code result[t][tag id]}. */
   public double[][] probabilities(List<String> tokens) {
-    return probabilities(tokens, workspace());
+    return probabilities(tokens, steps());
   }
 
-  public double[][] probabilities(List<String> tokens, TypedNetwork.Workspace ws) {
+  /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
+  public double[][] probabilities(List<String> tokens, Steps steps) {
     int[][] windows = input.windows(tokens);
     int[][] classes = input.capitalWindows(tokens);
     double[][] p = new double[windows.length][];
-    double[][] pieces = new double[input.piecesPerWindow()][];
     for (int t = 0; t < windows.length; t++) {
-      int[] c = classes == null ? null : classes[t];
-      p[t] = TypedNetwork.forward(dense, input.gather(windows[t], c, pieces), ws).clone();
+      p[t] = steps.probabilities(windows[t], classes == null ? null : classes[t]).clone();
     }
     return p;
   }
@@ -99,8 +177,28 @@ public final class TypedModel implements TaggingModel {
     return input;
   }
 
-  public TypedParameters dense() {
+  public Precision precision() {
+    return input.precision();
+  }
+
+  /** The dense parameters in the model's precision. Mutable: training updates them. */
+  public TypedWeights weights() {
     return dense;
+  }
+
+  /**
+   * The dense parameters of a double model.
+   *
+   * @throws IllegalStateException for a float model (see {@link #weights()})
+   */
+  public TypedParameters dense() {
+    if (dense instanceof TypedParameters d) return d;
+    throw new IllegalStateException(
+        "the typed model of "
+            + String.join(",", types())
+            + " is "
+            + precision()
+            + " precision: its numbers are weights()");
   }
 
   @Override

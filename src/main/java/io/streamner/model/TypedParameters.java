@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * <p>W and U are stored as one array per row, as in {@link DenseParameters}: the fused loops walk a
  * row at a time.
  */
-public final class TypedParameters {
+public final class TypedParameters implements TypedWeights {
   public final int hidden;
   public final int inputSize;
   public final int tags;
@@ -82,19 +82,29 @@ public final class TypedParameters {
     System.arraycopy(other.b2, 0, b2, 0, tags);
   }
 
-  /** "H=.. I=.. K=..", for messages. */
-  public String shape() {
-    return "H=" + hidden + " I=" + inputSize + " K=" + tags;
+  @Override
+  public int hidden() {
+    return hidden;
   }
 
-  /** Whether every parameter is a finite number (no NaN, no infinity). */
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
+  @Override
+  public int tags() {
+    return tags;
+  }
+
+  @Override
   public boolean isFinite() {
     for (double[] row : w) if (!DenseParameters.allFinite(row)) return false;
     for (double[] row : u) if (!DenseParameters.allFinite(row)) return false;
     return DenseParameters.allFinite(b1) && DenseParameters.allFinite(b2);
   }
 
-  /** Sum of squares of W and U: the bracket of the regularisation term of eq. (34). */
+  @Override
   public double squaredWeights() {
     double s = 0;
     for (double[] row : w) for (double v : row) s += v * v;
@@ -122,15 +132,7 @@ public final class TypedParameters {
 
   public static TypedParameters unflatten(int hidden, int inputSize, int tags, double[] flat) {
     TypedParameters p = new TypedParameters(hidden, inputSize, tags);
-    if (flat.length != size(hidden, inputSize, tags)) {
-      throw new IllegalArgumentException(
-          "expected "
-              + size(hidden, inputSize, tags)
-              + " dense parameters for "
-              + p.shape()
-              + ", got "
-              + flat.length);
-    }
+    checkSize(hidden, inputSize, tags, flat.length);
     int o = 0;
     for (double[] row : p.w) {
       System.arraycopy(flat, o, row, 0, inputSize);
@@ -146,7 +148,29 @@ public final class TypedParameters {
     return p;
   }
 
-  private static int size(int hidden, int inputSize, int tags) {
+  /**
+   * Checks the length of a flat array of W, b1, U and b2 ({@code flatten()} of either precision).
+   *
+   * @throws IllegalArgumentException when it is not {@link #size}
+   */
+  static void checkSize(int hidden, int inputSize, int tags, int length) {
+    if (length != size(hidden, inputSize, tags)) {
+      throw new IllegalArgumentException(
+          "expected "
+              + size(hidden, inputSize, tags)
+              + " dense parameters for H="
+              + hidden
+              + " I="
+              + inputSize
+              + " K="
+              + tags
+              + ", got "
+              + length);
+    }
+  }
+
+  /** The number of values of W, b1, U and b2 together: H I + H + K H + K. */
+  static int size(int hidden, int inputSize, int tags) {
     return Math.addExact(
         Math.multiplyExact(hidden, inputSize), hidden + Math.multiplyExact(tags, hidden) + tags);
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.FloatParameters;
+import io.streamner.model.FloatTypedParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
@@ -353,34 +354,34 @@ public final class ModelFile {
   /**
    * The payload in file order, row by row: L's rows, E's rows, W's rows, b1, U (its rows), b2. A
    * binary model's b2 is a field, so its row is a one-value array that {@link #read} copies back.
-   * Each row is named for messages: {@code row 3 of W}. A float model's W rows are read and written
-   * in place in its padded array.
+   * Each row is named for messages: {@code row 3 of W}. A float model's rows of W (and of a typed
+   * U) are read and written in place in its padded array.
    */
   private static List<Row> rows(TaggingModel model) {
     WindowInput input = model.input();
     Hyperparameters hp = input.hyperparameters();
     int k = input.capitalizationDim();
     List<Row> rows = new ArrayList<>();
-    if (model instanceof NerModel binary && binary.precision() == Precision.FLOAT) {
+    if (input.precision() == Precision.FLOAT) {
       float[][] l = input.floatVectors();
       for (int id = 0; id < l.length; id++)
         rows.add(new FloatRow("word vector " + id, l[id], 0, l[id].length, hp.dim()));
       float[][] e = input.floatCapitals();
       for (int c = 0; e != null && c < e.length; c++)
         rows.add(new FloatRow(capitalizationRow(c), e[c], 0, e[c].length, k));
-      FloatParameters dense = (FloatParameters) binary.parameters().dense();
-      for (int j = 0; j < dense.hidden; j++) {
-        rows.add(
-            new FloatRow(
-                "row " + j + " of W",
-                dense.w,
-                j * dense.stride,
-                dense.inputSize,
-                input.inputSize()));
+      if (model instanceof NerModel binary) {
+        FloatParameters dense = (FloatParameters) binary.parameters().dense();
+        floatRows(rows, "W", dense.w, dense.hidden, dense.inputSize, dense.stride);
+        rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
+        rows.add(new FloatRow("U", dense.u, 0, dense.u.length, hp.hidden()));
+        rows.add(new FloatRow("b2", new float[] {dense.b2}, 0, 1, 1));
+      } else {
+        FloatTypedParameters dense = (FloatTypedParameters) ((TypedModel) model).weights();
+        floatRows(rows, "W", dense.w, dense.hidden, dense.inputSize, dense.stride);
+        rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
+        floatRows(rows, "U", dense.u, dense.tags, dense.hidden, dense.uStride);
+        rows.add(new FloatRow("b2", dense.b2, 0, dense.b2.length, dense.tags));
       }
-      rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
-      rows.add(new FloatRow("U", dense.u, 0, dense.u.length, hp.hidden()));
-      rows.add(new FloatRow("b2", new float[] {dense.b2}, 0, 1, 1));
       return rows;
     }
     double[][] l = input.vectors();
@@ -406,6 +407,13 @@ public final class ModelFile {
       rows.add(new DoubleRow("b2", dense.b2, dense.tags));
     }
     return rows;
+  }
+
+  /** The rows of a padded float matrix (W, or a typed model's U), read and written in place. */
+  private static void floatRows(
+      List<Row> rows, String matrix, float[] values, int count, int length, int stride) {
+    for (int r = 0; r < count; r++)
+      rows.add(new FloatRow("row " + r + " of " + matrix, values, r * stride, length, length));
   }
 
   private static String capitalizationRow(int c) {
@@ -621,7 +629,9 @@ public final class ModelFile {
     return new TypedModel(
         tagSet,
         input,
-        new TypedParameters(hp.hidden(), input.inputSize(), tagSet.size()),
+        floats
+            ? new FloatTypedParameters(hp.hidden(), input.inputSize(), tagSet.size())
+            : new TypedParameters(hp.hidden(), input.inputSize(), tagSet.size()),
         header.examplesTrained(),
         header.epochsTrained());
   }
@@ -752,9 +762,6 @@ public final class ModelFile {
               + TYPED_VERSION
               + ")",
           null);
-    }
-    if (precision == Precision.FLOAT && h.tagSet() != null) {
-      throw invalid(file, "a typed model in float precision; typed models are double", null);
     }
     if (!p.dtype().equals(precision.dtype()) || !p.byteOrder().equals("little")) {
       throw invalid(

@@ -302,7 +302,10 @@ public final class SpeedSuite {
   private static void typed(SuiteReport report, TypedTraining.Result r) {
     report.details("typed", r);
     String shape =
-        "C=5 H=100 n=50, WNUT-17 train, 1 epoch, thread CPU time, best of " + TYPED_ROUNDS;
+        "C=5 H=100 n=50, "
+            + TypedTraining.PRECISION
+            + ", WNUT-17 train, 1 epoch, thread CPU time, best of "
+            + TYPED_ROUNDS;
     report.add(
         Figure.info(
             "typed.binary.windows_per_second",

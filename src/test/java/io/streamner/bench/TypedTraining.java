@@ -2,6 +2,7 @@ package io.streamner.bench;
 
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
 import io.streamner.model.TypedModel;
@@ -32,9 +33,10 @@ import java.util.function.Consumer;
  * <p>Corpus: WNUT-17's training file (62,730 windows), four of its six types, so that every model
  * has real labels. Setup: C=5, H=100, n=50 random vectors (the kernel phase's shape), vocabulary of
  * every training word, one epoch in corpus order through {@link Trainer} (the same code as the
- * {@code train} command, corpus reading and windowing left out). The typed model is the command's
- * default (BIO, nine tags, capitalisation features of k=5); the same without capitalisation
- * features is reported beside it, as what the feature costs.
+ * {@code train} command, corpus reading and windowing left out), in the suite's precision ({@code
+ * -Dbench.precision}, default float: {@code FloatNetwork} against {@code FloatTypedNetwork}). The
+ * typed model is the command's default (BIO, nine tags, capitalisation features of k=5); the same
+ * without capitalisation features is reported beside it, as what the feature costs.
  *
  * <p>Time is the training thread's CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime}), not the
  * wall clock: the loop is one thread that never waits, so on a quiet machine the two agree, while
@@ -54,6 +56,12 @@ final class TypedTraining {
           Hyperparameters.DEFAULT_LEARNING_RATE,
           Hyperparameters.DEFAULT_REGULARIZATION,
           42);
+
+  /**
+   * The precision of every contender: the suite's ({@code -Dbench.precision}, default float), so
+   * that typed and binary models are compared on the same kernel, float's by default.
+   */
+  static final Precision PRECISION = Precision.of(BenchSetup.PRECISION);
 
   /**
    * The fastest epoch of each contender, in CPU seconds, and every epoch timed.
@@ -157,12 +165,14 @@ final class TypedTraining {
     }
   }
 
+  /** The input of every contender, in the suite's precision ({@link #PRECISION}). */
   private static WindowInput input(Vocabulary vocabulary, TokenNormalizer normalizer, int k) {
     return new WindowInput(
-        HP,
-        normalizer,
-        vocabulary,
-        WordVectors.initialise(vocabulary, null, HP.seed(), HP.dim()),
-        WindowInput.initialCapitals(k, HP.seed()));
+            HP,
+            normalizer,
+            vocabulary,
+            WordVectors.initialise(vocabulary, null, HP.seed(), HP.dim()),
+            WindowInput.initialCapitals(k, HP.seed()))
+        .in(PRECISION);
   }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamner.model.Precision;
+import io.streamner.model.TagDecoder;
+import io.streamner.model.TypedModel;
 import io.streamner.modelfile.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,9 +201,82 @@ class TypedTrainEvalTagTest {
     assertTrue(scheme.err().contains("use BIO or BIOES"), scheme.err());
     CliRun twice = train("--types", "PER,person", "--out", dir.resolve("x.model").toString());
     assertTrue(twice.err().contains("names PER twice"), twice.err());
-    CliRun floats =
-        train("--types", "PER", "--precision", "float", "--out", dir.resolve("x.model").toString());
-    assertEquals(Main.USER_ERROR, floats.exitCode(), floats.toString());
-    assertTrue(floats.err().contains("is for binary models (--entity)"), floats.err());
+  }
+
+  /**
+   * train --types --precision float writes a float typed model (version 3); tag prints the tags and
+   * probabilities its own kernel gives, eval scores it as well as the double model; --init converts
+   * a double typed model to float and continues a float one in float.
+   */
+  @Test
+  void aFloatTypedModelIsTrainedTaggedAndEvaluated() throws Exception {
+    Path floats = dir.resolve("typed-float.model");
+    CliRun run = train("--types", "all", "--precision", "float", "--out", floats.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("LOC,ORG,PER (BIO, 7 tags)"), run.out());
+    assertTrue(run.out().contains("caps k=5"), run.out());
+    assertTrue(run.out().contains("precision=float"), run.out());
+    ModelFile.Header header = ModelFile.readHeader(floats);
+    assertEquals(3, header.formatVersion());
+    assertEquals(7, header.tagSet().tags().size());
+    TypedModel floatModel = (TypedModel) ModelFile.readModel(floats);
+    assertEquals(Precision.FLOAT, floatModel.precision());
+
+    CliRun tag = CliRun.of("tag", "--model", floats.toString(), "--json", test.toString());
+    assertEquals(0, tag.exitCode(), tag.toString());
+    JsonNode first = JSON.readTree(tag.out().strip().split("\n")[0]);
+    List<String> tokens = new java.util.ArrayList<>();
+    first.get("tokens").forEach(t -> tokens.add(t.asText()));
+    double[][] p = floatModel.probabilities(tokens);
+    int[] decoded = TagDecoder.decode(floatModel.tagSet(), p);
+    for (int t = 0; t < p.length; t++) {
+      assertEquals(floatModel.tagSet().tag(decoded[t]), first.get("labels").get(t).asText());
+      assertEquals(
+          Math.round(p[t][decoded[t]] * 1e6) / 1e6, first.get("probabilities").get(t).asDouble());
+    }
+
+    CliRun eval = CliRun.eval(floats, test, "--json");
+    assertEquals(0, eval.exitCode(), eval.toString());
+    double f1 = JSON.readTree(eval.out()).at("/entities/overall/f1").asDouble();
+    double doubleF1 =
+        JSON.readTree(CliRun.eval(model, test, "--json").out())
+            .at("/entities/overall/f1")
+            .asDouble();
+    assertTrue(f1 > 0.9, eval.out());
+    assertEquals(doubleF1, f1, 0.02, "float and double models of the same corpus");
+
+    Path converted = dir.resolve("typed-converted.model");
+    CliRun more =
+        init(
+            "--types",
+            "all",
+            "--epochs",
+            "1",
+            "--precision",
+            "float",
+            "--out",
+            converted.toString());
+    assertEquals(0, more.exitCode(), more.toString());
+    assertEquals(3, ModelFile.readHeader(converted).formatVersion(), "--init converts to float");
+    assertEquals(5, ModelFile.readHeader(converted).epochsTrained());
+    Path continued = dir.resolve("typed-continued.model");
+    CliRun again =
+        CliRun.train(
+            train,
+            "--init",
+            converted.toString(),
+            "--types",
+            "all",
+            "--epochs",
+            "1",
+            "--out",
+            continued.toString());
+    assertEquals(0, again.exitCode(), again.toString());
+    assertEquals(3, ModelFile.readHeader(continued).formatVersion(), "a float model stays float");
+    assertTrue(
+        JSON.readTree(CliRun.eval(continued, test, "--json").out())
+                .at("/entities/overall/f1")
+                .asDouble()
+            > 0.9);
   }
 }

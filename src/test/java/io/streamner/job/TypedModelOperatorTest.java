@@ -15,6 +15,7 @@ import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.model.Precision;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
 import io.streamner.model.TypedDense;
@@ -150,6 +151,14 @@ class TypedModelOperatorTest {
     try (ModelHarness h = new ModelHarness(d).open()) {
       h.process(unlabelled(TYPED, score("q", "Anna", "flew", "to", "Porto")));
       assertEquals(windows(c), h.predictions().get(0).examplesSeen(), "the file's training");
+    }
+    // A float file (train --types --precision float) is widened: typed models train in double.
+    Path floats = dir.resolve("offline-float.model");
+    ModelFile.write(offline.in(Precision.FLOAT), floats);
+    try (ModelHarness h =
+        new ModelHarness(typedDefinition("model.init.per+loc", floats.toString())).open()) {
+      h.process(unlabelled(TYPED, score("q", "Anna", "flew", "to", "Porto")));
+      assertEquals(windows(c), h.predictions().get(0).examplesSeen(), "the float file's training");
     }
     JobDefinition binaryFile = typedDefinition("models", "PER", "model.init.PER", file.toString());
     try (ModelHarness h = new ModelHarness(binaryFile).open()) {

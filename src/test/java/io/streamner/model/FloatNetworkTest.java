@@ -107,8 +107,9 @@ class FloatNetworkTest {
       kernel.sgdStep(p, new float[][] {shared, toFloat(otherDouble), shared}, 1, 0.1, 0, ws);
       for (int d = 0; d < 3; d++) {
         // exactly: position 0's piece first, then position 2's, each one rounding
-        float afterFirst = Math.fma(-0.1f, ws.dx[d], before[d]);
-        assertEquals(Math.fma(-0.1f, ws.dx[6 + d], afterFirst), shared[d], kernel.description());
+        float afterFirst = Math.fma(-0.1f, ws.layer.dx[d], before[d]);
+        assertEquals(
+            Math.fma(-0.1f, ws.layer.dx[6 + d], afterFirst), shared[d], kernel.description());
         // and those pieces are the reference's dJ/dx
         double both = expected.dx().data[d] + expected.dx().data[6 + d];
         assertEquals(before[d] - 0.1 * both, shared[d], 1e-6);
@@ -193,9 +194,9 @@ class FloatNetworkTest {
     FloatNetwork.Workspace ws = new FloatNetwork.Workspace(windowSize, dim, hidden);
     FloatNetwork.fastest().sgdStep(p, columns, y, 1.0, decay, ws);
 
-    assertClose("db1 (25)", expected.db1().data, toDouble(ws.g));
+    assertClose("db1 (25)", expected.db1().data, toDouble(ws.layer.g));
     double[] dx = new double[windowSize * dim];
-    for (int j = 0; j < dx.length; j++) dx[j] = ws.dx[j];
+    for (int j = 0; j < dx.length; j++) dx[j] = ws.layer.dx[j];
     assertClose("dx (29)", expected.dx().data, dx);
     double[] dW = new double[hidden * windowSize * dim];
     for (int k = 0; k < hidden; k++)
@@ -383,7 +384,7 @@ class FloatNetworkTest {
   }
 
   /** ||a - b|| / max(||a||, ||b||) over the group, and per entry relative to the largest entry. */
-  private static void assertClose(String group, double[] expected, double[] actual) {
+  static void assertClose(String group, double[] expected, double[] actual) {
     double diff = 0, norm = 0, largest = 0, worst = 0;
     for (int i = 0; i < expected.length; i++) {
       diff += (expected[i] - actual[i]) * (expected[i] - actual[i]);

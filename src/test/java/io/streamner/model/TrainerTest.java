@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.text.Sentence;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import io.streamner.text.VocabularyBuilder;
@@ -138,16 +139,7 @@ class TrainerTest {
    */
   @Test
   void aFloatModelWithCapitalisationFollowsTheDoubleOne() {
-    List<Sentence> sentences = new ArrayList<>();
-    for (Sentence s : corpus(40, 3)) {
-      List<String> tokens = new ArrayList<>();
-      for (int t = 0; t < s.tokens().size(); t++) {
-        String token = s.tokens().get(t);
-        boolean name = !s.tags().get(t).equals("O");
-        tokens.add(name ? Character.toUpperCase(token.charAt(0)) + token.substring(1) : token);
-      }
-      sentences.add(new Sentence(tokens, s.tags(), s.line()));
-    }
+    List<Sentence> sentences = capitalisedNames(corpus(40, 3), false);
     NerModel plain = fresh(sentences);
     WindowInput caps =
         new WindowInput(
@@ -182,6 +174,93 @@ class TrainerTest {
       }
     }
     assertTrue(moved > 100 * tolerance, "E moved by " + moved);
+  }
+
+  /**
+   * A typed model (PER and LOC, BIO, capitalisation features) in float: it starts from the double
+   * model's numbers rounded to float, an epoch is the float typed kernel applied window by window
+   * (the bits of FloatTypedNetwork's own loop), and it follows the same epoch in double from the
+   * same (float-rounded) start to the tolerance of {@link
+   * FloatTypedNetworkTest#floatKernelFollowsTheDoubleKernelAndTheReference} (1e-4 relative,
+   * justified there for 3,000 steps; this epoch has 240).
+   */
+  @Test
+  void aFloatTypedEpochIsTheFloatKernelAndFollowsTheDoubleOne() {
+    List<Sentence> sentences = capitalisedNames(corpus(40, 3), true);
+    NerModel plain = fresh(sentences);
+    WindowInput caps =
+        new WindowInput(
+            HP,
+            plain.normalizer(),
+            plain.vocabulary(),
+            plain.vectors(),
+            WindowInput.initialCapitals(3, HP.seed()));
+    TagSet tagSet = new TagSet(TagSet.Scheme.BIO, List.of("PER", "LOC"));
+    TypedModel doubles = TypedModel.initialise(tagSet, caps);
+    TypedModel floats = TypedModel.initialise(tagSet, caps.in(Precision.FLOAT));
+    assertEquals(FloatTypedParameters.of(doubles.dense()), floats.weights());
+    doubles = floats.in(Precision.DOUBLE); // the float-rounded start, exactly
+
+    TrainingSet data = TrainingSet.of(floats, sentences);
+    FloatTypedParameters p = ((FloatTypedParameters) floats.weights()).copy();
+    float[][] l = FloatTypedNetworkTest.floats(doubles.input().vectors());
+    float[][] e = FloatTypedNetworkTest.floats(doubles.input().capitals());
+    Trainer.train(floats, data, 1, false, r -> {});
+    Trainer.train(doubles, TrainingSet.of(doubles, sentences), 1, false, r -> {});
+
+    FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(p.inputSize, p.hidden, p.tags);
+    float[][] pieces = new float[2 * HP.windowSize()][];
+    for (int i = 0; i < data.size(); i++) {
+      FloatTypedNetwork.fastest()
+          .sgdStep(
+              p,
+              WindowInput.gather(l, e, data.windows()[i], data.capitals(i), pieces),
+              data.labels()[i],
+              HP.learningRate(),
+              HP.regularization() / data.size(),
+              ws);
+    }
+    assertEquals(p, floats.weights());
+    for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], floats.input().floatVectors()[v]);
+    for (int c = 0; c < e.length; c++) assertArrayEquals(e[c], floats.input().floatCapitals()[c]);
+
+    double tolerance = 1e-4;
+    WindowNetworkTest.assertArraysClose(
+        doubles.dense().flatten(), WordVectors.toDouble(p.flatten()), tolerance);
+    for (int v = 0; v < l.length; v++) {
+      WindowNetworkTest.assertArraysClose(
+          doubles.input().vectors()[v], WordVectors.toDouble(l[v]), tolerance);
+    }
+    for (int c = 0; c < e.length; c++) {
+      WindowNetworkTest.assertArraysClose(
+          doubles.input().capitals()[c], WordVectors.toDouble(e[c]), tolerance);
+    }
+    double moved =
+        FloatTypedNetworkTest.largestDifference(
+            FloatTypedParameters.of(TypedModel.initialise(tagSet, caps).dense()).flatten(),
+            p.flatten());
+    assertTrue(moved > 100 * tolerance, "the epoch moved the parameters by " + moved);
+  }
+
+  /**
+   * The corpus with its names capitalised (Anna, Ben, ...), so that capitalisation features have
+   * something to learn; with {@code twoTypes}, dora and emil are places (B-LOC) instead of persons.
+   */
+  private static List<Sentence> capitalisedNames(List<Sentence> corpus, boolean twoTypes) {
+    List<Sentence> sentences = new ArrayList<>();
+    for (Sentence s : corpus) {
+      List<String> tokens = new ArrayList<>();
+      List<String> tags = new ArrayList<>();
+      for (int t = 0; t < s.tokens().size(); t++) {
+        String token = s.tokens().get(t);
+        boolean name = !s.tags().get(t).equals("O");
+        tokens.add(name ? Character.toUpperCase(token.charAt(0)) + token.substring(1) : token);
+        boolean place = twoTypes && token.compareTo("d") >= 0;
+        tags.add(!name ? "O" : place ? "B-LOC" : s.tags().get(t));
+      }
+      sentences.add(new Sentence(tokens, tags, s.line()));
+    }
+    return sentences;
   }
 
   @Test

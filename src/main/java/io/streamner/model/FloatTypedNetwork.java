@@ -1,0 +1,213 @@
+package io.streamner.model;
+
+/**
+ * The typed model (src/site/markdown/typed-model.md) in single precision: forward pass, cost and
+ * one per-example SGD step over {@link FloatTypedParameters} and the window's float vectors, on the
+ * SIMD loops of {@link FloatNetwork}. The same equations as the double {@link TypedNetwork} (which
+ * stays, with the EJML {@code ReferenceTypedNetwork} of the tests, as the yardstick the tests hold
+ * this kernel to).
+ *
+ * <p>Notation of the typed model's page: x is the input (eq. 32), z1 = W x + b1, a1 = tanh(z1), z2
+ * = U a1 + b2 (K scores), a2 = softmax(z2) (eqs. 35, 36, 39). The hidden layer is {@link
+ * FloatNetwork}'s ({@link FloatHiddenLayer}). The output layer is the same pair of loops with U in
+ * the place of W and a1 in the place of x: z2 = U a1 is {@link FloatLoops#multiply}, and one {@link
+ * FloatLoops#backward} pass over U gives U^T delta (eq. 44) from the old U and writes the new U
+ * (eq. 50), as the pass over W gives W^T g and the new W. So every sum has the fixed order of
+ * {@link FloatLoops}, and the kernel has {@link FloatNetwork}'s determinism: the same bits whether
+ * the Vector API runs or not, on every JVM and machine. The softmax and the loss take StrictMath's
+ * exp and log, in double, rounded to float once.
+ *
+ * <p>The learning rate and C/m arrive as doubles and are rounded to float once per step. The
+ * window's vectors are passed as {@code float[][] pieces} (eq. 32: a word vector, and with
+ * capitalisation features a capitalisation vector, per position) and updated in place; an array
+ * passed twice receives both slices of the gradient.
+ *
+ * <p>An instance is immutable and can be shared; a {@link Workspace} holds one window's activations
+ * and is for one thread.
+ */
+public final class FloatTypedNetwork {
+  private static final class Fastest {
+    static final FloatTypedNetwork INSTANCE = new FloatTypedNetwork(FloatLoops.fastest());
+  }
+
+  private final FloatLoops loops;
+
+  FloatTypedNetwork(FloatLoops loops) {
+    this.loops = loops;
+  }
+
+  /**
+   * The SIMD kernel when the JVM has the Vector API, else the scalar one (see {@link
+   * FloatNetwork#fastest()}).
+   */
+  public static FloatTypedNetwork fastest() {
+    return Fastest.INSTANCE;
+  }
+
+  /** The plain-Java kernel: the same results as {@link #fastest()}, without the Vector API. */
+  public static FloatTypedNetwork scalar() {
+    return new FloatTypedNetwork(new ScalarFloatLoops());
+  }
+
+  /** Which loops run: "scalar", or the Vector API and its widths. */
+  public String description() {
+    return loops.description();
+  }
+
+  /** Scratch arrays for one window, reused across steps so the hot loop allocates nothing. */
+  public static final class Workspace {
+    final FloatHiddenLayer layer;
+
+    /** U a1, before the bias. */
+    final float[] ua;
+
+    /** z2 = U a1 + b2: the K scores. */
+    final float[] z2;
+
+    /** e^(z2 - max z2), in double. */
+    final double[] exp;
+
+    /** a2 = softmax(z2), rounded to float. */
+    final float[] a2;
+
+    /** delta = a2 - e_y (eq. 41), and lr delta. */
+    final float[] delta;
+
+    final float[] lrDelta;
+
+    /** U^T delta (eq. 44): dJ/da1; zero past H. */
+    final float[] ud;
+
+    /**
+     * @param inputSize I: the length of x, C n or C (n + k) with capitalisation features
+     */
+    public Workspace(int inputSize, int hidden, int tags) {
+      this.layer = new FloatHiddenLayer(inputSize, hidden);
+      this.ua = new float[tags];
+      this.z2 = new float[tags];
+      this.exp = new double[tags];
+      this.a2 = new float[tags];
+      this.delta = new float[tags];
+      this.lrDelta = new float[tags];
+      this.ud = new float[FloatParameters.padded(hidden)];
+    }
+
+    /**
+     * a2 of the last {@link #forward} (or of the forward half of the last {@link #sgdStep}): the
+     * probability of every tag, before that step changed the model. Overwritten by the next call.
+     */
+    public float[] probabilities() {
+      return a2;
+    }
+  }
+
+  /**
+   * Forward pass, eq. (35): a2 = softmax(U tanh(W x + b1) + b2), the probability of each tag for
+   * the centre word. Changes nothing but the workspace (it is also the scoring path).
+   *
+   * @return the workspace's a2 (overwritten by the next call)
+   */
+  public float[] forward(FloatTypedParameters p, float[][] pieces, Workspace ws) {
+    final FloatHiddenLayer layer = ws.layer;
+    if (ws.z2.length != p.tags) {
+      throw new IllegalArgumentException(
+          "the workspace is for " + ws.z2.length + " tags, the parameters have " + p.tags);
+    }
+    layer.stack(p.hidden, p.inputSize, pieces);
+    layer.forward(loops, p.w, p.b1, p.stride);
+    loops.multiply(p.u, p.tags, p.uStride, layer.a1, ws.ua, layer.scratch); // U a1
+    final float[] z2 = ws.z2;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int t = 0; t < p.tags; t++) {
+      z2[t] = ws.ua[t] + p.b2[t]; // (39)
+      max = Math.max(max, z2[t]);
+    }
+    softmax(z2, max, ws.exp, ws.a2);
+    return ws.a2;
+  }
+
+  /**
+   * a2 = softmax(z2), eq. (36), in double and rounded to float once, with the largest score
+   * subtracted first so that no exponential overflows; StrictMath so that every JVM gives the same
+   * bits.
+   */
+  private static void softmax(float[] z2, float max, double[] exp, float[] a2) {
+    double sum = 0;
+    for (int t = 0; t < z2.length; t++) {
+      exp[t] = StrictMath.exp((double) z2[t] - max);
+      sum += exp[t];
+    }
+    for (int t = 0; t < z2.length; t++) a2[t] = (float) (exp[t] / sum);
+  }
+
+  /**
+   * One stochastic gradient step on one window whose centre word has tag {@code y}, eq. (38) as the
+   * cost. All gradients are taken at the parameters before the step, then every group is updated:
+   *
+   * <pre>
+   *   delta  = a2 - e_y                                 (41)
+   *   U^T delta;  U -= lr (delta a1^T + (C/m) U)        (44), (50): one pass over U
+   *   b2    -= lr delta                                 (43)
+   *   g      = (U^T delta) o (1 - a1^2)                 (46) = dJ/db1;  b1 -= lr g
+   *   W^T g;  W -= lr (g x^T + (C/m) W)                 (47), (49): one pass over W
+   *   each piece -= lr (its slice of W^T g)             (48)
+   * </pre>
+   *
+   * As in {@link FloatNetwork}, the decay is applied as one rounding of v (1 - lr C/m) before the
+   * gradient term is subtracted, for U as for W.
+   *
+   * @param y the id of the centre word's tag in the model's tag set
+   * @param decay the regularisation constant divided by m, C/m in eqs. (49) and (50)
+   * @return the cross-entropy loss of this window before the step, -log a2_y (eq. 40), without the
+   *     regularisation term
+   */
+  public double sgdStep(
+      FloatTypedParameters p,
+      float[][] pieces,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
+    if (y < 0 || y >= p.tags) {
+      throw new IllegalArgumentException("tag id " + y + " outside 0.." + (p.tags - 1));
+    }
+    final float[] a2 = forward(p, pieces, ws);
+    final FloatHiddenLayer layer = ws.layer;
+    final float lr = (float) learningRate;
+    final float lrDecay = (float) (learningRate * decay);
+    final float[] delta = ws.delta;
+    final float[] lrDelta = ws.lrDelta;
+    for (int t = 0; t < p.tags; t++) {
+      delta[t] = t == y ? a2[t] - 1 : a2[t]; // (41)
+      lrDelta[t] = lr * delta[t];
+    }
+    // (44) and (50): ud = U^T delta from the old U, and the new U, in one pass
+    loops.backward(p.u, p.u, p.tags, p.uStride, layer.a1, delta, lrDelta, lrDecay, ws.ud);
+    for (int t = 0; t < p.tags; t++) p.b2[t] -= lrDelta[t]; // (43)
+
+    final float[] a1 = layer.a1;
+    final float[] g = layer.g;
+    final float[] lrg = layer.lrg;
+    for (int k = 0; k < p.hidden; k++) {
+      final float ak = a1[k];
+      g[k] = ws.ud[k] * (1 - ak * ak); // (46)
+      lrg[k] = lr * g[k];
+      p.b1[k] -= lrg[k];
+    }
+    layer.backward(loops, p.w, p.w, p.stride, lrDecay); // (47), (49)
+    layer.scatter(pieces, lr); // (48)
+    return crossEntropy(ws.z2, y);
+  }
+
+  /**
+   * -log softmax(z)_y, eq. (51), in double from the float scores: log sum_t e^{z_t} - z_y with the
+   * largest score taken out of the sum. StrictMath, so reported losses are reproducible too.
+   */
+  public static double crossEntropy(float[] z, int y) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : z) max = Math.max(max, v);
+    double sum = 0;
+    for (float v : z) sum += StrictMath.exp(v - max);
+    return max + StrictMath.log(sum) - z[y];
+  }
+}
