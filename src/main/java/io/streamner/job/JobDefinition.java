@@ -3,7 +3,6 @@ package io.streamner.job;
 import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.Secrets;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.Precision;
 import io.streamner.text.ModelName;
 import io.streamner.text.TagSet;
 import java.io.IOException;
@@ -210,20 +209,6 @@ public record JobDefinition(
             r.get(JobOptions.PRECISION));
     TypedSettings typed =
         new TypedSettings(r.get(JobOptions.TAG_SCHEME), r.get(JobOptions.CAPS_DIM));
-    if (hp.precision() != Precision.DOUBLE) {
-      for (String model : models) {
-        if (typed.tagSet(model) != null) {
-          throw r.error(
-              JobOptions.PRECISION,
-              "is "
-                  + hp.precision()
-                  + ", but typed models (here "
-                  + model
-                  + ") train in double only: set model.precision = double, or keep float for a"
-                  + " job of binary models");
-        }
-      }
-    }
 
     Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
     kafkaProperties.forEach(

@@ -7,9 +7,14 @@ import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
+import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
+import io.streamner.model.TypedLearner;
+import io.streamner.model.VectorOps;
+import io.streamner.model.WindowInput;
 import io.streamner.model.WindowKernel;
 import io.streamner.model.WordVectors;
+import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import java.io.Serializable;
 import java.util.Map;
@@ -26,9 +31,10 @@ import org.apache.flink.api.common.typeinfo.Types;
  * into model files and snapshots. {@code V} is one word vector and {@code P} the dense parameters,
  * as in {@link WindowKernel}; everything else in the operator is written once for both.
  *
- * <p>A float model's state has names of its own ({@code columns-float32}, {@code dense-float32}),
- * so that a checkpoint of a double model is never read as float or the other way round: {@link
- * ModelStore} refuses to resume a model in the other precision.
+ * <p>A float model's state has names of its own ({@code columns-float32}, {@code dense-float32}: a
+ * binary model's {@code FloatParameters.flatten()}, a typed model's {@code TypedDense.flatten()} in
+ * float32), so that a checkpoint of a double model is never read as float or the other way round:
+ * {@link ModelStore} refuses to resume a model in the other precision.
  */
 abstract class JobPrecision<V, P> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -47,8 +53,18 @@ abstract class JobPrecision<V, P> implements Serializable {
   /** Where the current key's dense parameters go at a checkpoint. */
   abstract DenseState<P> denseState(RuntimeContext context, Hyperparameters hp);
 
-  /** Word vector {@code id} of a model of this precision. */
-  abstract V vector(NerModel model, int id);
+  /** The word (and capitalisation) vectors of this precision. */
+  abstract VectorOps<V> vectors();
+
+  /** The learner of a typed model of this precision, with its own kernel. */
+  abstract TypedLearner<V, ?> typedLearner(
+      OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim);
+
+  /** Word vector {@code id} of a model (binary or typed) of this precision. */
+  abstract V vector(WindowInput input, int id);
+
+  /** E of a typed model of this precision (not a copy), or null without capitalisation features. */
+  abstract V[] capitals(WindowInput input);
 
   /** A copy of the dense parameters of a model of this precision. */
   abstract P dense(NerModel model);
@@ -66,7 +82,9 @@ abstract class JobPrecision<V, P> implements Serializable {
   abstract double[] flatten(P dense);
 
   /** A vector's values as a snapshot record holds them. */
-  abstract double[] values(V vector);
+  double[] values(V vector) {
+    return vectors().values(vector);
+  }
 
   /** The current key's dense parameters in keyed state. */
   interface DenseState<P> {
@@ -77,6 +95,15 @@ abstract class JobPrecision<V, P> implements Serializable {
 
     /** Writes {@code dense} for the checkpoint {@code stored}, which is about to be updated. */
     void store(ModelCheckpoint stored, P dense) throws Exception;
+
+    /**
+     * A typed model's flat values ({@code TypedDense.flatten()}: W, b1, U, b2 and E), in double
+     * (exact for a float model).
+     */
+    double[] typedValues(ModelCheckpoint stored) throws Exception;
+
+    /** Writes a typed model's flat values, which are of this precision, for {@code stored}. */
+    void storeTyped(ModelCheckpoint stored, double[] values) throws Exception;
   }
 
   /** Double: the dense parameters in the {@link ModelCheckpoint}, as before floats existed. */
@@ -119,12 +146,38 @@ abstract class JobPrecision<V, P> implements Serializable {
         public void store(ModelCheckpoint stored, DenseParameters dense) {
           stored.dense = dense.flatten();
         }
+
+        @Override
+        public double[] typedValues(ModelCheckpoint stored) {
+          return stored.dense;
+        }
+
+        @Override
+        public void storeTyped(ModelCheckpoint stored, double[] values) {
+          stored.dense = values;
+        }
       };
     }
 
     @Override
-    double[] vector(NerModel model, int id) {
-      return model.vectors()[id];
+    VectorOps<double[]> vectors() {
+      return VectorOps.DOUBLE;
+    }
+
+    @Override
+    TypedLearner<double[], ?> typedLearner(
+        OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
+      return TypedLearner.doubles(settings, tagSet, capitalizationDim);
+    }
+
+    @Override
+    double[] vector(WindowInput input, int id) {
+      return input.vectors()[id];
+    }
+
+    @Override
+    double[][] capitals(WindowInput input) {
+      return input.capitals();
     }
 
     @Override
@@ -146,11 +199,6 @@ abstract class JobPrecision<V, P> implements Serializable {
     @Override
     double[] flatten(DenseParameters dense) {
       return dense.flatten();
-    }
-
-    @Override
-    double[] values(double[] vector) {
-      return vector;
     }
 
     private Object readResolve() {
@@ -206,12 +254,38 @@ abstract class JobPrecision<V, P> implements Serializable {
         public void store(ModelCheckpoint stored, FloatParameters dense) throws Exception {
           state.update(dense.flatten());
         }
+
+        @Override
+        public double[] typedValues(ModelCheckpoint stored) throws Exception {
+          return WordVectors.toDouble(state.value());
+        }
+
+        @Override
+        public void storeTyped(ModelCheckpoint stored, double[] values) throws Exception {
+          state.update(WordVectors.toFloat(values));
+        }
       };
     }
 
     @Override
-    float[] vector(NerModel model, int id) {
-      return ((ModelParameters.Floats) model.parameters()).vectors()[id];
+    VectorOps<float[]> vectors() {
+      return VectorOps.FLOAT;
+    }
+
+    @Override
+    TypedLearner<float[], ?> typedLearner(
+        OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
+      return TypedLearner.floats(settings, tagSet, capitalizationDim);
+    }
+
+    @Override
+    float[] vector(WindowInput input, int id) {
+      return input.floatVectors()[id];
+    }
+
+    @Override
+    float[][] capitals(WindowInput input) {
+      return input.floatCapitals();
     }
 
     @Override
@@ -233,11 +307,6 @@ abstract class JobPrecision<V, P> implements Serializable {
     @Override
     double[] flatten(FloatParameters dense) {
       return WordVectors.toDouble(dense.flatten());
-    }
-
-    @Override
-    double[] values(float[] vector) {
-      return WordVectors.toDouble(vector);
     }
 
     private Object readResolve() {

@@ -7,7 +7,7 @@ import java.util.Set;
  * keyed state only when a checkpoint is taken; its word vectors live in keyed state behind a {@link
  * ColumnCache}. {@code V} and {@code P}: a word vector and the dense parameters in the model's
  * precision ({@link JobPrecision}). A binary model's dense parameters are {@link #dense} (and
- * {@link #spare}); a typed model's are {@link #typed} (double, in a double job), and {@link #dense}
+ * {@link #spare}); a typed model's are {@link #typed} (in the same precision), and {@link #dense}
  * is null.
  */
 final class LiveModel<V, P> {
@@ -33,7 +33,7 @@ final class LiveModel<V, P> {
   P spare;
 
   /** A typed model's dense parameters and capitalisation vectors; null for a binary model. */
-  final LiveTypedParameters typed;
+  final LiveTypedParameters<V, ?> typed;
 
   /** Changed since its state was last written. */
   boolean dirty;
@@ -60,7 +60,7 @@ final class LiveModel<V, P> {
   /** A typed model. */
   LiveModel(
       String name,
-      LiveTypedParameters typed,
+      LiveTypedParameters<V, ?> typed,
       ModelCheckpoint counters,
       Set<String> changed,
       ColumnCache<V> columns,

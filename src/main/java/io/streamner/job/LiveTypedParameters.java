@@ -3,42 +3,68 @@ package io.streamner.job;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedLearner;
 import io.streamner.model.TypedParameters;
+import io.streamner.model.TypedWeights;
+import io.streamner.model.VectorOps;
 import io.streamner.text.TagSet;
 
 /**
  * A typed model's dense parameters (W, b1, U, b2) and capitalisation vectors E while the model
- * operator runs, with the spare parameters its {@link TypedLearner} trains a sentence on: what
- * {@link LiveModel#dense} and {@link LiveModel#spare} are to a binary model.
+ * operator runs, in the job's precision, with the spare parameters its {@link TypedLearner} trains
+ * a sentence on and the learner itself: what {@link LiveModel#dense} and {@link LiveModel#spare}
+ * are to a binary model. {@code V} is one vector and {@code T} the dense parameters ({@link
+ * TypedParameters} in a double job, {@code FloatTypedParameters} in a float one).
  */
-final class LiveTypedParameters {
+final class LiveTypedParameters<V, T extends TypedWeights> {
   final TagSet tagSet;
-  TypedParameters dense;
-  TypedParameters spare;
+
+  /** The model's learner: its tag set, and a workspace of its shape and precision. */
+  final TypedLearner<V, T> learner;
+
+  T dense;
+  T spare;
 
   /** E, or null without capitalisation features; replaced, never changed in place. */
-  double[][] capitals;
+  V[] capitals;
 
-  LiveTypedParameters(TagSet tagSet, TypedDense current) {
-    this.tagSet = tagSet;
-    this.dense = current.parameters();
-    this.spare = dense.copy();
-    this.capitals = current.capitals();
+  private LiveTypedParameters(TypedLearner<V, T> learner, T dense, V[] capitals) {
+    this.tagSet = learner.tagSet();
+    this.learner = learner;
+    this.dense = dense;
+    this.spare = learner.kernel().dense(dense.toTyped());
+    this.capitals = capitals;
+  }
+
+  /**
+   * The live parameters of {@code learner}'s precision: {@code dense} and {@code capitals} (of that
+   * precision) copied.
+   */
+  static <V, T extends TypedWeights> LiveTypedParameters<V, T> of(
+      TypedLearner<V, T> learner, TypedParameters dense, V[] capitals) {
+    VectorOps<V> vectors = learner.kernel().vectors();
+    return new LiveTypedParameters<>(
+        learner, learner.kernel().dense(dense), vectors.copy(capitals));
   }
 
   /** The trained copies become the model; the old parameters become the next spare. */
-  void take(TypedLearner.Update update) {
+  void take(TypedLearner.Update<V, T> update) {
     if (update.dense() != spare) throw new IllegalArgumentException("not this model's spare");
     spare = dense;
     dense = update.dense();
     capitals = update.capitals();
   }
 
-  /** The parameters and E as they are now (shared, not copied). */
+  /** The parameters and E as they are now, in double (a copy; exact for a float model). */
   TypedDense current() {
-    return new TypedDense(dense, capitals);
+    VectorOps<V> vectors = learner.kernel().vectors();
+    double[][] e = null;
+    if (capitals != null) {
+      e = new double[capitals.length][];
+      for (int c = 0; c < e.length; c++) e[c] = vectors.values(vectors.copy(capitals[c]));
+    }
+    return new TypedDense(dense.toTyped(), e);
   }
 
   int capitalizationDim() {
-    return capitals == null ? 0 : capitals[0].length;
+    return learner.capitalizationDim();
   }
 }

@@ -65,7 +65,6 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   private transient ModelStore<V, P> store;
   private transient SnapshotWriter<V, P> snapshots;
   private transient OnlineLearner<V, P> learner;
-  private transient TypedLearning typed;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient Map<String, ModelMetrics> metrics;
 
@@ -93,15 +92,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             precision,
             store,
             record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
-    OnlineLearner.Settings settings =
-        new OnlineLearner.Settings(
-            definition.hyperparameters(),
-            store.seeds().normalizer(),
-            definition.minCount(),
-            definition.decay(),
-            definition.maxVocabulary());
-    learner = new OnlineLearner<>(settings, precision.kernel(definition.hyperparameters()));
-    typed = new TypedLearning(settings);
+    learner = new OnlineLearner<>(store.settings(), precision.kernel(definition.hyperparameters()));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     metrics = new HashMap<>();
   }
@@ -132,19 +123,10 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     }
   }
 
-  /**
-   * A typed model's columns are double[] whatever {@code model.precision} says: {@link
-   * JobDefinition} refuses typed models in a float job, so in a job that has one, V is double[].
-   */
-  @SuppressWarnings("unchecked")
-  private static LiveModel<double[], ?> doubles(LiveModel<?, ?> m) {
-    return (LiveModel<double[], ?>) m;
-  }
-
   /** Test-then-train: the prediction reports each token before its own window trains the model. */
   private EncodedRecord train(LiveModel<V, P> m, ModelInput input) throws Exception {
     if (m.typed != null) {
-      TypedLearning.Trained t = typed.train(doubles(m), input, store.wordCounts());
+      TypedLearning.Trained t = TypedLearning.train(m, input, store.wordCounts());
       trained(m, t.windows(), t.newColumns(), t.refused());
       return t.prediction();
     }
@@ -180,7 +162,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   private EncodedRecord score(LiveModel<V, P> m, ModelInput input) throws Exception {
     EncodedRecord prediction;
     if (m.typed != null) {
-      prediction = typed.score(doubles(m), input);
+      prediction = TypedLearning.score(m, input);
     } else {
       double[] p = learner.score(Arrays.asList(input.sentence.tokens), m.dense, m.columns);
       RecordRejected.checkProbabilities(m.name, p);

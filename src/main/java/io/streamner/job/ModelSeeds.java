@@ -23,7 +23,8 @@ import java.util.List;
  * and the offline trainer agree. A binary model is in the job's precision ({@code
  * model.precision}). A typed model ({@code LOC+ORG}) starts as {@code train --types} does: its tag
  * set in {@code model.tag-scheme}, capitalisation vectors of {@code model.caps-dim} values drawn
- * from the seed; it is double (a float job refuses typed models).
+ * from the seed; in the job's precision too (a float model rounds the double start once, as {@code
+ * train --types --precision float} does).
  */
 final class ModelSeeds {
   private final JobDefinition definition;
@@ -43,11 +44,10 @@ final class ModelSeeds {
     if (init != null) {
       TaggingModel m = ModelFile.readModel(Path.of(init));
       checkCompatible(m, init, definition, model);
-      // A file of the other precision is converted: a binary model to the job's precision
-      // (rounded to float once, or widened exactly), a typed one to double, which the job trains.
-      return m instanceof NerModel binary
-          ? binary.in(definition.hyperparameters().precision())
-          : ((TypedModel) m).in(Precision.DOUBLE);
+      // A file of the other precision is converted to the job's (rounded to float once, or
+      // widened exactly).
+      Precision precision = definition.hyperparameters().precision();
+      return m instanceof NerModel binary ? binary.in(precision) : ((TypedModel) m).in(precision);
     }
     Hyperparameters hp = definition.hyperparameters();
     PretrainedVectors v = vectors();
@@ -56,10 +56,14 @@ final class ModelSeeds {
     TagSet tagSet = definition.tagSet(model);
     if (tagSet == null) return NerModel.initialise(model, hp, normalizer(), vocabulary, l);
     int k = definition.typed().capitalizationDim();
-    return TypedModel.initialise(
-        tagSet,
+    WindowInput input =
         new WindowInput(
-            hp, normalizer(), vocabulary, l, WindowInput.initialCapitals(k, hp.seed())));
+            hp.withPrecision(Precision.DOUBLE),
+            normalizer(),
+            vocabulary,
+            l,
+            WindowInput.initialCapitals(k, hp.seed()));
+    return TypedModel.initialise(tagSet, input.in(hp.precision()));
   }
 
   private PretrainedVectors vectors() throws IOException {

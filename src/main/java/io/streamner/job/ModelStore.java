@@ -7,6 +7,7 @@ import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
+import io.streamner.model.TypedParameters;
 import io.streamner.model.WindowInput;
 import io.streamner.text.TagSet;
 import io.streamner.text.Vocabulary;
@@ -126,6 +127,16 @@ final class ModelStore<V, P> {
     return seeds;
   }
 
+  /** The streaming learners' settings: the definition's, with its token normaliser. */
+  OnlineLearner.Settings settings() {
+    return new OnlineLearner.Settings(
+        definition.hyperparameters(),
+        seeds.normalizer(),
+        definition.minCount(),
+        definition.decay(),
+        definition.maxVocabulary());
+  }
+
   /**
    * The live model named {@code model}, which becomes the current key: from memory, from state
    * after a restore, or from its seed when the job first sees it.
@@ -182,11 +193,7 @@ final class ModelStore<V, P> {
     return columns.get(word);
   }
 
-  /**
-   * The current key's model as a model file holds it: a binary model in the job's precision, or a
-   * typed model (always double: {@link JobDefinition} refuses typed models in a float job).
-   */
-  @SuppressWarnings("unchecked") // a typed model's columns are double[]: V is double[]
+  /** The current key's model as a model file holds it, binary or typed, in the job's precision. */
   TaggingModel toModel(LiveModel<V, P> m) throws Exception {
     Map<String, V> all = new HashMap<>();
     for (Map.Entry<String, V> column : allColumns(m)) {
@@ -196,19 +203,21 @@ final class ModelStore<V, P> {
     if (m.typed == null) {
       return precision.model(m.name, hp, seeds.normalizer(), all, m.dense, m.counters.examplesSeen);
     }
-    TypedDense current =
-        TypedDense.unflatten(
-            hp,
-            m.typed.tagSet.size(),
-            m.typed.capitalizationDim(),
-            m.typed.current().flatten()); // a copy
+    // Assembled in double (exactly, for a float model), then in the model's precision again.
+    Map<String, double[]> vectors = new HashMap<>();
+    all.forEach((word, v) -> vectors.put(word, precision.values(v)));
+    TypedDense current = m.typed.current(); // a copy
     return new TypedModel(
-        m.typed.tagSet,
-        WindowInput.fromColumns(
-            hp, seeds.normalizer(), (Map<String, double[]>) all, current.capitals()),
-        current.parameters(),
-        m.counters.examplesSeen,
-        0);
+            m.typed.tagSet,
+            WindowInput.fromColumns(
+                hp.withPrecision(Precision.DOUBLE),
+                seeds.normalizer(),
+                vectors,
+                current.capitals()),
+            current.parameters(),
+            m.counters.examplesSeen,
+            0)
+        .in(hp.precision());
   }
 
   /** Writes every live model into keyed state, just before Flink snapshots that state. */
@@ -224,7 +233,7 @@ final class ModelStore<V, P> {
       if (m.typed == null) {
         denseState.store(stored, m.dense);
       } else {
-        stored.dense = m.typed.current().flatten();
+        denseState.storeTyped(stored, m.typed.current().flatten());
         stored.tags = m.typed.tagSet.tags().toArray(new String[0]);
         stored.capitalizationDim = m.typed.capitalizationDim();
       }
@@ -268,9 +277,15 @@ final class ModelStore<V, P> {
     // The live counters must not be the state's object (see writeBack).
     if (tagSet != null) {
       TypedDense dense =
-          TypedDense.unflatten(hp, tagSet.size(), stored.capitalizationDim, stored.dense);
+          TypedDense.unflatten(
+              hp, tagSet.size(), stored.capitalizationDim, denseState.typedValues(stored));
       return new LiveModel<>(
-          model, new LiveTypedParameters(tagSet, dense), stored.copy(), changed, cache, false);
+          model,
+          typed(tagSet, dense.parameters(), vectors(dense.capitals())),
+          stored.copy(),
+          changed,
+          cache,
+          false);
     }
     return new LiveModel<>(
         model,
@@ -362,17 +377,12 @@ final class ModelStore<V, P> {
   }
 
   /** First sight of a model: its seed's vectors go into state, once. */
-  @SuppressWarnings("unchecked") // a typed model's columns are double[]: V is double[]
   private LiveModel<V, P> seed(String model) throws Exception {
     TaggingModel seed = seeds.seed(model);
     Vocabulary vocabulary = seed.input().vocabulary();
     Set<String> changed = new LinkedHashSet<>();
     for (int id = 0; id < vocabulary.size(); id++) {
-      V vector =
-          seed instanceof NerModel binary
-              ? precision.vector(binary, id)
-              : (V) seed.input().vectors()[id];
-      columns.put(vocabulary.word(id), vector);
+      columns.put(vocabulary.word(id), precision.vector(seed.input(), id));
       changed.add(vocabulary.word(id));
     }
     ModelCheckpoint c = new ModelCheckpoint();
@@ -385,9 +395,7 @@ final class ModelStore<V, P> {
         seed instanceof TypedModel typed
             ? new LiveModel<>(
                 model,
-                new LiveTypedParameters(
-                    typed.tagSet(),
-                    new TypedDense(typed.dense().copy(), copy(typed.input().capitals()))),
+                typed(typed.tagSet(), typed.weights().toTyped(), precision.capitals(typed.input())),
                 c,
                 changed,
                 cache,
@@ -404,10 +412,19 @@ final class ModelStore<V, P> {
     return m;
   }
 
-  private static double[][] copy(double[][] rows) {
+  /** A typed model's live parameters in the job's precision (copies of {@code dense} and E). */
+  private LiveTypedParameters<V, ?> typed(TagSet tagSet, TypedParameters dense, V[] capitals) {
+    return LiveTypedParameters.of(
+        precision.typedLearner(settings(), tagSet, definition.typed().capitalizationDim()),
+        dense,
+        capitals);
+  }
+
+  /** Rows in the job's precision, or null for null. */
+  private V[] vectors(double[][] rows) {
     if (rows == null) return null;
-    double[][] copy = new double[rows.length][];
-    for (int i = 0; i < rows.length; i++) copy[i] = rows[i].clone();
-    return copy;
+    V[] converted = precision.vectors().array(rows.length);
+    for (int i = 0; i < rows.length; i++) converted[i] = precision.vectors().vector(rows[i]);
+    return converted;
   }
 }

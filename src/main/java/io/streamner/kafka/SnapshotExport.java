@@ -194,24 +194,20 @@ public final class SnapshotExport {
       Map<String, double[]> vectors = new HashMap<>();
       columns.forEach((word, c) -> vectors.put(word, c.vector()));
       if (manifest.tagSet() != null) {
-        if (precision != Precision.DOUBLE) {
-          throw new IOException(
-              topic
-                  + ": "
-                  + what
-                  + " is a typed model in "
-                  + precision
-                  + ", but typed models are double");
-        }
         TypedDense typed =
             TypedDense.unflatten(hp, manifest.tagSet().size(), manifest.capitalizationDim(), flat);
         return new Exported(
             new TypedModel(
-                manifest.tagSet(),
-                WindowInput.fromColumns(hp, manifest.normalizer(), vectors, typed.capitals()),
-                typed.parameters(),
-                manifest.examplesSeen(),
-                0),
+                    manifest.tagSet(),
+                    WindowInput.fromColumns(
+                        hp.withPrecision(Precision.DOUBLE),
+                        manifest.normalizer(),
+                        vectors,
+                        typed.capitals()),
+                    typed.parameters(),
+                    manifest.examplesSeen(),
+                    0)
+                .in(precision),
             manifest);
       }
       NerModel model =

@@ -47,32 +47,12 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
   @Override
   public double[][] window() {
-    return array(hp.windowSize());
+    return new double[hp.windowSize()][];
   }
 
   @Override
-  public double[][] array(int length) {
-    return new double[length][];
-  }
-
-  @Override
-  public double[] vector(double[] values) {
-    return values.clone();
-  }
-
-  @Override
-  public double[] randomVector(String word, long seed, int dim) {
-    return WordVectors.randomVector(word, seed, dim);
-  }
-
-  @Override
-  public double[] copy(double[] vector) {
-    return vector.clone();
-  }
-
-  @Override
-  public boolean isFiniteVector(double[] vector) {
-    return DenseParameters.allFinite(vector);
+  public VectorOps<double[]> vectors() {
+    return VectorOps.DOUBLE;
   }
 
   @Override

@@ -60,32 +60,12 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
 
   @Override
   public float[][] window() {
-    return array(hp.windowSize());
+    return new float[hp.windowSize()][];
   }
 
   @Override
-  public float[][] array(int length) {
-    return new float[length][];
-  }
-
-  @Override
-  public float[] vector(double[] values) {
-    return WordVectors.toFloat(values);
-  }
-
-  @Override
-  public float[] randomVector(String word, long seed, int dim) {
-    return WordVectors.randomFloatVector(word, seed, dim);
-  }
-
-  @Override
-  public float[] copy(float[] vector) {
-    return vector.clone();
-  }
-
-  @Override
-  public boolean isFiniteVector(float[] vector) {
-    return FloatParameters.allFinite(vector);
+  public VectorOps<float[]> vectors() {
+    return VectorOps.FLOAT;
   }
 
   @Override

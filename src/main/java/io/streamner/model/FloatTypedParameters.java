@@ -60,6 +60,7 @@ public final class FloatTypedParameters implements TypedWeights {
   }
 
   /** The same values in double (exactly: every float is a double). */
+  @Override
   public TypedParameters toTyped() {
     return TypedParameters.unflatten(hidden, inputSize, tags, WordVectors.toDouble(flatten()));
   }
@@ -76,11 +77,20 @@ public final class FloatTypedParameters implements TypedWeights {
 
   public FloatTypedParameters copy() {
     FloatTypedParameters c = new FloatTypedParameters(hidden, inputSize, tags);
-    System.arraycopy(w, 0, c.w, 0, w.length);
-    System.arraycopy(b1, 0, c.b1, 0, hidden);
-    System.arraycopy(u, 0, c.u, 0, u.length);
-    System.arraycopy(b2, 0, c.b2, 0, tags);
+    c.copyFrom(this);
     return c;
+  }
+
+  /** Overwrites these parameters with {@code other}'s, which must have the same shape. */
+  public void copyFrom(FloatTypedParameters other) {
+    if (other.hidden != hidden || other.inputSize != inputSize || other.tags != tags) {
+      throw new IllegalArgumentException(
+          "cannot copy parameters of shape " + other.shape() + " into " + shape());
+    }
+    System.arraycopy(other.w, 0, w, 0, w.length);
+    System.arraycopy(other.b1, 0, b1, 0, hidden);
+    System.arraycopy(other.u, 0, u, 0, u.length);
+    System.arraycopy(other.b2, 0, b2, 0, tags);
   }
 
   @Override

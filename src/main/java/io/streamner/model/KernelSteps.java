@@ -21,7 +21,7 @@ final class KernelSteps<V, P> implements NerModel.Steps {
     this.e = e;
     this.dense = dense;
     int windowSize = kernel.window().length;
-    this.pieces = kernel.array(e == null ? windowSize : 2 * windowSize);
+    this.pieces = kernel.vectors().array(e == null ? windowSize : 2 * windowSize);
   }
 
   @Override

@@ -2,8 +2,6 @@ package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,9 +161,10 @@ public final class OnlineLearner<V, P> {
 
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
   public double[] score(List<String> tokens, P dense, Columns<V> columns) throws Exception {
-    Sentence s = new Sentence(normalise(tokens), columns, false);
+    SentenceColumns<V> s =
+        new SentenceColumns<>(settings, kernel.vectors(), tokens, columns, false);
     double[] p = new double[s.length()];
-    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t));
+    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t, window));
     return p;
   }
 
@@ -199,27 +198,8 @@ public final class OnlineLearner<V, P> {
     }
     if (tokens.isEmpty()) throw new IllegalArgumentException("a sentence without tokens");
     if (dense == spare) throw new IllegalArgumentException("the spare parameters are the model's");
-    Sentence s = new Sentence(normalise(tokens), columns, true);
-
-    List<String> created = new ArrayList<>();
-    List<String> refused = new ArrayList<>();
-    Map<String, Long> newCounts = new LinkedHashMap<>();
-    long room = Math.max(0, settings.maxVocabulary() - vocabularySize);
-    for (Map.Entry<String, Long> occurrence : s.occurrencesWithoutColumn().entrySet()) {
-      String word = occurrence.getKey();
-      // With a minimum count of 1 every new word gets its column at once: no count is read.
-      long count = settings.minCount() == 1 ? 1 : counts.count(word) + occurrence.getValue();
-      if (count < settings.minCount()) {
-        newCounts.put(word, count);
-      } else if (created.size() < room) {
-        s.vectors.put(word, kernel.randomVector(word, hp.seed(), hp.dim()));
-        created.add(word);
-      } else {
-        refused.add(word);
-        newCounts.put(word, count);
-      }
-    }
-    if (!created.isEmpty()) s.resolve();
+    SentenceColumns<V> s = new SentenceColumns<>(settings, kernel.vectors(), tokens, columns, true);
+    s.grow(counts, vocabularySize);
 
     double[] probabilities = new double[s.length()];
     double loss = 0;
@@ -228,7 +208,7 @@ public final class OnlineLearner<V, P> {
           kernel.sgdStep(
               t == 0 ? dense : spare,
               spare,
-              s.window(t),
+              s.window(t, window),
               labels[t],
               hp.learningRate(),
               settings.decay());
@@ -236,10 +216,12 @@ public final class OnlineLearner<V, P> {
     }
 
     Map<String, V> touched = s.used();
-    boolean finite = Double.isFinite(loss) && kernel.isFiniteDense(spare);
-    for (V v : touched.values()) finite &= kernel.isFiniteVector(v);
+    boolean finite =
+        Double.isFinite(loss)
+            && kernel.isFiniteDense(spare)
+            && SentenceColumns.allFinite(kernel.vectors(), touched.values());
     return new Update<>(
-        probabilities, s.length(), loss, spare, touched, created, refused, newCounts, finite);
+        probabilities, s.length(), loss, spare, touched, s.created, s.refused, s.counts, finite);
   }
 
   /**
@@ -251,123 +233,7 @@ public final class OnlineLearner<V, P> {
   public void commit(
       Update<V, P> update, Columns<V> columns, WordCounts counts, Set<String> changed)
       throws Exception {
-    for (Map.Entry<String, V> column : update.columns().entrySet()) {
-      columns.put(column.getKey(), column.getValue());
-    }
-    changed.addAll(update.columns().keySet());
-    if (settings.minCount() > 1) {
-      for (String word : update.newColumns()) counts.remove(word);
-      for (Map.Entry<String, Long> count : update.counts().entrySet()) {
-        counts.put(count.getKey(), count.getValue());
-      }
-    }
-  }
-
-  private List<String> normalise(List<String> tokens) {
-    List<String> words = new ArrayList<>(tokens.size());
-    for (String token : tokens) words.add(settings.normalizer().normalize(token));
-    return words;
-  }
-
-  /**
-   * A sentence's words and their vectors, each read once: copies when they are to be trained, the
-   * stored arrays when they are only read. A word without a vector (yet) reads UUUNKKK's. The
-   * windows: window t holds the words t - (C-1)/2 .. t + (C-1)/2, padded with {@link
-   * Vocabulary#START} before the sentence and {@link Vocabulary#END} after it.
-   */
-  private final class Sentence {
-    private final List<String> words;
-
-    /**
-     * Every distinct word in order of first occurrence, with its vector or null when it has none,
-     * then UUUNKKK and the padding words (unless a word of the sentence is one of them).
-     */
-    final Map<String, V> vectors;
-
-    private final V[] at;
-    private final V unknown;
-    private final V start;
-    private final V end;
-
-    Sentence(List<String> words, Columns<V> columns, boolean copy) throws Exception {
-      this.words = words;
-      this.vectors = new LinkedHashMap<>(2 * words.size() + 8);
-      this.at = kernel.array(words.size());
-      for (int t = 0; t < at.length; t++) {
-        String word = words.get(t);
-        V v = vectors.get(word);
-        if (v == null && !vectors.containsKey(word)) {
-          v = columns.get(word);
-          if (v != null && copy) v = kernel.copy(v);
-          vectors.put(word, v);
-        }
-        at[t] = v;
-      }
-      for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
-        if (vectors.get(special) == null) {
-          V v = columns.get(special);
-          if (v == null)
-            throw new IllegalStateException(
-                "the model has no vector for " + special + ": not initialised");
-          vectors.put(special, copy ? kernel.copy(v) : v);
-        }
-      }
-      this.unknown = vectors.get(Vocabulary.UNKNOWN);
-      this.start = vectors.get(Vocabulary.START);
-      this.end = vectors.get(Vocabulary.END);
-      for (int t = 0; t < at.length; t++) if (at[t] == null) at[t] = unknown;
-    }
-
-    /** Each token's vector again, after words got new columns: its own, or UUUNKKK's. */
-    void resolve() {
-      for (int t = 0; t < at.length; t++) {
-        V v = vectors.get(words.get(t));
-        at[t] = v != null ? v : unknown;
-      }
-    }
-
-    /** How often each word without a vector occurs, in order of first occurrence. */
-    Map<String, Long> occurrencesWithoutColumn() {
-      Map<String, Long> occurrences = new LinkedHashMap<>();
-      for (int t = 0; t < at.length; t++) {
-        if (at[t] == unknown && vectors.get(words.get(t)) == null) {
-          occurrences.merge(words.get(t), 1L, Long::sum);
-        }
-      }
-      return occurrences;
-    }
-
-    int length() {
-      return at.length;
-    }
-
-    /** The vectors of window t, in the learner's reused array. */
-    V[] window(int t) {
-      int half = hp.windowSize() / 2;
-      for (int c = 0; c < window.length; c++) {
-        int i = t - half + c;
-        window[c] = i < 0 ? start : i >= at.length ? end : at[i];
-      }
-      return window;
-    }
-
-    /**
-     * The vectors the windows use, by word: the words that have one, UUUNKKK when a word has none,
-     * the padding words when windows are wider than one word.
-     */
-    Map<String, V> used() {
-      boolean unknownUsed = false;
-      for (V v : at) unknownUsed |= v == unknown;
-      boolean padded = hp.windowSize() > 1;
-      Map<String, V> used = new LinkedHashMap<>(2 * vectors.size());
-      for (Map.Entry<String, V> e : vectors.entrySet()) {
-        V v = e.getValue();
-        if (v == null
-            || v == unknown && !unknownUsed
-            || (v == start || v == end) && !padded && !words.contains(e.getKey())) continue;
-        used.put(e.getKey(), v);
-      }
-      return used;
-    }
+    SentenceColumns.commit(
+        settings, update.columns(), update.newColumns(), update.counts(), columns, counts, changed);
   }
 }

@@ -8,15 +8,18 @@ import java.util.Set;
 
 /**
  * Test-then-train on one sentence at a time for a typed model whose vocabulary grows as words
- * arrive: the typed counterpart of {@link OnlineLearner}, used the same way. The word vectors live
- * wherever {@link OnlineLearner.Columns} puts them and grow by the same rules (a column after
- * {@code minCount} occurrences, starting at {@link WordVectors#randomVector}); the dense parameters
- * and the capitalisation vectors E are passed in, like the binary learner's dense parameters.
+ * arrive: the typed counterpart of {@link OnlineLearner}, used the same way and in either precision
+ * ({@code V} and {@code P} as in {@link TypedKernel}: {@link #doubles} is the double model, {@link
+ * #floats} the float one). The word vectors live wherever {@link OnlineLearner.Columns} puts them
+ * and grow by the binary learner's rules, with its code ({@link SentenceColumns}: a column after
+ * {@code minCount} occurrences, starting at {@link WordVectors#randomVector}, at most {@code
+ * maxVocabulary}); the dense parameters and the capitalisation vectors E are passed in, like the
+ * binary learner's dense parameters.
  *
- * <p>A labelled sentence is trained window by window in order with {@link TypedNetwork#sgdStep},
- * the kernel the offline {@link Trainer} runs for a typed model. With {@code minCount = 1} and the
- * same starting vectors, a stream of sentences gives bit for bit the model of one in-order offline
- * epoch over them.
+ * <p>A labelled sentence is trained window by window in order with the kernel's SGD step, the one
+ * the offline {@link Trainer} runs for a typed model ({@link TypedModel#steps()}). With {@code
+ * minCount = 1} and the same starting vectors, a stream of sentences gives bit for bit the model of
+ * one in-order offline epoch over them, in either precision.
  *
  * <p>As in {@link OnlineLearner}, {@link #learn} trains copies (the dense parameters into a spare,
  * the sentence's word vectors, E) and changes nothing the caller holds; the caller applies the
@@ -25,9 +28,9 @@ import java.util.Set;
  * parameters rather than with the word vectors: the update holds its trained copy.
  *
  * <p>Test-then-train is per window: the tag probabilities reported for token t are those of the
- * forward half of its own SGD step.
+ * forward half of its own SGD step. An instance holds one window's activations: one per thread.
  */
-public final class TypedLearner {
+public final class TypedLearner<V, P extends TypedWeights> {
 
   /**
    * One sentence's training, not yet applied to the model.
@@ -35,60 +38,109 @@ public final class TypedLearner {
    * @param probabilities P(tag) of every tag for every token ({@code [token][tag id]}), from the
    *     model before that token's window trained it; {@link TagDecoder} turns them into tags
    * @param loss the sum of the windows' cross-entropy losses, each before its own step
-   * @param dense the trained copy of the dense parameters
+   * @param dense the trained dense parameters: the spare ones the learner was given
    * @param capitals the trained copy of E, or null without capitalisation features
    * @param columns the trained copies of the vectors the sentence's windows used, by word
    * @param newColumns words that get their own vector with this sentence
    * @param refused words that reached the minimum count but got no vector (the model is full, as in
    *     {@link OnlineLearner.Update#refused})
    * @param counts new occurrence counts of words without a column
+   * @param finite whether every parameter the update writes and its loss are finite numbers
    */
-  public record Update(
+  public record Update<V, P>(
       double[][] probabilities,
       int windows,
       double loss,
-      TypedParameters dense,
-      double[][] capitals,
-      Map<String, double[]> columns,
+      P dense,
+      V[] capitals,
+      Map<String, V> columns,
       List<String> newColumns,
       List<String> refused,
-      Map<String, Long> counts) {
+      Map<String, Long> counts,
+      boolean finite) {
 
     /** Whether every parameter the update writes and its loss are finite numbers. */
     public boolean isFinite() {
-      if (!Double.isFinite(loss) || !dense.isFinite() || !SentenceColumns.allFinite(columns)) {
-        return false;
-      }
-      if (capitals != null)
-        for (double[] v : capitals) if (!DenseParameters.allFinite(v)) return false;
-      return true;
+      return finite;
     }
   }
 
   private final OnlineLearner.Settings settings;
   private final TagSet tagSet;
   private final int capitalizationDim;
-  private final TypedNetwork.Workspace workspace;
-  private final double[][] pieces;
+  private final TypedKernel<V, P> kernel;
+  private final VectorOps<V> vectors;
+  private final V[] window;
+  private final V[] pieces;
 
   /**
    * @param capitalizationDim k, 0 for a model without capitalisation features
+   * @param kernel the typed network of the model's precision, of its shape
    */
-  public TypedLearner(OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
+  public TypedLearner(
+      OnlineLearner.Settings settings,
+      TagSet tagSet,
+      int capitalizationDim,
+      TypedKernel<V, P> kernel) {
     if (capitalizationDim < 0) {
       throw new IllegalArgumentException("capitalisation dimension " + capitalizationDim + " < 0");
     }
-    Hyperparameters hp = settings.hyperparameters();
+    if (kernel.vectors().precision() != settings.hyperparameters().precision()) {
+      throw new IllegalArgumentException(
+          "a "
+              + kernel.vectors().precision()
+              + " kernel for a "
+              + settings.hyperparameters().precision()
+              + " model");
+    }
+    int windowSize = settings.hyperparameters().windowSize();
     this.settings = settings;
     this.tagSet = tagSet;
     this.capitalizationDim = capitalizationDim;
-    int inputSize = hp.windowSize() * (hp.dim() + capitalizationDim);
-    this.workspace = new TypedNetwork.Workspace(inputSize, hp.hidden(), tagSet.size());
-    this.pieces = new double[capitalizationDim > 0 ? 2 * hp.windowSize() : hp.windowSize()][];
+    this.kernel = kernel;
+    this.vectors = kernel.vectors();
+    this.window = vectors.array(windowSize);
+    this.pieces = capitalizationDim > 0 ? vectors.array(2 * windowSize) : window;
+  }
+
+  /** The learner of a double model: {@link TypedNetwork}. */
+  public static TypedLearner<double[], TypedParameters> doubles(
+      OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
+    Hyperparameters hp = settings.hyperparameters();
+    return new TypedLearner<>(
+        settings,
+        tagSet,
+        capitalizationDim,
+        new DoubleTypedKernel(inputSize(hp, capitalizationDim), hp.hidden(), tagSet.size()));
+  }
+
+  /** The learner of a float model: {@link FloatTypedNetwork#fastest()}. */
+  public static TypedLearner<float[], FloatTypedParameters> floats(
+      OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
+    Hyperparameters hp = settings.hyperparameters();
+    return new TypedLearner<>(
+        settings,
+        tagSet,
+        capitalizationDim,
+        new FloatTypedKernel(inputSize(hp, capitalizationDim), hp.hidden(), tagSet.size()));
+  }
+
+  private static int inputSize(Hyperparameters hp, int capitalizationDim) {
+    return TypedDense.inputSize(hp, capitalizationDim);
   }
 
   public TagSet tagSet() {
     return tagSet;
+  }
+
+  /** k: values per capitalisation vector, 0 without capitalisation features. */
+  public int capitalizationDim() {
+    return capitalizationDim;
+  }
+
+  /** The typed network this learner runs. */
+  public TypedKernel<V, P> kernel() {
+    return kernel;
   }
 
   /**
@@ -97,19 +149,14 @@ public final class TypedLearner {
    * @param capitals E, or null without capitalisation features
    */
   public double[][] score(
-      List<String> tokens,
-      TypedParameters dense,
-      double[][] capitals,
-      OnlineLearner.Columns<double[]> columns)
+      List<String> tokens, P dense, V[] capitals, OnlineLearner.Columns<V> columns)
       throws Exception {
     checkCapitals(capitals);
-    SentenceColumns sentence = SentenceColumns.forScoring(settings, tokens, columns);
+    SentenceColumns<V> s = new SentenceColumns<>(settings, vectors, tokens, columns, false);
     int[][] classes = classes(tokens, capitals);
-    double[][] p = new double[tokens.size()][];
+    double[][] p = new double[s.length()][];
     for (int t = 0; t < p.length; t++) {
-      p[t] =
-          TypedNetwork.forward(dense, sentence.gather(t, capitals, classes, pieces), workspace)
-              .clone();
+      p[t] = kernel.forward(dense, pieces(s, t, capitals, classes)).clone();
     }
     return p;
   }
@@ -120,57 +167,63 @@ public final class TypedLearner {
    * Nothing the caller holds changes.
    *
    * @param tags the tag id of every token in this learner's tag set ({@link TagSet#encode})
-   * @param spare parameters of the same shape as {@code dense} to train on; the update holds them
+   * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
+   *     update holds them, trained
    * @param capitals E, or null without capitalisation features; the update holds a trained copy
    * @param vocabularySize the columns the model holds now
    */
-  public Update learn(
+  public Update<V, P> learn(
       List<String> tokens,
       int[] tags,
-      TypedParameters dense,
-      TypedParameters spare,
-      double[][] capitals,
-      OnlineLearner.Columns<double[]> columns,
+      P dense,
+      P spare,
+      V[] capitals,
+      OnlineLearner.Columns<V> columns,
       OnlineLearner.WordCounts counts,
       long vocabularySize)
       throws Exception {
     if (tags.length != tokens.size()) {
       throw new IllegalArgumentException(tokens.size() + " tokens but " + tags.length + " tags");
     }
+    if (tokens.isEmpty()) throw new IllegalArgumentException("a sentence without tokens");
+    if (dense == spare) throw new IllegalArgumentException("the spare parameters are the model's");
     checkCapitals(capitals);
-    SentenceColumns sentence =
-        SentenceColumns.forTraining(settings, tokens, columns, counts, vocabularySize);
-    double[][] trainedCapitals = null;
-    if (capitals != null) {
-      trainedCapitals = new double[capitals.length][];
-      for (int c = 0; c < capitals.length; c++) trainedCapitals[c] = capitals[c].clone();
-    }
+    SentenceColumns<V> s = new SentenceColumns<>(settings, vectors, tokens, columns, true);
+    s.grow(counts, vocabularySize);
+    V[] trainedCapitals = vectors.copy(capitals);
     int[][] classes = classes(tokens, capitals);
     Hyperparameters hp = settings.hyperparameters();
-    spare.copyFrom(dense);
+    kernel.copy(dense, spare);
     double[][] probabilities = new double[tags.length][];
     double loss = 0;
     for (int t = 0; t < tags.length; t++) {
       loss +=
-          TypedNetwork.sgdStep(
+          kernel.sgdStep(
               spare,
-              sentence.gather(t, trainedCapitals, classes, pieces),
+              pieces(s, t, trainedCapitals, classes),
               tags[t],
               hp.learningRate(),
-              settings.decay(),
-              workspace);
-      probabilities[t] = workspace.probabilities().clone();
+              settings.decay());
+      probabilities[t] = kernel.probabilities().clone();
     }
-    return new Update(
+    Map<String, V> touched = s.used();
+    boolean finite =
+        Double.isFinite(loss)
+            && spare.isFinite()
+            && SentenceColumns.allFinite(vectors, touched.values())
+            && (trainedCapitals == null
+                || SentenceColumns.allFinite(vectors, List.of(trainedCapitals)));
+    return new Update<>(
         probabilities,
         tags.length,
         loss,
         spare,
         trainedCapitals,
-        sentence.touched(),
-        sentence.created,
-        sentence.refused,
-        sentence.counts);
+        touched,
+        s.created,
+        s.refused,
+        s.counts,
+        finite);
   }
 
   /**
@@ -179,8 +232,8 @@ public final class TypedLearner {
    * are the trained copies.
    */
   public void commit(
-      Update update,
-      OnlineLearner.Columns<double[]> columns,
+      Update<V, P> update,
+      OnlineLearner.Columns<V> columns,
       OnlineLearner.WordCounts counts,
       Set<String> changed)
       throws Exception {
@@ -188,14 +241,28 @@ public final class TypedLearner {
         settings, update.columns(), update.newColumns(), update.counts(), columns, counts, changed);
   }
 
-  private int[][] classes(List<String> tokens, double[][] capitals) {
+  /**
+   * The pieces of window t (eq. 32): its word vectors, each followed by its capitalisation class's
+   * vector when the model has capitalisation features.
+   */
+  private V[] pieces(SentenceColumns<V> s, int t, V[] capitals, int[][] classes) {
+    s.window(t, window);
+    if (capitals == null) return window;
+    for (int c = 0; c < window.length; c++) {
+      pieces[2 * c] = window[c];
+      pieces[2 * c + 1] = capitals[classes[t][c]];
+    }
+    return pieces;
+  }
+
+  private int[][] classes(List<String> tokens, V[] capitals) {
     return capitals == null
         ? null
         : WindowInput.capitalWindows(tokens, settings.hyperparameters().windowSize());
   }
 
-  private void checkCapitals(double[][] capitals) {
-    int k = capitals == null ? 0 : capitals[0].length;
+  private void checkCapitals(V[] capitals) {
+    int k = capitals == null ? 0 : java.lang.reflect.Array.getLength(capitals[0]);
     if (k != capitalizationDim
         || (capitals != null && capitals.length != Capitalization.values().length)) {
       throw new IllegalArgumentException(

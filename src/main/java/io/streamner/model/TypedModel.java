@@ -109,40 +109,31 @@ public final class TypedModel implements TaggingModel {
   /** The kernel on this model, for one thread (see {@link Steps}). */
   public Steps steps() {
     if (dense instanceof FloatTypedParameters p) {
-      FloatTypedNetwork network = FloatTypedNetwork.fastest();
-      FloatTypedNetwork.Workspace ws =
-          new FloatTypedNetwork.Workspace(p.inputSize, p.hidden, p.tags);
-      float[][] l = input.floatVectors();
-      float[][] e = input.floatCapitals();
-      float[][] pieces = new float[input.piecesPerWindow()][];
-      double[] widened = new double[p.tags];
-      return new Steps() {
-        @Override
-        public double[] probabilities(int[] window, int[] classes) {
-          float[] a2 = network.forward(p, WindowInput.gather(l, e, window, classes, pieces), ws);
-          for (int t = 0; t < a2.length; t++) widened[t] = a2[t];
-          return widened;
-        }
-
-        @Override
-        public double sgdStep(int[] window, int[] classes, int tag, double lr, double decay) {
-          return network.sgdStep(
-              p, WindowInput.gather(l, e, window, classes, pieces), tag, lr, decay, ws);
-        }
-      };
+      return steps(
+          new FloatTypedKernel(p.inputSize, p.hidden, p.tags),
+          input.floatVectors(),
+          input.floatCapitals(),
+          p);
     }
     TypedParameters p = (TypedParameters) dense;
-    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(p.inputSize, p.hidden, p.tags);
-    double[][] pieces = new double[input.piecesPerWindow()][];
+    return steps(
+        new DoubleTypedKernel(p.inputSize, p.hidden, p.tags), input.vectors(), input.capitals(), p);
+  }
+
+  /**
+   * {@link Steps} of {@code kernel} on L, E (or null) and the dense parameters of its precision.
+   */
+  private <V, P extends TypedWeights> Steps steps(TypedKernel<V, P> kernel, V[] l, V[] e, P p) {
+    V[] pieces = kernel.vectors().array(input.piecesPerWindow());
     return new Steps() {
       @Override
       public double[] probabilities(int[] window, int[] classes) {
-        return TypedNetwork.forward(p, input.gather(window, classes, pieces), ws);
+        return kernel.forward(p, WindowInput.gather(l, e, window, classes, pieces));
       }
 
       @Override
       public double sgdStep(int[] window, int[] classes, int tag, double lr, double decay) {
-        return TypedNetwork.sgdStep(p, input.gather(window, classes, pieces), tag, lr, decay, ws);
+        return kernel.sgdStep(p, WindowInput.gather(l, e, window, classes, pieces), tag, lr, decay);
       }
     };
   }

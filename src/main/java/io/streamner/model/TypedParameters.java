@@ -70,6 +70,12 @@ public final class TypedParameters implements TypedWeights {
     return c;
   }
 
+  /** A copy: these parameters are double already. */
+  @Override
+  public TypedParameters toTyped() {
+    return copy();
+  }
+
   /** Overwrites these parameters with {@code other}'s, which must have the same shape. */
   public void copyFrom(TypedParameters other) {
     if (other.hidden != hidden || other.inputSize != inputSize || other.tags != tags) {

@@ -22,6 +22,9 @@ public sealed interface TypedWeights permits TypedParameters, FloatTypedParamete
   /** Whether every parameter is a finite number (no NaN, no infinity). */
   boolean isFinite();
 
+  /** These parameters in double: a copy (exact for float ones). */
+  TypedParameters toTyped();
+
   /** "H=.. I=.. K=..", for messages. */
   default String shape() {
     return "H=" + hidden() + " I=" + inputSize() + " K=" + tags();

@@ -36,19 +36,8 @@ public interface WindowKernel<V, P> {
   /** An array for the C vectors of one window, to be filled by the caller. */
   V[] window();
 
-  /** An array for {@code length} vectors. */
-  V[] array(int length);
-
-  /** {@code values} in this precision: a copy, each value rounded to float in float. */
-  V vector(double[] values);
-
-  /** The starting vector of a word without a pretrained one ({@link WordVectors#randomVector}). */
-  V randomVector(String word, long seed, int dim);
-
-  V copy(V vector);
-
-  /** Whether every value is a finite number. */
-  boolean isFiniteVector(V vector);
+  /** The word vectors of this precision. */
+  VectorOps<V> vectors();
 
   /** Dense parameters of this shape whose values are to be overwritten (a spare). */
   P newDense(Hyperparameters hp);

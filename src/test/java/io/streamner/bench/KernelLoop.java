@@ -44,11 +44,11 @@ final class KernelLoop {
     // the job's starting parameters in its precision, and random vectors rounded to it
     P dense = kernel.dense(DenseParameters.initialise(hp.hidden(), hp.inputSize(), 42));
     double range = Math.sqrt(6.0) / Math.sqrt(n + hp.hidden());
-    V[] vectors = kernel.array(SgdStepBenchmark.VOCABULARY);
+    V[] vectors = kernel.vectors().array(SgdStepBenchmark.VOCABULARY);
     for (int v = 0; v < vectors.length; v++) {
       double[] values = new double[n];
       for (int d = 0; d < n; d++) values[d] = (2 * random.nextDouble() - 1) * range;
-      vectors[v] = kernel.vector(values);
+      vectors[v] = kernel.vectors().vector(values);
     }
     int windows = SgdStepBenchmark.SEQUENCE;
     int[] ids = new int[windows * c];

@@ -261,12 +261,7 @@ class JobDefinitionTest {
         Arguments.of("a typed model listed twice", "models = LOC+ORG, loc+org", "models", "twice"),
         Arguments.of(
             "a tag scheme that is none", "model.tag-scheme = IOB", "model.tag-scheme", "BIOES"),
-        Arguments.of("negative caps", "model.caps-dim = -1", "model.caps-dim", "0"),
-        Arguments.of(
-            "a typed model in float",
-            "models = PER, LOC+ORG\nmodel.precision = float",
-            "model.precision",
-            "typed models (here LOC+ORG) train in double only"));
+        Arguments.of("negative caps", "model.caps-dim = -1", "model.caps-dim", "0"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -16,6 +16,7 @@ import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.model.Precision;
+import io.streamner.model.TagDecoder;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
 import io.streamner.model.TypedDense;
@@ -72,7 +73,11 @@ class TypedModelOperatorTest {
     return definition(keys.toArray(new String[0]));
   }
 
-  /** One in-order epoch of the offline trainer over the same sentences, from the same start. */
+  /**
+   * One in-order epoch of the offline trainer over the same sentences, from the same start, in the
+   * definition's precision (a float model starts from the double start rounded once, as {@code
+   * train --types --precision float}).
+   */
   static TypedModel offlineEpoch(JobDefinition d, List<ParsedRecord> records) {
     List<Sentence> sentences = new ArrayList<>();
     for (ParsedRecord r : records)
@@ -85,11 +90,12 @@ class TypedModelOperatorTest {
         TypedModel.initialise(
             d.tagSet(TYPED),
             new WindowInput(
-                hp,
-                normalizer,
-                vocabulary,
-                WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim()),
-                WindowInput.initialCapitals(d.typed().capitalizationDim(), hp.seed())));
+                    hp.withPrecision(Precision.DOUBLE),
+                    normalizer,
+                    vocabulary,
+                    WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim()),
+                    WindowInput.initialCapitals(d.typed().capitalizationDim(), hp.seed()))
+                .in(hp.precision()));
     Trainer.train(offline, TrainingSet.of(offline, sentences), 1, false, r -> {});
     return offline;
   }
@@ -141,6 +147,84 @@ class TypedModelOperatorTest {
     TypedStreamingJobTest.assertSameVectors(offline, streamed);
   }
 
+  /**
+   * In a float job the typed model trains on the float kernel, as binary models do: float32
+   * snapshots with its tag set and k, a float model file (format version 3), bit for bit one
+   * in-order offline epoch of {@code train --types --precision float}; what the file holds it
+   * scores.
+   */
+  @Test
+  void aTypedModelInAFloatJobIsOneOfflineFloatEpochBitForBit(@TempDir Path dir) throws Exception {
+    JobDefinition d =
+        typedDefinition("model.precision", "float", "final-model.dir", dir.toString());
+    List<ParsedRecord> c = corpus();
+    List<String> query = List.of("Anna", "flew", "to", "Porto");
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      for (ParsedRecord s : c) h.process(labelled("PER", s), typed(d, s));
+      h.endInput();
+      Version v = h.versions().stream().filter(x -> x.model().equals(TYPED)).findFirst().get();
+      assertEquals(Precision.FLOAT, v.manifest().hyperparameters().precision());
+      assertEquals(d.tagSet(TYPED), v.manifest().tagSet());
+      assertEquals(5, v.manifest().capitalizationDim());
+      for (double x : v.dense()) assertEquals(x, (float) x, 0.0, "float32 on the wire");
+      TypedModel file = (TypedModel) ModelFile.readModel(dir.resolve(TYPED + ".model"));
+      assertEquals(3, ModelFile.readHeader(dir.resolve(TYPED + ".model")).formatVersion());
+      TypedModel offline = offlineEpoch(d, c);
+      assertEquals(Precision.FLOAT, file.precision());
+      assertEquals(offline.weights(), file.weights(), "W, b1, U, b2");
+      assertArrayEquals(offline.input().floatCapitals(), file.input().floatCapitals(), "E");
+      Vocabulary words = offline.input().vocabulary();
+      assertEquals(words.size(), file.input().vocabulary().size());
+      for (String word : words.words()) {
+        assertArrayEquals(
+            offline.input().floatVectors()[words.id(word)],
+            file.input().floatVectors()[file.input().vocabulary().id(word)],
+            word);
+      }
+      assertArrayEquals(
+          new TypedDense(file.weights().toTyped(), file.in(Precision.DOUBLE).input().capitals())
+              .flatten(),
+          v.dense(),
+          "the snapshot's dense chunks are the file's, widened");
+      h.predictions();
+      h.process(unlabelled(TYPED, score("q", query.toArray(new String[0]))));
+      PredictionRecord p = h.predictions().get(0);
+      TagDecoder.Sentence expected =
+          TagDecoder.decodeSentence(file.tagSet(), file.probabilities(query));
+      assertEquals(file.tagSet().labels(expected.tags()), p.labels());
+      assertArrayEquals(expected.probabilities(), p.probabilities());
+    }
+  }
+
+  /**
+   * A typed model's precision cannot change under its state either: a double typed model's
+   * checkpoint restored under {@code model.precision = float} stops the job, saying what to do.
+   */
+  @Test
+  void aDoubleTypedStateIsRefusedByAFloatJob() throws Exception {
+    JobDefinition d = typedDefinition();
+    OperatorSubtaskState checkpoint;
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      h.process(typed(d, corpus().get(0)));
+      checkpoint = h.checkpoint(1);
+    }
+    try (ModelHarness floats = new ModelHarness(typedDefinition("model.precision", "float"))) {
+      Exception e = assertThrows(Exception.class, () -> floats.restore(checkpoint));
+      Throwable cause = e;
+      while (!(cause instanceof SuppressRestartsException) && cause.getCause() != null)
+        cause = cause.getCause();
+      assertTrue(cause instanceof SuppressRestartsException, "no restart would help: " + e);
+      String message = cause.getCause().getMessage();
+      assertTrue(
+          message.contains(
+                  "model "
+                      + TYPED
+                      + " is a double model but the job definition says model.precision = float")
+              && message.contains("--fresh"),
+          message);
+    }
+  }
+
   @Test
   void aTypedModelStartsFromAModelFileOfTheSameTagSetAndShape(@TempDir Path dir) throws Exception {
     List<ParsedRecord> c = corpus();
@@ -152,7 +236,7 @@ class TypedModelOperatorTest {
       h.process(unlabelled(TYPED, score("q", "Anna", "flew", "to", "Porto")));
       assertEquals(windows(c), h.predictions().get(0).examplesSeen(), "the file's training");
     }
-    // A float file (train --types --precision float) is widened: typed models train in double.
+    // A float file (train --types --precision float) is widened in a double job.
     Path floats = dir.resolve("offline-float.model");
     ModelFile.write(offline.in(Precision.FLOAT), floats);
     try (ModelHarness h =

@@ -9,8 +9,12 @@ import io.streamner.cli.Main;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.SnapshotExport;
 import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.SnapshotCodec;
+import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
+import io.streamner.kafka.wire.WireSchemaTest;
 import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
@@ -21,6 +25,7 @@ import io.streamner.text.Sentence;
 import io.streamner.text.Vocabulary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,6 +71,12 @@ class TypedStreamingJobTest {
   static int trainWindows;
   static JobDefinition.Topics topics;
 
+  /** The float job: the typed model alone, on the first {@value #FLOAT_SENTENCES} sentences. */
+  static final int FLOAT_SENTENCES = 300;
+
+  static JobDefinition.Topics floatTopics;
+  static Path floatTrainFile;
+
   @BeforeAll
   static void run() throws Exception {
     train = CorpusReader.read(SharedData.require("btc/btc.train"), null).sentences();
@@ -86,6 +98,21 @@ class TypedStreamingJobTest {
     p.setProperty("snapshot.every-examples", "5000"); // several versions, the later ones partial
     p.setProperty("snapshot.every-seconds", "0");
     JobHarness.run(JobDefinition.parse(p, "typed"), s -> s);
+
+    List<Sentence> floatTrain = train.subList(0, FLOAT_SENTENCES);
+    floatTrainFile = write("train-float.tsv", floatTrain);
+    floatTopics = JobHarness.createTopics(kafka, "typed-float");
+    JobHarness.produceTraining(kafka, floatTopics.train(), floatTrain);
+    Properties f = JobHarness.properties(kafka, floatTopics);
+    f.setProperty("models", TYPED);
+    f.setProperty("model.precision", "float");
+    f.setProperty("model.min-count", "1");
+    f.setProperty(
+        "model.regularization-examples",
+        String.valueOf(floatTrain.stream().mapToInt(Sentence::size).sum()));
+    f.setProperty("snapshot.every-examples", "2000");
+    f.setProperty("snapshot.every-seconds", "0");
+    JobHarness.run(JobDefinition.parse(f, "typed-float"), s -> s);
   }
 
   @AfterAll
@@ -190,6 +217,64 @@ class TypedStreamingJobTest {
     String eval = cli("eval", "--model", file.toString(), "--data", testFile.toString());
     assertTrue(eval.contains("overall") && eval.contains("ORG"), eval);
     Path text = Files.writeString(dir.resolve("text.txt"), "Met Anna Smith in London\n");
+    String tagged = cli("tag", "--model", file.toString(), "--json", text.toString());
+    assertTrue(tagged.contains("\"entities\":["), tagged);
+  }
+
+  /**
+   * A typed model in a float job: float32 snapshots that the schema takes, an export that is bit
+   * for bit one in-order epoch of {@code train --types --precision float}, a float model file
+   * (version 3) that {@code eval} and {@code tag} read.
+   */
+  @Test
+  void aFloatJobTrainsTheTypedModelOfOneOfflineFloatEpochBitForBit() throws Exception {
+    for (ConsumerRecord<byte[], byte[]> r :
+        JobHarness.readCommitted(kafka, floatTopics.snapshots())) {
+      assertEquals(
+          Set.of(),
+          WireSchemaTest.validate("snapshots", r.value()),
+          new String(r.value(), StandardCharsets.UTF_8));
+      SnapshotRecord record = SnapshotCodec.decodeSnapshot(r.value());
+      if (record instanceof SnapshotRecord.DenseChunk d) assertEquals(Precision.FLOAT, d.dtype());
+      if (record instanceof SnapshotRecord.Column c) assertEquals(Precision.FLOAT, c.dtype());
+    }
+    Path file = dir.resolve("exported-float.model");
+    cli(
+        "export",
+        "--bootstrap-servers",
+        kafka.bootstrapServers(),
+        "--topic",
+        floatTopics.snapshots(),
+        "--model",
+        TYPED,
+        "--out",
+        file.toString());
+    assertEquals(3, ModelFile.readHeader(file).formatVersion(), "a float model file");
+    TypedModel streamed = (TypedModel) ModelFile.readModel(file);
+    Path offlineFile = dir.resolve("offline-float.model");
+    cli(
+        "train",
+        "--train",
+        floatTrainFile.toString(),
+        "--min-count",
+        "1",
+        "--epochs",
+        "1",
+        "--types",
+        "PER,LOC,ORG",
+        "--precision",
+        "float",
+        "--out",
+        offlineFile.toString());
+    TypedModel offline = (TypedModel) ModelFile.readModel(offlineFile);
+    assertEquals(Precision.FLOAT, streamed.precision());
+    assertEquals(offline.weights(), streamed.weights(), "W, b1, U, b2");
+    assertArrayEquals(offline.input().floatCapitals(), streamed.input().floatCapitals(), "E");
+    // Widened exactly, the vectors compare as the double models' do.
+    assertSameVectors(offline.in(Precision.DOUBLE), streamed.in(Precision.DOUBLE));
+    String eval = cli("eval", "--model", file.toString(), "--data", testFile.toString());
+    assertTrue(eval.contains("overall") && eval.contains("ORG"), eval);
+    Path text = Files.writeString(dir.resolve("text-float.txt"), "Met Anna Smith in London\n");
     String tagged = cli("tag", "--model", file.toString(), "--json", text.toString());
     assertTrue(tagged.contains("\"entities\":["), tagged);
   }

@@ -67,27 +67,41 @@ class TypedLearnerTest {
             WindowInput.initialCapitals(K, HP.seed())));
   }
 
-  static TypedLearner learner(double decay) {
-    return new TypedLearner(
+  static TypedLearner<double[], TypedParameters> learner(double decay) {
+    return TypedLearner.doubles(
         new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), 1, decay), TAGS, K);
   }
 
-  /** A streaming typed model: dense parameters and E swapped for the trained copies. */
-  static final class Streamed {
-    final TypedLearner learner;
-    final MapColumns<double[]> columns = OnlineLearnerTest.freshColumns();
+  /**
+   * A streaming typed model in the learner's precision, from the double start (rounded to float in
+   * float, as {@code train --types --precision float} does): dense parameters and E swapped for the
+   * trained copies.
+   */
+  static final class Streamed<V, P extends TypedWeights> {
+    final TypedLearner<V, P> learner;
+    final MapColumns<V> columns = new MapColumns<>();
     final Set<String> changed = new HashSet<>();
-    TypedParameters dense =
-        TypedParameters.initialise(HP.hidden(), HP.windowSize() * (HP.dim() + K), 5, HP.seed());
-    TypedParameters spare = dense.copy();
-    double[][] capitals = WindowInput.initialCapitals(K, HP.seed());
+    P dense;
+    P spare;
+    V[] capitals;
 
-    Streamed(TypedLearner learner) {
+    Streamed(TypedLearner<V, P> learner) {
       this.learner = learner;
+      VectorOps<V> vectors = learner.kernel().vectors();
+      for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+        columns.put(special, vectors.randomVector(special, HP.seed(), HP.dim()));
+      }
+      TypedParameters start =
+          TypedParameters.initialise(HP.hidden(), HP.windowSize() * (HP.dim() + K), 5, HP.seed());
+      dense = learner.kernel().dense(start);
+      spare = learner.kernel().dense(start);
+      double[][] e = WindowInput.initialCapitals(K, HP.seed());
+      capitals = vectors.array(e.length);
+      for (int c = 0; c < e.length; c++) capitals[c] = vectors.vector(e[c]);
     }
 
     /** Learns without committing. */
-    TypedLearner.Update attempt(Sentence s) throws Exception {
+    TypedLearner.Update<V, P> attempt(Sentence s) throws Exception {
       return learner.learn(
           s.tokens(),
           TAGS.encode(s.tags()),
@@ -100,8 +114,8 @@ class TypedLearnerTest {
     }
 
     /** Learns and commits, as the job will do with a finite update. */
-    TypedLearner.Update learn(Sentence s) throws Exception {
-      TypedLearner.Update update = attempt(s);
+    TypedLearner.Update<V, P> learn(Sentence s) throws Exception {
+      TypedLearner.Update<V, P> update = attempt(s);
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
@@ -119,7 +133,8 @@ class TypedLearnerTest {
     TrainingSet data = TrainingSet.of(offline, sentences);
     Trainer.train(offline, data, 1, false, r -> {});
 
-    Streamed streamed = new Streamed(learner(HP.regularization() / data.size()));
+    Streamed<double[], TypedParameters> streamed =
+        new Streamed<>(learner(HP.regularization() / data.size()));
     for (Sentence s : sentences) streamed.learn(s);
 
     assertArrayEquals(offline.dense().flatten(), streamed.dense.flatten());
@@ -134,17 +149,55 @@ class TypedLearnerTest {
     }
   }
 
+  /**
+   * The same promise in float: the float typed kernel, from the double start rounded to float once,
+   * gives bit for bit one in-order offline epoch of {@code train --types --precision float}.
+   */
+  @Test
+  void aStreamOfSentencesIsOneOfflineFloatEpochBitForBit() throws Exception {
+    List<Sentence> sentences = corpus(150, 3);
+    TypedModel offline = freshOffline(sentences).in(Precision.FLOAT);
+    TrainingSet data = TrainingSet.of(offline, sentences);
+    Trainer.train(offline, data, 1, false, r -> {});
+
+    Streamed<float[], FloatTypedParameters> streamed =
+        new Streamed<>(
+            TypedLearner.floats(
+                new OnlineLearner.Settings(
+                    HP.withPrecision(Precision.FLOAT),
+                    TokenNormalizer.defaults(),
+                    1,
+                    HP.regularization() / data.size()),
+                TAGS,
+                K));
+    for (Sentence s : sentences) streamed.learn(s);
+
+    assertArrayEquals(
+        ((FloatTypedParameters) offline.weights()).flatten(), streamed.dense.flatten());
+    for (int c = 0; c < streamed.capitals.length; c++) {
+      assertArrayEquals(offline.input().floatCapitals()[c], streamed.capitals[c], "class " + c);
+    }
+    Vocabulary vocabulary = offline.input().vocabulary();
+    assertEquals(vocabulary.size(), streamed.columns.vectors.size());
+    for (String word : vocabulary.words()) {
+      assertArrayEquals(
+          offline.input().floatVectors()[vocabulary.id(word)],
+          streamed.columns.vectors.get(word),
+          word);
+    }
+  }
+
   /** Test-then-train: each token's probabilities come from the model just before its step. */
   @Test
   void probabilitiesAreThoseBeforeEachWindowsStep() throws Exception {
     List<Sentence> sentences = corpus(20, 4);
-    Streamed streamed = new Streamed(learner(0));
+    Streamed<double[], TypedParameters> streamed = new Streamed<>(learner(0));
     for (Sentence s : sentences.subList(0, 19)) streamed.learn(s);
     Sentence last = sentences.get(19);
     TypedParameters before = streamed.dense.copy();
     double[][] scored =
         streamed.learner.score(last.tokens(), before, streamed.capitals, streamed.columns);
-    TypedLearner.Update update = streamed.learn(last);
+    TypedLearner.Update<double[], TypedParameters> update = streamed.learn(last);
     assertArrayEquals(
         scored[0], update.probabilities()[0], "the first window: nothing trained yet");
     assertEquals(last.size(), update.windows());
@@ -155,13 +208,13 @@ class TypedLearnerTest {
 
   @Test
   void learningChangesNothingTheCallerHoldsUntilCommitted() throws Exception {
-    Streamed streamed = new Streamed(learner(0));
+    Streamed<double[], TypedParameters> streamed = new Streamed<>(learner(0));
     Sentence s = corpus(1, 5).get(0);
     TypedParameters dense = streamed.dense.copy();
     double[][] capitals = streamed.capitals;
     double[] first = capitals[0].clone();
     int words = streamed.columns.vectors.size();
-    TypedLearner.Update update = streamed.attempt(s);
+    TypedLearner.Update<double[], TypedParameters> update = streamed.attempt(s);
     assertEquals(dense, streamed.dense);
     assertArrayEquals(first, capitals[0]);
     assertEquals(words, streamed.columns.vectors.size());
@@ -170,10 +223,10 @@ class TypedLearnerTest {
 
   @Test
   void anUpdateThatOverflowedIsNotFinite() throws Exception {
-    Streamed streamed = new Streamed(learner(0));
+    Streamed<double[], TypedParameters> streamed = new Streamed<>(learner(0));
     streamed.capitals[1][0] = Double.NaN;
     Sentence s = corpus(1, 6).get(0);
-    TypedLearner.Update update = streamed.attempt(s);
+    TypedLearner.Update<double[], TypedParameters> update = streamed.attempt(s);
     assertFalse(update.isFinite());
     assertThrows(
         IllegalArgumentException.class,

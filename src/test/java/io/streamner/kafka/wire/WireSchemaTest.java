@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * validate and parse, whatever the encoders write validates, and the schemas reject what they must,
  * so the published contract cannot drift from the code.
  */
-class WireSchemaTest {
+public class WireSchemaTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonSchemaFactory FACTORY =
@@ -56,7 +56,8 @@ class WireSchemaTest {
     }
   }
 
-  static Set<ValidationMessage> validate(String topic, byte[] value) {
+  /** The problems {@code value} has under the schema of {@code topic}; empty when it is valid. */
+  public static Set<ValidationMessage> validate(String topic, byte[] value) {
     try {
       return SCHEMAS
           .computeIfAbsent(topic, t -> FACTORY.getSchema(schemaNode(t)))

@@ -1,0 +1,44 @@
+package io.streamner.model;
+
+/** {@link TypedKernel} in double precision: {@link TypedNetwork}. */
+public final class DoubleTypedKernel implements TypedKernel<double[], TypedParameters> {
+  private final TypedNetwork.Workspace ws;
+
+  /**
+   * @param inputSize I: C (n + k)
+   */
+  public DoubleTypedKernel(int inputSize, int hidden, int tags) {
+    this.ws = new TypedNetwork.Workspace(inputSize, hidden, tags);
+  }
+
+  @Override
+  public VectorOps<double[]> vectors() {
+    return VectorOps.DOUBLE;
+  }
+
+  @Override
+  public double[] forward(TypedParameters p, double[][] pieces) {
+    return TypedNetwork.forward(p, pieces, ws);
+  }
+
+  @Override
+  public double sgdStep(
+      TypedParameters p, double[][] pieces, int tag, double learningRate, double decay) {
+    return TypedNetwork.sgdStep(p, pieces, tag, learningRate, decay, ws);
+  }
+
+  @Override
+  public double[] probabilities() {
+    return ws.probabilities();
+  }
+
+  @Override
+  public void copy(TypedParameters from, TypedParameters to) {
+    to.copyFrom(from);
+  }
+
+  @Override
+  public TypedParameters dense(TypedParameters dense) {
+    return dense.copy();
+  }
+}

@@ -1,0 +1,56 @@
+package io.streamner.model;
+
+/**
+ * The typed network (src/site/markdown/typed-model.md) in one {@link Precision}, as {@link
+ * WindowKernel} is the binary one: {@code V} is one vector ({@code double[]} or {@code float[]}),
+ * {@code P} the dense parameters ({@link TypedParameters} or {@link FloatTypedParameters}). {@link
+ * DoubleTypedKernel} runs {@link TypedNetwork}, {@link FloatTypedKernel} runs {@link
+ * FloatTypedNetwork#fastest()}; code written against this interface (a {@link TypedModel}'s {@link
+ * TypedModel#steps() steps}, the streaming {@link TypedLearner}) runs the same arithmetic in either
+ * precision.
+ *
+ * <p>The window's vectors are passed as pieces (eq. 32: per position the word vector, and with
+ * capitalisation features the class's vector after it) and updated in place by a step.
+ *
+ * <p>An instance holds the activations of one window between the forward half and the backward half
+ * of a step: one per thread.
+ */
+public interface TypedKernel<V, P extends TypedWeights> {
+  /** The word (and capitalisation) vectors of this precision. */
+  VectorOps<V> vectors();
+
+  /**
+   * P(tag) of every tag for the centre word, eq. (35), in tag id order and in double; changes
+   * nothing (the scoring path). The array is overwritten by the next call.
+   */
+  double[] forward(P p, V[] pieces);
+
+  /**
+   * One SGD step, in place, on the window whose centre word has tag {@code tag}; returns the
+   * cross-entropy loss before the step (eq. 40). Its forward half's probabilities are then {@link
+   * #probabilities()}.
+   *
+   * @param decay C/m of eqs. (49) and (50)
+   */
+  double sgdStep(P p, V[] pieces, int tag, double learningRate, double decay);
+
+  /** a2 of the last {@link #forward} or of the forward half of the last {@link #sgdStep}. */
+  double[] probabilities();
+
+  /** Overwrites {@code to} with {@code from}, which have the same shape. */
+  void copy(P from, P to);
+
+  /** {@code dense} in this precision: a copy, each value rounded to float in float. */
+  P dense(TypedParameters dense);
+
+  /**
+   * The kernel of {@code precision} for a network of this shape.
+   *
+   * @param inputSize I: C (n + k)
+   */
+  static TypedKernel<?, ?> of(Precision precision, int inputSize, int hidden, int tags) {
+    return precision == Precision.FLOAT
+        ? new FloatTypedKernel(inputSize, hidden, tags)
+        : new DoubleTypedKernel(inputSize, hidden, tags);
+  }
+}
