@@ -2,6 +2,7 @@ package io.streamner.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.kafka.wire.DeadLetterRecord;
@@ -20,9 +21,11 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.ExceptionUtils;
 
 /** Builders of job inputs and a thin wrapper around Flink's harness for {@link ModelOperator}. */
 final class JobTesting {
@@ -154,6 +157,18 @@ final class JobTesting {
       harness.initializeState(checkpoint);
       harness.open();
       return this;
+    }
+
+    /**
+     * Opens from a checkpoint that must be refused for good (a restart would only fail again);
+     * returns the reason the job stops with.
+     */
+    String refusedRestore(OperatorSubtaskState checkpoint) {
+      Exception e = assertThrows(Exception.class, () -> restore(checkpoint));
+      SuppressRestartsException refusal =
+          ExceptionUtils.findThrowable(e, SuppressRestartsException.class)
+              .orElseThrow(() -> new AssertionError("no restart would help: " + e, e));
+      return refusal.getCause().getMessage();
     }
 
     void process(ModelInput... inputs) throws Exception {

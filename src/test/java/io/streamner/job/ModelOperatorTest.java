@@ -260,7 +260,7 @@ class ModelOperatorTest {
       checkpoint = h.checkpoint(1);
     }
     try (ModelHarness wider = new ModelHarness(definition("model.dim", "6"))) {
-      String message = refusedRestore(wider, checkpoint);
+      String message = wider.refusedRestore(checkpoint);
       assertTrue(message.contains("model.dim = 4,") && message.contains("--fresh"), message);
     }
     try (ModelHarness same = new ModelHarness(definition("model.learning-rate", "0.2"))) {
@@ -283,7 +283,7 @@ class ModelOperatorTest {
       checkpoint = h.checkpoint(1);
     }
     try (ModelHarness other = new ModelHarness(definition("model.precision", defined))) {
-      String message = refusedRestore(other, checkpoint);
+      String message = other.refusedRestore(checkpoint);
       assertTrue(
           message.contains(
                   "model PER is a "
@@ -321,18 +321,6 @@ class ModelOperatorTest {
    * Restores {@code checkpoint} into {@code h}, which must refuse it for good (no restart would
    * help); returns the reason.
    */
-  private static String refusedRestore(ModelHarness h, OperatorSubtaskState checkpoint) {
-    Exception e =
-        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> h.restore(checkpoint));
-    Throwable cause = e;
-    while (!(cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException)
-        && cause.getCause() != null) cause = cause.getCause();
-    assertTrue(
-        cause instanceof org.apache.flink.runtime.execution.SuppressRestartsException,
-        "no restart would help: " + e);
-    return cause.getCause().getMessage();
-  }
-
   private static List<String> ids(List<PredictionRecord> predictions) {
     return predictions.stream().map(PredictionRecord::id).toList();
   }
