@@ -73,8 +73,4 @@ public final class LookupBaseline {
     for (int t = 0; t < predicted.length; t++) predicted[t] = labels[t] != 0;
     return predicted;
   }
-
-  public int wordsSeen() {
-    return counts.size();
-  }
 }

@@ -46,7 +46,7 @@ public final class DenseParameters implements Dense {
     return p;
   }
 
-  private static double uniform(SplittableRandom random, double range) {
+  static double uniform(SplittableRandom random, double range) {
     return (2 * random.nextDouble() - 1) * range;
   }
 
@@ -57,25 +57,6 @@ public final class DenseParameters implements Dense {
     System.arraycopy(u, 0, c.u, 0, hidden);
     c.b2 = b2;
     return c;
-  }
-
-  /** Overwrites these parameters with {@code other}'s, which must have the same shape. */
-  public void copyFrom(DenseParameters other) {
-    if (other.hidden != hidden || other.inputSize != inputSize) {
-      throw new IllegalArgumentException(
-          "cannot copy "
-              + other.hidden
-              + "x"
-              + other.inputSize
-              + " parameters into "
-              + hidden
-              + "x"
-              + inputSize);
-    }
-    for (int k = 0; k < hidden; k++) System.arraycopy(other.w[k], 0, w[k], 0, inputSize);
-    System.arraycopy(other.b1, 0, b1, 0, hidden);
-    System.arraycopy(other.u, 0, u, 0, hidden);
-    b2 = other.b2;
   }
 
   /** Whether every parameter is a finite number (no NaN, no infinity). */

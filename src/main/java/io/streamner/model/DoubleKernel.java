@@ -69,9 +69,4 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   public boolean isFiniteDense(DenseParameters dense) {
     return dense.isFinite();
   }
-
-  @Override
-  public double squaredWeights(DenseParameters dense) {
-    return dense.squaredWeights();
-  }
 }

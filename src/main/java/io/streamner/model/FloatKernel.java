@@ -82,9 +82,4 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   public boolean isFiniteDense(FloatParameters dense) {
     return network.isFinite(dense);
   }
-
-  @Override
-  public double squaredWeights(FloatParameters dense) {
-    return dense.squaredWeights();
-  }
 }

@@ -78,6 +78,11 @@ public final class FloatTypedNetwork {
     /** U^T delta (eq. 44): dJ/da1; zero past H. */
     final float[] ud;
 
+    /** max z2 and sum_t e^(z2_t - max), from the last forward pass: the loss reuses them. */
+    float max;
+
+    double sum;
+
     /**
      * @param inputSize I: the length of x, C n or C (n + k) with capitalisation features
      */
@@ -122,22 +127,24 @@ public final class FloatTypedNetwork {
       z2[t] = ws.ua[t] + p.b2[t]; // (39)
       max = Math.max(max, z2[t]);
     }
-    softmax(z2, max, ws.exp, ws.a2);
+    ws.max = max;
+    ws.sum = softmax(z2, max, ws.exp, ws.a2);
     return ws.a2;
   }
 
   /**
    * a2 = softmax(z2), eq. (36), in double and rounded to float once, with the largest score
    * subtracted first so that no exponential overflows; StrictMath so that every JVM gives the same
-   * bits.
+   * bits. Returns the sum of the exponentials.
    */
-  private static void softmax(float[] z2, float max, double[] exp, float[] a2) {
+  private static double softmax(float[] z2, float max, double[] exp, float[] a2) {
     double sum = 0;
     for (int t = 0; t < z2.length; t++) {
       exp[t] = StrictMath.exp((double) z2[t] - max);
       sum += exp[t];
     }
     for (int t = 0; t < z2.length; t++) a2[t] = (float) (exp[t] / sum);
+    return sum;
   }
 
   /**
@@ -196,7 +203,9 @@ public final class FloatTypedNetwork {
     }
     layer.backward(loops, p.w, p.w, p.stride, lrDecay); // (47), (49)
     layer.scatter(pieces, lr); // (48)
-    return crossEntropy(ws.z2, y);
+    // crossEntropy(ws.z2, y), from the forward pass's max and sum (the same terms in the same
+    // order)
+    return (double) ws.max + StrictMath.log(ws.sum) - ws.z2[y];
   }
 
   /**

@@ -21,11 +21,6 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
   /** The kernel of this precision on these numbers, for one thread. */
   NerModel.Steps steps(Hyperparameters hp);
 
-  /** The length of word vector {@code id}. */
-  default int dim(int id) {
-    return java.lang.reflect.Array.getLength(vectors()[id]);
-  }
-
   /** k: values per capitalisation vector, 0 without. */
   default int capitalizationDim() {
     return capitals() == null ? 0 : java.lang.reflect.Array.getLength(capitals()[0]);

@@ -136,11 +136,6 @@ final class SentenceColumns<V> {
     return at.length;
   }
 
-  /** The sentence's normalised words. */
-  List<String> words() {
-    return words;
-  }
-
   /** The vectors of window t, into {@code window} (C long), which is returned. */
   V[] window(int t, V[] window) {
     int half = settings.hyperparameters().windowSize() / 2;

@@ -42,15 +42,4 @@ public interface TypedKernel<V, P extends TypedWeights> {
 
   /** {@code dense} in this precision: a copy, each value rounded to float in float. */
   P dense(TypedParameters dense);
-
-  /**
-   * The kernel of {@code precision} for a network of this shape.
-   *
-   * @param inputSize I: C (n + k)
-   */
-  static TypedKernel<?, ?> of(Precision precision, int inputSize, int hidden, int tags) {
-    return precision == Precision.FLOAT
-        ? new FloatTypedKernel(inputSize, hidden, tags)
-        : new DoubleTypedKernel(inputSize, hidden, tags);
-  }
 }

@@ -33,6 +33,11 @@ public final class TypedNetwork {
     final double[] z2;
     final double[] a2;
 
+    /** max z2 and sum_t e^(z2_t - max), from the last forward pass: the loss reuses them. */
+    double max;
+
+    double sum;
+
     /**
      * @param inputSize I: the length of x, C n or C (n + k) with capitalisation features
      */
@@ -80,7 +85,8 @@ public final class TypedNetwork {
       z2[t] = s0 + s1 + p.b2[t];
       max = Math.max(max, z2[t]);
     }
-    softmax(z2, max, ws.a2);
+    ws.max = max;
+    ws.sum = softmax(z2, max, ws.a2);
     return ws.a2;
   }
 
@@ -88,7 +94,7 @@ public final class TypedNetwork {
    * a2 = softmax(z2), eq. (36), with the largest score subtracted first so that no exponential
    * overflows (the result is the same: the factor e^-max cancels).
    */
-  private static void softmax(double[] z2, double max, double[] a2) {
+  private static double softmax(double[] z2, double max, double[] a2) {
     double sum = 0;
     for (int t = 0; t < z2.length; t++) {
       a2[t] = Math.exp(z2[t] - max);
@@ -96,6 +102,7 @@ public final class TypedNetwork {
     }
     final double inverse = 1.0 / sum;
     for (int t = 0; t < a2.length; t++) a2[t] *= inverse;
+    return sum;
   }
 
   /**
@@ -134,7 +141,9 @@ public final class TypedNetwork {
     final double[] g = ws.g;
     final int hidden = p.hidden;
     final double lr = learningRate;
-    final double loss = crossEntropy(ws.z2, y);
+    // crossEntropy(ws.z2, y), from the forward pass's max and sum (the same terms in the same
+    // order)
+    final double loss = ws.max + Math.log(ws.sum) - ws.z2[y];
 
     java.util.Arrays.fill(g, 0.0);
     for (int t = 0; t < p.tags; t++) {

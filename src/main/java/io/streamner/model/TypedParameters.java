@@ -55,11 +55,11 @@ public final class TypedParameters implements TypedWeights {
     SplittableRandom random = new SplittableRandom(seed);
     double wRange = Math.sqrt(6.0) / Math.sqrt(inputSize + hidden);
     for (double[] row : p.w) {
-      for (int j = 0; j < inputSize; j++) row[j] = (2 * random.nextDouble() - 1) * wRange;
+      for (int j = 0; j < inputSize; j++) row[j] = DenseParameters.uniform(random, wRange);
     }
     double uRange = Math.sqrt(6.0) / Math.sqrt(hidden + tags);
     for (double[] row : p.u) {
-      for (int k = 0; k < hidden; k++) row[k] = (2 * random.nextDouble() - 1) * uRange;
+      for (int k = 0; k < hidden; k++) row[k] = DenseParameters.uniform(random, uRange);
     }
     return p;
   }

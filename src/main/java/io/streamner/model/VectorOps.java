@@ -32,11 +32,6 @@ public interface VectorOps<V> {
   /** Whether every value is a finite number. */
   boolean isFinite(V vector);
 
-  /** The vectors of this precision for {@code precision}. */
-  static VectorOps<?> of(Precision precision) {
-    return precision == Precision.FLOAT ? FLOAT : DOUBLE;
-  }
-
   /** Copies of every row of {@code rows}, or null for null. */
   default V[] copy(V[] rows) {
     if (rows == null) return null;

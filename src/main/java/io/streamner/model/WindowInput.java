@@ -6,7 +6,6 @@ import io.streamner.text.Vocabulary;
 import io.streamner.text.Windows;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -128,14 +127,10 @@ public final class WindowInput {
     if (dim == 0) return null;
     Capitalization[] classes = Capitalization.values();
     double[][] e = new double[classes.length][];
+    // The same draw as a word's starting vector (CAPITALIZATION_RANGE is RANDOM_RANGE), keyed by
+    // the class's name.
     for (Capitalization c : classes) {
-      SplittableRandom random =
-          new SplittableRandom(
-              WordVectors.fnv1a64("capitalization:" + c.key()) ^ (seed * 0x9E3779B97F4A7C15L));
-      e[c.ordinal()] = new double[dim];
-      for (int d = 0; d < dim; d++) {
-        e[c.ordinal()][d] = (2 * random.nextDouble() - 1) * CAPITALIZATION_RANGE;
-      }
+      e[c.ordinal()] = WordVectors.randomVector("capitalization:" + c.key(), seed, dim);
     }
     return e;
   }

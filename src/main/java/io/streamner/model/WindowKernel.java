@@ -47,9 +47,6 @@ public interface WindowKernel<V, P> {
 
   boolean isFiniteDense(P dense);
 
-  /** Sum of squares of W and U: the bracket of the regularisation term of eq. (1). */
-  double squaredWeights(P dense);
-
   /** The kernel of {@code hp}'s precision: {@link DoubleKernel} or {@link FloatKernel}. */
   static WindowKernel<?, ?> of(Hyperparameters hp) {
     return hp.precision() == Precision.FLOAT ? new FloatKernel(hp) : new DoubleKernel(hp);

@@ -37,18 +37,11 @@ final class Doubles {
   }
 
   /**
-   * Refuses a value that is not a finite number: NaN or an infinity means a diverged model, which
-   * must be seen rather than published.
+   * Refuses a value that is not a finite number (NaN or an infinity means a diverged model, which
+   * must be seen rather than published), and for {@link Precision#FLOAT} a value that is not a
+   * float: a float32 record would otherwise round it on the wire without a word.
    *
    * @param what names value {@code i} in the message, e.g. {@code value 3 of the vector of "anna"}
-   */
-  static void requireFinite(double[] values, IntFunction<String> what) {
-    requireFinite(values, Precision.DOUBLE, what);
-  }
-
-  /**
-   * {@link #requireFinite(double[], IntFunction)}, and for {@link Precision#FLOAT} values that are
-   * floats: a float32 record would otherwise round them on the wire without a word.
    */
   static void requireFinite(double[] values, Precision dtype, IntFunction<String> what) {
     for (int i = 0; i < values.length; i++) {
