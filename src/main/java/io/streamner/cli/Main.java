@@ -40,7 +40,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: one of train, eval, tag");
+        spec.commandLine(), "Missing command: one of train, eval, tag, job, export, produce, demo");
   }
 
   public static void main(String[] args) {

@@ -212,6 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (capsDim != null && capsDim < 1) {
       throw new UserError("--caps-dim must be 1 or more, got " + capsDim);
     }
+    precision(); // a wrong --precision is said before the corpus and vectors are read
     return kind.entity != null ? trainBinary() : trainTyped();
   }
 

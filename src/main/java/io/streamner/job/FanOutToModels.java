@@ -24,33 +24,32 @@ final class FanOutToModels implements FlatMapFunction<ParsedRecord, ModelInput> 
   /** The tag sets of the typed models among {@link #models}. */
   private final HashMap<String, TagSet> tagSets = new HashMap<>();
 
-  FanOutToModels(List<String> models, TagSet.Scheme scheme) {
+  FanOutToModels(List<String> models, JobDefinition.TypedSettings typed) {
     this.models = List.copyOf(models);
     for (String model : models) {
-      TagSet tags = new JobDefinition.TypedSettings(scheme, 0).tagSet(model);
+      TagSet tags = typed.tagSet(model);
       if (tags != null) tagSets.put(model, tags);
     }
   }
 
   FanOutToModels(JobDefinition definition) {
-    this(definition.models(), definition.typed().scheme());
+    this(definition.models(), definition.typed());
   }
 
   @Override
   public void flatMap(ParsedRecord sentence, Collector<ModelInput> out) {
+    List<String> tags = sentence.labelled() ? Arrays.asList(sentence.tags) : null;
     for (String model : models) {
-      if (sentence.labelled()) {
-        out.collect(new ModelInput(model, sentence, labels(model, sentence.tags)));
+      if (tags != null) {
+        out.collect(new ModelInput(model, sentence, labels(model, tags)));
       } else if (sentence.models == null || Arrays.asList(sentence.models).contains(model)) {
         out.collect(new ModelInput(model, sentence, null));
       }
     }
   }
 
-  private int[] labels(String model, String[] tags) {
+  private int[] labels(String model, List<String> tags) {
     TagSet typed = tagSets.get(model);
-    return typed == null
-        ? EntityTags.binaryLabels(Arrays.asList(tags), model)
-        : typed.encode(Arrays.asList(tags));
+    return typed == null ? EntityTags.binaryLabels(tags, model) : typed.encode(tags);
   }
 }

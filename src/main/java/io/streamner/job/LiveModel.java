@@ -35,6 +35,9 @@ final class LiveModel<V, P> {
   /** A typed model's dense parameters and capitalisation vectors; null for a binary model. */
   final LiveTypedParameters<V, ?> typed;
 
+  /** Its metrics, registered by the operator when it first sees the model in this run. */
+  ModelMetrics metrics;
+
   /** Changed since its state was last written. */
   boolean dirty;
 

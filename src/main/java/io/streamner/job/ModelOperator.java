@@ -7,9 +7,7 @@ import io.streamner.text.Checks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -66,7 +64,6 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   private transient SnapshotWriter<V, P> snapshots;
   private transient OnlineLearner<V, P> learner;
   private transient InternalTimerService<VoidNamespace> timers;
-  private transient Map<String, ModelMetrics> metrics;
 
   private ModelOperator(JobDefinition definition, JobPrecision<V, P> precision) {
     this.definition = definition;
@@ -94,7 +91,6 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
     learner = new OnlineLearner<>(store.settings(), precision.kernel(definition.hyperparameters()));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
-    metrics = new HashMap<>();
   }
 
   @Override
@@ -105,15 +101,15 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
       EncodedRecord prediction = input.labels != null ? train(model, input) : score(model, input);
       output.collect(new StreamRecord<>(prediction));
     } catch (RecordRejected e) {
-      reject(input, e.getMessage(), e.nonFiniteUpdate());
+      reject(model, input, e.getMessage(), e.nonFiniteUpdate());
     } catch (RuntimeException e) {
       LOG.warn("model {} could not use record {}", input.model, where(input), e);
       reject(
+          model,
           input,
           "could not be processed ("
               + Checks.shorten(e.toString())
-              + "); this is a bug, please"
-              + " report it",
+              + "); this is a bug, please report it",
           false);
     }
     if (definition.snapshotEveryExamples() > 0
@@ -156,7 +152,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     c.sentencesSeen++;
     c.columns += newColumns;
     m.dirty = true;
-    metrics.get(m.name).trained(windows, refusedWords);
+    m.metrics.trained(windows, refusedWords);
   }
 
   private EncodedRecord score(LiveModel<V, P> m, ModelInput input) throws Exception {
@@ -173,8 +169,8 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     return prediction;
   }
 
-  private void reject(ModelInput input, String reason, boolean nonFiniteUpdate) {
-    metrics.get(input.model).rejected(nonFiniteUpdate);
+  private void reject(LiveModel<V, P> m, ModelInput input, String reason, boolean nonFiniteUpdate) {
+    m.metrics.rejected(nonFiniteUpdate);
     output.collect(DEAD_LETTERS, new StreamRecord<>(Outputs.deadLetter(input, reason, now())));
   }
 
@@ -217,8 +213,8 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   /** The live model, made the current key; metrics and the snapshot timer start at first sight. */
   private LiveModel<V, P> model(String name) throws Exception {
     LiveModel<V, P> m = store.get(name);
-    if (!metrics.containsKey(name)) {
-      metrics.put(name, new ModelMetrics(getMetricGroup(), m));
+    if (m.metrics == null) {
+      m.metrics = new ModelMetrics(getMetricGroup(), m);
       // A restored model's timer comes back with the checkpoint; a new model starts its own.
       if (m.seeded) scheduleSnapshot();
     }

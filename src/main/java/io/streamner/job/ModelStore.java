@@ -8,7 +8,6 @@ import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
 import io.streamner.model.TypedParameters;
-import io.streamner.model.WindowInput;
 import io.streamner.text.TagSet;
 import io.streamner.text.Vocabulary;
 import java.time.Duration;
@@ -159,27 +158,30 @@ final class ModelStore<V, P> {
 
   /** The occurrence counts of the current key's words without a column. */
   OnlineLearner.WordCounts wordCounts() {
-    return new OnlineLearner.WordCounts() {
-      @Override
-      public long count(String word) throws Exception {
-        wordCounts.setCurrentNamespace(word);
-        Long count = wordCounts.value();
-        return count == null ? 0 : count;
-      }
-
-      @Override
-      public void put(String word, long count) throws Exception {
-        wordCounts.setCurrentNamespace(word);
-        wordCounts.update(count);
-      }
-
-      @Override
-      public void remove(String word) throws Exception {
-        wordCounts.setCurrentNamespace(word);
-        wordCounts.clear();
-      }
-    };
+    return counts;
   }
+
+  private final OnlineLearner.WordCounts counts =
+      new OnlineLearner.WordCounts() {
+        @Override
+        public long count(String word) throws Exception {
+          wordCounts.setCurrentNamespace(word);
+          Long count = wordCounts.value();
+          return count == null ? 0 : count;
+        }
+
+        @Override
+        public void put(String word, long count) throws Exception {
+          wordCounts.setCurrentNamespace(word);
+          wordCounts.update(count);
+        }
+
+        @Override
+        public void remove(String word) throws Exception {
+          wordCounts.setCurrentNamespace(word);
+          wordCounts.clear();
+        }
+      };
 
   /** Every word vector of the current key's model, as the state holds it. */
   Iterable<Map.Entry<String, V>> allColumns(LiveModel<V, P> m) throws Exception {
@@ -203,21 +205,15 @@ final class ModelStore<V, P> {
     if (m.typed == null) {
       return precision.model(m.name, hp, seeds.normalizer(), all, m.dense, m.counters.examplesSeen);
     }
-    // Assembled in double (exactly, for a float model), then in the model's precision again.
     Map<String, double[]> vectors = new HashMap<>();
     all.forEach((word, v) -> vectors.put(word, precision.values(v)));
-    TypedDense current = m.typed.current(); // a copy
-    return new TypedModel(
-            m.typed.tagSet,
-            WindowInput.fromColumns(
-                hp.withPrecision(Precision.DOUBLE),
-                seeds.normalizer(),
-                vectors,
-                current.capitals()),
-            current.parameters(),
-            m.counters.examplesSeen,
-            0)
-        .in(hp.precision());
+    return TypedModel.fromColumns(
+        m.typed.tagSet,
+        hp,
+        seeds.normalizer(),
+        vectors,
+        m.typed.current(), // a copy
+        m.counters.examplesSeen);
   }
 
   /** Writes every live model into keyed state, just before Flink snapshots that state. */

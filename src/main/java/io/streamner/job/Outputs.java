@@ -135,7 +135,7 @@ final class Outputs {
   }
 
   static SnapshotRecord.Manifest manifest(
-      LiveModel model,
+      LiveModel<?, ?> model,
       long version,
       boolean full,
       long columnsWritten,

@@ -30,6 +30,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -387,13 +388,14 @@ public final class StreamnerJob {
    * producer.
    */
   public static String failureMessage(Throwable e) {
+    Optional<Throwable> fenced =
+        ExceptionUtils.findThrowable(
+            e,
+            t ->
+                t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException);
+    if (fenced.isPresent()) return FENCED + " (" + fenced.get().getMessage() + ")";
     Throwable root = e;
-    while (true) {
-      if (root instanceof ProducerFencedException || root instanceof InvalidProducerEpochException)
-        return FENCED + " (" + root.getMessage() + ")";
-      if (root.getCause() == null || root.getCause() == root) break;
-      root = root.getCause();
-    }
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String message = root.getMessage();
     return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }

@@ -9,7 +9,6 @@ import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
-import io.streamner.model.WindowInput;
 import io.streamner.text.Checks;
 import java.io.IOException;
 import java.time.Duration;
@@ -197,17 +196,13 @@ public final class SnapshotExport {
         TypedDense typed =
             TypedDense.unflatten(hp, manifest.tagSet().size(), manifest.capitalizationDim(), flat);
         return new Exported(
-            new TypedModel(
-                    manifest.tagSet(),
-                    WindowInput.fromColumns(
-                        hp.withPrecision(Precision.DOUBLE),
-                        manifest.normalizer(),
-                        vectors,
-                        typed.capitals()),
-                    typed.parameters(),
-                    manifest.examplesSeen(),
-                    0)
-                .in(precision),
+            TypedModel.fromColumns(
+                manifest.tagSet(),
+                hp,
+                manifest.normalizer(),
+                vectors,
+                typed,
+                manifest.examplesSeen()),
             manifest);
       }
       NerModel model =

@@ -1,7 +1,9 @@
 package io.streamner.model;
 
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenNormalizer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A trained typed tagger (src/site/markdown/typed-model.md): one window network whose softmax
@@ -57,6 +59,30 @@ public final class TypedModel implements TaggingModel {
     this.dense = dense;
     this.examplesTrained = examplesTrained;
     this.epochsTrained = epochsTrained;
+  }
+
+  /**
+   * The model whose word vectors are keyed by word, as the streaming job and its snapshots hold
+   * them (see {@link WindowInput#fromColumns}): assembled in double, exactly for a float model,
+   * then in the hyper-parameters' precision again.
+   *
+   * @param dense the dense parameters and E, in double; the model takes them
+   */
+  public static TypedModel fromColumns(
+      TagSet tagSet,
+      Hyperparameters hp,
+      TokenNormalizer normalizer,
+      Map<String, double[]> columns,
+      TypedDense dense,
+      long examplesTrained) {
+    return new TypedModel(
+            tagSet,
+            WindowInput.fromColumns(
+                hp.withPrecision(Precision.DOUBLE), normalizer, columns, dense.capitals()),
+            dense.parameters(),
+            examplesTrained,
+            0)
+        .in(hp.precision());
   }
 
   /**

@@ -521,8 +521,8 @@ public final class ModelFile {
   // ----------------------------------------------------------------------------------------- read
 
   /**
-   * Reads a binary model file written by {@link #write} (see {@link #readModel}), as the streaming
-   * job and {@code train --init} of a binary model need it.
+   * Reads a binary model file written by {@link #write}, for a caller that needs a binary model
+   * ({@link #readModel} reads either kind, as the streaming job and {@code train --init} do).
    *
    * @throws ModelFileException when the file is not a model file, is of another format version, is
    *     truncated, corrupt, has an invalid header, or holds a typed model ({@link
@@ -582,8 +582,9 @@ public final class ModelFile {
                 + ")");
       }
       for (Row row : rows) {
-        if (row.notFinite() != null) {
-          throw corrupt(file, row.notFinite() + ", and a model file holds only finite numbers");
+        String notFinite = row.notFinite();
+        if (notFinite != null) {
+          throw corrupt(file, notFinite + ", and a model file holds only finite numbers");
         }
       }
       return model;

@@ -185,7 +185,7 @@ class ParseSentencesTest {
 
   private static List<ModelInput> fanOut(ParsedRecord s, String... models) {
     List<ModelInput> out = new ArrayList<>();
-    new FanOutToModels(List.of(models), TagSet.Scheme.BIO)
+    new FanOutToModels(List.of(models), new JobDefinition.TypedSettings(TagSet.Scheme.BIO, 0))
         .flatMap(
             s,
             new Collector<>() {
