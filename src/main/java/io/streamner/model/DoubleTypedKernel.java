@@ -23,8 +23,13 @@ public final class DoubleTypedKernel implements TypedKernel<double[], TypedParam
 
   @Override
   public double sgdStep(
-      TypedParameters p, double[][] pieces, int tag, double learningRate, double decay) {
-    return TypedNetwork.sgdStep(p, pieces, tag, learningRate, decay, ws);
+      TypedParameters from,
+      TypedParameters to,
+      double[][] pieces,
+      int tag,
+      double learningRate,
+      double decay) {
+    return TypedNetwork.sgdStep(from, to, pieces, tag, learningRate, decay, ws);
   }
 
   @Override
@@ -33,12 +38,12 @@ public final class DoubleTypedKernel implements TypedKernel<double[], TypedParam
   }
 
   @Override
-  public void copy(TypedParameters from, TypedParameters to) {
-    to.copyFrom(from);
+  public TypedParameters dense(TypedParameters dense) {
+    return dense.copy();
   }
 
   @Override
-  public TypedParameters dense(TypedParameters dense) {
-    return dense.copy();
+  public boolean isFiniteDense(TypedParameters dense) {
+    return dense.isFinite();
   }
 }

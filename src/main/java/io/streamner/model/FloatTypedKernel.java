@@ -31,8 +31,13 @@ public final class FloatTypedKernel implements TypedKernel<float[], FloatTypedPa
 
   @Override
   public double sgdStep(
-      FloatTypedParameters p, float[][] pieces, int tag, double learningRate, double decay) {
-    return network.sgdStep(p, pieces, tag, learningRate, decay, ws);
+      FloatTypedParameters from,
+      FloatTypedParameters to,
+      float[][] pieces,
+      int tag,
+      double learningRate,
+      double decay) {
+    return network.sgdStep(from, to, pieces, tag, learningRate, decay, ws);
   }
 
   @Override
@@ -43,12 +48,12 @@ public final class FloatTypedKernel implements TypedKernel<float[], FloatTypedPa
   }
 
   @Override
-  public void copy(FloatTypedParameters from, FloatTypedParameters to) {
-    to.copyFrom(from);
+  public FloatTypedParameters dense(TypedParameters dense) {
+    return FloatTypedParameters.of(dense);
   }
 
   @Override
-  public FloatTypedParameters dense(TypedParameters dense) {
-    return FloatTypedParameters.of(dense);
+  public boolean isFiniteDense(FloatTypedParameters dense) {
+    return network.isFinite(dense);
   }
 }

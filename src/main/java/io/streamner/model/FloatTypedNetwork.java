@@ -175,37 +175,66 @@ public final class FloatTypedNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    if (y < 0 || y >= p.tags) {
-      throw new IllegalArgumentException("tag id " + y + " outside 0.." + (p.tags - 1));
-    }
-    final float[] a2 = forward(p, pieces, ws);
+    return sgdStep(p, p, pieces, y, learningRate, decay, ws);
+  }
+
+  /**
+   * {@link #sgdStep(FloatTypedParameters, float[][], int, double, double, Workspace)} from the
+   * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
+   * to} is written (from {@code from}'s, the padding of W and U included), so whatever {@code to}
+   * held before does not matter, and the results are the bits of the step in place. The streaming
+   * {@link TypedLearner} trains a sentence's first window from the live model into a spare one this
+   * way, which spares it a copy of the dense parameters per sentence; the window's vectors are
+   * updated in place either way.
+   */
+  public double sgdStep(
+      FloatTypedParameters from,
+      FloatTypedParameters to,
+      float[][] pieces,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
+    TypedWeights.checkStep(from, to, y);
+    final float[] a2 = forward(from, pieces, ws);
     final FloatHiddenLayer layer = ws.layer;
     final float lr = (float) learningRate;
     final float lrDecay = (float) (learningRate * decay);
     final float[] delta = ws.delta;
     final float[] lrDelta = ws.lrDelta;
-    for (int t = 0; t < p.tags; t++) {
+    for (int t = 0; t < from.tags; t++) {
       delta[t] = t == y ? a2[t] - 1 : a2[t]; // (41)
       lrDelta[t] = lr * delta[t];
     }
     // (44) and (50): ud = U^T delta from the old U, and the new U, in one pass
-    loops.backward(p.u, p.u, p.tags, p.uStride, layer.a1, delta, lrDelta, lrDecay, ws.ud);
-    for (int t = 0; t < p.tags; t++) p.b2[t] -= lrDelta[t]; // (43)
+    loops.backward(from.u, to.u, from.tags, from.uStride, layer.a1, delta, lrDelta, lrDecay, ws.ud);
+    for (int t = 0; t < from.tags; t++) to.b2[t] = from.b2[t] - lrDelta[t]; // (43)
 
     final float[] a1 = layer.a1;
     final float[] g = layer.g;
     final float[] lrg = layer.lrg;
-    for (int k = 0; k < p.hidden; k++) {
+    for (int k = 0; k < from.hidden; k++) {
       final float ak = a1[k];
       g[k] = ws.ud[k] * (1 - ak * ak); // (46)
       lrg[k] = lr * g[k];
-      p.b1[k] -= lrg[k];
+      to.b1[k] = from.b1[k] - lrg[k];
     }
-    layer.backward(loops, p.w, p.w, p.stride, lrDecay); // (47), (49)
+    layer.backward(loops, from.w, to.w, from.stride, lrDecay); // (47), (49)
     layer.scatter(pieces, lr); // (48)
     // crossEntropy(ws.z2, y), from the forward pass's max and sum (the same terms in the same
     // order)
     return (double) ws.max + StrictMath.log(ws.sum) - ws.z2[y];
+  }
+
+  /**
+   * Whether every parameter is a finite number: {@link FloatTypedParameters#isFinite}, on the SIMD
+   * loops (the streaming learner checks after every sentence), as {@link FloatNetwork#isFinite}.
+   */
+  public boolean isFinite(FloatTypedParameters p) {
+    return loops.allFinite(p.w, p.w.length)
+        && loops.allFinite(p.b1, p.hidden)
+        && loops.allFinite(p.u, p.u.length)
+        && loops.allFinite(p.b2, p.tags);
   }
 
   /**

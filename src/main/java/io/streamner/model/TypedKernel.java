@@ -26,20 +26,22 @@ public interface TypedKernel<V, P extends TypedWeights> {
   double[] forward(P p, V[] pieces);
 
   /**
-   * One SGD step, in place, on the window whose centre word has tag {@code tag}; returns the
+   * One SGD step on the window whose centre word has tag {@code tag}, reading the dense parameters
+   * from {@code from} and writing them into {@code to} (the same object, or a spare one of the same
+   * shape whose old values do not matter); the pieces are updated in place. Returns the
    * cross-entropy loss before the step (eq. 40). Its forward half's probabilities are then {@link
    * #probabilities()}.
    *
    * @param decay C/m of eqs. (49) and (50)
    */
-  double sgdStep(P p, V[] pieces, int tag, double learningRate, double decay);
+  double sgdStep(P from, P to, V[] pieces, int tag, double learningRate, double decay);
 
   /** a2 of the last {@link #forward} or of the forward half of the last {@link #sgdStep}. */
   double[] probabilities();
 
-  /** Overwrites {@code to} with {@code from}, which have the same shape. */
-  void copy(P from, P to);
-
   /** {@code dense} in this precision: a copy, each value rounded to float in float. */
   P dense(TypedParameters dense);
+
+  /** Whether every dense parameter is a finite number: {@link TypedWeights#isFinite}, or faster. */
+  boolean isFiniteDense(P dense);
 }

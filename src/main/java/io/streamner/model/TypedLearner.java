@@ -23,9 +23,12 @@ import java.util.Set;
  *
  * <p>As in {@link OnlineLearner}, {@link #learn} trains copies (the dense parameters into a spare,
  * the sentence's word vectors, E) and changes nothing the caller holds; the caller applies the
- * {@link Update} with {@link #commit} when it is {@link Update#isFinite() finite}, or drops it. E
- * is small (six classes of k values) and touched by every window, so it travels with the dense
- * parameters rather than with the word vectors: the update holds its trained copy.
+ * {@link Update} with {@link #commit} when it is {@link Update#isFinite() finite}, or drops it. The
+ * dense parameters are the same double buffer as there: the sentence's first window trains from the
+ * live parameters into the spare ones, the others train the spare ones in place, so a sentence
+ * costs no copy of W, b1, U and b2. E is small (six classes of k values) and touched by every
+ * window, so it travels with the dense parameters rather than with the word vectors: the update
+ * holds its trained copy.
  *
  * <p>Test-then-train is per window: the tag probabilities reported for token t are those of the
  * forward half of its own SGD step. An instance holds one window's activations: one per thread.
@@ -164,7 +167,8 @@ public final class TypedLearner<V, P extends TypedWeights> {
   /**
    * Trains copies on the sentence, as {@link OnlineLearner#learn} does: new words are counted and
    * get columns once frequent enough, every window is scored and then takes one SGD step, in order.
-   * Nothing the caller holds changes.
+   * Nothing the caller holds changes: the first window trains from {@code dense} into {@code
+   * spare}, the others train {@code spare}, and the vectors are copies.
    *
    * @param tags the tag id of every token in this learner's tag set ({@link TagSet#encode})
    * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
@@ -193,12 +197,12 @@ public final class TypedLearner<V, P extends TypedWeights> {
     V[] trainedCapitals = vectors.copy(capitals);
     int[][] classes = classes(tokens, capitals);
     Hyperparameters hp = settings.hyperparameters();
-    kernel.copy(dense, spare);
     double[][] probabilities = new double[tags.length][];
     double loss = 0;
     for (int t = 0; t < tags.length; t++) {
       loss +=
           kernel.sgdStep(
+              t == 0 ? dense : spare,
               spare,
               pieces(s, t, trainedCapitals, classes),
               tags[t],
@@ -209,7 +213,7 @@ public final class TypedLearner<V, P extends TypedWeights> {
     Map<String, V> touched = s.used();
     boolean finite =
         Double.isFinite(loss)
-            && spare.isFinite()
+            && kernel.isFiniteDense(spare)
             && SentenceColumns.allFinite(vectors, touched.values())
             && (trainedCapitals == null
                 || SentenceColumns.allFinite(vectors, List.of(trainedCapitals)));

@@ -159,7 +159,8 @@ public final class TypedModel implements TaggingModel {
 
       @Override
       public double sgdStep(int[] window, int[] classes, int tag, double lr, double decay) {
-        return kernel.sgdStep(p, WindowInput.gather(l, e, window, classes, pieces), tag, lr, decay);
+        return kernel.sgdStep(
+            p, p, WindowInput.gather(l, e, window, classes, pieces), tag, lr, decay);
       }
     };
   }

@@ -133,34 +133,52 @@ public final class TypedNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    if (y < 0 || y >= p.tags) {
-      throw new IllegalArgumentException("tag id " + y + " outside 0.." + (p.tags - 1));
-    }
-    final double[] a2 = forward(p, pieces, ws);
+    return sgdStep(p, p, pieces, y, learningRate, decay, ws);
+  }
+
+  /**
+   * {@link #sgdStep(TypedParameters, double[][], int, double, double, Workspace)} from the
+   * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
+   * to} is written (from {@code from}'s), so whatever {@code to} held before does not matter, and
+   * the results are the bits of the step in place. The streaming {@link TypedLearner} trains a
+   * sentence's first window from the live model into a spare one this way, which spares it a copy
+   * of the dense parameters per sentence; the window's vectors are updated in place either way.
+   */
+  public static double sgdStep(
+      TypedParameters from,
+      TypedParameters to,
+      double[][] pieces,
+      int y,
+      double learningRate,
+      double decay,
+      Workspace ws) {
+    TypedWeights.checkStep(from, to, y);
+    final double[] a2 = forward(from, pieces, ws);
     final double[] a1 = ws.a1;
     final double[] g = ws.g;
-    final int hidden = p.hidden;
+    final int hidden = from.hidden;
     final double lr = learningRate;
     // crossEntropy(ws.z2, y), from the forward pass's max and sum (the same terms in the same
     // order)
     final double loss = ws.max + Math.log(ws.sum) - ws.z2[y];
 
     java.util.Arrays.fill(g, 0.0);
-    for (int t = 0; t < p.tags; t++) {
+    for (int t = 0; t < from.tags; t++) {
       final double delta = t == y ? a2[t] - 1 : a2[t];
-      final double[] ut = p.u[t];
+      final double[] ut = from.u[t];
+      final double[] out = to.u[t];
       for (int k = 0; k < hidden; k++) {
         final double utk = ut[k];
         g[k] += delta * utk;
-        ut[k] = utk - lr * (delta * a1[k] + decay * utk);
+        out[k] = utk - lr * (delta * a1[k] + decay * utk);
       }
-      p.b2[t] -= lr * delta;
+      to.b2[t] = from.b2[t] - lr * delta;
     }
     for (int k = 0; k < hidden; k++) {
       g[k] *= 1 - a1[k] * a1[k];
-      p.b1[k] -= lr * g[k];
+      to.b1[k] = from.b1[k] - lr * g[k];
     }
-    HiddenLayer.backward(p.w, p.w, g, ws.x, ws.dx, lr, decay);
+    HiddenLayer.backward(from.w, to.w, g, ws.x, ws.dx, lr, decay);
     HiddenLayer.scatter(pieces, ws.dx, lr);
     return loss;
   }

@@ -25,6 +25,23 @@ public sealed interface TypedWeights permits TypedParameters, FloatTypedParamete
   /** These parameters in double: a copy (exact for float ones). */
   TypedParameters toTyped();
 
+  /**
+   * The checks of an SGD step from {@code from} into {@code to} on a window of tag {@code y}.
+   *
+   * @throws IllegalArgumentException when the two differ in shape or y is not a tag id
+   */
+  static void checkStep(TypedWeights from, TypedWeights to, int y) {
+    if (to.hidden() != from.hidden()
+        || to.inputSize() != from.inputSize()
+        || to.tags() != from.tags()) {
+      throw new IllegalArgumentException(
+          "the parameters to train into have the shape " + to.shape() + ", not " + from.shape());
+    }
+    if (y < 0 || y >= from.tags()) {
+      throw new IllegalArgumentException("tag id " + y + " outside 0.." + (from.tags() - 1));
+    }
+  }
+
   /** "H=.. I=.. K=..", for messages. */
   default String shape() {
     return "H=" + hidden() + " I=" + inputSize() + " K=" + tags();

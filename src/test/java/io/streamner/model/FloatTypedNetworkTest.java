@@ -6,9 +6,11 @@ import static io.streamner.model.FloatNetworkTest.toFloat;
 import static io.streamner.model.WindowNetworkTest.assertArraysClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -317,6 +319,56 @@ class FloatTypedNetworkTest {
           Math.fma(-0.1f, dx[11], Math.fma(-0.1f, dx[7], Math.fma(-0.1f, dx[3], clsBefore[0]))),
           cls[0],
           kernel.description());
+    }
+  }
+
+  /**
+   * The streaming learner's double buffer on every path: each group of windows (a sentence) trains
+   * its first window from the live parameters into a spare holding garbage (padding included), the
+   * rest in place on the spare, then the two swap. The run is the bits of training in place; the
+   * SIMD finiteness check then finds one NaN.
+   */
+  @Test
+  void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
+    Problem problem = Problem.of(3, 7, 2, 13, 5, 600, 23);
+    FloatRun inPlace = problem.trainFloat(FloatTypedNetwork.scalar());
+    for (FloatTypedNetwork kernel : everyPath()) {
+      FloatTypedParameters live = FloatTypedParameters.of(problem.start());
+      FloatTypedParameters spare = new FloatTypedParameters(live.hidden, live.inputSize, live.tags);
+      float[][] fl = floats(problem.l());
+      float[][] fe = floats(problem.e());
+      FloatTypedNetwork.Workspace ws =
+          new FloatTypedNetwork.Workspace(problem.inputSize(), live.hidden, live.tags);
+      float[][] into = new float[2 * problem.window()][];
+      int steps = problem.tags().length;
+      double loss = 0;
+      for (int s = 0; s < steps; s++) {
+        boolean first = s % 7 == 0;
+        if (first) {
+          Arrays.fill(spare.w, Float.NaN);
+          Arrays.fill(spare.b1, Float.POSITIVE_INFINITY);
+          Arrays.fill(spare.u, 3);
+          Arrays.fill(spare.b2, Float.NEGATIVE_INFINITY);
+        }
+        loss +=
+            kernel.sgdStep(
+                first ? live : spare,
+                spare,
+                problem.pieces(fl, fe, s, into),
+                problem.tags()[s],
+                0.05,
+                problem.decay(),
+                ws);
+        if (s % 7 == 6 || s == steps - 1) {
+          FloatTypedParameters t = live;
+          live = spare;
+          spare = t;
+        }
+      }
+      inPlace.assertSameBits(new FloatRun(live, fl, fe, loss), kernel.description());
+      assertTrue(kernel.isFinite(live), kernel.description());
+      live.u[live.uStride + 1] = Float.NaN;
+      assertFalse(kernel.isFinite(live), kernel.description());
     }
   }
 

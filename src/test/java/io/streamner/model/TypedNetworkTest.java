@@ -1,6 +1,7 @@
 package io.streamner.model;
 
 import static io.streamner.model.WindowNetworkTest.assertArraysClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +108,56 @@ class TypedNetworkTest {
     assertTrue(e.getMessage().contains("the model's input has 6"), e.getMessage());
     double[][] fine = randomTable(2, 3, random);
     assertThrows(IllegalArgumentException.class, () -> TypedNetwork.sgdStep(p, fine, 3, 1, 0, ws));
+  }
+
+  /**
+   * The streaming learner's double buffer: each group of windows (a sentence) trains its first
+   * window from the live parameters into a spare holding garbage, the rest in place on the spare,
+   * then the two swap. The losses, parameters and vectors are the bits of training in place.
+   */
+  @Test
+  void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
+    int window = 3, dim = 5, caps = 2, hidden = 9, tags = 5, vocabulary = 10;
+    Random random = new Random(17);
+    TypedParameters inPlace =
+        TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
+    TypedParameters live = inPlace.copy();
+    TypedParameters spare = new TypedParameters(hidden, window * (dim + caps), tags);
+    double[][] l1 = randomTable(vocabulary, dim, random);
+    double[][] e1 = randomTable(6, caps, random);
+    double[][] l2 = copy(l1);
+    double[][] e2 = copy(e1);
+    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(window * (dim + caps), hidden, tags);
+    int steps = 400;
+    for (int s = 0; s < steps; s++) {
+      int[] words = new int[window];
+      int[] classIds = new int[window];
+      for (int c = 0; c < window; c++) {
+        words[c] = random.nextInt(vocabulary);
+        classIds[c] = random.nextInt(6);
+      }
+      int y = random.nextInt(tags);
+      double a = TypedNetwork.sgdStep(inPlace, pieces(l1, e1, words, classIds), y, 0.05, 1e-3, ws);
+      boolean first = s % 7 == 0;
+      if (first) { // what a spare holds must not matter
+        for (double[] row : spare.w) java.util.Arrays.fill(row, Double.NaN);
+        for (double[] row : spare.u) java.util.Arrays.fill(row, 3);
+        java.util.Arrays.fill(spare.b1, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(spare.b2, Double.NEGATIVE_INFINITY);
+      }
+      double b =
+          TypedNetwork.sgdStep(
+              first ? live : spare, spare, pieces(l2, e2, words, classIds), y, 0.05, 1e-3, ws);
+      assertEquals(Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b), "step " + s);
+      if (s % 7 == 6 || s == steps - 1) {
+        TypedParameters t = live;
+        live = spare;
+        spare = t;
+      }
+    }
+    assertArrayEquals(inPlace.flatten(), live.flatten());
+    for (int v = 0; v < vocabulary; v++) assertArrayEquals(l1[v], l2[v]);
+    for (int q = 0; q < 6; q++) assertArrayEquals(e1[q], e2[q]);
   }
 
   static double[][] pieces(double[][] l, double[][] e, int[] words, int[] classes) {
