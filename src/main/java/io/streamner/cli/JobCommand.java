@@ -4,6 +4,7 @@ import io.streamner.job.CheckpointDirectory;
 import io.streamner.job.JobDefinition;
 import io.streamner.job.JobOptions;
 import io.streamner.job.LocalFlink;
+import io.streamner.job.ServingJob;
 import io.streamner.job.StreamnerJob;
 import io.streamner.kafka.JobLock;
 import io.streamner.kafka.KafkaPreflight;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
       "For a cluster: flink run -c io.streamner.job.StreamnerJob streamner-job.jar --definition"
           + " FILE"
     })
-public final class JobCommand implements Callable<Integer> {
+public class JobCommand implements Callable<Integer> {
   /** How long a stop may take to write its savepoint before the job is cancelled instead. */
   private static final long STOP_TIMEOUT_SECONDS = 120;
 
@@ -101,13 +102,22 @@ public final class JobCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     JobDefinition definition = JobDefinition.load(definitionFile, overrides());
-    KafkaPreflight.check(definition.kafka(), StreamnerJob.topicNames(definition));
-    StreamnerJob.placementWarning(definition)
-        .ifPresent(
-            warning -> {
-              err.println("warning: " + warning);
-              err.flush();
-            });
+    if (serving()) {
+      try {
+        definition = ServingJob.serving(definition);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(definitionFile + ": " + e.getMessage(), e);
+      }
+      KafkaPreflight.check(definition.kafka(), ServingJob.topicNames(definition));
+    } else {
+      KafkaPreflight.check(definition.kafka(), StreamnerJob.topicNames(definition));
+      StreamnerJob.placementWarning(definition)
+          .ifPresent(
+              warning -> {
+                err.println("warning: " + warning);
+                err.flush();
+              });
+    }
     // Before anything of the job's is touched: another copy may be using it.
     try (JobLock lock = lock(definition, err)) {
       return launch(definition, out, err);
@@ -134,15 +144,34 @@ public final class JobCommand implements Callable<Integer> {
     CheckpointDirectory state = CheckpointDirectory.of(definition);
     String restore = restorePath(definition, state);
 
-    out.printf(
-        "job %s: models %s, reading %s and %s from %s%s%n",
-        definition.name(),
-        String.join(",", definition.models()),
-        definition.topics().train(),
-        definition.topics().score(),
-        definition.bootstrapServers(),
-        definition.bounded() ? " up to their current end" : " (Ctrl-C stops it with a savepoint)");
-    out.printf("kafka: %s%n", definition.kafka().describe());
+    Map<String, Long> startVersions = null;
+    if (serving()) {
+      out.printf(
+          "serving job %s: models %s of job %s, following %s, answering %s from %s (Ctrl-C"
+              + " stops it with a savepoint)%n",
+          definition.name(),
+          String.join(",", definition.models()),
+          definition.scoring().follow(),
+          definition.topics().snapshots(),
+          definition.topics().score(),
+          definition.bootstrapServers());
+      out.printf("kafka: %s%n", definition.kafka().describe());
+      out.flush();
+      startVersions = ServingJob.newestVersions(definition, ServingJob.START_READ_TIMEOUT);
+      out.println(ServingJob.describeStart(definition, startVersions));
+    } else {
+      out.printf(
+          "job %s: models %s, reading %s and %s from %s%s%n",
+          definition.name(),
+          String.join(",", definition.models()),
+          definition.topics().train(),
+          definition.topics().score(),
+          definition.bootstrapServers(),
+          definition.bounded()
+              ? " up to their current end"
+              : " (Ctrl-C stops it with a savepoint)");
+      out.printf("kafka: %s%n", definition.kafka().describe());
+    }
     out.println(
         restore != null
             ? "resuming from " + restore
@@ -163,11 +192,27 @@ public final class JobCommand implements Callable<Integer> {
             "stopping job "
                 + definition.name()
                 + " with a savepoint (Ctrl-C again stops at once)...")) {
-      JobClient job = LocalFlink.start(conf, definition);
+      JobClient job = start(conf, definition, startVersions);
       out.printf("flink: web UI at %s%n", LocalFlink.webUi(conf));
       out.flush();
       return run(job, definition, state, restore, signals, out);
     }
+  }
+
+  private JobClient start(
+      Configuration conf, JobDefinition definition, Map<String, Long> startVersions)
+      throws Exception {
+    if (!serving()) return LocalFlink.start(conf, definition);
+    long startedAt = System.currentTimeMillis();
+    return LocalFlink.start(
+        conf,
+        definition.name(),
+        env -> StreamnerJob.buildServing(env, definition, startVersions, startedAt));
+  }
+
+  /** Whether this command runs the definition's serving job ({@code streamner serve}). */
+  boolean serving() {
+    return false;
   }
 
   /** The command line's Kafka settings, as the definition keys they replace or add. */
@@ -293,6 +338,7 @@ public final class JobCommand implements Callable<Integer> {
   /** One line of what the job is doing, from the metrics Flink hands {@link ProgressReporter}. */
   private static final class Progress {
     private long lastExamples;
+    private long lastScored;
     private long lastAt = System.nanoTime();
 
     String line() {
@@ -304,9 +350,15 @@ public final class JobCommand implements Callable<Integer> {
       double rate = (examples - lastExamples) / ((now - lastAt) / 1e9);
       lastExamples = examples;
       lastAt = now;
-      StringBuilder line =
-          new StringBuilder(String.format("examples %,11d | %,7.0f/s", examples, rate));
+      long scored = (long) metrics.sum("scored");
+      double scoreRate = (scored - lastScored) / ((now - lastAt) / 1e9);
+      lastScored = scored;
       Map<String, Double> total = metrics.byModel("prequentialF1Total");
+      StringBuilder line = new StringBuilder();
+      if (!total.isEmpty()) {
+        line.append(String.format("examples %,11d | %,7.0f/s | ", examples, rate));
+      }
+      line.append(String.format("scored %,9d | %,6.0f/s", scored, scoreRate));
       Map<String, Double> recent = metrics.byModel("prequentialF1");
       Map<String, Double> version = metrics.byModel("modelVersion");
       for (String model : total.keySet()) {
@@ -318,6 +370,14 @@ public final class JobCommand implements Callable<Integer> {
                 recent.getOrDefault(model, 0.0),
                 version.getOrDefault(model, 0.0).longValue()));
       }
+      Map<String, Double> replica = metrics.byModel("replicaVersion");
+      if (total.isEmpty()) {
+        for (String model : replica.keySet()) {
+          line.append(String.format(" | %s v%d", model, replica.get(model).longValue()));
+        }
+      }
+      long waiting = (long) metrics.sum("waitingRequests");
+      if (waiting > 0) line.append(String.format(" | %,d requests wait for a model", waiting));
       line.append(String.format(" | dead letters %,d", (long) metrics.sum("deadLetters")));
       long refused = (long) metrics.sum("newWordsRefused");
       if (refused > 0) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       EvalCommand.class,
       TagCommand.class,
       JobCommand.class,
+      ServeCommand.class,
       ExportCommand.class,
       ProduceCommand.class,
       DemoCommand.class,
@@ -40,7 +41,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: one of train, eval, tag, job, export, produce, demo");
+        spec.commandLine(),
+        "Missing command: one of train, eval, tag, job, serve, export, produce, demo");
   }
 
   public static void main(String[] args) {

@@ -80,7 +80,8 @@ public record JobDefinition(
     Map<String, String> kafkaProperties,
     Map<String, String> flinkProperties,
     String webBindAddress,
-    int webPort)
+    int webPort,
+    Scoring scoring)
     implements Serializable {
 
   /**
@@ -100,6 +101,31 @@ public record JobDefinition(
     /** The tag set of a typed model's name ({@code LOC+ORG}), or null for a binary model. */
     public TagSet tagSet(String model) {
       return ModelName.isTyped(model) ? new TagSet(scheme, ModelName.types(model)) : null;
+    }
+  }
+
+  /**
+   * The scoring tier: the operator that answers score requests from read-only replicas of the
+   * models, apart from training.
+   *
+   * @param parallelism its subtasks
+   * @param refreshExamples a model refreshes its replicas after this many training windows (0: by
+   *     time only)
+   * @param refreshInterval ... or after this long, whichever comes first
+   * @param serveName the name of a serving job ({@code streamner serve}) of this definition
+   * @param follow in a serving job, the namespace (training job name) whose snapshots it follows;
+   *     null in a training job, whose replicas follow its own models
+   */
+  public record Scoring(
+      int parallelism,
+      long refreshExamples,
+      Duration refreshInterval,
+      String serveName,
+      String follow)
+      implements Serializable {
+    /** Whether this is a serving job, which trains nothing. */
+    public boolean serving() {
+      return follow != null;
     }
   }
 
@@ -273,7 +299,15 @@ public record JobDefinition(
         sorted(kafkaProperties),
         sorted(flinkProperties),
         r.get(JobOptions.WEB_BIND_ADDRESS),
-        r.get(JobOptions.WEB_PORT));
+        r.get(JobOptions.WEB_PORT),
+        new Scoring(
+            r.get(JobOptions.SCORING_PARALLELISM) != null
+                ? r.get(JobOptions.SCORING_PARALLELISM)
+                : r.get(JobOptions.PARALLELISM),
+            r.get(JobOptions.SCORING_REFRESH_EXAMPLES),
+            Duration.ofMillis(r.get(JobOptions.SCORING_REFRESH_MS)),
+            r.get(JobOptions.SERVE_NAME) != null ? r.get(JobOptions.SERVE_NAME) : name + "-serve",
+            null));
   }
 
   /**
@@ -354,6 +388,30 @@ public record JobDefinition(
 
   /** A copy with other Kafka servers: the CLI's --bootstrap-servers. */
   public JobDefinition withBootstrapServers(String servers) {
+    return copy(name, servers, groupId, scoring);
+  }
+
+  /**
+   * The serving job of this definition ({@code streamner serve}): named {@code serve.name}, it
+   * follows the snapshots of this definition's job (its namespace) and trains nothing. Its consumer
+   * group is its own name unless the definition sets one.
+   */
+  public JobDefinition asServing() {
+    if (scoring.serving()) return this;
+    String serveName = scoring.serveName();
+    return copy(
+        serveName,
+        bootstrapServers,
+        groupId.equals(name) ? serveName : groupId,
+        new Scoring(
+            scoring.parallelism(),
+            scoring.refreshExamples(),
+            scoring.refreshInterval(),
+            serveName,
+            name));
+  }
+
+  private JobDefinition copy(String name, String servers, String groupId, Scoring scoring) {
     return new JobDefinition(
         name,
         servers,
@@ -388,7 +446,8 @@ public record JobDefinition(
         kafkaProperties,
         flinkProperties,
         webBindAddress,
-        webPort);
+        webPort,
+        scoring);
   }
 
   /** The definition without secrets: Kafka PASSWORD settings and sensitive Flink keys hidden. */

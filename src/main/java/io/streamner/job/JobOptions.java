@@ -527,6 +527,53 @@ public final class JobOptions {
           Allowed.ints(1, 32_768),
           CoreOptions.DEFAULT_PARALLELISM);
 
+  // ------------------------------------------------------------------ scoring
+
+  public static final ConfigOption<Integer> SCORING_PARALLELISM =
+      declare(
+          key("scoring.parallelism")
+              .intType()
+              .noDefaultValue()
+              .withDescription(
+                  "Subtasks of the scoring operator (none: `parallelism`). Each holds a read-only"
+                      + " replica of every model and answers any score request, so one model"
+                      + " scores on this many threads while it trains on one."),
+          Allowed.ints(1, 32_768));
+
+  public static final ConfigOption<Long> SCORING_REFRESH_EXAMPLES =
+      declare(
+          key("scoring.refresh-examples")
+              .longType()
+              .defaultValue(10_000L)
+              .withDescription(
+                  "A model sends its changes to the scoring replicas after this many training"
+                      + " windows, or after `scoring.refresh-ms`, whichever comes first. Each"
+                      + " refresh carries the dense parameters and the changed word vectors, so a"
+                      + " low value costs training speed. 0: by time only."),
+          Allowed.longs(0, 1_000_000_000_000L));
+
+  public static final ConfigOption<Long> SCORING_REFRESH_MS =
+      declare(
+          key("scoring.refresh-ms")
+              .longType()
+              .defaultValue(200L)
+              .withDescription(
+                  "Longest time a trained change waits before it reaches the scoring replicas."
+                      + " From 1 ms to a minute (60,000)."),
+          Allowed.longs(1, 60_000));
+
+  public static final ConfigOption<String> SERVE_NAME =
+      declare(
+          key("serve.name")
+              .stringType()
+              .noDefaultValue()
+              .withDescription(
+                  "Name of a scoring-only job (`streamner serve`) that follows this definition's"
+                      + " snapshots (those of `job.name`): its checkpoints, lock and transactional"
+                      + " ids (none: `job.name` and `-serve`). Give each serving job of one"
+                      + " trainer its own."),
+          Allowed.jobName());
+
   public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
       declare(
           key("pipeline.buffer-timeout-ms")

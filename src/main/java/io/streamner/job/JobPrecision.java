@@ -44,6 +44,14 @@ abstract class JobPrecision<V, P> implements Serializable {
 
   abstract Precision precision();
 
+  /** The job precision of models of {@code precision}. */
+  static JobPrecision<?, ?> of(Precision precision) {
+    return precision == Precision.FLOAT ? FLOAT : DOUBLE;
+  }
+
+  /** Dense parameters from their {@link #flatten} (float values exactly, for a float model). */
+  abstract P unflatten(Hyperparameters hp, double[] flat);
+
   /** The kernel, for one thread. */
   abstract WindowKernel<V, P> kernel(Hyperparameters hp);
 
@@ -201,6 +209,11 @@ abstract class JobPrecision<V, P> implements Serializable {
       return dense.flatten();
     }
 
+    @Override
+    DenseParameters unflatten(Hyperparameters hp, double[] flat) {
+      return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
+    }
+
     private Object readResolve() {
       return DOUBLE;
     }
@@ -307,6 +320,11 @@ abstract class JobPrecision<V, P> implements Serializable {
     @Override
     double[] flatten(FloatParameters dense) {
       return WordVectors.toDouble(dense.flatten());
+    }
+
+    @Override
+    FloatParameters unflatten(Hyperparameters hp, double[] flat) {
+      return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), WordVectors.toFloat(flat));
     }
 
     private Object readResolve() {

@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -41,6 +42,21 @@ final class LiveModel<V, P> {
   /** Changed since its state was last written. */
   boolean dirty;
 
+  /** Words whose vector changed since the last update sent to the scoring replicas. */
+  final Set<String> unsent = new LinkedHashSet<>();
+
+  /** Whether the replicas lag behind: trained examples or a new version they have not had. */
+  boolean updateDue;
+
+  /** Whether the next update carries every vector: the replicas have never had this model. */
+  boolean updateFull;
+
+  /** Examples seen when the last update was sent. */
+  long examplesAtUpdate;
+
+  /** Whether a timer will send the next update ({@code scoring.refresh-ms}). */
+  boolean updateScheduled;
+
   /** A binary model. */
   LiveModel(
       String name,
@@ -58,6 +74,7 @@ final class LiveModel<V, P> {
     this.columns = columns;
     this.seeded = seeded;
     this.typed = null;
+    this.examplesAtUpdate = counters.examplesSeen;
   }
 
   /** A typed model. */
@@ -74,6 +91,7 @@ final class LiveModel<V, P> {
     this.changed = changed;
     this.columns = columns;
     this.seeded = seeded;
+    this.examplesAtUpdate = counters.examplesSeen;
   }
 
   /** The trained spare becomes the model; the old parameters become the next spare. */
@@ -81,6 +99,14 @@ final class LiveModel<V, P> {
     if (trained != spare) throw new IllegalArgumentException("not this model's trained spare");
     spare = dense;
     dense = trained;
+  }
+
+  /**
+   * Whether this is a seed that has not trained in this run: it goes to the scoring replicas, but a
+   * snapshot version of it waits for its first labelled sentence.
+   */
+  boolean untrainedSeed() {
+    return seeded && counters.sentencesSeen == 0;
   }
 
   /** Whether examples were trained (or no full version exists) since the last snapshot version. */

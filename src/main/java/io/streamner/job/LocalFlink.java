@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -46,24 +47,26 @@ public final class LocalFlink {
     return conf;
   }
 
-  /** A local environment with the web UI, under {@code conf}, with the job built into it. */
-  private static StreamExecutionEnvironment environment(
-      Configuration conf, JobDefinition definition) {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-    StreamnerJob.build(env, definition);
-    return env;
-  }
-
   /**
    * Starts the job on a local Flink under {@code conf}. The web UI's port was free when {@link
    * #configuration} looked, but another process may take it before Flink binds it: then the job
    * starts again on another free port, which {@code conf} then holds for {@link #webUi}.
    */
   public static JobClient start(Configuration conf, JobDefinition definition) throws Exception {
+    return start(conf, definition.name(), env -> StreamnerJob.build(env, definition));
+  }
+
+  /** Starts the job that {@code pipeline} builds, named {@code name}, as {@link #start} does. */
+  public static JobClient start(
+      Configuration conf, String name, Consumer<StreamExecutionEnvironment> pipeline)
+      throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
-        return environment(conf, definition).executeAsync(definition.name());
+        // A local environment with the web UI, under conf, with the job built into it.
+        StreamExecutionEnvironment env =
+            StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        pipeline.accept(env);
+        return env.executeAsync(name);
       } catch (Exception e) {
         if (attempt == 3 || ExceptionUtils.findThrowable(e, BindException.class).isEmpty()) throw e;
         int port = port(conf.get(RestOptions.BIND_ADDRESS), 0);

@@ -25,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model operator: keyed by model (entity type), it scores every sentence and trains on the
- * labelled ones, test-then-train per window, with {@link OnlineLearner} (a typed model: with {@link
+ * The model operator: keyed by model (entity type), it trains on labelled sentences,
+ * test-then-train per window, with {@link OnlineLearner} (a typed model: with {@link
  * TypedLearning}, by the same rules). Predictions go to the main output, versioned snapshots to
- * {@link #SNAPSHOTS}, and sentences a model cannot use to {@link #DEAD_LETTERS}.
+ * {@link #SNAPSHOTS}, sentences a model cannot use to {@link #DEAD_LETTERS}, and the models'
+ * changes to {@link #UPDATES}, for the scoring replicas ({@link ScoreWithReplicas}): score requests
+ * never wait behind training here.
  *
  * <p><b>One record never stops the job.</b> A sentence is trained on copies, and the update is
  * applied only when it is finite and its prediction can be written; otherwise the sentence becomes
@@ -55,6 +57,10 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   public static final OutputTag<EncodedRecord> DEAD_LETTERS =
       new OutputTag<>("model-dead-letters", TypeInformation.of(EncodedRecord.class));
 
+  /** The models' changes, for the scoring replicas ({@link ReplicaFeed}). */
+  public static final OutputTag<ModelUpdate> UPDATES =
+      new OutputTag<>("model-updates", TypeInformation.of(ModelUpdate.class));
+
   private static final Logger LOG = LoggerFactory.getLogger(ModelOperator.class);
 
   private final JobDefinition definition;
@@ -64,6 +70,11 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   private transient SnapshotWriter<V, P> snapshots;
   private transient OnlineLearner<V, P> learner;
   private transient InternalTimerService<VoidNamespace> timers;
+  private transient ReplicaFeed<V, P> updates;
+  private transient InternalTimerService<VoidNamespace> updateTimers;
+
+  /** Whether every model of this subtask is live in this run (so the replicas have it). */
+  private transient boolean allLive;
 
   private ModelOperator(JobDefinition definition, JobPrecision<V, P> precision) {
     this.definition = definition;
@@ -91,6 +102,34 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
     learner = new OnlineLearner<>(store.settings(), precision.kernel(definition.hyperparameters()));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
+    updates =
+        new ReplicaFeed<>(
+            definition,
+            precision,
+            store,
+            update -> output.collect(UPDATES, new StreamRecord<>(update)));
+    updateTimers =
+        getInternalTimerService(
+            "replica-updates", VoidNamespaceSerializer.INSTANCE, new UpdateTimer());
+    // Soon after the start, every model of this subtask goes to the replicas, trained or not.
+    List<String> mine = modelsOfThisSubtask();
+    if (!mine.isEmpty()) {
+      setCurrentKey(mine.get(0));
+      updateTimers.registerProcessingTimeTimer(
+          VoidNamespace.INSTANCE, now() + definition.scoring().refreshInterval().toMillis());
+    }
+  }
+
+  /** The time trigger of replica updates: {@code scoring.refresh-ms} after a change. */
+  private final class UpdateTimer implements Triggerable<String, VoidNamespace> {
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+      model(timer.getKey()).updateScheduled = false;
+      sendDueUpdates();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {}
   }
 
   @Override
@@ -98,8 +137,10 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     ModelInput input = record.getValue();
     LiveModel<V, P> model = model(input.model);
     try {
-      EncodedRecord prediction = input.labels != null ? train(model, input) : score(model, input);
-      output.collect(new StreamRecord<>(prediction));
+      if (input.labels == null) {
+        throw new IllegalArgumentException("a score request reached the model operator");
+      }
+      output.collect(new StreamRecord<>(train(model, input)));
     } catch (RecordRejected e) {
       reject(model, input, e.getMessage(), e.nonFiniteUpdate());
     } catch (RuntimeException e) {
@@ -115,7 +156,53 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     if (definition.snapshotEveryExamples() > 0
         && model.counters.examplesSeen - model.counters.examplesAtSnapshot
             >= definition.snapshotEveryExamples()) {
-      snapshots.write(model, now());
+      writeSnapshot(model);
+    }
+    if (updates.dueByExamples(model)) updates.send(model, now());
+    else if (model.updateDue) scheduleUpdate(model);
+  }
+
+  /** Writes the next snapshot version; the replicas learn of it with their next update. */
+  private void writeSnapshot(LiveModel<V, P> m) throws Exception {
+    snapshots.write(m, now());
+    m.updateDue = true;
+    scheduleUpdate(m);
+  }
+
+  /** An update of the current key's model within scoring.refresh-ms, unless one is on its way. */
+  private void scheduleUpdate(LiveModel<V, P> m) {
+    if (m.updateScheduled) return;
+    updateTimers.registerProcessingTimeTimer(
+        VoidNamespace.INSTANCE, now() + definition.scoring().refreshInterval().toMillis());
+    m.updateScheduled = true;
+  }
+
+  /**
+   * Before a checkpoint barrier leaves, every change goes to the replicas: they reach the barrier
+   * holding exactly the models this checkpoint holds, so a restore brings both back alike, and a
+   * snapshot version committed with this checkpoint is already in every replica when a reader of
+   * the snapshots topic can see it.
+   */
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    sendDueUpdates();
+  }
+
+  /**
+   * Every model of this subtask goes to the replicas, trained or not (a model that has not seen a
+   * labelled sentence yet is its seed: model.init's file, or the initial weights), and then every
+   * change since the last update.
+   */
+  private void sendDueUpdates() throws Exception {
+    if (!allLive) {
+      for (String name : modelsOfThisSubtask()) model(name);
+      allLive = true;
+    }
+    for (LiveModel<V, P> m : List.copyOf(store.live())) {
+      if (!m.updateDue) continue;
+      store.get(m.name); // makes it the current key
+      updates.send(m, now());
     }
   }
 
@@ -139,6 +226,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     // The counters reported are those of the model before this sentence.
     EncodedRecord prediction = Outputs.prediction(input, update.probabilities(), m.counters);
     learner.commit(update, m.columns, store.wordCounts(), m.changed);
+    m.unsent.addAll(update.columns().keySet());
     m.take(update.dense());
     Prequential.record(m.counters, update.probabilities(), input.labels);
     trained(m, update.windows(), update.newColumns().size(), update.refused().size());
@@ -152,21 +240,8 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     c.sentencesSeen++;
     c.columns += newColumns;
     m.dirty = true;
+    m.updateDue = true;
     m.metrics.trained(windows, refusedWords);
-  }
-
-  private EncodedRecord score(LiveModel<V, P> m, ModelInput input) throws Exception {
-    EncodedRecord prediction;
-    if (m.typed != null) {
-      prediction = TypedLearning.score(m, input);
-    } else {
-      double[] p = learner.score(Arrays.asList(input.sentence.tokens), m.dense, m.columns);
-      RecordRejected.checkProbabilities(m.name, p);
-      prediction = Outputs.prediction(input, p, m.counters);
-    }
-    m.counters.scored++;
-    m.dirty = true;
-    return prediction;
   }
 
   private void reject(LiveModel<V, P> m, ModelInput input, String reason, boolean nonFiniteUpdate) {
@@ -178,7 +253,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   @Override
   public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
     LiveModel<V, P> m = model(timer.getKey());
-    if (m.changedSinceSnapshot()) snapshots.write(m, now());
+    if (m.changedSinceSnapshot() && !m.untrainedSeed()) writeSnapshot(m);
     scheduleSnapshot();
   }
 
@@ -201,13 +276,15 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     for (String name : modelsOfThisSubtask()) {
       if (!store.exists(name)) continue; // never saw a record
       LiveModel<V, P> m = model(name);
-      if (m.changedSinceSnapshot() || !m.changed.isEmpty()) snapshots.write(m, now());
+      if (m.untrainedSeed()) continue;
+      if (m.changedSinceSnapshot() || !m.changed.isEmpty()) writeSnapshot(m);
       if (definition.finalModelDirectory() != null) {
         Path dir = Path.of(definition.finalModelDirectory());
         Files.createDirectories(dir);
         ModelFile.write(store.toModel(m), dir.resolve(name + ".model"));
       }
     }
+    sendDueUpdates();
   }
 
   /** The live model, made the current key; metrics and the snapshot timer start at first sight. */
@@ -217,6 +294,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
       m.metrics = new ModelMetrics(getMetricGroup(), m);
       // A restored model's timer comes back with the checkpoint; a new model starts its own.
       if (m.seeded) scheduleSnapshot();
+      if (m.updateDue) scheduleUpdate(m);
     }
     return m;
   }

@@ -150,6 +150,11 @@ final class ModelStore<V, P> {
     return m;
   }
 
+  /** The models live in this run. */
+  java.util.Collection<LiveModel<V, P>> live() {
+    return live.values();
+  }
+
   /** Whether this subtask holds a model of that name, live or in state. */
   boolean exists(String model) throws Exception {
     keys.setCurrentKey(model);
@@ -405,6 +410,9 @@ final class ModelStore<V, P> {
                 cache,
                 true);
     m.dirty = true;
+    m.unsent.addAll(changed);
+    m.updateDue = true;
+    m.updateFull = true;
     return m;
   }
 

@@ -57,41 +57,58 @@ public final class StreamnerJob {
   private StreamnerJob() {}
 
   public static void main(String[] args) throws Exception {
-    Path file = null;
-    String servers = null;
-    Resume resume = Resume.LATEST;
-    String from = null;
-    String usage =
-        "usage: --definition FILE [--bootstrap-servers HOST:PORT] [--fresh | --from PATH]";
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--definition") && i + 1 < args.length) file = Path.of(args[++i]);
-      else if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) servers = args[++i];
-      else if (args[i].equals("--fresh")) resume = Resume.FRESH;
-      else if (args[i].equals("--from") && i + 1 < args.length) {
-        resume = Resume.FROM;
-        from = args[++i];
-      } else throw new IllegalArgumentException(usage);
-    }
-    if (file == null) throw new IllegalArgumentException(usage);
-    JobDefinition definition = JobDefinition.load(file);
-    if (servers != null) definition = definition.withBootstrapServers(servers);
+    Arguments a = Arguments.parse(args);
+    JobDefinition definition = a.definition();
     // Wrong credentials or a missing topic fail the submission in seconds instead of restarting
     // the job until its restarts run out.
     KafkaPreflight.check(definition.kafka(), topicNames(definition));
     var log = LoggerFactory.getLogger(StreamnerJob.class);
     placementWarning(definition).ifPresent(log::warn);
-    // A savepoint given to `flink run -s` wins over the job's own checkpoints.
-    boolean clientRestores =
-        StreamExecutionEnvironment.getExecutionEnvironment()
-            .getConfiguration()
-            .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
-            .isPresent();
-    String restore = clientRestores ? null : restorePath(definition, resume, from);
+    String restore = a.restore(definition);
     log.info(
         restore != null
             ? "resuming " + definition.name() + " from " + restore
             : "starting " + definition.name() + " without restoring state here");
     environment(definition, restore).execute(definition.name());
+  }
+
+  /** The command line of a job's entry class on a cluster (this one's, {@link ServingJob}'s). */
+  record Arguments(JobDefinition definition, Resume resume, String from) {
+    static final String USAGE =
+        "usage: --definition FILE [--bootstrap-servers HOST:PORT] [--fresh | --from PATH]";
+
+    static Arguments parse(String[] args) throws IOException {
+      Path file = null;
+      String servers = null;
+      Resume resume = Resume.LATEST;
+      String from = null;
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--definition") && i + 1 < args.length) file = Path.of(args[++i]);
+        else if (args[i].equals("--bootstrap-servers") && i + 1 < args.length) servers = args[++i];
+        else if (args[i].equals("--fresh")) resume = Resume.FRESH;
+        else if (args[i].equals("--from") && i + 1 < args.length) {
+          resume = Resume.FROM;
+          from = args[++i];
+        } else throw new IllegalArgumentException(USAGE);
+      }
+      if (file == null) throw new IllegalArgumentException(USAGE);
+      JobDefinition definition = JobDefinition.load(file);
+      if (servers != null) definition = definition.withBootstrapServers(servers);
+      return new Arguments(definition, resume, from);
+    }
+
+    /**
+     * Where {@code job} starts: a savepoint given to {@code flink run -s} wins over the job's own
+     * checkpoints; null for empty state.
+     */
+    String restore(JobDefinition job) throws IOException {
+      boolean clientRestores =
+          StreamExecutionEnvironment.getExecutionEnvironment()
+              .getConfiguration()
+              .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
+              .isPresent();
+      return clientRestores ? null : restorePath(job, resume, from);
+    }
   }
 
   /** Where a job starts: its newest checkpoint or savepoint, nothing, or a given path. */
@@ -209,8 +226,8 @@ public final class StreamnerJob {
   }
 
   /**
-   * @param tap applied to the parsed sentences before they reach the models; tests use it to inject
-   *     failures, the job itself passes the identity
+   * @param tap applied to the parsed labelled sentences before they reach the models; tests use it
+   *     to inject failures, the job itself passes the identity
    */
   static void build(
       StreamExecutionEnvironment env,
@@ -219,53 +236,150 @@ public final class StreamnerJob {
     env.setParallelism(definition.parallelism());
     JobDefinition.Topics topics = definition.topics();
 
-    DataStream<RawRecord> raw =
+    SingleOutputStreamOperator<ParsedRecord> labelled =
         env.fromSource(
-                source(definition),
+                source(definition, topics.train()),
                 WatermarkStrategy.noWatermarks(),
-                "kafka: " + topics.train() + ", " + topics.score())
-            .uid("source");
+                "kafka: " + topics.train())
+            .uid("train-source")
+            .process(parser(definition))
+            .name("parse training sentences")
+            .uid("parse-train");
 
-    SingleOutputStreamOperator<ParsedRecord> sentences =
-        raw.process(
-                new ParseSentences(
-                    topics.train(),
-                    definition.models(),
-                    definition.maxTokens(),
-                    new TokenNormalizer(definition.numbers())))
-            .name("parse")
-            .uid("parse");
-
-    SingleOutputStreamOperator<EncodedRecord> predictions =
-        tap.apply(sentences)
+    SingleOutputStreamOperator<EncodedRecord> trained =
+        tap.apply(labelled)
             .flatMap(new FanOutToModels(definition))
             .name("fan out to models")
             .uid("fan-out")
             .keyBy(new ByModel())
             .transform(
-                "train and score",
-                TypeInformation.of(EncodedRecord.class),
-                ModelOperator.of(definition))
+                "train", TypeInformation.of(EncodedRecord.class), ModelOperator.of(definition))
             .uid("model");
 
-    predictions
-        .sinkTo(predictionsSink(definition))
-        .name("kafka: " + topics.predictions())
+    SingleOutputStreamOperator<ParsedRecord> requests = scoreRequests(env, definition);
+    SingleOutputStreamOperator<EncodedRecord> scored =
+        score(
+            requests,
+            trained.getSideOutput(ModelOperator.UPDATES),
+            new ScoreWithReplicas(definition.models(), "the models of this job"),
+            definition);
+
+    trained
+        .sinkTo(predictionsSink(definition, null))
+        .name("kafka: " + topics.predictions() + " (training)")
         .uid("predictions-sink");
-    predictions
+    scored
+        .sinkTo(predictionsSink(definition, "scoring"))
+        .name("kafka: " + topics.predictions() + " (scoring)")
+        .uid("score-predictions-sink");
+    trained
         .getSideOutput(ModelOperator.SNAPSHOTS)
         .sinkTo(sink(definition, topics.snapshots(), DeliveryGuarantee.EXACTLY_ONCE))
         .name("kafka: " + topics.snapshots())
         .uid("snapshots-sink");
-    sentences
+    labelled
         .getSideOutput(ParseSentences.DEAD_LETTERS)
-        .union(predictions.getSideOutput(ModelOperator.DEAD_LETTERS))
+        .union(
+            requests.getSideOutput(ParseSentences.DEAD_LETTERS),
+            trained.getSideOutput(ModelOperator.DEAD_LETTERS),
+            scored.getSideOutput(ScoreWithReplicas.DEAD_LETTERS))
         .sinkTo(sink(definition, topics.deadLetter(), DeliveryGuarantee.AT_LEAST_ONCE))
         .name("kafka: " + topics.deadLetter())
         .uid("dead-letter-sink");
   }
 
-  private static Source<RawRecord, ?, ?> source(JobDefinition definition) {
+  /**
+   * The serving job of a definition ({@link JobDefinition#asServing}): it trains nothing, and
+   * answers the score topic from replicas of the models that the followed job writes to the
+   * snapshots topic.
+   *
+   * @param startVersions the newest version of each model on the topic when the job was started
+   *     ({@link ServingJob#newestVersions}): replicas answer once they reach it
+   * @param startedAt when, in epoch milliseconds
+   */
+  public static void buildServing(
+      StreamExecutionEnvironment env,
+      JobDefinition serving,
+      Map<String, Long> startVersions,
+      long startedAt) {
+    if (!serving.scoring().serving()) {
+      throw new IllegalArgumentException("not a serving job's definition: use asServing()");
+    }
+    env.setParallelism(serving.parallelism());
+    JobDefinition.Topics topics = serving.topics();
+    String followed = serving.scoring().follow();
+
+    SingleOutputStreamOperator<ModelUpdate> versions =
+        env.fromSource(
+                snapshotsSource(serving),
+                WatermarkStrategy.noWatermarks(),
+                "kafka: " + topics.snapshots())
+            .uid("snapshots-source")
+            .setParallelism(1)
+            .process(new AssembleVersions(followed, serving.models()))
+            .name("assemble versions of " + followed)
+            .uid("assemble-versions")
+            .setParallelism(1);
+
+    SingleOutputStreamOperator<ParsedRecord> requests = scoreRequests(env, serving);
+    SingleOutputStreamOperator<EncodedRecord> scored =
+        score(
+            requests,
+            versions,
+            new ScoreWithReplicas(
+                serving.models(),
+                "versions of job " + followed + " on " + topics.snapshots(),
+                startVersions,
+                startedAt),
+            serving);
+
+    scored
+        .sinkTo(predictionsSink(serving, "scoring"))
+        .name("kafka: " + topics.predictions())
+        .uid("score-predictions-sink");
+    requests
+        .getSideOutput(ParseSentences.DEAD_LETTERS)
+        .union(scored.getSideOutput(ScoreWithReplicas.DEAD_LETTERS))
+        .sinkTo(sink(serving, topics.deadLetter(), DeliveryGuarantee.AT_LEAST_ONCE))
+        .name("kafka: " + topics.deadLetter())
+        .uid("dead-letter-sink");
+  }
+
+  /** The score topic, parsed: a source of its own, so that requests never queue behind training. */
+  private static SingleOutputStreamOperator<ParsedRecord> scoreRequests(
+      StreamExecutionEnvironment env, JobDefinition definition) {
+    String topic = definition.topics().score();
+    return env.fromSource(
+            source(definition, topic), WatermarkStrategy.noWatermarks(), "kafka: " + topic)
+        .uid("score-source")
+        .process(parser(definition))
+        .name("parse score requests")
+        .uid("parse-score");
+  }
+
+  /** The scoring operator, on {@code scoring.parallelism} subtasks, fed the models' updates. */
+  private static SingleOutputStreamOperator<EncodedRecord> score(
+      DataStream<ParsedRecord> requests,
+      DataStream<ModelUpdate> updates,
+      ScoreWithReplicas scorer,
+      JobDefinition definition) {
+    return requests
+        .connect(updates.broadcast(ScoreWithReplicas.COLUMNS, ScoreWithReplicas.MODELS))
+        .process(scorer, TypeInformation.of(EncodedRecord.class))
+        .name("score")
+        .uid("scoring")
+        .setParallelism(definition.scoring().parallelism());
+  }
+
+  private static ParseSentences parser(JobDefinition definition) {
+    return new ParseSentences(
+        definition.topics().train(),
+        definition.models(),
+        definition.maxTokens(),
+        new TokenNormalizer(definition.numbers()));
+  }
+
+  private static Source<RawRecord, ?, ?> source(JobDefinition definition, String topic) {
     OffsetsInitializer start =
         switch (definition.startingOffsets()) {
           case EARLIEST -> OffsetsInitializer.earliest();
@@ -275,7 +389,7 @@ public final class StreamnerJob {
     var builder =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(definition.bootstrapServers())
-            .setTopics(definition.topics().train(), definition.topics().score())
+            .setTopics(topic)
             .setGroupId(definition.groupId())
             .setStartingOffsets(start)
             .setProperties(definition.kafka().applyTo(new Properties()))
@@ -288,14 +402,31 @@ public final class StreamnerJob {
   }
 
   /**
+   * A serving job's snapshots: from the beginning (a compacted topic holds the whole model there),
+   * committed versions only, unbounded.
+   */
+  private static Source<RawRecord, ?, ?> snapshotsSource(JobDefinition serving) {
+    return KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(serving.bootstrapServers())
+        .setTopics(serving.topics().snapshots())
+        .setGroupId(serving.groupId())
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setProperties(serving.kafka().applyTo(new Properties()))
+        .setProperty("isolation.level", "read_committed")
+        .setDeserializer(new RawRecordDeserializer())
+        .build();
+  }
+
+  /**
    * One record per sentence and model: the busiest topic. Batches of up to 256 KB instead of the
    * producer's 16 KB, so that at high rates a request carries many records (at low rates a batch
    * leaves after predictions.linger-ms whatever its size, so latency is unchanged).
    */
-  private static KafkaSink<EncodedRecord> predictionsSink(JobDefinition definition) {
+  private static KafkaSink<EncodedRecord> predictionsSink(JobDefinition definition, String which) {
     return sink(
         definition,
         definition.topics().predictions(),
+        which,
         definition.predictionsExactlyOnce()
             ? DeliveryGuarantee.EXACTLY_ONCE
             : DeliveryGuarantee.AT_LEAST_ONCE,
@@ -308,12 +439,17 @@ public final class StreamnerJob {
 
   private static KafkaSink<EncodedRecord> sink(
       JobDefinition definition, String topic, DeliveryGuarantee guarantee) {
-    return sink(definition, topic, guarantee, Map.of());
+    return sink(definition, topic, null, guarantee, Map.of());
   }
 
+  /**
+   * @param which told apart from another sink on the same topic (their transactional ids differ),
+   *     or null
+   */
   private static KafkaSink<EncodedRecord> sink(
       JobDefinition definition,
       String topic,
+      String which,
       DeliveryGuarantee guarantee,
       Map<String, String> producerSettings) {
     var builder =
@@ -324,7 +460,8 @@ public final class StreamnerJob {
     producerSettings.forEach(builder::setProperty);
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       builder
-          .setTransactionalIdPrefix(definition.name() + "-" + topic)
+          .setTransactionalIdPrefix(
+              definition.name() + "-" + topic + (which == null ? "" : "-" + which))
           // The sink's default (1 h) exceeds the broker's maximum (15 min) and would be refused.
           .setProperty(
               "transaction.timeout.ms",

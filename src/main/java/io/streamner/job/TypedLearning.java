@@ -58,24 +58,12 @@ final class TypedLearning {
     // The counters reported are those of the model before this sentence.
     EncodedRecord prediction = Outputs.typedPrediction(input, p.tagSet, decoded, m.counters);
     p.learner.commit(update, m.columns, counts, m.changed);
+    m.unsent.addAll(update.columns().keySet());
     p.take(update);
     Prequential.recordTyped(
         m.counters, p.tagSet, update.probabilities(), decoded.tags(), input.labels);
     return new Trained(
         prediction, update.windows(), update.newColumns().size(), update.refused().size());
-  }
-
-  /** The prediction for a sentence to score; changes nothing but the caller's counters. */
-  static <V> EncodedRecord score(LiveModel<V, ?> m, ModelInput input) throws Exception {
-    return score(m, m.typed, input);
-  }
-
-  private static <V, T extends TypedWeights> EncodedRecord score(
-      LiveModel<V, ?> m, LiveTypedParameters<V, T> p, ModelInput input) throws Exception {
-    double[][] probabilities = p.learner.score(tokens(input), p.dense, p.capitals, m.columns);
-    for (double[] row : probabilities) RecordRejected.checkProbabilities(m.name, row);
-    return Outputs.typedPrediction(
-        input, p.tagSet, TagDecoder.decodeSentence(p.tagSet, probabilities), m.counters);
   }
 
   private static List<String> tokens(ModelInput input) {

@@ -23,7 +23,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.ExceptionUtils;
 
@@ -110,9 +112,22 @@ final class JobTesting {
       double[] dense,
       Map<String, double[]> columns) {}
 
-  /** {@link ModelOperator} in Flink's keyed harness, with its outputs decoded. */
+  /** A checkpoint of a {@link ModelHarness}: its model operator's state and its scorer's. */
+  record Checkpoint(OperatorSubtaskState trainer, OperatorSubtaskState scorer) {}
+
+  /**
+   * {@link ModelOperator} in Flink's keyed harness and {@link ScoreWithReplicas} in Flink's
+   * broadcast harness, wired as the job wires them, with their outputs decoded in the order they
+   * were written. Labelled input goes to the model operator; a score request first takes the model
+   * operator's pending updates to the scorer (as a checkpoint barrier would), so it is answered by
+   * the model as trained so far.
+   */
   static final class ModelHarness implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness;
+    final BroadcastOperatorTestHarness<ParsedRecord, ModelUpdate, EncodedRecord> scorer;
+    private final List<EncodedRecord> outputs = new ArrayList<>();
+    private final List<EncodedRecord> letters = new ArrayList<>();
+    private long barriers = 1_000_000;
 
     ModelHarness(JobDefinition definition) throws Exception {
       this(definition, null);
@@ -121,7 +136,8 @@ final class JobTesting {
     ModelHarness(JobDefinition definition, StateBackend backend) throws Exception {
       this(
           new KeyedOneInputStreamOperatorTestHarness<>(
-              ModelOperator.of(definition), new StreamnerJob.ByModel(), Types.STRING));
+              ModelOperator.of(definition), new StreamnerJob.ByModel(), Types.STRING),
+          definition);
       if (backend != null) harness.setStateBackend(backend);
     }
 
@@ -135,27 +151,48 @@ final class JobTesting {
               Types.STRING,
               maxParallelism,
               parallelism,
-              subtask));
+              subtask),
+          definition);
     }
 
     private ModelHarness(
-        KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness)
+        KeyedOneInputStreamOperatorTestHarness<String, ModelInput, EncodedRecord> harness,
+        JobDefinition definition)
         throws Exception {
       this.harness = harness;
+      this.scorer = scorer(definition);
       harness.setProcessingTime(START);
+      scorer.setProcessingTime(START);
+    }
+
+    static BroadcastOperatorTestHarness<ParsedRecord, ModelUpdate, EncodedRecord> scorer(
+        JobDefinition definition) throws Exception {
+      return new BroadcastOperatorTestHarness<>(
+          new CoBroadcastWithNonKeyedOperator<>(
+              new ScoreWithReplicas(definition.models(), "the models of this test"),
+              List.of(ScoreWithReplicas.COLUMNS, ScoreWithReplicas.MODELS)),
+          1,
+          1,
+          0);
     }
 
     /** Opens with empty state: a job's first start. */
     ModelHarness open() throws Exception {
       harness.open();
+      scorer.open();
+      drain();
       return this;
     }
 
     /** Opens from a checkpoint: a restart. */
-    ModelHarness restore(OperatorSubtaskState checkpoint) throws Exception {
+    ModelHarness restore(Checkpoint checkpoint) throws Exception {
       harness.setup();
-      harness.initializeState(checkpoint);
+      harness.initializeState(checkpoint.trainer());
       harness.open();
+      scorer.setup();
+      scorer.initializeState(checkpoint.scorer());
+      scorer.open();
+      drain();
       return this;
     }
 
@@ -163,7 +200,7 @@ final class JobTesting {
      * Opens from a checkpoint that must be refused for good (a restart would only fail again);
      * returns the reason the job stops with.
      */
-    String refusedRestore(OperatorSubtaskState checkpoint) {
+    String refusedRestore(Checkpoint checkpoint) {
       Exception e = assertThrows(Exception.class, () -> restore(checkpoint));
       SuppressRestartsException refusal =
           ExceptionUtils.findThrowable(e, SuppressRestartsException.class)
@@ -172,15 +209,76 @@ final class JobTesting {
     }
 
     void process(ModelInput... inputs) throws Exception {
-      for (ModelInput input : inputs) harness.processElement(new StreamRecord<>(input));
+      for (ModelInput input : inputs) {
+        if (input.labels != null) {
+          harness.processElement(new StreamRecord<>(input));
+          drain();
+        } else {
+          harness.prepareSnapshotPreBarrier(barriers++);
+          drain();
+          scorer.processElement(new StreamRecord<>(request(input)));
+          drain();
+        }
+      }
     }
 
-    OperatorSubtaskState checkpoint(long id) throws Exception {
-      return harness.snapshot(id, harness.getProcessingTime());
+    /** A score request for the input's model alone, as the parser makes it. */
+    private static ParsedRecord request(ModelInput input) {
+      ParsedRecord s = input.sentence;
+      ParsedRecord r = new ParsedRecord();
+      r.id = s.id;
+      r.tokens = s.tokens;
+      r.models = new String[] {input.model};
+      r.eventTime = s.eventTime;
+      r.sourceTopic = s.sourceTopic;
+      r.sourcePartition = s.sourcePartition;
+      r.sourceOffset = s.sourceOffset;
+      r.raw = s.raw;
+      return r;
+    }
+
+    /**
+     * Takes the model operator's updates to the scorer, and every output written so far to the
+     * lists this harness reads, in order.
+     */
+    private void drain() throws Exception {
+      outputs.addAll(harness.extractOutputValues());
+      harness.getOutput().clear();
+      ConcurrentLinkedQueue<StreamRecord<ModelUpdate>> updates =
+          harness.getSideOutput(ModelOperator.UPDATES);
+      if (updates != null) {
+        List<StreamRecord<ModelUpdate>> sent = new ArrayList<>(updates);
+        updates.clear();
+        for (StreamRecord<ModelUpdate> u : sent) scorer.processBroadcastElement(u);
+      }
+      takeLetters(harness.getSideOutput(ModelOperator.DEAD_LETTERS));
+      outputs.addAll(scorer.extractOutputValues());
+      scorer.getOutput().clear();
+      takeLetters(scorer.getSideOutput(ScoreWithReplicas.DEAD_LETTERS));
+    }
+
+    private void takeLetters(ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue) {
+      if (queue == null) return;
+      for (StreamRecord<EncodedRecord> r : queue) letters.add(r.getValue());
+      queue.clear();
+    }
+
+    Checkpoint checkpoint(long id) throws Exception {
+      OperatorSubtaskState trainer = harness.snapshot(id, harness.getProcessingTime());
+      drain();
+      return new Checkpoint(trainer, scorer.snapshot(id, scorer.getProcessingTime()));
+    }
+
+    /** The scorer's state now, for a checkpoint of the model operator taken by hand. */
+    OperatorSubtaskState scorerCheckpoint(long id) throws Exception {
+      drain();
+      return scorer.snapshot(id, scorer.getProcessingTime());
     }
 
     void setTime(long time) throws Exception {
       harness.setProcessingTime(time);
+      scorer.setProcessingTime(time);
+      drain();
     }
 
     /** The clock of state TTL (Flink's harness keeps it apart from the processing time). */
@@ -190,12 +288,13 @@ final class JobTesting {
 
     void endInput() throws Exception {
       harness.endInput();
+      drain();
     }
 
     /** The predictions written since the last call, decoded. */
     List<PredictionRecord> predictions() {
       List<PredictionRecord> out = new ArrayList<>();
-      for (EncodedRecord r : harness.extractOutputValues()) {
+      for (EncodedRecord r : outputs) {
         PredictionRecord p = WireFormat.decodePrediction(r.value);
         assertEquals(
             p.id(),
@@ -203,22 +302,17 @@ final class JobTesting {
             "a prediction is keyed by its input's id");
         out.add(p);
       }
-      harness.getOutput().clear();
+      outputs.clear();
       return out;
     }
 
     /** The dead letters written since the last call, decoded, with their keys. */
     Map<String, DeadLetterRecord> deadLetters() {
       Map<String, DeadLetterRecord> out = new LinkedHashMap<>();
-      ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue =
-          harness.getSideOutput(ModelOperator.DEAD_LETTERS);
-      if (queue == null) return out;
-      for (StreamRecord<EncodedRecord> r : queue) {
-        out.put(
-            new String(r.getValue().key, StandardCharsets.UTF_8),
-            WireFormat.decodeDeadLetter(r.getValue().value));
+      for (EncodedRecord r : letters) {
+        out.put(new String(r.key, StandardCharsets.UTF_8), WireFormat.decodeDeadLetter(r.value));
       }
-      queue.clear();
+      letters.clear();
       return out;
     }
 
@@ -288,6 +382,7 @@ final class JobTesting {
     @Override
     public void close() throws Exception {
       harness.close();
+      scorer.close();
     }
   }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamner.job.JobTesting.Checkpoint;
 import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
@@ -254,7 +255,7 @@ class ModelOperatorTest {
 
   @Test
   void aRestoreUnderADefinitionThatChangesAModelsShapeStopsTheJobAtOnce() throws Exception {
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness h = new ModelHarness(definition()).open()) {
       h.process(labelled("PER", corpus().get(0)));
       checkpoint = h.checkpoint(1);
@@ -277,7 +278,7 @@ class ModelOperatorTest {
   @CsvSource({"double, float", "float, double"})
   void aRestoreUnderTheOtherPrecisionStopsTheJobAtOnce(String stored, String defined)
       throws Exception {
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness h = new ModelHarness(definition("model.precision", stored)).open()) {
       h.process(labelled("PER", corpus().get(0)));
       checkpoint = h.checkpoint(1);
@@ -463,7 +464,7 @@ class ModelOperatorTest {
   @MethodSource("ttlChanges")
   void aCountSurvivesARestoreThatTurnsItsTtlOnOrOff(String backendName, String before, String after)
       throws Exception {
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness first =
         new ModelHarness(
                 definition("model.min-count", "2", "model.count-ttl-seconds", before),
@@ -642,7 +643,7 @@ class ModelOperatorTest {
 
     List<PredictionRecord> interruptedPredictions = new ArrayList<>();
     List<Version> interruptedVersions = new ArrayList<>();
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness first = new ModelHarness(d, backend(backendName)).open()) {
       feed(first, c.subList(0, 4));
       checkpoint = first.checkpoint(1);
@@ -715,7 +716,7 @@ class ModelOperatorTest {
       throws Exception {
     List<ParsedRecord> c = corpus();
     JobDefinition d = definition("model.min-count", "2", "snapshot.every-examples", "7");
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness first = new ModelHarness(d, new HashMapStateBackend()).open()) {
       feed(first, c.subList(0, 4));
       OperatorSnapshotFutures pending =
@@ -727,8 +728,11 @@ class ModelOperatorTest {
                   START,
                   CheckpointOptions.forCheckpointWithDefaultLocation(),
                   new MemCheckpointStreamFactory(Integer.MAX_VALUE));
+      OperatorSubtaskState scorer = first.scorerCheckpoint(1);
       feed(first, c.subList(4, 8)); // after the barrier, before the asynchronous part has run
-      checkpoint = OperatorSnapshotFinalizer.create(pending).getJobManagerOwnedState();
+      checkpoint =
+          new Checkpoint(
+              OperatorSnapshotFinalizer.create(pending).getJobManagerOwnedState(), scorer);
     }
     List<PredictionRecord> replayed;
     List<Version> replayedVersions;

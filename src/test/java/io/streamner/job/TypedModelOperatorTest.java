@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamner.job.JobTesting.Checkpoint;
 import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,7 +202,7 @@ class TypedModelOperatorTest {
   @Test
   void aDoubleTypedStateIsRefusedByAFloatJob() throws Exception {
     JobDefinition d = typedDefinition();
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness h = new ModelHarness(d).open()) {
       h.process(typed(d, corpus().get(0)));
       checkpoint = h.checkpoint(1);
@@ -258,7 +258,7 @@ class TypedModelOperatorTest {
   void aRestoreThatChangesTheTagSchemeOrTheCapitalisationFeaturesStopsTheJobAtOnce()
       throws Exception {
     JobDefinition d = typedDefinition();
-    OperatorSubtaskState checkpoint;
+    Checkpoint checkpoint;
     try (ModelHarness h = new ModelHarness(d).open()) {
       h.process(typed(d, corpus().get(0)));
       checkpoint = h.checkpoint(1);

@@ -1,0 +1,203 @@
+package io.streamner.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.kafka.EmbeddedKafka;
+import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.SnapshotExport;
+import io.streamner.kafka.TopicAdmin;
+import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.kafka.wire.ScoreRecord;
+import io.streamner.kafka.wire.WireFormat;
+import io.streamner.model.NerModel;
+import io.streamner.model.Precision;
+import io.streamner.model.TagDecoder;
+import io.streamner.model.TypedModel;
+import io.streamner.testing.SharedData;
+import io.streamner.text.CorpusReader;
+import io.streamner.text.Sentence;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The scoring tier for real (Kafka in process, Flink's MiniCluster): a training job writes a binary
+ * and a typed model to the snapshots topic; a serving job on two scoring subtasks follows it and
+ * answers every request with the newest version, each prediction bit for bit the model that its
+ * version and examples name (the export of that version); a training run published while the
+ * serving job runs (a fresh one, whose full versions replace the old model) is taken up.
+ */
+class ScoringTierTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(4)
+              .build());
+
+  static final String TYPED = "PER+LOC+ORG";
+  static final List<String> MODELS = List.of("PER", TYPED);
+
+  static EmbeddedKafka kafka;
+  static List<Sentence> train;
+  static List<Sentence> test;
+
+  @BeforeAll
+  static void start() throws Exception {
+    train =
+        CorpusReader.read(SharedData.require("btc/btc.train"), null).sentences().subList(0, 500);
+    test = CorpusReader.read(SharedData.require("btc/btc.test"), null).sentences().subList(0, 60);
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kafka != null) kafka.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void aServingJobAnswersWithTheNewestVersionBitForBitAndTakesUpNewOnes(Precision precision)
+      throws Exception {
+    String name = "serve-" + precision;
+    JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
+    JobHarness.produceTraining(kafka, topics.train(), train.subList(0, 300));
+    Properties p = JobHarness.properties(kafka, topics);
+    p.setProperty("models", String.join(", ", MODELS));
+    p.setProperty("model.precision", precision.toString());
+    p.setProperty("snapshot.every-examples", "2000");
+    p.setProperty("snapshot.every-seconds", "0");
+    JobHarness.run(JobDefinition.parse(p, name), s -> s);
+    Map<String, SnapshotExport.Exported> first = exports(topics);
+
+    // The serving job answers its own score topic on two subtasks.
+    String score = name + ".serve-score";
+    String predictions = name + ".serve-predictions";
+    TopicAdmin.create(
+        kafka.bootstrapServers(),
+        List.of(TopicAdmin.topic(score, 2), TopicAdmin.topic(predictions, 1)));
+    Properties s = new Properties();
+    s.putAll(p);
+    s.setProperty("source.bounded", "false");
+    s.setProperty("topic.score", score);
+    s.setProperty("topic.predictions", predictions);
+    s.setProperty("scoring.parallelism", "2");
+    JobDefinition serving = ServingJob.serving(JobDefinition.parse(s, name));
+    Map<String, Long> start = ServingJob.newestVersions(serving, Duration.ofSeconds(60));
+    for (String model : MODELS) {
+      assertEquals(first.get(model).manifest().version(), start.get(model), model);
+    }
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(StreamnerJob.configuration(serving));
+    StreamnerJob.buildServing(env, serving, start, System.currentTimeMillis());
+    JobClient job = env.executeAsync(serving.name());
+    try {
+      Reader reader = new Reader(predictions);
+      produce(score, "a-", test);
+      checkAll(reader.await("a-", test.size() * MODELS.size()), first);
+
+      // A new training run of the same job (fresh: its versions start again, full) on more data.
+      JobHarness.produceTraining(kafka, topics.train(), train.subList(300, 500));
+      Properties again = new Properties();
+      again.putAll(p);
+      again.setProperty(
+          "checkpoint.dir", java.nio.file.Files.createTempDirectory("again").toUri().toString());
+      JobHarness.run(JobDefinition.parse(again, name), x -> x);
+      Map<String, SnapshotExport.Exported> second = exports(topics);
+      long examples = second.get("PER").manifest().examplesSeen();
+      assertTrue(examples > first.get("PER").manifest().examplesSeen());
+      // The serving job takes the new versions up as it reads them: probe until it has.
+      for (int i = 0; ; i++) {
+        produce(score, "probe-" + i + "-", test.subList(0, 1));
+        List<PredictionRecord> probe = reader.await("probe-" + i + "-", MODELS.size());
+        if (probe.stream().allMatch(r -> r.examplesSeen() == examples)) break;
+        assertTrue(i < 600, "the serving job never took up the new training run");
+        Thread.sleep(100);
+      }
+      produce(score, "b-", test);
+      checkAll(reader.await("b-", test.size() * MODELS.size()), second);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static Map<String, SnapshotExport.Exported> exports(JobDefinition.Topics topics)
+      throws Exception {
+    Map<String, SnapshotExport.Exported> exports = new HashMap<>();
+    for (String model : MODELS) exports.put(model, JobHarness.export(kafka, topics, model));
+    return exports;
+  }
+
+  /** Each prediction is what the export of its version gives, bit for bit. */
+  private static void checkAll(
+      List<PredictionRecord> records, Map<String, SnapshotExport.Exported> models) {
+    for (PredictionRecord r : records) {
+      SnapshotExport.Exported e = models.get(r.model());
+      assertEquals(e.manifest().version(), r.modelVersion(), r.id() + " " + r.model());
+      assertEquals(e.manifest().examplesSeen(), r.examplesSeen(), r.id() + " " + r.model());
+      if (e.tagging() instanceof NerModel binary) {
+        assertArrayEquals(binary.probabilities(r.tokens()), r.probabilities(), r.id());
+      } else {
+        TypedModel typed = (TypedModel) e.tagging();
+        TagDecoder.Sentence decoded =
+            TagDecoder.decodeSentence(typed.tagSet(), typed.probabilities(r.tokens()));
+        assertEquals(typed.tagSet().labels(decoded.tags()), r.labels(), r.id());
+        assertArrayEquals(decoded.probabilities(), r.probabilities(), r.id());
+      }
+    }
+  }
+
+  private static void produce(String topic, String prefix, List<Sentence> sentences) {
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < sentences.size(); i++) {
+      values.add(
+          WireFormat.encode(new ScoreRecord(prefix + i, sentences.get(i).tokens(), null, null)));
+    }
+    JobHarness.produce(kafka, topic, values);
+  }
+
+  /** The predictions topic, read as it grows. */
+  private static final class Reader {
+    private final String topic;
+    private final List<PredictionRecord> seen = new ArrayList<>();
+
+    Reader(String topic) {
+      this.topic = topic;
+    }
+
+    /** Waits (up to a generous limit) for {@code count} predictions of ids with the prefix. */
+    List<PredictionRecord> await(String prefix, int count) throws Exception {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (true) {
+        seen.clear();
+        for (ConsumerRecord<byte[], byte[]> r :
+            KafkaClients.readAll(kafka.bootstrapServers(), topic, false, Duration.ofSeconds(30))) {
+          seen.add(WireFormat.decodePrediction(r.value()));
+        }
+        List<PredictionRecord> mine = seen.stream().filter(r -> r.id().startsWith(prefix)).toList();
+        if (mine.size() >= count) {
+          assertEquals(count, mine.size(), "every request answered once per model");
+          return mine;
+        }
+        assertTrue(System.nanoTime() < deadline, mine.size() + " of " + count + " for " + prefix);
+        Thread.sleep(200);
+      }
+    }
+  }
+}
