@@ -40,13 +40,16 @@ import org.slf4j.LoggerFactory;
  * The continuous-training job. Reading top to bottom is reading the pipeline:
  *
  * <pre>
- *   Kafka train + score topics (read_committed)
+ *   Kafka train topic (read_committed)
  *     -> parse            invalid records -> dead-letter topic
- *     -> fan out          one copy per model, with that model's binary labels
+ *     -> fan out          one copy per model, with that model's labels
  *     -> keyBy(model)
- *     -> train and score  test-then-train; the model lives in keyed state;
+ *     -> train            test-then-train; the model lives in keyed state;
  *                         a sentence a model cannot use -> dead-letter topic
  *     -> predictions topic, and snapshots topic (exactly-once)
+ *     -> model updates, broadcast to the scoring replicas
+ *   Kafka score topic -> parse -> score (scoring.parallelism; read-only replicas of every model)
+ *     -> predictions topic
  * </pre>
  *
  * <p>Run it with {@code streamner job flink-jobs/<file>} (a local Flink) or submit the jar to a
