@@ -220,7 +220,11 @@ class JobFuzzTest {
       String key = new String(r.key(), StandardCharsets.UTF_8);
       if (key.split("/").length < 4) continue; // a parse dead letter: topic/partition/offset
       String given = WireFormat.decodeDeadLetter(r.value()).reason();
-      assertTrue(given.contains(reason), key + ": " + given);
+      // A score request trains nothing: the replica that answers it may be any state the stream
+      // passed through, and a model whose finite weights overflow a forward pass refuses it so.
+      boolean overflowingScore =
+          key.startsWith(topics.score() + "/") && given.contains("(its weights overflow)");
+      assertTrue(given.contains(reason) || overflowingScore, key + ": " + given);
     }
   }
 
