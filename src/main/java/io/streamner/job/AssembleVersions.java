@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -33,16 +34,18 @@ final class AssembleVersions extends ProcessFunction<RawRecord, ModelUpdate>
     implements CheckpointedFunction {
   private static final Logger LOG = LoggerFactory.getLogger(AssembleVersions.class);
 
-  private static final ListStateDescriptor<RawRecord> PENDING =
-      new ListStateDescriptor<>("pending-snapshot-records", RawRecord.class);
+  /** The open versions' records, as the topic holds them. */
+  private static final ListStateDescriptor<byte[]> PENDING =
+      new ListStateDescriptor<>(
+          "pending-snapshot-records", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
   private final String namespace;
   private final List<String> models;
 
   /** Per model, the records of its open version, in topic order. */
-  private transient Map<String, List<RawRecord>> pending;
+  private transient Map<String, List<SnapshotRecord>> pending;
 
-  private transient ListState<RawRecord> pendingState;
+  private transient ListState<byte[]> pendingState;
   private transient Counter refused;
 
   AssembleVersions(String namespace, List<String> models) {
@@ -54,16 +57,18 @@ final class AssembleVersions extends ProcessFunction<RawRecord, ModelUpdate>
   public void initializeState(FunctionInitializationContext context) throws Exception {
     pendingState = context.getOperatorStateStore().getListState(PENDING);
     pending = new LinkedHashMap<>();
-    for (RawRecord raw : pendingState.get()) {
-      SnapshotRecord record = SnapshotCodec.decodeSnapshot(raw.value);
-      pending.computeIfAbsent(record.model(), m -> new ArrayList<>()).add(raw);
+    for (byte[] value : pendingState.get()) {
+      SnapshotRecord record = SnapshotCodec.decodeSnapshot(value);
+      pending.computeIfAbsent(record.model(), m -> new ArrayList<>()).add(record);
     }
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    List<RawRecord> all = new ArrayList<>();
-    pending.values().forEach(all::addAll);
+    List<byte[]> all = new ArrayList<>();
+    for (List<SnapshotRecord> records : pending.values()) {
+      for (SnapshotRecord r : records) all.add(SnapshotCodec.encode(r));
+    }
     pendingState.update(all);
   }
 
@@ -82,9 +87,9 @@ final class AssembleVersions extends ProcessFunction<RawRecord, ModelUpdate>
       return;
     }
     if (!record.namespace().equals(namespace) || !models.contains(record.model())) return;
-    List<RawRecord> open = pending.computeIfAbsent(record.model(), m -> new ArrayList<>());
+    List<SnapshotRecord> open = pending.computeIfAbsent(record.model(), m -> new ArrayList<>());
     if (!(record instanceof SnapshotRecord.Manifest manifest)) {
-      open.add(raw);
+      open.add(record);
       return;
     }
     pending.remove(record.model());
@@ -103,11 +108,11 @@ final class AssembleVersions extends ProcessFunction<RawRecord, ModelUpdate>
   }
 
   /** The update of one version: its manifest, its dense chunks, the vectors read before it. */
-  private static ModelUpdate update(SnapshotRecord.Manifest manifest, List<RawRecord> records) {
+  private static ModelUpdate update(
+      SnapshotRecord.Manifest manifest, List<SnapshotRecord> records) {
     Map<String, double[]> columns = new LinkedHashMap<>();
     List<SnapshotRecord.DenseChunk> chunks = new ArrayList<>();
-    for (RawRecord raw : records) {
-      SnapshotRecord r = SnapshotCodec.decodeSnapshot(raw.value);
+    for (SnapshotRecord r : records) {
       if (r instanceof SnapshotRecord.Column c) columns.put(c.word(), c.vector());
       else if (r instanceof SnapshotRecord.DenseChunk d && d.version() == manifest.version()) {
         chunks.add(d);

@@ -89,6 +89,12 @@ abstract class JobPrecision<V, P> implements Serializable {
   /** The dense parameters as {@code DenseParameters.flatten()} orders them, for a snapshot. */
   abstract double[] flatten(P dense);
 
+  /**
+   * A vector of this precision read from its double values, without a copy where it can: the
+   * scoring replicas read vectors they never change.
+   */
+  abstract V view(double[] values);
+
   /** A vector's values as a snapshot record holds them. */
   double[] values(V vector) {
     return vectors().values(vector);
@@ -210,6 +216,11 @@ abstract class JobPrecision<V, P> implements Serializable {
     }
 
     @Override
+    double[] view(double[] values) {
+      return values;
+    }
+
+    @Override
     DenseParameters unflatten(Hyperparameters hp, double[] flat) {
       return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
     }
@@ -320,6 +331,11 @@ abstract class JobPrecision<V, P> implements Serializable {
     @Override
     double[] flatten(FloatParameters dense) {
       return WordVectors.toDouble(dense.flatten());
+    }
+
+    @Override
+    float[] view(double[] values) {
+      return WordVectors.toFloat(values);
     }
 
     @Override

@@ -54,9 +54,6 @@ final class LiveModel<V, P> {
   /** Examples seen when the last update was sent. */
   long examplesAtUpdate;
 
-  /** Whether a timer will send the next update ({@code scoring.refresh-ms}). */
-  boolean updateScheduled;
-
   /** A binary model. */
   LiveModel(
       String name,
@@ -92,6 +89,11 @@ final class LiveModel<V, P> {
     this.columns = columns;
     this.seeded = seeded;
     this.examplesAtUpdate = counters.examplesSeen;
+  }
+
+  /** The dense parameters as a snapshot or a replica update holds them (a copy). */
+  double[] flatDense(JobPrecision<V, P> precision) {
+    return typed != null ? typed.current().flatten() : precision.flatten(dense);
   }
 
   /** The trained spare becomes the model; the old parameters become the next spare. */

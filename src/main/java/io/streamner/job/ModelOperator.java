@@ -76,6 +76,12 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   /** Whether every model of this subtask is live in this run (so the replicas have it). */
   private transient boolean allLive;
 
+  /**
+   * Whether a timer will send the due updates: one for the subtask, since it sends every model's
+   * ({@code scoring.refresh-ms} after the first change it waits for).
+   */
+  private transient boolean updateTimerSet;
+
   private ModelOperator(JobDefinition definition, JobPrecision<V, P> precision) {
     this.definition = definition;
     this.precision = precision;
@@ -115,8 +121,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
     List<String> mine = modelsOfThisSubtask();
     if (!mine.isEmpty()) {
       setCurrentKey(mine.get(0));
-      updateTimers.registerProcessingTimeTimer(
-          VoidNamespace.INSTANCE, now() + definition.scoring().refreshInterval().toMillis());
+      scheduleUpdates();
     }
   }
 
@@ -124,7 +129,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
   private final class UpdateTimer implements Triggerable<String, VoidNamespace> {
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-      model(timer.getKey()).updateScheduled = false;
+      updateTimerSet = false;
       sendDueUpdates();
     }
 
@@ -159,22 +164,24 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
       writeSnapshot(model);
     }
     if (updates.dueByExamples(model)) updates.send(model, now());
-    else if (model.updateDue) scheduleUpdate(model);
+    else if (model.updateDue) scheduleUpdates();
   }
 
   /** Writes the next snapshot version; the replicas learn of it with their next update. */
   private void writeSnapshot(LiveModel<V, P> m) throws Exception {
     snapshots.write(m, now());
     m.updateDue = true;
-    scheduleUpdate(m);
+    scheduleUpdates();
   }
 
-  /** An update of the current key's model within scoring.refresh-ms, unless one is on its way. */
-  private void scheduleUpdate(LiveModel<V, P> m) {
-    if (m.updateScheduled) return;
+  /**
+   * The due updates within scoring.refresh-ms, unless a timer is already set (on the current key).
+   */
+  private void scheduleUpdates() {
+    if (updateTimerSet) return;
     updateTimers.registerProcessingTimeTimer(
         VoidNamespace.INSTANCE, now() + definition.scoring().refreshInterval().toMillis());
-    m.updateScheduled = true;
+    updateTimerSet = true;
   }
 
   /**
@@ -294,7 +301,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
       m.metrics = new ModelMetrics(getMetricGroup(), m);
       // A restored model's timer comes back with the checkpoint; a new model starts its own.
       if (m.seeded) scheduleSnapshot();
-      if (m.updateDue) scheduleUpdate(m);
+      if (m.updateDue) scheduleUpdates();
     }
     return m;
   }

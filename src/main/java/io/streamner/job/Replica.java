@@ -27,7 +27,7 @@ final class Replica<V, P> {
   /** The version and examples seen that predictions report. */
   private final ModelCheckpoint counters = new ModelCheckpoint();
 
-  private final VectorOps<V> vectors;
+  private final JobPrecision<V, P> precision;
   private final OnlineLearner<V, P> binary;
   private final P dense;
   private final Typed<V, ?> typed;
@@ -42,12 +42,12 @@ final class Replica<V, P> {
 
   private Replica(
       SnapshotRecord.Manifest manifest,
-      VectorOps<V> vectors,
+      JobPrecision<V, P> precision,
       OnlineLearner<V, P> binary,
       P dense,
       Typed<V, ?> typed) {
     this.manifest = manifest;
-    this.vectors = vectors;
+    this.precision = precision;
     this.binary = binary;
     this.dense = dense;
     this.typed = typed;
@@ -69,7 +69,7 @@ final class Replica<V, P> {
     if (manifest.tagSet() == null) {
       return new Replica<>(
           manifest,
-          precision.vectors(),
+          precision,
           new OnlineLearner<>(settings, precision.kernel(hp)),
           precision.unflatten(hp, flat),
           null);
@@ -78,7 +78,7 @@ final class Replica<V, P> {
     TypedDense typed = TypedDense.unflatten(hp, manifest.tagSet().size(), k, flat);
     return new Replica<V, P>(
         manifest,
-        precision.vectors(),
+        precision,
         null,
         null,
         typed(precision.typedLearner(settings, manifest.tagSet(), k), typed, precision.vectors()));
@@ -98,7 +98,7 @@ final class Replica<V, P> {
    * The vector of a word as the operator stores it (double values), in this replica's precision.
    */
   V vector(double[] stored) {
-    return vectors.vector(stored);
+    return precision.view(stored);
   }
 
   /**

@@ -39,7 +39,7 @@ final class SnapshotWriter<V, P> {
   void write(LiveModel<V, P> m, long now) throws Exception {
     ModelCheckpoint c = m.counters;
     long version = c.version + 1;
-    double[] dense = m.typed != null ? m.typed.current().flatten() : precision.flatten(m.dense);
+    double[] dense = m.flatDense(precision);
     List<SnapshotRecord.DenseChunk> chunks =
         SnapshotCodec.denseChunks(definition.name(), m.name, version, dense, precision.precision());
     for (SnapshotRecord.DenseChunk chunk : chunks) out.accept(Outputs.snapshot(chunk));
