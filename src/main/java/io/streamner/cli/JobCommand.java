@@ -347,12 +347,13 @@ public class JobCommand implements Callable<Integer> {
       long now = System.nanoTime();
       long examples =
           (long) metrics.byModel("examplesSeen").values().stream().mapToDouble(d -> d).sum();
-      double rate = (examples - lastExamples) / ((now - lastAt) / 1e9);
-      lastExamples = examples;
-      lastAt = now;
       long scored = (long) metrics.sum("scored");
-      double scoreRate = (scored - lastScored) / ((now - lastAt) / 1e9);
+      double seconds = Math.max(1e-3, (now - lastAt) / 1e9);
+      double rate = (examples - lastExamples) / seconds;
+      double scoreRate = (scored - lastScored) / seconds;
+      lastExamples = examples;
       lastScored = scored;
+      lastAt = now;
       Map<String, Double> total = metrics.byModel("prequentialF1Total");
       StringBuilder line = new StringBuilder();
       if (!total.isEmpty()) {

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -115,13 +116,14 @@ class JobRestartTest {
     Path firstLog = dir.resolve("stopped-1.log");
     Process first = job(definition, firstLog);
     awaitTrainedCheckpoint(first, "stopped", firstLog);
+    awaitLogLine(firstLog, "\n[^\n]* \\| checkpoint [0-9]+\n");
     first.destroy(); // SIGTERM
     assertTrue(first.waitFor(120, TimeUnit.SECONDS), "it stops after the signal");
     String stopped = Files.readString(LOGS.resolve(firstLog.getFileName()));
     assertEquals(0, first.exitValue(), stopped);
     assertTrue(
         stopped.matches(
-            "(?s).*\nexamples +[0-9,]+ \\| +[0-9,]+/s \\| PER F1 [0-9.]+ \\(recent [0-9.]+\\) v[0-9]+"
+            "(?s).*\nexamples +[0-9,]+ \\| +[0-9,]+/s \\| scored +[0-9,]+ \\| +[0-9,]+/s \\| PER F1 [0-9.]+ \\(recent [0-9.]+\\) v[0-9]+"
                 + " \\| dead letters 0 \\| checkpoint [0-9]+\n.*"),
         "a progress line every second, with the last checkpoint: " + stopped);
     assertTrue(stopped.contains("stopped job stopped with a savepoint at "), stopped);
@@ -281,6 +283,16 @@ class JobRestartTest {
   }
 
   /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */
+  /** The progress line comes once a second: wait for one that names the checkpoint just taken. */
+  private static void awaitLogLine(Path log, String regex) throws Exception {
+    Pattern line = Pattern.compile(regex);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (line.matcher(Files.readString(LOGS.resolve(log.getFileName()))).find()) return;
+      Thread.sleep(100);
+    }
+  }
+
   private static Map<String, Long> awaitTrainedCheckpoint(Process job, String name, Path log)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
