@@ -53,6 +53,9 @@ public class JobCommand implements Callable<Integer> {
   /** Savepoints kept per job (older ones are deleted when a newer run has checkpointed). */
   private static final int KEPT_SAVEPOINTS = 3;
 
+  /** How often a declined stop-with-savepoint is asked for before the job is cancelled. */
+  private static final int STOP_ATTEMPTS = 3;
+
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -291,30 +294,45 @@ public class JobCommand implements Callable<Integer> {
     }
   }
 
-  /** Stops the job with a savepoint and says where it is; cancels it if that fails. */
+  /**
+   * Stops the job with a savepoint and says where it is; cancels it if that fails. A declined
+   * savepoint leaves the job running (a task may decline while a bounded source is finishing), so
+   * it is asked again a few times before giving up.
+   */
   private int stop(
       JobClient job, JobDefinition definition, CheckpointDirectory state, PrintWriter out)
       throws Exception {
-    try {
-      String savepoint =
-          job.stopWithSavepoint(false, state.savepoints(), SavepointFormatType.CANONICAL)
-              .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      out.printf(
-          "stopped job %s with a savepoint at %s%nthe same command resumes from it (--fresh"
-              + " starts over)%n",
-          definition.name(), savepoint);
-      out.flush();
-      state.pruneOtherRuns(job.getJobID().toString(), KEPT_SAVEPOINTS);
-      return 0;
-    } catch (Exception e) {
-      out.printf(
-          "could not take a savepoint (%s); cancelling the job: the next start resumes from its"
-              + " last checkpoint%n",
-          StreamnerJob.failureMessage(e));
-      out.flush();
-      job.cancel().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      return 1;
+    Exception last = null;
+    for (int attempt = 1; attempt <= STOP_ATTEMPTS; attempt++) {
+      try {
+        String savepoint =
+            job.stopWithSavepoint(false, state.savepoints(), SavepointFormatType.CANONICAL)
+                .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        out.printf(
+            "stopped job %s with a savepoint at %s%nthe same command resumes from it (--fresh"
+                + " starts over)%n",
+            definition.name(), savepoint);
+        out.flush();
+        state.pruneOtherRuns(job.getJobID().toString(), KEPT_SAVEPOINTS);
+        return 0;
+      } catch (Exception e) {
+        last = e;
+        if (attempt == STOP_ATTEMPTS || job.getJobStatus().get().isTerminalState()) break;
+        out.printf(
+            "savepoint declined (%s); asking again (%d of %d)%n",
+            StreamnerJob.failureMessage(e), attempt + 1, STOP_ATTEMPTS);
+        out.flush();
+        Thread.sleep(1_000);
+      }
     }
+    out.printf(
+        "could not take a savepoint (%s); cancelling the job: the next start resumes from its"
+            + " last checkpoint%n",
+        StreamnerJob.failureMessage(last));
+    out.flush();
+    if (!job.getJobStatus().get().isTerminalState())
+      job.cancel().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return 1;
   }
 
   /** Old runs' checkpoints go once this run has one of its own; best effort. */

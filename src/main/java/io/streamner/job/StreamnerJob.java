@@ -274,7 +274,8 @@ public final class StreamnerJob {
     scored
         .sinkTo(predictionsSink(definition, "scoring"))
         .name("kafka: " + topics.predictions() + " (scoring)")
-        .uid("score-predictions-sink");
+        .uid("score-predictions-sink")
+        .setParallelism(definition.scoring().parallelism());
     trained
         .getSideOutput(ModelOperator.SNAPSHOTS)
         .sinkTo(sink(definition, topics.snapshots(), DeliveryGuarantee.EXACTLY_ONCE))
@@ -339,7 +340,8 @@ public final class StreamnerJob {
     scored
         .sinkTo(predictionsSink(serving, "scoring"))
         .name("kafka: " + topics.predictions())
-        .uid("score-predictions-sink");
+        .uid("score-predictions-sink")
+        .setParallelism(serving.scoring().parallelism());
     requests
         .getSideOutput(ParseSentences.DEAD_LETTERS)
         .union(scored.getSideOutput(ScoreWithReplicas.DEAD_LETTERS))
@@ -348,16 +350,27 @@ public final class StreamnerJob {
         .uid("dead-letter-sink");
   }
 
-  /** The score topic, parsed: a source of its own, so that requests never queue behind training. */
+  /**
+   * The score topic, parsed: a source of its own, so that requests never queue behind training.
+   * Requests are dealt round-robin to the scoring subtasks, so that a score topic with fewer
+   * partitions than {@code scoring.parallelism} still keeps every subtask busy.
+   */
   private static SingleOutputStreamOperator<ParsedRecord> scoreRequests(
       StreamExecutionEnvironment env, JobDefinition definition) {
     String topic = definition.topics().score();
-    return env.fromSource(
-            source(definition, topic), WatermarkStrategy.noWatermarks(), "kafka: " + topic)
-        .uid("score-source")
-        .process(parser(definition))
+    int parallelism = definition.scoring().parallelism();
+    DataStream<RawRecord> raw =
+        env.fromSource(
+                source(definition, topic), WatermarkStrategy.noWatermarks(), "kafka: " + topic)
+            .uid("score-source")
+            .setParallelism(parallelism);
+    if (parallelism > 1) {
+      raw = raw.rebalance();
+    }
+    return raw.process(parser(definition))
         .name("parse score requests")
-        .uid("parse-score");
+        .uid("parse-score")
+        .setParallelism(parallelism);
   }
 
   /** The scoring operator, on {@code scoring.parallelism} subtasks, fed the models' updates. */
