@@ -137,6 +137,75 @@ class ScoringTierTest {
     }
   }
 
+  /**
+   * A training job stopped with a savepoint and restored at another scoring.parallelism answers
+   * from the restored replicas at once, on every subtask, exactly as before the stop: same model
+   * state, same probabilities bit for bit, with no update from the trainer needed (the trainer is
+   * idle after the restore: nothing new to learn).
+   */
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void aRestoreAtAnotherScoringParallelismAnswersWithTheSameModels(Precision precision)
+      throws Exception {
+    String name = "rescale-" + precision;
+    JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
+    Properties p = JobHarness.properties(kafka, topics);
+    p.setProperty("models", String.join(", ", MODELS));
+    p.setProperty("model.precision", precision.toString());
+    p.setProperty("source.bounded", "false");
+    p.setProperty("scoring.parallelism", "1");
+    p.setProperty(
+        "checkpoint.dir", java.nio.file.Files.createTempDirectory(name).toUri().toString());
+    JobHarness.produceTraining(kafka, topics.train(), train.subList(0, 200));
+    Reader reader = new Reader(topics.predictions());
+
+    JobClient job = start(JobDefinition.parse(p, name), null);
+    List<PredictionRecord> before;
+    String savepoint;
+    try {
+      reader.await("train-", 200 * MODELS.size());
+      Thread.sleep(1_000); // the last training update reaches the replica within refresh-ms
+      produce(topics.score(), "a-", test);
+      before = reader.await("a-", test.size() * MODELS.size());
+      savepoint =
+          job.stopWithSavepoint(
+                  false,
+                  java.nio.file.Files.createTempDirectory(name + "-savepoint").toUri().toString(),
+                  org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+              .get();
+    } catch (Exception e) {
+      job.cancel().get();
+      throw e;
+    }
+
+    p.setProperty("scoring.parallelism", "2");
+    job = start(JobDefinition.parse(p, name), savepoint);
+    try {
+      produce(topics.score(), "b-", test);
+      List<PredictionRecord> after = reader.await("b-", test.size() * MODELS.size());
+      Map<String, PredictionRecord> byId = new HashMap<>();
+      for (PredictionRecord r : before) byId.put(r.id().substring(2) + " " + r.model(), r);
+      for (PredictionRecord r : after) {
+        PredictionRecord was = byId.get(r.id().substring(2) + " " + r.model());
+        assertEquals(was.modelVersion(), r.modelVersion(), r.id() + " " + r.model());
+        assertEquals(was.examplesSeen(), r.examplesSeen(), r.id() + " " + r.model());
+        assertEquals(was.labels(), r.labels(), r.id() + " " + r.model());
+        assertArrayEquals(was.probabilities(), r.probabilities(), r.id() + " " + r.model());
+      }
+      assertTrue(before.get(0).examplesSeen() > 0, "the replicas held a trained model");
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static JobClient start(JobDefinition definition, String restore) throws Exception {
+    org.apache.flink.configuration.Configuration conf = StreamnerJob.configuration(definition);
+    StreamnerJob.restoreFrom(conf, restore);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    StreamnerJob.build(env, definition);
+    return env.executeAsync(definition.name());
+  }
+
   private static Map<String, SnapshotExport.Exported> exports(JobDefinition.Topics topics)
       throws Exception {
     Map<String, SnapshotExport.Exported> exports = new HashMap<>();
