@@ -112,6 +112,8 @@ public record JobDefinition(
    * @param refreshExamples a model refreshes its replicas after this many training windows (0: by
    *     time only)
    * @param refreshInterval ... or after this long, whichever comes first
+   * @param bufferTimeout longest wait of a score request in a network buffer
+   * @param linger the score predictions producer's {@code linger.ms}
    * @param serveName the name of a serving job ({@code streamner serve}) of this definition
    * @param follow in a serving job, the namespace (training job name) whose snapshots it follows;
    *     null in a training job, whose replicas follow its own models
@@ -120,6 +122,8 @@ public record JobDefinition(
       int parallelism,
       long refreshExamples,
       Duration refreshInterval,
+      Duration bufferTimeout,
+      Duration linger,
       String serveName,
       String follow)
       implements Serializable {
@@ -306,6 +310,8 @@ public record JobDefinition(
                 : r.get(JobOptions.PARALLELISM),
             r.get(JobOptions.SCORING_REFRESH_EXAMPLES),
             Duration.ofMillis(r.get(JobOptions.SCORING_REFRESH_MS)),
+            Duration.ofMillis(r.get(JobOptions.SCORING_BUFFER_TIMEOUT_MS)),
+            Duration.ofMillis(r.get(JobOptions.SCORING_LINGER_MS)),
             r.get(JobOptions.SERVE_NAME) != null ? r.get(JobOptions.SERVE_NAME) : name + "-serve",
             null));
   }
@@ -407,6 +413,8 @@ public record JobDefinition(
             scoring.parallelism(),
             scoring.refreshExamples(),
             scoring.refreshInterval(),
+            scoring.bufferTimeout(),
+            scoring.linger(),
             serveName,
             name));
   }

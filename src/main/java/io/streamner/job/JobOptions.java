@@ -562,6 +562,28 @@ public final class JobOptions {
                       + " From 1 ms to a minute (60,000)."),
           Allowed.longs(1, 60_000));
 
+  public static final ConfigOption<Long> SCORING_BUFFER_TIMEOUT_MS =
+      declare(
+          key("scoring.buffer-timeout-ms")
+              .longType()
+              .defaultValue(1L)
+              .withDescription(
+                  "Longest time a score request waits in a network buffer on its way to the"
+                      + " scorer (`pipeline.buffer-timeout-ms` is for the rest of the job); 0"
+                      + " flushes every request. Up to a second (1,000)."),
+          Allowed.longs(0, 1_000));
+
+  public static final ConfigOption<Long> SCORING_LINGER_MS =
+      declare(
+          key("scoring.linger-ms")
+              .longType()
+              .defaultValue(0L)
+              .withDescription(
+                  "How long the producer of score predictions waits to fill a batch (Kafka's"
+                      + " `linger.ms`; under load batches fill anyway while a send is in flight)."
+                      + " Up to 10,000."),
+          Allowed.longs(0, 10_000));
+
   public static final ConfigOption<String> SERVE_NAME =
       declare(
           key("serve.name")

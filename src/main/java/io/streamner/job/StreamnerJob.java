@@ -4,6 +4,7 @@ import io.streamner.kafka.KafkaPreflight;
 import io.streamner.text.TokenNormalizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -359,18 +360,21 @@ public final class StreamnerJob {
       StreamExecutionEnvironment env, JobDefinition definition) {
     String topic = definition.topics().score();
     int parallelism = definition.scoring().parallelism();
+    long bufferTimeout = definition.scoring().bufferTimeout().toMillis();
     DataStream<RawRecord> raw =
         env.fromSource(
                 source(definition, topic), WatermarkStrategy.noWatermarks(), "kafka: " + topic)
             .uid("score-source")
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(bufferTimeout);
     if (parallelism > 1) {
       raw = raw.rebalance();
     }
     return raw.process(parser(definition))
         .name("parse score requests")
         .uid("parse-score")
-        .setParallelism(parallelism);
+        .setParallelism(parallelism)
+        .setBufferTimeout(bufferTimeout);
   }
 
   /** The scoring operator, on {@code scoring.parallelism} subtasks, fed the models' updates. */
@@ -439,6 +443,8 @@ public final class StreamnerJob {
    * leaves after predictions.linger-ms whatever its size, so latency is unchanged).
    */
   private static KafkaSink<EncodedRecord> predictionsSink(JobDefinition definition, String which) {
+    Duration linger =
+        "scoring".equals(which) ? definition.scoring().linger() : definition.predictionsLinger();
     return sink(
         definition,
         definition.topics().predictions(),
@@ -450,7 +456,7 @@ public final class StreamnerJob {
             "batch.size",
             String.valueOf(256 * 1024),
             "linger.ms",
-            String.valueOf(definition.predictionsLinger().toMillis())));
+            String.valueOf(linger.toMillis())));
   }
 
   private static KafkaSink<EncodedRecord> sink(
