@@ -41,7 +41,7 @@ final class FlinkRun implements AutoCloseable {
   }
 
   /**
-   * Starts a MiniCluster with one task manager and as many slots as the job's parallelism, and
+   * Starts a MiniCluster with one task manager and as many slots as the job's widest operator, and
    * submits the job.
    *
    * @param extra settings of the measurement itself (where checkpoints go, that they are kept),
@@ -63,7 +63,8 @@ final class FlinkRun implements AutoCloseable {
             new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(definition.parallelism())
+                .setNumSlotsPerTaskManager(
+                    Math.max(definition.parallelism(), definition.scoring().parallelism()))
                 .setRpcServiceSharing(RpcServiceSharing.SHARED)
                 .build());
     try {

@@ -23,7 +23,7 @@ import java.util.Set;
  *   mvn -B -Pbench test-compile exec:exec
  * </pre>
  *
- * <p>Phases (all by default; {@code -Dbench.only=kernel,typed,job,latency,vocabulary} picks some):
+ * <p>Phases (all by default; {@code -Dbench.only=kernel,typed,job,scoring,vocabulary} picks some):
  *
  * <ol>
  *   <li><b>kernel</b>: JMH, {@link SgdStepBenchmark} through {@link BenchMain} (a forked JVM): the
@@ -36,7 +36,9 @@ import java.util.Set;
  *       windows: heap state with one model at parallelism 1, RocksDB state, and heap state with
  *       four models at parallelism 2; each beside {@link KernelLoop} measured in this JVM just
  *       before;
- *   <li><b>latency</b>: {@link ScoringLatency}, score requests at 1,000 sentences/s to a warm job;
+ *   <li><b>scoring</b>: {@link ScoringLatency}, score requests at 200 sentences/s to a warm job,
+ *       with training idle and while the same model trains on a backlog; then one model's capacity
+ *       for a burst of requests at scoring.parallelism 1 and 2;
  *   <li><b>vocabulary</b>: {@link VocabularyScale}, in a child JVM with a 1 GB heap: 1M new words
  *       through RocksDB, each a column; 5M one-off words on heap state, bounded by the count TTL,
  *       and by the maximum vocabulary.
@@ -53,7 +55,7 @@ import java.util.Set;
  * (corpus size of the job phase, default 1,000,000), {@code bench.words} (new words of the
  * vocabulary phase's RocksDB scenario, default 1,000,000), {@code bench.heap.words} (of its heap
  * scenarios, default 5,000,000), {@code bench.vocabulary} (its scenarios, default
- * rocksdb,heap-ttl,heap-cap; also heap-unbounded), {@code bench.latency.seconds} (measured seconds,
+ * rocksdb,heap-ttl,heap-cap; also heap-unbounded), {@code bench.scoring.seconds} (measured seconds,
  * default 30), {@code bench.yardstick.rounds} (passes of each kernel, default 3), {@code
  * bench.yardstick.export} (a file for the yardstick's windows, see {@link Yardstick#export}),
  * {@code streamner.shared.data}. Arguments are JMH options for the kernel phase. The JVM needs
@@ -61,7 +63,7 @@ import java.util.Set;
  * passes it); without it the float figures are the scalar path's.
  */
 public final class SpeedSuite {
-  static final List<String> PHASES = List.of("kernel", "typed", "job", "latency", "vocabulary");
+  static final List<String> PHASES = List.of("kernel", "typed", "job", "scoring", "vocabulary");
 
   // The targets of issue #5.
   static final double KERNEL_SPEEDUP = BenchMain.TARGET_RATIO;
@@ -86,7 +88,26 @@ public final class SpeedSuite {
   static final int YARDSTICK_ROUNDS = Integer.getInteger("bench.yardstick.rounds", 3);
 
   static final double P99_MS = 50;
-  static final int LATENCY_RATE = 1_000;
+
+  /** Score requests per second of the scoring phase's latency runs. */
+  static final int SCORING_RATE = 200;
+
+  /** Training sentences queued before the loaded latency run: about 40 s of training here. */
+  static final int BACKLOG_SENTENCES = 360_000;
+
+  /** Score requests sent at once to measure one model's scoring capacity. */
+  static final int CAPACITY_REQUESTS = 50_000;
+
+  /**
+   * The scoring scenarios to run (-Dbench.scoring.scenarios, comma-separated, default all): idle,
+   * backlog, capacity. Definition keys for experiments: -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
+   */
+  static final Set<String> SCORING_SCENARIOS =
+      Set.of(System.getProperty("bench.scoring.scenarios", "idle,backlog,capacity").split(","));
+
+  /** scoring.parallelism 2 answers a burst at least this much faster than 1. */
+  static final double SCORING_SCALE = 1.7;
+
   static final double VOCABULARY_END_OVER_START = 0.5;
 
   /** Issue 11: a typed model of four types trains at least 3x four binary models in turn. */
@@ -105,11 +126,11 @@ public final class SpeedSuite {
     long windows = Long.getLong("bench.windows", 1_000_000);
     long words = Long.getLong("bench.words", 1_000_000);
     long heapWords = Long.getLong("bench.heap.words", 5_000_000);
-    double latencySeconds = Double.parseDouble(System.getProperty("bench.latency.seconds", "30"));
+    double scoringSeconds = Double.parseDouble(System.getProperty("bench.scoring.seconds", "30"));
 
     Path btcTrain = SharedData.root().resolve("btc/btc.train");
     Path btcTest = SharedData.root().resolve("btc/btc.test");
-    if ((only.contains("job") || only.contains("latency"))
+    if ((only.contains("job") || only.contains("scoring"))
         && !(Files.isRegularFile(btcTrain) && Files.isRegularFile(btcTest))) {
       System.err.println(
           "speed suite: the Broad Twitter Corpus is not at "
@@ -171,13 +192,13 @@ public final class SpeedSuite {
       }
     }
 
-    if (only.contains("job") || only.contains("latency") || only.contains("vocabulary")) {
+    if (only.contains("job") || only.contains("scoring") || only.contains("vocabulary")) {
       progress.phase("starting a Kafka broker in this JVM");
       try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
         progress.info("kafka at %s", kafka.bootstrapServers());
         if (only.contains("job")) jobs(report, progress, kafka, btcTrain, windows);
-        if (only.contains("latency"))
-          latency(report, progress, kafka, btcTrain, btcTest, latencySeconds);
+        if (only.contains("scoring"))
+          scoring(report, progress, kafka, btcTrain, btcTest, scoringSeconds);
         if (only.contains("vocabulary")) vocabulary(report, progress, kafka, words, heapWords);
       }
     }
@@ -558,54 +579,141 @@ public final class SpeedSuite {
         + ")";
   }
 
-  private static void latency(
+  /**
+   * Scoring apart from training: latency at {@link #SCORING_RATE} requests/s with training idle and
+   * while the same model trains on a backlog, and how fast one model answers a burst at
+   * scoring.parallelism 1 and 2.
+   */
+  private static void scoring(
       SuiteReport report,
       Progress progress,
       EmbeddedKafka kafka,
       Path btcTrain,
       Path btcTest,
       double seconds) {
-    progress.phase(
-        "latency: score requests at "
-            + LATENCY_RATE
-            + " sentences/s to a warm job (heap, 1 model)");
+    List<Sentence> train;
+    List<Sentence> test;
     try {
-      List<Sentence> train = CorpusReader.read(btcTrain, null).sentences();
-      List<Sentence> test = CorpusReader.read(btcTest, null).sentences();
-      ScoringLatency.Result r =
-          ScoringLatency.run(kafka, train, test, LATENCY_RATE, 5, seconds, progress);
-      report.details("latency", r);
-      String at = String.format(Locale.ROOT, " at %,d sentences/s", LATENCY_RATE);
-      report.add(
-          Figure.info(
-              "latency.p50_ms", "scoring latency p50" + at, r.p50Ms(), "ms", ms(r.p50Ms())));
-      report.add(
-          Figure.atMost(
-              "latency.p99_ms",
-              "scoring latency p99" + at,
-              r.p99Ms(),
-              "ms",
-              ms(r.p99Ms()),
-              P99_MS,
-              "<= " + ms(P99_MS)));
-      report.add(
-          Figure.info(
-              "latency.max_ms", "scoring latency max" + at, r.maxMs(), "ms", ms(r.maxMs())));
-      report.add(
-          Figure.atMost(
-              "latency.lost",
-              String.format(
-                  Locale.ROOT,
-                  "requests unanswered (of %,d; sent at %,.0f/s)",
-                  r.requests(),
-                  r.achievedRate()),
-              r.lost(),
-              "requests",
-              String.valueOf(r.lost()),
-              0,
-              "0"));
+      train = CorpusReader.read(btcTrain, null).sentences();
+      test = CorpusReader.read(btcTest, null).sentences();
     } catch (Exception e) {
-      fail(report, progress, "latency", e);
+      fail(report, progress, "scoring", e);
+      return;
+    }
+    String at = String.format(Locale.ROOT, " at %,d sentences/s", SCORING_RATE);
+    List<Sentence> backlog = new ArrayList<>();
+    while (backlog.size() < BACKLOG_SENTENCES) backlog.addAll(train);
+    for (boolean training : new boolean[] {false, true}) {
+      if (!SCORING_SCENARIOS.contains(training ? "backlog" : "idle")) continue;
+      String load =
+          training
+              ? String.format(
+                  Locale.ROOT,
+                  ", the same model training on a backlog of %,d sentences",
+                  backlog.size())
+              : ", training idle";
+      String key = training ? "scoring.backlog" : "scoring.idle";
+      progress.phase("scoring: requests" + at + load + " (heap, PER, scoring.parallelism 1)");
+      try {
+        ScoringLatency.Result r =
+            ScoringLatency.latency(
+                kafka,
+                train,
+                training ? backlog : List.of(),
+                test,
+                SCORING_RATE,
+                1,
+                5,
+                seconds,
+                progress);
+        report.details(key, r);
+        report.add(
+            Figure.info(
+                key + ".p50_ms",
+                "scoring latency p50" + at + load,
+                r.p50Ms(),
+                "ms",
+                ms(r.p50Ms())));
+        report.add(
+            Figure.atMost(
+                key + ".p99_ms",
+                "scoring latency p99" + at + load,
+                r.p99Ms(),
+                "ms",
+                ms(r.p99Ms()),
+                P99_MS,
+                "<= " + ms(P99_MS)));
+        report.add(Figure.info(key + ".max_ms", "same, max", r.maxMs(), "ms", ms(r.maxMs())));
+        if (training) {
+          report.add(
+              Figure.info(
+                  key + ".training_windows_per_s",
+                  r.trainedThroughout()
+                      ? "training meanwhile, windows/s (backlog not yet drained at the last answer)"
+                      : "training meanwhile, windows/s (the backlog ran out before the last answer)",
+                  r.trainingWindowsPerSecond(),
+                  "windows/s",
+                  perSecond(r.trainingWindowsPerSecond())));
+        }
+        report.add(
+            Figure.atMost(
+                key + ".lost",
+                String.format(
+                    Locale.ROOT,
+                    "requests unanswered (of %,d; sent at %,.0f/s)",
+                    r.requests(),
+                    r.achievedRate()),
+                r.lost(),
+                "requests",
+                String.valueOf(r.lost()),
+                0,
+                "0"));
+      } catch (Exception e) {
+        fail(report, progress, key, e);
+      }
+    }
+
+    Map<Integer, ScoringLatency.Capacity> capacity = new LinkedHashMap<>();
+    for (int parallelism : SCORING_SCENARIOS.contains("capacity") ? new int[] {1, 2} : new int[0]) {
+      progress.phase(
+          String.format(
+              Locale.ROOT,
+              "scoring: a burst of %,d requests, training idle, scoring.parallelism %d",
+              CAPACITY_REQUESTS,
+              parallelism));
+      try {
+        ScoringLatency.Capacity c =
+            ScoringLatency.capacity(kafka, train, test, CAPACITY_REQUESTS, parallelism, progress);
+        report.details("scoring.capacity_p" + parallelism, c);
+        capacity.put(parallelism, c);
+        report.add(
+            Figure.info(
+                "scoring.capacity_p" + parallelism,
+                String.format(
+                    Locale.ROOT,
+                    "one model's scoring capacity, sentences/s, %,d requests at once,"
+                        + " scoring.parallelism %d (answered %,d)",
+                    c.requests(),
+                    parallelism,
+                    c.answered()),
+                c.perSecond(),
+                "sentences/s",
+                perSecond(c.perSecond())));
+      } catch (Exception e) {
+        fail(report, progress, "scoring capacity " + parallelism, e);
+      }
+    }
+    if (capacity.size() == 2) {
+      double ratio = capacity.get(2).perSecond() / capacity.get(1).perSecond();
+      report.add(
+          Figure.atLeast(
+              "scoring.capacity_ratio",
+              "same, scoring.parallelism 2 / 1",
+              ratio,
+              "x",
+              times(ratio),
+              SCORING_SCALE,
+              ">= " + times(SCORING_SCALE)));
     }
   }
 

@@ -103,7 +103,7 @@ class SpeedSuiteTest {
   void phasesAreAllByDefaultAndCheckedByName() {
     assertEquals(Set.copyOf(SpeedSuite.PHASES), SpeedSuite.phases(""));
     assertEquals(Set.copyOf(SpeedSuite.PHASES), SpeedSuite.phases("all"));
-    assertEquals(Set.of("kernel", "latency"), SpeedSuite.phases("kernel, latency"));
+    assertEquals(Set.of("kernel", "scoring"), SpeedSuite.phases("kernel, scoring"));
     assertThrows(IllegalArgumentException.class, () -> SpeedSuite.phases("kernel,jobs"));
   }
 
