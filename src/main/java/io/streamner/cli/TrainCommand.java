@@ -7,6 +7,7 @@ import io.streamner.eval.TokenDecisions;
 import io.streamner.eval.TypedEvaluator;
 import io.streamner.eval.TypedScores;
 import io.streamner.json.Json;
+import io.streamner.model.FloatNetwork;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
@@ -326,6 +327,14 @@ public final class TrainCommand implements Callable<Integer> {
         hp.seed(),
         hp.precision() == Precision.DOUBLE ? "" : " precision=" + hp.precision(),
         input.vocabulary().size());
+    out.println("kernel: " + kernel(hp.precision()));
+  }
+
+  /** Which loops train: a user who forgot the Vector API sees it here, not only in a log line. */
+  static String kernel(Precision precision) {
+    return precision == Precision.DOUBLE
+        ? "double (the specification's model, exact)"
+        : "float, " + FloatNetwork.fastest().description();
   }
 
   /** Writes the model, and with --json the results. */

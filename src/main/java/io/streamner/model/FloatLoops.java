@@ -124,7 +124,7 @@ interface FloatLoops {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
       notice(
           "the Vector API is not enabled: the float kernel runs its scalar path (same results,"
-              + " slower); enable it with: java --add-modules "
+              + " slower); bin/streamner enables it, or java --add-modules "
               + VECTOR_MODULE);
       return new ScalarFloatLoops();
     }
