@@ -9,10 +9,9 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Addresses each sentence to the models that learn from it or answer it: a labelled sentence goes
- * to every model with that model's labels (a binary model's 0/1 per token, a typed model's tag ids
- * in its {@link TagSet}); a scoring request to every model, or to the models it names (the parser
- * has already checked that they exist).
+ * Addresses each labelled sentence to every model, with that model's labels: a binary model's 0/1
+ * per token, a typed model's tag ids in its {@link TagSet}. (Score requests never come here: the
+ * scoring operator answers them from its replicas.)
  *
  * <p>A typed model learns the mentions of its own types: a mention of any other type is {@code O}
  * to it, as to {@code train --types}, and as it is negative to a binary model of another type. So
@@ -38,14 +37,8 @@ final class FanOutToModels implements FlatMapFunction<ParsedRecord, ModelInput> 
 
   @Override
   public void flatMap(ParsedRecord sentence, Collector<ModelInput> out) {
-    List<String> tags = sentence.labelled() ? Arrays.asList(sentence.tags) : null;
-    for (String model : models) {
-      if (tags != null) {
-        out.collect(new ModelInput(model, sentence, labels(model, tags)));
-      } else if (sentence.models == null || Arrays.asList(sentence.models).contains(model)) {
-        out.collect(new ModelInput(model, sentence, null));
-      }
-    }
+    List<String> tags = Arrays.asList(sentence.tags);
+    for (String model : models) out.collect(new ModelInput(model, sentence, labels(model, tags)));
   }
 
   private int[] labels(String model, List<String> tags) {

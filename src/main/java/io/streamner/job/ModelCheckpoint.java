@@ -35,7 +35,6 @@ public class ModelCheckpoint implements Cloneable {
   public long examplesSeen;
 
   public long sentencesSeen;
-  public long scored;
 
   /** The last snapshot version written; never goes back, it is restored with the rest. */
   public long version;

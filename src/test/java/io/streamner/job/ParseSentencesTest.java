@@ -1,7 +1,6 @@
 package io.streamner.job;
 
 import static io.streamner.job.JobTesting.START;
-import static io.streamner.job.JobTesting.score;
 import static io.streamner.job.JobTesting.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -220,17 +219,5 @@ class ParseSentencesTest {
     // PER+LOC: O, B-PER, I-PER, B-LOC, I-LOC; the ORG mention is not of its types.
     assertArrayEquals(new int[] {1, 2, 0, 3, 0}, out.get(1).labels);
     assertArrayEquals(new int[] {0, 0, 0, 0, 1}, out.get(0).labels, "the binary ORG model");
-  }
-
-  @Test
-  void aScoreRequestGoesToTheModelsItNamesOrToAll() {
-    ParsedRecord named = score("q", "Anna");
-    named.models = new String[] {"LOC"};
-    List<ModelInput> out = fanOut(named, "PER", "LOC", "ORG");
-    assertEquals(List.of("LOC"), out.stream().map(m -> m.model).toList());
-    assertNull(out.get(0).labels, "scoring input has no labels");
-
-    List<ModelInput> all = fanOut(score("q2", "Anna"), "PER", "LOC", "ORG");
-    assertEquals(List.of("PER", "LOC", "ORG"), all.stream().map(m -> m.model).toList());
   }
 }

@@ -90,4 +90,25 @@ class ScoreWithReplicasTest {
       assertTrue(java.util.Arrays.equals(before.probabilities(), after.probabilities()));
     }
   }
+
+  @Test
+  void aScoreRequestIsAnsweredByTheModelsItNamesOrByAll() throws Exception {
+    JobDefinition d = definition("models", "PER,LOC,ORG");
+    try (ModelHarness h = new ModelHarness(d).open()) {
+      ParsedRecord s = sentence(0);
+      h.process(labelled("PER", s), labelled("LOC", s), labelled("ORG", s));
+      // A request for one model takes the updates to the scorer (at a barrier, as in the job).
+      h.process(unlabelled("PER", score("first", "Anna")));
+      ParsedRecord named = score("q", "Anna");
+      named.models = new String[] {"LOC"};
+      h.scorer.processElement(new StreamRecord<>(named));
+      h.scorer.processElement(new StreamRecord<>(score("q2", "Anna")));
+      List<String> answered = new ArrayList<>();
+      for (EncodedRecord e : h.scorer.extractOutputValues()) {
+        PredictionRecord p = WireFormat.decodePrediction(e.value);
+        answered.add(p.id() + " " + p.model());
+      }
+      assertEquals(List.of("q LOC", "q2 PER", "q2 LOC", "q2 ORG"), answered);
+    }
+  }
 }
