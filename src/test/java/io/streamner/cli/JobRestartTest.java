@@ -49,10 +49,7 @@ class JobRestartTest {
 
   @TempDir static Path dir;
 
-  /** Where the child JVMs' output goes: target/, so that it can be read after a failure. */
-  static final Path LOGS = Path.of("target", "job-restart-logs");
-
-  static final List<Process> children = new ArrayList<>();
+  static final ChildCli children = new ChildCli("job-restart-logs");
   static EmbeddedKafka kafka;
   static int trainRecords;
   static int scoreRecords;
@@ -83,13 +80,13 @@ class JobRestartTest {
     Path reference = definition("reference");
     Process job = job(reference, dir.resolve("reference.log"));
     assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the uninterrupted run ends");
-    assertEquals(0, job.exitValue(), Files.readString(LOGS.resolve("reference.log")));
+    assertEquals(0, job.exitValue(), children.log("reference.log"));
     uninterrupted = JobHarness.export(kafka, topics("reference"), "PER").model();
   }
 
   @AfterAll
   static void stop() {
-    children.forEach(Process::destroyForcibly);
+    children.close();
     if (kafka != null) kafka.close();
   }
 
@@ -119,7 +116,7 @@ class JobRestartTest {
     awaitLogLine(firstLog, "\n[^\n]* \\| checkpoint [0-9]+\n");
     first.destroy(); // SIGTERM
     assertTrue(first.waitFor(120, TimeUnit.SECONDS), "it stops after the signal");
-    String stopped = Files.readString(LOGS.resolve(firstLog.getFileName()));
+    String stopped = log(firstLog);
     assertEquals(0, first.exitValue(), stopped);
     assertTrue(
         stopped.matches(
@@ -180,7 +177,7 @@ class JobRestartTest {
     Path log = dir.resolve("changed-2.log");
     Process second = job(changed, log);
     assertTrue(second.waitFor(120, TimeUnit.SECONDS), "it stops at once, no restart loop");
-    String output = Files.readString(LOGS.resolve(log.getFileName()));
+    String output = log(log);
     assertEquals(Main.USER_ERROR, second.exitValue(), output);
     assertTrue(output.contains("could not resume job changed from "), output);
     assertTrue(output.contains("model.dim = 50"), output);
@@ -204,7 +201,7 @@ class JobRestartTest {
     Path secondLog = dir.resolve("twice-2.log");
     Process second = job(definition, secondLog);
     assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second copy stops by itself");
-    String refused = Files.readString(LOGS.resolve(secondLog.getFileName()));
+    String refused = log(secondLog);
     assertTrue(first.isAlive(), "the first ended before the second asked: " + refused);
     assertEquals(Main.USER_ERROR, second.exitValue(), refused);
     assertTrue(
@@ -219,7 +216,7 @@ class JobRestartTest {
         "it touched no checkpoint: " + refused);
 
     assertTrue(first.waitFor(300, TimeUnit.SECONDS), "the first ends");
-    String output = Files.readString(LOGS.resolve(firstLog.getFileName()));
+    String output = log(firstLog);
     assertEquals(0, first.exitValue(), output);
     assertFalse(output.toLowerCase(java.util.Locale.ROOT).contains("fenced"), output);
     // No restart: every record predicted exactly once, and the uninterrupted model.
@@ -276,31 +273,28 @@ class JobRestartTest {
   private static String runToTheEnd(Path definition, String logName) throws Exception {
     Process job = job(definition, dir.resolve(logName));
     boolean ended = job.waitFor(300, TimeUnit.SECONDS);
-    String output = Files.readString(LOGS.resolve(logName));
+    String output = children.log(logName);
     assertTrue(ended, "the resumed run ends: " + output);
     assertEquals(0, job.exitValue(), output);
     return output;
   }
 
-  /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */
   /** The progress line comes once a second: wait for one that names the checkpoint just taken. */
   private static void awaitLogLine(Path log, String regex) throws Exception {
     Pattern line = Pattern.compile(regex);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
-      if (line.matcher(Files.readString(LOGS.resolve(log.getFileName()))).find()) return;
+      if (line.matcher(log(log)).find()) return;
       Thread.sleep(100);
     }
   }
 
+  /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */
   private static Map<String, Long> awaitTrainedCheckpoint(Process job, String name, Path log)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      assertTrue(
-          job.isAlive(),
-          "the job ended before a checkpoint: "
-              + Files.readString(LOGS.resolve(log.getFileName())));
+      assertTrue(job.isAlive(), "the job ended before a checkpoint: " + log(log));
       Map<String, Long> committed = committedOffsets(name);
       if (committed.get("in.train") > 0) {
         assertTrue(
@@ -310,8 +304,7 @@ class JobRestartTest {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(
-        "no checkpoint within 2 minutes: " + Files.readString(LOGS.resolve(log.getFileName())));
+    throw new AssertionError("no checkpoint within 2 minutes: " + log(log));
   }
 
   /** The offsets the job's consumer group committed, by topic (0 when none). */
@@ -338,48 +331,17 @@ class JobRestartTest {
   private static Path definition(String name, String... extra) throws Exception {
     JobDefinition.Topics topics = topics(name);
     JobHarness.createOutputTopics(kafka, topics);
-    String text =
-        String.join(
-            "\n",
-            "job.name = " + name,
-            "kafka.bootstrap.servers = " + kafka.bootstrapServers(),
-            "topic.train = in.train",
-            "topic.score = in.score",
-            "topic.predictions = " + topics.predictions(),
-            "topic.snapshots = " + topics.snapshots(),
-            "topic.dead-letter = " + topics.deadLetter(),
-            "source.bounded = true",
-            "models = PER",
-            "model.min-count = 2",
-            "snapshot.every-examples = 50000",
-            "snapshot.every-seconds = 0",
-            "checkpoint.interval-ms = 1000",
-            "checkpoint.dir = " + dir.resolve("checkpoints").toUri(),
-            String.join("\n", extra),
-            "");
-    Path file = dir.resolve(name + ".properties");
-    Files.writeString(file, text);
-    return file;
+    return ChildCli.definition(
+        dir.resolve(name + ".properties"), name, kafka, topics, dir.resolve("checkpoints"), extra);
   }
 
   /** `streamner job FILE` in its own JVM, output to a log file. */
   private static Process job(Path definition, Path log) throws Exception {
-    Files.createDirectories(LOGS);
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "job",
-                definition.toString(),
-                "--progress-seconds",
-                "1")
-            .redirectErrorStream(true)
-            .redirectOutput(LOGS.resolve(log.getFileName()).toFile())
-            .start();
-    children.add(process);
-    return process;
+    return children.start(
+        log.getFileName().toString(), "job", definition.toString(), "--progress-seconds", "1");
+  }
+
+  private static String log(Path log) throws Exception {
+    return children.log(log.getFileName().toString());
   }
 }

@@ -17,7 +17,6 @@ import io.streamner.testing.SharedData;
 import io.streamner.text.CorpusReader;
 import io.streamner.text.Sentence;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeProcessTest {
   @TempDir static Path dir;
 
-  static final Path LOGS = Path.of("target", "serve-process-logs");
-  static final List<Process> children = new ArrayList<>();
+  static final ChildCli children = new ChildCli("serve-process-logs");
   static EmbeddedKafka kafka;
   static JobDefinition.Topics topics;
   static List<Sentence> test;
@@ -59,7 +57,7 @@ class ServeProcessTest {
 
   @AfterAll
   static void stop() {
-    children.forEach(Process::destroyForcibly);
+    children.close();
     if (kafka != null) kafka.close();
   }
 
@@ -168,27 +166,13 @@ class ServeProcessTest {
 
   /** The job's definition: bounded for training, unbounded for serving. */
   private static Path definition(String name, boolean bounded) throws Exception {
-    String text =
-        String.join(
-            "\n",
-            "job.name = served",
-            "kafka.bootstrap.servers = " + kafka.bootstrapServers(),
-            "topic.train = " + topics.train(),
-            "topic.score = " + topics.score(),
-            "topic.predictions = " + topics.predictions(),
-            "topic.snapshots = " + topics.snapshots(),
-            "topic.dead-letter = " + topics.deadLetter(),
-            "source.bounded = " + bounded,
-            "models = PER",
-            "model.min-count = 2",
-            "snapshot.every-examples = 50000",
-            "snapshot.every-seconds = 0",
-            "checkpoint.interval-ms = 1000",
-            "checkpoint.dir = " + dir.resolve("checkpoints").toUri(),
-            "");
-    Path file = dir.resolve(name + ".properties");
-    Files.writeString(file, text);
-    return file;
+    return ChildCli.definition(
+        dir.resolve(name + ".properties"),
+        "served",
+        kafka,
+        topics,
+        dir.resolve("checkpoints"),
+        "source.bounded = " + bounded);
   }
 
   private static String run(String command, Path definition, String logName) throws Exception {
@@ -200,26 +184,10 @@ class ServeProcessTest {
 
   /** {@code streamner COMMAND FILE} in its own JVM, output to a log file under target/. */
   private static Process start(String command, Path definition, String logName) throws Exception {
-    Files.createDirectories(LOGS);
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                command,
-                definition.toString(),
-                "--progress-seconds",
-                "1")
-            .redirectErrorStream(true)
-            .redirectOutput(LOGS.resolve(logName).toFile())
-            .start();
-    children.add(process);
-    return process;
+    return children.start(logName, command, definition.toString(), "--progress-seconds", "1");
   }
 
   private static String log(String logName) throws Exception {
-    return Files.readString(LOGS.resolve(logName));
+    return children.log(logName);
   }
 }
