@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.prometheus.HostPrometheusReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 
@@ -19,9 +21,13 @@ import org.apache.flink.util.ExceptionUtils;
  * without authentication, so it listens on {@code web.bind-address} (127.0.0.1 unless the
  * definition opens it). Every other listener of a local Flink (the RPC services, the blob server,
  * the task manager's data exchange and metric query service) binds to 127.0.0.1: nothing outside
- * the process ever needs them. {@code flink.*} keys can still move any of them.
+ * the process ever needs them, and a Prometheus reporter listens there too unless its {@code host}
+ * is set. {@code flink.*} keys can still move any of them.
  */
 public final class LocalFlink {
+  private static final String FLINK_PROMETHEUS =
+      "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
   /** Where the listeners no one outside this process needs are bound. */
   public static final String LOOPBACK = "127.0.0.1";
 
@@ -44,7 +50,23 @@ public final class LocalFlink {
     conf.set(TaskManagerOptions.HOST, LOOPBACK);
     conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK); // RPC and the data exchange
     conf.addAll(StreamnerJob.configuration(definition));
+    bindPrometheusToHost(conf);
     return conf;
+  }
+
+  /**
+   * Flink's Prometheus reporter listens on every interface; the same reporter on one address
+   * ({@code metrics.reporter.NAME.host}, 127.0.0.1 unless set) takes its place, so that metrics
+   * reach the network only when the definition asks.
+   */
+  static void bindPrometheusToHost(Configuration conf) {
+    for (String key : List.copyOf(conf.keySet())) {
+      if (key.startsWith("metrics.reporter.")
+          && key.endsWith(".factory.class")
+          && FLINK_PROMETHEUS.equals(conf.getString(key, null))) {
+        conf.setString(key, HostPrometheusReporter.Factory.class.getName());
+      }
+    }
   }
 
   /**
