@@ -168,9 +168,10 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--precision",
       paramLabel = "P",
       description =
-          "double (the specification's model, default) or float (the SIMD kernel: about 4x faster,"
-              + " half the memory), for binary (--entity) and typed (--types) models; with --init"
-              + " the model is converted (rounded once to float).")
+          "float (default: the SIMD kernel, several times faster, half the memory) or double"
+              + " (the specification's model, bit for bit), for binary (--entity) and typed"
+              + " (--types) models; with --init the model keeps its precision unless this is"
+              + " given (double to float rounds once).")
   String precision;
 
   @Option(
@@ -325,7 +326,7 @@ public final class TrainCommand implements Callable<Integer> {
         hp.learningRate(),
         hp.regularization(),
         hp.seed(),
-        hp.precision() == Precision.DOUBLE ? "" : " precision=" + hp.precision(),
+        " precision=" + hp.precision(),
         input.vocabulary().size());
     out.println("kernel: " + kernel(hp.precision()));
   }
@@ -617,9 +618,9 @@ public final class TrainCommand implements Callable<Integer> {
             o.precision()));
   }
 
-  /** --precision, double when not given. */
+  /** --precision, float when not given. */
   private Precision precision() {
-    if (precision == null) return Precision.DOUBLE;
+    if (precision == null) return Precision.FLOAT;
     try {
       return Precision.of(precision);
     } catch (IllegalArgumentException e) {

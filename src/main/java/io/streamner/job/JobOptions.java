@@ -329,15 +329,17 @@ public final class JobOptions {
       declare(
           key("model.precision")
               .enumType(Precision.class)
-              .defaultValue(Precision.DOUBLE)
+              .defaultValue(Precision.FLOAT)
               .withDescription(
-                  "`double`: the specification's model, bit for bit what `streamner train` makes"
-                      + " by default. `float`: the float kernel, several times faster with half"
-                      + " the state (its SIMD needs the JVM option `--add-modules"
-                      + " jdk.incubator.vector`, which `env.java.opts.all` gives a cluster; without"
-                      + " it, the same results slower), bit for bit what `streamner train"
-                      + " --precision float` makes; its snapshots are float32. A model's precision"
-                      + " cannot change under its state."),
+                  "`float`: the float kernel, several times faster than double with half the"
+                      + " state, bit for bit what `streamner train` makes by default (its SIMD"
+                      + " needs the JVM option `--add-modules jdk.incubator.vector`, which"
+                      + " `bin/streamner` gives and `env.java.opts.all` gives a cluster; without"
+                      + " it, the same results slower); its snapshots are float32. `double`: the"
+                      + " specification's model, bit for bit what `streamner train --precision"
+                      + " double` makes. A model's precision cannot change under its state: a job"
+                      + " that ran in double before float became the default resumes only with"
+                      + " `model.precision = double`."),
           Allowed.oneOf(Precision.class));
 
   public static final ConfigOption<Integer> MIN_COUNT =

@@ -311,9 +311,9 @@ final class ModelStore<V, P> {
                   + theirs
                   + " model but the job definition says model.precision = "
                   + precision.precision()
-                  + ": a model's precision cannot change under its state. Go back to "
+                  + ": a model's precision cannot change under its state. Set model.precision = "
                   + theirs
-                  + ", or start over without the state (streamner job --fresh); to carry the"
+                  + " in the definition (float is the default when it is not set), or start over without the state (streamner job --fresh); to carry the"
                   + " model over, export it and start the new job from the file"
                   + " (model.init."
                   + model

@@ -74,7 +74,8 @@ class TrainEvalTagTest {
     assertTrue(result.get("examples_per_second").asDouble() > 0);
     assertTrue(result.at("/dev/token/f1").asDouble() > 0.9, training.lastLine());
     assertEquals(4, result.get("epochs").size());
-    assertTrue(Files.size(model) > 0);
+    assertTrue(training.out().contains("kernel: float"), "float by default: " + training.out());
+    assertEquals(Precision.FLOAT, ModelFile.read(model).precision());
   }
 
   /**
@@ -166,7 +167,8 @@ class TrainEvalTagTest {
   }
 
   /**
-   * train --precision float, then tag and eval read the float model and score it with its kernel.
+   * train --precision float, then tag and eval read the float model and score it with its kernel; a
+   * double model (--precision double) is converted to float with --init.
    */
   @Test
   void aFloatModelIsTrainedTaggedAndEvaluated() throws Exception {
@@ -191,6 +193,11 @@ class TrainEvalTagTest {
         CliRun.of("eval", "--model", floats.toString(), "--data", test.toString(), "--json");
     assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
 
+    Path doubles = dir.resolve("per-double.model");
+    CliRun spec = trainSmall(doubles, "--precision", "double");
+    assertEquals(0, spec.exitCode(), spec.toString());
+    assertTrue(spec.out().contains("kernel: double"), spec.out());
+    assertEquals(Precision.DOUBLE, ModelFile.read(doubles).precision());
     Path converted = dir.resolve("converted.model");
     CliRun more =
         CliRun.of(
@@ -200,7 +207,7 @@ class TrainEvalTagTest {
             "--entity",
             "PER",
             "--init",
-            model.toString(),
+            doubles.toString(),
             "--precision",
             "float",
             "--epochs",

@@ -59,7 +59,8 @@ class TypedTrainEvalTagTest {
     assertTrue(result.at("/dev/entities/overall/f1").asDouble() > 0.9, training.lastLine());
     assertEquals(4, result.get("epochs").size());
     ModelFile.Header header = ModelFile.readHeader(model);
-    assertEquals(2, header.formatVersion());
+    assertEquals(Precision.FLOAT, header.hyperparameters().precision(), "float by default");
+    assertEquals(3, header.formatVersion(), "a float model file");
     assertEquals(7, header.tagSet().tags().size());
     assertEquals(5, header.capitalization().dim());
   }
@@ -140,13 +141,14 @@ class TypedTrainEvalTagTest {
     CliRun run = train("--entity", "PER", "--caps", "--caps-dim", "3", "--out", caps.toString());
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("caps k=3"), run.out());
-    assertEquals(2, ModelFile.readHeader(caps).formatVersion());
+    assertEquals(3, ModelFile.readHeader(caps).formatVersion(), "a float model with caps");
     CliRun eval = CliRun.eval(caps, test, "--json");
     assertTrue(JSON.readTree(eval.out()).at("/mention/f1").asDouble() > 0.9, eval.out());
 
     Path plain = dir.resolve("per.model");
-    assertEquals(0, train("--entity", "PER", "--out", plain.toString()).exitCode());
-    assertEquals(1, ModelFile.readHeader(plain).formatVersion(), "binary without caps: version 1");
+    CliRun spec = train("--entity", "PER", "--precision", "double", "--out", plain.toString());
+    assertEquals(0, spec.exitCode(), spec.toString());
+    assertEquals(1, ModelFile.readHeader(plain).formatVersion(), "double without caps: version 1");
 
     Path floats = dir.resolve("per-caps-float.model");
     CliRun inFloat =

@@ -90,7 +90,10 @@ public final class JobHarness {
             TopicAdmin.topic(topics.deadLetter(), 1)));
   }
 
-  /** Definition properties for a run on the given topics; callers add or override keys. */
+  /**
+   * Definition properties for a run on the given topics, in double (the specification's model, the
+   * reference these runs are compared with; tests of float say so); callers add or override keys.
+   */
   public static Properties properties(EmbeddedKafka kafka, JobDefinition.Topics topics) {
     Properties p = new Properties();
     p.setProperty("job.name", topics.train().replace(".train", ""));
@@ -101,6 +104,7 @@ public final class JobHarness {
     p.setProperty("topic.snapshots", topics.snapshots());
     p.setProperty("topic.dead-letter", topics.deadLetter());
     p.setProperty("source.bounded", "true");
+    p.setProperty("model.precision", "double");
     p.setProperty("checkpoint.interval-ms", "500");
     p.setProperty("restart.attempts", "5");
     p.setProperty("restart.delay-ms", "200");

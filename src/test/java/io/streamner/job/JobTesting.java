@@ -47,7 +47,8 @@ final class JobTesting {
   }
 
   /**
-   * A small job: C=3, n=4, H=5, models PER and LOC, min count 1, no snapshots by count or time;
+   * A small job: C=3, n=4, H=5, models PER and LOC, min count 1, no snapshots by count or time, in
+   * double (the specification's model, which these tests compare with the offline learner's);
    * {@code overrides} (alternating keys and values) replace or add keys.
    */
   static JobDefinition definition(String... overrides) {
@@ -59,6 +60,7 @@ final class JobTesting {
             "model.hidden", "5",
             "model.learning-rate", "0.1",
             "model.min-count", "1",
+            "model.precision", "double",
             "snapshot.every-examples", "0",
             "snapshot.every-seconds", "0");
     p.putAll(properties(overrides));

@@ -118,7 +118,7 @@ class StreamingJobTest {
     if (extraTrain != null) JobHarness.produce(kafka, topics.train(), extraTrain);
     JobHarness.produceScoring(kafka, topics.score(), test);
     Properties p = definition(topics, backend);
-    if (precision != Precision.DOUBLE) p.setProperty("model.precision", precision.toString());
+    p.setProperty("model.precision", precision.toString());
     JobDefinition definition = JobDefinition.parse(p, name);
     long start = System.nanoTime();
     JobHarness.run(
@@ -178,7 +178,7 @@ class StreamingJobTest {
   @Test
   void streamingLearnsWhatOfflineTrainingLearns() throws Exception {
     NerModel streamed = reference();
-    NerModel offline = offline(dir.resolve("offline.model"));
+    NerModel offline = offline(dir.resolve("offline.model"), "--precision", "double");
 
     double streamF1 = f1(streamed);
     double offlineF1 = f1(offline);

@@ -146,6 +146,7 @@ class TypedStreamingJobTest {
     List<String> args =
         new ArrayList<>(
             List.of("train", "--train", trainFile.toString(), "--min-count", "1", "--epochs", "1"));
+    args.addAll(List.of("--precision", "double")); // the double job's offline twin
     args.addAll(List.of(kind));
     args.addAll(List.of("--out", file.toString()));
     cli(args.toArray(new String[0]));
