@@ -263,6 +263,7 @@ public class JobCommand implements Callable<Integer> {
       if (signals.await(Math.max(1, Math.min(200, next - System.currentTimeMillis())))) {
         return stop(job, definition, state, out);
       }
+      progress.sayRestarts(definition.name(), out);
       if (System.currentTimeMillis() >= next) {
         if (!quiet) {
           out.println(progress.line());
@@ -354,10 +355,28 @@ public class JobCommand implements Callable<Integer> {
   }
 
   /** One line of what the job is doing, from the metrics Flink hands {@link ProgressReporter}. */
-  private static final class Progress {
+  static final class Progress {
     private long lastExamples;
     private long lastScored;
     private long lastAt = System.nanoTime();
+    private long restarts;
+
+    /**
+     * A restart after a failure is said at once, whatever --quiet: the job goes back to its last
+     * checkpoint, so what it published since then (predictions, dead letters) comes again.
+     */
+    void sayRestarts(String job, PrintWriter out) {
+      ProgressReporter metrics = ProgressReporter.current();
+      if (metrics == null) return;
+      long now = (long) metrics.sum("numRestarts");
+      if (now <= restarts) return;
+      restarts = now;
+      out.printf(
+          "job %s restarted after a failure (restart %d; the log says why): it goes on from its"
+              + " last checkpoint, and predictions published since then come again%n",
+          job, now);
+      out.flush();
+    }
 
     String line() {
       ProgressReporter metrics = ProgressReporter.current();

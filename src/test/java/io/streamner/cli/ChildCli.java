@@ -46,6 +46,11 @@ final class ChildCli implements AutoCloseable {
     return Files.readString(logs.resolve(logName));
   }
 
+  /** Whether a child was started with that log. */
+  boolean hasLog(String logName) {
+    return Files.exists(logs.resolve(logName));
+  }
+
   @Override
   public void close() {
     started.forEach(Process::destroyForcibly);

@@ -226,7 +226,9 @@ class JobRestartTest {
   /**
    * The run's outputs against the uninterrupted run: the same model bit for bit, snapshot versions
    * 1..N in topic order, and a prediction published twice only for a record read after the offsets
-   * of the checkpoint the job resumed from (none at all after a savepoint).
+   * of the checkpoint the job resumed from (none at all after a savepoint). A job that restarted
+   * after a failure on its own (it says so) went back to a checkpoint too: its predictions are at
+   * least once from there, and only the model and the versions are held exact.
    */
   private static void assertResumedExactly(
       String name, Map<String, Long> committedAtStop, boolean noDuplicates) throws Exception {
@@ -247,11 +249,22 @@ class JobRestartTest {
       seen.merge(p.id(), 1, Integer::sum);
     }
     assertEquals(trainRecords + scoreRecords, seen.size(), "every record has a prediction");
-    int duplicates = 0;
-    for (Map.Entry<String, Integer> e : seen.entrySet()) {
-      if (e.getValue() == 1) continue;
-      duplicates += e.getValue() - 1;
-      String id = e.getKey();
+    List<String> twice = new ArrayList<>();
+    seen.forEach(
+        (id, times) -> {
+          for (int i = 1; i < times; i++) twice.add(id);
+        });
+    String output = String.join("\n", logs(name));
+    if (output.contains("restarted after a failure")) {
+      System.out.printf(
+          "%s: the job restarted after a failure, %,d predictions published twice%n",
+          name, twice.size());
+      return;
+    }
+    if (noDuplicates) {
+      assertEquals(List.of(), twice, "a stop with a savepoint publishes nothing twice: " + output);
+    }
+    for (String id : twice) {
       String topic = id.startsWith("train-") ? "in.train" : "in.score";
       long offset = Long.parseLong(id.substring(id.indexOf('-') + 1));
       assertTrue(
@@ -264,9 +277,15 @@ class JobRestartTest {
               + committedAtStop.get(topic)
               + ")");
     }
-    if (noDuplicates)
-      assertEquals(0, duplicates, "a stop with a savepoint publishes nothing twice");
-    System.out.printf("%s: %,d predictions published twice%n", name, duplicates);
+    System.out.printf("%s: %,d predictions published twice%n", name, twice.size());
+  }
+
+  /** What the runs of a scenario printed, first run first. */
+  private static List<String> logs(String name) throws Exception {
+    List<String> logs = new ArrayList<>();
+    for (int run = 1; children.hasLog(name + "-" + run + ".log"); run++)
+      logs.add(children.log(name + "-" + run + ".log"));
+    return logs;
   }
 
   /** Runs the job again until its bounded input is done; returns what it printed. */
@@ -282,9 +301,9 @@ class JobRestartTest {
   /** The progress line comes once a second: wait for one that names the checkpoint just taken. */
   private static void awaitLogLine(Path log, String regex) throws Exception {
     Pattern line = Pattern.compile(regex);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (line.matcher(log(log)).find()) return;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!line.matcher(log(log)).find()) {
+      assertTrue(System.nanoTime() < deadline, "no line like " + regex + " in: " + log(log));
       Thread.sleep(100);
     }
   }

@@ -123,13 +123,9 @@ class ScoringTierTest {
       long examples = second.get("PER").manifest().examplesSeen();
       assertTrue(examples > first.get("PER").manifest().examplesSeen());
       // The serving job takes the new versions up as it reads them: probe until it has.
-      for (int i = 0; ; i++) {
-        produce(score, "probe-" + i + "-", test.subList(0, 1));
-        List<PredictionRecord> probe = reader.await("probe-" + i + "-", MODELS.size());
-        if (probe.stream().allMatch(r -> r.examplesSeen() == examples)) break;
-        assertTrue(i < 600, "the serving job never took up the new training run");
-        Thread.sleep(100);
-      }
+      Map<String, Long> rerun = new HashMap<>();
+      for (String model : MODELS) rerun.put(model, examples);
+      awaitReplicasAt(reader, score, rerun);
       produce(score, "b-", test);
       checkAll(reader.await("b-", test.size() * MODELS.size()), second);
     } finally {
@@ -163,8 +159,11 @@ class ScoringTierTest {
     List<PredictionRecord> before;
     String savepoint;
     try {
-      reader.await("train-", 200 * MODELS.size());
-      Thread.sleep(1_000); // the last training update reaches the replica within refresh-ms
+      // A training prediction is made before the model trains on its sentence's windows.
+      Map<String, Long> trained = new HashMap<>();
+      for (PredictionRecord r : reader.await("train-", 200 * MODELS.size()))
+        trained.merge(r.model(), r.examplesSeen() + r.tokens().size(), Math::max);
+      awaitReplicasAt(reader, topics.score(), trained);
       produce(topics.score(), "a-", test);
       before = reader.await("a-", test.size() * MODELS.size());
       savepoint =
@@ -195,6 +194,25 @@ class ScoringTierTest {
       assertTrue(before.get(0).examplesSeen() > 0, "the replicas held a trained model");
     } finally {
       job.cancel().get();
+    }
+  }
+
+  /**
+   * Waits until the replicas score with the models as trained on {@code examples} (by model): probe
+   * requests, one at a time, until one is answered so, however slow the machine.
+   */
+  private static void awaitReplicasAt(Reader reader, String scoreTopic, Map<String, Long> examples)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    for (int probe = 0; ; probe++) {
+      String prefix = "probe" + probe + "-";
+      produce(scoreTopic, prefix, test.subList(0, 1));
+      Map<String, Long> seen = new HashMap<>();
+      for (PredictionRecord r : reader.await(prefix, MODELS.size()))
+        seen.put(r.model(), r.examplesSeen());
+      if (seen.equals(examples)) return;
+      assertTrue(System.nanoTime() < deadline, "replicas at " + seen + ", trained " + examples);
+      Thread.sleep(100);
     }
   }
 
