@@ -164,15 +164,17 @@ public class JobCommand implements Callable<Integer> {
       out.println(ServingJob.describeStart(definition, startVersions));
     } else {
       out.printf(
-          "job %s: models %s, reading %s and %s from %s%s%n",
+          "job %s: models %s, reading %s from %s%s%n",
           definition.name(),
           String.join(",", definition.models()),
-          definition.topics().train(),
-          definition.topics().score(),
+          definition.scoring().inTrainer()
+              ? definition.topics().train() + " and " + definition.topics().score()
+              : definition.topics().train()
+                  + " (scoring.in-trainer = false: serving jobs answer "
+                  + definition.topics().score()
+                  + ")",
           definition.bootstrapServers(),
-          definition.bounded()
-              ? " up to their current end"
-              : " (Ctrl-C stops it with a savepoint)");
+          definition.bounded() ? " up to the current end" : " (Ctrl-C stops it with a savepoint)");
       out.printf("kafka: %s%n", definition.kafka().describe());
     }
     out.println(

@@ -117,6 +117,7 @@ public record JobDefinition(
    * @param serveName the name of a serving job ({@code streamner serve}) of this definition
    * @param follow in a serving job, the namespace (training job name) whose snapshots it follows;
    *     null in a training job, whose replicas follow its own models
+   * @param inTrainer whether the training job answers the score topic (serving jobs always do)
    */
   public record Scoring(
       int parallelism,
@@ -125,7 +126,8 @@ public record JobDefinition(
       Duration bufferTimeout,
       Duration linger,
       String serveName,
-      String follow)
+      String follow,
+      boolean inTrainer)
       implements Serializable {
     /** Whether this is a serving job, which trains nothing. */
     public boolean serving() {
@@ -313,7 +315,8 @@ public record JobDefinition(
             Duration.ofMillis(r.get(JobOptions.SCORING_BUFFER_TIMEOUT_MS)),
             Duration.ofMillis(r.get(JobOptions.SCORING_LINGER_MS)),
             r.get(JobOptions.SERVE_NAME) != null ? r.get(JobOptions.SERVE_NAME) : name + "-serve",
-            null));
+            null,
+            r.get(JobOptions.SCORING_IN_TRAINER)));
   }
 
   /**
@@ -416,7 +419,8 @@ public record JobDefinition(
             scoring.bufferTimeout(),
             scoring.linger(),
             serveName,
-            name));
+            name,
+            true));
   }
 
   private JobDefinition copy(String name, String servers, String groupId, Scoring scoring) {

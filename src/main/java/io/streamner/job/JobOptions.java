@@ -531,6 +531,17 @@ public final class JobOptions {
 
   // ------------------------------------------------------------------ scoring
 
+  public static final ConfigOption<Boolean> SCORING_IN_TRAINER =
+      declare(
+          key("scoring.in-trainer")
+              .booleanType()
+              .defaultValue(true)
+              .withDescription(
+                  "Whether `streamner job` answers the score topic itself. `false` when serving"
+                      + " jobs (`streamner serve`) answer it: the training job then reads only"
+                      + " the train topic, and each request is answered once, by them."),
+          Allowed.flag());
+
   public static final ConfigOption<Integer> SCORING_PARALLELISM =
       declare(
           key("scoring.parallelism")

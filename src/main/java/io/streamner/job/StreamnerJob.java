@@ -260,34 +260,40 @@ public final class StreamnerJob {
                 "train", TypeInformation.of(EncodedRecord.class), ModelOperator.of(definition))
             .uid("model");
 
-    SingleOutputStreamOperator<ParsedRecord> requests = scoreRequests(env, definition);
-    SingleOutputStreamOperator<EncodedRecord> scored =
-        score(
-            requests,
-            trained.getSideOutput(ModelOperator.UPDATES),
-            new ScoreWithReplicas(definition.models(), "the models of this job"),
-            definition);
-
     trained
         .sinkTo(predictionsSink(definition, null))
         .name("kafka: " + topics.predictions() + " (training)")
         .uid("predictions-sink");
-    scored
-        .sinkTo(predictionsSink(definition, "scoring"))
-        .name("kafka: " + topics.predictions() + " (scoring)")
-        .uid("score-predictions-sink")
-        .setParallelism(definition.scoring().parallelism());
     trained
         .getSideOutput(ModelOperator.SNAPSHOTS)
         .sinkTo(sink(definition, topics.snapshots(), DeliveryGuarantee.EXACTLY_ONCE))
         .name("kafka: " + topics.snapshots())
         .uid("snapshots-sink");
-    labelled
-        .getSideOutput(ParseSentences.DEAD_LETTERS)
-        .union(
-            requests.getSideOutput(ParseSentences.DEAD_LETTERS),
-            trained.getSideOutput(ModelOperator.DEAD_LETTERS),
-            scored.getSideOutput(ScoreWithReplicas.DEAD_LETTERS))
+    DataStream<EncodedRecord> deadLetters =
+        labelled
+            .getSideOutput(ParseSentences.DEAD_LETTERS)
+            .union(trained.getSideOutput(ModelOperator.DEAD_LETTERS));
+
+    if (definition.scoring().inTrainer()) {
+      SingleOutputStreamOperator<ParsedRecord> requests = scoreRequests(env, definition);
+      SingleOutputStreamOperator<EncodedRecord> scored =
+          score(
+              requests,
+              trained.getSideOutput(ModelOperator.UPDATES),
+              new ScoreWithReplicas(definition.models(), "the models of this job"),
+              definition);
+      scored
+          .sinkTo(predictionsSink(definition, "scoring"))
+          .name("kafka: " + topics.predictions() + " (scoring)")
+          .uid("score-predictions-sink")
+          .setParallelism(definition.scoring().parallelism());
+      deadLetters =
+          deadLetters.union(
+              requests.getSideOutput(ParseSentences.DEAD_LETTERS),
+              scored.getSideOutput(ScoreWithReplicas.DEAD_LETTERS));
+    }
+
+    deadLetters
         .sinkTo(sink(definition, topics.deadLetter(), DeliveryGuarantee.AT_LEAST_ONCE))
         .name("kafka: " + topics.deadLetter())
         .uid("dead-letter-sink");

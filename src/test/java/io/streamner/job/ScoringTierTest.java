@@ -198,6 +198,35 @@ class ScoringTierTest {
   }
 
   /**
+   * A training job beside serving jobs ({@code scoring.in-trainer = false}) leaves the score topic
+   * to them: it answers no request, and a hostile one is no dead letter of its own, so each request
+   * is answered once, by the serving side. Its training and snapshots are as before.
+   */
+  @org.junit.jupiter.api.Test
+  void aTrainerWithScoringLeftToServingJobsAnswersNoRequest() throws Exception {
+    String name = "trainer-only";
+    JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
+    JobHarness.produceTraining(kafka, topics.train(), train.subList(0, 100));
+    produce(topics.score(), "q-", test.subList(0, 20));
+    JobHarness.produce(
+        kafka,
+        topics.score(),
+        List.of("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Properties p = JobHarness.properties(kafka, topics);
+    p.setProperty("models", String.join(", ", MODELS));
+    p.setProperty("scoring.in-trainer", "false");
+    JobHarness.run(JobDefinition.parse(p, name), x -> x);
+
+    List<String> answered = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : JobHarness.readCommitted(kafka, topics.predictions()))
+      answered.add(WireFormat.decodePrediction(r.value()).id());
+    assertEquals(100 * MODELS.size(), answered.size(), "one prediction per model and sentence");
+    assertTrue(answered.stream().allMatch(id -> id.startsWith("train-")), "no score request");
+    assertTrue(JobHarness.readCommitted(kafka, topics.deadLetter()).isEmpty());
+    for (String model : MODELS) assertTrue(exports(topics).get(model).manifest().version() > 0);
+  }
+
+  /**
    * Waits until the replicas score with the models as trained on {@code examples} (by model): probe
    * requests, one at a time, until one is answered so, however slow the machine.
    */
