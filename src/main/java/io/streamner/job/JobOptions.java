@@ -124,8 +124,8 @@ public final class JobOptions {
                   "Any Kafka client setting, given to every client the job creates (the source,"
                       + " every sink, their admin clients): `kafka.properties.security.protocol ="
                       + " SASL_SSL`, `kafka.properties.sasl.jaas.config = ...`,"
-                      + " `kafka.properties.ssl.truststore.location = ...` (see Security in the top"
-                      + " README). They win over streamner's own client settings (acks, batch"
+                      + " `kafka.properties.ssl.truststore.location = ...` (see"
+                      + " [Security](../src/site/markdown/security.md)). They win over streamner's own client settings (acks, batch"
                       + " sizes, `linger.ms`). Values of settings Kafka types PASSWORD are shown as "
                       + Password.HIDDEN
                       + " everywhere."),

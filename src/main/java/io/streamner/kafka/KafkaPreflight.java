@@ -77,7 +77,7 @@ public final class KafkaPreflight {
               + String.join(", ", missing)
               + ": create "
               + (missing.size() > 1 ? "them" : "it")
-              + " first (see README.md)",
+              + " first (see schemas/topics.md)",
           null);
     }
   }

@@ -46,9 +46,9 @@ import java.util.Set;
  *
  * <p>Writes {@code target/bench/speed-suite.json} (every figure with its target and whether it is
  * met, every scenario's details, the machine) and {@code target/bench/speed-suite.md} (the table);
- * with {@code -Dbench.readme=true} also puts the table into README.md between the {@code
- * speed-suite} markers. A phase that fails is reported and the suite goes on; the exit code is then
- * 1. Targets not met are results, not failures: the exit code stays 0.
+ * with {@code -Dbench.readme=true} also puts the table into src/site/markdown/performance.md
+ * between the {@code speed-suite} markers. A phase that fails is reported and the suite goes on;
+ * the exit code is then 1. Targets not met are results, not failures: the exit code stays 0.
  *
  * <p>System properties (the pom's bench profile passes them on): {@code bench.out} (directory),
  * {@code bench.only}, {@code bench.readme}, {@code bench.readme.file}, {@code bench.windows}
@@ -122,7 +122,8 @@ public final class SpeedSuite {
     Set<String> only = phases(System.getProperty("bench.only", ""));
     Path out = Path.of(System.getProperty("bench.out", "target/bench"));
     boolean readme = Boolean.parseBoolean(System.getProperty("bench.readme", "false"));
-    Path readmeFile = Path.of(System.getProperty("bench.readme.file", "README.md"));
+    Path readmeFile =
+        Path.of(System.getProperty("bench.readme.file", "src/site/markdown/performance.md"));
     long windows = Long.getLong("bench.windows", 1_000_000);
     long words = Long.getLong("bench.words", 1_000_000);
     long heapWords = Long.getLong("bench.heap.words", 5_000_000);

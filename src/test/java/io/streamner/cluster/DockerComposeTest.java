@@ -49,7 +49,7 @@ import org.w3c.dom.Node;
  * docker-compose.yml cannot be started on the project's machines (no Docker engine), so this test
  * keeps it honest instead: it reads the file and checks that it agrees with the build (pom.xml),
  * the job (StreamnerJob, flink-jobs/cluster.properties), Kafka's and Flink's own configuration
- * keys, and the README section that tells users how to run it.
+ * keys, and the page (src/site/markdown/cluster.md) that tells users how to run it.
  */
 class DockerComposeTest {
   private static final String KAFKA_SERVICE = "kafka";
@@ -658,16 +658,17 @@ class DockerComposeTest {
         "a comment says how to open a port (drop the \"127.0.0.1:\" prefix)");
   }
 
-  // ---------------------------------------------------------------- README
+  // ---------------------------------------------------------------- the cluster page
 
   @Test
-  void theReadmeSectionUsesThePortsOfTheFile() throws IOException {
-    String readme = Files.readString(project("README.md"), StandardCharsets.UTF_8);
-    int start = readme.indexOf("\n## Running on a cluster\n");
-    int commands = readme.indexOf("\n## Commands\n");
-    assertTrue(start >= 0, "README.md has a section '## Running on a cluster'");
-    assertTrue(commands > start, "the section comes before '## Commands'");
-    String section = readme.substring(start, commands);
+  void theClusterPageUsesThePortsOfTheFile() throws IOException {
+    String section =
+        Files.readString(project("src/site/markdown/cluster.md"), StandardCharsets.UTF_8);
+    assertTrue(section.startsWith("# Running on a cluster\n"), "the page that README.md links");
+    assertTrue(
+        Files.readString(project("README.md"), StandardCharsets.UTF_8)
+            .contains("(src/site/markdown/cluster.md)"),
+        "README.md links the page");
     assertTrue(section.contains("docker compose up -d"), "the section says how to start it");
     assertTrue(
         section.contains("http://localhost:" + WEB_UI_PORT),
