@@ -36,9 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code streamner job} as a user runs it: its own JVM, against a Kafka that demands SASL, with
  * Flink's Prometheus reporter switched on by two {@code flink.*} keys. While it trains, the test
- * looks at it from outside: the sockets the process listens on (all on loopback but the reporter's,
- * which Flink binds to every interface), the metrics a Prometheus scrape returns, and everything
- * the process wrote, Kafka's and Flink's logs at INFO included, which must hold no secret.
+ * looks at it from outside: the sockets the process listens on (all on loopback, the reporter's
+ * too, which Flink's own reporter would bind to every interface), the metrics a scrape returns, and
+ * everything the process wrote, Kafka's and Flink's logs at INFO included, which must hold no
+ * secret.
  */
 class JobProcessTest {
   private static final String PASSWORD = "job-s3cret-44d1";
@@ -68,34 +69,28 @@ class JobProcessTest {
               + " password=\""
               + PASSWORD
               + "\";";
-      Path definition = dir.resolve("watched.properties");
-      Files.writeString(
-          definition,
-          String.join(
-              "\n",
-              "job.name = watched",
+      Path definition =
+          ChildCli.definition(
+              dir.resolve("watched.properties"),
+              "watched",
+              kafka,
+              topics,
+              dir.resolve("checkpoints"),
               "kafka.bootstrap.servers = "
                   + kafka.bootstrapServers(SecurityProtocol.SASL_PLAINTEXT),
-              "topic.train = " + topics.train(),
-              "topic.score = " + topics.score(),
-              "topic.predictions = " + topics.predictions(),
-              "topic.snapshots = " + topics.snapshots(),
-              "topic.dead-letter = " + topics.deadLetter(),
+              "source.bounded = false",
               "model.window = 3",
               "model.dim = 10",
               "model.hidden = 20",
               // Room for 10 words: the first sentences fill it, and newWordsRefused counts on.
               "model.min-count = 1",
               "model.max-vocabulary = 10",
-              "checkpoint.interval-ms = 1000",
-              "checkpoint.dir = " + dir.resolve("checkpoints").toUri(),
               "kafka.properties.security.protocol = SASL_PLAINTEXT",
               "kafka.properties.sasl.mechanism = PLAIN",
               "kafka.properties.sasl.jaas.config = " + jaas,
               "flink.metrics.reporter.prom.factory.class ="
                   + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-              "flink.metrics.reporter.prom.port = " + prometheusPort,
-              ""));
+              "flink.metrics.reporter.prom.port = " + prometheusPort);
       // Everything at INFO: Kafka prints every client's configuration, Flink its own.
       Path logConfig = dir.resolve("log4j2.xml");
       Files.writeString(
