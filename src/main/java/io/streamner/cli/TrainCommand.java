@@ -159,6 +159,16 @@ public final class TrainCommand implements Callable<Integer> {
   Double learningRate;
 
   @Option(
+      names = "--lr-decay",
+      paramLabel = "D",
+      description =
+          "Step size schedule: the step after t windows is lr / (1 + D t) (default: "
+              + Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY
+              + " for a typed model, 0 for a binary one: the specification's constant step); with"
+              + " --init, the model's unless given.")
+  Double learningRateDecay;
+
+  @Option(
       names = "--reg",
       paramLabel = "C",
       description = "L2 regularisation C of the cost (default: 0.0001).")
@@ -174,12 +184,21 @@ public final class TrainCommand implements Callable<Integer> {
               + " given (double to float rounds once).")
   String precision;
 
+  /** Epochs unless --epochs says: the dev sets chose more for a typed model (with its schedule). */
+  static final int BINARY_EPOCHS = 2;
+
+  static final int TYPED_EPOCHS = 8;
+
   @Option(
       names = "--epochs",
       paramLabel = "K",
-      defaultValue = "2",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
+      description =
+          "Epochs (default: "
+              + BINARY_EPOCHS
+              + " for a binary model, "
+              + TYPED_EPOCHS
+              + " for a typed one).")
+  Integer epochs;
 
   @Option(
       names = "--seed",
@@ -210,7 +229,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (epochs < 0) throw new UserError("--epochs must be zero or more, got " + epochs);
+    if (epochs != null && epochs < 0)
+      throw new UserError("--epochs must be zero or more, got " + epochs);
     if (capsDim != null && capsDim < 1) {
       throw new UserError("--caps-dim must be 1 or more, got " + capsDim);
     }
@@ -244,7 +264,7 @@ public final class TrainCommand implements Callable<Integer> {
     Trainer.train(
         model,
         data,
-        epochs,
+        epochs != null ? epochs : BINARY_EPOCHS,
         shuffle,
         progress.listener(
             development == null
@@ -296,7 +316,7 @@ public final class TrainCommand implements Callable<Integer> {
     Trainer.train(
         model,
         data,
-        epochs,
+        epochs != null ? epochs : TYPED_EPOCHS,
         shuffle,
         progress.listener(
             development == null
@@ -317,13 +337,14 @@ public final class TrainCommand implements Callable<Integer> {
   private static void describe(PrintWriter out, String what, WindowInput input) {
     Hyperparameters hp = input.hyperparameters();
     out.printf(
-        "model: %s  C=%d n=%d%s H=%d lr=%s reg=%s seed=%d%s  vocabulary %,d words%n",
+        "model: %s  C=%d n=%d%s H=%d lr=%s%s reg=%s seed=%d%s  vocabulary %,d words%n",
         what,
         hp.windowSize(),
         hp.dim(),
         input.capitalizationDim() > 0 ? " caps k=" + input.capitalizationDim() : "",
         hp.hidden(),
         hp.learningRate(),
+        hp.learningRateDecay() == null ? "" : " lr-decay=" + hp.learningRateDecay(),
         hp.regularization(),
         hp.seed(),
         " precision=" + hp.precision(),
@@ -448,8 +469,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private NerModel fresh(String type, List<Sentence> training, PrintWriter out) throws IOException {
-    WindowInput input = freshInput(training, Boolean.TRUE.equals(caps), out);
-    return NerModel.initialise(type, input.in(precision()));
+    WindowInput input = freshInput(training, Boolean.TRUE.equals(caps), out).in(precision());
+    return NerModel.initialise(type, withDecay(input, learningRateDecay));
   }
 
   private TypedModel freshTyped(List<String> types, List<Sentence> training, PrintWriter out)
@@ -460,8 +481,20 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    WindowInput input = freshInput(training, !Boolean.FALSE.equals(caps), out);
-    return TypedModel.initialise(new TagSet(s, types), input.in(precision()));
+    WindowInput input = freshInput(training, !Boolean.FALSE.equals(caps), out).in(precision());
+    Double decay =
+        learningRateDecay != null
+            ? learningRateDecay
+            : Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY;
+    return TypedModel.initialise(new TagSet(s, types), withDecay(input, decay));
+  }
+
+  private static WindowInput withDecay(WindowInput input, Double decay) {
+    try {
+      return input.with(input.hyperparameters().withLearningRateDecay(decay));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--lr-decay: " + e.getMessage());
+    }
   }
 
   /**
@@ -615,7 +648,8 @@ public final class TrainCommand implements Callable<Integer> {
             learningRate != null ? learningRate : o.learningRate(),
             regularization != null ? regularization : o.regularization(),
             seed != null ? seed : o.seed(),
-            o.precision()));
+            o.precision(),
+            learningRateDecay != null ? learningRateDecay : o.learningRateDecay()));
   }
 
   /** --precision, float when not given. */

@@ -96,8 +96,16 @@ public record JobDefinition(
    * capitalisation features ({@code model.tag-scheme}, {@code model.caps-dim}).
    *
    * @param capitalizationDim k, 0 for none
+   * @param learningRateDecay d of a typed model's step size schedule ({@code
+   *     model.learning-rate-decay}, else {@link Hyperparameters#DEFAULT_TYPED_LEARNING_RATE_DECAY})
    */
-  public record TypedSettings(TagSet.Scheme scheme, int capitalizationDim) implements Serializable {
+  public record TypedSettings(TagSet.Scheme scheme, int capitalizationDim, double learningRateDecay)
+      implements Serializable {
+    /** With the default schedule. */
+    public TypedSettings(TagSet.Scheme scheme, int capitalizationDim) {
+      this(scheme, capitalizationDim, Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY);
+    }
+
     /** The tag set of a typed model's name ({@code LOC+ORG}), or null for a binary model. */
     public TagSet tagSet(String model) {
       return ModelName.isTyped(model) ? new TagSet(scheme, ModelName.types(model)) : null;
@@ -238,9 +246,15 @@ public record JobDefinition(
             r.get(JobOptions.LEARNING_RATE),
             r.get(JobOptions.REGULARIZATION),
             r.get(JobOptions.SEED),
-            r.get(JobOptions.PRECISION));
+            r.get(JobOptions.PRECISION),
+            r.get(JobOptions.LEARNING_RATE_DECAY));
     TypedSettings typed =
-        new TypedSettings(r.get(JobOptions.TAG_SCHEME), r.get(JobOptions.CAPS_DIM));
+        new TypedSettings(
+            r.get(JobOptions.TAG_SCHEME),
+            r.get(JobOptions.CAPS_DIM),
+            r.get(JobOptions.LEARNING_RATE_DECAY) != null
+                ? r.get(JobOptions.LEARNING_RATE_DECAY)
+                : Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY);
 
     Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
     kafkaProperties.forEach(
@@ -405,6 +419,17 @@ public record JobDefinition(
    * follows the snapshots of this definition's job (its namespace) and trains nothing. Its consumer
    * group is its own name unless the definition sets one.
    */
+  /**
+   * The hyper-parameters of one of the job's models: a typed model's step size schedule is {@link
+   * TypedSettings#learningRateDecay}, a binary model's {@code model.learning-rate-decay} (none
+   * unless set).
+   */
+  public Hyperparameters hyperparameters(boolean typedModel) {
+    return typedModel
+        ? hyperparameters.withLearningRateDecay(typed.learningRateDecay())
+        : hyperparameters;
+  }
+
   public JobDefinition asServing() {
     if (scoring.serving()) return this;
     String serveName = scoring.serveName();

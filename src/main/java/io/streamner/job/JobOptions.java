@@ -297,6 +297,19 @@ public final class JobOptions {
                       + " means."),
           Allowed.positiveUpTo(1e15));
 
+  public static final ConfigOption<Double> LEARNING_RATE_DECAY =
+      declare(
+          key("model.learning-rate-decay")
+              .doubleType()
+              .noDefaultValue()
+              .withDescription(
+                  "d of the step size schedule: the step after t windows is model.learning-rate"
+                      + " / (1 + d t), as `train --lr-decay`. Unset: "
+                      + Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY
+                      + " for typed models, none (the specification's constant step) for binary"
+                      + " ones."),
+          Allowed.doubles(0, 1));
+
   public static final ConfigOption<Double> REGULARIZATION =
       declare(
           key("model.regularization")

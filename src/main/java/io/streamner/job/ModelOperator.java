@@ -228,7 +228,8 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             m.spare,
             m.columns,
             store.wordCounts(),
-            m.counters.columns);
+            m.counters.columns,
+            m.counters.examplesSeen);
     if (!update.isFinite()) throw RecordRejected.nonFiniteUpdate(m.name);
     // The counters reported are those of the model before this sentence.
     EncodedRecord prediction = Outputs.prediction(input, update.probabilities(), m.counters);

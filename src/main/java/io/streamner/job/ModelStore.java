@@ -128,8 +128,13 @@ final class ModelStore<V, P> {
 
   /** The streaming learners' settings: the definition's, with its token normaliser. */
   OnlineLearner.Settings settings() {
+    return settings(false);
+  }
+
+  /** The settings of a binary or typed model's learner (their step size schedules differ). */
+  private OnlineLearner.Settings settings(boolean typed) {
     return new OnlineLearner.Settings(
-        definition.hyperparameters(),
+        definition.hyperparameters(typed),
         seeds.normalizer(),
         definition.minCount(),
         definition.decay(),
@@ -206,7 +211,7 @@ final class ModelStore<V, P> {
     for (Map.Entry<String, V> column : allColumns(m)) {
       all.put(column.getKey(), column.getValue());
     }
-    Hyperparameters hp = definition.hyperparameters();
+    Hyperparameters hp = definition.hyperparameters(m.typed != null);
     if (m.typed == null) {
       return precision.model(m.name, hp, seeds.normalizer(), all, m.dense, m.counters.examplesSeen);
     }
@@ -419,7 +424,7 @@ final class ModelStore<V, P> {
   /** A typed model's live parameters in the job's precision (copies of {@code dense} and E). */
   private LiveTypedParameters<V, ?> typed(TagSet tagSet, TypedParameters dense, V[] capitals) {
     return LiveTypedParameters.of(
-        precision.typedLearner(settings(), tagSet, definition.typed().capitalizationDim()),
+        precision.typedLearner(settings(true), tagSet, definition.typed().capitalizationDim()),
         dense,
         capitals);
   }

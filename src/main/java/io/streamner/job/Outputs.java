@@ -163,7 +163,7 @@ final class Outputs {
         c.columns,
         chunks,
         denseValues,
-        definition.hyperparameters(),
+        definition.hyperparameters(model.typed != null),
         normalizer,
         metrics,
         now,

@@ -52,7 +52,8 @@ final class TypedLearning {
             p.capitals,
             m.columns,
             counts,
-            m.counters.columns);
+            m.counters.columns,
+            m.counters.examplesSeen);
     if (!update.isFinite()) throw RecordRejected.nonFiniteUpdate(m.name);
     TagDecoder.Sentence decoded = TagDecoder.decodeSentence(p.tagSet, update.probabilities());
     // The counters reported are those of the model before this sentence.

@@ -15,6 +15,9 @@ package io.streamner.model;
  * @param precision of the parameters and word vectors, so of the kernel; null means {@link
  *     Precision#DOUBLE}, the specification's model (what files and snapshots written before there
  *     was a choice hold)
+ * @param learningRateDecay d of the step size schedule alpha_t = alpha / (1 + d t), t the windows
+ *     the model has trained on before the step; null (also for 0) is the specification's constant
+ *     alpha, and what files and snapshots written before there was a schedule hold
  */
 public record Hyperparameters(
     int windowSize,
@@ -23,7 +26,8 @@ public record Hyperparameters(
     double learningRate,
     double regularization,
     long seed,
-    Precision precision)
+    Precision precision,
+    Double learningRateDecay)
     implements java.io.Serializable {
 
   public static final int DEFAULT_WINDOW = 5;
@@ -33,8 +37,20 @@ public record Hyperparameters(
   public static final double DEFAULT_REGULARIZATION = 0.0001;
   public static final long DEFAULT_SEED = 42;
 
+  /**
+   * d of a typed model's step size schedule alpha / (1 + d t) unless set; chosen on btc.dev and
+   * WNUT-17 dev (src/site/markdown/accuracy.md). A binary model's step stays constant.
+   */
+  public static final double DEFAULT_TYPED_LEARNING_RATE_DECAY = 2e-5;
+
   public Hyperparameters {
     if (precision == null) precision = Precision.DOUBLE;
+    if (learningRateDecay != null
+        && (!(learningRateDecay >= 0) || Double.isInfinite(learningRateDecay))) {
+      throw new IllegalArgumentException(
+          "learning rate decay must be zero or positive, got " + learningRateDecay);
+    }
+    if (learningRateDecay != null && learningRateDecay == 0) learningRateDecay = null;
     if (windowSize < 1 || windowSize % 2 == 0) {
       throw new IllegalArgumentException(
           "window size must be a positive odd number, got " + windowSize);
@@ -51,6 +67,18 @@ public record Hyperparameters(
       throw new IllegalArgumentException(
           "regularization must be zero or positive, got " + regularization);
     }
+  }
+
+  /** A constant step size. */
+  public Hyperparameters(
+      int windowSize,
+      int dim,
+      int hidden,
+      double learningRate,
+      double regularization,
+      long seed,
+      Precision precision) {
+    this(windowSize, dim, hidden, learningRate, regularization, seed, precision, null);
   }
 
   /** Double precision: the specification's model. */
@@ -70,6 +98,22 @@ public record Hyperparameters(
         DEFAULT_SEED);
   }
 
+  /**
+   * alpha_t = alpha / (1 + d t): the step size of the SGD step after {@code examples} trained
+   * windows. Without a decay it is alpha itself, bit for bit.
+   */
+  public double learningRateAt(long examples) {
+    return learningRateDecay == null
+        ? learningRate
+        : learningRate / (1 + learningRateDecay * examples);
+  }
+
+  /** The same with the step size schedule alpha / (1 + d t); 0 or null for a constant step. */
+  public Hyperparameters withLearningRateDecay(Double decay) {
+    return new Hyperparameters(
+        windowSize, dim, hidden, learningRate, regularization, seed, precision, decay);
+  }
+
   /** nC: the length of the input vector x. */
   public int inputSize() {
     return windowSize * dim;
@@ -77,11 +121,25 @@ public record Hyperparameters(
 
   public Hyperparameters withDim(int newDim) {
     return new Hyperparameters(
-        windowSize, newDim, hidden, learningRate, regularization, seed, precision);
+        windowSize,
+        newDim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        precision,
+        learningRateDecay);
   }
 
   public Hyperparameters withPrecision(Precision newPrecision) {
     return new Hyperparameters(
-        windowSize, dim, hidden, learningRate, regularization, seed, newPrecision);
+        windowSize,
+        dim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        newPrecision,
+        learningRateDecay);
   }
 }

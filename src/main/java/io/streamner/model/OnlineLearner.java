@@ -182,6 +182,7 @@ public final class OnlineLearner<V, P> {
    * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
    *     update holds them, trained
    * @param vocabularySize the columns the model holds now
+   * @param examplesSeen the windows the model has trained on, for the step size schedule
    */
   public Update<V, P> learn(
       List<String> tokens,
@@ -190,7 +191,8 @@ public final class OnlineLearner<V, P> {
       P spare,
       Columns<V> columns,
       WordCounts counts,
-      long vocabularySize)
+      long vocabularySize,
+      long examplesSeen)
       throws Exception {
     if (labels.length != tokens.size()) {
       throw new IllegalArgumentException(
@@ -210,7 +212,7 @@ public final class OnlineLearner<V, P> {
               spare,
               s.window(t, window),
               labels[t],
-              hp.learningRate(),
+              hp.learningRateAt(examplesSeen + t),
               settings.decay());
       probabilities[t] = kernel.probability();
     }

@@ -71,7 +71,6 @@ public final class Trainer {
       Listener listener) {
     double decay = decay(model, data);
     Hyperparameters hp = model.input().hyperparameters();
-    double learningRate = hp.learningRate();
     int[][] windows = data.windows();
     int[] labels = data.labels();
     int[] order = new int[data.size()];
@@ -81,7 +80,9 @@ public final class Trainer {
       if (shuffle) shuffle(order, random);
       long start = System.nanoTime();
       double loss = 0;
+      long trained = model.examplesTrained();
       for (int i : order) {
+        double learningRate = hp.learningRateAt(trained++);
         loss += step.take(windows[i], data.capitals(i), labels[i], learningRate, decay);
       }
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -175,6 +175,7 @@ public final class TypedLearner<V, P extends TypedWeights> {
    *     update holds them, trained
    * @param capitals E, or null without capitalisation features; the update holds a trained copy
    * @param vocabularySize the columns the model holds now
+   * @param examplesSeen the windows the model has trained on, for the step size schedule
    */
   public Update<V, P> learn(
       List<String> tokens,
@@ -184,7 +185,8 @@ public final class TypedLearner<V, P extends TypedWeights> {
       V[] capitals,
       OnlineLearner.Columns<V> columns,
       OnlineLearner.WordCounts counts,
-      long vocabularySize)
+      long vocabularySize,
+      long examplesSeen)
       throws Exception {
     if (tags.length != tokens.size()) {
       throw new IllegalArgumentException(tokens.size() + " tokens but " + tags.length + " tags");
@@ -206,7 +208,7 @@ public final class TypedLearner<V, P extends TypedWeights> {
               spare,
               pieces(s, t, trainedCapitals, classes),
               tags[t],
-              hp.learningRate(),
+              hp.learningRateAt(examplesSeen + t),
               settings.decay());
       probabilities[t] = kernel.probabilities().clone();
     }

@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.testing.SharedData;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The accuracy of the reference setups on real data: the Broad Twitter Corpus, GloVe 100-d vectors,
- * C=5, H=100, two epochs in corpus order, seed 42, exactly the README's examples: a binary PER
- * model (token F1), and one typed model of PER, LOC and ORG (strict entity F1, issue 11).
+ * C=5, H=100, corpus order, seed 42, the README's examples: a binary PER model (token F1, two
+ * epochs), and one typed model of PER, LOC and ORG (strict entity F1, the command's defaults).
  */
 class BtcAccuracyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,38 +33,41 @@ class BtcAccuracyTest {
   static final double F1_FLOOR = 0.83;
 
   /**
-   * The same for the typed model's strict entity F1 on btc.test (BIO, capitalisation features: the
-   * command's defaults): over seeds 42 and 1 to 7 it was 0.6846, 0.6878, 0.6850, 0.6867, 0.6845,
-   * 0.6867, 0.6794, 0.6894 (mean 0.6855, standard deviation 0.0030; measured 2026-12-01). The floor
-   * is 0.0194 below the worst seed, 6.5 standard deviations. The issue's target, 0.55, is far
-   * below; three binary models combined reach 0.21. In float ({@code --types PER,LOC,ORG
-   * --precision float}) the same eight seeds gave the same eight figures to four digits
-   * (2026-12-01), so the floor is the same.
+   * The same for the typed model's strict entity F1 on btc.test with the command's defaults (float,
+   * BIO, capitalisation features, 8 epochs of the step size schedule alpha / (1 + 2e-5 t)): over
+   * seeds 42 and 1 to 7 it was 0.7056, 0.7073, 0.7060, 0.7062, 0.7031, 0.7075, 0.7012, 0.7031 (mean
+   * 0.7050, standard deviation 0.0023; measured 2026-12-07). The floor is 0.0212 below the worst
+   * seed, 9 standard deviations. In double the test trains 2 epochs (the double typed kernel is
+   * several times slower), where a constant step gave 0.679-0.689 over the same seeds; the floor
+   * for that run stays {@link #TYPED_F1_FLOOR_TWO_EPOCHS}.
    */
-  static final double TYPED_F1_FLOOR = 0.66;
+  static final double TYPED_F1_FLOOR = 0.68;
+
+  static final double TYPED_F1_FLOOR_TWO_EPOCHS = 0.66;
 
   /** The same in double (the specification's model) and in float (the SIMD kernel). */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"double", "float"})
   void personF1OnBtcTestReachesTheTarget(String precision, @TempDir Path dir) throws Exception {
-    JsonNode result = trainAndEvaluate(dir, precision, "--entity", "PER");
+    JsonNode result = trainAndEvaluate(dir, precision, "2", "--entity", "PER");
     double f1 = result.at("/token/f1").asDouble();
     double baseline = result.at("/baseline/token/f1").asDouble();
     assertTrue(f1 >= F1_FLOOR, "btc.test PER token F1 " + f1 + " below the floor " + F1_FLOOR);
     assertTrue(f1 > baseline, "model " + f1 + " vs lookup baseline " + baseline);
   }
 
-  /** The same in double (TypedNetwork) and in float (FloatTypedNetwork). */
+  /** The same in float with the defaults (FloatTypedNetwork), and in double (TypedNetwork). */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"double", "float"})
   void typedEntityF1OnBtcTestReachesTheTarget(String precision, @TempDir Path dir)
       throws Exception {
-    JsonNode result = trainAndEvaluate(dir, precision, "--types", "PER,LOC,ORG");
+    boolean defaults = precision.equals("float");
+    JsonNode result =
+        trainAndEvaluate(dir, precision, defaults ? null : "2", "--types", "PER,LOC,ORG");
     double f1 = result.at("/entities/overall/f1").asDouble();
     double baseline = result.at("/baseline/entities/overall/f1").asDouble();
-    assertTrue(
-        f1 >= TYPED_F1_FLOOR,
-        "btc.test strict entity F1 " + f1 + " below the floor " + TYPED_F1_FLOOR);
+    double floor = defaults ? TYPED_F1_FLOOR : TYPED_F1_FLOOR_TWO_EPOCHS;
+    assertTrue(f1 >= floor, "btc.test strict entity F1 " + f1 + " below the floor " + floor);
     assertTrue(f1 > baseline + 0.1, "model " + f1 + " vs lookup baseline " + baseline);
     for (String type : new String[] {"PER", "LOC", "ORG"}) {
       assertTrue(result.at("/entities/by_type/" + type + "/f1").asDouble() > 0, type);
@@ -73,33 +78,33 @@ class BtcAccuracyTest {
    * Trains on btc.train with the README's settings in {@code precision}, then scores on btc.test
    * with the baseline.
    */
-  private static JsonNode trainAndEvaluate(Path dir, String precision, String... kind)
-      throws Exception {
+  private static JsonNode trainAndEvaluate(
+      Path dir, String precision, String epochs, String... kind) throws Exception {
     Path train = SharedData.require("btc/btc.train");
     Path dev = SharedData.require("btc/btc.dev");
     Path test = SharedData.require("btc/btc.test");
     Path vectors = SharedData.require("vectors/glove.6B.100d.subset.txt");
     Path model = dir.resolve("btc.model");
-    CliRun training =
-        CliRun.train(
-            train,
-            kind[0],
-            kind[1],
-            "--dev",
-            dev.toString(),
-            "--vectors",
-            vectors.toString(),
-            "--window",
-            "5",
-            "--hidden",
-            "100",
-            "--epochs",
-            "2",
-            "--precision",
-            precision,
-            "--json",
-            "--out",
-            model.toString());
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                kind[0],
+                kind[1],
+                "--dev",
+                dev.toString(),
+                "--vectors",
+                vectors.toString(),
+                "--window",
+                "5",
+                "--hidden",
+                "100",
+                "--precision",
+                precision,
+                "--json",
+                "--out",
+                model.toString()));
+    if (epochs != null) options.addAll(List.of("--epochs", epochs));
+    CliRun training = CliRun.train(train, options.toArray(new String[0]));
     assertEquals(0, training.exitCode(), training.toString());
     System.out.println(training.out());
 

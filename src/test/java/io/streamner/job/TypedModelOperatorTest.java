@@ -84,7 +84,7 @@ class TypedModelOperatorTest {
     TokenNormalizer normalizer = new TokenNormalizer(d.numbers());
     Vocabulary vocabulary =
         Vocabulary.of(VocabularyBuilder.frequentWords(sentences, normalizer, 1));
-    var hp = d.hyperparameters();
+    var hp = d.hyperparameters(true); // a typed model's, with its step size schedule
     TypedModel offline =
         TypedModel.initialise(
             d.tagSet(TYPED),

@@ -70,6 +70,9 @@ class OnlineLearnerTest {
     DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
     DenseParameters spare = dense.copy();
 
+    /** Windows trained so far, as the job counts them. */
+    long examples;
+
     Trained(OnlineLearner<double[], DenseParameters> learner) {
       this.learner = learner;
     }
@@ -78,11 +81,13 @@ class OnlineLearnerTest {
     OnlineLearner.Update<double[], DenseParameters> learn(List<String> tokens, int[] labels)
         throws Exception {
       OnlineLearner.Update<double[], DenseParameters> update =
-          learner.learn(tokens, labels, dense, spare, columns, columns, columns.vectors.size());
+          learner.learn(
+              tokens, labels, dense, spare, columns, columns, columns.vectors.size(), examples);
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
       dense = update.dense();
+      examples += update.windows();
       return update;
     }
   }
@@ -146,6 +151,7 @@ class OnlineLearnerTest {
     FloatParameters dense =
         FloatParameters.of(DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed()));
     FloatParameters spare = new FloatParameters(hp.hidden(), hp.inputSize());
+    long examples = 0;
     for (Sentence s : sentences) {
       OnlineLearner.Update<float[], FloatParameters> update =
           learner.learn(
@@ -155,7 +161,9 @@ class OnlineLearnerTest {
               spare,
               columns,
               columns,
-              columns.vectors.size());
+              columns.vectors.size(),
+              examples);
+      examples += update.windows();
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, new HashSet<>());
       spare = dense;
@@ -190,7 +198,8 @@ class OnlineLearnerTest {
             new FloatParameters(8, 18),
             columns,
             columns,
-            columns.vectors.size());
+            columns.vectors.size(),
+            0);
     assertFalse(update.isFinite());
     assertEquals(before, dense, "the model's own parameters are untouched");
   }
@@ -293,7 +302,8 @@ class OnlineLearnerTest {
             model.spare,
             model.columns,
             model.columns,
-            model.columns.vectors.size());
+            model.columns.vectors.size(),
+            model.examples);
     assertEquals(
         List.of("anna", "met", "carl"), dropped.newColumns(), "these reach the minimum count");
 
@@ -319,7 +329,8 @@ class OnlineLearnerTest {
             model.spare,
             model.columns,
             model.columns,
-            model.columns.vectors.size());
+            model.columns.vectors.size(),
+            model.examples);
     assertFalse(update.isFinite());
 
     Trained sane = new Trained(learner(1, 0));
@@ -435,7 +446,8 @@ class OnlineLearnerTest {
             model.spare,
             model.columns,
             model.columns,
-            model.columns.vectors.size());
+            model.columns.vectors.size(),
+            model.examples);
     assertEquals(List.of("bob"), later.newColumns(), "a larger cap lets it in at once");
     assertTrue(later.refused().isEmpty());
   }

@@ -38,15 +38,49 @@ class TrainerTest {
   }
 
   static NerModel fresh(List<Sentence> sentences) {
+    return fresh(sentences, HP);
+  }
+
+  static NerModel fresh(List<Sentence> sentences, Hyperparameters hp) {
     TokenNormalizer normalizer = TokenNormalizer.defaults();
     Vocabulary vocabulary =
         Vocabulary.of(VocabularyBuilder.frequentWords(sentences, normalizer, 1));
     return NerModel.initialise(
         "PER",
-        HP,
+        hp,
         normalizer,
         vocabulary,
-        WordVectors.initialise(vocabulary, null, HP.seed(), HP.dim()));
+        WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim()));
+  }
+
+  /**
+   * The step size schedule alpha / (1 + d t) counts t over every window the model has trained on:
+   * two epochs in two calls (as {@code train --init} continues a model) equal two in one, bit for
+   * bit, and differ from a constant step; without a decay the step is alpha itself.
+   */
+  @Test
+  void theStepSizeScheduleCountsEveryWindowTheModelTrainedOn() {
+    Hyperparameters decaying = HP.withLearningRateDecay(1e-3);
+    assertEquals(HP.learningRate(), HP.learningRateAt(1_000_000));
+    assertEquals(0.05 / (1 + 1e-3 * 250), decaying.learningRateAt(250));
+    assertEquals(null, HP.withLearningRateDecay(0.0).learningRateDecay(), "0 is no schedule");
+    IllegalArgumentException negative =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> HP.withLearningRateDecay(-1e-5));
+    assertTrue(negative.getMessage().contains("decay must be zero or positive"));
+
+    List<Sentence> sentences = corpus(100, 3);
+    NerModel once = fresh(sentences, decaying);
+    Trainer.train(once, TrainingSet.of(once, sentences), 2, false, r -> {});
+    NerModel twice = fresh(sentences, decaying);
+    Trainer.train(twice, TrainingSet.of(twice, sentences), 1, false, r -> {});
+    Trainer.train(twice, TrainingSet.of(twice, sentences), 1, false, r -> {});
+    assertArrayEquals(once.dense().flatten(), twice.dense().flatten());
+    NerModel constant = fresh(sentences);
+    Trainer.train(constant, TrainingSet.of(constant, sentences), 2, false, r -> {});
+    assertNotEquals(
+        java.util.Arrays.toString(constant.dense().flatten()),
+        java.util.Arrays.toString(once.dense().flatten()));
   }
 
   @Test

@@ -84,6 +84,7 @@ class TypedLearnerTest {
     P dense;
     P spare;
     V[] capitals;
+    long examples; // windows trained so far, as the job counts them
 
     Streamed(TypedLearner<V, P> learner) {
       this.learner = learner;
@@ -110,7 +111,8 @@ class TypedLearnerTest {
           capitals,
           columns,
           columns,
-          columns.vectors.size());
+          columns.vectors.size(),
+          examples);
     }
 
     /** Learns and commits, as the job will do with a finite update. */
@@ -121,6 +123,7 @@ class TypedLearnerTest {
       spare = dense;
       dense = update.dense();
       capitals = update.capitals();
+      examples += update.windows();
       return update;
     }
   }

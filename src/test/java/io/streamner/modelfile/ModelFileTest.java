@@ -136,6 +136,34 @@ class ModelFileTest {
     assertEquals(Double.doubleToRawLongBits(d.b2), Double.doubleToRawLongBits(e.b2));
   }
 
+  /**
+   * A step size schedule is part of the model's settings (so {@code train --init} continues it);
+   * without one the header is what it was before there were schedules.
+   */
+  @Test
+  void theStepSizeScheduleIsKeptAndLeftOutWhenThereIsNone() throws IOException {
+    NerModel plain = sampleModel();
+    assertFalse(
+        JSON.readTree(headerJson(Files.readAllBytes(written(plain))))
+            .path("hyperparameters")
+            .has("learning_rate_decay"));
+    NerModel decaying =
+        new NerModel(
+            "PER",
+            plain.input().with(plain.hyperparameters().withLearningRateDecay(2e-5)),
+            plain.parameters().dense(),
+            plain.examplesTrained(),
+            plain.epochsTrained());
+    byte[] bytes = Files.readAllBytes(written(decaying));
+    assertEquals(
+        2e-5,
+        JSON.readTree(headerJson(bytes))
+            .path("hyperparameters")
+            .path("learning_rate_decay")
+            .asDouble());
+    assertEquals(2e-5, ModelFile.read(written(decaying)).hyperparameters().learningRateDecay());
+  }
+
   @Test
   void aDoubleModelIsWrittenInVersion1AsBeforeFloatModels() throws IOException {
     byte[] bytes = Files.readAllBytes(written(sampleModel()));
