@@ -227,12 +227,12 @@ final class Yardstick {
 
     all.add(
         trainContender(
-            w, "train", "streamner train --precision float: its epoch", Precision.FLOAT));
+            w, "train", "streamner train (float, the default): its epoch", Precision.FLOAT));
     all.add(
         trainContender(
             w,
             "train_double",
-            "streamner train (double, the default): its epoch",
+            "streamner train --precision double: its epoch",
             Precision.DOUBLE));
 
     FloatNetwork fastest = FloatNetwork.fastest();
