@@ -191,7 +191,7 @@ public final class Demo {
               exported.manifest().version(),
               monitor.total().f1());
           out.printf(
-              "model:          %s   (try: java -jar target/streamner.jar tag --model %s)%n",
+              "model:          %s   (try: bin/streamner tag --model %s)%n",
               modelFile, modelFile);
         } catch (IOException noSnapshot) {
           out.println("no model to export: " + noSnapshot.getMessage());
