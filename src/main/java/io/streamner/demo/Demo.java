@@ -191,8 +191,7 @@ public final class Demo {
               exported.manifest().version(),
               monitor.total().f1());
           out.printf(
-              "model:          %s   (try: bin/streamner tag --model %s)%n",
-              modelFile, modelFile);
+              "model:          %s   (try: bin/streamner tag --model %s)%n", modelFile, modelFile);
         } catch (IOException noSnapshot) {
           out.println("no model to export: " + noSnapshot.getMessage());
           modelFile = null;

@@ -69,22 +69,10 @@ public record Hyperparameters(
     }
   }
 
-  /** A constant step size. */
-  public Hyperparameters(
-      int windowSize,
-      int dim,
-      int hidden,
-      double learningRate,
-      double regularization,
-      long seed,
-      Precision precision) {
-    this(windowSize, dim, hidden, learningRate, regularization, seed, precision, null);
-  }
-
   /** Double precision: the specification's model. */
   public Hyperparameters(
       int windowSize, int dim, int hidden, double learningRate, double regularization, long seed) {
-    this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE);
+    this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE, null);
   }
 
   /** The reference setup of the specification: n=50, C=5, H=100. */

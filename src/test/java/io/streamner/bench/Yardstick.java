@@ -230,10 +230,7 @@ final class Yardstick {
             w, "train", "streamner train (float, the default): its epoch", Precision.FLOAT));
     all.add(
         trainContender(
-            w,
-            "train_double",
-            "streamner train --precision double: its epoch",
-            Precision.DOUBLE));
+            w, "train_double", "streamner train --precision double: its epoch", Precision.DOUBLE));
 
     FloatNetwork fastest = FloatNetwork.fastest();
     all.add(

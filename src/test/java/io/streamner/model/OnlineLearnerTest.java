@@ -181,7 +181,7 @@ class OnlineLearnerTest {
 
   @Test
   void aFloatUpdateThatOverflowsIsNotFinite() throws Exception {
-    Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e30, 0.01, 5, Precision.FLOAT);
+    Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e30, 0.01, 5, Precision.FLOAT, null);
     OnlineLearner<float[], FloatParameters> learner =
         OnlineLearner.floats(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
     MapColumns<float[]> columns = new MapColumns<>();
