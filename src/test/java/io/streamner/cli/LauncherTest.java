@@ -66,18 +66,16 @@ class LauncherTest {
   }
 
   @Test
-  void trainsInFloatOnTheSimdKernelWherePlainJavaJarFallsBackToScalar(@TempDir Path dir)
+  void trainsInFloatOnTheSimdKernelByDefaultWherePlainJavaJarFallsBackToScalar(@TempDir Path dir)
       throws Exception {
     Path corpus = dir.resolve("train.tsv");
     SyntheticCorpus.write(corpus, 200, 3);
-    String[] train = {
+    String[] train = { // no --precision: what a user who types the README's command gets
       "train",
       "--train",
       corpus.toString(),
       "--entity",
       "PER",
-      "--precision",
-      "float",
       "--epochs",
       "1",
       "--dim",
