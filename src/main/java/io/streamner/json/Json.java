@@ -5,32 +5,23 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.streamner.model.Precision;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
 
@@ -98,65 +89,17 @@ public final class Json {
   }
 
   /**
-   * A missing or null field is an error, except for a boxed value: that one is optional. So is a
-   * {@link Precision}, written {@code "double"} or {@code "float"}: a missing one is double (what
-   * everything written before there was a choice holds), and double is left out when writing, so
-   * that a double model's file header and snapshot manifests stay what they were.
+   * A missing or null field is an error, except for a boxed value: that one is optional (a field
+   * may say otherwise with {@code @JsonSetter}).
    */
   private static JsonMapper outputs() {
     JsonMapper.Builder builder =
         builder().defaultSetterInfo(JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL));
-    for (Class<?> optional : new Class<?>[] {Long.class, Double.class, Precision.class}) {
+    for (Class<?> optional : new Class<?>[] {Long.class, Double.class}) {
       builder.withConfigOverride(
           optional, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SET)));
     }
-    builder.withConfigOverride(
-        Precision.class,
-        o ->
-            o.setInclude(
-                JsonInclude.Value.construct(
-                    JsonInclude.Include.CUSTOM,
-                    JsonInclude.Include.USE_DEFAULTS,
-                    DoubleIsTheDefault.class,
-                    null)));
-    SimpleModule precision = new SimpleModule("precision");
-    precision.addSerializer(
-        Precision.class,
-        new StdSerializer<>(Precision.class) {
-          @Override
-          public void serialize(Precision p, JsonGenerator g, SerializerProvider provider)
-              throws IOException {
-            g.writeString(p.toString());
-          }
-        });
-    precision.addDeserializer(
-        Precision.class,
-        new StdDeserializer<>(Precision.class) {
-          @Override
-          public Precision deserialize(JsonParser p, DeserializationContext context)
-              throws IOException {
-            try {
-              return Precision.of(p.getText());
-            } catch (IllegalArgumentException e) {
-              throw JsonMappingException.from(p, e.getMessage(), e);
-            }
-          }
-        });
-    return builder.addModule(precision).build();
-  }
-
-  /** The value filter of {@link Precision}: {@code equals} says which value is left out. */
-  @SuppressWarnings("EqualsHashCode") // Jackson calls equals only
-  private static final class DoubleIsTheDefault {
-    @Override
-    public boolean equals(Object value) {
-      return value == Precision.DOUBLE;
-    }
-
-    @Override
-    public int hashCode() {
-      return 0;
-    }
+    return builder.build();
   }
 
   /**

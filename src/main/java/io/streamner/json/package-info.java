@@ -1,5 +1,5 @@
 /**
  * The one Jackson configuration of streamner, for every JSON it reads and writes. Depends on
- * Jackson and on model for one type, {@link io.streamner.model.Precision}, whose spelling it fixes.
+ * Jackson alone: a type with a spelling of its own says so with Jackson's annotations.
  */
 package io.streamner.json;

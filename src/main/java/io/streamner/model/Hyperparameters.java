@@ -1,5 +1,9 @@
 package io.streamner.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 /**
  * The shape and training settings of one window model.
  *
@@ -26,7 +30,11 @@ public record Hyperparameters(
     double learningRate,
     double regularization,
     long seed,
-    Precision precision,
+    @JsonSetter(nulls = Nulls.SET)
+        @JsonInclude(
+            value = JsonInclude.Include.CUSTOM,
+            valueFilter = Precision.DoubleIsLeftOut.class)
+        Precision precision,
     Double learningRateDecay)
     implements java.io.Serializable {
 

@@ -1,5 +1,7 @@
 package io.streamner.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -21,7 +23,8 @@ public enum Precision {
     this.dtype = dtype;
   }
 
-  /** {@code double} or {@code float}: how settings spell it. */
+  /** {@code double} or {@code float}: how settings and JSON spell it. */
+  @JsonValue
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);
@@ -37,6 +40,7 @@ public enum Precision {
    *
    * @throws IllegalArgumentException naming the two values
    */
+  @JsonCreator
   public static Precision of(String name) {
     for (Precision p : values()) if (p.toString().equalsIgnoreCase(name)) return p;
     throw new IllegalArgumentException(
@@ -52,5 +56,23 @@ public enum Precision {
     for (Precision p : values()) if (p.dtype.equals(dtype)) return p;
     throw new IllegalArgumentException(
         "dtype must be \"float64\" or \"float32\", got \"" + dtype + "\"");
+  }
+
+  /**
+   * The value filter of a JSON field that holds a precision ({@code JsonInclude.Include.CUSTOM}):
+   * double is left out, so that a double model's file header and snapshot records stay what they
+   * were before there was a choice (a missing one reads as double).
+   */
+  @SuppressWarnings("EqualsHashCode") // Jackson calls equals only
+  public static final class DoubleIsLeftOut {
+    @Override
+    public boolean equals(Object value) {
+      return value == DOUBLE;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 }

@@ -115,7 +115,11 @@ public sealed interface SnapshotRecord
       int chunks,
       int offset,
       double[] data,
-      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class) Precision dtype)
+      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class)
+          @JsonInclude(
+              value = JsonInclude.Include.CUSTOM,
+              valueFilter = Precision.DoubleIsLeftOut.class)
+          Precision dtype)
       implements SnapshotRecord {
 
     /**
@@ -173,7 +177,9 @@ public sealed interface SnapshotRecord
         @JsonProperty("chunks") int chunks,
         @JsonProperty("offset") int offset,
         @JsonProperty("count") int count,
-        @JsonProperty("dtype") @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
+        @JsonProperty("dtype")
+            @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
+            @JsonSetter(nulls = Nulls.SET)
             Precision dtype,
         @JsonProperty("data") String data) {
       double[] values = SnapshotCodec.decodeVector(data, dtype);
@@ -244,7 +250,11 @@ public sealed interface SnapshotRecord
       long version,
       String word,
       double[] vector,
-      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class) Precision dtype)
+      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class)
+          @JsonInclude(
+              value = JsonInclude.Include.CUSTOM,
+              valueFilter = Precision.DoubleIsLeftOut.class)
+          Precision dtype)
       implements SnapshotRecord {
 
     /**
@@ -279,7 +289,9 @@ public sealed interface SnapshotRecord
         @JsonProperty("model") String model,
         @JsonProperty("version") long version,
         @JsonProperty("word") String word,
-        @JsonProperty("dtype") @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
+        @JsonProperty("dtype")
+            @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
+            @JsonSetter(nulls = Nulls.SET)
             Precision dtype,
         @JsonProperty("vector") String vector) {
       return new Column(
