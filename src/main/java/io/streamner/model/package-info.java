@@ -1,6 +1,6 @@
 /**
  * The window networks of the specification and their extensions (typed softmax output,
- * capitalisation features, float kernels), their learners and models. Depends only on text and the
- * JDK.
+ * capitalisation features, float kernels), their learners and models. Depends on text, the JDK and
+ * Jackson's annotations (how a precision is spelled in files).
  */
 package io.streamner.model;
