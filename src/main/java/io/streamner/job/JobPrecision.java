@@ -153,7 +153,7 @@ abstract class JobPrecision<V, P> implements Serializable {
 
         @Override
         public DenseParameters restore(ModelCheckpoint stored) {
-          return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), stored.dense);
+          return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), 1, stored.dense);
         }
 
         @Override
@@ -222,7 +222,7 @@ abstract class JobPrecision<V, P> implements Serializable {
 
     @Override
     DenseParameters unflatten(Hyperparameters hp, double[] flat) {
-      return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat);
+      return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), 1, flat);
     }
 
     private Object readResolve() {
@@ -271,7 +271,7 @@ abstract class JobPrecision<V, P> implements Serializable {
 
         @Override
         public FloatParameters restore(ModelCheckpoint stored) throws Exception {
-          return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), state.value());
+          return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), 1, state.value());
         }
 
         @Override
@@ -340,7 +340,7 @@ abstract class JobPrecision<V, P> implements Serializable {
 
     @Override
     FloatParameters unflatten(Hyperparameters hp, double[] flat) {
-      return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), WordVectors.toFloat(flat));
+      return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), 1, WordVectors.toFloat(flat));
     }
 
     private Object readResolve() {

@@ -1,9 +1,9 @@
 package io.streamner.job;
 
+import io.streamner.model.Dense;
+import io.streamner.model.DenseParameters;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedLearner;
-import io.streamner.model.TypedParameters;
-import io.streamner.model.TypedWeights;
 import io.streamner.model.VectorOps;
 import io.streamner.text.TagSet;
 
@@ -12,9 +12,9 @@ import io.streamner.text.TagSet;
  * operator runs, in the job's precision, with the spare parameters its {@link TypedLearner} trains
  * a sentence on and the learner itself: what {@link LiveModel#dense} and {@link LiveModel#spare}
  * are to a binary model. {@code V} is one vector and {@code T} the dense parameters ({@link
- * TypedParameters} in a double job, {@code FloatTypedParameters} in a float one).
+ * DenseParameters} in a double job, {@code FloatParameters} in a float one).
  */
-final class LiveTypedParameters<V, T extends TypedWeights> {
+final class LiveTypedParameters<V, T extends Dense> {
   final TagSet tagSet;
 
   /** The model's learner: its tag set, and a workspace of its shape and precision. */
@@ -30,7 +30,7 @@ final class LiveTypedParameters<V, T extends TypedWeights> {
     this.tagSet = learner.tagSet();
     this.learner = learner;
     this.dense = dense;
-    this.spare = learner.kernel().dense(dense.toTyped());
+    this.spare = learner.kernel().dense(dense.toDouble());
     this.capitals = capitals;
   }
 
@@ -38,8 +38,8 @@ final class LiveTypedParameters<V, T extends TypedWeights> {
    * The live parameters of {@code learner}'s precision: {@code dense} and {@code capitals} (of that
    * precision) copied.
    */
-  static <V, T extends TypedWeights> LiveTypedParameters<V, T> of(
-      TypedLearner<V, T> learner, TypedParameters dense, V[] capitals) {
+  static <V, T extends Dense> LiveTypedParameters<V, T> of(
+      TypedLearner<V, T> learner, DenseParameters dense, V[] capitals) {
     VectorOps<V> vectors = learner.kernel().vectors();
     return new LiveTypedParameters<>(
         learner, learner.kernel().dense(dense), vectors.copy(capitals));
@@ -61,7 +61,7 @@ final class LiveTypedParameters<V, T extends TypedWeights> {
       e = new double[capitals.length][];
       for (int c = 0; c < e.length; c++) e[c] = vectors.values(vectors.copy(capitals[c]));
     }
-    return new TypedDense(dense.toTyped(), e);
+    return new TypedDense(dense.toDouble(), e);
   }
 
   int capitalizationDim() {

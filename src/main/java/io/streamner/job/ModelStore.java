@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.model.DenseParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
@@ -7,7 +8,6 @@ import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
-import io.streamner.model.TypedParameters;
 import io.streamner.text.TagSet;
 import io.streamner.text.Vocabulary;
 import java.time.Duration;
@@ -401,7 +401,8 @@ final class ModelStore<V, P> {
         seed instanceof TypedModel typed
             ? new LiveModel<>(
                 model,
-                typed(typed.tagSet(), typed.weights().toTyped(), precision.capitals(typed.input())),
+                typed(
+                    typed.tagSet(), typed.weights().toDouble(), precision.capitals(typed.input())),
                 c,
                 changed,
                 cache,
@@ -422,7 +423,7 @@ final class ModelStore<V, P> {
   }
 
   /** A typed model's live parameters in the job's precision (copies of {@code dense} and E). */
-  private LiveTypedParameters<V, ?> typed(TagSet tagSet, TypedParameters dense, V[] capitals) {
+  private LiveTypedParameters<V, ?> typed(TagSet tagSet, DenseParameters dense, V[] capitals) {
     return LiveTypedParameters.of(
         precision.typedLearner(settings(true), tagSet, definition.typed().capitalizationDim()),
         dense,

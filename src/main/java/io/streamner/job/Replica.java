@@ -1,12 +1,12 @@
 package io.streamner.job;
 
 import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.model.Dense;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.TagDecoder;
 import io.streamner.model.TypedDense;
 import io.streamner.model.TypedLearner;
-import io.streamner.model.TypedWeights;
 import io.streamner.model.VectorOps;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +33,7 @@ final class Replica<V, P> {
   private final Typed<V, ?> typed;
 
   /** A typed model's learner, dense parameters and E, of one precision. */
-  private record Typed<V, T extends TypedWeights>(
-      TypedLearner<V, T> learner, T dense, V[] capitals) {
+  private record Typed<V, T extends Dense>(TypedLearner<V, T> learner, T dense, V[] capitals) {
     double[][] score(List<String> tokens, OnlineLearner.Columns<V> columns) throws Exception {
       return learner.score(tokens, dense, capitals, columns);
     }
@@ -84,7 +83,7 @@ final class Replica<V, P> {
         typed(precision.typedLearner(settings, manifest.tagSet(), k), typed, precision.vectors()));
   }
 
-  private static <V, T extends TypedWeights> Typed<V, T> typed(
+  private static <V, T extends Dense> Typed<V, T> typed(
       TypedLearner<V, T> learner, TypedDense dense, VectorOps<V> vectors) {
     V[] capitals = null;
     if (dense.capitals() != null) {

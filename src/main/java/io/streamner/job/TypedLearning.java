@@ -1,9 +1,9 @@
 package io.streamner.job;
 
+import io.streamner.model.Dense;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.TagDecoder;
 import io.streamner.model.TypedLearner;
-import io.streamner.model.TypedWeights;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,7 +37,7 @@ final class TypedLearning {
     return train(m, m.typed, input, counts);
   }
 
-  private static <V, T extends TypedWeights> Trained train(
+  private static <V, T extends Dense> Trained train(
       LiveModel<V, ?> m,
       LiveTypedParameters<V, T> p,
       ModelInput input,

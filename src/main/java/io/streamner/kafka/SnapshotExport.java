@@ -211,7 +211,7 @@ public final class SnapshotExport {
                   hp.withPrecision(Precision.DOUBLE),
                   manifest.normalizer(),
                   vectors,
-                  DenseParameters.unflatten(hp.hidden(), hp.inputSize(), flat),
+                  DenseParameters.unflatten(hp.hidden(), hp.inputSize(), 1, flat),
                   manifest.examplesSeen())
               .in(precision);
       return new Exported(model, manifest);

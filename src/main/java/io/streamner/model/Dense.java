@@ -1,41 +1,89 @@
 package io.streamner.model;
 
 /**
- * The dense parameters of the network, W (H x nC), b1, U and b2, in either precision: {@link
- * DenseParameters} (double) or {@link FloatParameters} (float). What code that holds a model of
- * either precision asks of them.
+ * The dense parameters of a window network, W (H x I), b1, U (K x H) and b2 (K), in either
+ * precision: {@link DenseParameters} (double) or {@link FloatParameters} (float, laid out for the
+ * SIMD loops). K is 1 for a binary model and the number of tags for a typed one. What code that
+ * holds a model of either precision asks of them.
  */
-public interface Dense {
+public sealed interface Dense permits DenseParameters, FloatParameters {
   /** H: hidden units, the rows of W. */
   int hidden();
 
-  /** nC: the input's length, the columns of W. */
+  /** I: the input's length, the columns of W. */
   int inputSize();
+
+  /** K: the outputs, the rows of U. */
+  int outputs();
 
   /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
   double squaredWeights();
 
-  /** The number of values of W, b1, U and b2 together: H nC + 2H + 1. */
-  static long values(int hidden, int inputSize) {
-    return (long) hidden * inputSize + 2L * hidden + 1;
+  /** Whether every parameter is a finite number (no NaN, no infinity). */
+  boolean isFinite();
+
+  /** These parameters in double: a copy (exact for float ones). */
+  DenseParameters toDouble();
+
+  /** "H=.. I=.. K=..", for messages. */
+  default String shape() {
+    return "H=" + hidden() + " I=" + inputSize() + " K=" + outputs();
+  }
+
+  /** The number of values of W, b1, U and b2 together: H I + H + K H + K. */
+  static int size(int hidden, int inputSize, int outputs) {
+    return Math.addExact(
+        Math.multiplyExact(hidden, inputSize),
+        hidden + Math.multiplyExact(outputs, hidden) + outputs);
   }
 
   /**
    * Checks the length of a flat array of W, b1, U and b2 ({@code flatten()} of either precision).
    *
-   * @throws IllegalArgumentException when it is not {@link #values}
+   * @throws IllegalArgumentException when it is not {@link #size}
    */
-  static void checkFlat(int hidden, int inputSize, int length) {
-    if (length != values(hidden, inputSize)) {
+  static void checkSize(int hidden, int inputSize, int outputs, int length) {
+    if (length != size(hidden, inputSize, outputs)) {
       throw new IllegalArgumentException(
           "expected "
-              + values(hidden, inputSize)
+              + size(hidden, inputSize, outputs)
               + " dense parameters for H="
               + hidden
-              + ", nC="
+              + " I="
               + inputSize
+              + " K="
+              + outputs
               + ", got "
               + length);
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException unless H, I and K are at least 1
+   */
+  static void checkShape(int hidden, int inputSize, int outputs) {
+    if (hidden < 1 || inputSize < 1 || outputs < 1) {
+      throw new IllegalArgumentException(
+          "dense parameters need H, I, K >= 1, got H="
+              + hidden
+              + ", I="
+              + inputSize
+              + ", K="
+              + outputs);
+    }
+  }
+
+  /**
+   * The check of an SGD step from {@code from} into {@code to}, or of a copy.
+   *
+   * @throws IllegalArgumentException when the two differ in shape
+   */
+  static void checkSameShape(Dense from, Dense to) {
+    if (to.hidden() != from.hidden()
+        || to.inputSize() != from.inputSize()
+        || to.outputs() != from.outputs()) {
+      throw new IllegalArgumentException(
+          "the parameters to train into have the shape " + to.shape() + ", not " + from.shape());
     }
   }
 }

@@ -4,65 +4,107 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The dense parameters of the network: W (H x nC), b1 (H), U (H) and b2 (a scalar). The word
+ * The dense parameters of a window network in double precision: W (H x I), b1 (H), U (K x H) and b2
+ * (K), where I is the input's length (nC, or C (n + k) with capitalisation features) and K the
+ * number of outputs: 1 for the specification's binary model (U is its vector of H weights, b2 its
+ * scalar), one per tag for the typed model (eq. 33 of src/site/markdown/typed-model.md). The word
  * vectors L are kept apart (see {@link WordVectors}) because a window touches only C of them: the
  * streaming job keeps each one in its own state entry.
  *
- * <p>W is stored as one array per row: the fused SGD loop walks a row at a time and the JIT
+ * <p>W and U are stored as one array per row: the fused SGD loops walk a row at a time and the JIT
  * vectorises that loop, which it did not do for one flat array (measured, see STACK.md).
  */
 public final class DenseParameters implements Dense {
   public final int hidden;
   public final int inputSize;
 
+  /** K: 1 for a binary model, the number of tags for a typed one. */
+  public final int outputs;
+
   /** W[k][j]: weight from input j to hidden unit k. */
   public final double[][] w;
 
   public final double[] b1;
-  public final double[] u;
-  public double b2;
 
-  public DenseParameters(int hidden, int inputSize) {
+  /** U[t][k]: weight from hidden unit k to output t. */
+  public final double[][] u;
+
+  public final double[] b2;
+
+  public DenseParameters(int hidden, int inputSize, int outputs) {
+    Dense.checkShape(hidden, inputSize, outputs);
     this.hidden = hidden;
     this.inputSize = inputSize;
+    this.outputs = outputs;
     this.w = new double[hidden][inputSize];
     this.b1 = new double[hidden];
-    this.u = new double[hidden];
+    this.u = new double[outputs][hidden];
+    this.b2 = new double[outputs];
   }
 
   /**
-   * The initialisation of the reference setup: W and U uniform in +-sqrt(6)/sqrt(fanIn+fanOut) (W:
-   * nC + H, U: H + 1), biases zero. Seeded, so two trainers with one seed start equal.
+   * The initialisation of the reference setup: W uniform in +-sqrt(6)/sqrt(I + H), U in
+   * +-sqrt(6)/sqrt(H + K), biases zero. Seeded, so two trainers with one seed start equal.
    */
-  public static DenseParameters initialise(int hidden, int inputSize, long seed) {
-    DenseParameters p = new DenseParameters(hidden, inputSize);
+  public static DenseParameters initialise(int hidden, int inputSize, int outputs, long seed) {
+    DenseParameters p = new DenseParameters(hidden, inputSize, outputs);
     SplittableRandom random = new SplittableRandom(seed);
     double wRange = Math.sqrt(6.0) / Math.sqrt(inputSize + hidden);
     for (double[] row : p.w) {
       for (int j = 0; j < inputSize; j++) row[j] = uniform(random, wRange);
     }
-    double uRange = Math.sqrt(6.0) / Math.sqrt(hidden + 1);
-    for (int k = 0; k < hidden; k++) p.u[k] = uniform(random, uRange);
+    double uRange = Math.sqrt(6.0) / Math.sqrt(hidden + outputs);
+    for (double[] row : p.u) {
+      for (int k = 0; k < hidden; k++) row[k] = uniform(random, uRange);
+    }
     return p;
   }
 
-  static double uniform(SplittableRandom random, double range) {
+  private static double uniform(SplittableRandom random, double range) {
     return (2 * random.nextDouble() - 1) * range;
   }
 
   public DenseParameters copy() {
-    DenseParameters c = new DenseParameters(hidden, inputSize);
-    for (int k = 0; k < hidden; k++) System.arraycopy(w[k], 0, c.w[k], 0, inputSize);
-    System.arraycopy(b1, 0, c.b1, 0, hidden);
-    System.arraycopy(u, 0, c.u, 0, hidden);
-    c.b2 = b2;
+    DenseParameters c = new DenseParameters(hidden, inputSize, outputs);
+    c.copyFrom(this);
     return c;
   }
 
-  /** Whether every parameter is a finite number (no NaN, no infinity). */
+  /** A copy: these parameters are double already. */
+  @Override
+  public DenseParameters toDouble() {
+    return copy();
+  }
+
+  /** Overwrites these parameters with {@code other}'s, which must have the same shape. */
+  public void copyFrom(DenseParameters other) {
+    Dense.checkSameShape(other, this);
+    for (int k = 0; k < hidden; k++) System.arraycopy(other.w[k], 0, w[k], 0, inputSize);
+    System.arraycopy(other.b1, 0, b1, 0, hidden);
+    for (int t = 0; t < outputs; t++) System.arraycopy(other.u[t], 0, u[t], 0, hidden);
+    System.arraycopy(other.b2, 0, b2, 0, outputs);
+  }
+
+  @Override
+  public int hidden() {
+    return hidden;
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
+  @Override
+  public int outputs() {
+    return outputs;
+  }
+
+  @Override
   public boolean isFinite() {
     for (double[] row : w) if (!allFinite(row)) return false;
-    return allFinite(b1) && allFinite(u) && Double.isFinite(b2);
+    for (double[] row : u) if (!allFinite(row)) return false;
+    return allFinite(b1) && allFinite(b2);
   }
 
   /**
@@ -84,28 +126,18 @@ public final class DenseParameters implements Dense {
     return a + b + c + d == 0;
   }
 
-  @Override
-  public int hidden() {
-    return hidden;
-  }
-
-  @Override
-  public int inputSize() {
-    return inputSize;
-  }
-
-  /** Sum of squares of W and U: the bracket of the regularisation term in eq. (1). */
+  /** Sum of squares of W and U: the bracket of the regularisation term of eqs. (1) and (34). */
   @Override
   public double squaredWeights() {
     double s = 0;
     for (double[] row : w) for (double v : row) s += v * v;
-    for (double v : u) s += v * v;
+    for (double[] row : u) for (double v : row) s += v * v;
     return s;
   }
 
-  /** W, b1, U and b2 as one flat array, row-major W first: the order of the model file. */
+  /** W, b1, U and b2 as one flat array, row-major, in that order: the order of the model file. */
   public double[] flatten() {
-    double[] flat = new double[hidden * inputSize + 2 * hidden + 1];
+    double[] flat = new double[Dense.size(hidden, inputSize, outputs)];
     int o = 0;
     for (double[] row : w) {
       System.arraycopy(row, 0, flat, o, inputSize);
@@ -113,15 +145,18 @@ public final class DenseParameters implements Dense {
     }
     System.arraycopy(b1, 0, flat, o, hidden);
     o += hidden;
-    System.arraycopy(u, 0, flat, o, hidden);
-    o += hidden;
-    flat[o] = b2;
+    for (double[] row : u) {
+      System.arraycopy(row, 0, flat, o, hidden);
+      o += hidden;
+    }
+    System.arraycopy(b2, 0, flat, o, outputs);
     return flat;
   }
 
-  public static DenseParameters unflatten(int hidden, int inputSize, double[] flat) {
-    Dense.checkFlat(hidden, inputSize, flat.length);
-    DenseParameters p = new DenseParameters(hidden, inputSize);
+  /** The inverse of {@link #flatten}. */
+  public static DenseParameters unflatten(int hidden, int inputSize, int outputs, double[] flat) {
+    DenseParameters p = new DenseParameters(hidden, inputSize, outputs);
+    Dense.checkSize(hidden, inputSize, outputs, flat.length);
     int o = 0;
     for (double[] row : p.w) {
       System.arraycopy(flat, o, row, 0, inputSize);
@@ -129,15 +164,21 @@ public final class DenseParameters implements Dense {
     }
     System.arraycopy(flat, o, p.b1, 0, hidden);
     o += hidden;
-    System.arraycopy(flat, o, p.u, 0, hidden);
-    o += hidden;
-    p.b2 = flat[o];
+    for (double[] row : p.u) {
+      System.arraycopy(flat, o, row, 0, hidden);
+      o += hidden;
+    }
+    System.arraycopy(flat, o, p.b2, 0, outputs);
     return p;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DenseParameters p && Arrays.equals(flatten(), p.flatten());
+    return o instanceof DenseParameters p
+        && p.hidden == hidden
+        && p.inputSize == inputSize
+        && p.outputs == outputs
+        && Arrays.equals(flatten(), p.flatten());
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
   @Override
   public DenseParameters newDense(Hyperparameters shape) {
-    return new DenseParameters(shape.hidden(), shape.inputSize());
+    return new DenseParameters(shape.hidden(), shape.inputSize(), 1);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.streamner.model;
 
 /** {@link TypedKernel} in double precision: {@link TypedNetwork}. */
-public final class DoubleTypedKernel implements TypedKernel<double[], TypedParameters> {
+public final class DoubleTypedKernel implements TypedKernel<double[], DenseParameters> {
   private final TypedNetwork.Workspace ws;
 
   /**
@@ -17,14 +17,14 @@ public final class DoubleTypedKernel implements TypedKernel<double[], TypedParam
   }
 
   @Override
-  public double[] forward(TypedParameters p, double[][] pieces) {
+  public double[] forward(DenseParameters p, double[][] pieces) {
     return TypedNetwork.forward(p, pieces, ws);
   }
 
   @Override
   public double sgdStep(
-      TypedParameters from,
-      TypedParameters to,
+      DenseParameters from,
+      DenseParameters to,
       double[][] pieces,
       int tag,
       double learningRate,
@@ -38,12 +38,12 @@ public final class DoubleTypedKernel implements TypedKernel<double[], TypedParam
   }
 
   @Override
-  public TypedParameters dense(TypedParameters dense) {
+  public DenseParameters dense(DenseParameters dense) {
     return dense.copy();
   }
 
   @Override
-  public boolean isFiniteDense(TypedParameters dense) {
+  public boolean isFiniteDense(DenseParameters dense) {
     return dense.isFinite();
   }
 }

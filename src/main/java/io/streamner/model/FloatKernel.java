@@ -70,7 +70,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
 
   @Override
   public FloatParameters newDense(Hyperparameters shape) {
-    return new FloatParameters(shape.hidden(), shape.inputSize());
+    return new FloatParameters(shape.hidden(), shape.inputSize(), 1);
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class FloatNetwork {
     return loops.allFinite(p.w, p.w.length)
         && loops.allFinite(p.b1, p.hidden)
         && loops.allFinite(p.u, p.hidden)
-        && Float.isFinite(p.b2);
+        && Float.isFinite(p.b2[0]);
   }
 
   /** Which loops run: "scalar", or the Vector API and its widths. */
@@ -104,7 +104,8 @@ public final class FloatNetwork {
     layer.stack(p.hidden, p.inputSize, columns);
     layer.forward(loops, p.w, p.b1, p.stride);
     final float[] a1 = layer.a1;
-    float z2 = p.b2; // z2 = U^T a1 + b2 (eq. 10)
+    WindowNetwork.checkBinary(p);
+    float z2 = p.b2[0]; // z2 = U^T a1 + b2 (eq. 10)
     for (int k = 0; k < p.hidden; k++) z2 += p.u[k] * a1[k];
     ws.z2 = z2;
     ws.h = sigmoid(z2);
@@ -156,9 +157,7 @@ public final class FloatNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    if (to.hidden != from.hidden || to.inputSize != from.inputSize) {
-      throw new IllegalArgumentException("the parameters to train into have another shape");
-    }
+    Dense.checkSameShape(from, to);
     final float h = forward(from, columns, ws);
     final float delta = h - y;
     final float lr = (float) learningRate;
@@ -178,7 +177,7 @@ public final class FloatNetwork {
       to.u[k] = Math.fma(-lrDelta, ak, Math.fma(-lrDecay, uk, uk)); // (31)
       to.b1[k] = from.b1[k] - lrg[k]; // (25)
     }
-    to.b2 = from.b2 - lrDelta; // (15)
+    to.b2[0] = from.b2[0] - lrDelta; // (15)
 
     layer.backward(loops, from.w, to.w, from.stride, lrDecay); // (29), (30)
     layer.scatter(columns, lr); // dJ/dL (and dJ/dE)

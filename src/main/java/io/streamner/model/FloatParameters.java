@@ -3,42 +3,53 @@ package io.streamner.model;
 import java.util.Arrays;
 
 /**
- * The dense parameters of {@link DenseParameters} in single precision, laid out for {@link
- * FloatNetwork}: W (H x nC), b1 (H), U (H) and b2.
+ * The dense parameters of {@link DenseParameters} in single precision, laid out for the float SIMD
+ * loops ({@link FloatLoops}): W (H x I), b1 (H), U (K x H) and b2 (K).
  *
- * <p>W is one flat row-major array whose rows are {@link #stride} floats apart, nC rounded up to a
+ * <p>W is one flat row-major array whose rows are {@link #stride} floats apart, I rounded up to a
  * multiple of {@link FloatLoops#BLOCK} (16). The padding entries are zero and stay zero (the input
  * x is zero there too), so every loop over a row runs whole blocks of 16 with no tail: the SIMD
  * path and the scalar path then share one summation order without special cases, and a row starts
  * at the same offset within a 64-byte line whatever its index. One array rather than H rows: the
  * Vector API loads from it at computed offsets, and it halves the pointer chasing (measured, see
- * {@link VectorFloatLoops}).
+ * {@link VectorFloatLoops}). U is laid out the same way, its rows {@link #uStride} floats apart (H
+ * rounded up to a multiple of 16): the typed output layer z2 = U a1 + b2 and its gradients are then
+ * the same SIMD loops as the hidden layer's, with a1 (zero past H) in the place of x.
  */
 public final class FloatParameters implements Dense {
   public final int hidden;
   public final int inputSize;
 
-  /** Floats from one row of W to the next: inputSize rounded up to a multiple of 16. */
+  /** K: 1 for a binary model, the number of tags for a typed one. */
+  public final int outputs;
+
+  /** Floats from one row of W to the next: I rounded up to a multiple of 16. */
   public final int stride;
 
-  /** W[k][j] is {@code w[k * stride + j]}; zero for inputSize <= j < stride. */
+  /** Floats from one row of U to the next: H rounded up to a multiple of 16. */
+  public final int uStride;
+
+  /** W[k][j] is {@code w[k * stride + j]}; zero for I <= j < stride. */
   public final float[] w;
 
   public final float[] b1;
-  public final float[] u;
-  public float b2;
 
-  public FloatParameters(int hidden, int inputSize) {
-    if (hidden < 1 || inputSize < 1) {
-      throw new IllegalArgumentException(
-          "W must have at least one row and column, got " + hidden + "x" + inputSize);
-    }
+  /** U[t][k] is {@code u[t * uStride + k]}; zero for H <= k < uStride. */
+  public final float[] u;
+
+  public final float[] b2;
+
+  public FloatParameters(int hidden, int inputSize, int outputs) {
+    Dense.checkShape(hidden, inputSize, outputs);
     this.hidden = hidden;
     this.inputSize = inputSize;
+    this.outputs = outputs;
     this.stride = padded(inputSize);
+    this.uStride = padded(hidden);
     this.w = new float[Math.multiplyExact(hidden, stride)];
     this.b1 = new float[hidden];
-    this.u = new float[hidden];
+    this.u = new float[Math.multiplyExact(outputs, uStride)];
+    this.b2 = new float[outputs];
   }
 
   /** {@code length} rounded up to a whole number of blocks of 16. */
@@ -48,26 +59,13 @@ public final class FloatParameters implements Dense {
 
   /** Every double rounded to the nearest float. */
   public static FloatParameters of(DenseParameters p) {
-    FloatParameters f = new FloatParameters(p.hidden, p.inputSize);
-    for (int k = 0; k < p.hidden; k++) {
-      for (int j = 0; j < p.inputSize; j++) f.w[k * f.stride + j] = (float) p.w[k][j];
-      f.b1[k] = (float) p.b1[k];
-      f.u[k] = (float) p.u[k];
-    }
-    f.b2 = (float) p.b2;
-    return f;
+    return unflatten(p.hidden, p.inputSize, p.outputs, WordVectors.toFloat(p.flatten()));
   }
 
   /** The same values in double (exactly: every float is a double). */
-  public DenseParameters toDense() {
-    DenseParameters p = new DenseParameters(hidden, inputSize);
-    for (int k = 0; k < hidden; k++) {
-      for (int j = 0; j < inputSize; j++) p.w[k][j] = w[k * stride + j];
-      p.b1[k] = b1[k];
-      p.u[k] = u[k];
-    }
-    p.b2 = b2;
-    return p;
+  @Override
+  public DenseParameters toDouble() {
+    return DenseParameters.unflatten(hidden, inputSize, outputs, WordVectors.toDouble(flatten()));
   }
 
   /** W[k][j]. */
@@ -75,26 +73,25 @@ public final class FloatParameters implements Dense {
     return w[k * stride + j];
   }
 
+  /** U[t][k]. */
+  public float u(int t, int k) {
+    return u[t * uStride + k];
+  }
+
   public FloatParameters copy() {
-    FloatParameters c = new FloatParameters(hidden, inputSize);
-    System.arraycopy(w, 0, c.w, 0, w.length);
-    System.arraycopy(b1, 0, c.b1, 0, hidden);
-    System.arraycopy(u, 0, c.u, 0, hidden);
-    c.b2 = b2;
+    FloatParameters c = new FloatParameters(hidden, inputSize, outputs);
+    c.copyFrom(this);
     return c;
   }
 
-  /** Whether every parameter is a finite number (no NaN, no infinity). */
-  public boolean isFinite() {
-    return allFinite(w) && allFinite(b1) && allFinite(u) && Float.isFinite(b2);
+  /** Overwrites these parameters with {@code other}'s, which must have the same shape. */
+  public void copyFrom(FloatParameters other) {
+    Dense.checkSameShape(other, this);
+    System.arraycopy(other.w, 0, w, 0, w.length);
+    System.arraycopy(other.b1, 0, b1, 0, hidden);
+    System.arraycopy(other.u, 0, u, 0, u.length);
+    System.arraycopy(other.b2, 0, b2, 0, outputs);
   }
-
-  /** Whether every value is finite ({@link FloatLoops#allFinite}). */
-  public static boolean allFinite(float[] values) {
-    return SCALAR.allFinite(values, values.length);
-  }
-
-  private static final FloatLoops SCALAR = new ScalarFloatLoops();
 
   @Override
   public int hidden() {
@@ -106,7 +103,24 @@ public final class FloatParameters implements Dense {
     return inputSize;
   }
 
-  /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
+  @Override
+  public int outputs() {
+    return outputs;
+  }
+
+  @Override
+  public boolean isFinite() {
+    return allFinite(w) && allFinite(b1) && allFinite(u) && allFinite(b2);
+  }
+
+  /** Whether every value is finite ({@link FloatLoops#allFinite}). */
+  public static boolean allFinite(float[] values) {
+    return SCALAR.allFinite(values, values.length);
+  }
+
+  private static final FloatLoops SCALAR = new ScalarFloatLoops();
+
+  /** Sum of squares of W and U in double (the padding adds zeros). */
   @Override
   public double squaredWeights() {
     double s = 0;
@@ -116,39 +130,41 @@ public final class FloatParameters implements Dense {
   }
 
   /**
-   * W (row-major, without the padding), b1, U and b2 as one flat array: the order of {@link
-   * DenseParameters#flatten}.
+   * W (row-major, without the padding), b1, U (row-major, without the padding) and b2 as one flat
+   * array: the order of {@link DenseParameters#flatten} and of the model file.
    */
   public float[] flatten() {
-    float[] flat = new float[hidden * inputSize + 2 * hidden + 1];
-    int o = 0;
-    for (int k = 0; k < hidden; k++) {
-      System.arraycopy(w, k * stride, flat, o, inputSize);
-      o += inputSize;
-    }
+    float[] flat = new float[Dense.size(hidden, inputSize, outputs)];
+    int o = rows(w, hidden, inputSize, stride, flat, 0, true);
     System.arraycopy(b1, 0, flat, o, hidden);
-    o += hidden;
-    System.arraycopy(u, 0, flat, o, hidden);
-    o += hidden;
-    flat[o] = b2;
+    o = rows(u, outputs, hidden, uStride, flat, o + hidden, true);
+    System.arraycopy(b2, 0, flat, o, outputs);
     return flat;
   }
 
-  /** The inverse of {@link #flatten}: W (unpadded, row-major), b1, U, b2. */
-  public static FloatParameters unflatten(int hidden, int inputSize, float[] flat) {
-    Dense.checkFlat(hidden, inputSize, flat.length);
-    FloatParameters p = new FloatParameters(hidden, inputSize);
-    int o = 0;
-    for (int k = 0; k < hidden; k++) {
-      System.arraycopy(flat, o, p.w, k * p.stride, inputSize);
-      o += inputSize;
-    }
+  /** The inverse of {@link #flatten}. */
+  public static FloatParameters unflatten(int hidden, int inputSize, int outputs, float[] flat) {
+    FloatParameters p = new FloatParameters(hidden, inputSize, outputs);
+    Dense.checkSize(hidden, inputSize, outputs, flat.length);
+    int o = rows(p.w, hidden, inputSize, p.stride, flat, 0, false);
     System.arraycopy(flat, o, p.b1, 0, hidden);
-    o += hidden;
-    System.arraycopy(flat, o, p.u, 0, hidden);
-    o += hidden;
-    p.b2 = flat[o];
+    o = rows(p.u, outputs, hidden, p.uStride, flat, o + hidden, false);
+    System.arraycopy(flat, o, p.b2, 0, outputs);
     return p;
+  }
+
+  /**
+   * Copies {@code rows} rows of {@code columns} values between a padded matrix and {@code flat}
+   * from offset {@code o}: into {@code flat} when {@code out}, else from it. Returns the offset
+   * after them.
+   */
+  private static int rows(
+      float[] padded, int rows, int columns, int stride, float[] flat, int o, boolean out) {
+    for (int r = 0; r < rows; r++, o += columns) {
+      if (out) System.arraycopy(padded, r * stride, flat, o, columns);
+      else System.arraycopy(flat, o, padded, r * stride, columns);
+    }
+    return o;
   }
 
   @Override
@@ -156,6 +172,7 @@ public final class FloatParameters implements Dense {
     return o instanceof FloatParameters p
         && p.hidden == hidden
         && p.inputSize == inputSize
+        && p.outputs == outputs
         && Arrays.equals(flatten(), p.flatten());
   }
 

@@ -5,7 +5,7 @@ package io.streamner.model;
  * when the JVM has the Vector API and its scalar path (same bits) otherwise. The probabilities are
  * the float a2 widened to double (exactly).
  */
-public final class FloatTypedKernel implements TypedKernel<float[], FloatTypedParameters> {
+public final class FloatTypedKernel implements TypedKernel<float[], FloatParameters> {
   private final FloatTypedNetwork network = FloatTypedNetwork.fastest();
   private final FloatTypedNetwork.Workspace ws;
   private final double[] widened;
@@ -24,15 +24,15 @@ public final class FloatTypedKernel implements TypedKernel<float[], FloatTypedPa
   }
 
   @Override
-  public double[] forward(FloatTypedParameters p, float[][] pieces) {
+  public double[] forward(FloatParameters p, float[][] pieces) {
     network.forward(p, pieces, ws);
     return probabilities();
   }
 
   @Override
   public double sgdStep(
-      FloatTypedParameters from,
-      FloatTypedParameters to,
+      FloatParameters from,
+      FloatParameters to,
       float[][] pieces,
       int tag,
       double learningRate,
@@ -48,12 +48,12 @@ public final class FloatTypedKernel implements TypedKernel<float[], FloatTypedPa
   }
 
   @Override
-  public FloatTypedParameters dense(TypedParameters dense) {
-    return FloatTypedParameters.of(dense);
+  public FloatParameters dense(DenseParameters dense) {
+    return FloatParameters.of(dense);
   }
 
   @Override
-  public boolean isFiniteDense(FloatTypedParameters dense) {
+  public boolean isFiniteDense(FloatParameters dense) {
     return network.isFinite(dense);
   }
 }

@@ -2,8 +2,8 @@ package io.streamner.model;
 
 /**
  * The typed model (src/site/markdown/typed-model.md) in single precision: forward pass, cost and
- * one per-example SGD step over {@link FloatTypedParameters} and the window's float vectors, on the
- * SIMD loops of {@link FloatNetwork}. The same equations as the double {@link TypedNetwork} (which
+ * one per-example SGD step over {@link FloatParameters} and the window's float vectors, on the SIMD
+ * loops of {@link FloatNetwork}. The same equations as the double {@link TypedNetwork} (which
  * stays, with the EJML {@code ReferenceTypedNetwork} of the tests, as the yardstick the tests hold
  * this kernel to).
  *
@@ -112,18 +112,18 @@ public final class FloatTypedNetwork {
    *
    * @return the workspace's a2 (overwritten by the next call)
    */
-  public float[] forward(FloatTypedParameters p, float[][] pieces, Workspace ws) {
+  public float[] forward(FloatParameters p, float[][] pieces, Workspace ws) {
     final FloatHiddenLayer layer = ws.layer;
-    if (ws.z2.length != p.tags) {
+    if (ws.z2.length != p.outputs) {
       throw new IllegalArgumentException(
-          "the workspace is for " + ws.z2.length + " tags, the parameters have " + p.tags);
+          "the workspace is for " + ws.z2.length + " tags, the parameters have " + p.outputs);
     }
     layer.stack(p.hidden, p.inputSize, pieces);
     layer.forward(loops, p.w, p.b1, p.stride);
-    loops.multiply(p.u, p.tags, p.uStride, layer.a1, ws.ua, layer.scratch); // U a1
+    loops.multiply(p.u, p.outputs, p.uStride, layer.a1, ws.ua, layer.scratch); // U a1
     final float[] z2 = ws.z2;
     float max = Float.NEGATIVE_INFINITY;
-    for (int t = 0; t < p.tags; t++) {
+    for (int t = 0; t < p.outputs; t++) {
       z2[t] = ws.ua[t] + p.b2[t]; // (39)
       max = Math.max(max, z2[t]);
     }
@@ -169,17 +169,12 @@ public final class FloatTypedNetwork {
    *     regularisation term
    */
   public double sgdStep(
-      FloatTypedParameters p,
-      float[][] pieces,
-      int y,
-      double learningRate,
-      double decay,
-      Workspace ws) {
+      FloatParameters p, float[][] pieces, int y, double learningRate, double decay, Workspace ws) {
     return sgdStep(p, p, pieces, y, learningRate, decay, ws);
   }
 
   /**
-   * {@link #sgdStep(FloatTypedParameters, float[][], int, double, double, Workspace)} from the
+   * {@link #sgdStep(FloatParameters, float[][], int, double, double, Workspace)} from the
    * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
    * to} is written (from {@code from}'s, the padding of W and U included), so whatever {@code to}
    * held before does not matter, and the results are the bits of the step in place. The streaming
@@ -188,27 +183,28 @@ public final class FloatTypedNetwork {
    * updated in place either way.
    */
   public double sgdStep(
-      FloatTypedParameters from,
-      FloatTypedParameters to,
+      FloatParameters from,
+      FloatParameters to,
       float[][] pieces,
       int y,
       double learningRate,
       double decay,
       Workspace ws) {
-    TypedWeights.checkStep(from, to, y);
+    TypedNetwork.checkStep(from, to, y);
     final float[] a2 = forward(from, pieces, ws);
     final FloatHiddenLayer layer = ws.layer;
     final float lr = (float) learningRate;
     final float lrDecay = (float) (learningRate * decay);
     final float[] delta = ws.delta;
     final float[] lrDelta = ws.lrDelta;
-    for (int t = 0; t < from.tags; t++) {
+    for (int t = 0; t < from.outputs; t++) {
       delta[t] = t == y ? a2[t] - 1 : a2[t]; // (41)
       lrDelta[t] = lr * delta[t];
     }
     // (44) and (50): ud = U^T delta from the old U, and the new U, in one pass
-    loops.backward(from.u, to.u, from.tags, from.uStride, layer.a1, delta, lrDelta, lrDecay, ws.ud);
-    for (int t = 0; t < from.tags; t++) to.b2[t] = from.b2[t] - lrDelta[t]; // (43)
+    loops.backward(
+        from.u, to.u, from.outputs, from.uStride, layer.a1, delta, lrDelta, lrDecay, ws.ud);
+    for (int t = 0; t < from.outputs; t++) to.b2[t] = from.b2[t] - lrDelta[t]; // (43)
 
     final float[] a1 = layer.a1;
     final float[] g = layer.g;
@@ -227,14 +223,14 @@ public final class FloatTypedNetwork {
   }
 
   /**
-   * Whether every parameter is a finite number: {@link FloatTypedParameters#isFinite}, on the SIMD
-   * loops (the streaming learner checks after every sentence), as {@link FloatNetwork#isFinite}.
+   * Whether every parameter is a finite number: {@link FloatParameters#isFinite}, on the SIMD loops
+   * (the streaming learner checks after every sentence), as {@link FloatNetwork#isFinite}.
    */
-  public boolean isFinite(FloatTypedParameters p) {
+  public boolean isFinite(FloatParameters p) {
     return loops.allFinite(p.w, p.w.length)
         && loops.allFinite(p.b1, p.hidden)
         && loops.allFinite(p.u, p.u.length)
-        && loops.allFinite(p.b2, p.tags);
+        && loops.allFinite(p.b2, p.outputs);
   }
 
   /**

@@ -55,16 +55,17 @@ public final class NerModel implements TaggingModel {
       throw new IllegalArgumentException(
           denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
     }
-    if (dense.hidden() != hyperparameters.hidden() || dense.inputSize() != input.inputSize()) {
+    if (dense.hidden() != hyperparameters.hidden()
+        || dense.inputSize() != input.inputSize()
+        || dense.outputs() != 1) {
       throw new IllegalArgumentException(
-          "dense parameters are "
-              + dense.hidden()
-              + "x"
-              + dense.inputSize()
-              + ", the hyper-parameters say "
+          "dense parameters of shape "
+              + dense.shape()
+              + " do not fit H="
               + hyperparameters.hidden()
-              + "x"
-              + input.inputSize());
+              + " I="
+              + input.inputSize()
+              + " K=1");
     }
     this.entity = entity;
     this.input = input;
@@ -94,7 +95,8 @@ public final class NerModel implements TaggingModel {
    */
   public static NerModel initialise(String entity, WindowInput input) {
     Hyperparameters hp = input.hyperparameters();
-    DenseParameters dense = DenseParameters.initialise(hp.hidden(), input.inputSize(), hp.seed());
+    DenseParameters dense =
+        DenseParameters.initialise(hp.hidden(), input.inputSize(), 1, hp.seed());
     return new NerModel(
         entity,
         input,
@@ -147,7 +149,7 @@ public final class NerModel implements TaggingModel {
     Dense converted =
         precision == Precision.FLOAT
             ? FloatParameters.of((DenseParameters) dense)
-            : ((FloatParameters) dense).toDense();
+            : ((FloatParameters) dense).toDouble();
     return new NerModel(entity, input.in(precision), converted, examplesTrained, epochsTrained);
   }
 
@@ -264,6 +266,11 @@ public final class NerModel implements TaggingModel {
    */
   public double[][] vectors() {
     return input.vectors();
+  }
+
+  @Override
+  public Dense weights() {
+    return dense;
   }
 
   /**

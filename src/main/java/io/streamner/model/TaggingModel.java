@@ -12,6 +12,12 @@ public sealed interface TaggingModel permits NerModel, TypedModel {
   /** The vocabulary, lookup tables and hyper-parameters: how a sentence becomes windows. */
   WindowInput input();
 
+  /**
+   * The dense parameters in the model's precision: one output for a binary model, one per tag for a
+   * typed one. Mutable: training updates them.
+   */
+  Dense weights();
+
   /** The canonical entity types it tags: one for a binary model. */
   List<String> types();
 

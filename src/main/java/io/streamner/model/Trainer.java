@@ -51,7 +51,7 @@ public final class Trainer {
   public static void train(
       TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
     TypedModel.Steps steps = model.steps();
-    TypedWeights dense = model.weights();
+    Dense dense = model.weights();
     run(model, data, epochs, shuffle, steps::sgdStep, dense::squaredWeights, listener);
   }
 

@@ -4,7 +4,7 @@ import io.streamner.text.Capitalization;
 
 /**
  * What a typed model holds besides its word vectors, as one flat array: the dense parameters (W,
- * b1, U, b2 in {@link TypedParameters#flatten()} order) followed by the capitalisation vectors E,
+ * b1, U, b2 in {@link DenseParameters#flatten()} order) followed by the capitalisation vectors E,
  * one class after the other ({@link Capitalization} order, k values each; nothing without
  * capitalisation features). E is small (6 k values) and trained by every window, like the dense
  * parameters, so the streaming job keeps it with them: in its keyed state and in the dense chunks
@@ -12,14 +12,14 @@ import io.streamner.text.Capitalization;
  *
  * @param capitals E, or null without capitalisation features
  */
-public record TypedDense(TypedParameters parameters, double[][] capitals) {
+public record TypedDense(DenseParameters parameters, double[][] capitals) {
 
   /** k: values per capitalisation vector, 0 without capitalisation features. */
   public int capitalizationDim() {
     return capitals == null ? 0 : capitals[0].length;
   }
 
-  /** The flat array: {@link TypedParameters#flatten()}, then E row by row. */
+  /** The flat array: {@link DenseParameters#flatten()}, then E row by row. */
   public double[] flatten() {
     double[] dense = parameters.flatten();
     if (capitals == null) return dense;
@@ -70,7 +70,7 @@ public record TypedDense(TypedParameters parameters, double[][] capitals) {
             flat, denseSize + c * capitalizationDim, capitals[c], 0, capitalizationDim);
       }
     }
-    return new TypedDense(TypedParameters.unflatten(hp.hidden(), inputSize, tags, dense), capitals);
+    return new TypedDense(DenseParameters.unflatten(hp.hidden(), inputSize, tags, dense), capitals);
   }
 
   /** I of a typed model: C (n + k). */

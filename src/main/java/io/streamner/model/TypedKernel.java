@@ -3,7 +3,7 @@ package io.streamner.model;
 /**
  * The typed network (src/site/markdown/typed-model.md) in one {@link Precision}, as {@link
  * WindowKernel} is the binary one: {@code V} is one vector ({@code double[]} or {@code float[]}),
- * {@code P} the dense parameters ({@link TypedParameters} or {@link FloatTypedParameters}). {@link
+ * {@code P} the dense parameters ({@link DenseParameters} or {@link FloatParameters}). {@link
  * DoubleTypedKernel} runs {@link TypedNetwork}, {@link FloatTypedKernel} runs {@link
  * FloatTypedNetwork#fastest()}; code written against this interface (a {@link TypedModel}'s {@link
  * TypedModel#steps() steps}, the streaming {@link TypedLearner}) runs the same arithmetic in either
@@ -15,7 +15,7 @@ package io.streamner.model;
  * <p>An instance holds the activations of one window between the forward half and the backward half
  * of a step: one per thread.
  */
-public interface TypedKernel<V, P extends TypedWeights> {
+public interface TypedKernel<V, P extends Dense> {
   /** The word (and capitalisation) vectors of this precision. */
   VectorOps<V> vectors();
 
@@ -40,8 +40,8 @@ public interface TypedKernel<V, P extends TypedWeights> {
   double[] probabilities();
 
   /** {@code dense} in this precision: a copy, each value rounded to float in float. */
-  P dense(TypedParameters dense);
+  P dense(DenseParameters dense);
 
-  /** Whether every dense parameter is a finite number: {@link TypedWeights#isFinite}, or faster. */
+  /** Whether every dense parameter is a finite number: {@link Dense#isFinite}, or faster. */
   boolean isFiniteDense(P dense);
 }

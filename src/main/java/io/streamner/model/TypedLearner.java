@@ -33,7 +33,7 @@ import java.util.Set;
  * <p>Test-then-train is per window: the tag probabilities reported for token t are those of the
  * forward half of its own SGD step. An instance holds one window's activations: one per thread.
  */
-public final class TypedLearner<V, P extends TypedWeights> {
+public final class TypedLearner<V, P extends Dense> {
 
   /**
    * One sentence's training, not yet applied to the model.
@@ -107,7 +107,7 @@ public final class TypedLearner<V, P extends TypedWeights> {
   }
 
   /** The learner of a double model: {@link TypedNetwork}. */
-  public static TypedLearner<double[], TypedParameters> doubles(
+  public static TypedLearner<double[], DenseParameters> doubles(
       OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
     Hyperparameters hp = settings.hyperparameters();
     return new TypedLearner<>(
@@ -118,7 +118,7 @@ public final class TypedLearner<V, P extends TypedWeights> {
   }
 
   /** The learner of a float model: {@link FloatTypedNetwork#fastest()}. */
-  public static TypedLearner<float[], FloatTypedParameters> floats(
+  public static TypedLearner<float[], FloatParameters> floats(
       OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
     Hyperparameters hp = settings.hyperparameters();
     return new TypedLearner<>(

@@ -13,37 +13,33 @@ import java.util.Map;
  * and {@code tag} read.
  *
  * <p>L, E and the dense parameters are of the model's {@link Hyperparameters#precision()}: double
- * (the default; {@link TypedParameters}, trained by {@link TypedNetwork}) or float ({@link
- * FloatTypedParameters}, trained by {@link FloatTypedNetwork}). {@link #steps()} runs the kernel of
- * that precision on them, for scoring and for training.
+ * (the default; {@link DenseParameters}, trained by {@link TypedNetwork}) or float ({@link
+ * FloatParameters}, trained by {@link FloatTypedNetwork}). {@link #steps()} runs the kernel of that
+ * precision on them, for scoring and for training.
  */
 public final class TypedModel implements TaggingModel {
   private final TagSet tagSet;
   private final WindowInput input;
-  private final TypedWeights dense;
+  private final Dense dense;
   private long examplesTrained;
   private int epochsTrained;
 
   /**
-   * @param dense {@link TypedParameters} for a double input, {@link FloatTypedParameters} for a
-   *     float one
+   * @param dense {@link DenseParameters} for a double input, {@link FloatParameters} for a float
+   *     one
    * @throws IllegalArgumentException when the dense parameters do not fit the input's shape,
    *     precision or the tag set
    */
   public TypedModel(
-      TagSet tagSet,
-      WindowInput input,
-      TypedWeights dense,
-      long examplesTrained,
-      int epochsTrained) {
-    Precision denseIs = dense instanceof FloatTypedParameters ? Precision.FLOAT : Precision.DOUBLE;
+      TagSet tagSet, WindowInput input, Dense dense, long examplesTrained, int epochsTrained) {
+    Precision denseIs = dense instanceof FloatParameters ? Precision.FLOAT : Precision.DOUBLE;
     if (denseIs != input.precision()) {
       throw new IllegalArgumentException(
           denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
     }
     if (dense.hidden() != input.hyperparameters().hidden()
         || dense.inputSize() != input.inputSize()
-        || dense.tags() != tagSet.size()) {
+        || dense.outputs() != tagSet.size()) {
       throw new IllegalArgumentException(
           "dense parameters of shape "
               + dense.shape()
@@ -91,12 +87,12 @@ public final class TypedModel implements TaggingModel {
    */
   public static TypedModel initialise(TagSet tagSet, WindowInput input) {
     Hyperparameters hp = input.hyperparameters();
-    TypedParameters dense =
-        TypedParameters.initialise(hp.hidden(), input.inputSize(), tagSet.size(), hp.seed());
+    DenseParameters dense =
+        DenseParameters.initialise(hp.hidden(), input.inputSize(), tagSet.size(), hp.seed());
     return new TypedModel(
         tagSet,
         input,
-        input.precision() == Precision.FLOAT ? FloatTypedParameters.of(dense) : dense,
+        input.precision() == Precision.FLOAT ? FloatParameters.of(dense) : dense,
         0,
         0);
   }
@@ -108,10 +104,10 @@ public final class TypedModel implements TaggingModel {
    */
   public TypedModel in(Precision precision) {
     if (precision == precision()) return this;
-    TypedWeights converted =
+    Dense converted =
         precision == Precision.FLOAT
-            ? FloatTypedParameters.of((TypedParameters) dense)
-            : ((FloatTypedParameters) dense).toTyped();
+            ? FloatParameters.of((DenseParameters) dense)
+            : ((FloatParameters) dense).toDouble();
     return new TypedModel(tagSet, input.in(precision), converted, examplesTrained, epochsTrained);
   }
 
@@ -134,22 +130,25 @@ public final class TypedModel implements TaggingModel {
 
   /** The kernel on this model, for one thread (see {@link Steps}). */
   public Steps steps() {
-    if (dense instanceof FloatTypedParameters p) {
+    if (dense instanceof FloatParameters p) {
       return steps(
-          new FloatTypedKernel(p.inputSize, p.hidden, p.tags),
+          new FloatTypedKernel(p.inputSize, p.hidden, p.outputs),
           input.floatVectors(),
           input.floatCapitals(),
           p);
     }
-    TypedParameters p = (TypedParameters) dense;
+    DenseParameters p = (DenseParameters) dense;
     return steps(
-        new DoubleTypedKernel(p.inputSize, p.hidden, p.tags), input.vectors(), input.capitals(), p);
+        new DoubleTypedKernel(p.inputSize, p.hidden, p.outputs),
+        input.vectors(),
+        input.capitals(),
+        p);
   }
 
   /**
    * {@link Steps} of {@code kernel} on L, E (or null) and the dense parameters of its precision.
    */
-  private <V, P extends TypedWeights> Steps steps(TypedKernel<V, P> kernel, V[] l, V[] e, P p) {
+  private <V, P extends Dense> Steps steps(TypedKernel<V, P> kernel, V[] l, V[] e, P p) {
     V[] pieces = kernel.vectors().array(input.piecesPerWindow());
     return new Steps() {
       @Override
@@ -199,8 +198,8 @@ public final class TypedModel implements TaggingModel {
     return input.precision();
   }
 
-  /** The dense parameters in the model's precision. Mutable: training updates them. */
-  public TypedWeights weights() {
+  @Override
+  public Dense weights() {
     return dense;
   }
 
@@ -209,8 +208,8 @@ public final class TypedModel implements TaggingModel {
    *
    * @throws IllegalStateException for a float model (see {@link #weights()})
    */
-  public TypedParameters dense() {
-    if (dense instanceof TypedParameters d) return d;
+  public DenseParameters dense() {
+    if (dense instanceof DenseParameters d) return d;
     throw new IllegalStateException(
         "the typed model of "
             + String.join(",", types())

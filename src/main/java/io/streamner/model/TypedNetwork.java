@@ -3,7 +3,7 @@ package io.streamner.model;
 /**
  * The fast path of the typed model (src/site/markdown/typed-model.md): forward pass, cost and one
  * per-example SGD step of a window network whose output layer scores every tag of a {@link
- * io.streamner.text.TagSet} with a softmax, fused into plain loops over {@link TypedParameters} and
+ * io.streamner.text.TagSet} with a softmax, fused into plain loops over {@link DenseParameters} and
  * the window's vectors.
  *
  * <p>Notation of src/site/markdown/typed-model.md: x is the input (eq. 32: per window position the
@@ -65,7 +65,7 @@ public final class TypedNetwork {
    *
    * @return the workspace's a2 (overwritten by the next call)
    */
-  public static double[] forward(TypedParameters p, double[][] pieces, Workspace ws) {
+  public static double[] forward(DenseParameters p, double[][] pieces, Workspace ws) {
     HiddenLayer.stack(pieces, ws.x);
     final double[] a1 = ws.a1;
     HiddenLayer.forward(p.w, p.b1, ws.x, a1);
@@ -73,7 +73,7 @@ public final class TypedNetwork {
     final double[] z2 = ws.z2;
     final int hidden = p.hidden;
     double max = Double.NEGATIVE_INFINITY;
-    for (int t = 0; t < p.tags; t++) {
+    for (int t = 0; t < p.outputs; t++) {
       final double[] ut = p.u[t];
       double s0 = 0, s1 = 0;
       int k = 0;
@@ -127,7 +127,7 @@ public final class TypedNetwork {
    *     regularisation term
    */
   public static double sgdStep(
-      TypedParameters p,
+      DenseParameters p,
       double[][] pieces,
       int y,
       double learningRate,
@@ -137,7 +137,7 @@ public final class TypedNetwork {
   }
 
   /**
-   * {@link #sgdStep(TypedParameters, double[][], int, double, double, Workspace)} from the
+   * {@link #sgdStep(DenseParameters, double[][], int, double, double, Workspace)} from the
    * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
    * to} is written (from {@code from}'s), so whatever {@code to} held before does not matter, and
    * the results are the bits of the step in place. The streaming {@link TypedLearner} trains a
@@ -145,14 +145,14 @@ public final class TypedNetwork {
    * of the dense parameters per sentence; the window's vectors are updated in place either way.
    */
   public static double sgdStep(
-      TypedParameters from,
-      TypedParameters to,
+      DenseParameters from,
+      DenseParameters to,
       double[][] pieces,
       int y,
       double learningRate,
       double decay,
       Workspace ws) {
-    TypedWeights.checkStep(from, to, y);
+    checkStep(from, to, y);
     final double[] a2 = forward(from, pieces, ws);
     final double[] a1 = ws.a1;
     final double[] g = ws.g;
@@ -163,7 +163,7 @@ public final class TypedNetwork {
     final double loss = ws.max + Math.log(ws.sum) - ws.z2[y];
 
     java.util.Arrays.fill(g, 0.0);
-    for (int t = 0; t < from.tags; t++) {
+    for (int t = 0; t < from.outputs; t++) {
       final double delta = t == y ? a2[t] - 1 : a2[t];
       final double[] ut = from.u[t];
       final double[] out = to.u[t];
@@ -181,6 +181,18 @@ public final class TypedNetwork {
     HiddenLayer.backward(from.w, to.w, g, ws.x, ws.dx, lr, decay);
     HiddenLayer.scatter(pieces, ws.dx, lr);
     return loss;
+  }
+
+  /**
+   * The checks of an SGD step from {@code from} into {@code to} on a window of tag {@code y}.
+   *
+   * @throws IllegalArgumentException when the two differ in shape or y is not a tag id
+   */
+  static void checkStep(Dense from, Dense to, int y) {
+    Dense.checkSameShape(from, to);
+    if (y < 0 || y >= from.outputs()) {
+      throw new IllegalArgumentException("tag id " + y + " outside 0.." + (from.outputs() - 1));
+    }
   }
 
   /**

@@ -62,11 +62,11 @@ public final class WindowNetwork {
   public static double forward(DenseParameters p, double[][] columns, Workspace ws) {
     HiddenLayer.stack(columns, ws.x);
     final double[] a1 = ws.a1;
-    final double[] u = p.u;
+    final double[] u = p.u[0];
     HiddenLayer.forward(p.w, p.b1, ws.x, a1);
     // z2 = U^T a1 + b2, summed four terms at a time (the order the fused loop of the first fast
     // path used: models trained before and after sharing the hidden layer are bit for bit equal)
-    double z2 = p.b2;
+    double z2 = p.b2[0];
     int k = 0;
     for (; k <= p.hidden - 4; k += 4) {
       z2 += u[k] * a1[k] + u[k + 1] * a1[k + 1] + u[k + 2] * a1[k + 2] + u[k + 3] * a1[k + 3];
@@ -119,25 +119,36 @@ public final class WindowNetwork {
       double learningRate,
       double decay,
       Workspace ws) {
-    if (to.hidden != from.hidden || to.inputSize != from.inputSize) {
-      throw new IllegalArgumentException("the parameters to train into have another shape");
-    }
+    checkBinary(from);
+    Dense.checkSameShape(from, to);
     final double h = forward(from, columns, ws);
     final double delta = h - y;
     final double[] a1 = ws.a1;
     final double[] g = ws.g;
     final double lr = learningRate;
 
+    final double[] u = from.u[0];
+    final double[] out = to.u[0];
     for (int k = 0; k < from.hidden; k++) {
-      final double uk = from.u[k];
+      final double uk = u[k];
       g[k] = delta * uk * (1 - a1[k] * a1[k]);
-      to.u[k] = uk - lr * (delta * a1[k] + decay * uk);
+      out[k] = uk - lr * (delta * a1[k] + decay * uk);
       to.b1[k] = from.b1[k] - lr * g[k];
     }
-    to.b2 = from.b2 - lr * delta;
+    to.b2[0] = from.b2[0] - lr * delta;
     HiddenLayer.backward(from.w, to.w, g, ws.x, ws.dx, lr, decay);
     HiddenLayer.scatter(columns, ws.dx, lr);
     return logisticLoss(ws.z2, y);
+  }
+
+  /**
+   * @throws IllegalArgumentException unless {@code p} has one output, h
+   */
+  static void checkBinary(Dense p) {
+    if (p.outputs() != 1) {
+      throw new IllegalArgumentException(
+          "the binary network has one output, the parameters have " + p.outputs());
+    }
   }
 
   /**

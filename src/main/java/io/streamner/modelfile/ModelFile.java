@@ -6,13 +6,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.streamner.json.Json;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.FloatParameters;
-import io.streamner.model.FloatTypedParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
-import io.streamner.model.TypedParameters;
 import io.streamner.model.WindowInput;
 import io.streamner.modelfile.ModelFileException.Reason;
 import io.streamner.text.Capitalization;
@@ -369,19 +367,12 @@ public final class ModelFile {
       float[][] e = input.floatCapitals();
       for (int c = 0; e != null && c < e.length; c++)
         rows.add(new FloatRow(capitalizationRow(c), e[c], 0, e[c].length, k));
-      if (model instanceof NerModel binary) {
-        FloatParameters dense = (FloatParameters) binary.parameters().dense();
-        floatRows(rows, "W", dense.w, dense.hidden, dense.inputSize, dense.stride);
-        rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
-        rows.add(new FloatRow("U", dense.u, 0, dense.u.length, hp.hidden()));
-        rows.add(new FloatRow("b2", new float[] {dense.b2}, 0, 1, 1));
-      } else {
-        FloatTypedParameters dense = (FloatTypedParameters) ((TypedModel) model).weights();
-        floatRows(rows, "W", dense.w, dense.hidden, dense.inputSize, dense.stride);
-        rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
-        floatRows(rows, "U", dense.u, dense.tags, dense.hidden, dense.uStride);
-        rows.add(new FloatRow("b2", dense.b2, 0, dense.b2.length, dense.tags));
-      }
+      FloatParameters dense = (FloatParameters) model.weights();
+      floatRows(rows, "W", dense.w, dense.hidden, dense.inputSize, dense.stride);
+      rows.add(new FloatRow("b1", dense.b1, 0, dense.b1.length, hp.hidden()));
+      if (dense.outputs == 1) rows.add(new FloatRow("U", dense.u, 0, dense.hidden, hp.hidden()));
+      else floatRows(rows, "U", dense.u, dense.outputs, dense.hidden, dense.uStride);
+      rows.add(new FloatRow("b2", dense.b2, 0, dense.b2.length, dense.outputs));
       return rows;
     }
     double[][] l = input.vectors();
@@ -390,22 +381,14 @@ public final class ModelFile {
     double[][] e = input.capitals();
     for (int c = 0; e != null && c < e.length; c++)
       rows.add(new DoubleRow(capitalizationRow(c), e[c], k));
-    if (model instanceof NerModel binary) {
-      DenseParameters dense = binary.dense();
-      for (int j = 0; j < dense.hidden; j++)
-        rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
-      rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
-      rows.add(new DoubleRow("U", dense.u, hp.hidden()));
-      rows.add(new DoubleRow("b2", new double[] {dense.b2}, 1));
-    } else {
-      TypedParameters dense = ((TypedModel) model).dense();
-      for (int j = 0; j < dense.hidden; j++)
-        rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
-      rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
-      for (int t = 0; t < dense.tags; t++)
-        rows.add(new DoubleRow("row " + t + " of U", dense.u[t], hp.hidden()));
-      rows.add(new DoubleRow("b2", dense.b2, dense.tags));
-    }
+    DenseParameters dense = (DenseParameters) model.weights();
+    for (int j = 0; j < dense.hidden; j++)
+      rows.add(new DoubleRow("row " + j + " of W", dense.w[j], input.inputSize()));
+    rows.add(new DoubleRow("b1", dense.b1, hp.hidden()));
+    for (int t = 0; t < dense.outputs; t++)
+      rows.add(
+          new DoubleRow(dense.outputs == 1 ? "U" : "row " + t + " of U", dense.u[t], hp.hidden()));
+    rows.add(new DoubleRow("b2", dense.b2, dense.outputs));
     return rows;
   }
 
@@ -487,12 +470,6 @@ public final class ModelFile {
       }
     }
 
-    /** The last row's only value: b2. */
-    static double b2(List<Row> rows) {
-      Row last = rows.get(rows.size() - 1);
-      return last instanceof FloatRow f ? f.values()[0] : ((DoubleRow) last).values()[0];
-    }
-
     /** Writes the row's values to out, or reads them from in, CHUNK_BYTES at a time. */
     void transfer(Row row, OutputStream out, DataInputStream in) throws IOException {
       int width = row instanceof FloatRow ? Float.BYTES : Double.BYTES;
@@ -562,13 +539,6 @@ public final class ModelFile {
       List<Row> rows = rows(model);
       Rows payload = new Rows();
       for (Row row : rows) payload.transfer(row, null, data);
-      if (model instanceof NerModel binary) {
-        if (precision == Precision.FLOAT) {
-          ((FloatParameters) binary.parameters().dense()).b2 = (float) Rows.b2(rows);
-        } else {
-          binary.dense().b2 = Rows.b2(rows);
-        }
-      }
 
       long computed = checked.getChecksum().getValue();
       long stored = data.readLong();
@@ -621,8 +591,8 @@ public final class ModelFile {
           header.entity(),
           input,
           floats
-              ? new FloatParameters(hp.hidden(), input.inputSize())
-              : new DenseParameters(hp.hidden(), input.inputSize()),
+              ? new FloatParameters(hp.hidden(), input.inputSize(), 1)
+              : new DenseParameters(hp.hidden(), input.inputSize(), 1),
           header.examplesTrained(),
           header.epochsTrained());
     }
@@ -631,8 +601,8 @@ public final class ModelFile {
         tagSet,
         input,
         floats
-            ? new FloatTypedParameters(hp.hidden(), input.inputSize(), tagSet.size())
-            : new TypedParameters(hp.hidden(), input.inputSize(), tagSet.size()),
+            ? new FloatParameters(hp.hidden(), input.inputSize(), tagSet.size())
+            : new DenseParameters(hp.hidden(), input.inputSize(), tagSet.size()),
         header.examplesTrained(),
         header.epochsTrained());
   }

@@ -42,7 +42,7 @@ final class KernelLoop {
     int n = hp.dim();
     SplittableRandom random = new SplittableRandom(42);
     // the job's starting parameters in its precision, and random vectors rounded to it
-    P dense = kernel.dense(DenseParameters.initialise(hp.hidden(), hp.inputSize(), 42));
+    P dense = kernel.dense(DenseParameters.initialise(hp.hidden(), hp.inputSize(), 1, 42));
     double range = Math.sqrt(6.0) / Math.sqrt(n + hp.hidden());
     V[] vectors = kernel.vectors().array(SgdStepBenchmark.VOCABULARY);
     for (int v = 0; v < vectors.length; v++) {

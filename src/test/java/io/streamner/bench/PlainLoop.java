@@ -25,8 +25,8 @@ final class PlainLoop {
     DenseParameters p = start.copy();
     this.w = p.w;
     this.b1 = p.b1;
-    this.u = p.u;
-    this.b2 = p.b2;
+    this.u = p.u[0];
+    this.b2 = p.b2[0];
     this.x = new double[p.inputSize];
     this.a1 = new double[p.hidden];
     this.g = new double[p.hidden];

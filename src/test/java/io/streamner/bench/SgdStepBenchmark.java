@@ -108,7 +108,7 @@ public class SgdStepBenchmark {
   public void setUp() {
     SplittableRandom random = new SplittableRandom(SEED);
     int inputSize = WINDOW * dim;
-    dense = DenseParameters.initialise(HIDDEN, inputSize, SEED);
+    dense = DenseParameters.initialise(HIDDEN, inputSize, 1, SEED);
     reference = ReferenceNetwork.Parameters.of(dense);
     workspace = new WindowNetwork.Workspace(WINDOW, dim, HIDDEN);
 

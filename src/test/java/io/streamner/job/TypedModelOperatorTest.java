@@ -181,7 +181,7 @@ class TypedModelOperatorTest {
             word);
       }
       assertArrayEquals(
-          new TypedDense(file.weights().toTyped(), file.in(Precision.DOUBLE).input().capitals())
+          new TypedDense(file.weights().toDouble(), file.in(Precision.DOUBLE).input().capitals())
               .flatten(),
           v.dense(),
           "the snapshot's dense chunks are the file's, widened");

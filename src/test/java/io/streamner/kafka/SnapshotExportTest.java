@@ -39,7 +39,7 @@ public class SnapshotExportTest {
     for (String word : List.of("UUUNKKK", "<s>", "</s>", "anna", "bob", "porto", "in")) {
       columns.put(word, random.doubles(hp.dim(), -1, 1).toArray());
     }
-    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), seed);
+    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), 1, seed);
     return NerModel.fromColumns("PER", hp, new TokenNormalizer(false), columns, dense, seed);
   }
 

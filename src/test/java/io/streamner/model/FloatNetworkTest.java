@@ -95,7 +95,7 @@ class FloatNetworkTest {
     double[] otherDouble = GradientCheckTest.randomVector(3, random);
     ReferenceNetwork.Gradients expected =
         ReferenceNetwork.gradients(
-            ReferenceNetwork.Parameters.of(FloatParameters.of(dense).toDense()),
+            ReferenceNetwork.Parameters.of(FloatParameters.of(dense).toDouble()),
             new double[][] {round(sharedDouble), round(otherDouble), round(sharedDouble)},
             1,
             0);
@@ -134,7 +134,7 @@ class FloatNetworkTest {
   @Test
   void floatKernelFollowsTheDoubleKernelAndTheReference() {
     KernelProblem problem = KernelProblem.of(5, 8, 12, 20, 3000, 11);
-    DenseParameters fast = FloatParameters.of(problem.dense()).toDense();
+    DenseParameters fast = FloatParameters.of(problem.dense()).toDouble();
     ReferenceNetwork.Parameters reference = ReferenceNetwork.Parameters.of(fast);
     double[][] fastL = roundedVectors(problem);
     double[][] referenceL = roundedVectors(problem);
@@ -155,7 +155,7 @@ class FloatNetworkTest {
     assertEquals(referenceLoss, run.lossSum(), tolerance * referenceLoss);
     double[] floatDense = toDouble(run.dense().flatten());
     WindowNetworkTest.assertArraysClose(fast.flatten(), floatDense, tolerance);
-    WindowNetworkTest.assertArraysClose(reference.toDense().flatten(), floatDense, tolerance);
+    WindowNetworkTest.assertArraysClose(reference.toDouble().flatten(), floatDense, tolerance);
     for (int v = 0; v < fastL.length; v++) {
       WindowNetworkTest.assertArraysClose(fastL[v], toDouble(run.vectors()[v]), tolerance);
       WindowNetworkTest.assertArraysClose(referenceL[v], toDouble(run.vectors()[v]), tolerance);
@@ -186,7 +186,7 @@ class FloatNetworkTest {
     double decay = 0.3;
     ReferenceNetwork.Gradients expected =
         ReferenceNetwork.gradients(
-            ReferenceNetwork.Parameters.of(p.toDense()), doubleColumns, y, decay);
+            ReferenceNetwork.Parameters.of(p.toDouble()), doubleColumns, y, decay);
 
     // learning rate 1: the change of each parameter is its gradient (up to the rounding of the
     // new value)
@@ -206,7 +206,7 @@ class FloatNetworkTest {
     double[] dU = new double[hidden];
     for (int k = 0; k < hidden; k++) dU[k] = (double) before.u[k] - p.u[k];
     assertClose("dU (31)", expected.dU().data, dU);
-    assertClose("db2 (15)", new double[] {expected.db2()}, new double[] {before.b2 - p.b2});
+    assertClose("db2 (15)", new double[] {expected.db2()}, new double[] {before.b2[0] - p.b2[0]});
   }
 
   @Test
@@ -224,7 +224,7 @@ class FloatNetworkTest {
       float h = kernel.forward(p, words, new FloatNetwork.Workspace(3, 5, 7));
       double[][] doubleWords = {toDouble(words[0]), toDouble(words[1]), toDouble(words[2])};
       double expected =
-          ReferenceNetwork.forward(ReferenceNetwork.Parameters.of(p.toDense()), doubleWords).a2();
+          ReferenceNetwork.forward(ReferenceNetwork.Parameters.of(p.toDouble()), doubleWords).a2();
       assertEquals(expected, h, 1e-6, kernel.description());
     }
     assertEquals(before, p);
@@ -306,7 +306,7 @@ class FloatNetworkTest {
     String inPlace = problem.trainFloat(FloatNetwork.scalar()).digest();
     for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
       FloatParameters live = FloatParameters.of(problem.dense());
-      FloatParameters spare = new FloatParameters(live.hidden, live.inputSize);
+      FloatParameters spare = new FloatParameters(live.hidden, live.inputSize, 1);
       float[][] l = problem.floatVectors();
       FloatNetwork.Workspace ws = new FloatNetwork.Workspace(problem.hp());
       double loss = 0;
@@ -315,7 +315,7 @@ class FloatNetworkTest {
         if (first) {
           Arrays.fill(spare.w, Float.NaN); // what a spare holds must not matter, padding included
           Arrays.fill(spare.u, 3);
-          spare.b2 = Float.POSITIVE_INFINITY;
+          spare.b2[0] = Float.POSITIVE_INFINITY;
         }
         loss +=
             kernel.sgdStep(
@@ -414,7 +414,7 @@ class FloatNetworkTest {
     for (int k = 0; k < p.hidden; k++) System.arraycopy(o.w[k], 0, p.w, k * p.stride, p.inputSize);
     System.arraycopy(o.b1, 0, p.b1, 0, p.hidden);
     System.arraycopy(o.u, 0, p.u, 0, p.hidden);
-    p.b2 = o.b2;
+    p.b2[0] = o.b2;
     return p;
   }
 

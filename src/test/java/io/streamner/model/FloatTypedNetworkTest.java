@@ -42,7 +42,7 @@ class FloatTypedNetworkTest {
       int window,
       int dim,
       int caps,
-      TypedParameters start,
+      DenseParameters start,
       double[][] l,
       double[][] e,
       int[][] words,
@@ -51,7 +51,7 @@ class FloatTypedNetworkTest {
 
     static Problem of(int window, int dim, int caps, int hidden, int tags, int steps, long seed) {
       Random random = new Random(seed);
-      TypedParameters start =
+      DenseParameters start =
           TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
       double[][] l = TypedNetworkTest.randomTable(12, dim, random);
       double[][] e = TypedNetworkTest.randomTable(CLASSES, caps, random);
@@ -82,11 +82,11 @@ class FloatTypedNetworkTest {
 
     /** Every window in order with the float kernel, from the float-rounded start. */
     FloatRun trainFloat(FloatTypedNetwork kernel) {
-      FloatTypedParameters p = FloatTypedParameters.of(start);
+      FloatParameters p = FloatParameters.of(start);
       float[][] fl = floats(l);
       float[][] fe = floats(e);
       FloatTypedNetwork.Workspace ws =
-          new FloatTypedNetwork.Workspace(inputSize(), p.hidden, p.tags);
+          new FloatTypedNetwork.Workspace(inputSize(), p.hidden, p.outputs);
       float[][] into = new float[2 * window][];
       double loss = 0;
       for (int s = 0; s < tags.length; s++) {
@@ -97,7 +97,7 @@ class FloatTypedNetworkTest {
   }
 
   /** What a float run ends with. */
-  private record FloatRun(FloatTypedParameters dense, float[][] l, float[][] e, double loss) {
+  private record FloatRun(FloatParameters dense, float[][] l, float[][] e, double loss) {
     void assertSameBits(FloatRun other, String what) {
       assertArrayEquals(dense.flatten(), other.dense.flatten(), what + ": dense parameters");
       for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], other.l[v], what + ": word " + v);
@@ -166,7 +166,7 @@ class FloatTypedNetworkTest {
   @Test
   void floatKernelFollowsTheDoubleKernelAndTheReference() {
     Problem problem = Problem.of(5, 8, 3, 12, 7, 3000, 11);
-    TypedParameters fast = FloatTypedParameters.of(problem.start()).toTyped();
+    DenseParameters fast = FloatParameters.of(problem.start()).toDouble();
     ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
     double[][] fastL = doubles(floats(problem.l()));
     double[][] fastE = doubles(floats(problem.e()));
@@ -197,7 +197,7 @@ class FloatTypedNetworkTest {
     assertEquals(fastLoss, run.loss(), tolerance * fastLoss);
     assertEquals(referenceLoss, run.loss(), tolerance * referenceLoss);
     assertArraysClose(fast.flatten(), floatDense, tolerance);
-    assertArraysClose(reference.toTyped().flatten(), floatDense, tolerance);
+    assertArraysClose(reference.toDouble().flatten(), floatDense, tolerance);
     for (int v = 0; v < fastL.length; v++) {
       assertArraysClose(fastL[v], toDouble(run.l()[v]), tolerance);
       assertArraysClose(referenceL[v], toDouble(run.l()[v]), tolerance);
@@ -208,8 +208,7 @@ class FloatTypedNetworkTest {
     }
     // and it trained: the parameters moved by far more than the tolerance
     double moved =
-        largestDifference(
-            FloatTypedParameters.of(problem.start()).flatten(), run.dense().flatten());
+        largestDifference(FloatParameters.of(problem.start()).flatten(), run.dense().flatten());
     assertTrue(moved > 100 * tolerance, "parameters moved by " + moved);
   }
 
@@ -226,20 +225,19 @@ class FloatTypedNetworkTest {
       int window, int dim, int caps, int hidden, int tags, int y) {
     Random random = new Random(window * 31L + hidden);
     int inputSize = window * (dim + caps);
-    FloatTypedParameters p =
-        FloatTypedParameters.of(
-            TypedGradientCheckTest.randomTyped(hidden, inputSize, tags, random));
+    FloatParameters p =
+        FloatParameters.of(TypedGradientCheckTest.randomTyped(hidden, inputSize, tags, random));
     float[][] pieces = new float[2 * window][];
     for (int c = 0; c < pieces.length; c++)
       pieces[c] = toFloat(GradientCheckTest.randomVector(c % 2 == 0 ? dim : caps, random));
     double decay = 0.3;
     ReferenceTypedNetwork.Gradients expected =
         ReferenceTypedNetwork.gradients(
-            ReferenceTypedNetwork.Parameters.of(p.toTyped()), doubles(pieces), y, decay);
+            ReferenceTypedNetwork.Parameters.of(p.toDouble()), doubles(pieces), y, decay);
 
     // learning rate 1: the change of each parameter is its gradient (up to the rounding of the
     // new value)
-    FloatTypedParameters before = p.copy();
+    FloatParameters before = p.copy();
     FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(inputSize, hidden, tags);
     FloatTypedNetwork.fastest().sgdStep(p, pieces, y, 1.0, decay, ws);
 
@@ -264,14 +262,13 @@ class FloatTypedNetworkTest {
   @Test
   void forwardIsTheReferenceDistributionInEveryPathAndChangesNothing() {
     Random random = new Random(3);
-    FloatTypedParameters p =
-        FloatTypedParameters.of(TypedGradientCheckTest.randomTyped(7, 15, 5, random));
+    FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(7, 15, 5, random));
     float[][] words = floats(TypedNetworkTest.randomTable(3, 5, random));
-    FloatTypedParameters before = p.copy();
+    FloatParameters before = p.copy();
     float[] firstWord = words[0].clone();
     double[] expected =
         ReferenceTypedNetwork.forward(
-                ReferenceTypedNetwork.Parameters.of(p.toTyped()), doubles(words))
+                ReferenceTypedNetwork.Parameters.of(p.toDouble()), doubles(words))
             .a2()
             .data;
     float[] scalar =
@@ -294,8 +291,7 @@ class FloatTypedNetworkTest {
   @Test
   void anArrayTwiceInAWindowReceivesEverySlice() {
     Random random = new Random(5);
-    FloatTypedParameters p =
-        FloatTypedParameters.of(TypedGradientCheckTest.randomTyped(6, 12, 4, random));
+    FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(6, 12, 4, random));
     float[] word = toFloat(GradientCheckTest.randomVector(3, random));
     float[] cls = toFloat(GradientCheckTest.randomVector(1, random));
     float[] other = toFloat(GradientCheckTest.randomVector(3, random));
@@ -333,12 +329,12 @@ class FloatTypedNetworkTest {
     Problem problem = Problem.of(3, 7, 2, 13, 5, 600, 23);
     FloatRun inPlace = problem.trainFloat(FloatTypedNetwork.scalar());
     for (FloatTypedNetwork kernel : everyPath()) {
-      FloatTypedParameters live = FloatTypedParameters.of(problem.start());
-      FloatTypedParameters spare = new FloatTypedParameters(live.hidden, live.inputSize, live.tags);
+      FloatParameters live = FloatParameters.of(problem.start());
+      FloatParameters spare = new FloatParameters(live.hidden, live.inputSize, live.outputs);
       float[][] fl = floats(problem.l());
       float[][] fe = floats(problem.e());
       FloatTypedNetwork.Workspace ws =
-          new FloatTypedNetwork.Workspace(problem.inputSize(), live.hidden, live.tags);
+          new FloatTypedNetwork.Workspace(problem.inputSize(), live.hidden, live.outputs);
       float[][] into = new float[2 * problem.window()][];
       int steps = problem.tags().length;
       double loss = 0;
@@ -360,7 +356,7 @@ class FloatTypedNetworkTest {
                 problem.decay(),
                 ws);
         if (s % 7 == 6 || s == steps - 1) {
-          FloatTypedParameters t = live;
+          FloatParameters t = live;
           live = spare;
           spare = t;
         }
@@ -375,11 +371,11 @@ class FloatTypedNetworkTest {
   @Test
   void paddingOfWAndUStaysZero() {
     Problem problem = Problem.of(3, 7, 2, 13, 5, 500, 5);
-    FloatTypedParameters p = problem.trainFloat(FloatTypedNetwork.fastest()).dense();
+    FloatParameters p = problem.trainFloat(FloatTypedNetwork.fastest()).dense();
     for (int k = 0; k < p.hidden; k++)
       for (int j = p.inputSize; j < p.stride; j++)
         assertEquals(0, Float.floatToRawIntBits(p.w[k * p.stride + j]), "W[" + k + "][" + j + "]");
-    for (int t = 0; t < p.tags; t++)
+    for (int t = 0; t < p.outputs; t++)
       for (int k = p.hidden; k < p.uStride; k++)
         assertEquals(0, Float.floatToRawIntBits(p.u[t * p.uStride + k]), "U[" + t + "][" + k + "]");
   }
@@ -394,8 +390,7 @@ class FloatTypedNetworkTest {
   @Test
   void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
     Random random = new Random(9);
-    FloatTypedParameters p =
-        FloatTypedParameters.of(TypedGradientCheckTest.randomTyped(4, 6, 3, random));
+    FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(4, 6, 3, random));
     FloatTypedNetwork kernel = FloatTypedNetwork.fastest();
     FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(6, 4, 3);
     float[][] tooShort = floats(TypedNetworkTest.randomTable(1, 5, random));
@@ -410,16 +405,15 @@ class FloatTypedNetworkTest {
 
   @Test
   void conversionsAndFlatteningKeepEveryValue() {
-    TypedParameters d = TypedGradientCheckTest.randomTyped(5, 19, 3, new Random(1));
-    FloatTypedParameters f = FloatTypedParameters.of(d);
+    DenseParameters d = TypedGradientCheckTest.randomTyped(5, 19, 3, new Random(1));
+    FloatParameters f = FloatParameters.of(d);
     assertArrayEquals(toFloat(d.flatten()), f.flatten());
-    assertEquals(f, FloatTypedParameters.unflatten(5, 19, 3, f.flatten()));
-    assertEquals(f, FloatTypedParameters.of(f.toTyped()), "float -> double -> float is exact");
+    assertEquals(f, FloatParameters.unflatten(5, 19, 3, f.flatten()));
+    assertEquals(f, FloatParameters.of(f.toDouble()), "float -> double -> float is exact");
     assertEquals(f.u(2, 4), (float) d.u[2][4]);
     assertEquals(f.w(4, 18), (float) d.w[4][18]);
     assertThrows(
-        IllegalArgumentException.class,
-        () -> FloatTypedParameters.unflatten(5, 19, 3, new float[3]));
+        IllegalArgumentException.class, () -> FloatParameters.unflatten(5, 19, 3, new float[3]));
   }
 
   static double largestDifference(float[] a, float[] b) {

@@ -120,11 +120,11 @@ class GradientCheckTest {
   }
 
   static DenseParameters randomDense(int hidden, int inputSize, Random random) {
-    DenseParameters p = DenseParameters.initialise(hidden, inputSize, random.nextLong());
+    DenseParameters p = DenseParameters.initialise(hidden, inputSize, 1, random.nextLong());
     for (int k = 0; k < hidden; k++) {
       p.b1[k] = random.nextGaussian() * 0.1;
     }
-    p.b2 = random.nextGaussian() * 0.1;
+    p.b2[0] = random.nextGaussian() * 0.1;
     return p;
   }
 

@@ -17,8 +17,8 @@ final class ObviousFloatNetwork {
     w = new float[p.hidden][p.inputSize];
     for (int k = 0; k < p.hidden; k++) for (int j = 0; j < p.inputSize; j++) w[k][j] = p.w(k, j);
     b1 = p.b1.clone();
-    u = p.u.clone();
-    b2 = p.b2;
+    u = java.util.Arrays.copyOf(p.u, p.hidden);
+    b2 = p.b2[0];
   }
 
   /** (W x)_k: partial l sums the products with j = l (mod 16) in increasing j; then the tree. */

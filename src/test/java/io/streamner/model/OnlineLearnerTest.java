@@ -67,7 +67,7 @@ class OnlineLearnerTest {
     final OnlineLearner<double[], DenseParameters> learner;
     final MapColumns<double[]> columns = freshColumns();
     final Set<String> changed = new HashSet<>();
-    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
+    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), 1, HP.seed());
     DenseParameters spare = dense.copy();
 
     /** Windows trained so far, as the job counts them. */
@@ -149,8 +149,8 @@ class OnlineLearnerTest {
       columns.put(special, WordVectors.randomFloatVector(special, hp.seed(), hp.dim()));
     }
     FloatParameters dense =
-        FloatParameters.of(DenseParameters.initialise(hp.hidden(), hp.inputSize(), hp.seed()));
-    FloatParameters spare = new FloatParameters(hp.hidden(), hp.inputSize());
+        FloatParameters.of(DenseParameters.initialise(hp.hidden(), hp.inputSize(), 1, hp.seed()));
+    FloatParameters spare = new FloatParameters(hp.hidden(), hp.inputSize(), 1);
     long examples = 0;
     for (Sentence s : sentences) {
       OnlineLearner.Update<float[], FloatParameters> update =
@@ -188,14 +188,14 @@ class OnlineLearnerTest {
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
       columns.put(special, WordVectors.randomFloatVector(special, 5, 6));
     }
-    FloatParameters dense = FloatParameters.of(DenseParameters.initialise(8, 18, 5));
+    FloatParameters dense = FloatParameters.of(DenseParameters.initialise(8, 18, 1, 5));
     FloatParameters before = dense.copy();
     OnlineLearner.Update<float[], FloatParameters> update =
         learner.learn(
             List.of("anna", "met", "bob"),
             new int[] {1, 0, 1},
             dense,
-            new FloatParameters(8, 18),
+            new FloatParameters(8, 18, 1),
             columns,
             columns,
             columns.vectors.size(),
@@ -207,7 +207,7 @@ class OnlineLearnerTest {
   @Test
   void scoringChangesNothingAndCreatesNoColumn() throws Exception {
     OnlineLearner<double[], DenseParameters> learner = learner(1, 0);
-    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
+    DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), 1, HP.seed());
     DenseParameters before = dense.copy();
     MapColumns<double[]> columns = freshColumns();
     double[] p = learner.score(List.of("Anna", "smiled"), dense, columns);
@@ -386,7 +386,7 @@ class OnlineLearnerTest {
     }
 
     DenseParameters obviousDense =
-        DenseParameters.initialise(HP.hidden(), HP.inputSize(), HP.seed());
+        DenseParameters.initialise(HP.hidden(), HP.inputSize(), 1, HP.seed());
     Map<String, double[]> obvious = obviousCapped(sentences, cap, obviousDense);
     assertEquals(cap, obvious.size());
     assertEquals(obvious.keySet(), model.columns.vectors.keySet(), "the same words have columns");

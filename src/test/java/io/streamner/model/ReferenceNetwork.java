@@ -29,16 +29,16 @@ public final class ReferenceNetwork {
       DMatrixRMaj w = new DMatrixRMaj(p.hidden, p.inputSize);
       for (int k = 0; k < p.hidden; k++)
         for (int j = 0; j < p.inputSize; j++) w.set(k, j, p.w[k][j]);
-      return new Parameters(w, column(p.b1), column(p.u), p.b2);
+      return new Parameters(w, column(p.b1), column(p.u[0]), p.b2[0]);
     }
 
-    public DenseParameters toDense() {
-      DenseParameters p = new DenseParameters(w.numRows, w.numCols);
+    public DenseParameters toDouble() {
+      DenseParameters p = new DenseParameters(w.numRows, w.numCols, 1);
       for (int k = 0; k < w.numRows; k++)
         for (int j = 0; j < w.numCols; j++) p.w[k][j] = w.get(k, j);
       System.arraycopy(b1.data, 0, p.b1, 0, b1.numRows);
-      System.arraycopy(u.data, 0, p.u, 0, u.numRows);
-      p.b2 = b2;
+      System.arraycopy(u.data, 0, p.u[0], 0, u.numRows);
+      p.b2[0] = b2;
       return p;
     }
   }

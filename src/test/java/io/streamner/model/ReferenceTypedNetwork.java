@@ -28,12 +28,12 @@ public final class ReferenceTypedNetwork {
       this.b2 = b2;
     }
 
-    public static Parameters of(TypedParameters p) {
+    public static Parameters of(DenseParameters p) {
       return new Parameters(new DMatrixRMaj(p.w), column(p.b1), new DMatrixRMaj(p.u), column(p.b2));
     }
 
-    public TypedParameters toTyped() {
-      TypedParameters p = new TypedParameters(w.numRows, w.numCols, u.numRows);
+    public DenseParameters toDouble() {
+      DenseParameters p = new DenseParameters(w.numRows, w.numCols, u.numRows);
       for (int k = 0; k < w.numRows; k++)
         for (int j = 0; j < w.numCols; j++) p.w[k][j] = w.get(k, j);
       for (int t = 0; t < u.numRows; t++)

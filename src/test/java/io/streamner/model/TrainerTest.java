@@ -232,17 +232,18 @@ class TrainerTest {
     TagSet tagSet = new TagSet(TagSet.Scheme.BIO, List.of("PER", "LOC"));
     TypedModel doubles = TypedModel.initialise(tagSet, caps);
     TypedModel floats = TypedModel.initialise(tagSet, caps.in(Precision.FLOAT));
-    assertEquals(FloatTypedParameters.of(doubles.dense()), floats.weights());
+    assertEquals(FloatParameters.of(doubles.dense()), floats.weights());
     doubles = floats.in(Precision.DOUBLE); // the float-rounded start, exactly
 
     TrainingSet data = TrainingSet.of(floats, sentences);
-    FloatTypedParameters p = ((FloatTypedParameters) floats.weights()).copy();
+    FloatParameters p = ((FloatParameters) floats.weights()).copy();
     float[][] l = FloatTypedNetworkTest.floats(doubles.input().vectors());
     float[][] e = FloatTypedNetworkTest.floats(doubles.input().capitals());
     Trainer.train(floats, data, 1, false, r -> {});
     Trainer.train(doubles, TrainingSet.of(doubles, sentences), 1, false, r -> {});
 
-    FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(p.inputSize, p.hidden, p.tags);
+    FloatTypedNetwork.Workspace ws =
+        new FloatTypedNetwork.Workspace(p.inputSize, p.hidden, p.outputs);
     float[][] pieces = new float[2 * HP.windowSize()][];
     for (int i = 0; i < data.size(); i++) {
       FloatTypedNetwork.fastest()
@@ -271,8 +272,7 @@ class TrainerTest {
     }
     double moved =
         FloatTypedNetworkTest.largestDifference(
-            FloatTypedParameters.of(TypedModel.initialise(tagSet, caps).dense()).flatten(),
-            p.flatten());
+            FloatParameters.of(TypedModel.initialise(tagSet, caps).dense()).flatten(), p.flatten());
     assertTrue(moved > 100 * tolerance, "the epoch moved the parameters by " + moved);
   }
 

@@ -41,7 +41,7 @@ class TypedGradientCheckTest {
   void analyticGradientsMatchFiniteDifferences(
       int windowSize, int dim, int capsDim, int hidden, int tags, int y, long seed) {
     Random random = new Random(seed);
-    TypedParameters start = randomTyped(hidden, windowSize * (dim + capsDim), tags, random);
+    DenseParameters start = randomTyped(hidden, windowSize * (dim + capsDim), tags, random);
     ReferenceTypedNetwork.Parameters p = ReferenceTypedNetwork.Parameters.of(start);
 
     // The first and the last position hold the same word (as in "the cat the"), and with
@@ -80,8 +80,8 @@ class TypedGradientCheckTest {
     }
   }
 
-  static TypedParameters randomTyped(int hidden, int inputSize, int tags, Random random) {
-    TypedParameters p = TypedParameters.initialise(hidden, inputSize, tags, random.nextLong());
+  static DenseParameters randomTyped(int hidden, int inputSize, int tags, Random random) {
+    DenseParameters p = DenseParameters.initialise(hidden, inputSize, tags, random.nextLong());
     for (int k = 0; k < hidden; k++) p.b1[k] = random.nextGaussian() * 0.1;
     for (int t = 0; t < tags; t++) p.b2[t] = random.nextGaussian() * 0.1;
     return p;

@@ -67,7 +67,7 @@ class TypedLearnerTest {
             WindowInput.initialCapitals(K, HP.seed())));
   }
 
-  static TypedLearner<double[], TypedParameters> learner(double decay) {
+  static TypedLearner<double[], DenseParameters> learner(double decay) {
     return TypedLearner.doubles(
         new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), 1, decay), TAGS, K);
   }
@@ -77,7 +77,7 @@ class TypedLearnerTest {
    * float, as {@code train --types --precision float} does): dense parameters and E swapped for the
    * trained copies.
    */
-  static final class Streamed<V, P extends TypedWeights> {
+  static final class Streamed<V, P extends Dense> {
     final TypedLearner<V, P> learner;
     final MapColumns<V> columns = new MapColumns<>();
     final Set<String> changed = new HashSet<>();
@@ -92,8 +92,8 @@ class TypedLearnerTest {
       for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
         columns.put(special, vectors.randomVector(special, HP.seed(), HP.dim()));
       }
-      TypedParameters start =
-          TypedParameters.initialise(HP.hidden(), HP.windowSize() * (HP.dim() + K), 5, HP.seed());
+      DenseParameters start =
+          DenseParameters.initialise(HP.hidden(), HP.windowSize() * (HP.dim() + K), 5, HP.seed());
       dense = learner.kernel().dense(start);
       spare = learner.kernel().dense(start);
       double[][] e = WindowInput.initialCapitals(K, HP.seed());
@@ -136,7 +136,7 @@ class TypedLearnerTest {
     TrainingSet data = TrainingSet.of(offline, sentences);
     Trainer.train(offline, data, 1, false, r -> {});
 
-    Streamed<double[], TypedParameters> streamed =
+    Streamed<double[], DenseParameters> streamed =
         new Streamed<>(learner(HP.regularization() / data.size()));
     for (Sentence s : sentences) streamed.learn(s);
 
@@ -163,7 +163,7 @@ class TypedLearnerTest {
     TrainingSet data = TrainingSet.of(offline, sentences);
     Trainer.train(offline, data, 1, false, r -> {});
 
-    Streamed<float[], FloatTypedParameters> streamed =
+    Streamed<float[], FloatParameters> streamed =
         new Streamed<>(
             TypedLearner.floats(
                 new OnlineLearner.Settings(
@@ -175,8 +175,7 @@ class TypedLearnerTest {
                 K));
     for (Sentence s : sentences) streamed.learn(s);
 
-    assertArrayEquals(
-        ((FloatTypedParameters) offline.weights()).flatten(), streamed.dense.flatten());
+    assertArrayEquals(((FloatParameters) offline.weights()).flatten(), streamed.dense.flatten());
     for (int c = 0; c < streamed.capitals.length; c++) {
       assertArrayEquals(offline.input().floatCapitals()[c], streamed.capitals[c], "class " + c);
     }
@@ -194,13 +193,13 @@ class TypedLearnerTest {
   @Test
   void probabilitiesAreThoseBeforeEachWindowsStep() throws Exception {
     List<Sentence> sentences = corpus(20, 4);
-    Streamed<double[], TypedParameters> streamed = new Streamed<>(learner(0));
+    Streamed<double[], DenseParameters> streamed = new Streamed<>(learner(0));
     for (Sentence s : sentences.subList(0, 19)) streamed.learn(s);
     Sentence last = sentences.get(19);
-    TypedParameters before = streamed.dense.copy();
+    DenseParameters before = streamed.dense.copy();
     double[][] scored =
         streamed.learner.score(last.tokens(), before, streamed.capitals, streamed.columns);
-    TypedLearner.Update<double[], TypedParameters> update = streamed.learn(last);
+    TypedLearner.Update<double[], DenseParameters> update = streamed.learn(last);
     assertArrayEquals(
         scored[0], update.probabilities()[0], "the first window: nothing trained yet");
     assertEquals(last.size(), update.windows());
@@ -211,13 +210,13 @@ class TypedLearnerTest {
 
   @Test
   void learningChangesNothingTheCallerHoldsUntilCommitted() throws Exception {
-    Streamed<double[], TypedParameters> streamed = new Streamed<>(learner(0));
+    Streamed<double[], DenseParameters> streamed = new Streamed<>(learner(0));
     Sentence s = corpus(1, 5).get(0);
-    TypedParameters dense = streamed.dense.copy();
+    DenseParameters dense = streamed.dense.copy();
     double[][] capitals = streamed.capitals;
     double[] first = capitals[0].clone();
     int words = streamed.columns.vectors.size();
-    TypedLearner.Update<double[], TypedParameters> update = streamed.attempt(s);
+    TypedLearner.Update<double[], DenseParameters> update = streamed.attempt(s);
     assertEquals(dense, streamed.dense);
     assertArrayEquals(first, capitals[0]);
     assertEquals(words, streamed.columns.vectors.size());
@@ -226,10 +225,10 @@ class TypedLearnerTest {
 
   @Test
   void anUpdateThatOverflowedIsNotFinite() throws Exception {
-    Streamed<double[], TypedParameters> streamed = new Streamed<>(learner(0));
+    Streamed<double[], DenseParameters> streamed = new Streamed<>(learner(0));
     streamed.capitals[1][0] = Double.NaN;
     Sentence s = corpus(1, 6).get(0);
-    TypedLearner.Update<double[], TypedParameters> update = streamed.attempt(s);
+    TypedLearner.Update<double[], DenseParameters> update = streamed.attempt(s);
     assertFalse(update.isFinite());
     assertThrows(
         IllegalArgumentException.class,

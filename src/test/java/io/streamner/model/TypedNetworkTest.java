@@ -22,9 +22,9 @@ class TypedNetworkTest {
     int window = 5, dim = 8, caps = 3, hidden = 12, tags = 7, vocabulary = 20, classes = 6;
     double learningRate = 0.05, decay = 0.5 / 1000;
     Random random = new Random(11);
-    TypedParameters fast =
+    DenseParameters fast =
         TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
-    TypedParameters start = fast.copy();
+    DenseParameters start = fast.copy();
     ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
     double[][] fastL = randomTable(vocabulary, dim, random);
     double[][] fastE = randomTable(classes, caps, random);
@@ -48,7 +48,7 @@ class TypedNetworkTest {
               reference, pieces(referenceL, referenceE, words, classIds), y, learningRate, decay);
     }
     assertEquals(referenceLoss, fastLoss, 1e-9 * referenceLoss);
-    assertArraysClose(reference.toTyped().flatten(), fast.flatten(), 1e-9);
+    assertArraysClose(reference.toDouble().flatten(), fast.flatten(), 1e-9);
     for (int v = 0; v < vocabulary; v++) assertArraysClose(referenceL[v], fastL[v], 1e-9);
     for (int q = 0; q < classes; q++) assertArraysClose(referenceE[q], fastE[q], 1e-9);
     assertTrue(!fast.equals(start), "the steps changed the model");
@@ -57,7 +57,7 @@ class TypedNetworkTest {
   @Test
   void forwardIsTheDistributionOfTheReference() {
     Random random = new Random(3);
-    TypedParameters p = TypedGradientCheckTest.randomTyped(7, 15, 5, random);
+    DenseParameters p = TypedGradientCheckTest.randomTyped(7, 15, 5, random);
     double[][] words = randomTable(3, 5, random);
     double[] a2 = TypedNetwork.forward(p, words, new TypedNetwork.Workspace(15, 7, 5));
     double[] expected =
@@ -79,7 +79,7 @@ class TypedNetworkTest {
   @Test
   void anArrayTwiceInAWindowReceivesBothGradientSlices() {
     Random random = new Random(5);
-    TypedParameters fast = TypedGradientCheckTest.randomTyped(6, 12, 4, random);
+    DenseParameters fast = TypedGradientCheckTest.randomTyped(6, 12, 4, random);
     ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
     double[] word = GradientCheckTest.randomVector(3, random);
     double[] cls = GradientCheckTest.randomVector(1, random);
@@ -100,7 +100,7 @@ class TypedNetworkTest {
   @Test
   void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
     Random random = new Random(9);
-    TypedParameters p = TypedGradientCheckTest.randomTyped(4, 6, 3, random);
+    DenseParameters p = TypedGradientCheckTest.randomTyped(4, 6, 3, random);
     TypedNetwork.Workspace ws = new TypedNetwork.Workspace(6, 4, 3);
     double[][] tooShort = randomTable(1, 5, random);
     IllegalArgumentException e =
@@ -119,10 +119,10 @@ class TypedNetworkTest {
   void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
     int window = 3, dim = 5, caps = 2, hidden = 9, tags = 5, vocabulary = 10;
     Random random = new Random(17);
-    TypedParameters inPlace =
+    DenseParameters inPlace =
         TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
-    TypedParameters live = inPlace.copy();
-    TypedParameters spare = new TypedParameters(hidden, window * (dim + caps), tags);
+    DenseParameters live = inPlace.copy();
+    DenseParameters spare = new DenseParameters(hidden, window * (dim + caps), tags);
     double[][] l1 = randomTable(vocabulary, dim, random);
     double[][] e1 = randomTable(6, caps, random);
     double[][] l2 = copy(l1);
@@ -150,7 +150,7 @@ class TypedNetworkTest {
               first ? live : spare, spare, pieces(l2, e2, words, classIds), y, 0.05, 1e-3, ws);
       assertEquals(Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b), "step " + s);
       if (s % 7 == 6 || s == steps - 1) {
-        TypedParameters t = live;
+        DenseParameters t = live;
         live = spare;
         spare = t;
       }

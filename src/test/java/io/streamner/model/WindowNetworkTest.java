@@ -40,7 +40,7 @@ class WindowNetworkTest {
           ReferenceNetwork.sgdStep(reference, gather(referenceL, ids), y, hp.learningRate(), decay);
     }
     assertEquals(referenceLoss, fastLoss, 1e-9 * referenceLoss);
-    assertArraysClose(reference.toDense().flatten(), fast.flatten(), 1e-9);
+    assertArraysClose(reference.toDouble().flatten(), fast.flatten(), 1e-9);
     for (int v = 0; v < vocabulary; v++) assertArraysClose(referenceL[v], fastL[v], 1e-9);
     // and the model learned something: the loss is not what it was
     assertTrue(
@@ -100,7 +100,7 @@ class WindowNetworkTest {
     DenseParameters inPlace = problem.dense().copy();
     double[][] l1 = problem.doubleVectors();
     DenseParameters live = problem.dense().copy();
-    DenseParameters spare = new DenseParameters(live.hidden, live.inputSize);
+    DenseParameters spare = new DenseParameters(live.hidden, live.inputSize, 1);
     double[][] l2 = problem.doubleVectors();
     WindowNetwork.Workspace ws = new WindowNetwork.Workspace(problem.hp());
     for (int s = 0; s < problem.windows().length; s++) {
@@ -111,7 +111,7 @@ class WindowNetworkTest {
       boolean first = s % 5 == 0;
       if (first) {
         for (double[] row : spare.w) java.util.Arrays.fill(row, Double.NaN);
-        spare.b2 = Double.NEGATIVE_INFINITY;
+        spare.b2[0] = Double.NEGATIVE_INFINITY;
       }
       double b =
           WindowNetwork.sgdStep(

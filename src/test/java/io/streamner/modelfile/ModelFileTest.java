@@ -14,13 +14,12 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import io.streamner.model.DenseParameters;
-import io.streamner.model.FloatTypedParameters;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.TypedModel;
-import io.streamner.model.TypedParameters;
 import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFileException.Reason;
@@ -76,14 +75,14 @@ class ModelFileTest {
     for (double[] row : d.w) for (int j = 0; j < row.length; j++) row[j] += random.nextGaussian();
     for (int k = 0; k < d.hidden; k++) {
       d.b1[k] = random.nextGaussian();
-      d.u[k] += random.nextGaussian();
+      d.u[0][k] += random.nextGaussian();
     }
-    d.b2 = random.nextGaussian();
+    d.b2[0] = random.nextGaussian();
     // values a text format or a careless conversion would not keep
     l[1][0] = -0.0;
     l[2][1] = Double.MIN_VALUE;
     d.w[0][0] = Double.MAX_VALUE;
-    d.u[0] = -Double.MIN_NORMAL;
+    d.u[0][0] = -Double.MIN_NORMAL;
     model.recordTraining(123_456_789_012L, 3);
     return model;
   }
@@ -132,8 +131,8 @@ class ModelFileTest {
     for (int k = 0; k < d.hidden; k++)
       assertArrayEquals(bits(d.w[k]), bits(e.w[k]), "row " + k + " of W");
     assertArrayEquals(bits(d.b1), bits(e.b1));
-    assertArrayEquals(bits(d.u), bits(e.u));
-    assertEquals(Double.doubleToRawLongBits(d.b2), Double.doubleToRawLongBits(e.b2));
+    assertArrayEquals(bits(d.u[0]), bits(e.u[0]));
+    assertEquals(Double.doubleToRawLongBits(d.b2[0]), Double.doubleToRawLongBits(e.b2[0]));
   }
 
   /**
@@ -202,7 +201,7 @@ class ModelFileTest {
     assertEquals(offset + 4 * values + 8, bytes.length, "4 bytes a value");
     ByteBuffer payload = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(Float.floatToRawIntBits(f.vectors()[0][0]), payload.getInt(offset));
-    assertEquals(Float.floatToRawIntBits(f.dense().b2), payload.getInt(bytes.length - 12));
+    assertEquals(Float.floatToRawIntBits(f.dense().b2[0]), payload.getInt(bytes.length - 12));
     assertEquals(Set.of(), schema().validate(header));
   }
 
@@ -267,7 +266,8 @@ class ModelFileTest {
     ByteBuffer payload =
         ByteBuffer.wrap(bytes, offset, bytes.length - offset).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(Double.doubleToRawLongBits(model.vectors()[0][0]), payload.getLong(offset));
-    assertEquals(Double.doubleToRawLongBits(model.dense().b2), payload.getLong(bytes.length - 16));
+    assertEquals(
+        Double.doubleToRawLongBits(model.dense().b2[0]), payload.getLong(bytes.length - 16));
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 8);
     assertEquals(crc.getValue(), ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong());
@@ -598,11 +598,11 @@ class ModelFileTest {
     TagSet tags = new TagSet(TagSet.Scheme.BIOES, List.of("PER", "CREATIVE-WORK"));
     TypedModel model = TypedModel.initialise(tags, input);
     Random random = new Random(6);
-    TypedParameters d = model.dense();
+    DenseParameters d = model.dense();
     for (double[] row : d.w) for (int j = 0; j < row.length; j++) row[j] += random.nextGaussian();
     for (double[] row : d.u) for (int k = 0; k < row.length; k++) row[k] += random.nextGaussian();
     for (int k = 0; k < d.hidden; k++) d.b1[k] = random.nextGaussian();
-    for (int t = 0; t < d.tags; t++) d.b2[t] = random.nextGaussian();
+    for (int t = 0; t < d.outputs; t++) d.b2[t] = random.nextGaussian();
     input.capitals()[1][0] = -0.0;
     model.recordTraining(42, 2);
     return model;
@@ -722,8 +722,8 @@ class ModelFileTest {
       assertArrayEquals(
           bits(model.input().floatCapitals()[c]), bits(back.input().floatCapitals()[c]));
     }
-    FloatTypedParameters f = (FloatTypedParameters) model.weights();
-    FloatTypedParameters g = (FloatTypedParameters) back.weights();
+    FloatParameters f = (FloatParameters) model.weights();
+    FloatParameters g = (FloatParameters) back.weights();
     assertArrayEquals(bits(f.w), bits(g.w), "W with its zero padding");
     assertArrayEquals(bits(f.u), bits(g.u), "U with its zero padding");
     assertArrayEquals(bits(f.b1), bits(g.b1));
@@ -738,7 +738,7 @@ class ModelFileTest {
     ModelFile.write(back.in(Precision.DOUBLE), widened);
     assertEquals(2, ModelFile.readHeader(widened).formatVersion());
     TypedModel d = (TypedModel) ModelFile.readModel(widened);
-    assertEquals(f, FloatTypedParameters.of(d.dense()));
+    assertEquals(f, FloatParameters.of(d.dense()));
   }
 
   @Test

@@ -251,7 +251,7 @@ class SnapshotCodecTest {
   @Test
   void denseParametersSurviveChunkingInAnyOrder() {
     Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
-    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), 42);
+    DenseParameters dense = DenseParameters.initialise(hp.hidden(), hp.inputSize(), 1, 42);
     double[] flat = dense.flatten();
     assertEquals(50_201, flat.length);
     List<DenseChunk> chunks = SnapshotCodec.denseChunks("PER", 7, flat);
@@ -268,7 +268,7 @@ class SnapshotCodecTest {
     assertEquals(
         dense,
         DenseParameters.unflatten(
-            hp.hidden(), hp.inputSize(), SnapshotCodec.assembleDense(decoded)));
+            hp.hidden(), hp.inputSize(), 1, SnapshotCodec.assembleDense(decoded)));
   }
 
   @Test
