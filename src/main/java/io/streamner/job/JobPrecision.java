@@ -135,7 +135,7 @@ abstract class JobPrecision<V, P> implements Serializable {
 
     @Override
     WindowKernel<double[], DenseParameters> kernel(Hyperparameters hp) {
-      return new DoubleKernel(hp);
+      return new DoubleKernel(hp.inputSize(), hp.hidden(), 1);
     }
 
     @Override
@@ -252,7 +252,7 @@ abstract class JobPrecision<V, P> implements Serializable {
 
     @Override
     WindowKernel<float[], FloatParameters> kernel(Hyperparameters hp) {
-      return new FloatKernel(hp);
+      return new FloatKernel(hp.inputSize(), hp.hidden(), 1);
     }
 
     @Override

@@ -296,7 +296,7 @@ final class ModelStore<V, P> {
     return new LiveModel<>(
         model,
         denseState.restore(stored),
-        precision.kernel(hp).newDense(hp),
+        precision.kernel(hp).newDense(),
         stored.copy(),
         changed,
         cache,
@@ -410,7 +410,7 @@ final class ModelStore<V, P> {
             : new LiveModel<>(
                 model,
                 precision.dense((NerModel) seed),
-                precision.kernel(hp).newDense(hp),
+                precision.kernel(hp).newDense(),
                 c,
                 changed,
                 cache,

@@ -1,53 +1,28 @@
 package io.streamner.model;
 
-/** {@link WindowKernel} in double precision: {@link WindowNetwork}, the specification's model. */
+/**
+ * {@link WindowKernel} in double precision: {@link WindowNetwork} (the specification's model) for
+ * one output, {@link TypedNetwork} for one per tag.
+ */
 public final class DoubleKernel implements WindowKernel<double[], DenseParameters> {
-  private final Hyperparameters hp;
-  private final WindowNetwork.Workspace ws;
-
-  public DoubleKernel(Hyperparameters hp) {
-    this(hp, 0);
-  }
+  private final int inputSize;
+  private final int hidden;
+  private final int outputs;
+  private final WindowNetwork.Workspace binary;
+  private final TypedNetwork.Workspace typed;
+  private final double[] probability = new double[1];
 
   /**
-   * For windows with capitalisation vectors of {@code capitalizationDim} values (k) beside each
-   * word vector; 0 for none.
+   * @param inputSize I: C n, or C (n + k) with capitalisation features
+   * @param outputs 1 for a binary model, the number of tags for a typed one
    */
-  public DoubleKernel(Hyperparameters hp, int capitalizationDim) {
-    this.hp = hp;
-    this.ws =
-        new WindowNetwork.Workspace(hp.windowSize(), hp.dim() + capitalizationDim, hp.hidden());
-  }
-
-  @Override
-  public Precision precision() {
-    return Precision.DOUBLE;
-  }
-
-  @Override
-  public double forward(DenseParameters p, double[][] columns) {
-    return WindowNetwork.forward(p, columns, ws);
-  }
-
-  @Override
-  public double sgdStep(
-      DenseParameters from,
-      DenseParameters to,
-      double[][] columns,
-      int y,
-      double learningRate,
-      double decay) {
-    return WindowNetwork.sgdStep(from, to, columns, y, learningRate, decay, ws);
-  }
-
-  @Override
-  public double probability() {
-    return ws.probability();
-  }
-
-  @Override
-  public double[][] window() {
-    return new double[hp.windowSize()][];
+  public DoubleKernel(int inputSize, int hidden, int outputs) {
+    Dense.checkShape(hidden, inputSize, outputs);
+    this.inputSize = inputSize;
+    this.hidden = hidden;
+    this.outputs = outputs;
+    this.binary = outputs == 1 ? new WindowNetwork.Workspace(1, inputSize, hidden) : null;
+    this.typed = outputs == 1 ? null : new TypedNetwork.Workspace(inputSize, hidden, outputs);
   }
 
   @Override
@@ -56,8 +31,36 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   }
 
   @Override
-  public DenseParameters newDense(Hyperparameters shape) {
-    return new DenseParameters(shape.hidden(), shape.inputSize(), 1);
+  public double[] forward(DenseParameters p, double[][] pieces) {
+    if (typed != null) return TypedNetwork.forward(p, pieces, typed);
+    probability[0] = WindowNetwork.forward(p, pieces, binary);
+    return probability;
+  }
+
+  @Override
+  public double sgdStep(
+      DenseParameters from,
+      DenseParameters to,
+      double[][] pieces,
+      int label,
+      double learningRate,
+      double decay) {
+    if (typed != null) {
+      return TypedNetwork.sgdStep(from, to, pieces, label, learningRate, decay, typed);
+    }
+    return WindowNetwork.sgdStep(from, to, pieces, label, learningRate, decay, binary);
+  }
+
+  @Override
+  public double[] probabilities() {
+    if (typed != null) return typed.probabilities();
+    probability[0] = binary.probability();
+    return probability;
+  }
+
+  @Override
+  public DenseParameters newDense() {
+    return new DenseParameters(hidden, inputSize, outputs);
   }
 
   @Override

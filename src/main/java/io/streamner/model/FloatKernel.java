@@ -1,66 +1,41 @@
 package io.streamner.model;
 
 /**
- * {@link WindowKernel} in single precision: {@link FloatNetwork#fastest()}, the SIMD kernel when
- * the JVM has the Vector API and its scalar path (same bits) otherwise.
+ * {@link WindowKernel} in single precision: {@link FloatNetwork} for one output, {@link
+ * FloatTypedNetwork} for one per tag; the SIMD loops when the JVM has the Vector API and their
+ * scalar path (same bits) otherwise. The output is the float one widened to double (exactly).
  */
 public final class FloatKernel implements WindowKernel<float[], FloatParameters> {
-  private final Hyperparameters hp;
-  private final FloatNetwork network;
-  private final FloatNetwork.Workspace ws;
-
-  public FloatKernel(Hyperparameters hp) {
-    this(hp, FloatNetwork.fastest());
-  }
-
-  public FloatKernel(Hyperparameters hp, FloatNetwork network) {
-    this(hp, 0, network);
-  }
+  private final int inputSize;
+  private final int hidden;
+  private final int outputs;
+  private final FloatNetwork binary;
+  private final FloatNetwork.Workspace binaryWs;
+  private final FloatTypedNetwork typed;
+  private final FloatTypedNetwork.Workspace typedWs;
+  private final double[] widened;
 
   /**
-   * For windows with capitalisation vectors of {@code capitalizationDim} values (k) beside each
-   * word vector; 0 for none.
+   * @param inputSize I: C n, or C (n + k) with capitalisation features
+   * @param outputs 1 for a binary model, the number of tags for a typed one
    */
-  public FloatKernel(Hyperparameters hp, int capitalizationDim) {
-    this(hp, capitalizationDim, FloatNetwork.fastest());
-  }
-
-  private FloatKernel(Hyperparameters hp, int capitalizationDim, FloatNetwork network) {
-    this.hp = hp;
-    this.network = network;
-    this.ws =
-        new FloatNetwork.Workspace(hp.windowSize(), hp.dim() + capitalizationDim, hp.hidden());
-  }
-
-  @Override
-  public Precision precision() {
-    return Precision.FLOAT;
-  }
-
-  @Override
-  public double forward(FloatParameters p, float[][] columns) {
-    return network.forward(p, columns, ws);
-  }
-
-  @Override
-  public double sgdStep(
-      FloatParameters from,
-      FloatParameters to,
-      float[][] columns,
-      int y,
-      double learningRate,
-      double decay) {
-    return network.sgdStep(from, to, columns, y, learningRate, decay, ws);
-  }
-
-  @Override
-  public double probability() {
-    return ws.probability();
-  }
-
-  @Override
-  public float[][] window() {
-    return new float[hp.windowSize()][];
+  public FloatKernel(int inputSize, int hidden, int outputs) {
+    Dense.checkShape(hidden, inputSize, outputs);
+    this.inputSize = inputSize;
+    this.hidden = hidden;
+    this.outputs = outputs;
+    this.widened = new double[outputs];
+    if (outputs == 1) {
+      this.binary = FloatNetwork.fastest();
+      this.binaryWs = new FloatNetwork.Workspace(1, inputSize, hidden);
+      this.typed = null;
+      this.typedWs = null;
+    } else {
+      this.binary = null;
+      this.binaryWs = null;
+      this.typed = FloatTypedNetwork.fastest();
+      this.typedWs = new FloatTypedNetwork.Workspace(inputSize, hidden, outputs);
+    }
   }
 
   @Override
@@ -69,8 +44,40 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   }
 
   @Override
-  public FloatParameters newDense(Hyperparameters shape) {
-    return new FloatParameters(shape.hidden(), shape.inputSize(), 1);
+  public double[] forward(FloatParameters p, float[][] pieces) {
+    if (typed != null) typed.forward(p, pieces, typedWs);
+    else binary.forward(p, pieces, binaryWs);
+    return probabilities();
+  }
+
+  @Override
+  public double sgdStep(
+      FloatParameters from,
+      FloatParameters to,
+      float[][] pieces,
+      int label,
+      double learningRate,
+      double decay) {
+    if (typed != null) {
+      return typed.sgdStep(from, to, pieces, label, learningRate, decay, typedWs);
+    }
+    return binary.sgdStep(from, to, pieces, label, learningRate, decay, binaryWs);
+  }
+
+  @Override
+  public double[] probabilities() {
+    if (typed == null) {
+      widened[0] = binaryWs.probability();
+      return widened;
+    }
+    float[] a2 = typedWs.probabilities();
+    for (int t = 0; t < a2.length; t++) widened[t] = a2[t];
+    return widened;
+  }
+
+  @Override
+  public FloatParameters newDense() {
+    return new FloatParameters(hidden, inputSize, outputs);
   }
 
   @Override
@@ -80,6 +87,6 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
 
   @Override
   public boolean isFiniteDense(FloatParameters dense) {
-    return network.isFinite(dense);
+    return typed != null ? typed.isFinite(dense) : binary.isFinite(dense);
   }
 }

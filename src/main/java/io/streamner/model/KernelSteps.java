@@ -15,18 +15,17 @@ final class KernelSteps<V, P> implements NerModel.Steps {
   /**
    * @param e E, or null without capitalisation features
    */
-  KernelSteps(WindowKernel<V, P> kernel, V[] l, V[] e, P dense) {
+  KernelSteps(WindowKernel<V, P> kernel, int windowSize, V[] l, V[] e, P dense) {
     this.kernel = kernel;
     this.l = l;
     this.e = e;
     this.dense = dense;
-    int windowSize = kernel.window().length;
     this.pieces = kernel.vectors().array(e == null ? windowSize : 2 * windowSize);
   }
 
   @Override
   public double probability(int[] window, int[] classes) {
-    return kernel.forward(dense, gather(window, classes));
+    return kernel.forward(dense, gather(window, classes))[0];
   }
 
   @Override

@@ -36,7 +36,12 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
 
     @Override
     public NerModel.Steps steps(Hyperparameters hp) {
-      return new KernelSteps<>(new DoubleKernel(hp, capitalizationDim()), vectors, capitals, dense);
+      return new KernelSteps<>(
+          new DoubleKernel(dense.inputSize, dense.hidden, 1),
+          hp.windowSize(),
+          vectors,
+          capitals,
+          dense);
     }
   }
 
@@ -50,7 +55,12 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
 
     @Override
     public NerModel.Steps steps(Hyperparameters hp) {
-      return new KernelSteps<>(new FloatKernel(hp, capitalizationDim()), vectors, capitals, dense);
+      return new KernelSteps<>(
+          new FloatKernel(dense.inputSize, dense.hidden, 1),
+          hp.windowSize(),
+          vectors,
+          capitals,
+          dense);
     }
   }
 }

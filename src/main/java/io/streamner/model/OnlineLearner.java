@@ -135,10 +135,10 @@ public final class OnlineLearner<V, P> {
   private final V[] window;
 
   public OnlineLearner(Settings settings, WindowKernel<V, P> kernel) {
-    if (kernel.precision() != settings.hyperparameters().precision()) {
+    if (kernel.vectors().precision() != settings.hyperparameters().precision()) {
       throw new IllegalArgumentException(
           "a "
-              + kernel.precision()
+              + kernel.vectors().precision()
               + " kernel for a "
               + settings.hyperparameters().precision()
               + " model");
@@ -146,17 +146,23 @@ public final class OnlineLearner<V, P> {
     this.settings = settings;
     this.hp = settings.hyperparameters();
     this.kernel = kernel;
-    this.window = kernel.window();
+    this.window = kernel.vectors().array(hp.windowSize());
   }
 
   /** The learner of a double model: {@link WindowNetwork}. */
   public static OnlineLearner<double[], DenseParameters> doubles(Settings settings) {
-    return new OnlineLearner<>(settings, new DoubleKernel(settings.hyperparameters()));
+    return new OnlineLearner<>(
+        settings,
+        new DoubleKernel(
+            settings.hyperparameters().inputSize(), settings.hyperparameters().hidden(), 1));
   }
 
   /** The learner of a float model: {@link FloatNetwork#fastest()}. */
   public static OnlineLearner<float[], FloatParameters> floats(Settings settings) {
-    return new OnlineLearner<>(settings, new FloatKernel(settings.hyperparameters()));
+    return new OnlineLearner<>(
+        settings,
+        new FloatKernel(
+            settings.hyperparameters().inputSize(), settings.hyperparameters().hidden(), 1));
   }
 
   /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
@@ -164,7 +170,7 @@ public final class OnlineLearner<V, P> {
     SentenceColumns<V> s =
         new SentenceColumns<>(settings, kernel.vectors(), tokens, columns, false);
     double[] p = new double[s.length()];
-    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t, window));
+    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t, window))[0];
     return p;
   }
 
@@ -214,7 +220,7 @@ public final class OnlineLearner<V, P> {
               labels[t],
               hp.learningRateAt(examplesSeen + t),
               settings.decay());
-      probabilities[t] = kernel.probability();
+      probabilities[t] = kernel.probabilities()[0];
     }
 
     Map<String, V> touched = s.used();

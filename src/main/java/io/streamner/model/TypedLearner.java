@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Test-then-train on one sentence at a time for a typed model whose vocabulary grows as words
  * arrive: the typed counterpart of {@link OnlineLearner}, used the same way and in either precision
- * ({@code V} and {@code P} as in {@link TypedKernel}: {@link #doubles} is the double model, {@link
+ * ({@code V} and {@code P} as in {@link WindowKernel}: {@link #doubles} is the double model, {@link
  * #floats} the float one). The word vectors live wherever {@link OnlineLearner.Columns} puts them
  * and grow by the binary learner's rules, with its code ({@link SentenceColumns}: a column after
  * {@code minCount} occurrences, starting at {@link WordVectors#randomVector}, at most {@code
@@ -71,7 +71,7 @@ public final class TypedLearner<V, P extends Dense> {
   private final OnlineLearner.Settings settings;
   private final TagSet tagSet;
   private final int capitalizationDim;
-  private final TypedKernel<V, P> kernel;
+  private final WindowKernel<V, P> kernel;
   private final VectorOps<V> vectors;
   private final V[] window;
   private final V[] pieces;
@@ -84,7 +84,7 @@ public final class TypedLearner<V, P extends Dense> {
       OnlineLearner.Settings settings,
       TagSet tagSet,
       int capitalizationDim,
-      TypedKernel<V, P> kernel) {
+      WindowKernel<V, P> kernel) {
     if (capitalizationDim < 0) {
       throw new IllegalArgumentException("capitalisation dimension " + capitalizationDim + " < 0");
     }
@@ -114,7 +114,7 @@ public final class TypedLearner<V, P extends Dense> {
         settings,
         tagSet,
         capitalizationDim,
-        new DoubleTypedKernel(inputSize(hp, capitalizationDim), hp.hidden(), tagSet.size()));
+        new DoubleKernel(inputSize(hp, capitalizationDim), hp.hidden(), tagSet.size()));
   }
 
   /** The learner of a float model: {@link FloatTypedNetwork#fastest()}. */
@@ -125,7 +125,7 @@ public final class TypedLearner<V, P extends Dense> {
         settings,
         tagSet,
         capitalizationDim,
-        new FloatTypedKernel(inputSize(hp, capitalizationDim), hp.hidden(), tagSet.size()));
+        new FloatKernel(inputSize(hp, capitalizationDim), hp.hidden(), tagSet.size()));
   }
 
   private static int inputSize(Hyperparameters hp, int capitalizationDim) {
@@ -142,7 +142,7 @@ public final class TypedLearner<V, P extends Dense> {
   }
 
   /** The typed network this learner runs. */
-  public TypedKernel<V, P> kernel() {
+  public WindowKernel<V, P> kernel() {
     return kernel;
   }
 

@@ -132,23 +132,20 @@ public final class TypedModel implements TaggingModel {
   public Steps steps() {
     if (dense instanceof FloatParameters p) {
       return steps(
-          new FloatTypedKernel(p.inputSize, p.hidden, p.outputs),
+          new FloatKernel(p.inputSize, p.hidden, p.outputs),
           input.floatVectors(),
           input.floatCapitals(),
           p);
     }
     DenseParameters p = (DenseParameters) dense;
     return steps(
-        new DoubleTypedKernel(p.inputSize, p.hidden, p.outputs),
-        input.vectors(),
-        input.capitals(),
-        p);
+        new DoubleKernel(p.inputSize, p.hidden, p.outputs), input.vectors(), input.capitals(), p);
   }
 
   /**
    * {@link Steps} of {@code kernel} on L, E (or null) and the dense parameters of its precision.
    */
-  private <V, P extends Dense> Steps steps(TypedKernel<V, P> kernel, V[] l, V[] e, P p) {
+  private <V, P extends Dense> Steps steps(WindowKernel<V, P> kernel, V[] l, V[] e, P p) {
     V[] pieces = kernel.vectors().array(input.piecesPerWindow());
     return new Steps() {
       @Override

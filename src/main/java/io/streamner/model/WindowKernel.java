@@ -1,54 +1,65 @@
 package io.streamner.model;
 
 /**
- * The window network in one {@link Precision}, as the trainers and scorers use it: {@code V} is one
- * word vector ({@code double[]} or {@code float[]}), {@code P} the dense parameters ({@link
- * DenseParameters} or {@link FloatParameters}). {@link DoubleKernel} runs {@link WindowNetwork},
- * {@link FloatKernel} runs {@link FloatNetwork}; code written against this interface (the offline
- * {@link Trainer} through {@link NerModel#steps()}, the streaming {@link OnlineLearner}) runs the
- * same arithmetic in either precision.
+ * The window network in one {@link Precision} and with one output layer, as the trainers, learners
+ * and scorers use it: {@code V} is one vector ({@code double[]} or {@code float[]}), {@code P} the
+ * dense parameters ({@link DenseParameters} or {@link FloatParameters}). {@link DoubleKernel} runs
+ * the double networks, {@link FloatKernel} the float SIMD ones; each runs the specification's
+ * sigmoid output when the parameters have one output (K = 1, {@link WindowNetwork}, {@link
+ * FloatNetwork}) and the typed softmax when they have one per tag ({@link TypedNetwork}, {@link
+ * FloatTypedNetwork}). Code written against this interface (a model's steps, the streaming
+ * learners) runs the same arithmetic in either precision and for either output layer.
+ *
+ * <p>The window's vectors are passed as pieces (per position the word vector, and with
+ * capitalisation features the class's vector after it: eq. 32 of src/site/markdown/typed-model.md)
+ * and updated in place by a step.
  *
  * <p>An instance holds the activations of one window between the forward half and the backward half
  * of a step: one per thread.
  */
 public interface WindowKernel<V, P> {
-  Precision precision();
-
-  /**
-   * P(centre word is the entity), eq. (2), for the window whose C word vectors are {@code columns};
-   * changes nothing (the scoring path).
-   */
-  double forward(P p, V[] columns);
-
-  /**
-   * One SGD step on the window with label y (1 = entity), reading the dense parameters from {@code
-   * from} and writing them into {@code to} (the same object, or a spare one of the same shape whose
-   * old values do not matter); the word vectors in {@code columns} are updated in place. Returns
-   * the logistic loss before the step.
-   *
-   * @param decay C/m of eqs. (30) and (31)
-   */
-  double sgdStep(P from, P to, V[] columns, int y, double learningRate, double decay);
-
-  /** h of the last {@link #forward} or of the forward half of the last {@link #sgdStep}. */
-  double probability();
-
-  /** An array for the C vectors of one window, to be filled by the caller. */
-  V[] window();
-
-  /** The word vectors of this precision. */
+  /** The vectors of this precision. */
   VectorOps<V> vectors();
 
-  /** Dense parameters of this shape whose values are to be overwritten (a spare). */
-  P newDense(Hyperparameters hp);
+  /**
+   * The network's output for the window, in double: P(centre word is the entity) as the one value
+   * of a binary model (eq. 2), P(tag) of every tag in tag id order for a typed one (eq. 35).
+   * Changes nothing (the scoring path). The array is overwritten by the next call.
+   */
+  double[] forward(P p, V[] pieces);
+
+  /**
+   * One SGD step on the window with label {@code label} (1 = entity for a binary model, a tag id
+   * for a typed one), reading the dense parameters from {@code from} and writing them into {@code
+   * to} (the same object, or a spare one of the same shape whose old values do not matter); the
+   * pieces are updated in place. Returns the loss before the step: logistic (eq. 11) or
+   * cross-entropy (eq. 40). Its forward half's output is then {@link #probabilities()}.
+   *
+   * @param decay C/m of eqs. (30), (31) and (49), (50)
+   */
+  double sgdStep(P from, P to, V[] pieces, int label, double learningRate, double decay);
+
+  /**
+   * The output of the last {@link #forward} or of the forward half of the last {@link #sgdStep}.
+   */
+  double[] probabilities();
+
+  /** Dense parameters of this kernel's shape whose values are to be overwritten (a spare). */
+  P newDense();
 
   /** {@code dense} in this precision: a copy, each value rounded to float in float. */
   P dense(DenseParameters dense);
 
+  /** Whether every dense parameter is a finite number: {@link Dense#isFinite}, or faster. */
   boolean isFiniteDense(P dense);
 
-  /** The kernel of {@code hp}'s precision: {@link DoubleKernel} or {@link FloatKernel}. */
-  static WindowKernel<?, ?> of(Hyperparameters hp) {
-    return hp.precision() == Precision.FLOAT ? new FloatKernel(hp) : new DoubleKernel(hp);
+  /**
+   * The kernel of {@code precision} for inputs of {@code inputSize} values (I), {@code hidden}
+   * units and {@code outputs} outputs (1: binary, else one per tag).
+   */
+  static WindowKernel<?, ?> of(Precision precision, int inputSize, int hidden, int outputs) {
+    return precision == Precision.FLOAT
+        ? new FloatKernel(inputSize, hidden, outputs)
+        : new DoubleKernel(inputSize, hidden, outputs);
   }
 }

@@ -29,7 +29,14 @@ final class KernelLoop {
    */
   static Speed measure(JobDefinition definition, double warmupSeconds, double measureSeconds) {
     return measure(
-        WindowKernel.of(definition.hyperparameters()), definition, warmupSeconds, measureSeconds);
+        WindowKernel.of(
+            definition.hyperparameters().precision(),
+            definition.hyperparameters().inputSize(),
+            definition.hyperparameters().hidden(),
+            1),
+        definition,
+        warmupSeconds,
+        measureSeconds);
   }
 
   private static <V, P> Speed measure(
@@ -114,7 +121,7 @@ final class KernelLoop {
       this.c = c;
       this.learningRate = learningRate;
       this.decay = decay;
-      this.columns = kernel.window();
+      this.columns = kernel.vectors().array(c);
     }
 
     void runFor(double seconds) {
