@@ -49,7 +49,7 @@ final class Tagging {
   static Function<List<String>, Tagged> of(TaggingModel model, double threshold) {
     if (model instanceof TypedModel typed) return typed(typed);
     NerModel binary = (NerModel) model;
-    NerModel.Steps steps = binary.steps();
+    TaggingModel.Steps steps = binary.steps();
     return tokens -> {
       double[] p = binary.probabilities(tokens, steps);
       boolean[] positive = TokenDecisions.positives(p, threshold);
@@ -67,7 +67,7 @@ final class Tagging {
 
   /** The typed model's decoded tags (see {@link TagDecoder}) and entities. */
   private static Function<List<String>, Tagged> typed(TypedModel model) {
-    TypedModel.Steps steps = model.steps();
+    TaggingModel.Steps steps = model.steps();
     return tokens -> {
       TagDecoder.Sentence decoded =
           TagDecoder.decodeSentence(model.tagSet(), model.probabilities(tokens, steps));
@@ -82,7 +82,7 @@ final class Tagging {
 
   /** For the binary evaluator: whether each token is the entity. */
   static Function<List<String>, boolean[]> decisions(NerModel model, double threshold) {
-    NerModel.Steps steps = model.steps();
+    TaggingModel.Steps steps = model.steps();
     return tokens -> TokenDecisions.positives(model.probabilities(tokens, steps), threshold);
   }
 
@@ -93,7 +93,7 @@ final class Tagging {
    * model cannot say where one mention ends and the next begins.
    */
   static Function<List<String>, List<String>> combined(List<NerModel> models, double threshold) {
-    List<NerModel.Steps> kernels = models.stream().map(NerModel::steps).toList();
+    List<TaggingModel.Steps> kernels = models.stream().map(NerModel::steps).toList();
     return tokens -> {
       String[] types = new String[tokens.size()];
       double[] best = new double[tokens.size()];

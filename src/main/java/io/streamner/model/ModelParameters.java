@@ -18,9 +18,6 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
 
   Dense dense();
 
-  /** The kernel of this precision on these numbers, for one thread. */
-  NerModel.Steps steps(Hyperparameters hp);
-
   /** k: values per capitalisation vector, 0 without. */
   default int capitalizationDim() {
     return capitals() == null ? 0 : java.lang.reflect.Array.getLength(capitals()[0]);
@@ -33,16 +30,6 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
     public Precision precision() {
       return Precision.DOUBLE;
     }
-
-    @Override
-    public NerModel.Steps steps(Hyperparameters hp) {
-      return new KernelSteps<>(
-          new DoubleKernel(dense.inputSize, dense.hidden, 1),
-          hp.windowSize(),
-          vectors,
-          capitals,
-          dense);
-    }
   }
 
   /** A float model: {@link FloatNetwork} runs it. */
@@ -51,16 +38,6 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
     @Override
     public Precision precision() {
       return Precision.FLOAT;
-    }
-
-    @Override
-    public NerModel.Steps steps(Hyperparameters hp) {
-      return new KernelSteps<>(
-          new FloatKernel(dense.inputSize, dense.hidden, 1),
-          hp.windowSize(),
-          vectors,
-          capitals,
-          dense);
     }
   }
 }

@@ -153,35 +153,6 @@ public final class NerModel implements TaggingModel {
     return new NerModel(entity, input.in(precision), converted, examplesTrained, epochsTrained);
   }
 
-  /**
-   * The kernel of the model's precision on its own L, E and dense parameters, one window at a time.
-   * It holds one window's activations: one per thread.
-   */
-  public interface Steps {
-    /**
-     * P(centre word is the entity) for the window; changes nothing.
-     *
-     * @param classes the window's capitalisation classes, null without capitalisation features
-     */
-    double probability(int[] window, int[] classes);
-
-    /** One SGD step on the window, updating the model; the loss before the step. */
-    double sgdStep(int[] window, int[] classes, int label, double learningRate, double decay);
-
-    /** P(entity) for every window of a sentence ({@code classes} null without features). */
-    default double[] probabilities(int[][] windows, int[][] classes) {
-      double[] p = new double[windows.length];
-      for (int t = 0; t < windows.length; t++)
-        p[t] = probability(windows[t], classes == null ? null : classes[t]);
-      return p;
-    }
-  }
-
-  /** The kernel on this model, for one thread (see {@link Steps}). */
-  public Steps steps() {
-    return parameters().steps(input.hyperparameters());
-  }
-
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
   public int[] wordIds(List<String> tokens) {
     return input.wordIds(tokens);
@@ -199,7 +170,12 @@ public final class NerModel implements TaggingModel {
 
   /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
   public double[] probabilities(List<String> tokens, Steps steps) {
-    return steps.probabilities(windows(tokens), input.capitalWindows(tokens));
+    int[][] windows = windows(tokens);
+    int[][] classes = input.capitalWindows(tokens);
+    double[] p = new double[windows.length];
+    for (int t = 0; t < windows.length; t++)
+      p[t] = steps.outputs(windows[t], classes == null ? null : classes[t])[0];
+    return p;
   }
 
   /**

@@ -18,6 +18,33 @@ public sealed interface TaggingModel permits NerModel, TypedModel {
    */
   Dense weights();
 
+  /**
+   * The kernel of the model's precision and output layer on its own L, E and dense parameters, one
+   * window at a time, for scoring and for training. It holds one window's activations: one per
+   * thread.
+   */
+  interface Steps {
+    /**
+     * The outputs for the window: P(centre word is the entity) alone for a binary model, P(tag) of
+     * every tag in tag id order for a typed one. Changes nothing; the array is overwritten by the
+     * next call.
+     *
+     * @param classes the window's capitalisation classes, null without capitalisation features
+     */
+    double[] outputs(int[] window, int[] classes);
+
+    /**
+     * One SGD step on the window with label {@code label} (1 = entity, or a tag id), updating the
+     * model; the loss before the step.
+     */
+    double sgdStep(int[] window, int[] classes, int label, double learningRate, double decay);
+  }
+
+  /** The kernel on this model, for one thread (see {@link Steps}). */
+  default Steps steps() {
+    return KernelSteps.of(input(), weights());
+  }
+
   /** The canonical entity types it tags: one for a binary model. */
   List<String> types();
 

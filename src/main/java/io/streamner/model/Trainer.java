@@ -1,7 +1,6 @@
 package io.streamner.model;
 
 import java.util.SplittableRandom;
-import java.util.function.DoubleSupplier;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
@@ -33,42 +32,15 @@ public final class Trainer {
     void epochDone(EpochReport report);
   }
 
-  /** One SGD step of a kernel on one window; returns its loss before the step. */
-  @FunctionalInterface
-  private interface Step {
-    double take(int[] window, int[] classes, int label, double learningRate, double decay);
-  }
-
   private Trainer() {}
 
+  /**
+   * Trains {@code model} with its own kernel ({@link TaggingModel#steps()}) for {@code epochs}
+   * epochs.
+   */
   public static void train(
-      NerModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    NerModel.Steps steps = model.steps();
-    Dense dense = model.parameters().dense();
-    run(model, data, epochs, shuffle, steps::sgdStep, dense::squaredWeights, listener);
-  }
-
-  public static void train(
-      TypedModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
-    TypedModel.Steps steps = model.steps();
-    Dense dense = model.weights();
-    run(model, data, epochs, shuffle, steps::sgdStep, dense::squaredWeights, listener);
-  }
-
-  /** C/m: the regularisation constant spread over the training windows. */
-  private static double decay(TaggingModel model, TrainingSet data) {
-    if (data.size() == 0) throw new IllegalArgumentException("no training windows");
-    return model.input().hyperparameters().regularization() / data.size();
-  }
-
-  private static void run(
-      TaggingModel model,
-      TrainingSet data,
-      int epochs,
-      boolean shuffle,
-      Step step,
-      DoubleSupplier squaredWeights,
-      Listener listener) {
+      TaggingModel model, TrainingSet data, int epochs, boolean shuffle, Listener listener) {
+    TaggingModel.Steps steps = model.steps();
     double decay = decay(model, data);
     Hyperparameters hp = model.input().hyperparameters();
     int[][] windows = data.windows();
@@ -83,14 +55,20 @@ public final class Trainer {
       long trained = model.examplesTrained();
       for (int i : order) {
         double learningRate = hp.learningRateAt(trained++);
-        loss += step.take(windows[i], data.capitals(i), labels[i], learningRate, decay);
+        loss += steps.sgdStep(windows[i], data.capitals(i), labels[i], learningRate, decay);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       model.recordTraining(data.size(), 1);
       double meanLoss = loss / data.size();
-      double cost = meanLoss + decay / 2 * squaredWeights.getAsDouble();
+      double cost = meanLoss + decay / 2 * model.weights().squaredWeights();
       listener.epochDone(new EpochReport(epoch, epochs, data.size(), seconds, meanLoss, cost));
     }
+  }
+
+  /** C/m: the regularisation constant spread over the training windows. */
+  private static double decay(TaggingModel model, TrainingSet data) {
+    if (data.size() == 0) throw new IllegalArgumentException("no training windows");
+    return model.input().hyperparameters().regularization() / data.size();
   }
 
   private static void shuffle(int[] order, SplittableRandom random) {

@@ -111,56 +111,6 @@ public final class TypedModel implements TaggingModel {
     return new TypedModel(tagSet, input.in(precision), converted, examplesTrained, epochsTrained);
   }
 
-  /**
-   * The kernel of the model's precision on its own L, E and dense parameters, one window at a time.
-   * It holds one window's activations: one per thread.
-   */
-  public interface Steps {
-    /**
-     * P(tag) of every tag for the window, in tag id order; changes nothing. The array is
-     * overwritten by the next call.
-     *
-     * @param classes the window's capitalisation classes, null without capitalisation features
-     */
-    double[] probabilities(int[] window, int[] classes);
-
-    /** One SGD step on the window whose centre word has tag {@code tag}; the loss before it. */
-    double sgdStep(int[] window, int[] classes, int tag, double learningRate, double decay);
-  }
-
-  /** The kernel on this model, for one thread (see {@link Steps}). */
-  public Steps steps() {
-    if (dense instanceof FloatParameters p) {
-      return steps(
-          new FloatKernel(p.inputSize, p.hidden, p.outputs),
-          input.floatVectors(),
-          input.floatCapitals(),
-          p);
-    }
-    DenseParameters p = (DenseParameters) dense;
-    return steps(
-        new DoubleKernel(p.inputSize, p.hidden, p.outputs), input.vectors(), input.capitals(), p);
-  }
-
-  /**
-   * {@link Steps} of {@code kernel} on L, E (or null) and the dense parameters of its precision.
-   */
-  private <V, P extends Dense> Steps steps(WindowKernel<V, P> kernel, V[] l, V[] e, P p) {
-    V[] pieces = kernel.vectors().array(input.piecesPerWindow());
-    return new Steps() {
-      @Override
-      public double[] probabilities(int[] window, int[] classes) {
-        return kernel.forward(p, WindowInput.gather(l, e, window, classes, pieces));
-      }
-
-      @Override
-      public double sgdStep(int[] window, int[] classes, int tag, double lr, double decay) {
-        return kernel.sgdStep(
-            p, p, WindowInput.gather(l, e, window, classes, pieces), tag, lr, decay);
-      }
-    };
-  }
-
   /** P(tag) of every tag for every token: {@code result[t][tag id]}. */
   public double[][] probabilities(List<String> tokens) {
     return probabilities(tokens, steps());
@@ -172,7 +122,7 @@ public final class TypedModel implements TaggingModel {
     int[][] classes = input.capitalWindows(tokens);
     double[][] p = new double[windows.length][];
     for (int t = 0; t < windows.length; t++) {
-      p[t] = steps.probabilities(windows[t], classes == null ? null : classes[t]).clone();
+      p[t] = steps.outputs(windows[t], classes == null ? null : classes[t]).clone();
     }
     return p;
   }
