@@ -32,9 +32,10 @@ import org.apache.flink.api.common.typeinfo.Types;
  * as in {@link WindowKernel}; everything else in the operator is written once for both.
  *
  * <p>A float model's state has names of its own ({@code columns-float32}, {@code dense-float32}: a
- * binary model's {@code FloatParameters.flatten()}, a typed model's {@code TypedDense.flatten()} in
- * float32), so that a checkpoint of a double model is never read as float or the other way round:
- * {@link ModelStore} refuses to resume a model in the other precision.
+ * binary model's {@code FloatParameters.flatten()}, a typed model's {@code
+ * DenseWithCapitals.flatten()} in float32), so that a checkpoint of a double model is never read as
+ * float or the other way round: {@link ModelStore} refuses to resume a model in the other
+ * precision.
  */
 abstract class JobPrecision<V, P> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -111,8 +112,8 @@ abstract class JobPrecision<V, P> implements Serializable {
     void store(ModelCheckpoint stored, P dense) throws Exception;
 
     /**
-     * A typed model's flat values ({@code TypedDense.flatten()}: W, b1, U, b2 and E), in double
-     * (exact for a float model).
+     * A typed model's flat values ({@code DenseWithCapitals.flatten()}: W, b1, U, b2 and E), in
+     * double (exact for a float model).
      */
     double[] typedValues(ModelCheckpoint stored) throws Exception;
 

@@ -2,7 +2,7 @@ package io.streamner.job;
 
 import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
-import io.streamner.model.TypedDense;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.TypedLearner;
 import io.streamner.model.VectorOps;
 import io.streamner.text.TagSet;
@@ -54,14 +54,14 @@ final class LiveTypedParameters<V, T extends Dense> {
   }
 
   /** The parameters and E as they are now, in double (a copy; exact for a float model). */
-  TypedDense current() {
+  DenseWithCapitals current() {
     VectorOps<V> vectors = learner.kernel().vectors();
     double[][] e = null;
     if (capitals != null) {
       e = new double[capitals.length][];
       for (int c = 0; c < e.length; c++) e[c] = vectors.values(vectors.copy(capitals[c]));
     }
-    return new TypedDense(dense.toDouble(), e);
+    return new DenseWithCapitals(dense.toDouble(), e);
   }
 
   int capitalizationDim() {

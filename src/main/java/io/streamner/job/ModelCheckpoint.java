@@ -8,8 +8,9 @@ package io.streamner.job;
 public class ModelCheckpoint implements Cloneable {
   /**
    * W, b1, U, b2 as {@code DenseParameters.flatten()}; for a typed model {@code
-   * TypedDense.flatten()}: its W, b1, U, b2 and capitalisation vectors E. Null for a float model
-   * (binary or typed): its numbers are float32 in a state of their own ({@link JobPrecision}).
+   * DenseWithCapitals.flatten()}: its W, b1, U, b2 and capitalisation vectors E. Null for a float
+   * model (binary or typed): its numbers are float32 in a state of their own ({@link
+   * JobPrecision}).
    */
   public double[] dense;
 

@@ -1,12 +1,12 @@
 package io.streamner.job;
 
 import io.streamner.model.DenseParameters;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
-import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
 import io.streamner.text.TagSet;
 import io.streamner.text.Vocabulary;
@@ -282,8 +282,8 @@ final class ModelStore<V, P> {
     TagSet tagSet = definition.tagSet(model);
     // The live counters must not be the state's object (see writeBack).
     if (tagSet != null) {
-      TypedDense dense =
-          TypedDense.unflatten(
+      DenseWithCapitals dense =
+          DenseWithCapitals.unflatten(
               hp, tagSet.size(), stored.capitalizationDim, denseState.typedValues(stored));
       return new LiveModel<>(
           model,

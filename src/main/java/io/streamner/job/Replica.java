@@ -2,10 +2,10 @@ package io.streamner.job;
 
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.model.Dense;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.TagDecoder;
-import io.streamner.model.TypedDense;
 import io.streamner.model.TypedLearner;
 import io.streamner.model.VectorOps;
 import java.util.Arrays;
@@ -74,7 +74,7 @@ final class Replica<V, P> {
           null);
     }
     int k = manifest.capitalizationDim();
-    TypedDense typed = TypedDense.unflatten(hp, manifest.tagSet().size(), k, flat);
+    DenseWithCapitals typed = DenseWithCapitals.unflatten(hp, manifest.tagSet().size(), k, flat);
     return new Replica<V, P>(
         manifest,
         precision,
@@ -84,7 +84,7 @@ final class Replica<V, P> {
   }
 
   private static <V, T extends Dense> Typed<V, T> typed(
-      TypedLearner<V, T> learner, TypedDense dense, VectorOps<V> vectors) {
+      TypedLearner<V, T> learner, DenseWithCapitals dense, VectorOps<V> vectors) {
     V[] capitals = null;
     if (dense.capitals() != null) {
       capitals = vectors.array(dense.capitals().length);

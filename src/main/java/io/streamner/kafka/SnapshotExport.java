@@ -3,11 +3,11 @@ package io.streamner.kafka;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.model.DenseParameters;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
-import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
 import io.streamner.text.Checks;
 import java.io.IOException;
@@ -193,8 +193,9 @@ public final class SnapshotExport {
       Map<String, double[]> vectors = new HashMap<>();
       columns.forEach((word, c) -> vectors.put(word, c.vector()));
       if (manifest.tagSet() != null) {
-        TypedDense typed =
-            TypedDense.unflatten(hp, manifest.tagSet().size(), manifest.capitalizationDim(), flat);
+        DenseWithCapitals typed =
+            DenseWithCapitals.unflatten(
+                hp, manifest.tagSet().size(), manifest.capitalizationDim(), flat);
         return new Exported(
             TypedModel.fromColumns(
                 manifest.tagSet(),

@@ -129,7 +129,7 @@ public final class TypedLearner<V, P extends Dense> {
   }
 
   private static int inputSize(Hyperparameters hp, int capitalizationDim) {
-    return TypedDense.inputSize(hp, capitalizationDim);
+    return DenseWithCapitals.inputSize(hp, capitalizationDim);
   }
 
   public TagSet tagSet() {

@@ -69,7 +69,7 @@ public final class TypedModel implements TaggingModel {
       Hyperparameters hp,
       TokenNormalizer normalizer,
       Map<String, double[]> columns,
-      TypedDense dense,
+      DenseWithCapitals dense,
       long examplesTrained) {
     return new TypedModel(
             tagSet,

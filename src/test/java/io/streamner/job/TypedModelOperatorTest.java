@@ -16,11 +16,11 @@ import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Precision;
 import io.streamner.model.TagDecoder;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
-import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
 import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
@@ -140,8 +140,8 @@ class TypedModelOperatorTest {
     TypedModel offline = offlineEpoch(d, c);
     assertArrayEquals(offline.dense().flatten(), streamed.dense().flatten());
     assertArrayEquals(
-        new TypedDense(offline.dense(), offline.input().capitals()).flatten(),
-        new TypedDense(streamed.dense(), streamed.input().capitals()).flatten(),
+        new DenseWithCapitals(offline.dense(), offline.input().capitals()).flatten(),
+        new DenseWithCapitals(streamed.dense(), streamed.input().capitals()).flatten(),
         "E too");
     TypedStreamingJobTest.assertSameVectors(offline, streamed);
   }
@@ -181,7 +181,8 @@ class TypedModelOperatorTest {
             word);
       }
       assertArrayEquals(
-          new TypedDense(file.weights().toDouble(), file.in(Precision.DOUBLE).input().capitals())
+          new DenseWithCapitals(
+                  file.weights().toDouble(), file.in(Precision.DOUBLE).input().capitals())
               .flatten(),
           v.dense(),
           "the snapshot's dense chunks are the file's, widened");

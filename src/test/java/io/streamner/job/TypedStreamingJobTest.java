@@ -13,10 +13,10 @@ import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
 import io.streamner.kafka.wire.WireSchemaTest;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
-import io.streamner.model.TypedDense;
 import io.streamner.model.TypedModel;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.testing.SharedData;
@@ -163,8 +163,8 @@ class TypedStreamingJobTest {
     assertEquals(
         5, streamed.input().capitalizationDim(), "capitalisation features as train --types");
     assertArrayEquals(
-        new TypedDense(offline.dense(), offline.input().capitals()).flatten(),
-        new TypedDense(streamed.dense(), streamed.input().capitals()).flatten(),
+        new DenseWithCapitals(offline.dense(), offline.input().capitals()).flatten(),
+        new DenseWithCapitals(streamed.dense(), streamed.input().capitals()).flatten(),
         "W, b1, U, b2 and E");
     assertSameVectors(offline, streamed);
   }

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.Precision;
-import io.streamner.model.TypedDense;
 import io.streamner.text.Checks;
 import io.streamner.text.ModelName;
 import io.streamner.text.TagSet;
@@ -350,8 +350,8 @@ public sealed interface SnapshotRecord
    * @param metrics recent quality of the model
    * @param createdAt when the version was closed, epoch milliseconds
    * @param tagSet a typed model's tag scheme and types (its output layer's tags), null for a binary
-   *     model; its dense values are then {@code TypedDense.flatten()}: W, b1, U (a row per tag), b2
-   *     (a value per tag) and the capitalisation vectors E
+   *     model; its dense values are then {@code DenseWithCapitals.flatten()}: W, b1, U (a row per
+   *     tag), b2 (a value per tag) and the capitalisation vectors E
    * @param capitalizationDim a typed model's k (values per capitalisation vector, 0 for none); null
    *     for a binary model
    */
@@ -450,7 +450,7 @@ public sealed interface SnapshotRecord
       }
       long expected =
           tagSet != null
-              ? TypedDense.size(hyperparameters, tagSet.size(), capitalizationDim)
+              ? DenseWithCapitals.size(hyperparameters, tagSet.size(), capitalizationDim)
               : (long) hyperparameters.hidden() * hyperparameters.inputSize()
                   + 2L * hyperparameters.hidden()
                   + 1;

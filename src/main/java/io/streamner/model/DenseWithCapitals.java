@@ -12,7 +12,7 @@ import io.streamner.text.Capitalization;
  *
  * @param capitals E, or null without capitalisation features
  */
-public record TypedDense(DenseParameters parameters, double[][] capitals) {
+public record DenseWithCapitals(DenseParameters parameters, double[][] capitals) {
 
   /** k: values per capitalisation vector, 0 without capitalisation features. */
   public int capitalizationDim() {
@@ -38,7 +38,7 @@ public record TypedDense(DenseParameters parameters, double[][] capitals) {
    * @param capitalizationDim k, 0 without capitalisation features
    * @throws IllegalArgumentException when {@code flat} does not have {@link #size} values
    */
-  public static TypedDense unflatten(
+  public static DenseWithCapitals unflatten(
       Hyperparameters hp, int tags, int capitalizationDim, double[] flat) {
     long expected = size(hp, tags, capitalizationDim);
     if (flat.length != expected) {
@@ -70,7 +70,8 @@ public record TypedDense(DenseParameters parameters, double[][] capitals) {
             flat, denseSize + c * capitalizationDim, capitals[c], 0, capitalizationDim);
       }
     }
-    return new TypedDense(DenseParameters.unflatten(hp.hidden(), inputSize, tags, dense), capitals);
+    return new DenseWithCapitals(
+        DenseParameters.unflatten(hp.hidden(), inputSize, tags, dense), capitals);
   }
 
   /** I of a typed model: C (n + k). */
