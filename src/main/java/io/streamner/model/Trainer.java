@@ -4,10 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Offline training: epochs of per-example SGD over a {@link TrainingSet}, in corpus order or
- * shuffled (seeded). A model takes the kernel of its precision: a binary one {@link
- * NerModel#steps()} ({@link WindowNetwork} in double, {@link FloatNetwork} in float), a typed one
- * {@link TypedModel#steps()} ({@link TypedNetwork} in double, {@link FloatTypedNetwork} in float);
- * the streaming job runs the same kernels per window.
+ * shuffled (seeded), with the model's own kernel ({@link TaggingModel#steps()}: its precision and
+ * output layer); the streaming job runs the same kernels per window.
  */
 public final class Trainer {
 
