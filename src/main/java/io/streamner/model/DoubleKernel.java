@@ -21,7 +21,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     this.inputSize = inputSize;
     this.hidden = hidden;
     this.outputs = outputs;
-    this.binary = outputs == 1 ? new WindowNetwork.Workspace(1, inputSize, hidden) : null;
+    this.binary = outputs == 1 ? new WindowNetwork.Workspace(inputSize, hidden) : null;
     this.typed = outputs == 1 ? null : new TypedNetwork.Workspace(inputSize, hidden, outputs);
   }
 

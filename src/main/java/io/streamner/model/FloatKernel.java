@@ -27,7 +27,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     this.widened = new double[outputs];
     if (outputs == 1) {
       this.binary = FloatNetwork.fastest();
-      this.binaryWs = new FloatNetwork.Workspace(1, inputSize, hidden);
+      this.binaryWs = new FloatNetwork.Workspace(inputSize, hidden);
       this.typed = null;
       this.typedWs = null;
     } else {

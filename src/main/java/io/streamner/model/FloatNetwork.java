@@ -82,7 +82,12 @@ public final class FloatNetwork {
      * capitalisation features (a word vector and a capitalisation vector per position).
      */
     public Workspace(int windowSize, int dim, int hidden) {
-      this.layer = new FloatHiddenLayer(Math.multiplyExact(windowSize, dim), hidden);
+      this(Math.multiplyExact(windowSize, dim), hidden);
+    }
+
+    /** For inputs x of {@code inputSize} values (I), however the window's pieces fill them. */
+    public Workspace(int inputSize, int hidden) {
+      this.layer = new FloatHiddenLayer(inputSize, hidden);
     }
 
     /**

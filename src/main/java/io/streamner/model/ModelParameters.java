@@ -18,11 +18,6 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
 
   Dense dense();
 
-  /** k: values per capitalisation vector, 0 without. */
-  default int capitalizationDim() {
-    return capitals() == null ? 0 : java.lang.reflect.Array.getLength(capitals()[0]);
-  }
-
   /** A double model: {@link WindowNetwork} runs it. */
   record Doubles(double[][] vectors, double[][] capitals, DenseParameters dense)
       implements ModelParameters {

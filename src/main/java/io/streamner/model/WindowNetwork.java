@@ -40,10 +40,15 @@ public final class WindowNetwork {
      * capitalisation features (a word vector and a capitalisation vector per position).
      */
     public Workspace(int windowSize, int dim, int hidden) {
-      this.x = new double[windowSize * dim];
+      this(Math.multiplyExact(windowSize, dim), hidden);
+    }
+
+    /** For inputs x of {@code inputSize} values (I), however the window's pieces fill them. */
+    public Workspace(int inputSize, int hidden) {
+      this.x = new double[inputSize];
       this.a1 = new double[hidden];
       this.g = new double[hidden];
-      this.dx = new double[windowSize * dim];
+      this.dx = new double[inputSize];
     }
 
     /**
