@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.DoubleKernel;
 import io.streamner.model.FloatKernel;
@@ -9,12 +10,10 @@ import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
-import io.streamner.model.TypedLearner;
 import io.streamner.model.VectorOps;
 import io.streamner.model.WindowInput;
 import io.streamner.model.WindowKernel;
 import io.streamner.model.WordVectors;
-import io.streamner.text.TagSet;
 import io.streamner.text.TokenNormalizer;
 import java.io.Serializable;
 import java.util.Map;
@@ -37,7 +36,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  * float or the other way round: {@link ModelStore} refuses to resume a model in the other
  * precision.
  */
-abstract class JobPrecision<V, P> implements Serializable {
+abstract class JobPrecision<V, P extends Dense> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static final JobPrecision<double[], DenseParameters> DOUBLE = new Doubles();
@@ -65,9 +64,12 @@ abstract class JobPrecision<V, P> implements Serializable {
   /** The word (and capitalisation) vectors of this precision. */
   abstract VectorOps<V> vectors();
 
-  /** The learner of a typed model of this precision, with its own kernel. */
-  abstract TypedLearner<V, ?> typedLearner(
-      OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim);
+  /**
+   * The learner of a model of this precision, with its own kernel: {@code outputs} 1 for a binary
+   * model, one per tag for a typed one; capitalisation vectors of k values (0: none).
+   */
+  abstract OnlineLearner<V, P> learner(
+      OnlineLearner.Settings settings, int outputs, int capitalizationDim);
 
   /** Word vector {@code id} of a model (binary or typed) of this precision. */
   abstract V vector(WindowInput input, int id);
@@ -180,9 +182,9 @@ abstract class JobPrecision<V, P> implements Serializable {
     }
 
     @Override
-    TypedLearner<double[], ?> typedLearner(
-        OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
-      return TypedLearner.doubles(settings, tagSet, capitalizationDim);
+    OnlineLearner<double[], DenseParameters> learner(
+        OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
+      return OnlineLearner.doubles(settings, outputs, capitalizationDim);
     }
 
     @Override
@@ -298,9 +300,9 @@ abstract class JobPrecision<V, P> implements Serializable {
     }
 
     @Override
-    TypedLearner<float[], ?> typedLearner(
-        OnlineLearner.Settings settings, TagSet tagSet, int capitalizationDim) {
-      return TypedLearner.floats(settings, tagSet, capitalizationDim);
+    OnlineLearner<float[], FloatParameters> learner(
+        OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
+      return OnlineLearner.floats(settings, outputs, capitalizationDim);
     }
 
     @Override

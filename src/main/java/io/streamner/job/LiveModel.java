@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.model.Dense;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -11,7 +12,7 @@ import java.util.Set;
  * {@link #spare}); a typed model's are {@link #typed} (in the same precision), and {@link #dense}
  * is null.
  */
-final class LiveModel<V, P> {
+final class LiveModel<V, P extends Dense> {
   final String name;
   final ModelCheckpoint counters;
 

@@ -3,13 +3,13 @@ package io.streamner.job;
 import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.DenseWithCapitals;
-import io.streamner.model.TypedLearner;
+import io.streamner.model.OnlineLearner;
 import io.streamner.model.VectorOps;
 import io.streamner.text.TagSet;
 
 /**
  * A typed model's dense parameters (W, b1, U, b2) and capitalisation vectors E while the model
- * operator runs, in the job's precision, with the spare parameters its {@link TypedLearner} trains
+ * operator runs, in the job's precision, with the spare parameters its {@link OnlineLearner} trains
  * a sentence on and the learner itself: what {@link LiveModel#dense} and {@link LiveModel#spare}
  * are to a binary model. {@code V} is one vector and {@code T} the dense parameters ({@link
  * DenseParameters} in a double job, {@code FloatParameters} in a float one).
@@ -17,8 +17,8 @@ import io.streamner.text.TagSet;
 final class LiveTypedParameters<V, T extends Dense> {
   final TagSet tagSet;
 
-  /** The model's learner: its tag set, and a workspace of its shape and precision. */
-  final TypedLearner<V, T> learner;
+  /** The model's learner: a workspace of its shape and precision. */
+  final OnlineLearner<V, T> learner;
 
   T dense;
   T spare;
@@ -26,8 +26,8 @@ final class LiveTypedParameters<V, T extends Dense> {
   /** E, or null without capitalisation features; replaced, never changed in place. */
   V[] capitals;
 
-  private LiveTypedParameters(TypedLearner<V, T> learner, T dense, V[] capitals) {
-    this.tagSet = learner.tagSet();
+  private LiveTypedParameters(TagSet tagSet, OnlineLearner<V, T> learner, T dense, V[] capitals) {
+    this.tagSet = tagSet;
     this.learner = learner;
     this.dense = dense;
     this.spare = learner.kernel().dense(dense.toDouble());
@@ -39,14 +39,14 @@ final class LiveTypedParameters<V, T extends Dense> {
    * precision) copied.
    */
   static <V, T extends Dense> LiveTypedParameters<V, T> of(
-      TypedLearner<V, T> learner, DenseParameters dense, V[] capitals) {
+      TagSet tagSet, OnlineLearner<V, T> learner, DenseParameters dense, V[] capitals) {
     VectorOps<V> vectors = learner.kernel().vectors();
     return new LiveTypedParameters<>(
-        learner, learner.kernel().dense(dense), vectors.copy(capitals));
+        tagSet, learner, learner.kernel().dense(dense), vectors.copy(capitals));
   }
 
   /** The trained copies become the model; the old parameters become the next spare. */
-  void take(TypedLearner.Update<V, T> update) {
+  void take(OnlineLearner.Update<V, T> update) {
     if (update.dense() != spare) throw new IllegalArgumentException("not this model's spare");
     spare = dense;
     dense = update.dense();

@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.model.Dense;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
 import io.streamner.modelfile.ModelFile;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code V} and {@code P} are a word vector and the dense parameters in the models' precision
  * ({@code model.precision}): {@link #of} picks them.
  */
-public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRecord>
+public final class ModelOperator<V, P extends Dense> extends AbstractStreamOperator<EncodedRecord>
     implements OneInputStreamOperator<ModelInput, EncodedRecord>,
         Triggerable<String, VoidNamespace>,
         BoundedOneInput {
@@ -106,7 +107,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             precision,
             store,
             record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
-    learner = new OnlineLearner<>(store.settings(), precision.kernel(definition.hyperparameters()));
+    learner = precision.learner(store.settings(), 1, 0);
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     updates =
         new ReplicaFeed<>(
@@ -226,6 +227,7 @@ public final class ModelOperator<V, P> extends AbstractStreamOperator<EncodedRec
             input.labels,
             m.dense,
             m.spare,
+            null,
             m.columns,
             store.wordCounts(),
             m.counters.columns,

@@ -1,5 +1,6 @@
 package io.streamner.job;
 
+import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
@@ -51,7 +52,7 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * <p>Methods that take a model name make it the current key first; the others work on the current
  * key.
  */
-final class ModelStore<V, P> {
+final class ModelStore<V, P extends Dense> {
   static final ValueStateDescriptor<ModelCheckpoint> MODEL_STATE =
       new ValueStateDescriptor<>("model", ModelCheckpoint.class);
 
@@ -425,7 +426,8 @@ final class ModelStore<V, P> {
   /** A typed model's live parameters in the job's precision (copies of {@code dense} and E). */
   private LiveTypedParameters<V, ?> typed(TagSet tagSet, DenseParameters dense, V[] capitals) {
     return LiveTypedParameters.of(
-        precision.typedLearner(settings(true), tagSet, definition.typed().capitalizationDim()),
+        tagSet,
+        precision.learner(settings(true), tagSet.size(), definition.typed().capitalizationDim()),
         dense,
         capitals);
   }

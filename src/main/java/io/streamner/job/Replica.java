@@ -6,7 +6,6 @@ import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.TagDecoder;
-import io.streamner.model.TypedLearner;
 import io.streamner.model.VectorOps;
 import java.util.Arrays;
 import java.util.List;
@@ -21,35 +20,30 @@ import java.util.List;
  * <p>Not thread-safe (the kernel keeps its workspace): one per subtask, as the operator's thread
  * is.
  */
-final class Replica<V, P> {
+final class Replica<V, P extends Dense> {
   final SnapshotRecord.Manifest manifest;
 
   /** The version and examples seen that predictions report. */
   private final ModelCheckpoint counters = new ModelCheckpoint();
 
   private final JobPrecision<V, P> precision;
-  private final OnlineLearner<V, P> binary;
+  private final OnlineLearner<V, P> learner;
   private final P dense;
-  private final Typed<V, ?> typed;
 
-  /** A typed model's learner, dense parameters and E, of one precision. */
-  private record Typed<V, T extends Dense>(TypedLearner<V, T> learner, T dense, V[] capitals) {
-    double[][] score(List<String> tokens, OnlineLearner.Columns<V> columns) throws Exception {
-      return learner.score(tokens, dense, capitals, columns);
-    }
-  }
+  /** E, or null without capitalisation features. */
+  private final V[] capitals;
 
   private Replica(
       SnapshotRecord.Manifest manifest,
       JobPrecision<V, P> precision,
-      OnlineLearner<V, P> binary,
+      OnlineLearner<V, P> learner,
       P dense,
-      Typed<V, ?> typed) {
+      V[] capitals) {
     this.manifest = manifest;
     this.precision = precision;
-    this.binary = binary;
+    this.learner = learner;
     this.dense = dense;
-    this.typed = typed;
+    this.capitals = capitals;
     counters.version = manifest.version();
     counters.examplesSeen = manifest.examplesSeen();
   }
@@ -60,37 +54,24 @@ final class Replica<V, P> {
     return of(JobPrecision.of(manifest.hyperparameters().precision()), manifest, update.dense);
   }
 
-  private static <V, P> Replica<V, P> of(
+  private static <V, P extends Dense> Replica<V, P> of(
       JobPrecision<V, P> precision, SnapshotRecord.Manifest manifest, double[] flat) {
     Hyperparameters hp = manifest.hyperparameters();
     // Only the shape and the normaliser matter for scoring: scoring grows no vocabulary.
     OnlineLearner.Settings settings = new OnlineLearner.Settings(hp, manifest.normalizer(), 1, 0);
-    if (manifest.tagSet() == null) {
-      return new Replica<>(
-          manifest,
-          precision,
-          new OnlineLearner<>(settings, precision.kernel(hp)),
-          precision.unflatten(hp, flat),
-          null);
-    }
-    int k = manifest.capitalizationDim();
-    DenseWithCapitals typed = DenseWithCapitals.unflatten(hp, manifest.tagSet().size(), k, flat);
-    return new Replica<V, P>(
-        manifest,
-        precision,
-        null,
-        null,
-        typed(precision.typedLearner(settings, manifest.tagSet(), k), typed, precision.vectors()));
-  }
-
-  private static <V, T extends Dense> Typed<V, T> typed(
-      TypedLearner<V, T> learner, DenseWithCapitals dense, VectorOps<V> vectors) {
+    boolean binary = manifest.tagSet() == null;
+    int outputs = binary ? 1 : manifest.tagSet().size();
+    int k = binary ? 0 : manifest.capitalizationDim();
+    DenseWithCapitals stored = DenseWithCapitals.unflatten(hp, outputs, k, flat);
+    OnlineLearner<V, P> learner = precision.learner(settings, outputs, k);
+    VectorOps<V> vectors = precision.vectors();
     V[] capitals = null;
-    if (dense.capitals() != null) {
-      capitals = vectors.array(dense.capitals().length);
-      for (int c = 0; c < capitals.length; c++) capitals[c] = vectors.vector(dense.capitals()[c]);
+    if (stored.capitals() != null) {
+      capitals = vectors.array(stored.capitals().length);
+      for (int c = 0; c < capitals.length; c++) capitals[c] = vectors.vector(stored.capitals()[c]);
     }
-    return new Typed<>(learner, learner.kernel().dense(dense.parameters()), capitals);
+    return new Replica<>(
+        manifest, precision, learner, learner.kernel().dense(stored.parameters()), capitals);
   }
 
   /**
@@ -108,13 +89,11 @@ final class Replica<V, P> {
    */
   EncodedRecord score(ModelInput input, OnlineLearner.Columns<V> columns) throws Exception {
     List<String> tokens = Arrays.asList(input.sentence.tokens);
-    if (typed == null) {
-      double[] p = binary.score(tokens, dense, columns);
-      RecordRejected.checkProbabilities(input.model, p);
-      return Outputs.prediction(input, p, counters);
-    }
-    double[][] p = typed.score(tokens, columns);
+    double[][] p = learner.score(tokens, dense, capitals, columns);
     for (double[] row : p) RecordRejected.checkProbabilities(input.model, row);
+    if (manifest.tagSet() == null) {
+      return Outputs.prediction(input, OnlineLearner.firstOutput(p), counters);
+    }
     return Outputs.typedPrediction(
         input, manifest.tagSet(), TagDecoder.decodeSentence(manifest.tagSet(), p), counters);
   }

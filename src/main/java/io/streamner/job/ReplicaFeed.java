@@ -2,6 +2,7 @@ package io.streamner.job;
 
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.model.Dense;
 import java.util.function.Consumer;
 
 /**
@@ -11,7 +12,7 @@ import java.util.function.Consumer;
  * decides when ({@code scoring.refresh-examples}, {@code scoring.refresh-ms}, and before every
  * checkpoint barrier, so that a checkpoint's replicas are exactly its models).
  */
-final class ReplicaFeed<V, P> {
+final class ReplicaFeed<V, P extends Dense> {
   private final JobDefinition definition;
   private final JobPrecision<V, P> precision;
   private final ModelStore<V, P> store;

@@ -2,6 +2,7 @@ package io.streamner.job;
 
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.model.Dense;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * restore the next version is the one after the checkpoint's, and the versions written after that
  * checkpoint were never committed, so a reader never sees a number twice.
  */
-final class SnapshotWriter<V, P> {
+final class SnapshotWriter<V, P extends Dense> {
   private final JobDefinition definition;
   private final JobPrecision<V, P> precision;
   private final ModelStore<V, P> store;

@@ -3,16 +3,15 @@ package io.streamner.job;
 import io.streamner.model.Dense;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.TagDecoder;
-import io.streamner.model.TypedLearner;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The model operator's work on a typed model ({@code LOC+ORG} in {@code models}): test-then-train
- * and scoring with its {@link TypedLearner} (in the job's precision), by the rules of the binary
- * path in {@link ModelOperator}. A sentence is trained on copies, and the update is applied only
- * when it is finite and its prediction can be written. The prediction holds the well-formed tag
- * sequence of highest probability ({@link TagDecoder}) and its entities.
+ * and scoring with its {@link io.streamner.model.OnlineLearner} (in the job's precision), by the
+ * rules of the binary path in {@link ModelOperator}. A sentence is trained on copies, and the
+ * update is applied only when it is finite and its prediction can be written. The prediction holds
+ * the well-formed tag sequence of highest probability ({@link TagDecoder}) and its entities.
  */
 final class TypedLearning {
   private TypedLearning() {}
@@ -43,7 +42,7 @@ final class TypedLearning {
       ModelInput input,
       OnlineLearner.WordCounts counts)
       throws Exception {
-    TypedLearner.Update<V, T> update =
+    OnlineLearner.Update<V, T> update =
         p.learner.learn(
             tokens(input),
             input.labels,
@@ -55,14 +54,13 @@ final class TypedLearning {
             m.counters.columns,
             m.counters.examplesSeen);
     if (!update.isFinite()) throw RecordRejected.nonFiniteUpdate(m.name);
-    TagDecoder.Sentence decoded = TagDecoder.decodeSentence(p.tagSet, update.probabilities());
+    TagDecoder.Sentence decoded = TagDecoder.decodeSentence(p.tagSet, update.outputs());
     // The counters reported are those of the model before this sentence.
     EncodedRecord prediction = Outputs.typedPrediction(input, p.tagSet, decoded, m.counters);
     p.learner.commit(update, m.columns, counts, m.changed);
     m.unsent.addAll(update.columns().keySet());
     p.take(update);
-    Prequential.recordTyped(
-        m.counters, p.tagSet, update.probabilities(), decoded.tags(), input.labels);
+    Prequential.recordTyped(m.counters, p.tagSet, update.outputs(), decoded.tags(), input.labels);
     return new Trained(
         prediction, update.windows(), update.newColumns().size(), update.refused().size());
   }

@@ -178,8 +178,8 @@ public final class FloatTypedNetwork {
    * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
    * to} is written (from {@code from}'s, the padding of W and U included), so whatever {@code to}
    * held before does not matter, and the results are the bits of the step in place. The streaming
-   * {@link TypedLearner} trains a sentence's first window from the live model into a spare one this
-   * way, which spares it a copy of the dense parameters per sentence; the window's vectors are
+   * {@link OnlineLearner} trains a sentence's first window from the live model into a spare one
+   * this way, which spares it a copy of the dense parameters per sentence; the window's vectors are
    * updated in place either way.
    */
   public double sgdStep(

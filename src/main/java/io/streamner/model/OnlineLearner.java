@@ -1,5 +1,6 @@
 package io.streamner.model;
 
+import io.streamner.text.Capitalization;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.util.List;
@@ -7,16 +8,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Test-then-train on one sentence at a time, for a model whose vocabulary grows as words arrive. It
- * is the streaming job's learner, free of Flink: the word vectors live wherever {@link Columns}
- * puts them (keyed state in the job, a map in tests) and the dense parameters are passed in. {@code
- * V} and {@code P} are a word vector and the dense parameters in the model's precision (see {@link
- * WindowKernel}): {@link #doubles} is the specification's model, {@link #floats} the float one.
+ * Test-then-train on one sentence at a time, for a model whose vocabulary grows as words arrive:
+ * the streaming job's learner, free of Flink, for either output layer (the specification's one
+ * output, P(entity), or one per tag of a typed model) and either precision ({@code V} and {@code P}
+ * as in {@link WindowKernel}: {@link #doubles} is the double model, {@link #floats} the float one).
+ * The word vectors live wherever {@link Columns} puts them (keyed state in the job, a map in
+ * tests); the dense parameters and the capitalisation vectors E are passed in.
  *
  * <p>A labelled sentence is trained window by window in order with the kernel's SGD step, the same
- * kernel the offline {@link Trainer} runs. With {@code minCount = 1} and the same starting vectors,
- * a stream of sentences gives bit for bit the model one in-order offline epoch over the same
- * sentences gives.
+ * kernel the offline {@link Trainer} runs ({@link TaggingModel#steps()}). With {@code minCount = 1}
+ * and the same starting vectors, a stream of sentences gives bit for bit the model one in-order
+ * offline epoch over the same sentences gives.
  *
  * <p>Training is in two steps so that a sentence never half-trains a model: {@link #learn} trains
  * copies and changes nothing the caller holds; the caller then applies the {@link Update} with
@@ -25,10 +27,12 @@ import java.util.Set;
  * double buffer: the sentence's first window trains from the live parameters into the spare ones
  * (one pass that reads the one and writes the other, as a step in place would), the other windows
  * train the spare ones in place; the caller swaps the two when it applies the update. So a sentence
- * costs no copy of the dense parameters, only copies of its own word vectors.
+ * costs no copy of W, b1, U and b2, only copies of its own word vectors. E is small (six classes of
+ * k values) and touched by every window, so it travels with the dense parameters: the update holds
+ * its trained copy.
  *
- * <p>Test-then-train is per window: the probability reported for token t is the h of the forward
- * half of its own SGD step, so it comes from the model before that window trained it (and after the
+ * <p>Test-then-train is per window: the outputs reported for token t are those of the forward half
+ * of its own SGD step, so they come from the model before that window trained it (and after the
  * sentence's earlier windows did). Scoring the sentence separately first would run the forward pass
  * twice per window, which is about 40% of the training cost.
  *
@@ -37,10 +41,9 @@ import java.util.Set;
  * {@link WordVectors#randomVector} (rounded to float in a float model), a function of the word and
  * the seed only, so a replay of the stream builds the same model. Scoring never creates columns. A
  * model holds at most {@link Settings#maxVocabulary} columns: past it a word that reaches the
- * minimum count is {@link Update#refused refused} one and goes on reading UUUNKKK.
- *
- * <p>One sentence's columns are read once, updated over all its windows, and written back once: the
- * same arithmetic as reading and writing around every window, with C times fewer state accesses.
+ * minimum count is {@link Update#refused refused} one and goes on reading UUUNKKK. One sentence's
+ * columns are read once, updated over all its windows, and written back once ({@link
+ * SentenceColumns}): the same arithmetic as around every window, with C times fewer state accesses.
  *
  * <p>An instance holds one window's activations: one per thread.
  */
@@ -95,10 +98,13 @@ public final class OnlineLearner<V, P> {
   /**
    * One sentence's training, not yet applied to the model.
    *
-   * @param probabilities P(entity) of every token, from the model before that token's window
-   *     trained it (test-then-train per window)
-   * @param loss the sum of the windows' logistic losses, each before its own step
+   * @param outputs the network's outputs for every token ({@code [token][output]}: P(entity) of a
+   *     binary model, P(tag) in tag id order of a typed one, which {@link TagDecoder} turns into
+   *     tags), from the model before that token's window trained it
+   * @param loss the sum of the windows' losses (logistic or cross-entropy), each before its own
+   *     step
    * @param dense the trained dense parameters: the spare ones the learner was given
+   * @param capitals the trained copy of E, or null without capitalisation features
    * @param columns the trained copies of the vectors the sentence's windows used, by word, in the
    *     order the windows first use them
    * @param newColumns words that get their own vector with this sentence
@@ -109,10 +115,11 @@ public final class OnlineLearner<V, P> {
    * @param finite whether every parameter the update writes and its loss are finite numbers
    */
   public record Update<V, P>(
-      double[] probabilities,
+      double[][] outputs,
       int windows,
       double loss,
       P dense,
+      V[] capitals,
       Map<String, V> columns,
       List<String> newColumns,
       List<String> refused,
@@ -127,14 +134,28 @@ public final class OnlineLearner<V, P> {
     public boolean isFinite() {
       return finite;
     }
+
+    /** P(entity) of every token: the one output of a binary model. */
+    public double[] probabilities() {
+      return firstOutput(outputs);
+    }
   }
 
   private final Settings settings;
-  private final Hyperparameters hp;
+  private final int capitalizationDim;
   private final WindowKernel<V, P> kernel;
+  private final VectorOps<V> vectors;
   private final V[] window;
+  private final V[] pieces;
 
-  public OnlineLearner(Settings settings, WindowKernel<V, P> kernel) {
+  /**
+   * @param capitalizationDim k, 0 for a model without capitalisation features
+   * @param kernel the network of the model's precision, of its shape
+   */
+  public OnlineLearner(Settings settings, int capitalizationDim, WindowKernel<V, P> kernel) {
+    if (capitalizationDim < 0) {
+      throw new IllegalArgumentException("capitalisation dimension " + capitalizationDim + " < 0");
+    }
     if (kernel.vectors().precision() != settings.hyperparameters().precision()) {
       throw new IllegalArgumentException(
           "a "
@@ -143,34 +164,77 @@ public final class OnlineLearner<V, P> {
               + settings.hyperparameters().precision()
               + " model");
     }
+    int windowSize = settings.hyperparameters().windowSize();
     this.settings = settings;
-    this.hp = settings.hyperparameters();
+    this.capitalizationDim = capitalizationDim;
     this.kernel = kernel;
-    this.window = kernel.vectors().array(hp.windowSize());
+    this.vectors = kernel.vectors();
+    this.window = vectors.array(windowSize);
+    this.pieces = capitalizationDim > 0 ? vectors.array(2 * windowSize) : window;
   }
 
-  /** The learner of a double model: {@link WindowNetwork}. */
+  /** The learner of a binary double model without capitalisation features: the specification's. */
   public static OnlineLearner<double[], DenseParameters> doubles(Settings settings) {
-    return new OnlineLearner<>(
-        settings,
-        new DoubleKernel(
-            settings.hyperparameters().inputSize(), settings.hyperparameters().hidden(), 1));
+    return doubles(settings, 1, 0);
   }
 
-  /** The learner of a float model: {@link FloatNetwork#fastest()}. */
+  /**
+   * The learner of a double model with {@code outputs} outputs (1: binary, else one per tag) and
+   * capitalisation vectors of k values (0: none).
+   */
+  public static OnlineLearner<double[], DenseParameters> doubles(
+      Settings settings, int outputs, int capitalizationDim) {
+    Hyperparameters hp = settings.hyperparameters();
+    return new OnlineLearner<>(
+        settings,
+        capitalizationDim,
+        new DoubleKernel(inputSize(hp, capitalizationDim), hp.hidden(), outputs));
+  }
+
+  /** The learner of a binary float model without capitalisation features. */
   public static OnlineLearner<float[], FloatParameters> floats(Settings settings) {
-    return new OnlineLearner<>(
-        settings,
-        new FloatKernel(
-            settings.hyperparameters().inputSize(), settings.hyperparameters().hidden(), 1));
+    return floats(settings, 1, 0);
   }
 
-  /** P(entity) for every token; words without a column read UUUNKKK. Changes nothing. */
-  public double[] score(List<String> tokens, P dense, Columns<V> columns) throws Exception {
-    SentenceColumns<V> s =
-        new SentenceColumns<>(settings, kernel.vectors(), tokens, columns, false);
-    double[] p = new double[s.length()];
-    for (int t = 0; t < p.length; t++) p[t] = kernel.forward(dense, s.window(t, window))[0];
+  /** {@link #doubles(Settings, int, int)} in float: the SIMD kernel where the JVM has it. */
+  public static OnlineLearner<float[], FloatParameters> floats(
+      Settings settings, int outputs, int capitalizationDim) {
+    Hyperparameters hp = settings.hyperparameters();
+    return new OnlineLearner<>(
+        settings,
+        capitalizationDim,
+        new FloatKernel(inputSize(hp, capitalizationDim), hp.hidden(), outputs));
+  }
+
+  private static int inputSize(Hyperparameters hp, int capitalizationDim) {
+    return DenseWithCapitals.inputSize(hp, capitalizationDim);
+  }
+
+  /** k: values per capitalisation vector, 0 without capitalisation features. */
+  public int capitalizationDim() {
+    return capitalizationDim;
+  }
+
+  /** The network this learner runs. */
+  public WindowKernel<V, P> kernel() {
+    return kernel;
+  }
+
+  /**
+   * The outputs for every token ({@code [token][output]}, as {@link Update#outputs}); words without
+   * a column read UUUNKKK. Changes nothing.
+   *
+   * @param capitals E, or null without capitalisation features
+   */
+  public double[][] score(List<String> tokens, P dense, V[] capitals, Columns<V> columns)
+      throws Exception {
+    checkCapitals(capitals);
+    SentenceColumns<V> s = new SentenceColumns<>(settings, vectors, tokens, columns, false);
+    int[][] classes = classes(tokens, capitals);
+    double[][] p = new double[s.length()][];
+    for (int t = 0; t < p.length; t++) {
+      p[t] = kernel.forward(dense, pieces(s, t, capitals, classes)).clone();
+    }
     return p;
   }
 
@@ -184,9 +248,11 @@ public final class OnlineLearner<V, P> {
    * places left under the maximum vocabulary in that order: the same stream always gives the same
    * vocabulary.
    *
-   * @param labels 1 where the token is the entity, one per token
+   * @param labels one per token: 1 where the token is the entity (binary), or its tag id in the
+   *     model's tag set ({@link io.streamner.text.TagSet#encode})
    * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
    *     update holds them, trained
+   * @param capitals E, or null without capitalisation features; the update holds a trained copy
    * @param vocabularySize the columns the model holds now
    * @param examplesSeen the windows the model has trained on, for the step size schedule
    */
@@ -195,6 +261,7 @@ public final class OnlineLearner<V, P> {
       int[] labels,
       P dense,
       P spare,
+      V[] capitals,
       Columns<V> columns,
       WordCounts counts,
       long vocabularySize,
@@ -206,42 +273,95 @@ public final class OnlineLearner<V, P> {
     }
     if (tokens.isEmpty()) throw new IllegalArgumentException("a sentence without tokens");
     if (dense == spare) throw new IllegalArgumentException("the spare parameters are the model's");
-    SentenceColumns<V> s = new SentenceColumns<>(settings, kernel.vectors(), tokens, columns, true);
+    checkCapitals(capitals);
+    SentenceColumns<V> s = new SentenceColumns<>(settings, vectors, tokens, columns, true);
     s.grow(counts, vocabularySize);
-
-    double[] probabilities = new double[s.length()];
+    V[] trainedCapitals = vectors.copy(capitals);
+    int[][] classes = classes(tokens, capitals);
+    Hyperparameters hp = settings.hyperparameters();
+    double[][] outputs = new double[labels.length][];
     double loss = 0;
-    for (int t = 0; t < probabilities.length; t++) {
+    for (int t = 0; t < labels.length; t++) {
       loss +=
           kernel.sgdStep(
               t == 0 ? dense : spare,
               spare,
-              s.window(t, window),
+              pieces(s, t, trainedCapitals, classes),
               labels[t],
               hp.learningRateAt(examplesSeen + t),
               settings.decay());
-      probabilities[t] = kernel.probabilities()[0];
+      outputs[t] = kernel.probabilities().clone();
     }
-
     Map<String, V> touched = s.used();
     boolean finite =
         Double.isFinite(loss)
             && kernel.isFiniteDense(spare)
-            && SentenceColumns.allFinite(kernel.vectors(), touched.values());
+            && SentenceColumns.allFinite(vectors, touched.values())
+            && (trainedCapitals == null
+                || SentenceColumns.allFinite(vectors, List.of(trainedCapitals)));
     return new Update<>(
-        probabilities, s.length(), loss, spare, touched, s.created, s.refused, s.counts, finite);
+        outputs,
+        labels.length,
+        loss,
+        spare,
+        trainedCapitals,
+        touched,
+        s.created,
+        s.refused,
+        s.counts,
+        finite);
   }
 
   /**
    * Applies an update's word vectors and counts: the trained vectors are written back (and added to
    * {@code changed}), new columns leave the counts, the other counts are stored (with a minimum
    * count of 1 there are none: a refused word is not counted, it would be refused again). The dense
-   * parameters are the caller's to take: {@link Update#dense()} is the trained spare.
+   * parameters and E are the caller's to take: {@link Update#dense()} and {@link Update#capitals()}
+   * are the trained copies.
    */
   public void commit(
       Update<V, P> update, Columns<V> columns, WordCounts counts, Set<String> changed)
       throws Exception {
     SentenceColumns.commit(
         settings, update.columns(), update.newColumns(), update.counts(), columns, counts, changed);
+  }
+
+  /** The first output of every token: P(entity) of a binary model's {@code [token][1]} outputs. */
+  public static double[] firstOutput(double[][] outputs) {
+    double[] p = new double[outputs.length];
+    for (int t = 0; t < p.length; t++) p[t] = outputs[t][0];
+    return p;
+  }
+
+  /**
+   * The pieces of window t (eq. 32 of src/site/markdown/typed-model.md): its word vectors, each
+   * followed by its capitalisation class's vector when the model has capitalisation features.
+   */
+  private V[] pieces(SentenceColumns<V> s, int t, V[] capitals, int[][] classes) {
+    s.window(t, window);
+    if (capitals == null) return window;
+    for (int c = 0; c < window.length; c++) {
+      pieces[2 * c] = window[c];
+      pieces[2 * c + 1] = capitals[classes[t][c]];
+    }
+    return pieces;
+  }
+
+  private int[][] classes(List<String> tokens, V[] capitals) {
+    return capitals == null
+        ? null
+        : WindowInput.capitalWindows(tokens, settings.hyperparameters().windowSize());
+  }
+
+  private void checkCapitals(V[] capitals) {
+    int k = capitals == null ? 0 : java.lang.reflect.Array.getLength(capitals[0]);
+    if (k != capitalizationDim
+        || (capitals != null && capitals.length != Capitalization.values().length)) {
+      throw new IllegalArgumentException(
+          "capitalisation vectors of "
+              + k
+              + " values given to a learner of k="
+              + capitalizationDim);
+    }
   }
 }

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One sentence's word vectors in the streaming learners ({@link OnlineLearner}, {@link
- * TypedLearner}), in either precision ({@code V}: {@code double[]} or {@code float[]}): the vectors
- * its windows read, each looked up once; new columns for words that reach the minimum count ({@link
- * #grow}); after training, the vectors to write back ({@link #used}, {@link #commit}). What both
- * learners share, so that a binary and a typed model grow their vocabulary by the same rules.
+ * One sentence's word vectors in the streaming learner ({@link OnlineLearner}), in either precision
+ * ({@code V}: {@code double[]} or {@code float[]}): the vectors its windows read, each looked up
+ * once; new columns for words that reach the minimum count ({@link #grow}); after training, the
+ * vectors to write back ({@link #used}, {@link #commit}). The vocabulary rules, apart from the
+ * learner's loop over the windows.
  *
  * <p>Copies are taken when the sentence is to be trained, the stored arrays when it is only read. A
  * word without a vector (yet) reads UUUNKKK's. Window t holds the words t - (C-1)/2 .. t + (C-1)/2,

@@ -140,7 +140,7 @@ public final class TypedNetwork {
    * {@link #sgdStep(DenseParameters, double[][], int, double, double, Workspace)} from the
    * parameters {@code from} into {@code to}, which may be the same object: every value of {@code
    * to} is written (from {@code from}'s), so whatever {@code to} held before does not matter, and
-   * the results are the bits of the step in place. The streaming {@link TypedLearner} trains a
+   * the results are the bits of the step in place. The streaming {@link OnlineLearner} trains a
    * sentence's first window from the live model into a spare one this way, which spares it a copy
    * of the dense parameters per sentence; the window's vectors are updated in place either way.
    */

@@ -2,10 +2,10 @@ package io.streamner.model;
 
 /**
  * Word vectors (and capitalisation vectors) in one {@link Precision}: {@code double[]} ({@link
- * #DOUBLE}) or {@code float[]} ({@link #FLOAT}). What the streaming learners ({@link
- * OnlineLearner}, {@link TypedLearner}) and the job do with a vector besides the network's
- * arithmetic, so that their code is written once for both precisions. The kernels say which they
- * use ({@link WindowKernel#vectors()}, {@link WindowKernel#vectors()}).
+ * #DOUBLE}) or {@code float[]} ({@link #FLOAT}). What the streaming learner ({@link OnlineLearner})
+ * and the job do with a vector besides the network's arithmetic, so that their code is written once
+ * for both precisions. The kernels say which they use ({@link WindowKernel#vectors()}, {@link
+ * WindowKernel#vectors()}).
  */
 public interface VectorOps<V> {
   VectorOps<double[]> DOUBLE = new Doubles();

@@ -82,7 +82,15 @@ class OnlineLearnerTest {
         throws Exception {
       OnlineLearner.Update<double[], DenseParameters> update =
           learner.learn(
-              tokens, labels, dense, spare, columns, columns, columns.vectors.size(), examples);
+              tokens,
+              labels,
+              dense,
+              spare,
+              null,
+              columns,
+              columns,
+              columns.vectors.size(),
+              examples);
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
@@ -159,6 +167,7 @@ class OnlineLearnerTest {
               EntityTags.binaryLabels(s.tags(), "PER"),
               dense,
               spare,
+              null,
               columns,
               columns,
               columns.vectors.size(),
@@ -196,6 +205,7 @@ class OnlineLearnerTest {
             new int[] {1, 0, 1},
             dense,
             new FloatParameters(8, 18, 1),
+            null,
             columns,
             columns,
             columns.vectors.size(),
@@ -210,7 +220,8 @@ class OnlineLearnerTest {
     DenseParameters dense = DenseParameters.initialise(HP.hidden(), HP.inputSize(), 1, HP.seed());
     DenseParameters before = dense.copy();
     MapColumns<double[]> columns = freshColumns();
-    double[] p = learner.score(List.of("Anna", "smiled"), dense, columns);
+    double[] p =
+        OnlineLearner.firstOutput(learner.score(List.of("Anna", "smiled"), dense, null, columns));
     assertEquals(2, p.length);
     assertEquals(before, dense);
     assertEquals(3, columns.vectors.size());
@@ -240,7 +251,7 @@ class OnlineLearnerTest {
       WindowNetwork.sgdStep(slowDense, window, labels[t], HP.learningRate(), 0, ws);
     }
 
-    double[] before = model.learner.score(tokens, dense, columns);
+    double[] before = OnlineLearner.firstOutput(model.learner.score(tokens, dense, null, columns));
     double[] returned = model.learn(tokens, labels).probabilities();
     assertArrayEquals(expected, returned);
     assertEquals(
@@ -300,6 +311,7 @@ class OnlineLearnerTest {
             new int[] {1, 0, 1, 1},
             model.dense,
             model.spare,
+            null,
             model.columns,
             model.columns,
             model.columns.vectors.size(),
@@ -327,6 +339,7 @@ class OnlineLearnerTest {
             new int[] {1, 0, 1, 0, 0},
             model.dense,
             model.spare,
+            null,
             model.columns,
             model.columns,
             model.columns.vectors.size(),
@@ -444,6 +457,7 @@ class OnlineLearnerTest {
             new int[] {1},
             model.dense,
             model.spare,
+            null,
             model.columns,
             model.columns,
             model.columns.vectors.size(),

@@ -20,7 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The streaming learner of typed models: the promises {@link OnlineLearner} makes, typed. */
-class TypedLearnerTest {
+class OnlineLearnerTypedTest {
   private static final Hyperparameters HP = new Hyperparameters(3, 6, 8, 0.05, 0.01, 5);
   private static final TagSet TAGS = new TagSet(TagSet.Scheme.BIO, List.of("PER", "LOC"));
   private static final int K = 2;
@@ -67,9 +67,9 @@ class TypedLearnerTest {
             WindowInput.initialCapitals(K, HP.seed())));
   }
 
-  static TypedLearner<double[], DenseParameters> learner(double decay) {
-    return TypedLearner.doubles(
-        new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), 1, decay), TAGS, K);
+  static OnlineLearner<double[], DenseParameters> learner(double decay) {
+    return OnlineLearner.doubles(
+        new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), 1, decay), TAGS.size(), K);
   }
 
   /**
@@ -78,7 +78,7 @@ class TypedLearnerTest {
    * trained copies.
    */
   static final class Streamed<V, P extends Dense> {
-    final TypedLearner<V, P> learner;
+    final OnlineLearner<V, P> learner;
     final MapColumns<V> columns = new MapColumns<>();
     final Set<String> changed = new HashSet<>();
     P dense;
@@ -86,7 +86,7 @@ class TypedLearnerTest {
     V[] capitals;
     long examples; // windows trained so far, as the job counts them
 
-    Streamed(TypedLearner<V, P> learner) {
+    Streamed(OnlineLearner<V, P> learner) {
       this.learner = learner;
       VectorOps<V> vectors = learner.kernel().vectors();
       for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
@@ -102,7 +102,7 @@ class TypedLearnerTest {
     }
 
     /** Learns without committing. */
-    TypedLearner.Update<V, P> attempt(Sentence s) throws Exception {
+    OnlineLearner.Update<V, P> attempt(Sentence s) throws Exception {
       return learner.learn(
           s.tokens(),
           TAGS.encode(s.tags()),
@@ -116,8 +116,8 @@ class TypedLearnerTest {
     }
 
     /** Learns and commits, as the job will do with a finite update. */
-    TypedLearner.Update<V, P> learn(Sentence s) throws Exception {
-      TypedLearner.Update<V, P> update = attempt(s);
+    OnlineLearner.Update<V, P> learn(Sentence s) throws Exception {
+      OnlineLearner.Update<V, P> update = attempt(s);
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
@@ -165,13 +165,13 @@ class TypedLearnerTest {
 
     Streamed<float[], FloatParameters> streamed =
         new Streamed<>(
-            TypedLearner.floats(
+            OnlineLearner.floats(
                 new OnlineLearner.Settings(
                     HP.withPrecision(Precision.FLOAT),
                     TokenNormalizer.defaults(),
                     1,
                     HP.regularization() / data.size()),
-                TAGS,
+                TAGS.size(),
                 K));
     for (Sentence s : sentences) streamed.learn(s);
 
@@ -199,12 +199,11 @@ class TypedLearnerTest {
     DenseParameters before = streamed.dense.copy();
     double[][] scored =
         streamed.learner.score(last.tokens(), before, streamed.capitals, streamed.columns);
-    TypedLearner.Update<double[], DenseParameters> update = streamed.learn(last);
-    assertArrayEquals(
-        scored[0], update.probabilities()[0], "the first window: nothing trained yet");
+    OnlineLearner.Update<double[], DenseParameters> update = streamed.learn(last);
+    assertArrayEquals(scored[0], update.outputs()[0], "the first window: nothing trained yet");
     assertEquals(last.size(), update.windows());
     double sum = 0;
-    for (double p : update.probabilities()[3]) sum += p;
+    for (double p : update.outputs()[3]) sum += p;
     assertEquals(1.0, sum, 1e-12);
   }
 
@@ -216,7 +215,7 @@ class TypedLearnerTest {
     double[][] capitals = streamed.capitals;
     double[] first = capitals[0].clone();
     int words = streamed.columns.vectors.size();
-    TypedLearner.Update<double[], DenseParameters> update = streamed.attempt(s);
+    OnlineLearner.Update<double[], DenseParameters> update = streamed.attempt(s);
     assertEquals(dense, streamed.dense);
     assertArrayEquals(first, capitals[0]);
     assertEquals(words, streamed.columns.vectors.size());
@@ -228,7 +227,7 @@ class TypedLearnerTest {
     Streamed<double[], DenseParameters> streamed = new Streamed<>(learner(0));
     streamed.capitals[1][0] = Double.NaN;
     Sentence s = corpus(1, 6).get(0);
-    TypedLearner.Update<double[], DenseParameters> update = streamed.attempt(s);
+    OnlineLearner.Update<double[], DenseParameters> update = streamed.attempt(s);
     assertFalse(update.isFinite());
     assertThrows(
         IllegalArgumentException.class,
