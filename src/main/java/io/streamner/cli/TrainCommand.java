@@ -7,7 +7,7 @@ import io.streamner.eval.TokenDecisions;
 import io.streamner.eval.TypedEvaluator;
 import io.streamner.eval.TypedScores;
 import io.streamner.json.Json;
-import io.streamner.model.FloatNetwork;
+import io.streamner.model.FloatKernel;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
@@ -356,7 +356,7 @@ public final class TrainCommand implements Callable<Integer> {
   static String kernel(Precision precision) {
     return precision == Precision.DOUBLE
         ? "double (the specification's model, exact)"
-        : "float, " + FloatNetwork.fastest().description();
+        : "float, " + FloatKernel.fastestDescription();
   }
 
   /** Writes the model, and with --json the results. */

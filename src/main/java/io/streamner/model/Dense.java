@@ -86,4 +86,23 @@ public sealed interface Dense permits DenseParameters, FloatParameters {
           "the parameters to train into have the shape " + to.shape() + ", not " + from.shape());
     }
   }
+
+  /**
+   * The check of a kernel of shape H, I, K on parameters {@code p}.
+   *
+   * @throws IllegalArgumentException when they are of another shape
+   */
+  static void checkFits(Dense p, int hidden, int inputSize, int outputs) {
+    if (p.hidden() != hidden || p.inputSize() != inputSize || p.outputs() != outputs) {
+      throw new IllegalArgumentException(
+          "a kernel of H="
+              + hidden
+              + " I="
+              + inputSize
+              + " K="
+              + outputs
+              + " for parameters of "
+              + p.shape());
+    }
+  }
 }

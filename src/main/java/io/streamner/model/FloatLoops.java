@@ -4,7 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two loops of {@link FloatNetwork} that run over all of W, where nearly all of an SGD step's
+ * The two loops of {@link FloatKernel} that run over all of W, where nearly all of an SGD step's
  * time goes. Two implementations give bit for bit the same results: {@link VectorFloatLoops}
  * (explicit SIMD with the incubating Vector API) and {@link ScalarFloatLoops} (plain Java, the
  * fallback when the JVM runs without {@code --add-modules jdk.incubator.vector}).
@@ -117,8 +117,8 @@ interface FloatLoops {
 
   /**
    * The vector loops when the JVM has the Vector API, else the scalar ones with a one-line notice
-   * that says how to enable it. {@link FloatNetwork#fastest()} calls this once per JVM (per class
-   * loader, in a Flink job), so the notice is printed once.
+   * that says how to enable it. {@link FloatKernel} calls this once per JVM (per class loader, in a
+   * Flink job), so the notice is printed once.
    */
   static FloatLoops fastest() {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
@@ -149,6 +149,6 @@ interface FloatLoops {
   }
 
   private static void notice(String message) {
-    LoggerFactory.getLogger(FloatNetwork.class).warn(message);
+    LoggerFactory.getLogger(FloatKernel.class).warn(message);
   }
 }

@@ -18,7 +18,7 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
 
   Dense dense();
 
-  /** A double model: {@link WindowNetwork} runs it. */
+  /** A double model: {@link DoubleKernel} runs it. */
   record Doubles(double[][] vectors, double[][] capitals, DenseParameters dense)
       implements ModelParameters {
     @Override
@@ -27,7 +27,7 @@ public sealed interface ModelParameters permits ModelParameters.Doubles, ModelPa
     }
   }
 
-  /** A float model: {@link FloatNetwork} runs it. */
+  /** A float model: {@link FloatKernel} runs it. */
   record Floats(float[][] vectors, float[][] capitals, FloatParameters dense)
       implements ModelParameters {
     @Override

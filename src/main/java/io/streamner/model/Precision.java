@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * The number type of a model's parameters and word vectors, and so the kernel that trains and
- * scores it: {@link #DOUBLE} is the specification's model ({@link WindowNetwork}), {@link #FLOAT}
- * the single-precision SIMD kernel ({@link FloatNetwork}), with half the memory and state.
+ * scores it: {@link #DOUBLE} is the specification's model ({@link DoubleKernel}), {@link #FLOAT}
+ * the single-precision SIMD kernel ({@link FloatKernel}), with half the memory and state.
  *
  * <p>Spelled {@code double} and {@code float} in settings ({@code train --precision}, {@code
  * model.precision}, a model file's and a snapshot manifest's {@code hyperparameters.precision});

@@ -13,8 +13,8 @@ import java.util.Map;
  * and {@code tag} read.
  *
  * <p>L, E and the dense parameters are of the model's {@link Hyperparameters#precision()}: double
- * (the default; {@link DenseParameters}, trained by {@link TypedNetwork}) or float ({@link
- * FloatParameters}, trained by {@link FloatTypedNetwork}). {@link #steps()} runs the kernel of that
+ * (the default; {@link DenseParameters}, trained by {@link DoubleKernel}) or float ({@link
+ * FloatParameters}, trained by {@link FloatKernel}). {@link #steps()} runs the kernel of that
  * precision on them, for scoring and for training.
  */
 public final class TypedModel implements TaggingModel {

@@ -1,14 +1,14 @@
 package io.streamner.model;
 
 /**
- * The window network in one {@link Precision} and with one output layer, as the trainers, learners
- * and scorers use it: {@code V} is one vector ({@code double[]} or {@code float[]}), {@code P} the
- * dense parameters ({@link DenseParameters} or {@link FloatParameters}). {@link DoubleKernel} runs
- * the double networks, {@link FloatKernel} the float SIMD ones; each runs the specification's
- * sigmoid output when the parameters have one output (K = 1, {@link WindowNetwork}, {@link
- * FloatNetwork}) and the typed softmax when they have one per tag ({@link TypedNetwork}, {@link
- * FloatTypedNetwork}). Code written against this interface (a model's steps, the streaming
- * learners) runs the same arithmetic in either precision and for either output layer.
+ * The window network in one {@link Precision}, as the trainers, learners and scorers use it: {@code
+ * V} is one vector ({@code double[]} or {@code float[]}), {@code P} the dense parameters ({@link
+ * DenseParameters} or {@link FloatParameters}). {@link DoubleKernel} runs it in double (the
+ * specification's exact model), {@link FloatKernel} in float on SIMD loops. Each has one hidden
+ * layer and an output layer chosen by the parameters' shape: the specification's sigmoid for one
+ * output (K = 1), the typed softmax for one per tag. Code written against this interface (a model's
+ * steps, the streaming learner) runs the same arithmetic in either precision and for either output
+ * layer.
  *
  * <p>The window's vectors are passed as pieces (per position the word vector, and with
  * capitalisation features the class's vector after it: eq. 32 of src/site/markdown/typed-model.md)

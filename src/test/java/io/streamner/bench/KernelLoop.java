@@ -8,10 +8,10 @@ import java.util.SplittableRandom;
 
 /**
  * The kernel's speed measured in the suite's own JVM, right before a job scenario: a plain loop of
- * SGD steps of the job's kernel ({@code model.precision}: {@code WindowNetwork} in double, {@code
- * FloatNetwork} in float) on one thread, at the job's hyper-parameters, over random windows drawn
- * as {@link SgdStepBenchmark} draws them (a vocabulary of 5,000 random vectors, a cycling sequence
- * of 65,536 windows, about 10% positive labels).
+ * SGD steps of the job's kernel ({@code model.precision}: {@code DoubleKernel} in double, {@code
+ * FloatKernel} in float) on one thread, at the job's hyper-parameters, over random windows drawn as
+ * {@link SgdStepBenchmark} draws them (a vocabulary of 5,000 random vectors, a cycling sequence of
+ * 65,536 windows, about 10% positive labels).
  *
  * <p>Why not the JMH figure: the job's windows/s is compared with what the kernel does in the same
  * process at the same moment (same JIT, same machine load, same CPU frequency), so the ratio says

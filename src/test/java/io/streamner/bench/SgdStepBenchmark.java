@@ -1,10 +1,10 @@
 package io.streamner.bench;
 
 import io.streamner.model.DenseParameters;
-import io.streamner.model.FloatNetwork;
+import io.streamner.model.DoubleKernel;
+import io.streamner.model.FloatKernel;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.ReferenceNetwork;
-import io.streamner.model.WindowNetwork;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,15 +23,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * scores are in examples (windows) per second:
  *
  * <ul>
- *   <li>{@code fast}: one SGD step of the fused fast path, {@link WindowNetwork#sgdStep} (forward,
+ *   <li>{@code fast}: one SGD step of the fused fast path, {@link DoubleKernel#sgdStep} (forward,
  *       backward and the update of W, b1, U, b2 and the C word vectors in place);
  *   <li>{@code reference}: the same SGD step with the plain EJML implementation of the
  *       specification's equations, {@link ReferenceNetwork#sgdStep};
- *   <li>{@code score}: forward only, {@link WindowNetwork#forward}, scoring one window (what
- *       tagging costs per token);
+ *   <li>{@code score}: forward only, {@link DoubleKernel#forward}, scoring one window (what tagging
+ *       costs per token);
  *   <li>{@code simd} and {@code simdScore}: the same SGD step and forward pass of the float kernel,
- *       {@link FloatNetwork#fastest()} (explicit SIMD when the JVM has the Vector API module; its
- *       scalar fallback is timed on real windows by {@link Yardstick}).
+ *       {@link FloatKernel} (explicit SIMD when the JVM has the Vector API module; its scalar
+ *       fallback is timed on real windows by {@link Yardstick}).
  * </ul>
  *
  * <p>Shape: window size C = 5, hidden size H = 100, word-vector dimension n as the JMH parameter
@@ -76,7 +76,7 @@ public class SgdStepBenchmark {
 
   private DenseParameters dense;
   private ReferenceNetwork.Parameters reference;
-  private WindowNetwork.Workspace workspace;
+  private DoubleKernel workspace;
 
   /** L for the fast path and for scoring, one n-array per word. */
   private double[][] fastVectors;
@@ -85,8 +85,7 @@ public class SgdStepBenchmark {
   private double[][] referenceVectors;
 
   private FloatParameters floatDense;
-  private FloatNetwork.Workspace floatWorkspace;
-  private final FloatNetwork simdKernel = FloatNetwork.fastest();
+  private FloatKernel floatWorkspace;
 
   /** L in float for the float kernel: the double vectors rounded. */
   private float[][] floatVectors;
@@ -110,7 +109,7 @@ public class SgdStepBenchmark {
     int inputSize = WINDOW * dim;
     dense = DenseParameters.initialise(HIDDEN, inputSize, 1, SEED);
     reference = ReferenceNetwork.Parameters.of(dense);
-    workspace = new WindowNetwork.Workspace(WINDOW, dim, HIDDEN);
+    workspace = new DoubleKernel(WINDOW * dim, HIDDEN, 1);
 
     // Random word vectors of the usual small scale, uniform in +-sqrt(6)/sqrt(n + H).
     double range = Math.sqrt(6.0) / Math.sqrt(dim + HIDDEN);
@@ -130,7 +129,7 @@ public class SgdStepBenchmark {
     cursor = 0;
 
     floatDense = FloatParameters.of(dense);
-    floatWorkspace = new FloatNetwork.Workspace(WINDOW, dim, HIDDEN);
+    floatWorkspace = new FloatKernel(WINDOW * dim, HIDDEN, 1);
     floatVectors = new float[VOCABULARY][dim];
     for (int v = 0; v < VOCABULARY; v++) {
       for (int d = 0; d < dim; d++) floatVectors[v][d] = (float) fastVectors[v][d];
@@ -156,16 +155,14 @@ public class SgdStepBenchmark {
   @Benchmark
   public void simd(Blackhole bh) {
     int i = nextWindow(floatVectors);
-    bh.consume(
-        simdKernel.sgdStep(
-            floatDense, floatColumns, labels[i], LEARNING_RATE, DECAY, floatWorkspace));
+    bh.consume(floatWorkspace.sgdStep(floatDense, floatColumns, labels[i], LEARNING_RATE, DECAY));
   }
 
   /** Scoring one window with the float kernel: its forward pass only. */
   @Benchmark
   public void simdScore(Blackhole bh) {
     nextWindow(floatVectors);
-    bh.consume(simdKernel.forward(floatDense, floatColumns, floatWorkspace));
+    bh.consume(floatWorkspace.forward(floatDense, floatColumns));
   }
 
   /**
@@ -182,7 +179,7 @@ public class SgdStepBenchmark {
   @Benchmark
   public void fast(Blackhole bh) {
     int i = nextWindow(fastVectors);
-    bh.consume(WindowNetwork.sgdStep(dense, columns, labels[i], LEARNING_RATE, DECAY, workspace));
+    bh.consume(workspace.sgdStep(dense, columns, labels[i], LEARNING_RATE, DECAY));
   }
 
   /** One SGD step of the EJML reference implementation. */
@@ -196,6 +193,6 @@ public class SgdStepBenchmark {
   @Benchmark
   public void score(Blackhole bh) {
     nextWindow(fastVectors);
-    bh.consume(WindowNetwork.forward(dense, columns, workspace));
+    bh.consume(workspace.forward(dense, columns)[0]);
   }
 }

@@ -258,7 +258,7 @@ public final class SpeedSuite {
       report.add(
           Figure.info(
               "kernel.n" + n + ".float_simd",
-              "same, float kernel (FloatNetwork), n=" + n,
+              "same, float kernel (FloatKernel), n=" + n,
               simd,
               "windows/s",
               Double.isNaN(simd)

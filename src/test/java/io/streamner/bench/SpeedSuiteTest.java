@@ -64,8 +64,8 @@ class SpeedSuiteTest {
   /**
    * The yardstick compares like with like: over btc.train's first 2,000 windows every contender
    * reaches the same losses as the plain loop (doubles to 1e-9, relative; the float kernel and
-   * train in float to 1e-4, the bound FloatNetworkTest justifies; train's warm-up takes its C/m
-   * from the 2,000 windows it is given, not from the corpus, which moves its losses by about 1e-6).
+   * train in float to 1e-4, the bound FloatKernelTest justifies; train's warm-up takes its C/m from
+   * the 2,000 windows it is given, not from the corpus, which moves its losses by about 1e-6).
    */
   @Test
   void theYardsticksContendersComputeTheSameModel() throws Exception {

@@ -34,9 +34,9 @@ import java.util.function.Consumer;
  * has real labels. Setup: C=5, H=100, n=50 random vectors (the kernel phase's shape), vocabulary of
  * every training word, one epoch in corpus order through {@link Trainer} (the same code as the
  * {@code train} command, corpus reading and windowing left out), in the suite's precision ({@code
- * -Dbench.precision}, default float: {@code FloatNetwork} against {@code FloatTypedNetwork}). The
- * typed model is the command's default (BIO, nine tags, capitalisation features of k=5); the same
- * without capitalisation features is reported beside it, as what the feature costs.
+ * -Dbench.precision}, default float: {@code FloatKernel} with K tags against one output). The typed
+ * model is the command's default (BIO, nine tags, capitalisation features of k=5); the same without
+ * capitalisation features is reported beside it, as what the feature costs.
  *
  * <p>Time is the training thread's CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime}), not the
  * wall clock: the loop is one thread that never waits, so on a quiet machine the two agree, while

@@ -1,7 +1,8 @@
 package io.streamner.bench;
 
 import io.streamner.model.DenseParameters;
-import io.streamner.model.FloatNetwork;
+import io.streamner.model.DoubleKernel;
+import io.streamner.model.FloatKernel;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
@@ -9,7 +10,6 @@ import io.streamner.model.Precision;
 import io.streamner.model.ReferenceNetwork;
 import io.streamner.model.Trainer;
 import io.streamner.model.TrainingSet;
-import io.streamner.model.WindowNetwork;
 import io.streamner.model.WordVectors;
 import io.streamner.testing.SharedData;
 import io.streamner.text.CorpusReader;
@@ -43,11 +43,11 @@ import java.util.Map;
  * copy. {@code rounds} passes each, interleaved; the fastest is reported (the machines are shared:
  * a neighbour slows a pass, never speeds it up) with every pass in the details.
  *
- * <p>Contenders: the plain loop; {@link WindowNetwork} (double, fused); {@link ReferenceNetwork}
+ * <p>Contenders: the plain loop; {@link DoubleKernel} (double, fused); {@link ReferenceNetwork}
  * (EJML, allocates per step); {@link Trainer}'s epoch, what {@code streamner train --precision
  * float} runs (the target) and what {@code streamner train} runs by default (double); {@link
- * FloatNetwork#fastest()} (float, Vector API when the JVM has the module) and {@link
- * FloatNetwork#scalar()} (float, its scalar fallback).
+ * FloatKernel} (float, Vector API when the JVM has the module) and {@link FloatKernel#scalar}
+ * (float, its scalar fallback).
  *
  * <p>{@code -Dbench.yardstick.export=FILE} also writes the windows and the starting model to FILE
  * for an outside program (a C version, say) to time the same work: see {@link #export}.
@@ -186,11 +186,11 @@ final class Yardstick {
         });
 
     all.add(
-        new Contender("fast", "double fused fast path (WindowNetwork)", w) {
+        new Contender("fast", "double fused fast path (DoubleKernel)", w) {
           DenseParameters p;
           double[][] l;
           final double[][] columns = new double[hp.windowSize()][];
-          final WindowNetwork.Workspace ws = new WindowNetwork.Workspace(hp);
+          final DoubleKernel ws = new DoubleKernel(hp);
 
           @Override
           void reset() {
@@ -200,8 +200,7 @@ final class Yardstick {
 
           @Override
           double step(int i) {
-            return WindowNetwork.sgdStep(
-                p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay, ws);
+            return ws.sgdStep(p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay);
           }
         });
 
@@ -232,13 +231,18 @@ final class Yardstick {
         trainContender(
             w, "train_double", "streamner train --precision double: its epoch", Precision.DOUBLE));
 
-    FloatNetwork fastest = FloatNetwork.fastest();
     all.add(
         floatContender(
-            w, "float_fastest", "float kernel (FloatNetwork), " + fastest.description(), fastest));
+            w,
+            "float_fastest",
+            "float kernel (FloatKernel), " + FloatKernel.fastestDescription(),
+            new FloatKernel(hp)));
     all.add(
         floatContender(
-            w, "float_scalar", "float kernel, its scalar fallback", FloatNetwork.scalar()));
+            w,
+            "float_scalar",
+            "float kernel, its scalar fallback",
+            FloatKernel.scalar(hp.inputSize(), hp.hidden(), 1)));
     return all;
   }
 
@@ -297,13 +301,12 @@ final class Yardstick {
     };
   }
 
-  static Contender floatContender(Windows w, String key, String name, FloatNetwork kernel) {
+  static Contender floatContender(Windows w, String key, String name, FloatKernel ws) {
     Hyperparameters hp = w.start().hyperparameters();
     return new Contender(key, name, w) {
       FloatParameters p;
       float[][] l;
       final float[][] columns = new float[hp.windowSize()][];
-      final FloatNetwork.Workspace ws = new FloatNetwork.Workspace(hp);
 
       @Override
       void reset() {
@@ -313,7 +316,7 @@ final class Yardstick {
 
       @Override
       double step(int i) {
-        return kernel.sgdStep(p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay, ws);
+        return ws.sgdStep(p, gather(l, ids[i], columns), labels[i], LEARNING_RATE, decay);
       }
     };
   }
@@ -374,7 +377,7 @@ final class Yardstick {
         w.size(),
         w.start().vocabulary().size(),
         rounds,
-        FloatNetwork.fastest().description(),
+        FloatKernel.fastestDescription(),
         results);
   }
 

@@ -56,7 +56,7 @@ class BtcAccuracyTest {
     assertTrue(f1 > baseline, "model " + f1 + " vs lookup baseline " + baseline);
   }
 
-  /** The same in float with the defaults (FloatTypedNetwork), and in double (TypedNetwork). */
+  /** The same in float with the defaults (FloatKernel), and in double (DoubleKernel). */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"double", "float"})
   void typedEntityF1OnBtcTestReachesTheTarget(String precision, @TempDir Path dir)

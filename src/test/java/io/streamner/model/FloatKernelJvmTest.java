@@ -32,7 +32,7 @@ class FloatKernelJvmTest {
 
   @BeforeAll
   static void digestsInThisJvm() {
-    FloatNetwork simd = FloatNetwork.fastest();
+    FloatLoops simd = FloatKernel.fastestLoops();
     assertTrue(simd.description().startsWith("Vector API"), simd.description());
     // Three runs: the first starts interpreted, the last runs C2's code; all must agree.
     expected = problem(PROBLEM).trainFloat(simd).digest();

@@ -75,28 +75,28 @@ record KernelProblem(
   }
 
   /** Trains {@code kernel} on every window in order, from the float-rounded start. */
-  FloatRun trainFloat(FloatNetwork kernel) {
+  FloatRun trainFloat(FloatLoops kernel) {
     FloatParameters p = FloatParameters.of(dense);
     float[][] l = floatVectors();
-    FloatNetwork.Workspace ws = new FloatNetwork.Workspace(hp);
+    FloatKernel ws = new FloatKernel(kernel, hp.inputSize(), hp.hidden(), 1);
     float[][] columns = new float[hp.windowSize()][];
     double loss = 0;
     for (int s = 0; s < windows.length; s++) {
       for (int c = 0; c < columns.length; c++) columns[c] = l[windows[s][c]];
-      loss += kernel.sgdStep(p, columns, labels[s], hp.learningRate(), decay, ws);
+      loss += ws.sgdStep(p, columns, labels[s], hp.learningRate(), decay);
     }
     return new FloatRun(p, l, loss);
   }
 
   /**
    * Child JVM entry: {@code C n H vocabulary steps seed}; prints the loops' description, then the
-   * digest of {@link #trainFloat} with {@link FloatNetwork#fastest()}.
+   * digest of {@link #trainFloat} with the fastest loops.
    */
   public static void main(String[] args) {
     int[] a = new int[5];
     for (int i = 0; i < 5; i++) a[i] = Integer.parseInt(args[i]);
     KernelProblem problem = of(a[0], a[1], a[2], a[3], a[4], Long.parseLong(args[5]));
-    FloatNetwork kernel = FloatNetwork.fastest();
+    FloatLoops kernel = FloatKernel.fastestLoops();
     System.out.println("loops: " + kernel.description());
     System.out.println("digest: " + problem.trainFloat(kernel).digest());
   }

@@ -51,7 +51,7 @@ final class ObviousFloatNetwork {
   }
 
   float forward(float[][] columns) {
-    return FloatNetwork.sigmoid(z2(hidden(stack(columns))));
+    return FloatKernel.sigmoid(z2(hidden(stack(columns))));
   }
 
   /** One SGD step, every gradient from the parameters before it; returns the loss before it. */
@@ -59,7 +59,7 @@ final class ObviousFloatNetwork {
     float[] x = stack(columns);
     float[] a1 = hidden(x);
     float z2 = z2(a1);
-    float delta = FloatNetwork.sigmoid(z2) - y;
+    float delta = FloatKernel.sigmoid(z2) - y;
     float lr = (float) learningRate;
     float lrDecay = (float) (learningRate * decay);
     int hidden = w.length;
@@ -86,7 +86,7 @@ final class ObviousFloatNetwork {
     int n = columns[0].length;
     for (int c = 0; c < columns.length; c++)
       for (int d = 0; d < n; d++) columns[c][d] = Math.fma(-lr, dx[c * n + d], columns[c][d]);
-    return FloatNetwork.logisticLoss(z2, y);
+    return FloatKernel.logisticLoss(z2, y);
   }
 
   /** The parameters in the order of {@link FloatParameters#flatten}. */

@@ -241,14 +241,14 @@ class OnlineLearnerTest {
     DenseParameters slowDense = dense.copy();
     Map<String, double[]> slowColumns = new HashMap<>();
     columns.vectors.forEach((word, v) -> slowColumns.put(word, v.clone()));
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
+    DoubleKernel ws = new DoubleKernel(HP);
     String[][] windows = io.streamner.text.Windows.of(tokens, HP.windowSize());
     double[] expected = new double[windows.length];
     for (int t = 0; t < windows.length; t++) {
       double[][] window = new double[windows[t].length][];
       for (int c = 0; c < window.length; c++) window[c] = slowColumns.get(windows[t][c]);
-      expected[t] = WindowNetwork.forward(slowDense, window, ws);
-      WindowNetwork.sgdStep(slowDense, window, labels[t], HP.learningRate(), 0, ws);
+      expected[t] = ws.forward(slowDense, window)[0];
+      ws.sgdStep(slowDense, window, labels[t], HP.learningRate(), 0);
     }
 
     double[] before = OnlineLearner.firstOutput(model.learner.score(tokens, dense, null, columns));
@@ -365,7 +365,7 @@ class OnlineLearnerTest {
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
       vocabulary.put(special, WordVectors.randomVector(special, HP.seed(), HP.dim()));
     }
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
+    DoubleKernel ws = new DoubleKernel(HP);
     for (Sentence s : sentences) {
       List<String> words = s.tokens().stream().map(String::toLowerCase).toList();
       for (String word : words) {
@@ -380,7 +380,7 @@ class OnlineLearnerTest {
         for (int c = 0; c < window.length; c++) {
           window[c] = vocabulary.getOrDefault(windows[t][c], vocabulary.get(Vocabulary.UNKNOWN));
         }
-        WindowNetwork.sgdStep(dense, window, labels[t], HP.learningRate(), 0.001, ws);
+        ws.sgdStep(dense, window, labels[t], HP.learningRate(), 0.001);
       }
     }
     return vocabulary;

@@ -8,7 +8,7 @@ import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
  * The plain, obvious implementation of the specification with EJML matrices: one method per
  * equation, every gradient materialised, no fusion. It is the yardstick: the gradient check tests
  * hold it against finite differences of {@link #cost}, the equivalence tests hold {@link
- * WindowNetwork} against it, and the benchmark measures the fast path beside it.
+ * DoubleKernel} against it, and the benchmark measures the fast path beside it.
  */
 public final class ReferenceNetwork {
   /** W (H x nC), b1 (H x 1), U (H x 1), b2. */

@@ -11,7 +11,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * matrices: one call per equation, every gradient materialised, no fusion. It is the typed
  * network's yardstick, as {@link ReferenceNetwork} is the binary one's: {@code
  * TypedGradientCheckTest} holds it against finite differences of {@link #cost}, {@code
- * TypedNetworkTest} holds {@link TypedNetwork} against it.
+ * DoubleKernelTypedTest} holds {@link TypedNetwork} against it.
  */
 public final class ReferenceTypedNetwork {
   /** W (H x I), b1 (H x 1), U (K x H), b2 (K x 1). */

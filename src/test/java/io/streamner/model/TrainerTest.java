@@ -98,7 +98,7 @@ class TrainerTest {
   }
 
   /**
-   * The trainer is nothing but WindowNetwork.sgdStep over the windows in order, with C/m as decay.
+   * The trainer is nothing but DoubleKernel.sgdStep over the windows in order, with C/m as decay.
    */
   @Test
   void oneEpochInOrderIsTheKernelAppliedWindowByWindow() {
@@ -107,16 +107,15 @@ class TrainerTest {
     NerModel manual = fresh(sentences);
     TrainingSet data = TrainingSet.of(trained, sentences);
     Trainer.train(trained, data, 1, false, r -> {});
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(HP);
+    DoubleKernel ws = new DoubleKernel(HP);
     double[][] columns = new double[3][];
     for (int i = 0; i < data.size(); i++) {
-      WindowNetwork.sgdStep(
+      ws.sgdStep(
           manual.dense(),
           manual.gather(data.windows()[i], columns),
           data.labels()[i],
           HP.learningRate(),
-          HP.regularization() / data.size(),
-          ws);
+          HP.regularization() / data.size());
     }
     assertArrayEquals(manual.dense().flatten(), trained.dense().flatten());
     for (int v = 0; v < manual.vocabulary().size(); v++)
@@ -125,7 +124,7 @@ class TrainerTest {
 
   /**
    * A float model starts from the double model's numbers rounded to float, and its epoch is the
-   * float kernel applied window by window: the bits of FloatNetwork's own loop.
+   * float kernel applied window by window: the bits of FloatKernel's own loop.
    */
   @Test
   void aFloatEpochIsTheFloatKernelAppliedWindowByWindow() {
@@ -149,16 +148,14 @@ class TrainerTest {
     FloatParameters p = FloatParameters.of(doubles.dense());
     float[][] l = new float[doubles.vectors().length][];
     for (int v = 0; v < l.length; v++) l[v] = WordVectors.toFloat(doubles.vectors()[v]);
-    FloatNetwork.Workspace ws = new FloatNetwork.Workspace(HP);
+    FloatKernel ws = new FloatKernel(FloatKernel.fastestLoops(), HP.inputSize(), HP.hidden(), 1);
     for (int i = 0; i < data.size(); i++) {
-      FloatNetwork.fastest()
-          .sgdStep(
-              p,
-              FloatNetworkTest.gather(l, data.windows()[i]),
-              data.labels()[i],
-              HP.learningRate(),
-              HP.regularization() / data.size(),
-              ws);
+      ws.sgdStep(
+          p,
+          FloatKernelTest.gather(l, data.windows()[i]),
+          data.labels()[i],
+          HP.learningRate(),
+          HP.regularization() / data.size());
     }
     assertArrayEquals(p.flatten(), f.dense().flatten());
     for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], f.vectors()[v]);
@@ -168,7 +165,7 @@ class TrainerTest {
    * A float model with capitalisation features: its windows are [L_word ; E_class] per position as
    * in double (eq. 32 of the typed model's page), and an epoch of it follows the same epoch in
    * double from the same (float-rounded) start, to the tolerance of {@link
-   * FloatNetworkTest#floatKernelFollowsTheDoubleKernelAndTheReference} (1e-4 relative, justified
+   * FloatKernelTest#floatKernelFollowsTheDoubleKernelAndTheReference} (1e-4 relative, justified
    * there for 3,000 steps; this epoch has fewer). E trains too: it moves by far more than that.
    */
   @Test
@@ -192,16 +189,16 @@ class TrainerTest {
 
     double tolerance = 1e-4;
     ModelParameters.Floats f = (ModelParameters.Floats) floats.parameters();
-    WindowNetworkTest.assertArraysClose(
+    DoubleKernelTest.assertArraysClose(
         doubles.dense().flatten(), WordVectors.toDouble(f.dense().flatten()), tolerance);
     for (int v = 0; v < f.vectors().length; v++) {
-      WindowNetworkTest.assertArraysClose(
+      DoubleKernelTest.assertArraysClose(
           doubles.vectors()[v], WordVectors.toDouble(f.vectors()[v]), tolerance);
     }
     double moved = 0;
     for (int c = 0; c < f.capitals().length; c++) {
       double[] trained = WordVectors.toDouble(f.capitals()[c]);
-      WindowNetworkTest.assertArraysClose(doubles.input().capitals()[c], trained, tolerance);
+      DoubleKernelTest.assertArraysClose(doubles.input().capitals()[c], trained, tolerance);
       if (c == 0) {
         for (int d = 0; d < trained.length; d++)
           moved = Math.max(moved, Math.abs(trained[d] - e0[d]));
@@ -213,9 +210,9 @@ class TrainerTest {
   /**
    * A typed model (PER and LOC, BIO, capitalisation features) in float: it starts from the double
    * model's numbers rounded to float, an epoch is the float typed kernel applied window by window
-   * (the bits of FloatTypedNetwork's own loop), and it follows the same epoch in double from the
-   * same (float-rounded) start to the tolerance of {@link
-   * FloatTypedNetworkTest#floatKernelFollowsTheDoubleKernelAndTheReference} (1e-4 relative,
+   * (the bits of FloatKernel's own loop), and it follows the same epoch in double from the same
+   * (float-rounded) start to the tolerance of {@link
+   * FloatKernelTypedTest#floatKernelFollowsTheDoubleKernelAndTheReference} (1e-4 relative,
    * justified there for 3,000 steps; this epoch has 240).
    */
   @Test
@@ -237,41 +234,38 @@ class TrainerTest {
 
     TrainingSet data = TrainingSet.of(floats, sentences);
     FloatParameters p = ((FloatParameters) floats.weights()).copy();
-    float[][] l = FloatTypedNetworkTest.floats(doubles.input().vectors());
-    float[][] e = FloatTypedNetworkTest.floats(doubles.input().capitals());
+    float[][] l = FloatKernelTypedTest.floats(doubles.input().vectors());
+    float[][] e = FloatKernelTypedTest.floats(doubles.input().capitals());
     Trainer.train(floats, data, 1, false, r -> {});
     Trainer.train(doubles, TrainingSet.of(doubles, sentences), 1, false, r -> {});
 
-    FloatTypedNetwork.Workspace ws =
-        new FloatTypedNetwork.Workspace(p.inputSize, p.hidden, p.outputs);
+    FloatKernel ws = new FloatKernel(FloatKernel.fastestLoops(), p.inputSize, p.hidden, p.outputs);
     float[][] pieces = new float[2 * HP.windowSize()][];
     for (int i = 0; i < data.size(); i++) {
-      FloatTypedNetwork.fastest()
-          .sgdStep(
-              p,
-              WindowInput.gather(l, e, data.windows()[i], data.capitals(i), pieces),
-              data.labels()[i],
-              HP.learningRate(),
-              HP.regularization() / data.size(),
-              ws);
+      ws.sgdStep(
+          p,
+          WindowInput.gather(l, e, data.windows()[i], data.capitals(i), pieces),
+          data.labels()[i],
+          HP.learningRate(),
+          HP.regularization() / data.size());
     }
     assertEquals(p, floats.weights());
     for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], floats.input().floatVectors()[v]);
     for (int c = 0; c < e.length; c++) assertArrayEquals(e[c], floats.input().floatCapitals()[c]);
 
     double tolerance = 1e-4;
-    WindowNetworkTest.assertArraysClose(
+    DoubleKernelTest.assertArraysClose(
         doubles.dense().flatten(), WordVectors.toDouble(p.flatten()), tolerance);
     for (int v = 0; v < l.length; v++) {
-      WindowNetworkTest.assertArraysClose(
+      DoubleKernelTest.assertArraysClose(
           doubles.input().vectors()[v], WordVectors.toDouble(l[v]), tolerance);
     }
     for (int c = 0; c < e.length; c++) {
-      WindowNetworkTest.assertArraysClose(
+      DoubleKernelTest.assertArraysClose(
           doubles.input().capitals()[c], WordVectors.toDouble(e[c]), tolerance);
     }
     double moved =
-        FloatTypedNetworkTest.largestDifference(
+        FloatKernelTypedTest.largestDifference(
             FloatParameters.of(TypedModel.initialise(tagSet, caps).dense()).flatten(), p.flatten());
     assertTrue(moved > 100 * tolerance, "the epoch moved the parameters by " + moved);
   }

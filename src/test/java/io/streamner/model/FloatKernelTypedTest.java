@@ -1,9 +1,9 @@
 package io.streamner.model;
 
-import static io.streamner.model.FloatNetworkTest.assertClose;
-import static io.streamner.model.FloatNetworkTest.toDouble;
-import static io.streamner.model.FloatNetworkTest.toFloat;
-import static io.streamner.model.WindowNetworkTest.assertArraysClose;
+import static io.streamner.model.DoubleKernelTest.assertArraysClose;
+import static io.streamner.model.FloatKernelTest.assertClose;
+import static io.streamner.model.FloatKernelTest.toDouble;
+import static io.streamner.model.FloatKernelTest.toFloat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,18 +19,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The typed model's float kernel: SIMD against scalar bit for bit at every vector width, and within
- * a justified tolerance of the double {@link TypedNetwork} and the EJML {@link
+ * a justified tolerance of the double {@link DoubleKernel} and the EJML {@link
  * ReferenceTypedNetwork}.
  */
-class FloatTypedNetworkTest {
+class FloatKernelTypedTest {
   private static final int CLASSES = 6;
 
-  private static List<FloatTypedNetwork> everyPath() {
+  private static List<FloatLoops> everyPath() {
     return List.of(
-        new FloatTypedNetwork(new VectorFloatLoops(512)),
-        new FloatTypedNetwork(new VectorFloatLoops(256)),
-        new FloatTypedNetwork(new VectorFloatLoops(128)),
-        FloatTypedNetwork.scalar());
+        new VectorFloatLoops(512),
+        new VectorFloatLoops(256),
+        new VectorFloatLoops(128),
+        new ScalarFloatLoops());
   }
 
   /**
@@ -53,8 +53,8 @@ class FloatTypedNetworkTest {
       Random random = new Random(seed);
       DenseParameters start =
           TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
-      double[][] l = TypedNetworkTest.randomTable(12, dim, random);
-      double[][] e = TypedNetworkTest.randomTable(CLASSES, caps, random);
+      double[][] l = DoubleKernelTypedTest.randomTable(12, dim, random);
+      double[][] e = DoubleKernelTypedTest.randomTable(CLASSES, caps, random);
       int[][] words = new int[steps][window];
       int[][] classes = new int[steps][window];
       int[] y = new int[steps];
@@ -81,16 +81,15 @@ class FloatTypedNetworkTest {
     }
 
     /** Every window in order with the float kernel, from the float-rounded start. */
-    FloatRun trainFloat(FloatTypedNetwork kernel) {
+    FloatRun trainFloat(FloatLoops kernel) {
       FloatParameters p = FloatParameters.of(start);
       float[][] fl = floats(l);
       float[][] fe = floats(e);
-      FloatTypedNetwork.Workspace ws =
-          new FloatTypedNetwork.Workspace(inputSize(), p.hidden, p.outputs);
+      FloatKernel ws = new FloatKernel(kernel, inputSize(), p.hidden, p.outputs);
       float[][] into = new float[2 * window][];
       double loss = 0;
       for (int s = 0; s < tags.length; s++) {
-        loss += kernel.sgdStep(p, pieces(fl, fe, s, into), tags[s], 0.05, decay(), ws);
+        loss += ws.sgdStep(p, pieces(fl, fe, s, into), tags[s], 0.05, decay());
       }
       return new FloatRun(p, fl, fe, loss);
     }
@@ -124,7 +123,7 @@ class FloatTypedNetworkTest {
   @Test
   void theTestJvmRunsTheVectorApi() {
     assertTrue(
-        FloatTypedNetwork.fastest().description().startsWith("Vector API"),
+        FloatKernel.fastestLoops().description().startsWith("Vector API"),
         "run the tests with --add-modules jdk.incubator.vector (the pom's surefire argLine has it)");
   }
 
@@ -143,8 +142,8 @@ class FloatTypedNetworkTest {
   void simdAndScalarAreBitIdenticalOverThousandsOfSteps(
       int window, int dim, int caps, int hidden, int tags) {
     Problem problem = Problem.of(window, dim, caps, hidden, tags, 2000, 23);
-    FloatRun scalar = problem.trainFloat(FloatTypedNetwork.scalar());
-    for (FloatTypedNetwork kernel : everyPath()) {
+    FloatRun scalar = problem.trainFloat(new ScalarFloatLoops());
+    for (FloatLoops kernel : everyPath()) {
       scalar.assertSameBits(problem.trainFloat(kernel), kernel.description());
     }
   }
@@ -152,7 +151,7 @@ class FloatTypedNetworkTest {
   /**
    * The float kernel follows the double kernel and the EJML reference over 3,000 steps.
    *
-   * <p>The tolerance is {@link FloatNetworkTest#floatKernelFollowsTheDoubleKernelAndTheReference}'s
+   * <p>The tolerance is {@link FloatKernelTest#floatKernelFollowsTheDoubleKernelAndTheReference}'s
    * 1e-4 relative to max(1, |value|), on the same reasoning: every float operation rounds with a
    * relative error of at most 2^-24 = 6e-8, a step applies about ten roundings to each parameter,
    * and over S steps the errors grow like a random walk, sqrt(S) x 10 eps = 3.3e-5 at S = 3,000.
@@ -172,19 +171,17 @@ class FloatTypedNetworkTest {
     double[][] fastE = doubles(floats(problem.e()));
     double[][] referenceL = doubles(floats(problem.l()));
     double[][] referenceE = doubles(floats(problem.e()));
-    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(problem.inputSize(), 12, 7);
+    DoubleKernel ws = new DoubleKernel(problem.inputSize(), 12, 7);
     double[][] into = new double[10][];
     double fastLoss = 0, referenceLoss = 0;
     for (int s = 0; s < problem.tags().length; s++) {
       int y = problem.tags()[s];
-      fastLoss +=
-          TypedNetwork.sgdStep(
-              fast, problem.pieces(fastL, fastE, s, into), y, 0.05, problem.decay(), ws);
+      fastLoss += ws.sgdStep(fast, problem.pieces(fastL, fastE, s, into), y, 0.05, problem.decay());
       referenceLoss +=
           ReferenceTypedNetwork.sgdStep(
               reference, problem.pieces(referenceL, referenceE, s, into), y, 0.05, problem.decay());
     }
-    FloatRun run = problem.trainFloat(FloatTypedNetwork.fastest());
+    FloatRun run = problem.trainFloat(FloatKernel.fastestLoops());
 
     double[] floatDense = toDouble(run.dense().flatten());
     System.out.printf(
@@ -216,7 +213,7 @@ class FloatTypedNetworkTest {
    * The float gradients of one step against the reference's double gradients at the same
    * (float-representable) point, to a few float roundings: relative 1e-5 of the group's largest
    * entry. (A finite-difference check in float says little, see {@link
-   * FloatNetworkTest#floatGradientsAreTheReferenceGradients}; the reference itself is checked
+   * FloatKernelTest#floatGradientsAreTheReferenceGradients}; the reference itself is checked
    * against finite differences by {@link TypedGradientCheckTest}.)
    */
   @ParameterizedTest(name = "C={0} n={1} k={2} H={3} K={4} y={5}")
@@ -238,12 +235,12 @@ class FloatTypedNetworkTest {
     // learning rate 1: the change of each parameter is its gradient (up to the rounding of the
     // new value)
     FloatParameters before = p.copy();
-    FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(inputSize, hidden, tags);
-    FloatTypedNetwork.fastest().sgdStep(p, pieces, y, 1.0, decay, ws);
+    FloatKernel ws = new FloatKernel(FloatKernel.fastestLoops(), inputSize, hidden, tags);
+    ws.sgdStep(p, pieces, y, 1.0, decay);
 
-    assertClose("db1 (46)", expected.db1().data, toDouble(ws.layer.g));
+    assertClose("db1 (46)", expected.db1().data, toDouble(ws.g));
     double[] dx = new double[inputSize];
-    for (int j = 0; j < inputSize; j++) dx[j] = ws.layer.dx[j];
+    for (int j = 0; j < inputSize; j++) dx[j] = ws.dx[j];
     assertClose("dx (47)", expected.dx().data, dx);
     double[] dW = new double[hidden * inputSize];
     for (int k = 0; k < hidden; k++)
@@ -263,7 +260,7 @@ class FloatTypedNetworkTest {
   void forwardIsTheReferenceDistributionInEveryPathAndChangesNothing() {
     Random random = new Random(3);
     FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(7, 15, 5, random));
-    float[][] words = floats(TypedNetworkTest.randomTable(3, 5, random));
+    float[][] words = floats(DoubleKernelTypedTest.randomTable(3, 5, random));
     FloatParameters before = p.copy();
     float[] firstWord = words[0].clone();
     double[] expected =
@@ -271,16 +268,13 @@ class FloatTypedNetworkTest {
                 ReferenceTypedNetwork.Parameters.of(p.toDouble()), doubles(words))
             .a2()
             .data;
-    float[] scalar =
-        FloatTypedNetwork.scalar()
-            .forward(p, words, new FloatTypedNetwork.Workspace(15, 7, 5))
-            .clone();
-    for (FloatTypedNetwork kernel : everyPath()) {
-      float[] a2 = kernel.forward(p, words, new FloatTypedNetwork.Workspace(15, 7, 5));
+    double[] scalar = new FloatKernel(new ScalarFloatLoops(), 15, 7, 5).forward(p, words).clone();
+    for (FloatLoops kernel : everyPath()) {
+      double[] a2 = new FloatKernel(kernel, 15, 7, 5).forward(p, words);
       assertArrayEquals(scalar, a2, kernel.description());
-      assertArraysClose(expected, toDouble(a2), 1e-6);
+      assertArraysClose(expected, a2, 1e-6);
       double sum = 0;
-      for (float v : a2) sum += v;
+      for (double v : a2) sum += v;
       assertEquals(1.0, sum, 5 * 0x1p-24, "each of the five rounds once");
     }
     assertEquals(before, p);
@@ -297,13 +291,12 @@ class FloatTypedNetworkTest {
     float[] other = toFloat(GradientCheckTest.randomVector(3, random));
     float[] wordBefore = word.clone();
     float[] clsBefore = cls.clone();
-    for (FloatTypedNetwork kernel : everyPath()) {
+    for (FloatLoops kernel : everyPath()) {
       word = wordBefore.clone();
       cls = clsBefore.clone();
-      FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(12, 6, 4);
-      kernel.sgdStep(
-          p.copy(), new float[][] {word, cls, other.clone(), cls, word, cls}, 2, 0.1, 0, ws);
-      float[] dx = ws.layer.dx;
+      FloatKernel ws = new FloatKernel(kernel, 12, 6, 4);
+      ws.sgdStep(p.copy(), new float[][] {word, cls, other.clone(), cls, word, cls}, 2, 0.1, 0);
+      float[] dx = ws.dx;
       for (int d = 0; d < 3; d++) {
         // exactly: position 0's slice first, then position 2's, each one rounding
         assertEquals(
@@ -327,14 +320,13 @@ class FloatTypedNetworkTest {
   @Test
   void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
     Problem problem = Problem.of(3, 7, 2, 13, 5, 600, 23);
-    FloatRun inPlace = problem.trainFloat(FloatTypedNetwork.scalar());
-    for (FloatTypedNetwork kernel : everyPath()) {
+    FloatRun inPlace = problem.trainFloat(new ScalarFloatLoops());
+    for (FloatLoops kernel : everyPath()) {
       FloatParameters live = FloatParameters.of(problem.start());
       FloatParameters spare = new FloatParameters(live.hidden, live.inputSize, live.outputs);
       float[][] fl = floats(problem.l());
       float[][] fe = floats(problem.e());
-      FloatTypedNetwork.Workspace ws =
-          new FloatTypedNetwork.Workspace(problem.inputSize(), live.hidden, live.outputs);
+      FloatKernel ws = new FloatKernel(kernel, problem.inputSize(), live.hidden, live.outputs);
       float[][] into = new float[2 * problem.window()][];
       int steps = problem.tags().length;
       double loss = 0;
@@ -347,14 +339,13 @@ class FloatTypedNetworkTest {
           Arrays.fill(spare.b2, Float.NEGATIVE_INFINITY);
         }
         loss +=
-            kernel.sgdStep(
+            ws.sgdStep(
                 first ? live : spare,
                 spare,
                 problem.pieces(fl, fe, s, into),
                 problem.tags()[s],
                 0.05,
-                problem.decay(),
-                ws);
+                problem.decay());
         if (s % 7 == 6 || s == steps - 1) {
           FloatParameters t = live;
           live = spare;
@@ -362,16 +353,16 @@ class FloatTypedNetworkTest {
         }
       }
       inPlace.assertSameBits(new FloatRun(live, fl, fe, loss), kernel.description());
-      assertTrue(kernel.isFinite(live), kernel.description());
+      assertTrue(ws.isFiniteDense(live), kernel.description());
       live.u[live.uStride + 1] = Float.NaN;
-      assertFalse(kernel.isFinite(live), kernel.description());
+      assertFalse(ws.isFiniteDense(live), kernel.description());
     }
   }
 
   @Test
   void paddingOfWAndUStaysZero() {
     Problem problem = Problem.of(3, 7, 2, 13, 5, 500, 5);
-    FloatParameters p = problem.trainFloat(FloatTypedNetwork.fastest()).dense();
+    FloatParameters p = problem.trainFloat(FloatKernel.fastestLoops()).dense();
     for (int k = 0; k < p.hidden; k++)
       for (int j = p.inputSize; j < p.stride; j++)
         assertEquals(0, Float.floatToRawIntBits(p.w[k * p.stride + j]), "W[" + k + "][" + j + "]");
@@ -382,25 +373,24 @@ class FloatTypedNetworkTest {
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertEquals(1600.0, FloatTypedNetwork.crossEntropy(new float[] {-800, 800, 0}, 0), 1e-9);
-    assertEquals(0.0, FloatTypedNetwork.crossEntropy(new float[] {-800, 800, 0}, 1), 1e-9);
-    assertEquals(Math.log(3), FloatTypedNetwork.crossEntropy(new float[] {2, 2, 2}, 2), 1e-15);
+    assertEquals(1600.0, FloatKernel.crossEntropy(new float[] {-800, 800, 0}, 0), 1e-9);
+    assertEquals(0.0, FloatKernel.crossEntropy(new float[] {-800, 800, 0}, 1), 1e-9);
+    assertEquals(Math.log(3), FloatKernel.crossEntropy(new float[] {2, 2, 2}, 2), 1e-15);
   }
 
   @Test
   void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
     Random random = new Random(9);
     FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(4, 6, 3, random));
-    FloatTypedNetwork kernel = FloatTypedNetwork.fastest();
-    FloatTypedNetwork.Workspace ws = new FloatTypedNetwork.Workspace(6, 4, 3);
-    float[][] tooShort = floats(TypedNetworkTest.randomTable(1, 5, random));
+    FloatKernel ws = new FloatKernel(FloatKernel.fastestLoops(), 6, 4, 3);
+    float[][] tooShort = floats(DoubleKernelTypedTest.randomTable(1, 5, random));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> kernel.forward(p, tooShort, ws));
+        assertThrows(IllegalArgumentException.class, () -> ws.forward(p, tooShort));
     assertTrue(e.getMessage().contains("the model's input has 6"), e.getMessage());
-    float[][] fine = floats(TypedNetworkTest.randomTable(2, 3, random));
-    assertThrows(IllegalArgumentException.class, () -> kernel.sgdStep(p, fine, 3, 1, 0, ws));
-    FloatTypedNetwork.Workspace otherTags = new FloatTypedNetwork.Workspace(6, 4, 5);
-    assertThrows(IllegalArgumentException.class, () -> kernel.forward(p, fine, otherTags));
+    float[][] fine = floats(DoubleKernelTypedTest.randomTable(2, 3, random));
+    assertThrows(IllegalArgumentException.class, () -> ws.sgdStep(p, fine, 3, 1, 0));
+    FloatKernel otherTags = new FloatKernel(FloatKernel.fastestLoops(), 6, 4, 5);
+    assertThrows(IllegalArgumentException.class, () -> otherTags.forward(p, fine));
   }
 
   @Test

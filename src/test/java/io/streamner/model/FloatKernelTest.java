@@ -18,13 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The float kernel: bit for bit against the obvious float version, SIMD against scalar at every
  * vector width, and within a justified tolerance of the double kernel and the EJML reference.
  */
-class FloatNetworkTest {
+class FloatKernelTest {
   /** The SIMD kernel at each width of its dot products (the lane-wise updates use the widest). */
-  private static List<FloatNetwork> vectorKernels() {
-    return List.of(
-        new FloatNetwork(new VectorFloatLoops(512)),
-        new FloatNetwork(new VectorFloatLoops(256)),
-        new FloatNetwork(new VectorFloatLoops(128)));
+  private static List<FloatLoops> vectorKernels() {
+    return List.of(new VectorFloatLoops(512), new VectorFloatLoops(256), new VectorFloatLoops(128));
   }
 
   @Test
@@ -32,7 +29,7 @@ class FloatNetworkTest {
     // surefire's argLine adds the module; without it every SIMD test below would test the scalar
     // path twice
     assertTrue(
-        FloatNetwork.fastest().description().startsWith("Vector API"),
+        FloatKernel.fastestLoops().description().startsWith("Vector API"),
         "run the tests with --add-modules jdk.incubator.vector (the pom's surefire argLine has it)");
   }
 
@@ -54,8 +51,8 @@ class FloatNetworkTest {
     KernelProblem.FloatRun expected =
         new KernelProblem.FloatRun(toParameters(obvious, problem), l, loss);
 
-    for (FloatNetwork kernel :
-        concat(vectorKernels(), List.of(FloatNetwork.scalar(), FloatNetwork.fastest()))) {
+    for (FloatLoops kernel :
+        concat(vectorKernels(), List.of(new ScalarFloatLoops(), FloatKernel.fastestLoops()))) {
       KernelProblem.FloatRun run = problem.trainFloat(kernel);
       assertArrayEquals(
           obvious.flatten(), run.dense().flatten(), kernel.description() + ": dense parameters");
@@ -73,15 +70,15 @@ class FloatNetworkTest {
   @CsvSource({"5, 50, 100", "3, 7, 13", "5, 13, 37", "1, 17, 1", "5, 32, 64"})
   void simdAndScalarAreBitIdenticalOverThousandsOfSteps(int windowSize, int dim, int hidden) {
     KernelProblem problem = KernelProblem.of(windowSize, dim, hidden, 30, 3000, 23);
-    String scalar = problem.trainFloat(FloatNetwork.scalar()).digest();
-    for (FloatNetwork kernel : vectorKernels())
+    String scalar = problem.trainFloat(new ScalarFloatLoops()).digest();
+    for (FloatLoops kernel : vectorKernels())
       assertEquals(scalar, problem.trainFloat(kernel).digest(), kernel.description());
   }
 
   @Test
   void theDigestSeesASingleBit() {
     KernelProblem problem = KernelProblem.of(3, 7, 13, 12, 10, 3);
-    KernelProblem.FloatRun run = problem.trainFloat(FloatNetwork.scalar());
+    KernelProblem.FloatRun run = problem.trainFloat(new ScalarFloatLoops());
     String before = run.digest();
     run.vectors()[5][3] = Math.nextUp(run.vectors()[5][3]);
     assertNotEquals(before, run.digest());
@@ -99,17 +96,16 @@ class FloatNetworkTest {
             new double[][] {round(sharedDouble), round(otherDouble), round(sharedDouble)},
             1,
             0);
-    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
+    for (FloatLoops kernel : concat(vectorKernels(), List.of(new ScalarFloatLoops()))) {
       FloatParameters p = FloatParameters.of(dense);
       float[] shared = toFloat(sharedDouble);
       float[] before = shared.clone();
-      FloatNetwork.Workspace ws = new FloatNetwork.Workspace(3, 3, 6);
-      kernel.sgdStep(p, new float[][] {shared, toFloat(otherDouble), shared}, 1, 0.1, 0, ws);
+      FloatKernel ws = new FloatKernel(kernel, 3 * 3, 6, 1);
+      ws.sgdStep(p, new float[][] {shared, toFloat(otherDouble), shared}, 1, 0.1, 0);
       for (int d = 0; d < 3; d++) {
         // exactly: position 0's piece first, then position 2's, each one rounding
-        float afterFirst = Math.fma(-0.1f, ws.layer.dx[d], before[d]);
-        assertEquals(
-            Math.fma(-0.1f, ws.layer.dx[6 + d], afterFirst), shared[d], kernel.description());
+        float afterFirst = Math.fma(-0.1f, ws.dx[d], before[d]);
+        assertEquals(Math.fma(-0.1f, ws.dx[6 + d], afterFirst), shared[d], kernel.description());
         // and those pieces are the reference's dJ/dx
         double both = expected.dx().data[d] + expected.dx().data[6 + d];
         assertEquals(before[d] - 0.1 * both, shared[d], 1e-6);
@@ -138,27 +134,27 @@ class FloatNetworkTest {
     ReferenceNetwork.Parameters reference = ReferenceNetwork.Parameters.of(fast);
     double[][] fastL = roundedVectors(problem);
     double[][] referenceL = roundedVectors(problem);
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(problem.hp());
+    DoubleKernel ws = new DoubleKernel(problem.hp());
     double lr = problem.hp().learningRate();
     double fastLoss = 0, referenceLoss = 0;
     for (int s = 0; s < problem.windows().length; s++) {
       int[] ids = problem.windows()[s];
       int y = problem.labels()[s];
-      fastLoss += WindowNetwork.sgdStep(fast, gather(fastL, ids), y, lr, problem.decay(), ws);
+      fastLoss += ws.sgdStep(fast, gather(fastL, ids), y, lr, problem.decay());
       referenceLoss +=
           ReferenceNetwork.sgdStep(reference, gather(referenceL, ids), y, lr, problem.decay());
     }
-    KernelProblem.FloatRun run = problem.trainFloat(FloatNetwork.fastest());
+    KernelProblem.FloatRun run = problem.trainFloat(FloatKernel.fastestLoops());
 
     double tolerance = 1e-4;
     assertEquals(fastLoss, run.lossSum(), tolerance * fastLoss);
     assertEquals(referenceLoss, run.lossSum(), tolerance * referenceLoss);
     double[] floatDense = toDouble(run.dense().flatten());
-    WindowNetworkTest.assertArraysClose(fast.flatten(), floatDense, tolerance);
-    WindowNetworkTest.assertArraysClose(reference.toDouble().flatten(), floatDense, tolerance);
+    DoubleKernelTest.assertArraysClose(fast.flatten(), floatDense, tolerance);
+    DoubleKernelTest.assertArraysClose(reference.toDouble().flatten(), floatDense, tolerance);
     for (int v = 0; v < fastL.length; v++) {
-      WindowNetworkTest.assertArraysClose(fastL[v], toDouble(run.vectors()[v]), tolerance);
-      WindowNetworkTest.assertArraysClose(referenceL[v], toDouble(run.vectors()[v]), tolerance);
+      DoubleKernelTest.assertArraysClose(fastL[v], toDouble(run.vectors()[v]), tolerance);
+      DoubleKernelTest.assertArraysClose(referenceL[v], toDouble(run.vectors()[v]), tolerance);
     }
     // and it trained: the parameters moved by far more than the tolerance
     double moved =
@@ -191,12 +187,12 @@ class FloatNetworkTest {
     // learning rate 1: the change of each parameter is its gradient (up to the rounding of the
     // new value)
     FloatParameters before = p.copy();
-    FloatNetwork.Workspace ws = new FloatNetwork.Workspace(windowSize, dim, hidden);
-    FloatNetwork.fastest().sgdStep(p, columns, y, 1.0, decay, ws);
+    FloatKernel ws = new FloatKernel(FloatKernel.fastestLoops(), windowSize * dim, hidden, 1);
+    ws.sgdStep(p, columns, y, 1.0, decay);
 
-    assertClose("db1 (25)", expected.db1().data, toDouble(ws.layer.g));
+    assertClose("db1 (25)", expected.db1().data, toDouble(ws.g));
     double[] dx = new double[windowSize * dim];
-    for (int j = 0; j < dx.length; j++) dx[j] = ws.layer.dx[j];
+    for (int j = 0; j < dx.length; j++) dx[j] = ws.dx[j];
     assertClose("dx (29)", expected.dx().data, dx);
     double[] dW = new double[hidden * windowSize * dim];
     for (int k = 0; k < hidden; k++)
@@ -220,8 +216,8 @@ class FloatNetworkTest {
     };
     FloatParameters before = p.copy();
     float[] firstWord = words[0].clone();
-    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
-      float h = kernel.forward(p, words, new FloatNetwork.Workspace(3, 5, 7));
+    for (FloatLoops kernel : concat(vectorKernels(), List.of(new ScalarFloatLoops()))) {
+      double h = new FloatKernel(kernel, 3 * 5, 7, 1).forward(p, words)[0];
       double[][] doubleWords = {toDouble(words[0]), toDouble(words[1]), toDouble(words[2])};
       double expected =
           ReferenceNetwork.forward(ReferenceNetwork.Parameters.of(p.toDouble()), doubleWords).a2();
@@ -290,9 +286,9 @@ class FloatNetworkTest {
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertEquals(800.0, FloatNetwork.logisticLoss(-800, 1), 1e-9);
-    assertEquals(800.0, FloatNetwork.logisticLoss(800, 0), 1e-9);
-    assertEquals(Math.log(2), FloatNetwork.logisticLoss(0, 1), 1e-15);
+    assertEquals(800.0, FloatKernel.logisticLoss(-800, 1), 1e-9);
+    assertEquals(800.0, FloatKernel.logisticLoss(800, 0), 1e-9);
+    assertEquals(Math.log(2), FloatKernel.logisticLoss(0, 1), 1e-15);
   }
 
   /**
@@ -303,12 +299,12 @@ class FloatNetworkTest {
   @Test
   void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
     KernelProblem problem = KernelProblem.of(5, 13, 37, 20, 700, 29);
-    String inPlace = problem.trainFloat(FloatNetwork.scalar()).digest();
-    for (FloatNetwork kernel : concat(vectorKernels(), List.of(FloatNetwork.scalar()))) {
+    String inPlace = problem.trainFloat(new ScalarFloatLoops()).digest();
+    for (FloatLoops kernel : concat(vectorKernels(), List.of(new ScalarFloatLoops()))) {
       FloatParameters live = FloatParameters.of(problem.dense());
       FloatParameters spare = new FloatParameters(live.hidden, live.inputSize, 1);
       float[][] l = problem.floatVectors();
-      FloatNetwork.Workspace ws = new FloatNetwork.Workspace(problem.hp());
+      FloatKernel ws = new FloatKernel(kernel, problem.hp().inputSize(), problem.hp().hidden(), 1);
       double loss = 0;
       for (int s = 0; s < problem.windows().length; s++) {
         boolean first = s % 7 == 0;
@@ -318,14 +314,13 @@ class FloatNetworkTest {
           spare.b2[0] = Float.POSITIVE_INFINITY;
         }
         loss +=
-            kernel.sgdStep(
+            ws.sgdStep(
                 first ? live : spare,
                 spare,
                 gather(l, problem.windows()[s]),
                 problem.labels()[s],
                 problem.hp().learningRate(),
-                problem.decay(),
-                ws);
+                problem.decay());
         if (s % 7 == 6 || s == problem.windows().length - 1) {
           FloatParameters t = live;
           live = spare;
@@ -377,7 +372,7 @@ class FloatNetworkTest {
   @Test
   void paddingOfWStaysZero() {
     KernelProblem problem = KernelProblem.of(3, 7, 13, 12, 500, 5);
-    FloatParameters p = problem.trainFloat(FloatNetwork.fastest()).dense();
+    FloatParameters p = problem.trainFloat(FloatKernel.fastestLoops()).dense();
     for (int k = 0; k < p.hidden; k++)
       for (int j = p.inputSize; j < p.stride; j++)
         assertEquals(0, Float.floatToRawIntBits(p.w[k * p.stride + j]), "W[" + k + "][" + j + "]");
@@ -406,7 +401,7 @@ class FloatNetworkTest {
   }
 
   private static double[][] gather(double[][] l, int[] ids) {
-    return WindowNetworkTest.gather(l, ids);
+    return DoubleKernelTest.gather(l, ids);
   }
 
   private static FloatParameters toParameters(ObviousFloatNetwork o, KernelProblem problem) {

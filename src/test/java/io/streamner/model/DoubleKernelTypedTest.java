@@ -1,6 +1,6 @@
 package io.streamner.model;
 
-import static io.streamner.model.WindowNetworkTest.assertArraysClose;
+import static io.streamner.model.DoubleKernelTest.assertArraysClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The typed network's fused fast path against the obvious EJML implementation. */
-class TypedNetworkTest {
+class DoubleKernelTypedTest {
 
   /**
    * Both are double precision and differ only in summation order, so after many steps on a small
@@ -30,7 +30,7 @@ class TypedNetworkTest {
     double[][] fastE = randomTable(classes, caps, random);
     double[][] referenceL = copy(fastL);
     double[][] referenceE = copy(fastE);
-    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(window * (dim + caps), hidden, tags);
+    DoubleKernel ws = new DoubleKernel(window * (dim + caps), hidden, tags);
     double fastLoss = 0, referenceLoss = 0;
     for (int step = 0; step < 3000; step++) {
       int[] words = new int[window];
@@ -40,9 +40,7 @@ class TypedNetworkTest {
         classIds[c] = random.nextInt(classes);
       }
       int y = random.nextInt(3) == 0 ? random.nextInt(tags) : 0;
-      fastLoss +=
-          TypedNetwork.sgdStep(
-              fast, pieces(fastL, fastE, words, classIds), y, learningRate, decay, ws);
+      fastLoss += ws.sgdStep(fast, pieces(fastL, fastE, words, classIds), y, learningRate, decay);
       referenceLoss +=
           ReferenceTypedNetwork.sgdStep(
               reference, pieces(referenceL, referenceE, words, classIds), y, learningRate, decay);
@@ -59,7 +57,7 @@ class TypedNetworkTest {
     Random random = new Random(3);
     DenseParameters p = TypedGradientCheckTest.randomTyped(7, 15, 5, random);
     double[][] words = randomTable(3, 5, random);
-    double[] a2 = TypedNetwork.forward(p, words, new TypedNetwork.Workspace(15, 7, 5));
+    double[] a2 = new DoubleKernel(15, 7, 5).forward(p, words);
     double[] expected =
         ReferenceTypedNetwork.forward(ReferenceTypedNetwork.Parameters.of(p), words).a2().data;
     assertArraysClose(expected, a2, 1e-14);
@@ -70,9 +68,9 @@ class TypedNetworkTest {
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertEquals(1600.0, TypedNetwork.crossEntropy(new double[] {-800, 800, 0}, 0), 1e-9);
-    assertEquals(0.0, TypedNetwork.crossEntropy(new double[] {-800, 800, 0}, 1), 1e-9);
-    assertEquals(Math.log(3), TypedNetwork.crossEntropy(new double[] {2, 2, 2}, 2), 1e-15);
+    assertEquals(1600.0, DoubleKernel.crossEntropy(new double[] {-800, 800, 0}, 0), 1e-9);
+    assertEquals(0.0, DoubleKernel.crossEntropy(new double[] {-800, 800, 0}, 1), 1e-9);
+    assertEquals(Math.log(3), DoubleKernel.crossEntropy(new double[] {2, 2, 2}, 2), 1e-15);
   }
 
   /** The same array at two positions (a word twice, a class twice) receives both slices. */
@@ -88,7 +86,7 @@ class TypedNetworkTest {
     double[] clsBefore = cls.clone();
     double[][] window = {word, cls, other, cls, word, cls};
     ReferenceTypedNetwork.Gradients g = ReferenceTypedNetwork.gradients(reference, window, 2, 0);
-    TypedNetwork.sgdStep(fast, window, 2, 0.1, 0, new TypedNetwork.Workspace(12, 6, 4));
+    new DoubleKernel(12, 6, 4).sgdStep(fast, window, 2, 0.1, 0);
     for (int d = 0; d < 3; d++) {
       double expected = wordBefore[d] - 0.1 * (g.dx().data[d] + g.dx().data[8 + d]);
       assertEquals(expected, word[d], 1e-12);
@@ -101,13 +99,13 @@ class TypedNetworkTest {
   void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
     Random random = new Random(9);
     DenseParameters p = TypedGradientCheckTest.randomTyped(4, 6, 3, random);
-    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(6, 4, 3);
+    DoubleKernel ws = new DoubleKernel(6, 4, 3);
     double[][] tooShort = randomTable(1, 5, random);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> TypedNetwork.forward(p, tooShort, ws));
+        assertThrows(IllegalArgumentException.class, () -> ws.forward(p, tooShort));
     assertTrue(e.getMessage().contains("the model's input has 6"), e.getMessage());
     double[][] fine = randomTable(2, 3, random);
-    assertThrows(IllegalArgumentException.class, () -> TypedNetwork.sgdStep(p, fine, 3, 1, 0, ws));
+    assertThrows(IllegalArgumentException.class, () -> ws.sgdStep(p, fine, 3, 1, 0));
   }
 
   /**
@@ -127,7 +125,7 @@ class TypedNetworkTest {
     double[][] e1 = randomTable(6, caps, random);
     double[][] l2 = copy(l1);
     double[][] e2 = copy(e1);
-    TypedNetwork.Workspace ws = new TypedNetwork.Workspace(window * (dim + caps), hidden, tags);
+    DoubleKernel ws = new DoubleKernel(window * (dim + caps), hidden, tags);
     int steps = 400;
     for (int s = 0; s < steps; s++) {
       int[] words = new int[window];
@@ -137,7 +135,7 @@ class TypedNetworkTest {
         classIds[c] = random.nextInt(6);
       }
       int y = random.nextInt(tags);
-      double a = TypedNetwork.sgdStep(inPlace, pieces(l1, e1, words, classIds), y, 0.05, 1e-3, ws);
+      double a = ws.sgdStep(inPlace, pieces(l1, e1, words, classIds), y, 0.05, 1e-3);
       boolean first = s % 7 == 0;
       if (first) { // what a spare holds must not matter
         for (double[] row : spare.w) java.util.Arrays.fill(row, Double.NaN);
@@ -146,8 +144,7 @@ class TypedNetworkTest {
         java.util.Arrays.fill(spare.b2, Double.NEGATIVE_INFINITY);
       }
       double b =
-          TypedNetwork.sgdStep(
-              first ? live : spare, spare, pieces(l2, e2, words, classIds), y, 0.05, 1e-3, ws);
+          ws.sgdStep(first ? live : spare, spare, pieces(l2, e2, words, classIds), y, 0.05, 1e-3);
       assertEquals(Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b), "step " + s);
       if (s % 7 == 6 || s == steps - 1) {
         DenseParameters t = live;

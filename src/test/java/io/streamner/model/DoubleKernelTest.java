@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The fused fast path against the obvious EJML implementation of the same equations. */
-class WindowNetworkTest {
+class DoubleKernelTest {
 
   /**
    * Both implementations are double precision and differ only in summation order, so after many
@@ -29,13 +29,13 @@ class WindowNetworkTest {
       fastL[v] = GradientCheckTest.randomVector(hp.dim(), random);
       referenceL[v] = fastL[v].clone();
     }
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(hp);
+    DoubleKernel ws = new DoubleKernel(hp);
     double fastLoss = 0, referenceLoss = 0;
     for (int step = 0; step < 3000; step++) {
       int[] ids = new int[hp.windowSize()];
       for (int c = 0; c < ids.length; c++) ids[c] = random.nextInt(vocabulary);
       int y = random.nextInt(4) == 0 ? 1 : 0;
-      fastLoss += WindowNetwork.sgdStep(fast, gather(fastL, ids), y, hp.learningRate(), decay, ws);
+      fastLoss += ws.sgdStep(fast, gather(fastL, ids), y, hp.learningRate(), decay);
       referenceLoss +=
           ReferenceNetwork.sgdStep(reference, gather(referenceL, ids), y, hp.learningRate(), decay);
     }
@@ -58,16 +58,16 @@ class WindowNetworkTest {
       GradientCheckTest.randomVector(5, random),
       GradientCheckTest.randomVector(5, random)
     };
-    double h = WindowNetwork.forward(p, words, new WindowNetwork.Workspace(3, 5, 7));
+    double h = new DoubleKernel(3 * 5, 7, 1).forward(p, words)[0];
     assertEquals(ReferenceNetwork.forward(ReferenceNetwork.Parameters.of(p), words).a2(), h, 1e-14);
     assertTrue(h > 0 && h < 1);
   }
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertEquals(800.0, WindowNetwork.logisticLoss(-800, 1), 1e-9);
-    assertEquals(800.0, WindowNetwork.logisticLoss(800, 0), 1e-9);
-    assertEquals(Math.log(2), WindowNetwork.logisticLoss(0, 1), 1e-15);
+    assertEquals(800.0, DoubleKernel.logisticLoss(-800, 1), 1e-9);
+    assertEquals(800.0, DoubleKernel.logisticLoss(800, 0), 1e-9);
+    assertEquals(Math.log(2), DoubleKernel.logisticLoss(0, 1), 1e-15);
   }
 
   @Test
@@ -80,13 +80,7 @@ class WindowNetworkTest {
     double[] before = shared.clone();
     ReferenceNetwork.Gradients g =
         ReferenceNetwork.gradients(reference, new double[][] {shared, other, shared}, 1, 0);
-    WindowNetwork.sgdStep(
-        fast,
-        new double[][] {shared, other, shared},
-        1,
-        0.1,
-        0,
-        new WindowNetwork.Workspace(3, 3, 6));
+    new DoubleKernel(3 * 3, 6, 1).sgdStep(fast, new double[][] {shared, other, shared}, 1, 0.1, 0);
     for (int d = 0; d < 3; d++) {
       double expected = before[d] - 0.1 * (g.dx().data[d] + g.dx().data[6 + d]);
       assertEquals(expected, shared[d], 1e-12);
@@ -102,20 +96,18 @@ class WindowNetworkTest {
     DenseParameters live = problem.dense().copy();
     DenseParameters spare = new DenseParameters(live.hidden, live.inputSize, 1);
     double[][] l2 = problem.doubleVectors();
-    WindowNetwork.Workspace ws = new WindowNetwork.Workspace(problem.hp());
+    DoubleKernel ws = new DoubleKernel(problem.hp());
     for (int s = 0; s < problem.windows().length; s++) {
       int[] ids = problem.windows()[s];
       int y = problem.labels()[s];
       double rate = problem.hp().learningRate();
-      double a = WindowNetwork.sgdStep(inPlace, gather(l1, ids), y, rate, problem.decay(), ws);
+      double a = ws.sgdStep(inPlace, gather(l1, ids), y, rate, problem.decay());
       boolean first = s % 5 == 0;
       if (first) {
         for (double[] row : spare.w) java.util.Arrays.fill(row, Double.NaN);
         spare.b2[0] = Double.NEGATIVE_INFINITY;
       }
-      double b =
-          WindowNetwork.sgdStep(
-              first ? live : spare, spare, gather(l2, ids), y, rate, problem.decay(), ws);
+      double b = ws.sgdStep(first ? live : spare, spare, gather(l2, ids), y, rate, problem.decay());
       assertEquals(Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b));
       if (s % 5 == 4) {
         DenseParameters t = live;
