@@ -16,12 +16,8 @@ import java.util.Map;
  * FloatParameters}). {@link #steps()} runs the kernel of that precision on them, for scoring and
  * for training; {@link #parameters()} shows them together.
  */
-public final class NerModel implements TaggingModel {
+public final class NerModel extends TaggingModel {
   private final String entity;
-  private final WindowInput input;
-  private final Dense dense;
-  private long examplesTrained;
-  private int epochsTrained;
 
   /** A double model without capitalisation features. */
   public NerModel(
@@ -49,29 +45,8 @@ public final class NerModel implements TaggingModel {
    */
   public NerModel(
       String entity, WindowInput input, Dense dense, long examplesTrained, int epochsTrained) {
-    Hyperparameters hyperparameters = input.hyperparameters();
-    Precision denseIs = dense instanceof FloatParameters ? Precision.FLOAT : Precision.DOUBLE;
-    if (denseIs != input.precision()) {
-      throw new IllegalArgumentException(
-          denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
-    }
-    if (dense.hidden() != hyperparameters.hidden()
-        || dense.inputSize() != input.inputSize()
-        || dense.outputs() != 1) {
-      throw new IllegalArgumentException(
-          "dense parameters of shape "
-              + dense.shape()
-              + " do not fit H="
-              + hyperparameters.hidden()
-              + " I="
-              + input.inputSize()
-              + " K=1");
-    }
+    super(input, dense, 1, examplesTrained, epochsTrained);
     this.entity = entity;
-    this.input = input;
-    this.dense = dense;
-    this.examplesTrained = examplesTrained;
-    this.epochsTrained = epochsTrained;
   }
 
   /**
@@ -94,15 +69,7 @@ public final class NerModel implements TaggingModel {
    * U random, biases zero, seeded; in float the same numbers rounded.
    */
   public static NerModel initialise(String entity, WindowInput input) {
-    Hyperparameters hp = input.hyperparameters();
-    DenseParameters dense =
-        DenseParameters.initialise(hp.hidden(), input.inputSize(), 1, hp.seed());
-    return new NerModel(
-        entity,
-        input,
-        input.precision() == Precision.FLOAT ? FloatParameters.of(dense) : dense,
-        0,
-        0);
+    return new NerModel(entity, input, initialDense(input, 1), 0, 0);
   }
 
   /**
@@ -146,21 +113,18 @@ public final class NerModel implements TaggingModel {
    */
   public NerModel in(Precision precision) {
     if (precision == precision()) return this;
-    Dense converted =
-        precision == Precision.FLOAT
-            ? FloatParameters.of((DenseParameters) dense)
-            : ((FloatParameters) dense).toDouble();
-    return new NerModel(entity, input.in(precision), converted, examplesTrained, epochsTrained);
+    return new NerModel(
+        entity, input().in(precision), denseIn(precision), examplesTrained(), epochsTrained());
   }
 
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
   public int[] wordIds(List<String> tokens) {
-    return input.wordIds(tokens);
+    return input().wordIds(tokens);
   }
 
   /** Window word ids of a sentence, one window per token. */
   public int[][] windows(List<String> tokens) {
-    return input.windows(tokens);
+    return input().windows(tokens);
   }
 
   /** P(token is the entity) for every token of a sentence. */
@@ -171,7 +135,7 @@ public final class NerModel implements TaggingModel {
   /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
   public double[] probabilities(List<String> tokens, Steps steps) {
     int[][] windows = windows(tokens);
-    int[][] classes = input.capitalWindows(tokens);
+    int[][] classes = input().capitalWindows(tokens);
     double[] p = new double[windows.length];
     for (int t = 0; t < windows.length; t++)
       p[t] = steps.outputs(windows[t], classes == null ? null : classes[t])[0];
@@ -183,16 +147,10 @@ public final class NerModel implements TaggingModel {
    * for a double model without capitalisation features ({@link WindowInput#gather} serves both).
    */
   public double[][] gather(int[] window, double[][] columns) {
-    if (input.hasCapitals()) {
+    if (input().hasCapitals()) {
       throw new IllegalStateException("this model also needs the window's capitalisation classes");
     }
-    return input.gather(window, null, columns);
-  }
-
-  @Override
-  public void recordTraining(long examples, int epochs) {
-    this.examplesTrained += examples;
-    this.epochsTrained += epochs;
+    return input().gather(window, null, columns);
   }
 
   public String entity() {
@@ -205,33 +163,12 @@ public final class NerModel implements TaggingModel {
     return List.of(entity);
   }
 
-  @Override
-  public WindowInput input() {
-    return input;
-  }
-
-  public Hyperparameters hyperparameters() {
-    return input.hyperparameters();
-  }
-
-  public Precision precision() {
-    return input.precision();
-  }
-
   public TokenNormalizer normalizer() {
-    return input.normalizer();
+    return input().normalizer();
   }
 
   public Vocabulary vocabulary() {
-    return input.vocabulary();
-  }
-
-  /** L, E and the dense parameters, in the model's precision. Mutable: training updates them. */
-  public ModelParameters parameters() {
-    return input.precision() == Precision.FLOAT
-        ? new ModelParameters.Floats(
-            input.floatVectors(), input.floatCapitals(), (FloatParameters) dense)
-        : new ModelParameters.Doubles(input.vectors(), input.capitals(), (DenseParameters) dense);
+    return input().vocabulary();
   }
 
   /**
@@ -241,32 +178,6 @@ public final class NerModel implements TaggingModel {
    * @throws IllegalStateException for a float model (see {@link #parameters()})
    */
   public double[][] vectors() {
-    return input.vectors();
-  }
-
-  @Override
-  public Dense weights() {
-    return dense;
-  }
-
-  /**
-   * The dense parameters of a double model.
-   *
-   * @throws IllegalStateException for a float model (see {@link #parameters()})
-   */
-  public DenseParameters dense() {
-    if (dense instanceof DenseParameters d) return d;
-    throw new IllegalStateException(
-        "model " + entity + " is " + precision() + " precision: its numbers are parameters()");
-  }
-
-  @Override
-  public long examplesTrained() {
-    return examplesTrained;
-  }
-
-  @Override
-  public int epochsTrained() {
-    return epochsTrained;
+    return input().vectors();
   }
 }

@@ -3,27 +3,77 @@ package io.streamner.model;
 import java.util.List;
 
 /**
- * A trained tagger as a model file holds it: a binary {@link NerModel} (one entity type, a sigmoid
- * output) or a {@link TypedModel} (several types, a softmax over their tags). Both read a window
- * the same way ({@link #input()}: vocabulary, L, optionally capitalisation vectors) and count their
- * training the same way; they differ in their dense parameters and what they predict.
+ * A trained tagger as a model file holds it: a binary {@link NerModel} (one entity type, the
+ * specification's sigmoid output) or a {@link TypedModel} (several types, a softmax over their
+ * tags). What they share is here: how a window is read ({@link #input()}: vocabulary, L, optionally
+ * capitalisation vectors E), the dense parameters in the model's {@link Precision} (one output for
+ * a binary model, one per tag for a typed one), the kernel that scores and trains them ({@link
+ * #steps()}) and the training counters. The two differ only in what the outputs mean.
  */
-public sealed interface TaggingModel permits NerModel, TypedModel {
-  /** The vocabulary, lookup tables and hyper-parameters: how a sentence becomes windows. */
-  WindowInput input();
+public abstract sealed class TaggingModel permits NerModel, TypedModel {
+  private final WindowInput input;
+  private final Dense dense;
+  private long examplesTrained;
+  private int epochsTrained;
 
   /**
-   * The dense parameters in the model's precision: one output for a binary model, one per tag for a
-   * typed one. Mutable: training updates them.
+   * @param dense {@link DenseParameters} for a double input, {@link FloatParameters} for a float
+   *     one, with {@code outputs} outputs
+   * @throws IllegalArgumentException when the dense parameters do not fit the input's shape or
+   *     precision, or have another number of outputs
    */
-  Dense weights();
+  TaggingModel(
+      WindowInput input, Dense dense, int outputs, long examplesTrained, int epochsTrained) {
+    Precision denseIs = dense instanceof FloatParameters ? Precision.FLOAT : Precision.DOUBLE;
+    if (denseIs != input.precision()) {
+      throw new IllegalArgumentException(
+          denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
+    }
+    int hidden = input.hyperparameters().hidden();
+    if (dense.hidden() != hidden
+        || dense.inputSize() != input.inputSize()
+        || dense.outputs() != outputs) {
+      throw new IllegalArgumentException(
+          "dense parameters of shape "
+              + dense.shape()
+              + " do not fit H="
+              + hidden
+              + " I="
+              + input.inputSize()
+              + " K="
+              + outputs);
+    }
+    this.input = input;
+    this.dense = dense;
+    this.examplesTrained = examplesTrained;
+    this.epochsTrained = epochsTrained;
+  }
+
+  /**
+   * Fresh dense parameters for {@code input} with {@code outputs} outputs: W and U random, biases
+   * zero, seeded with the hyper-parameters' seed; in float the same numbers rounded.
+   */
+  static Dense initialDense(WindowInput input, int outputs) {
+    Hyperparameters hp = input.hyperparameters();
+    DenseParameters dense =
+        DenseParameters.initialise(hp.hidden(), input.inputSize(), outputs, hp.seed());
+    return input.precision() == Precision.FLOAT ? FloatParameters.of(dense) : dense;
+  }
+
+  /** This model's dense parameters in {@code precision}: rounded to float once, or widened. */
+  Dense denseIn(Precision precision) {
+    if (precision == precision()) return dense;
+    return precision == Precision.FLOAT
+        ? FloatParameters.of((DenseParameters) dense)
+        : ((FloatParameters) dense).toDouble();
+  }
 
   /**
    * The kernel of the model's precision and output layer on its own L, E and dense parameters, one
    * window at a time, for scoring and for training. It holds one window's activations: one per
    * thread.
    */
-  interface Steps {
+  public interface Steps {
     /**
      * The outputs for the window: P(centre word is the entity) alone for a binary model, P(tag) of
      * every tag in tag id order for a typed one. Changes nothing; the array is overwritten by the
@@ -41,19 +91,81 @@ public sealed interface TaggingModel permits NerModel, TypedModel {
   }
 
   /** The kernel on this model, for one thread (see {@link Steps}). */
-  default Steps steps() {
-    return KernelSteps.of(input(), weights());
+  public Steps steps() {
+    return KernelSteps.of(input, dense);
+  }
+
+  /**
+   * The outputs for every token of a sentence ({@code [token][output]}, see {@link Steps#outputs}),
+   * with the kernel {@code steps} of this model ({@link #steps()}), reused.
+   */
+  public double[][] outputs(List<String> tokens, Steps steps) {
+    int[][] windows = input.windows(tokens);
+    int[][] classes = input.capitalWindows(tokens);
+    double[][] p = new double[windows.length][];
+    for (int t = 0; t < windows.length; t++) {
+      p[t] = steps.outputs(windows[t], classes == null ? null : classes[t]).clone();
+    }
+    return p;
+  }
+
+  /** The vocabulary, lookup tables and hyper-parameters: how a sentence becomes windows. */
+  public WindowInput input() {
+    return input;
+  }
+
+  public Hyperparameters hyperparameters() {
+    return input.hyperparameters();
+  }
+
+  public Precision precision() {
+    return input.precision();
+  }
+
+  /** The dense parameters in the model's precision. Mutable: training updates them. */
+  public Dense weights() {
+    return dense;
+  }
+
+  /**
+   * The dense parameters of a double model.
+   *
+   * @throws IllegalStateException for a float model (see {@link #weights()})
+   */
+  public DenseParameters dense() {
+    if (dense instanceof DenseParameters d) return d;
+    throw new IllegalStateException(
+        "the model of "
+            + String.join(",", types())
+            + " is "
+            + precision()
+            + " precision: its numbers are weights()");
+  }
+
+  /** L, E and the dense parameters, in the model's precision. Mutable: training updates them. */
+  public ModelParameters parameters() {
+    return input.precision() == Precision.FLOAT
+        ? new ModelParameters.Floats(
+            input.floatVectors(), input.floatCapitals(), (FloatParameters) dense)
+        : new ModelParameters.Doubles(input.vectors(), input.capitals(), (DenseParameters) dense);
   }
 
   /** The canonical entity types it tags: one for a binary model. */
-  List<String> types();
+  public abstract List<String> types();
 
   /** Training windows the parameters have seen. */
-  long examplesTrained();
+  public long examplesTrained() {
+    return examplesTrained;
+  }
 
   /** Passes over a corpus so far. */
-  int epochsTrained();
+  public int epochsTrained() {
+    return epochsTrained;
+  }
 
   /** Counts training that was done on the model's parameters. */
-  void recordTraining(long examples, int epochs);
+  public void recordTraining(long examples, int epochs) {
+    this.examplesTrained += examples;
+    this.epochsTrained += epochs;
+  }
 }

@@ -17,12 +17,8 @@ import java.util.Map;
  * FloatParameters}, trained by {@link FloatKernel}). {@link #steps()} runs the kernel of that
  * precision on them, for scoring and for training.
  */
-public final class TypedModel implements TaggingModel {
+public final class TypedModel extends TaggingModel {
   private final TagSet tagSet;
-  private final WindowInput input;
-  private final Dense dense;
-  private long examplesTrained;
-  private int epochsTrained;
 
   /**
    * @param dense {@link DenseParameters} for a double input, {@link FloatParameters} for a float
@@ -32,29 +28,8 @@ public final class TypedModel implements TaggingModel {
    */
   public TypedModel(
       TagSet tagSet, WindowInput input, Dense dense, long examplesTrained, int epochsTrained) {
-    Precision denseIs = dense instanceof FloatParameters ? Precision.FLOAT : Precision.DOUBLE;
-    if (denseIs != input.precision()) {
-      throw new IllegalArgumentException(
-          denseIs + " parameters for a model whose hyper-parameters say " + input.precision());
-    }
-    if (dense.hidden() != input.hyperparameters().hidden()
-        || dense.inputSize() != input.inputSize()
-        || dense.outputs() != tagSet.size()) {
-      throw new IllegalArgumentException(
-          "dense parameters of shape "
-              + dense.shape()
-              + " do not fit H="
-              + input.hyperparameters().hidden()
-              + " I="
-              + input.inputSize()
-              + " K="
-              + tagSet.size());
-    }
+    super(input, dense, tagSet.size(), examplesTrained, epochsTrained);
     this.tagSet = tagSet;
-    this.input = input;
-    this.dense = dense;
-    this.examplesTrained = examplesTrained;
-    this.epochsTrained = epochsTrained;
   }
 
   /**
@@ -86,15 +61,7 @@ public final class TypedModel implements TaggingModel {
    * the same numbers rounded.
    */
   public static TypedModel initialise(TagSet tagSet, WindowInput input) {
-    Hyperparameters hp = input.hyperparameters();
-    DenseParameters dense =
-        DenseParameters.initialise(hp.hidden(), input.inputSize(), tagSet.size(), hp.seed());
-    return new TypedModel(
-        tagSet,
-        input,
-        input.precision() == Precision.FLOAT ? FloatParameters.of(dense) : dense,
-        0,
-        0);
+    return new TypedModel(tagSet, input, initialDense(input, tagSet.size()), 0, 0);
   }
 
   /**
@@ -104,11 +71,8 @@ public final class TypedModel implements TaggingModel {
    */
   public TypedModel in(Precision precision) {
     if (precision == precision()) return this;
-    Dense converted =
-        precision == Precision.FLOAT
-            ? FloatParameters.of((DenseParameters) dense)
-            : ((FloatParameters) dense).toDouble();
-    return new TypedModel(tagSet, input.in(precision), converted, examplesTrained, epochsTrained);
+    return new TypedModel(
+        tagSet, input().in(precision), denseIn(precision), examplesTrained(), epochsTrained());
   }
 
   /** P(tag) of every tag for every token: {@code result[t][tag id]}. */
@@ -118,13 +82,7 @@ public final class TypedModel implements TaggingModel {
 
   /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
   public double[][] probabilities(List<String> tokens, Steps steps) {
-    int[][] windows = input.windows(tokens);
-    int[][] classes = input.capitalWindows(tokens);
-    double[][] p = new double[windows.length][];
-    for (int t = 0; t < windows.length; t++) {
-      p[t] = steps.outputs(windows[t], classes == null ? null : classes[t]).clone();
-    }
-    return p;
+    return outputs(tokens, steps);
   }
 
   public TagSet tagSet() {
@@ -134,50 +92,5 @@ public final class TypedModel implements TaggingModel {
   @Override
   public List<String> types() {
     return tagSet.types();
-  }
-
-  @Override
-  public WindowInput input() {
-    return input;
-  }
-
-  public Precision precision() {
-    return input.precision();
-  }
-
-  @Override
-  public Dense weights() {
-    return dense;
-  }
-
-  /**
-   * The dense parameters of a double model.
-   *
-   * @throws IllegalStateException for a float model (see {@link #weights()})
-   */
-  public DenseParameters dense() {
-    if (dense instanceof DenseParameters d) return d;
-    throw new IllegalStateException(
-        "the typed model of "
-            + String.join(",", types())
-            + " is "
-            + precision()
-            + " precision: its numbers are weights()");
-  }
-
-  @Override
-  public void recordTraining(long examples, int epochs) {
-    this.examplesTrained += examples;
-    this.epochsTrained += epochs;
-  }
-
-  @Override
-  public long examplesTrained() {
-    return examplesTrained;
-  }
-
-  @Override
-  public int epochsTrained() {
-    return epochsTrained;
   }
 }
