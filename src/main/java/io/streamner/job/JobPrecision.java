@@ -2,11 +2,8 @@ package io.streamner.job;
 
 import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
-import io.streamner.model.DoubleKernel;
-import io.streamner.model.FloatKernel;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
@@ -49,12 +46,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     return precision == Precision.FLOAT ? FLOAT : DOUBLE;
   }
 
-  /** Dense parameters from their {@link #flatten} (float values exactly, for a float model). */
-  abstract P unflatten(Hyperparameters hp, double[] flat);
-
-  /** The kernel, for one thread. */
-  abstract WindowKernel<V, P> kernel(Hyperparameters hp);
-
   /** The word vectors: one MapState entry per word. */
   abstract MapStateDescriptor<String, V> columnsState();
 
@@ -77,9 +68,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
   /** E of a typed model of this precision (not a copy), or null without capitalisation features. */
   abstract V[] capitals(WindowInput input);
 
-  /** A copy of the dense parameters of a model of this precision. */
-  abstract P dense(NerModel model);
-
   /** The model a model file holds, from the state's columns and the live dense parameters. */
   abstract NerModel model(
       String name,
@@ -88,9 +76,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
       Map<String, V> columns,
       P dense,
       long examples);
-
-  /** The dense parameters as {@code DenseParameters.flatten()} orders them, for a snapshot. */
-  abstract double[] flatten(P dense);
 
   /**
    * A vector of this precision read from its double values, without a copy where it can: the
@@ -134,11 +119,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     @Override
     Precision precision() {
       return Precision.DOUBLE;
-    }
-
-    @Override
-    WindowKernel<double[], DenseParameters> kernel(Hyperparameters hp) {
-      return new DoubleKernel(hp.inputSize(), hp.hidden(), 1);
     }
 
     @Override
@@ -198,11 +178,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     }
 
     @Override
-    DenseParameters dense(NerModel model) {
-      return model.dense().copy();
-    }
-
-    @Override
     NerModel model(
         String name,
         Hyperparameters hp,
@@ -214,18 +189,8 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     }
 
     @Override
-    double[] flatten(DenseParameters dense) {
-      return dense.flatten();
-    }
-
-    @Override
     double[] view(double[] values) {
       return values;
-    }
-
-    @Override
-    DenseParameters unflatten(Hyperparameters hp, double[] flat) {
-      return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), 1, flat);
     }
 
     private Object readResolve() {
@@ -251,11 +216,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     @Override
     Precision precision() {
       return Precision.FLOAT;
-    }
-
-    @Override
-    WindowKernel<float[], FloatParameters> kernel(Hyperparameters hp) {
-      return new FloatKernel(hp.inputSize(), hp.hidden(), 1);
     }
 
     @Override
@@ -316,11 +276,6 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     }
 
     @Override
-    FloatParameters dense(NerModel model) {
-      return ((ModelParameters.Floats) model.parameters()).dense().copy();
-    }
-
-    @Override
     NerModel model(
         String name,
         Hyperparameters hp,
@@ -332,18 +287,8 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
     }
 
     @Override
-    double[] flatten(FloatParameters dense) {
-      return WordVectors.toDouble(dense.flatten());
-    }
-
-    @Override
     float[] view(double[] values) {
       return WordVectors.toFloat(values);
-    }
-
-    @Override
-    FloatParameters unflatten(Hyperparameters hp, double[] flat) {
-      return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), 1, WordVectors.toFloat(flat));
     }
 
     private Object readResolve() {

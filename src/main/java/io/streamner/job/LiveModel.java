@@ -8,9 +8,7 @@ import java.util.Set;
  * One model while the model operator runs. Its dense parameters and counters live here and go into
  * keyed state only when a checkpoint is taken; its word vectors live in keyed state behind a {@link
  * ColumnCache}. {@code V} and {@code P}: a word vector and the dense parameters in the model's
- * precision ({@link JobPrecision}). A binary model's dense parameters are {@link #dense} (and
- * {@link #spare}); a typed model's are {@link #typed} (in the same precision), and {@link #dense}
- * is null.
+ * precision ({@link JobPrecision}); the rest of its numbers are its {@link #parameters}.
  */
 final class LiveModel<V, P extends Dense> {
   final String name;
@@ -24,18 +22,8 @@ final class LiveModel<V, P extends Dense> {
   /** True when the model started from its seed in this run rather than from a checkpoint. */
   final boolean seeded;
 
-  /** A binary model's dense parameters; null for a typed model. */
-  P dense;
-
-  /**
-   * Same shape as {@link #dense}: the learner trains a sentence into these (its first window from
-   * {@link #dense}, the rest in place), so a failed sentence leaves {@link #dense} as it was; their
-   * values between sentences do not matter.
-   */
-  P spare;
-
-  /** A typed model's dense parameters and capitalisation vectors; null for a binary model. */
-  final LiveTypedParameters<V, ?> typed;
+  /** Its dense parameters (and E), with the spare a sentence trains into and the learner. */
+  final LiveParameters<V, P> parameters;
 
   /** Its metrics, registered by the operator when it first sees the model in this run. */
   ModelMetrics metrics;
@@ -55,36 +43,15 @@ final class LiveModel<V, P extends Dense> {
   /** Examples seen when the last update was sent. */
   long examplesAtUpdate;
 
-  /** A binary model. */
   LiveModel(
       String name,
-      P dense,
-      P spare,
+      LiveParameters<V, P> parameters,
       ModelCheckpoint counters,
       Set<String> changed,
       ColumnCache<V> columns,
       boolean seeded) {
     this.name = name;
-    this.dense = dense;
-    this.spare = spare;
-    this.counters = counters;
-    this.changed = changed;
-    this.columns = columns;
-    this.seeded = seeded;
-    this.typed = null;
-    this.examplesAtUpdate = counters.examplesSeen;
-  }
-
-  /** A typed model. */
-  LiveModel(
-      String name,
-      LiveTypedParameters<V, ?> typed,
-      ModelCheckpoint counters,
-      Set<String> changed,
-      ColumnCache<V> columns,
-      boolean seeded) {
-    this.name = name;
-    this.typed = typed;
+    this.parameters = parameters;
     this.counters = counters;
     this.changed = changed;
     this.columns = columns;
@@ -93,15 +60,13 @@ final class LiveModel<V, P extends Dense> {
   }
 
   /** The dense parameters as a snapshot or a replica update holds them (a copy). */
-  double[] flatDense(JobPrecision<V, P> precision) {
-    return typed != null ? typed.current().flatten() : precision.flatten(dense);
+  double[] flatDense() {
+    return parameters.current().flatten();
   }
 
-  /** The trained spare becomes the model; the old parameters become the next spare. */
-  void take(P trained) {
-    if (trained != spare) throw new IllegalArgumentException("not this model's trained spare");
-    spare = dense;
-    dense = trained;
+  /** Whether this is a typed model (one output per tag). */
+  boolean typed() {
+    return parameters.tagSet != null;
   }
 
   /**

@@ -7,7 +7,6 @@ import io.streamner.modelfile.ModelFile;
 import io.streamner.text.Checks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -27,11 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model operator: keyed by model (entity type), it trains on labelled sentences,
- * test-then-train per window, with {@link OnlineLearner} (a typed model: with {@link
- * TypedLearning}, by the same rules). Predictions go to the main output, versioned snapshots to
- * {@link #SNAPSHOTS}, sentences a model cannot use to {@link #DEAD_LETTERS}, and the models'
- * changes to {@link #UPDATES}, for the scoring replicas ({@link ScoreWithReplicas}): score requests
- * never wait behind training here.
+ * test-then-train per window, with each model's {@link OnlineLearner} ({@link Learning}: binary and
+ * typed models by the same rules). Predictions go to the main output, versioned snapshots to {@link
+ * #SNAPSHOTS}, sentences a model cannot use to {@link #DEAD_LETTERS}, and the models' changes to
+ * {@link #UPDATES}, for the scoring replicas ({@link ScoreWithReplicas}): score requests never wait
+ * behind training here.
  *
  * <p><b>One record never stops the job.</b> A sentence is trained on copies, and the update is
  * applied only when it is finite and its prediction can be written; otherwise the sentence becomes
@@ -69,7 +68,6 @@ public final class ModelOperator<V, P extends Dense> extends AbstractStreamOpera
 
   private transient ModelStore<V, P> store;
   private transient SnapshotWriter<V, P> snapshots;
-  private transient OnlineLearner<V, P> learner;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient ReplicaFeed<V, P> updates;
   private transient InternalTimerService<VoidNamespace> updateTimers;
@@ -107,7 +105,6 @@ public final class ModelOperator<V, P extends Dense> extends AbstractStreamOpera
             precision,
             store,
             record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
-    learner = precision.learner(store.settings(), 1, 0);
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
     updates =
         new ReplicaFeed<>(
@@ -216,31 +213,9 @@ public final class ModelOperator<V, P extends Dense> extends AbstractStreamOpera
 
   /** Test-then-train: the prediction reports each token before its own window trains the model. */
   private EncodedRecord train(LiveModel<V, P> m, ModelInput input) throws Exception {
-    if (m.typed != null) {
-      TypedLearning.Trained t = TypedLearning.train(m, input, store.wordCounts());
-      trained(m, t.windows(), t.newColumns(), t.refused());
-      return t.prediction();
-    }
-    OnlineLearner.Update<V, P> update =
-        learner.learn(
-            Arrays.asList(input.sentence.tokens),
-            input.labels,
-            m.dense,
-            m.spare,
-            null,
-            m.columns,
-            store.wordCounts(),
-            m.counters.columns,
-            m.counters.examplesSeen);
-    if (!update.isFinite()) throw RecordRejected.nonFiniteUpdate(m.name);
-    // The counters reported are those of the model before this sentence.
-    EncodedRecord prediction = Outputs.prediction(input, update.probabilities(), m.counters);
-    learner.commit(update, m.columns, store.wordCounts(), m.changed);
-    m.unsent.addAll(update.columns().keySet());
-    m.take(update.dense());
-    Prequential.record(m.counters, update.probabilities(), input.labels);
-    trained(m, update.windows(), update.newColumns().size(), update.refused().size());
-    return prediction;
+    Learning.Trained t = Learning.train(m, input, store.wordCounts());
+    trained(m, t.windows(), t.newColumns(), t.refused());
+    return t.prediction();
   }
 
   /** Counts a sentence a model (binary or typed) trained on. */

@@ -1,10 +1,8 @@
 package io.streamner.job;
 
 import io.streamner.model.Dense;
-import io.streamner.model.DenseParameters;
 import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
@@ -127,12 +125,10 @@ final class ModelStore<V, P extends Dense> {
     return seeds;
   }
 
-  /** The streaming learners' settings: the definition's, with its token normaliser. */
-  OnlineLearner.Settings settings() {
-    return settings(false);
-  }
-
-  /** The settings of a binary or typed model's learner (their step size schedules differ). */
+  /**
+   * The settings of a binary or typed model's learner: the definition's, with its token normaliser
+   * (their step size schedules differ).
+   */
   private OnlineLearner.Settings settings(boolean typed) {
     return new OnlineLearner.Settings(
         definition.hyperparameters(typed),
@@ -212,18 +208,19 @@ final class ModelStore<V, P extends Dense> {
     for (Map.Entry<String, V> column : allColumns(m)) {
       all.put(column.getKey(), column.getValue());
     }
-    Hyperparameters hp = definition.hyperparameters(m.typed != null);
-    if (m.typed == null) {
-      return precision.model(m.name, hp, seeds.normalizer(), all, m.dense, m.counters.examplesSeen);
+    Hyperparameters hp = definition.hyperparameters(m.typed());
+    LiveParameters<V, P> p = m.parameters;
+    if (!m.typed()) {
+      return precision.model(m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
     }
     Map<String, double[]> vectors = new HashMap<>();
     all.forEach((word, v) -> vectors.put(word, precision.values(v)));
     return TypedModel.fromColumns(
-        m.typed.tagSet,
+        p.tagSet,
         hp,
         seeds.normalizer(),
         vectors,
-        m.typed.current(), // a copy
+        p.current(), // a copy
         m.counters.examplesSeen);
   }
 
@@ -237,12 +234,14 @@ final class ModelStore<V, P extends Dense> {
       // while this task goes on changing the live counters. The dense parameters go in as a new
       // array for the same reason.
       ModelCheckpoint stored = m.counters.copy();
-      if (m.typed == null) {
-        denseState.store(stored, m.dense);
+      // The state of a binary model keeps the layout it always had (dense parameters alone).
+      LiveParameters<V, P> p = m.parameters;
+      if (!m.typed()) {
+        denseState.store(stored, p.dense);
       } else {
-        denseState.storeTyped(stored, m.typed.current().flatten());
-        stored.tags = m.typed.tagSet.tags().toArray(new String[0]);
-        stored.capitalizationDim = m.typed.capitalizationDim();
+        denseState.storeTyped(stored, p.current().flatten());
+        stored.tags = p.tagSet.tags().toArray(new String[0]);
+        stored.capitalizationDim = p.capitalizationDim();
       }
       stored.changedWords = m.changed.toArray(new String[0]);
       Hyperparameters hp = definition.hyperparameters();
@@ -288,7 +287,7 @@ final class ModelStore<V, P extends Dense> {
               hp, tagSet.size(), stored.capitalizationDim, denseState.typedValues(stored));
       return new LiveModel<>(
           model,
-          typed(tagSet, dense.parameters(), vectors(dense.capitals())),
+          parameters(tagSet, dense.parameters(), vectors(dense.capitals())),
           stored.copy(),
           changed,
           cache,
@@ -296,8 +295,7 @@ final class ModelStore<V, P extends Dense> {
     }
     return new LiveModel<>(
         model,
-        denseState.restore(stored),
-        precision.kernel(hp).newDense(),
+        parameters(null, denseState.restore(stored), null),
         stored.copy(),
         changed,
         cache,
@@ -396,26 +394,17 @@ final class ModelStore<V, P extends Dense> {
     c.examplesSeen = seed.examplesTrained();
     c.examplesAtSnapshot = c.examplesSeen;
     c.columns = vocabulary.size();
-    Hyperparameters hp = definition.hyperparameters();
     ColumnCache<V> cache = new ColumnCache<>(columns, definition.columnCache());
+    TagSet tagSet = seed instanceof TypedModel typed ? typed.tagSet() : null;
     LiveModel<V, P> m =
-        seed instanceof TypedModel typed
-            ? new LiveModel<>(
-                model,
-                typed(
-                    typed.tagSet(), typed.weights().toDouble(), precision.capitals(typed.input())),
-                c,
-                changed,
-                cache,
-                true)
-            : new LiveModel<>(
-                model,
-                precision.dense((NerModel) seed),
-                precision.kernel(hp).newDense(),
-                c,
-                changed,
-                cache,
-                true);
+        new LiveModel<>(
+            model,
+            parameters(
+                tagSet, seed.weights(), tagSet == null ? null : precision.capitals(seed.input())),
+            c,
+            changed,
+            cache,
+            true);
     m.dirty = true;
     m.unsent.addAll(changed);
     m.updateDue = true;
@@ -423,13 +412,20 @@ final class ModelStore<V, P extends Dense> {
     return m;
   }
 
-  /** A typed model's live parameters in the job's precision (copies of {@code dense} and E). */
-  private LiveTypedParameters<V, ?> typed(TagSet tagSet, DenseParameters dense, V[] capitals) {
-    return LiveTypedParameters.of(
-        tagSet,
-        precision.learner(settings(true), tagSet.size(), definition.typed().capitalizationDim()),
-        dense,
-        capitals);
+  /**
+   * A model's live parameters in the job's precision (copies of {@code dense} and E), with its
+   * learner.
+   *
+   * @param tagSet a typed model's tags, null for a binary model
+   * @param capitals E, or null without capitalisation features
+   */
+  private LiveParameters<V, P> parameters(TagSet tagSet, Dense dense, V[] capitals) {
+    OnlineLearner<V, P> learner =
+        tagSet == null
+            ? precision.learner(settings(false), 1, 0)
+            : precision.learner(
+                settings(true), tagSet.size(), definition.typed().capitalizationDim());
+    return new LiveParameters<>(tagSet, learner, dense, capitals);
   }
 
   /** Rows in the job's precision, or null for null. */

@@ -163,12 +163,12 @@ final class Outputs {
         c.columns,
         chunks,
         denseValues,
-        definition.hyperparameters(model.typed != null),
+        definition.hyperparameters(model.typed()),
         normalizer,
         metrics,
         now,
-        model.typed == null ? null : model.typed.tagSet,
-        model.typed == null ? null : model.typed.capitalizationDim());
+        model.parameters.tagSet,
+        model.typed() ? model.parameters.capitalizationDim() : null);
   }
 
   static EncodedRecord deadLetter(DeadLetterRecord letter) {

@@ -38,7 +38,7 @@ final class ReplicaFeed<V, P extends Dense> {
   /** Sends the update of {@code m}, which must be the current key's model. */
   void send(LiveModel<V, P> m, long now) throws Exception {
     ModelCheckpoint c = m.counters;
-    double[] dense = m.flatDense(precision);
+    double[] dense = m.flatDense();
     String[] words = m.unsent.toArray(new String[0]);
     double[][] vectors = new double[words.length][];
     for (int i = 0; i < words.length; i++) vectors[i] = precision.values(m.columns.get(words[i]));

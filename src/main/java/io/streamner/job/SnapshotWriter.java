@@ -40,7 +40,7 @@ final class SnapshotWriter<V, P extends Dense> {
   void write(LiveModel<V, P> m, long now) throws Exception {
     ModelCheckpoint c = m.counters;
     long version = c.version + 1;
-    double[] dense = m.flatDense(precision);
+    double[] dense = m.flatDense();
     List<SnapshotRecord.DenseChunk> chunks =
         SnapshotCodec.denseChunks(definition.name(), m.name, version, dense, precision.precision());
     for (SnapshotRecord.DenseChunk chunk : chunks) out.accept(Outputs.snapshot(chunk));
