@@ -2,10 +2,9 @@ package io.streamner.cli;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.streamner.eval.Counts;
+import io.streamner.eval.EntityScores;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
-import io.streamner.eval.Scores;
-import io.streamner.eval.TypedEvaluator;
 import io.streamner.eval.TypedScores;
 import io.streamner.json.Json;
 import io.streamner.model.NerModel;
@@ -96,8 +95,9 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String type = m.entity();
     List<Sentence> sentences = Corpora.readLabelled(data, format, type, false, err);
-    Scores scores = Evaluator.evaluate(type, sentences, Tagging.decisions(m, threshold.get()));
-    Scores baseline = null;
+    EntityScores scores =
+        Evaluator.evaluate(type, sentences, Tagging.decisions(m, threshold.get()));
+    EntityScores baseline = null;
     if (baselineTrain != null) {
       List<Sentence> training = Corpora.readLabelled(baselineTrain, format, type, false, err);
       baseline =
@@ -127,14 +127,14 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<Sentence> sentences = Corpora.readLabelled(data, format, m.types(), false, err);
     TypedScores scores =
-        TypedEvaluator.evaluate(
+        Evaluator.evaluateTyped(
             m.types(), sentences, Tagging.of(m, threshold.get()).andThen(Tagging.Tagged::labels));
     TypedScores baseline = null;
     if (baselineTrain != null) {
       List<Sentence> training = Corpora.readLabelled(baselineTrain, format, m.types(), false, err);
       LookupBaseline lookup = LookupBaseline.train(training, m.tagSet(), m.input().normalizer());
       baseline =
-          TypedEvaluator.evaluate(
+          Evaluator.evaluateTyped(
               m.types(), sentences, tokens -> m.tagSet().labels(lookup.labels(tokens)));
     }
     report(scores, baseline, String.join(",", m.types()));
@@ -162,7 +162,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     List<Sentence> sentences = Corpora.readLabelled(data, format, typeList, false, err);
     TypedScores scores =
-        TypedEvaluator.evaluate(typeList, sentences, Tagging.combined(binaries, threshold.get()));
+        Evaluator.evaluateTyped(typeList, sentences, Tagging.combined(binaries, threshold.get()));
     report(scores, null, String.join(",", typeList) + " (binary models combined)");
     return 0;
   }
@@ -190,7 +190,7 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /** What --json prints for one model: the scores, and those of the lookup baseline when asked. */
-  private record Result(@JsonUnwrapped Scores scores, Scores baseline) {}
+  private record Result(@JsonUnwrapped EntityScores scores, EntityScores baseline) {}
 
   /** What --json prints for a typed model or combined binary models. */
   private record TypedResult(@JsonUnwrapped TypedScores scores, TypedScores baseline) {}
@@ -207,7 +207,7 @@ public final class EvalCommand implements Callable<Integer> {
         token.f1());
   }
 
-  private static void row(PrintWriter out, String name, Scores s) {
+  private static void row(PrintWriter out, String name, EntityScores s) {
     row(out, name, s.token());
   }
 

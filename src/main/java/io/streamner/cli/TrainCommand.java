@@ -1,10 +1,9 @@
 package io.streamner.cli;
 
+import io.streamner.eval.EntityScores;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
-import io.streamner.eval.Scores;
 import io.streamner.eval.TokenDecisions;
-import io.streamner.eval.TypedEvaluator;
 import io.streamner.eval.TypedScores;
 import io.streamner.json.Json;
 import io.streamner.model.FloatKernel;
@@ -254,7 +253,7 @@ public final class TrainCommand implements Callable<Integer> {
         train, training.size(), data.size(), data.positives(), type);
     describe(out, type, model.input());
 
-    Scores baseline = null;
+    EntityScores baseline = null;
     if (development != null) {
       LookupBaseline lookup = LookupBaseline.train(training, type, model.normalizer());
       baseline = Evaluator.evaluate(type, development, lookup::tag);
@@ -270,7 +269,7 @@ public final class TrainCommand implements Callable<Integer> {
             development == null
                 ? null
                 : () -> {
-                  Scores s =
+                  EntityScores s =
                       Evaluator.evaluate(
                           type, development, Tagging.decisions(model, TokenDecisions.THRESHOLD));
                   return new DevScores(
@@ -305,7 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
       LookupBaseline lookup =
           LookupBaseline.train(training, model.tagSet(), model.input().normalizer());
       baseline =
-          TypedEvaluator.evaluate(
+          Evaluator.evaluateTyped(
               model.types(), development, tokens -> model.tagSet().labels(lookup.labels(tokens)));
       out.printf(
           "dev baseline (majority tag per word): entity %s%n", baseline.entities().overall());
@@ -322,7 +321,7 @@ public final class TrainCommand implements Callable<Integer> {
             development == null
                 ? null
                 : () -> {
-                  TypedScores s = TypedEvaluator.evaluate(model.types(), development, labels);
+                  TypedScores s = Evaluator.evaluateTyped(model.types(), development, labels);
                   return new DevScores(
                       s,
                       "  dev entity "

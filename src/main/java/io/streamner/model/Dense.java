@@ -6,27 +6,49 @@ package io.streamner.model;
  * SIMD loops). K is 1 for a binary model and the number of tags for a typed one. What code that
  * holds a model of either precision asks of them.
  */
-public sealed interface Dense permits DenseParameters, FloatParameters {
+public abstract sealed class Dense permits DenseParameters, FloatParameters {
   /** H: hidden units, the rows of W. */
-  int hidden();
+  public final int hidden;
 
-  /** I: the input's length, the columns of W. */
-  int inputSize();
+  /** I: the input's length (nC, or C (n + k) with capitalisation features), the columns of W. */
+  public final int inputSize;
 
-  /** K: the outputs, the rows of U. */
-  int outputs();
+  /** K: the outputs, the rows of U: 1 for a binary model, the number of tags for a typed one. */
+  public final int outputs;
+
+  /**
+   * @throws IllegalArgumentException unless H, I and K are at least 1
+   */
+  Dense(int hidden, int inputSize, int outputs) {
+    checkShape(hidden, inputSize, outputs);
+    this.hidden = hidden;
+    this.inputSize = inputSize;
+    this.outputs = outputs;
+  }
+
+  public int hidden() {
+    return hidden;
+  }
+
+  public int inputSize() {
+    return inputSize;
+  }
+
+  public int outputs() {
+    return outputs;
+  }
 
   /** Sum of squares of W and U, in double: the bracket of the regularisation term in eq. (1). */
-  double squaredWeights();
+  public abstract double squaredWeights();
 
   /** Whether every parameter is a finite number (no NaN, no infinity). */
-  boolean isFinite();
+  public abstract boolean isFinite();
 
   /** These parameters in double: a copy (exact for float ones). */
-  DenseParameters toDouble();
+  public abstract DenseParameters toDouble();
 
   /** "H=.. I=.. K=..", for messages. */
-  default String shape() {
+  public String shape() {
     return "H=" + hidden() + " I=" + inputSize() + " K=" + outputs();
   }
 

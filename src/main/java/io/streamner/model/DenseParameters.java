@@ -14,13 +14,7 @@ import java.util.SplittableRandom;
  * <p>W and U are stored as one array per row: the fused SGD loops walk a row at a time and the JIT
  * vectorises that loop, which it did not do for one flat array (measured, see STACK.md).
  */
-public final class DenseParameters implements Dense {
-  public final int hidden;
-  public final int inputSize;
-
-  /** K: 1 for a binary model, the number of tags for a typed one. */
-  public final int outputs;
-
+public final class DenseParameters extends Dense {
   /** W[k][j]: weight from input j to hidden unit k. */
   public final double[][] w;
 
@@ -32,10 +26,7 @@ public final class DenseParameters implements Dense {
   public final double[] b2;
 
   public DenseParameters(int hidden, int inputSize, int outputs) {
-    Dense.checkShape(hidden, inputSize, outputs);
-    this.hidden = hidden;
-    this.inputSize = inputSize;
-    this.outputs = outputs;
+    super(hidden, inputSize, outputs);
     this.w = new double[hidden][inputSize];
     this.b1 = new double[hidden];
     this.u = new double[outputs][hidden];
@@ -83,21 +74,6 @@ public final class DenseParameters implements Dense {
     System.arraycopy(other.b1, 0, b1, 0, hidden);
     for (int t = 0; t < outputs; t++) System.arraycopy(other.u[t], 0, u[t], 0, hidden);
     System.arraycopy(other.b2, 0, b2, 0, outputs);
-  }
-
-  @Override
-  public int hidden() {
-    return hidden;
-  }
-
-  @Override
-  public int inputSize() {
-    return inputSize;
-  }
-
-  @Override
-  public int outputs() {
-    return outputs;
   }
 
   @Override

@@ -16,13 +16,7 @@ import java.util.Arrays;
  * rounded up to a multiple of 16): the typed output layer z2 = U a1 + b2 and its gradients are then
  * the same SIMD loops as the hidden layer's, with a1 (zero past H) in the place of x.
  */
-public final class FloatParameters implements Dense {
-  public final int hidden;
-  public final int inputSize;
-
-  /** K: 1 for a binary model, the number of tags for a typed one. */
-  public final int outputs;
-
+public final class FloatParameters extends Dense {
   /** Floats from one row of W to the next: I rounded up to a multiple of 16. */
   public final int stride;
 
@@ -40,10 +34,7 @@ public final class FloatParameters implements Dense {
   public final float[] b2;
 
   public FloatParameters(int hidden, int inputSize, int outputs) {
-    Dense.checkShape(hidden, inputSize, outputs);
-    this.hidden = hidden;
-    this.inputSize = inputSize;
-    this.outputs = outputs;
+    super(hidden, inputSize, outputs);
     this.stride = padded(inputSize);
     this.uStride = padded(hidden);
     this.w = new float[Math.multiplyExact(hidden, stride)];
@@ -91,21 +82,6 @@ public final class FloatParameters implements Dense {
     System.arraycopy(other.b1, 0, b1, 0, hidden);
     System.arraycopy(other.u, 0, u, 0, u.length);
     System.arraycopy(other.b2, 0, b2, 0, outputs);
-  }
-
-  @Override
-  public int hidden() {
-    return hidden;
-  }
-
-  @Override
-  public int inputSize() {
-    return inputSize;
-  }
-
-  @Override
-  public int outputs() {
-    return outputs;
   }
 
   @Override

@@ -16,7 +16,7 @@ class EvaluatorTest {
   @Test
   void countsTokensSpansAndMentions() {
     Sentence s = sentence("John Smith met Mary", "B-PER I-PER O B-PER");
-    Scores scores =
+    EntityScores scores =
         Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, false, false, true});
     assertEquals(new Counts(2, 0, 1), scores.token());
     assertEquals(
@@ -33,7 +33,7 @@ class EvaluatorTest {
   @Test
   void adjacentMentionsAreOneSpanButTwoMentions() {
     Sentence s = sentence("@ colgo hey", "B-PER B-PER O");
-    Scores scores =
+    EntityScores scores =
         Evaluator.evaluate("PERSON", List.of(s), tokens -> new boolean[] {true, true, false});
     assertEquals(new Counts(2, 0, 0), scores.token());
     assertEquals(new Counts(1, 0, 0), scores.span());
@@ -44,7 +44,7 @@ class EvaluatorTest {
   @Test
   void otherEntityTypesAreNegatives() {
     Sentence s = sentence("Paris Hilton in Paris", "B-PER I-PER O B-LOC");
-    Scores scores =
+    EntityScores scores =
         Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, true, false, true});
     assertEquals(new Counts(2, 1, 0), scores.token());
     assertEquals(new Counts(1, 1, 0), scores.span());
@@ -52,7 +52,7 @@ class EvaluatorTest {
 
   @Test
   void noPredictionsScoreZeroNotNaN() {
-    Scores scores =
+    EntityScores scores =
         Evaluator.evaluate("PER", List.of(sentence("a b", "O B-PER")), tokens -> new boolean[2]);
     assertEquals(0.0, scores.token().precision());
     assertEquals(0.0, scores.token().f1());

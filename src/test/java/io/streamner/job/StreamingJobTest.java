@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamner.cli.Main;
+import io.streamner.eval.EntityScores;
 import io.streamner.eval.Evaluator;
-import io.streamner.eval.Scores;
 import io.streamner.eval.TokenDecisions;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.SnapshotExport;
@@ -323,7 +323,7 @@ class StreamingJobTest {
   }
 
   static double f1(NerModel model) {
-    Scores scores =
+    EntityScores scores =
         Evaluator.evaluate(
             "PER",
             test,

@@ -23,7 +23,7 @@ class DoubleKernelTypedTest {
     double learningRate = 0.05, decay = 0.5 / 1000;
     Random random = new Random(11);
     DenseParameters fast =
-        TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
+        GradientCheckTypedTest.randomTyped(hidden, window * (dim + caps), tags, random);
     DenseParameters start = fast.copy();
     ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
     double[][] fastL = randomTable(vocabulary, dim, random);
@@ -55,7 +55,7 @@ class DoubleKernelTypedTest {
   @Test
   void forwardIsTheDistributionOfTheReference() {
     Random random = new Random(3);
-    DenseParameters p = TypedGradientCheckTest.randomTyped(7, 15, 5, random);
+    DenseParameters p = GradientCheckTypedTest.randomTyped(7, 15, 5, random);
     double[][] words = randomTable(3, 5, random);
     double[] a2 = new DoubleKernel(15, 7, 5).forward(p, words);
     double[] expected =
@@ -77,7 +77,7 @@ class DoubleKernelTypedTest {
   @Test
   void anArrayTwiceInAWindowReceivesBothGradientSlices() {
     Random random = new Random(5);
-    DenseParameters fast = TypedGradientCheckTest.randomTyped(6, 12, 4, random);
+    DenseParameters fast = GradientCheckTypedTest.randomTyped(6, 12, 4, random);
     ReferenceTypedNetwork.Parameters reference = ReferenceTypedNetwork.Parameters.of(fast);
     double[] word = GradientCheckTest.randomVector(3, random);
     double[] cls = GradientCheckTest.randomVector(1, random);
@@ -98,7 +98,7 @@ class DoubleKernelTypedTest {
   @Test
   void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
     Random random = new Random(9);
-    DenseParameters p = TypedGradientCheckTest.randomTyped(4, 6, 3, random);
+    DenseParameters p = GradientCheckTypedTest.randomTyped(4, 6, 3, random);
     DoubleKernel ws = new DoubleKernel(6, 4, 3);
     double[][] tooShort = randomTable(1, 5, random);
     IllegalArgumentException e =
@@ -118,7 +118,7 @@ class DoubleKernelTypedTest {
     int window = 3, dim = 5, caps = 2, hidden = 9, tags = 5, vocabulary = 10;
     Random random = new Random(17);
     DenseParameters inPlace =
-        TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
+        GradientCheckTypedTest.randomTyped(hidden, window * (dim + caps), tags, random);
     DenseParameters live = inPlace.copy();
     DenseParameters spare = new DenseParameters(hidden, window * (dim + caps), tags);
     double[][] l1 = randomTable(vocabulary, dim, random);

@@ -52,7 +52,7 @@ class FloatKernelTypedTest {
     static Problem of(int window, int dim, int caps, int hidden, int tags, int steps, long seed) {
       Random random = new Random(seed);
       DenseParameters start =
-          TypedGradientCheckTest.randomTyped(hidden, window * (dim + caps), tags, random);
+          GradientCheckTypedTest.randomTyped(hidden, window * (dim + caps), tags, random);
       double[][] l = DoubleKernelTypedTest.randomTable(12, dim, random);
       double[][] e = DoubleKernelTypedTest.randomTable(CLASSES, caps, random);
       int[][] words = new int[steps][window];
@@ -214,7 +214,7 @@ class FloatKernelTypedTest {
    * (float-representable) point, to a few float roundings: relative 1e-5 of the group's largest
    * entry. (A finite-difference check in float says little, see {@link
    * FloatKernelTest#floatGradientsAreTheReferenceGradients}; the reference itself is checked
-   * against finite differences by {@link TypedGradientCheckTest}.)
+   * against finite differences by {@link GradientCheckTypedTest}.)
    */
   @ParameterizedTest(name = "C={0} n={1} k={2} H={3} K={4} y={5}")
   @CsvSource({"3, 4, 2, 5, 3, 1", "5, 7, 3, 19, 7, 0", "5, 50, 5, 100, 9, 4"})
@@ -223,7 +223,7 @@ class FloatKernelTypedTest {
     Random random = new Random(window * 31L + hidden);
     int inputSize = window * (dim + caps);
     FloatParameters p =
-        FloatParameters.of(TypedGradientCheckTest.randomTyped(hidden, inputSize, tags, random));
+        FloatParameters.of(GradientCheckTypedTest.randomTyped(hidden, inputSize, tags, random));
     float[][] pieces = new float[2 * window][];
     for (int c = 0; c < pieces.length; c++)
       pieces[c] = toFloat(GradientCheckTest.randomVector(c % 2 == 0 ? dim : caps, random));
@@ -259,7 +259,7 @@ class FloatKernelTypedTest {
   @Test
   void forwardIsTheReferenceDistributionInEveryPathAndChangesNothing() {
     Random random = new Random(3);
-    FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(7, 15, 5, random));
+    FloatParameters p = FloatParameters.of(GradientCheckTypedTest.randomTyped(7, 15, 5, random));
     float[][] words = floats(DoubleKernelTypedTest.randomTable(3, 5, random));
     FloatParameters before = p.copy();
     float[] firstWord = words[0].clone();
@@ -285,7 +285,7 @@ class FloatKernelTypedTest {
   @Test
   void anArrayTwiceInAWindowReceivesEverySlice() {
     Random random = new Random(5);
-    FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(6, 12, 4, random));
+    FloatParameters p = FloatParameters.of(GradientCheckTypedTest.randomTyped(6, 12, 4, random));
     float[] word = toFloat(GradientCheckTest.randomVector(3, random));
     float[] cls = toFloat(GradientCheckTest.randomVector(1, random));
     float[] other = toFloat(GradientCheckTest.randomVector(3, random));
@@ -381,7 +381,7 @@ class FloatKernelTypedTest {
   @Test
   void aWindowOfTheWrongSizeOrATagOutsideTheSetIsRefused() {
     Random random = new Random(9);
-    FloatParameters p = FloatParameters.of(TypedGradientCheckTest.randomTyped(4, 6, 3, random));
+    FloatParameters p = FloatParameters.of(GradientCheckTypedTest.randomTyped(4, 6, 3, random));
     FloatKernel ws = new FloatKernel(FloatKernel.fastestLoops(), 6, 4, 3);
     float[][] tooShort = floats(DoubleKernelTypedTest.randomTable(1, 5, random));
     IllegalArgumentException e =
@@ -395,7 +395,7 @@ class FloatKernelTypedTest {
 
   @Test
   void conversionsAndFlatteningKeepEveryValue() {
-    DenseParameters d = TypedGradientCheckTest.randomTyped(5, 19, 3, new Random(1));
+    DenseParameters d = GradientCheckTypedTest.randomTyped(5, 19, 3, new Random(1));
     FloatParameters f = FloatParameters.of(d);
     assertArrayEquals(toFloat(d.flatten()), f.flatten());
     assertEquals(f, FloatParameters.unflatten(5, 19, 3, f.flatten()));

@@ -10,7 +10,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * The plain, obvious implementation of the typed model (src/site/markdown/typed-model.md) with EJML
  * matrices: one call per equation, every gradient materialised, no fusion. It is the typed
  * network's yardstick, as {@link ReferenceNetwork} is the binary one's: {@code
- * TypedGradientCheckTest} holds it against finite differences of {@link #cost}, {@code
+ * GradientCheckTypedTest} holds it against finite differences of {@link #cost}, {@code
  * DoubleKernelTypedTest} holds {@link TypedNetwork} against it.
  */
 public final class ReferenceTypedNetwork {

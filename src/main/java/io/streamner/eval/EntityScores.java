@@ -11,5 +11,5 @@ package io.streamner.eval;
  *     strict entity score, which adjacent gold mentions hold down for a binary tagger
  * @param tokens tokens scored
  */
-public record Scores(
+public record EntityScores(
     String entity, Counts token, Counts span, Counts mention, long tokens, long sentences) {}

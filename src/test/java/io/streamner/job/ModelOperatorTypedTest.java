@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A typed model ({@code PER+LOC}) in {@link ModelOperator}, beside a binary one. */
-class TypedModelOperatorTest {
+class ModelOperatorTypedTest {
   static final String TYPED = "PER+LOC";
 
   /** Labelled sentences with PER, LOC and (for neither model) ORG mentions. */
@@ -143,7 +143,7 @@ class TypedModelOperatorTest {
         new DenseWithCapitals(offline.dense(), offline.input().capitals()).flatten(),
         new DenseWithCapitals(streamed.dense(), streamed.input().capitals()).flatten(),
         "E too");
-    TypedStreamingJobTest.assertSameVectors(offline, streamed);
+    StreamingJobTypedTest.assertSameVectors(offline, streamed);
   }
 
   /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (about 2.2 with nine tags, against about 0.7 for the sigmoid), and the rounding error of a
  * central difference, about 1e-16 |J| / 1e-5, would be 1e-7 of an entry of 1e-4.
  */
-class TypedGradientCheckTest {
+class GradientCheckTypedTest {
   private static final double ENTRY_FLOOR = 1e-3;
 
   private static void assertClose(String group, double[] analytic, double[] numeric) {

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sentences, bit for bit; the typed one's export is a model file that {@code eval} and {@code tag}
  * read; every prediction is what the schemas say.
  */
-class TypedStreamingJobTest {
+class StreamingJobTypedTest {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(

@@ -6,7 +6,7 @@ import io.streamner.text.Sentence;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TypedEvaluatorTest {
+class EvaluatorTypedTest {
   private static Sentence sentence(String tokens, String tags) {
     return new Sentence(List.of(tokens.split(" ")), List.of(tags.split(" ")), 1);
   }
@@ -20,7 +20,7 @@ class TypedEvaluatorTest {
   void strictEntitiesNeedSpanAndType() {
     Sentence s = sentence("@ anna met John Smith in Paris", "B-PER B-PER O B-PER I-PER O B-LOC");
     TypedScores scores =
-        TypedEvaluator.evaluate(
+        Evaluator.evaluateTyped(
             List.of("PER", "LOC"), List.of(s), tokens -> tags("B-PER I-PER O B-PER I-PER O B-ORG"));
     // "@ anna" as one mention misses two gold mentions; John Smith right; Paris typed wrong, ORG
     // not scored
@@ -36,7 +36,7 @@ class TypedEvaluatorTest {
   void goldInAnyScheme() {
     Sentence iob1 = sentence("John Smith Mary went", "I-PER I-PER B-PER O");
     TypedScores scores =
-        TypedEvaluator.evaluate(
+        Evaluator.evaluateTyped(
             List.of("person"), List.of(iob1), tokens -> tags("B-PER E-PER S-PER O"));
     assertEquals(new Counts(2, 0, 0), scores.entities().overall());
     assertEquals(1.0, scores.entities().overall().f1());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The offline workflow of a typed model: train --types, then eval and tag with its model file. */
-class TypedTrainEvalTagTest {
+class TrainEvalTagTypedTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static Path train, dev, test, model;
