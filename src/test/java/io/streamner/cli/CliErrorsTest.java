@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,15 @@ class CliErrorsTest {
     assertEquals(0, run.exitCode(), run.toString());
   }
 
+  /** {@code train --train DATA --entity ENTITY OPTIONS... --out o.model}. */
+  private static CliRun train(Path data, String entity, String... options) {
+    List<String> args = new ArrayList<>(List.of("train", "--train", data.toString()));
+    args.addAll(List.of("--entity", entity));
+    args.addAll(List.of(options));
+    args.addAll(List.of("--out", dir.resolve("o.model").toString()));
+    return CliRun.of(args.toArray(new String[0]));
+  }
+
   private static void assertUserError(CliRun run, String expected) {
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains(expected), "stderr should say '" + expected + "':\n" + run);
@@ -51,16 +62,7 @@ class CliErrorsTest {
 
   @Test
   void missingTrainingFile() {
-    assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            dir.resolve("nope.tsv").toString(),
-            "--entity",
-            "PER",
-            "--out",
-            dir.resolve("o.model").toString()),
-        "file not found");
+    assertUserError(train(dir.resolve("nope.tsv"), "PER"), "file not found");
   }
 
   @Test
@@ -76,18 +78,7 @@ class CliErrorsTest {
     Path vectors = dir.resolve("vectors.txt");
     Files.writeString(vectors, "the 0.1 0.2 0.3\nmr 0.3 0.2 0.1\n");
     assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
-            "--entity",
-            "PER",
-            "--vectors",
-            vectors.toString(),
-            "--dim",
-            "50",
-            "--out",
-            dir.resolve("o.model").toString()),
+        train(train, "PER", "--vectors", vectors.toString(), "--dim", "50"),
         "--dim 50 does not match");
   }
 
@@ -118,80 +109,31 @@ class CliErrorsTest {
 
   @Test
   void entityAbsentFromTrainingData() {
-    assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
-            "--entity",
-            "ORG",
-            "--out",
-            dir.resolve("o.model").toString()),
-        "entity types present: PER");
+    assertUserError(train(train, "ORG"), "entity types present: PER");
   }
 
   @Test
   void unknownPrecision() {
     assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
-            "--entity",
-            "PER",
-            "--precision",
-            "half",
-            "--out",
-            dir.resolve("o.model").toString()),
+        train(train, "PER", "--precision", "half"),
         "--precision: precision must be \"double\" or \"float\", got \"half\"");
   }
 
   @Test
   void unknownFormatName() {
-    assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
-            "--entity",
-            "PER",
-            "--format",
-            "xml",
-            "--out",
-            dir.resolve("o.model").toString()),
-        "xml");
+    assertUserError(train(train, "PER", "--format", "xml"), "xml");
   }
 
   @Test
   void evenWindowSize() {
-    assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
-            "--entity",
-            "PER",
-            "--window",
-            "4",
-            "--out",
-            dir.resolve("o.model").toString()),
-        "odd");
+    assertUserError(train(train, "PER", "--window", "4"), "odd");
   }
 
   @Test
   void plainTextIsNotTrainingData() throws Exception {
     Path text = dir.resolve("plain.txt");
     Files.writeString(text, "just some words\nand more words here\n", StandardCharsets.UTF_8);
-    assertUserError(
-        CliRun.of(
-            "train",
-            "--train",
-            text.toString(),
-            "--entity",
-            "PER",
-            "--out",
-            dir.resolve("o.model").toString()),
-        "without tags");
+    assertUserError(train(text, "PER"), "without tags");
   }
 
   @Test
