@@ -49,15 +49,16 @@ final class Learning {
     // The counters reported are those of the model before this sentence.
     TagDecoder.Sentence decoded =
         p.tagSet == null ? null : TagDecoder.decodeSentence(p.tagSet, update.outputs());
+    double[] probabilities = decoded == null ? update.probabilities() : null;
     EncodedRecord prediction =
         decoded == null
-            ? Outputs.prediction(input, update.probabilities(), m.counters)
+            ? Outputs.prediction(input, probabilities, m.counters)
             : Outputs.typedPrediction(input, p.tagSet, decoded, m.counters);
     p.learner.commit(update, m.columns, counts, m.changed);
     m.unsent.addAll(update.columns().keySet());
     p.take(update);
     if (decoded == null) {
-      Prequential.record(m.counters, update.probabilities(), input.labels);
+      Prequential.record(m.counters, probabilities, input.labels);
     } else {
       Prequential.recordTyped(m.counters, p.tagSet, update.outputs(), decoded.tags(), input.labels);
     }

@@ -287,7 +287,7 @@ final class ModelStore<V, P extends Dense> {
               hp, tagSet.size(), stored.capitalizationDim, denseState.typedValues(stored));
       return new LiveModel<>(
           model,
-          parameters(tagSet, dense.parameters(), vectors(dense.capitals())),
+          parameters(tagSet, dense.parameters(), precision.vectors().vectors(dense.capitals())),
           stored.copy(),
           changed,
           cache,
@@ -426,13 +426,5 @@ final class ModelStore<V, P extends Dense> {
             : precision.learner(
                 settings(true), tagSet.size(), definition.typed().capitalizationDim());
     return new LiveParameters<>(tagSet, learner, dense, capitals);
-  }
-
-  /** Rows in the job's precision, or null for null. */
-  private V[] vectors(double[][] rows) {
-    if (rows == null) return null;
-    V[] converted = precision.vectors().array(rows.length);
-    for (int i = 0; i < rows.length; i++) converted[i] = precision.vectors().vector(rows[i]);
-    return converted;
   }
 }

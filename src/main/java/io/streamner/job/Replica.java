@@ -6,7 +6,7 @@ import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.TagDecoder;
-import io.streamner.model.VectorOps;
+import io.streamner.model.TaggingModel;
 import java.util.Arrays;
 import java.util.List;
 
@@ -64,14 +64,12 @@ final class Replica<V, P extends Dense> {
     int k = binary ? 0 : manifest.capitalizationDim();
     DenseWithCapitals stored = DenseWithCapitals.unflatten(hp, outputs, k, flat);
     OnlineLearner<V, P> learner = precision.learner(settings, outputs, k);
-    VectorOps<V> vectors = precision.vectors();
-    V[] capitals = null;
-    if (stored.capitals() != null) {
-      capitals = vectors.array(stored.capitals().length);
-      for (int c = 0; c < capitals.length; c++) capitals[c] = vectors.vector(stored.capitals()[c]);
-    }
     return new Replica<>(
-        manifest, precision, learner, learner.kernel().dense(stored.parameters()), capitals);
+        manifest,
+        precision,
+        learner,
+        learner.kernel().dense(stored.parameters()),
+        precision.vectors().vectors(stored.capitals()));
   }
 
   /**
@@ -92,7 +90,7 @@ final class Replica<V, P extends Dense> {
     double[][] p = learner.score(tokens, dense, capitals, columns);
     for (double[] row : p) RecordRejected.checkProbabilities(input.model, row);
     if (manifest.tagSet() == null) {
-      return Outputs.prediction(input, OnlineLearner.firstOutput(p), counters);
+      return Outputs.prediction(input, TaggingModel.firstOutput(p), counters);
     }
     return Outputs.typedPrediction(
         input, manifest.tagSet(), TagDecoder.decodeSentence(manifest.tagSet(), p), counters);

@@ -134,12 +134,7 @@ public final class NerModel extends TaggingModel {
 
   /** The same with the kernel {@code steps} of this model ({@link #steps()}), reused. */
   public double[] probabilities(List<String> tokens, Steps steps) {
-    int[][] windows = windows(tokens);
-    int[][] classes = input().capitalWindows(tokens);
-    double[] p = new double[windows.length];
-    for (int t = 0; t < windows.length; t++)
-      p[t] = steps.outputs(windows[t], classes == null ? null : classes[t])[0];
-    return p;
+    return firstOutput(outputs(tokens, steps));
   }
 
   /**

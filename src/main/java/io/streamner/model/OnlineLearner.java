@@ -137,7 +137,7 @@ public final class OnlineLearner<V, P> {
 
     /** P(entity) of every token: the one output of a binary model. */
     public double[] probabilities() {
-      return firstOutput(outputs);
+      return TaggingModel.firstOutput(outputs);
     }
   }
 
@@ -324,13 +324,6 @@ public final class OnlineLearner<V, P> {
       throws Exception {
     SentenceColumns.commit(
         settings, update.columns(), update.newColumns(), update.counts(), columns, counts, changed);
-  }
-
-  /** The first output of every token: P(entity) of a binary model's {@code [token][1]} outputs. */
-  public static double[] firstOutput(double[][] outputs) {
-    double[] p = new double[outputs.length];
-    for (int t = 0; t < p.length; t++) p[t] = outputs[t][0];
-    return p;
   }
 
   /**

@@ -109,6 +109,13 @@ public abstract sealed class TaggingModel permits NerModel, TypedModel {
     return p;
   }
 
+  /** The first output of every token: P(entity), from a binary model's {@link #outputs}. */
+  public static double[] firstOutput(double[][] outputs) {
+    double[] p = new double[outputs.length];
+    for (int t = 0; t < p.length; t++) p[t] = outputs[t][0];
+    return p;
+  }
+
   /** The vocabulary, lookup tables and hyper-parameters: how a sentence becomes windows. */
   public WindowInput input() {
     return input;

@@ -32,6 +32,14 @@ public interface VectorOps<V> {
   /** Whether every value is a finite number. */
   boolean isFinite(V vector);
 
+  /** Every row of {@code rows} in this precision (copies), or null for null. */
+  default V[] vectors(double[][] rows) {
+    if (rows == null) return null;
+    V[] converted = array(rows.length);
+    for (int i = 0; i < rows.length; i++) converted[i] = vector(rows[i]);
+    return converted;
+  }
+
   /** Copies of every row of {@code rows}, or null for null. */
   default V[] copy(V[] rows) {
     if (rows == null) return null;

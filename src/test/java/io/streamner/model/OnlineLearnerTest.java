@@ -221,7 +221,7 @@ class OnlineLearnerTest {
     DenseParameters before = dense.copy();
     MapColumns<double[]> columns = freshColumns();
     double[] p =
-        OnlineLearner.firstOutput(learner.score(List.of("Anna", "smiled"), dense, null, columns));
+        TaggingModel.firstOutput(learner.score(List.of("Anna", "smiled"), dense, null, columns));
     assertEquals(2, p.length);
     assertEquals(before, dense);
     assertEquals(3, columns.vectors.size());
@@ -251,7 +251,7 @@ class OnlineLearnerTest {
       ws.sgdStep(slowDense, window, labels[t], HP.learningRate(), 0);
     }
 
-    double[] before = OnlineLearner.firstOutput(model.learner.score(tokens, dense, null, columns));
+    double[] before = TaggingModel.firstOutput(model.learner.score(tokens, dense, null, columns));
     double[] returned = model.learn(tokens, labels).probabilities();
     assertArrayEquals(expected, returned);
     assertEquals(
