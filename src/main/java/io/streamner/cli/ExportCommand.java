@@ -26,14 +26,7 @@ import picocli.CommandLine.Spec;
 public final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT",
-      description = "Kafka brokers.")
-  String bootstrapServers;
-
-  @Mixin KafkaOptions kafkaOptions;
+  @Mixin RequiredKafkaOptions kafkaOptions;
 
   @Option(
       names = "--topic",
@@ -82,7 +75,7 @@ public final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
+    KafkaSettings kafka = kafkaOptions.kafka();
     KafkaPreflight.check(kafka, List.of(topic));
     SnapshotExport.Exported exported =
         SnapshotExport.export(kafka, topic, job, type, Duration.ofSeconds(timeoutSeconds));

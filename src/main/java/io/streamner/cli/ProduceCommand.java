@@ -35,14 +35,7 @@ import picocli.CommandLine.Spec;
 public final class ProduceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT",
-      description = "Kafka brokers.")
-  String bootstrapServers;
-
-  @Mixin KafkaOptions kafkaOptions;
+  @Mixin RequiredKafkaOptions kafkaOptions;
 
   @Option(
       names = "--topic",
@@ -75,7 +68,7 @@ public final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    KafkaSettings kafka = kafkaOptions.kafka(bootstrapServers);
+    KafkaSettings kafka = kafkaOptions.kafka();
     Corpus corpus = Corpora.read(file, format, spec.commandLine().getErr());
     boolean asTrain =
         kind == null
