@@ -50,11 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "GloVe vectors the model starts from.")
   Path vectors;
 
-  @Option(
-      names = "--format",
-      paramLabel = "NAME",
-      description = "Force the corpus format: conll, tsv, jsonl.")
-  String format;
+  @Mixin CorpusFormatOption format;
 
   @Option(
       names = "--rate",
@@ -142,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
       trainSentences = labelled(train);
       scoreSentences =
           score != null
-              ? Corpora.read(score, format, spec.commandLine().getErr()).sentences()
+              ? Corpora.read(score, format.name, spec.commandLine().getErr()).sentences()
               : everyTenth(trainSentences);
     } else {
       if (score != null) throw new UserError("--score needs --train");
@@ -183,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private List<Sentence> labelled(Path file) throws Exception {
-    Corpus corpus = Corpora.read(file, format, spec.commandLine().getErr());
+    Corpus corpus = Corpora.read(file, format.name, spec.commandLine().getErr());
     List<Sentence> sentences = corpus.sentences().stream().filter(Sentence::labelled).toList();
     if (sentences.isEmpty()) throw new UserError(file + " holds no labelled sentences");
     return sentences;

@@ -60,11 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Labelled corpus to score on.")
   Path data;
 
-  @Option(
-      names = "--format",
-      paramLabel = "NAME",
-      description = "Force the corpus format: conll, tsv, jsonl.")
-  String format;
+  @Mixin CorpusFormatOption format;
 
   @Option(
       names = "--baseline-train",
@@ -94,12 +90,12 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String type = m.entity();
-    List<Sentence> sentences = Corpora.readLabelled(data, format, type, false, err);
+    List<Sentence> sentences = Corpora.readLabelled(data, format.name, type, false, err);
     EntityScores scores =
         Evaluator.evaluate(type, sentences, Tagging.decisions(m, threshold.get()));
     EntityScores baseline = null;
     if (baselineTrain != null) {
-      List<Sentence> training = Corpora.readLabelled(baselineTrain, format, type, false, err);
+      List<Sentence> training = Corpora.readLabelled(baselineTrain, format.name, type, false, err);
       baseline =
           Evaluator.evaluate(
               type, sentences, LookupBaseline.train(training, type, m.normalizer())::tag);
@@ -125,13 +121,14 @@ public final class EvalCommand implements Callable<Integer> {
 
   private int typed(TypedModel m) throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    List<Sentence> sentences = Corpora.readLabelled(data, format, m.types(), false, err);
+    List<Sentence> sentences = Corpora.readLabelled(data, format.name, m.types(), false, err);
     TypedScores scores =
         Evaluator.evaluateTyped(
             m.types(), sentences, Tagging.of(m, threshold.get()).andThen(Tagging.Tagged::labels));
     TypedScores baseline = null;
     if (baselineTrain != null) {
-      List<Sentence> training = Corpora.readLabelled(baselineTrain, format, m.types(), false, err);
+      List<Sentence> training =
+          Corpora.readLabelled(baselineTrain, format.name, m.types(), false, err);
       LookupBaseline lookup = LookupBaseline.train(training, m.tagSet(), m.input().normalizer());
       baseline =
           Evaluator.evaluateTyped(
@@ -160,7 +157,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (baselineTrain != null) {
       throw new UserError("--baseline-train is for one model; score the baseline with it alone");
     }
-    List<Sentence> sentences = Corpora.readLabelled(data, format, typeList, false, err);
+    List<Sentence> sentences = Corpora.readLabelled(data, format.name, typeList, false, err);
     TypedScores scores =
         Evaluator.evaluateTyped(typeList, sentences, Tagging.combined(binaries, threshold.get()));
     report(scores, null, String.join(",", typeList) + " (binary models combined)");

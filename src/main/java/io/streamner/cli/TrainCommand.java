@@ -37,6 +37,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -111,11 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Values per capitalisation vector (default: 5).")
   Integer capsDim;
 
-  @Option(
-      names = "--format",
-      paramLabel = "NAME",
-      description = "Force the corpus format: conll, tsv, jsonl.")
-  String format;
+  @Mixin CorpusFormatOption format;
 
   @Option(
       names = "--vectors",
@@ -242,9 +239,9 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (scheme != null) throw new UserError("--scheme is for typed models (--types)");
     String type = canonical(kind.entity);
-    List<Sentence> training = Corpora.readLabelled(train, format, type, true, err);
+    List<Sentence> training = Corpora.readLabelled(train, format.name, type, true, err);
     List<Sentence> development =
-        dev == null ? null : Corpora.readLabelled(dev, format, type, false, err);
+        dev == null ? null : Corpora.readLabelled(dev, format.name, type, false, err);
 
     NerModel model = init != null ? warmStart(type, err) : fresh(type, training, out);
     TrainingSet data = TrainingSet.of(model, training);
@@ -282,11 +279,11 @@ public final class TrainCommand implements Callable<Integer> {
   private int trainTyped() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<Sentence> training = Corpora.readLabelled(train, format, err);
+    List<Sentence> training = Corpora.readLabelled(train, format.name, err);
     List<String> types = types(training);
     Corpora.requireTypes(train, training, types, true, err);
     List<Sentence> development =
-        dev == null ? null : Corpora.readLabelled(dev, format, types, false, err);
+        dev == null ? null : Corpora.readLabelled(dev, format.name, types, false, err);
 
     TypedModel model = init != null ? warmStartTyped(types) : freshTyped(types, training, out);
     TrainingSet data = TrainingSet.of(model, training);
