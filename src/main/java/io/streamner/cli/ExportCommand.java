@@ -6,7 +6,6 @@ import io.streamner.kafka.SnapshotExport;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.ModelName;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,12 +51,7 @@ public final class ExportCommand implements Callable<Integer> {
               + " only job that wrote the model to the topic.")
   String job;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "MODEL",
-      description = "Where to write the model file.")
-  Path out;
+  @Mixin ModelOutOption modelOut;
 
   @Option(
       names = "--timeout",
@@ -79,10 +73,10 @@ public final class ExportCommand implements Callable<Integer> {
     KafkaPreflight.check(kafka, List.of(topic));
     SnapshotExport.Exported exported =
         SnapshotExport.export(kafka, topic, job, type, Duration.ofSeconds(timeoutSeconds));
-    ModelFile.write(exported.tagging(), out);
+    ModelFile.write(exported.tagging(), modelOut.path);
     stdout.printf(
         "wrote %s: %s version %d of job %s, %,d examples seen, %,d words%n",
-        out,
+        modelOut.path,
         type,
         exported.manifest().version(),
         exported.manifest().namespace(),

@@ -213,12 +213,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Continue training this model file.")
   Path init;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "MODEL",
-      description = "Where to write the model file.")
-  Path out;
+  @Mixin ModelOutOption modelOut;
 
   @Option(names = "--json", description = "End stdout with one JSON object of the results.")
   boolean json;
@@ -359,8 +354,8 @@ public final class TrainCommand implements Callable<Integer> {
   private int finish(TaggingModel model, TrainingSet data, Result kindResult, Progress progress)
       throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    ModelFile.write(model, this.out);
-    out.printf("wrote %s (%,d examples trained in all)%n", this.out, model.examplesTrained());
+    ModelFile.write(model, modelOut.path);
+    out.printf("wrote %s (%,d examples trained in all)%n", modelOut.path, model.examplesTrained());
     if (json) {
       Object lastDev =
           progress.epochs.isEmpty() ? null : progress.epochs.get(progress.epochs.size() - 1).dev();
@@ -370,7 +365,7 @@ public final class TrainCommand implements Callable<Integer> {
                   kindResult.entity(),
                   kindResult.types(),
                   kindResult.scheme(),
-                  this.out.toString(),
+                  modelOut.path.toString(),
                   progress.examplesPerSecond,
                   data.size(),
                   model.input().vocabulary().size(),
