@@ -95,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--scheme",
       paramLabel = "BIO|BIOES",
-      description = "Tag scheme of a typed model (default: BIO).")
+      description = "Tag scheme of a typed model (default: BIOES).")
   String scheme;
 
   @Option(
@@ -468,7 +468,7 @@ public final class TrainCommand implements Callable<Integer> {
       throws IOException {
     TagSet.Scheme s;
     try {
-      s = scheme == null ? TagSet.Scheme.BIO : TagSet.Scheme.parse(scheme);
+      s = scheme == null ? TagSet.Scheme.BIOES : TagSet.Scheme.parse(scheme);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

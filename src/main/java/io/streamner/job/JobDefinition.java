@@ -384,7 +384,7 @@ public record JobDefinition(
 
   /**
    * The tag set of a typed model of {@link #models} ({@code LOC+ORG}: O, B-LOC, I-LOC, B-ORG, I-ORG
-   * in BIO), or null for a binary model.
+   * in BIO, E- and S- tags too in BIOES), or null for a binary model.
    */
   public TagSet tagSet(String model) {
     return typed.tagSet(model);

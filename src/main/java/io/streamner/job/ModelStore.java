@@ -372,7 +372,23 @@ final class ModelStore<V, P extends Dense> {
                 + " but the job definition says "
                 + describe(mine, k)
                 + " (model.tag-scheme, model.caps-dim): a model's shape cannot change. Go back"
-                + " to the old values, or start over without the state (streamner job --fresh)"));
+                + " to the old values"
+                + schemeHint(theirs, tagSet)
+                + ", or start over without the state (streamner job --fresh)"));
+  }
+
+  /**
+   * The setting that restores a model trained under the other tag scheme (BIO was the default
+   * before BIOES): the same types, tags of the other scheme.
+   */
+  private static String schemeHint(List<String> stored, TagSet mine) {
+    if (stored == null || mine == null) return "";
+    for (TagSet.Scheme other : TagSet.Scheme.values()) {
+      if (other != mine.scheme() && new TagSet(other, mine.types()).tags().equals(stored)) {
+        return " (model.tag-scheme = " + other + ")";
+      }
+    }
+    return "";
   }
 
   private static String describe(List<String> tags, int capitalizationDim) {

@@ -50,18 +50,18 @@ class TrainEvalTagTypedTest {
   @Test
   void trainAllTypesPrintsProgressAndEndsWithJson() throws Exception {
     assertEquals(0, training.exitCode(), training.toString());
-    assertTrue(training.out().contains("LOC,ORG,PER (BIO, 7 tags)"), training.out());
+    assertTrue(training.out().contains("LOC,ORG,PER (BIOES, 13 tags)"), training.out());
     assertTrue(training.out().contains("caps k=5"), training.out());
     assertTrue(training.out().contains("dev baseline (majority tag per word)"), training.out());
     JsonNode result = JSON.readTree(training.lastLine());
     assertEquals("[\"LOC\",\"ORG\",\"PER\"]", result.get("types").toString());
-    assertEquals("BIO", result.get("scheme").asText());
+    assertEquals("BIOES", result.get("scheme").asText(), "the default scheme");
     assertTrue(result.at("/dev/entities/overall/f1").asDouble() > 0.9, training.lastLine());
     assertEquals(4, result.get("epochs").size());
     ModelFile.Header header = ModelFile.readHeader(model);
     assertEquals(Precision.FLOAT, header.hyperparameters().precision(), "float by default");
     assertEquals(3, header.formatVersion(), "a float model file");
-    assertEquals(7, header.tagSet().tags().size());
+    assertEquals(13, header.tagSet().tags().size(), "O and B-, I-, E-, S- of three types");
     assertEquals(5, header.capitalization().dim());
   }
 
@@ -89,7 +89,7 @@ class TrainEvalTagTypedTest {
     Files.writeString(text, "the weather was fine in Vlnewx today, said Mr Zqanewx!\n");
     CliRun tag = CliRun.of("tag", "--model", model.toString(), text.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
-    assertTrue(tag.out().contains("Vlnewx\tB-LOC\t"), tag.out());
+    assertTrue(tag.out().contains("Vlnewx\tS-LOC\t"), "a one-token mention: " + tag.out());
     assertTrue(tag.out().contains("today\tO\t"), tag.out());
     assertTrue(tag.out().contains(",\tO\t"), "punctuation is split off: " + tag.out());
 
@@ -215,12 +215,12 @@ class TrainEvalTagTypedTest {
     Path floats = dir.resolve("typed-float.model");
     CliRun run = train("--types", "all", "--precision", "float", "--out", floats.toString());
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.out().contains("LOC,ORG,PER (BIO, 7 tags)"), run.out());
+    assertTrue(run.out().contains("LOC,ORG,PER (BIOES, 13 tags)"), run.out());
     assertTrue(run.out().contains("caps k=5"), run.out());
     assertTrue(run.out().contains("precision=float"), run.out());
     ModelFile.Header header = ModelFile.readHeader(floats);
     assertEquals(3, header.formatVersion());
-    assertEquals(7, header.tagSet().tags().size());
+    assertEquals(13, header.tagSet().tags().size(), "O and B-, I-, E-, S- of three types");
     TypedModel floatModel = (TypedModel) ModelFile.readModel(floats);
     assertEquals(Precision.FLOAT, floatModel.precision());
 

@@ -363,8 +363,11 @@ class JobDefinitionTest {
     assertEquals(Map.of("LOC+ORG+MISC", "typed.model"), d.initModels());
     assertEquals(null, d.tagSet("PER"), "a binary model");
     assertEquals(
-        List.of("O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"),
-        d.tagSet("LOC+ORG+MISC").tags());
+        List.of(
+            "O", "B-LOC", "I-LOC", "E-LOC", "S-LOC", "B-ORG", "I-ORG", "E-ORG", "S-ORG", "B-MISC",
+            "I-MISC", "E-MISC", "S-MISC"),
+        d.tagSet("LOC+ORG+MISC").tags(),
+        "BIOES by default");
     assertEquals(5, d.typed().capitalizationDim(), "on by default, as train --types");
     assertEquals(
         List.of("O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC"),

@@ -105,7 +105,10 @@ class ModelOperatorTypedTest {
     JobDefinition d = typedDefinition("final-model.dir", dir.toString());
     assertEquals(TYPED, d.models().get(1), "the name is canonical: per+location is PER+LOC");
     TagSet tags = d.tagSet(TYPED);
-    assertEquals(List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC"), tags.tags());
+    assertEquals(
+        List.of("O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC"),
+        tags.tags(),
+        "BIOES by default");
     List<ParsedRecord> c = corpus();
     try (ModelHarness h = new ModelHarness(d).open()) {
       for (ParsedRecord s : c) h.process(labelled("PER", s), typed(d, s));
@@ -249,7 +252,8 @@ class ModelOperatorTypedTest {
               .getMessage();
       assertTrue(
           reason.contains(
-              "is a typed model of [O, B-PER, I-PER, B-LOC, I-LOC], configured as the"
+              "is a typed model of [O, B-PER, I-PER, E-PER, S-PER, B-LOC, I-LOC, E-LOC, S-LOC],"
+                  + " configured as the"
                   + " binary model PER"),
           reason);
     }
@@ -264,15 +268,19 @@ class ModelOperatorTypedTest {
       h.process(typed(d, corpus().get(0)));
       checkpoint = h.checkpoint(1);
     }
-    for (String[] change :
-        new String[][] {{"model.tag-scheme", "BIOES"}, {"model.caps-dim", "3"}}) {
+    for (String[] change : new String[][] {{"model.tag-scheme", "BIO"}, {"model.caps-dim", "3"}}) {
       try (ModelHarness changed = new ModelHarness(typedDefinition(change))) {
         String message = changed.refusedRestore(checkpoint);
         assertTrue(
             message.contains("model " + TYPED)
-                && message.contains("O B-PER I-PER B-LOC I-LOC and model.caps-dim = 5")
+                && message.contains(
+                    "O B-PER I-PER E-PER S-PER B-LOC I-LOC E-LOC S-LOC and model.caps-dim = 5")
                 && message.contains("--fresh"),
             message);
+        assertEquals(
+            change[0].equals("model.tag-scheme"),
+            message.contains("(model.tag-scheme = BIOES)"),
+            "the setting that restores the state is named when the scheme changed: " + message);
       }
     }
     try (ModelHarness same = new ModelHarness(typedDefinition("model.learning-rate", "0.2"))) {
