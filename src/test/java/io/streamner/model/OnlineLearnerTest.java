@@ -54,6 +54,15 @@ class OnlineLearnerTest {
     }
   }
 
+  /** Float columns holding only the special words, as a fresh float model starts. */
+  static MapColumns<float[]> freshFloatColumns(long seed, int dim) {
+    MapColumns<float[]> columns = new MapColumns<>();
+    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
+      columns.put(special, WordVectors.randomFloatVector(special, seed, dim));
+    }
+    return columns;
+  }
+
   static MapColumns<double[]> freshColumns() {
     MapColumns<double[]> columns = new MapColumns<>();
     for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
@@ -77,20 +86,18 @@ class OnlineLearnerTest {
       this.learner = learner;
     }
 
+    /** Learns by {@code by} from this model's state, uncommitted: the one spelling of the call. */
+    OnlineLearner.Update<double[], DenseParameters> attempt(
+        OnlineLearner<double[], DenseParameters> by, List<String> tokens, int[] labels)
+        throws Exception {
+      return by.learn(
+          tokens, labels, dense, spare, null, columns, columns, columns.vectors.size(), examples);
+    }
+
     /** Learns and commits, as the job does with a finite update. */
     OnlineLearner.Update<double[], DenseParameters> learn(List<String> tokens, int[] labels)
         throws Exception {
-      OnlineLearner.Update<double[], DenseParameters> update =
-          learner.learn(
-              tokens,
-              labels,
-              dense,
-              spare,
-              null,
-              columns,
-              columns,
-              columns.vectors.size(),
-              examples);
+      OnlineLearner.Update<double[], DenseParameters> update = attempt(learner, tokens, labels);
       assertTrue(update.isFinite());
       learner.commit(update, columns, columns, changed);
       spare = dense;
@@ -152,10 +159,7 @@ class OnlineLearnerTest {
         OnlineLearner.floats(
             new OnlineLearner.Settings(
                 hp, TokenNormalizer.defaults(), 1, HP.regularization() / data.size()));
-    MapColumns<float[]> columns = new MapColumns<>();
-    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
-      columns.put(special, WordVectors.randomFloatVector(special, hp.seed(), hp.dim()));
-    }
+    MapColumns<float[]> columns = freshFloatColumns(hp.seed(), hp.dim());
     FloatParameters dense =
         FloatParameters.of(DenseParameters.initialise(hp.hidden(), hp.inputSize(), 1, hp.seed()));
     FloatParameters spare = new FloatParameters(hp.hidden(), hp.inputSize(), 1);
@@ -193,10 +197,7 @@ class OnlineLearnerTest {
     Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e30, 0.01, 5, Precision.FLOAT, null);
     OnlineLearner<float[], FloatParameters> learner =
         OnlineLearner.floats(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
-    MapColumns<float[]> columns = new MapColumns<>();
-    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
-      columns.put(special, WordVectors.randomFloatVector(special, 5, 6));
-    }
+    MapColumns<float[]> columns = freshFloatColumns(5, 6);
     FloatParameters dense = FloatParameters.of(DenseParameters.initialise(8, 18, 1, 5));
     FloatParameters before = dense.copy();
     OnlineLearner.Update<float[], FloatParameters> update =
@@ -306,16 +307,7 @@ class OnlineLearnerTest {
     Map<String, Long> countsBefore = new HashMap<>(model.columns.counts);
 
     OnlineLearner.Update<double[], DenseParameters> dropped =
-        learner.learn(
-            List.of("anna", "met", "carl", "carl"),
-            new int[] {1, 0, 1, 1},
-            model.dense,
-            model.spare,
-            null,
-            model.columns,
-            model.columns,
-            model.columns.vectors.size(),
-            model.examples);
+        model.attempt(learner, List.of("anna", "met", "carl", "carl"), new int[] {1, 0, 1, 1});
     assertEquals(
         List.of("anna", "met", "carl"), dropped.newColumns(), "these reach the minimum count");
 
@@ -334,16 +326,8 @@ class OnlineLearnerTest {
         OnlineLearner.doubles(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
     Trained model = new Trained(learner);
     OnlineLearner.Update<double[], DenseParameters> update =
-        learner.learn(
-            List.of("anna", "met", "bob", "in", "rome"),
-            new int[] {1, 0, 1, 0, 0},
-            model.dense,
-            model.spare,
-            null,
-            model.columns,
-            model.columns,
-            model.columns.vectors.size(),
-            model.examples);
+        model.attempt(
+            learner, List.of("anna", "met", "bob", "in", "rome"), new int[] {1, 0, 1, 0, 0});
     assertFalse(update.isFinite());
 
     Trained sane = new Trained(learner(1, 0));
@@ -361,10 +345,7 @@ class OnlineLearnerTest {
    */
   private static Map<String, double[]> obviousCapped(
       List<Sentence> sentences, long maxVocabulary, DenseParameters dense) {
-    Map<String, double[]> vocabulary = new HashMap<>();
-    for (String special : new String[] {Vocabulary.UNKNOWN, Vocabulary.START, Vocabulary.END}) {
-      vocabulary.put(special, WordVectors.randomVector(special, HP.seed(), HP.dim()));
-    }
+    Map<String, double[]> vocabulary = new HashMap<>(freshColumns().vectors);
     DoubleKernel ws = new DoubleKernel(HP);
     for (Sentence s : sentences) {
       List<String> words = s.tokens().stream().map(String::toLowerCase).toList();
@@ -450,18 +431,7 @@ class OnlineLearnerTest {
     assertEquals(List.of("bob"), third.refused(), "refused again while the model is full");
     assertEquals(3L, model.columns.counts.get("bob"));
 
-    OnlineLearner raised = capped(2, 5);
-    OnlineLearner.Update later =
-        raised.learn(
-            List.of("bob"),
-            new int[] {1},
-            model.dense,
-            model.spare,
-            null,
-            model.columns,
-            model.columns,
-            model.columns.vectors.size(),
-            model.examples);
+    OnlineLearner.Update later = model.attempt(capped(2, 5), List.of("bob"), new int[] {1});
     assertEquals(List.of("bob"), later.newColumns(), "a larger cap lets it in at once");
     assertTrue(later.refused().isEmpty());
   }
