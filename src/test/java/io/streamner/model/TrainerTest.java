@@ -171,14 +171,7 @@ class TrainerTest {
   @Test
   void aFloatModelWithCapitalisationFollowsTheDoubleOne() {
     List<Sentence> sentences = capitalisedNames(corpus(40, 3), false);
-    NerModel plain = fresh(sentences);
-    WindowInput caps =
-        new WindowInput(
-            HP,
-            plain.normalizer(),
-            plain.vocabulary(),
-            plain.vectors(),
-            WindowInput.initialCapitals(3, HP.seed()));
+    WindowInput caps = withCapitals(sentences);
     NerModel floats = NerModel.initialise("PER", caps).in(Precision.FLOAT);
     NerModel doubles = floats.in(Precision.DOUBLE);
     float[][] startE = floats.input().floatCapitals();
@@ -218,14 +211,7 @@ class TrainerTest {
   @Test
   void aFloatTypedEpochIsTheFloatKernelAndFollowsTheDoubleOne() {
     List<Sentence> sentences = capitalisedNames(corpus(40, 3), true);
-    NerModel plain = fresh(sentences);
-    WindowInput caps =
-        new WindowInput(
-            HP,
-            plain.normalizer(),
-            plain.vocabulary(),
-            plain.vectors(),
-            WindowInput.initialCapitals(3, HP.seed()));
+    WindowInput caps = withCapitals(sentences);
     TagSet tagSet = new TagSet(TagSet.Scheme.BIO, List.of("PER", "LOC"));
     TypedModel doubles = TypedModel.initialise(tagSet, caps);
     TypedModel floats = TypedModel.initialise(tagSet, caps.in(Precision.FLOAT));
@@ -268,6 +254,19 @@ class TrainerTest {
         FloatKernelTypedTest.largestDifference(
             FloatParameters.of(TypedModel.initialise(tagSet, caps).dense()).flatten(), p.flatten());
     assertTrue(moved > 100 * tolerance, "the epoch moved the parameters by " + moved);
+  }
+
+  /**
+   * A fresh model's input with three capitalisation classes: where both capitalised tests start.
+   */
+  private static WindowInput withCapitals(List<Sentence> sentences) {
+    NerModel plain = fresh(sentences);
+    return new WindowInput(
+        HP,
+        plain.normalizer(),
+        plain.vocabulary(),
+        plain.vectors(),
+        WindowInput.initialCapitals(3, HP.seed()));
   }
 
   /**
