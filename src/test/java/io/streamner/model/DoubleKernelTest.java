@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.function.ToDoubleBiFunction;
 import org.junit.jupiter.api.Test;
 
 /** The fused fast path against the obvious EJML implementation of the same equations. */
@@ -65,9 +66,14 @@ class DoubleKernelTest {
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertEquals(800.0, DoubleKernel.logisticLoss(-800, 1), 1e-9);
-    assertEquals(800.0, DoubleKernel.logisticLoss(800, 0), 1e-9);
-    assertEquals(Math.log(2), DoubleKernel.logisticLoss(0, 1), 1e-15);
+    assertLossIsFiniteWhenConfidentlyWrong(DoubleKernel::logisticLoss);
+  }
+
+  /** The logistic loss checks of both kernels (z2 and y in, the loss out), written once. */
+  static void assertLossIsFiniteWhenConfidentlyWrong(ToDoubleBiFunction<Integer, Integer> loss) {
+    assertEquals(800.0, loss.applyAsDouble(-800, 1), 1e-9);
+    assertEquals(800.0, loss.applyAsDouble(800, 0), 1e-9);
+    assertEquals(Math.log(2), loss.applyAsDouble(0, 1), 1e-15);
   }
 
   @Test

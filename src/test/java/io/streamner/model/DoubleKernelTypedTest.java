@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.function.ToDoubleBiFunction;
 import org.junit.jupiter.api.Test;
 
 /** The typed network's fused fast path against the obvious EJML implementation. */
@@ -68,9 +69,15 @@ class DoubleKernelTypedTest {
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertEquals(1600.0, DoubleKernel.crossEntropy(new double[] {-800, 800, 0}, 0), 1e-9);
-    assertEquals(0.0, DoubleKernel.crossEntropy(new double[] {-800, 800, 0}, 1), 1e-9);
-    assertEquals(Math.log(3), DoubleKernel.crossEntropy(new double[] {2, 2, 2}, 2), 1e-15);
+    assertCrossEntropyIsFiniteWhenConfidentlyWrong(DoubleKernel::crossEntropy);
+  }
+
+  /** The cross-entropy checks of both typed kernels (z2 and the tag in, the loss out), once. */
+  static void assertCrossEntropyIsFiniteWhenConfidentlyWrong(
+      ToDoubleBiFunction<double[], Integer> loss) {
+    assertEquals(1600.0, loss.applyAsDouble(new double[] {-800, 800, 0}, 0), 1e-9);
+    assertEquals(0.0, loss.applyAsDouble(new double[] {-800, 800, 0}, 1), 1e-9);
+    assertEquals(Math.log(3), loss.applyAsDouble(new double[] {2, 2, 2}, 2), 1e-15);
   }
 
   /** The same array at two positions (a word twice, a class twice) receives both slices. */
