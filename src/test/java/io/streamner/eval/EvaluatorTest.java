@@ -13,11 +13,17 @@ class EvaluatorTest {
     return new Sentence(List.of(tokens.split(" ")), List.of(tags.split(" ")), 1);
   }
 
+  /** One sentence scored against a tagger that answers {@code predicted}: each case's setup. */
+  private static EntityScores scored(
+      String entity, String tokens, String tags, boolean... predicted) {
+    return Evaluator.evaluate(
+        entity, List.of(sentence(tokens, tags)), sentenceTokens -> predicted.clone());
+  }
+
   @Test
   void countsTokensSpansAndMentions() {
-    Sentence s = sentence("John Smith met Mary", "B-PER I-PER O B-PER");
     EntityScores scores =
-        Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, false, false, true});
+        scored("PER", "John Smith met Mary", "B-PER I-PER O B-PER", true, false, false, true);
     assertEquals(new Counts(2, 0, 1), scores.token());
     assertEquals(
         new Counts(1, 1, 1), scores.span()); // "John" is a partial span: one miss, one false alarm
@@ -32,9 +38,7 @@ class EvaluatorTest {
   /** BTC tags "@" and the user name as two mentions; a binary tagger can only find the run. */
   @Test
   void adjacentMentionsAreOneSpanButTwoMentions() {
-    Sentence s = sentence("@ colgo hey", "B-PER B-PER O");
-    EntityScores scores =
-        Evaluator.evaluate("PERSON", List.of(s), tokens -> new boolean[] {true, true, false});
+    EntityScores scores = scored("PERSON", "@ colgo hey", "B-PER B-PER O", true, true, false);
     assertEquals(new Counts(2, 0, 0), scores.token());
     assertEquals(new Counts(1, 0, 0), scores.span());
     assertEquals(new Counts(0, 1, 2), scores.mention());
@@ -43,17 +47,15 @@ class EvaluatorTest {
 
   @Test
   void otherEntityTypesAreNegatives() {
-    Sentence s = sentence("Paris Hilton in Paris", "B-PER I-PER O B-LOC");
     EntityScores scores =
-        Evaluator.evaluate("PER", List.of(s), tokens -> new boolean[] {true, true, false, true});
+        scored("PER", "Paris Hilton in Paris", "B-PER I-PER O B-LOC", true, true, false, true);
     assertEquals(new Counts(2, 1, 0), scores.token());
     assertEquals(new Counts(1, 1, 0), scores.span());
   }
 
   @Test
   void noPredictionsScoreZeroNotNaN() {
-    EntityScores scores =
-        Evaluator.evaluate("PER", List.of(sentence("a b", "O B-PER")), tokens -> new boolean[2]);
+    EntityScores scores = scored("PER", "a b", "O B-PER", false, false);
     assertEquals(0.0, scores.token().precision());
     assertEquals(0.0, scores.token().f1());
     assertEquals(0.0, Counts.ZERO.f1());
