@@ -157,92 +157,38 @@ class RoundTripTest {
     }
   }
 
+  /** {@code p} with kind, model, gold and probabilities as given: each variant breaks one rule. */
+  private static PredictionRecord with(
+      PredictionRecord p, String kind, String model, List<String> gold, double[] probabilities) {
+    return new PredictionRecord(
+        p.id(), kind, model, 1, 1, p.tokens(), p.labels(), probabilities, gold, null, 1);
+  }
+
   @Test
   void predictionsRefuseInconsistentContent() {
     PredictionRecord p = trainPrediction();
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            new PredictionRecord(
-                p.id(),
-                PredictionRecord.SCORE,
-                p.model(),
-                1,
-                1,
-                p.tokens(),
-                p.labels(),
-                p.probabilities(),
-                p.gold(),
-                null,
-                1),
+        () -> with(p, PredictionRecord.SCORE, p.model(), p.gold(), p.probabilities()),
         "score with gold");
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            new PredictionRecord(
-                p.id(),
-                PredictionRecord.TRAIN,
-                p.model(),
-                1,
-                1,
-                p.tokens(),
-                p.labels(),
-                p.probabilities(),
-                null,
-                null,
-                1),
+        () -> with(p, PredictionRecord.TRAIN, p.model(), null, p.probabilities()),
         "train without gold");
     double[] nan = p.probabilities().clone();
     nan[0] = Double.NaN;
     assertTrue(
         assertThrows(
-                IllegalArgumentException.class,
-                () ->
-                    new PredictionRecord(
-                        p.id(),
-                        p.kind(),
-                        p.model(),
-                        1,
-                        1,
-                        p.tokens(),
-                        p.labels(),
-                        nan,
-                        p.gold(),
-                        null,
-                        1))
+                IllegalArgumentException.class, () -> with(p, p.kind(), p.model(), p.gold(), nan))
             .getMessage()
             .contains("probabilities[0] is NaN"));
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            new PredictionRecord(
-                p.id(),
-                p.kind(),
-                "person",
-                1,
-                1,
-                p.tokens(),
-                p.labels(),
-                p.probabilities(),
-                p.gold(),
-                null,
-                1),
+        () -> with(p, p.kind(), "person", p.gold(), p.probabilities()),
         "model not canonical");
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            new PredictionRecord(
-                p.id(),
-                "test",
-                p.model(),
-                1,
-                1,
-                p.tokens(),
-                p.labels(),
-                p.probabilities(),
-                p.gold(),
-                null,
-                1));
+        () -> with(p, "test", p.model(), p.gold(), p.probabilities()));
   }
 
   @Test
