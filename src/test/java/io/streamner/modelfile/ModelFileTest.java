@@ -101,6 +101,13 @@ class ModelFileTest {
     return model;
   }
 
+  /** Reads {@code file}, which must be refused for {@code reason}: how each damage case begins. */
+  private static ModelFileException readFails(Path file, Reason reason) {
+    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
+    assertEquals(reason, e.reason(), e.getMessage());
+    return e;
+  }
+
   private Path written(NerModel model) throws IOException {
     Path file = dir.resolve("per.model");
     ModelFile.write(model, file);
@@ -217,8 +224,7 @@ class ModelFileTest {
   void versionPrecisionAndDtypeMustAgree() throws IOException {
     Path file = written(sampleFloatModel());
     rewriteHeader(file, h -> ((ObjectNode) h.get("hyperparameters")).remove("precision"));
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.INVALID_HEADER, e.reason());
+    ModelFileException e = readFails(file, Reason.INVALID_HEADER);
     assertTrue(
         e.getMessage()
             .endsWith(
@@ -310,6 +316,29 @@ class ModelFileTest {
   void writeLeavesNoTemporaryFile() throws IOException {
     Path file = written(sampleModel());
     ModelFile.write(sampleModel(), file); // and again, over the existing file
+    assertOnlyFile(file);
+  }
+
+  /**
+   * Writes a sample model broken by {@code damage} over a good file: the write must fail, keep the
+   * good file and leave no temporary file. Both failing-write cases check this.
+   */
+  private IllegalStateException writeFailsKeepingTheFile(Consumer<NerModel> damage)
+      throws IOException {
+    Path file = written(sampleModel());
+    byte[] before = Files.readAllBytes(file);
+    NerModel broken = sampleModel();
+    damage.accept(broken);
+
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> ModelFile.write(broken, file));
+    assertArrayEquals(before, Files.readAllBytes(file), "the previous file is kept");
+    assertOnlyFile(file);
+    return e;
+  }
+
+  /** The directory holds {@code file} alone: no write left a temporary file beside it. */
+  private void assertOnlyFile(Path file) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(file), files.toList());
     }
@@ -317,36 +346,19 @@ class ModelFileTest {
 
   @Test
   void failedWriteKeepsThePreviousFileAndLeavesNoTemporaryFile() throws IOException {
-    Path file = written(sampleModel());
-    byte[] before = Files.readAllBytes(file);
-    NerModel broken = sampleModel();
-    broken.vectors()[5] = new double[1]; // the writer finds this half-way through L
-
-    assertThrows(IllegalStateException.class, () -> ModelFile.write(broken, file));
-    assertArrayEquals(before, Files.readAllBytes(file));
-    try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of(file), files.toList());
-    }
+    // the writer finds this half-way through L
+    writeFailsKeepingTheFile(broken -> broken.vectors()[5] = new double[1]);
   }
 
   // ------------------------------------------------------------------------------- finite numbers
 
   @Test
   void writeRefusesAModelHoldingANumberThatIsNotFinite() throws IOException {
-    Path file = written(sampleModel());
-    byte[] before = Files.readAllBytes(file);
-    NerModel diverged = sampleModel();
-    diverged.dense().w[1][2] = Double.NaN;
-
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> ModelFile.write(diverged, file));
+        writeFailsKeepingTheFile(diverged -> diverged.dense().w[1][2] = Double.NaN);
     assertEquals(
         "cannot write the model: value 2 of row 1 of W is NaN; a model file holds only finite numbers",
         e.getMessage());
-    assertArrayEquals(before, Files.readAllBytes(file), "the previous file is kept");
-    try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of(file), files.toList());
-    }
   }
 
   @Test
@@ -358,8 +370,7 @@ class ModelFileTest {
     ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putDouble(8 * (4 + 2), -1.0 / 0);
     Files.write(file, assemble(headerJson(bytes), payload));
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.CORRUPT, e.reason());
+    ModelFileException e = readFails(file, Reason.CORRUPT);
     assertEquals(
         file
             + " is corrupt: value 2 of word vector 1 is -Infinity, and a model file holds only"
@@ -386,8 +397,7 @@ class ModelFileTest {
         };
     Files.write(file, Arrays.copyOf(bytes, cut));
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
+    ModelFileException e = readFails(file, Reason.TRUNCATED);
     assertTrue(e.getMessage().startsWith(file + " is truncated"), e.getMessage());
   }
 
@@ -411,8 +421,7 @@ class ModelFileTest {
     bytes[payloadOffset(bytes) + 8 * 20 + 2] ^= 0x10;
     Files.write(file, bytes);
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.CORRUPT, e.reason());
+    ModelFileException e = readFails(file, Reason.CORRUPT);
     assertTrue(e.getMessage().startsWith(file + " is corrupt: checksum mismatch"), e.getMessage());
   }
 
@@ -424,8 +433,7 @@ class ModelFileTest {
     bytes[at] = 'Q'; // still a valid, unique word: only the checksum can tell
     Files.write(file, bytes);
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.CORRUPT, e.reason());
+    ModelFileException e = readFails(file, Reason.CORRUPT);
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
   }
 
@@ -434,8 +442,7 @@ class ModelFileTest {
     Path file = written(sampleModel());
     Files.write(file, new byte[] {0, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.CORRUPT, e.reason());
+    ModelFileException e = readFails(file, Reason.CORRUPT);
     assertTrue(e.getMessage().contains("3 bytes follow the checksum"), e.getMessage());
   }
 
@@ -468,16 +475,14 @@ class ModelFileTest {
     Path file = dir.resolve("noise.bin");
     Files.write(file, noise);
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.NOT_A_MODEL_FILE, e.reason());
+    ModelFileException e = readFails(file, Reason.NOT_A_MODEL_FILE);
     assertEquals(file + " is not a streamner model file (bad magic)", e.getMessage());
   }
 
   @Test
   void emptyFileIsNotAModelFile() throws IOException {
     Path file = Files.createFile(dir.resolve("empty.model"));
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.NOT_A_MODEL_FILE, e.reason());
+    readFails(file, Reason.NOT_A_MODEL_FILE);
   }
 
   @ParameterizedTest
@@ -488,8 +493,7 @@ class ModelFileTest {
     ByteBuffer.wrap(bytes).putInt(12, length);
     Files.write(file, bytes);
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.CORRUPT, e.reason(), e.getMessage());
+    ModelFileException e = readFails(file, Reason.CORRUPT);
     assertTrue(e.getMessage().contains("header length is " + length), e.getMessage());
   }
 
@@ -516,8 +520,7 @@ class ModelFileTest {
           ((ObjectNode) parent).remove(path[path.length - 1]);
         });
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.INVALID_HEADER, e.reason());
+    ModelFileException e = readFails(file, Reason.INVALID_HEADER);
     assertEquals(file + " has an invalid header: missing field \"" + field + "\"", e.getMessage());
   }
 
@@ -526,8 +529,7 @@ class ModelFileTest {
     Path file = written(sampleModel());
     rewriteHeader(file, header -> ((ObjectNode) header.get("hyperparameters")).put("dim", "fifty"));
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.INVALID_HEADER, e.reason());
+    ModelFileException e = readFails(file, Reason.INVALID_HEADER);
     assertTrue(
         e.getMessage().contains("\"hyperparameters.dim\" must be a 32-bit integer"),
         e.getMessage());
@@ -540,8 +542,7 @@ class ModelFileTest {
     bytes[16] = '['; // the opening brace of the object
     Files.write(file, bytes);
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.INVALID_HEADER, e.reason());
+    ModelFileException e = readFails(file, Reason.INVALID_HEADER);
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
   }
 
@@ -550,8 +551,7 @@ class ModelFileTest {
     Path file = written(sampleModel());
     rewriteHeader(file, header -> ((ObjectNode) header.get("hyperparameters")).put("hidden", 6));
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.INVALID_HEADER, e.reason());
+    ModelFileException e = readFails(file, Reason.INVALID_HEADER);
     assertTrue(e.getMessage().contains("\"payload.arrays\" is L[10, 4], W[5, 12]"), e.getMessage());
   }
 
@@ -575,8 +575,7 @@ class ModelFileTest {
           ((ObjectNode) header.get("payload")).put("values", words * dim + 5L * 3 * dim + 11);
         });
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
+    ModelFileException e = readFails(file, Reason.TRUNCATED);
     assertTrue(
         e.getMessage().contains("expected " + (10L * dim + 15L * dim + 11) + " payload values"),
         e.getMessage());
@@ -754,8 +753,7 @@ class ModelFileTest {
   void readOfABinaryModelRefusesATypedOne() throws IOException {
     Path file = dir.resolve("typed.model");
     ModelFile.write(sampleTyped(), file);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.read(file));
-    assertEquals(Reason.NOT_BINARY, e.reason());
+    ModelFileException e = readFails(file, Reason.NOT_BINARY);
     assertTrue(e.getMessage().contains("typed model (PER, CREATIVE-WORK)"), e.getMessage());
   }
 
