@@ -71,9 +71,7 @@ class ScoringTierTest {
     String name = "serve-" + precision;
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
     JobHarness.produceTraining(kafka, topics.train(), train.subList(0, 300));
-    Properties p = JobHarness.properties(kafka, topics);
-    p.setProperty("models", String.join(", ", MODELS));
-    p.setProperty("model.precision", precision.toString());
+    Properties p = bothModels(topics, precision);
     p.setProperty("snapshot.every-examples", "2000");
     p.setProperty("snapshot.every-seconds", "0");
     JobHarness.run(JobDefinition.parse(p, name), s -> s);
@@ -138,9 +136,7 @@ class ScoringTierTest {
       throws Exception {
     String name = "rescale-" + precision;
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, name);
-    Properties p = JobHarness.properties(kafka, topics);
-    p.setProperty("models", String.join(", ", MODELS));
-    p.setProperty("model.precision", precision.toString());
+    Properties p = bothModels(topics, precision);
     p.setProperty("source.bounded", "false");
     p.setProperty("scoring.parallelism", "1");
     p.setProperty(
@@ -217,6 +213,16 @@ class ScoringTierTest {
     assertTrue(answered.stream().allMatch(id -> id.startsWith("train-")), "no score request");
     assertTrue(JobHarness.readCommitted(kafka, topics.deadLetter()).isEmpty());
     for (String model : MODELS) assertTrue(exports(topics).get(model).manifest().version() > 0);
+  }
+
+  /**
+   * The job's properties for both models in {@code precision}: where each precision case starts.
+   */
+  private static Properties bothModels(JobDefinition.Topics topics, Precision precision) {
+    Properties p = JobHarness.properties(kafka, topics);
+    p.setProperty("models", String.join(", ", MODELS));
+    p.setProperty("model.precision", precision.toString());
+    return p;
   }
 
   /**
