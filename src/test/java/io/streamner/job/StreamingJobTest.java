@@ -260,6 +260,21 @@ class StreamingJobTest {
     assertEquals(trainWindows, manifests.get(manifests.size() - 1).examplesSeen());
   }
 
+  /**
+   * Adds malformed record {@code i} to {@code values} and what its dead letter must say to {@code
+   * reasons} (keyed by topic and value), for the train and the score topic alike.
+   */
+  private static void addMalformed(
+      List<byte[]> values,
+      Map<String, String> reasons,
+      String topic,
+      Random random,
+      int i,
+      boolean score) {
+    values.add(Malformed.record(random, i));
+    reasons.put(topic + Arrays.toString(values.get(values.size() - 1)), Malformed.reason(i, score));
+  }
+
   @Test
   void badRecordsGoToTheDeadLetterTopicAndTheModelLearnsFromTheRest() throws Exception {
     JobDefinition.Topics topics = JobHarness.createTopics(kafka, "bad-input");
@@ -273,10 +288,7 @@ class StreamingJobTest {
           WireFormat.encode(
               new io.streamner.kafka.wire.TrainRecord("t" + i, s.tokens(), s.tags(), null)));
       if (i % 2 == 0) {
-        trainValues.add(Malformed.record(random, i));
-        reasons.put(
-            topics.train() + Arrays.toString(trainValues.get(trainValues.size() - 1)),
-            Malformed.reason(i, false));
+        addMalformed(trainValues, reasons, topics.train(), random, i, false);
         bad++;
       }
     }
@@ -286,10 +298,7 @@ class StreamingJobTest {
       scoreValues.add(
           ("{\"id\":\"s" + i + "\",\"tokens\":[\"hello\",\"@" + i + "\"]}")
               .getBytes(StandardCharsets.UTF_8));
-      scoreValues.add(Malformed.record(random, i));
-      reasons.put(
-          topics.score() + Arrays.toString(scoreValues.get(scoreValues.size() - 1)),
-          Malformed.reason(i, true));
+      addMalformed(scoreValues, reasons, topics.score(), random, i, true);
       bad++;
     }
     JobHarness.produce(kafka, topics.score(), scoreValues);
