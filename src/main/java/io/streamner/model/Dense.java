@@ -1,5 +1,8 @@
 package io.streamner.model;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * The dense parameters of a window network, W (H x I), b1, U (K x H) and b2 (K), in either
  * precision: {@link DenseParameters} (double) or {@link FloatParameters} (float, laid out for the
@@ -46,6 +49,25 @@ public abstract sealed class Dense permits DenseParameters, FloatParameters {
 
   /** These parameters in double: a copy (exact for float ones). */
   public abstract DenseParameters toDouble();
+
+  /** W, b1, U and b2 one after the other: {@code double[]} or {@code float[]}, by precision. */
+  abstract Object flatValues();
+
+  /** Equal: the same precision, shape and values (what a test of bit-for-bit training compares). */
+  @Override
+  public final boolean equals(Object o) {
+    return o instanceof Dense p
+        && p.getClass() == getClass()
+        && p.hidden == hidden
+        && p.inputSize == inputSize
+        && p.outputs == outputs
+        && Objects.deepEquals(flatValues(), p.flatValues());
+  }
+
+  @Override
+  public final int hashCode() {
+    return Arrays.deepHashCode(new Object[] {flatValues()});
+  }
 
   /** "H=.. I=.. K=..", for messages. */
   public String shape() {

@@ -1,6 +1,5 @@
 package io.streamner.model;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -111,6 +110,11 @@ public final class DenseParameters extends Dense {
     return s;
   }
 
+  @Override
+  Object flatValues() {
+    return flatten();
+  }
+
   /** W, b1, U and b2 as one flat array, row-major, in that order: the order of the model file. */
   public double[] flatten() {
     double[] flat = new double[Dense.size(hidden, inputSize, outputs)];
@@ -146,19 +150,5 @@ public final class DenseParameters extends Dense {
     }
     System.arraycopy(flat, o, p.b2, 0, outputs);
     return p;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DenseParameters p
-        && p.hidden == hidden
-        && p.inputSize == inputSize
-        && p.outputs == outputs
-        && Arrays.equals(flatten(), p.flatten());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(flatten());
   }
 }

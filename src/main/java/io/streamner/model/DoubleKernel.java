@@ -121,14 +121,6 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     return loss;
   }
 
-  /**
-   * {@link #sgdStep(DenseParameters, DenseParameters, double[][], int, double, double)} in place.
-   */
-  public double sgdStep(
-      DenseParameters p, double[][] pieces, int label, double learningRate, double decay) {
-    return sgdStep(p, p, pieces, label, learningRate, decay);
-  }
-
   @Override
   public double[] probabilities() {
     return output.probabilities();

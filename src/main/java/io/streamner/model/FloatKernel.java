@@ -192,14 +192,6 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     return loss;
   }
 
-  /**
-   * {@link #sgdStep(FloatParameters, FloatParameters, float[][], int, double, double)} in place.
-   */
-  public double sgdStep(
-      FloatParameters p, float[][] pieces, int label, double learningRate, double decay) {
-    return sgdStep(p, p, pieces, label, learningRate, decay);
-  }
-
   @Override
   public double[] probabilities() {
     return output.probabilities();

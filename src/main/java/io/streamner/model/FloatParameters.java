@@ -1,7 +1,5 @@
 package io.streamner.model;
 
-import java.util.Arrays;
-
 /**
  * The dense parameters of {@link DenseParameters} in single precision, laid out for the float SIMD
  * loops ({@link FloatLoops}): W (H x I), b1 (H), U (K x H) and b2 (K).
@@ -105,6 +103,11 @@ public final class FloatParameters extends Dense {
     return s;
   }
 
+  @Override
+  Object flatValues() {
+    return flatten();
+  }
+
   /**
    * W (row-major, without the padding), b1, U (row-major, without the padding) and b2 as one flat
    * array: the order of {@link DenseParameters#flatten} and of the model file.
@@ -141,19 +144,5 @@ public final class FloatParameters extends Dense {
       else System.arraycopy(flat, o, padded, r * stride, columns);
     }
     return o;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof FloatParameters p
-        && p.hidden == hidden
-        && p.inputSize == inputSize
-        && p.outputs == outputs
-        && Arrays.equals(flatten(), p.flatten());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(flatten());
   }
 }

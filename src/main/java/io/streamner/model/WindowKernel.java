@@ -39,6 +39,11 @@ public interface WindowKernel<V, P> {
    */
   double sgdStep(P from, P to, V[] pieces, int label, double learningRate, double decay);
 
+  /** {@link #sgdStep(Object, Object, Object[], int, double, double)} in place. */
+  default double sgdStep(P p, V[] pieces, int label, double learningRate, double decay) {
+    return sgdStep(p, p, pieces, label, learningRate, decay);
+  }
+
   /**
    * The output of the last {@link #forward} or of the forward half of the last {@link #sgdStep}.
    */
