@@ -579,7 +579,7 @@ public final class TrainCommand implements Callable<Integer> {
     return new NerModel(
         type,
         warmInput(binary.input()),
-        binary.parameters().dense(),
+        binary.weights(),
         binary.examplesTrained(),
         binary.epochsTrained());
   }

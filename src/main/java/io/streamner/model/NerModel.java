@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>L, E and the dense parameters are of the model's {@link Hyperparameters#precision()}: double
  * (the specification's model, the default; {@link DenseParameters}) or float ({@link
  * FloatParameters}). {@link #steps()} runs the kernel of that precision on them, for scoring and
- * for training; {@link #parameters()} shows them together.
+ * for training; {@link #weights()} and {@link #input()} hold them.
  */
 public final class NerModel extends TaggingModel {
   private final String entity;
@@ -170,7 +170,7 @@ public final class NerModel extends TaggingModel {
    * L of a double model: {@code vectors()[id]} is the vector of word {@code id}. Mutable: training
    * updates it in place.
    *
-   * @throws IllegalStateException for a float model (see {@link #parameters()})
+   * @throws IllegalStateException for a float model (see {@link WindowInput#floatVectors()})
    */
   public double[][] vectors() {
     return input().vectors();

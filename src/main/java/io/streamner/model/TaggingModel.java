@@ -149,14 +149,6 @@ public abstract sealed class TaggingModel permits NerModel, TypedModel {
             + " precision: its numbers are weights()");
   }
 
-  /** L, E and the dense parameters, in the model's precision. Mutable: training updates them. */
-  public ModelParameters parameters() {
-    return input.precision() == Precision.FLOAT
-        ? new ModelParameters.Floats(
-            input.floatVectors(), input.floatCapitals(), (FloatParameters) dense)
-        : new ModelParameters.Doubles(input.vectors(), input.capitals(), (DenseParameters) dense);
-  }
-
   /** The canonical entity types it tags: one for a binary model. */
   public abstract List<String> types();
 

@@ -9,7 +9,6 @@ import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
-import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.text.Sentence;
@@ -183,11 +182,11 @@ public final class JobHarness {
   /** Same vocabulary in the same order, same precision, and every parameter bit for bit. */
   public static boolean sameModel(NerModel a, NerModel b) {
     if (!a.vocabulary().words().equals(b.vocabulary().words())) return false;
-    if (a.parameters() instanceof ModelParameters.Floats fa
-        && b.parameters() instanceof ModelParameters.Floats fb) {
-      if (!java.util.Arrays.equals(fa.dense().flatten(), fb.dense().flatten())) return false;
+    if (a.precision() == Precision.FLOAT && b.precision() == Precision.FLOAT) {
+      if (!a.weights().equals(b.weights())) return false;
       for (int id = 0; id < a.vocabulary().size(); id++) {
-        if (!java.util.Arrays.equals(fa.vectors()[id], fb.vectors()[id])) return false;
+        if (!java.util.Arrays.equals(a.input().floatVectors()[id], b.input().floatVectors()[id]))
+          return false;
       }
       return true;
     }

@@ -17,7 +17,7 @@ import io.streamner.job.JobTesting.ModelHarness;
 import io.streamner.job.JobTesting.Version;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.PredictionRecord;
-import io.streamner.model.ModelParameters;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.WordVectors;
@@ -308,8 +308,8 @@ class ModelOperatorTest {
       for (double x : v.dense()) assertEquals(x, (float) x, 0.0, "float32 on the wire");
       NerModel file = ModelFile.read(dir.resolve("PER.model"));
       assertEquals(Precision.FLOAT, file.precision());
-      ModelParameters.Floats f = (ModelParameters.Floats) file.parameters();
-      assertArrayEquals(v.dense(), WordVectors.toDouble(f.dense().flatten()));
+      assertArrayEquals(
+          v.dense(), WordVectors.toDouble(((FloatParameters) file.weights()).flatten()));
       h.predictions();
       h.process(unlabelled("PER", score("q", "Anna", "flew", "to", "Porto")));
       assertArrayEquals(

@@ -13,7 +13,7 @@ import io.streamner.kafka.SnapshotExport;
 import io.streamner.kafka.wire.DeadLetterRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
-import io.streamner.model.ModelParameters;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.modelfile.ModelFile;
@@ -205,14 +205,14 @@ class StreamingJobTest {
     NerModel offline = offline(dir.resolve("offline-float.model"), "--precision", "float");
     assertEquals(Precision.FLOAT, offline.precision());
     // Same order, same seed, same kernel: the same model (the vocabularies' orders differ).
-    ModelParameters.Floats o = (ModelParameters.Floats) offline.parameters();
-    ModelParameters.Floats s = (ModelParameters.Floats) streamed.parameters();
-    assertArrayEquals(o.dense().flatten(), s.dense().flatten());
+    assertArrayEquals(
+        ((FloatParameters) offline.weights()).flatten(),
+        ((FloatParameters) streamed.weights()).flatten());
     assertEquals(offline.vocabulary().size(), streamed.vocabulary().size());
     for (String word : offline.vocabulary().words()) {
       assertArrayEquals(
-          o.vectors()[offline.vocabulary().id(word)],
-          s.vectors()[streamed.vocabulary().id(word)],
+          offline.input().floatVectors()[offline.vocabulary().id(word)],
+          streamed.input().floatVectors()[streamed.vocabulary().id(word)],
           word);
     }
     double streamF1 = f1(streamed);

@@ -12,8 +12,8 @@ import io.streamner.kafka.wire.SnapshotRecord.Column;
 import io.streamner.kafka.wire.SnapshotRecord.Manifest;
 import io.streamner.kafka.wire.SnapshotRecord.Metrics;
 import io.streamner.model.DenseParameters;
+import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.WordVectors;
@@ -49,15 +49,14 @@ public class SnapshotExportTest {
    */
   public static List<SnapshotRecord> snapshot(String job, NerModel m, long version) {
     Precision precision = m.precision();
-    ModelParameters.Floats floats = m.parameters() instanceof ModelParameters.Floats f ? f : null;
-    double[] flat =
-        floats != null ? WordVectors.toDouble(floats.dense().flatten()) : m.dense().flatten();
+    boolean floats = precision == Precision.FLOAT;
+    double[] flat = m.weights().toDouble().flatten();
     List<SnapshotRecord> records =
         new ArrayList<>(SnapshotCodec.denseChunks(job, "PER", version, flat, precision));
     int chunks = records.size();
     for (int id = 0; id < m.vocabulary().size(); id++) {
       double[] vector =
-          floats != null ? WordVectors.toDouble(floats.vectors()[id]) : m.vectors()[id];
+          floats ? WordVectors.toDouble(m.input().floatVectors()[id]) : m.vectors()[id];
       records.add(new Column(job, "PER", version, m.vocabulary().word(id), vector, precision));
     }
     int words = m.vocabulary().size();
@@ -140,13 +139,11 @@ public class SnapshotExportTest {
     SnapshotExport.Exported back =
         SnapshotExport.assemble(null, "PER", values(List.of(snapshot("job-a", a, 1))), "t");
     assertEquals(Precision.FLOAT, back.model().precision());
-    ModelParameters.Floats expected = (ModelParameters.Floats) a.parameters();
-    ModelParameters.Floats actual = (ModelParameters.Floats) back.model().parameters();
-    assertEquals(expected.dense(), actual.dense());
+    assertEquals(((FloatParameters) a.weights()), ((FloatParameters) back.model().weights()));
     for (String word : a.vocabulary().words()) {
       assertArrayEquals(
-          expected.vectors()[a.vocabulary().id(word)],
-          actual.vectors()[back.model().vocabulary().id(word)],
+          a.input().floatVectors()[a.vocabulary().id(word)],
+          back.model().input().floatVectors()[back.model().vocabulary().id(word)],
           word);
     }
     assertArrayEquals(a.probabilities(SENTENCE), back.model().probabilities(SENTENCE));

@@ -183,12 +183,12 @@ class OnlineLearnerTest {
       dense = update.dense();
     }
 
-    ModelParameters.Floats expected = (ModelParameters.Floats) offline.parameters();
-    assertArrayEquals(expected.dense().flatten(), dense.flatten());
+    assertArrayEquals(((FloatParameters) offline.weights()).flatten(), dense.flatten());
     Vocabulary vocabulary = offline.vocabulary();
     assertEquals(vocabulary.size(), columns.vectors.size());
     for (String word : vocabulary.words()) {
-      assertArrayEquals(expected.vectors()[vocabulary.id(word)], columns.vectors.get(word), word);
+      assertArrayEquals(
+          offline.input().floatVectors()[vocabulary.id(word)], columns.vectors.get(word), word);
     }
   }
 

@@ -139,9 +139,8 @@ class TrainerTest {
             TokenNormalizer.defaults(),
             doubles.vocabulary(),
             doubles.vectors());
-    ModelParameters.Floats f = (ModelParameters.Floats) trained.parameters();
-    assertEquals(FloatParameters.of(doubles.dense()), f.dense());
-    assertEquals(f.dense(), ((ModelParameters.Floats) started.parameters()).dense());
+    assertEquals(FloatParameters.of(doubles.dense()), trained.weights());
+    assertEquals(trained.weights(), started.weights());
 
     TrainingSet data = TrainingSet.of(trained, sentences);
     Trainer.train(trained, data, 1, false, r -> {});
@@ -157,8 +156,8 @@ class TrainerTest {
           HP.learningRate(),
           HP.regularization() / data.size());
     }
-    assertArrayEquals(p.flatten(), f.dense().flatten());
-    for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], f.vectors()[v]);
+    assertArrayEquals(p.flatten(), ((FloatParameters) trained.weights()).flatten());
+    for (int v = 0; v < l.length; v++) assertArrayEquals(l[v], trained.input().floatVectors()[v]);
   }
 
   /**
@@ -181,16 +180,19 @@ class TrainerTest {
     Trainer.train(doubles, TrainingSet.of(doubles, sentences), 1, false, r -> {});
 
     double tolerance = 1e-4;
-    ModelParameters.Floats f = (ModelParameters.Floats) floats.parameters();
+    float[][] vectors = floats.input().floatVectors();
+    float[][] capitals = floats.input().floatCapitals();
     DoubleKernelTest.assertArraysClose(
-        doubles.dense().flatten(), WordVectors.toDouble(f.dense().flatten()), tolerance);
-    for (int v = 0; v < f.vectors().length; v++) {
+        doubles.dense().flatten(),
+        WordVectors.toDouble(((FloatParameters) floats.weights()).flatten()),
+        tolerance);
+    for (int v = 0; v < vectors.length; v++) {
       DoubleKernelTest.assertArraysClose(
-          doubles.vectors()[v], WordVectors.toDouble(f.vectors()[v]), tolerance);
+          doubles.vectors()[v], WordVectors.toDouble(vectors[v]), tolerance);
     }
     double moved = 0;
-    for (int c = 0; c < f.capitals().length; c++) {
-      double[] trained = WordVectors.toDouble(f.capitals()[c]);
+    for (int c = 0; c < capitals.length; c++) {
+      double[] trained = WordVectors.toDouble(capitals[c]);
       DoubleKernelTest.assertArraysClose(doubles.input().capitals()[c], trained, tolerance);
       if (c == 0) {
         for (int d = 0; d < trained.length; d++)

@@ -16,7 +16,6 @@ import com.networknt.schema.SpecVersion;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.ModelParameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.model.TypedModel;
@@ -93,11 +92,10 @@ class ModelFileTest {
    */
   static NerModel sampleFloatModel() {
     NerModel model = sampleModel().in(Precision.FLOAT);
-    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
-    f.vectors()[1][0] = -0.0f;
-    f.vectors()[2][1] = Float.MIN_VALUE;
-    f.dense().w[0] = Float.MAX_VALUE;
-    f.dense().u[0] = -Float.MIN_NORMAL;
+    model.input().floatVectors()[1][0] = -0.0f;
+    model.input().floatVectors()[2][1] = Float.MIN_VALUE;
+    ((FloatParameters) model.weights()).w[0] = Float.MAX_VALUE;
+    ((FloatParameters) model.weights()).u[0] = -Float.MIN_NORMAL;
     return model;
   }
 
@@ -166,7 +164,7 @@ class ModelFileTest {
         new NerModel(
             "PER",
             plain.input().with(plain.hyperparameters().withLearningRateDecay(2e-5)),
-            plain.parameters().dense(),
+            plain.weights(),
             plain.examplesTrained(),
             plain.epochsTrained());
     byte[] bytes = Files.readAllBytes(written(decaying));
@@ -199,12 +197,18 @@ class ModelFileTest {
     assertEquals(model.hyperparameters(), back.hyperparameters());
     assertEquals(model.vocabulary().words(), back.vocabulary().words());
     assertEquals(123_456_789_012L, back.examplesTrained());
-    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
-    ModelParameters.Floats g = (ModelParameters.Floats) back.parameters();
-    for (int id = 0; id < f.vectors().length; id++)
-      assertArrayEquals(bits(f.vectors()[id]), bits(g.vectors()[id]), "word vector " + id);
-    assertArrayEquals(bits(f.dense().flatten()), bits(g.dense().flatten()));
-    assertArrayEquals(bits(f.dense().w), bits(g.dense().w), "W with its zero padding");
+    for (int id = 0; id < model.input().floatVectors().length; id++)
+      assertArrayEquals(
+          bits(model.input().floatVectors()[id]),
+          bits(back.input().floatVectors()[id]),
+          "word vector " + id);
+    assertArrayEquals(
+        bits(((FloatParameters) model.weights()).flatten()),
+        bits(((FloatParameters) back.weights()).flatten()));
+    assertArrayEquals(
+        bits(((FloatParameters) model.weights()).w),
+        bits(((FloatParameters) back.weights()).w),
+        "W with its zero padding");
 
     byte[] bytes = Files.readAllBytes(file);
     assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
@@ -216,8 +220,11 @@ class ModelFileTest {
     long values = header.path("payload").path("values").asLong();
     assertEquals(offset + 4 * values + 8, bytes.length, "4 bytes a value");
     ByteBuffer payload = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    assertEquals(Float.floatToRawIntBits(f.vectors()[0][0]), payload.getInt(offset));
-    assertEquals(Float.floatToRawIntBits(f.dense().b2[0]), payload.getInt(bytes.length - 12));
+    assertEquals(
+        Float.floatToRawIntBits(model.input().floatVectors()[0][0]), payload.getInt(offset));
+    assertEquals(
+        Float.floatToRawIntBits(((FloatParameters) model.weights()).b2[0]),
+        payload.getInt(bytes.length - 12));
     assertEquals(Set.of(), schema().validate(header));
   }
 
@@ -676,11 +683,15 @@ class ModelFileTest {
     assertEquals("float32", header.path("payload").path("dtype").asText());
     assertEquals(Set.of(), schema().validate(header));
     NerModel back = ModelFile.read(file);
-    ModelParameters.Floats f = (ModelParameters.Floats) model.parameters();
-    ModelParameters.Floats g = (ModelParameters.Floats) back.parameters();
-    for (int c = 0; c < f.capitals().length; c++)
-      assertArrayEquals(bits(f.capitals()[c]), bits(g.capitals()[c]), "class " + c);
-    assertArrayEquals(bits(f.dense().w), bits(g.dense().w), "W with its zero padding");
+    for (int c = 0; c < model.input().floatCapitals().length; c++)
+      assertArrayEquals(
+          bits(model.input().floatCapitals()[c]),
+          bits(back.input().floatCapitals()[c]),
+          "class " + c);
+    assertArrayEquals(
+        bits(((FloatParameters) model.weights()).w),
+        bits(((FloatParameters) back.weights()).w),
+        "W with its zero padding");
     List<String> sentence = List.of("The", "ZÜRICH", "Office");
     assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
   }
