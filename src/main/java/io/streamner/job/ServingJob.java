@@ -4,13 +4,13 @@ import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.KafkaPreflight;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -79,26 +79,44 @@ public final class ServingJob {
 
   /**
    * The newest complete version of each served model of the followed job on the snapshots topic
-   * (committed records only); a model without one is left out.
+   * (committed records only); a model without one is left out. Only the manifests are decoded
+   * (found by their keys, {@code NAMESPACE/MODEL/manifest}) and no record is held: the topic's
+   * dense chunks and word vectors pass by, so a start costs one read of the topic and little
+   * memory.
    */
   public static Map<String, Long> newestVersions(JobDefinition serving, Duration timeout) {
     Map<String, Long> newest = new TreeMap<>();
-    List<ConsumerRecord<byte[], byte[]>> records =
-        KafkaClients.readAll(serving.kafka(), serving.topics().snapshots(), true, timeout);
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      SnapshotRecord record;
-      try {
-        record = SnapshotCodec.decodeSnapshot(r.value());
-      } catch (IllegalArgumentException e) {
-        continue; // the job's assembler says so, with the record's place
-      }
-      if (record instanceof SnapshotRecord.Manifest m
-          && m.namespace().equals(serving.scoring().follow())
-          && serving.models().contains(m.model())) {
-        newest.merge(m.model(), m.version(), Math::max);
-      }
-    }
+    String follow = serving.scoring().follow();
+    KafkaClients.readEach(
+        serving.kafka(),
+        serving.topics().snapshots(),
+        true,
+        timeout,
+        r -> {
+          if (!mayBeManifestOf(follow, r.key())) return;
+          SnapshotRecord record;
+          try {
+            record = SnapshotCodec.decodeSnapshot(r.value());
+          } catch (IllegalArgumentException e) {
+            return; // the job's assembler says so, with the record's place
+          }
+          if (record instanceof SnapshotRecord.Manifest m
+              && m.namespace().equals(follow)
+              && serving.models().contains(m.model())) {
+            newest.merge(m.model(), m.version(), Math::max);
+          }
+        });
     return newest;
+  }
+
+  /**
+   * Whether a snapshot record's key can be a manifest of {@code namespace}: every other key names a
+   * dense chunk or a column ({@link SnapshotCodec#key}); a record without a key is decoded.
+   */
+  static boolean mayBeManifestOf(String namespace, byte[] key) {
+    if (key == null) return true;
+    String k = new String(key, StandardCharsets.UTF_8);
+    return k.startsWith(namespace + "/") && k.endsWith("/manifest");
   }
 
   /** What a serving job starts from, in one line per model, for the user and the log. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -120,6 +121,25 @@ public final class KafkaClients {
   /** {@link #readAll(String, String, boolean, Duration)} with client settings. */
   public static List<ConsumerRecord<byte[], byte[]>> readAll(
       KafkaSettings kafka, String topic, boolean readCommitted, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    readEach(kafka, topic, readCommitted, timeout, records::add);
+    records.sort(
+        Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
+            .thenComparingLong(ConsumerRecord::offset));
+    return records;
+  }
+
+  /**
+   * {@link #readAll(KafkaSettings, String, boolean, Duration)} record by record, holding none: each
+   * partition's records reach {@code each} in offset order (the partitions interleaved), so that a
+   * reader that keeps only a little of a large topic needs only that little memory.
+   */
+  public static void readEach(
+      KafkaSettings kafka,
+      String topic,
+      boolean readCommitted,
+      Duration timeout,
+      Consumer<ConsumerRecord<byte[], byte[]>> each) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(consumer(kafka, null, readCommitted))) {
@@ -133,7 +153,6 @@ public final class KafkaClients {
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, remaining(deadline));
 
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
       Set<TopicPartition> pending = new HashSet<>(partitions);
       while (true) {
         pending.removeIf(tp -> consumer.position(tp, remaining(deadline)) >= ends.get(tp));
@@ -163,14 +182,10 @@ public final class KafkaClients {
         for (ConsumerRecord<byte[], byte[]> r :
             consumer.poll(min(remaining(deadline), Duration.ofMillis(200)))) {
           if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
-            records.add(r);
+            each.accept(r);
           }
         }
       }
-      records.sort(
-          Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
-              .thenComparingLong(ConsumerRecord::offset));
-      return records;
     }
   }
 
