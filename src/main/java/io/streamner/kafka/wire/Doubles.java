@@ -1,7 +1,9 @@
 package io.streamner.kafka.wire;
 
 import io.streamner.model.Precision;
+import java.util.Objects;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Equality, hashing and finiteness of the {@code double[]} fields of the records. A record's own
@@ -54,5 +56,26 @@ final class Doubles {
             what.apply(i) + " is " + values[i] + ", not a float32 value");
       }
     }
+  }
+
+  /**
+   * The copy a chunk or column keeps of its values, after the checks both make: present, not empty,
+   * then {@link #requireFinite}.
+   *
+   * @param name the component, for the exception of a null array
+   * @param empty the message for an empty array
+   */
+  static double[] finiteCopy(
+      double[] values,
+      String name,
+      Precision dtype,
+      Supplier<String> empty,
+      IntFunction<String> what) {
+    double[] copy = Objects.requireNonNull(values, name).clone();
+    if (copy.length == 0) {
+      throw new IllegalArgumentException(empty.get());
+    }
+    requireFinite(copy, dtype, what);
+    return copy;
   }
 }

@@ -1,11 +1,17 @@
 package io.streamner.kafka.wire;
 
+import com.fasterxml.jackson.annotation.JacksonAnnotationsInside;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -18,6 +24,10 @@ import io.streamner.model.Precision;
 import io.streamner.text.Checks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -318,6 +328,26 @@ public final class SnapshotCodec {
         ? "dense"
         : from == Column.class ? "column" : from == Manifest.class ? "manifest" : "record";
   }
+
+  /**
+   * The binding of a record's {@code dtype}, one annotation for the chunk's and the column's
+   * component and creator parameter alike, so the four places cannot drift apart: written by {@link
+   * DtypeWriter} and left out when float64, read by {@link DtypeReader}, an explicit null read as
+   * absent (float64).
+   */
+  @Target({
+    ElementType.ANNOTATION_TYPE,
+    ElementType.FIELD,
+    ElementType.METHOD,
+    ElementType.PARAMETER
+  })
+  @Retention(RetentionPolicy.RUNTIME)
+  @JacksonAnnotationsInside
+  @JsonSerialize(using = DtypeWriter.class)
+  @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Precision.DoubleIsLeftOut.class)
+  @JsonDeserialize(using = DtypeReader.class)
+  @JsonSetter(nulls = Nulls.SET)
+  @interface Dtype {}
 
   /**
    * Writes a record's {@code dtype} as {@code float32} or {@code float64}; the records leave out

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.Precision;
@@ -40,9 +39,9 @@ import java.util.Objects;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-  @JsonSubTypes.Type(value = SnapshotRecord.DenseChunk.class, name = "dense"),
-  @JsonSubTypes.Type(value = SnapshotRecord.Column.class, name = "column"),
-  @JsonSubTypes.Type(value = SnapshotRecord.Manifest.class, name = "manifest")
+  @JsonSubTypes.Type(SnapshotRecord.DenseChunk.class),
+  @JsonSubTypes.Type(SnapshotRecord.Column.class),
+  @JsonSubTypes.Type(SnapshotRecord.Manifest.class)
 })
 public sealed interface SnapshotRecord
     permits SnapshotRecord.DenseChunk, SnapshotRecord.Column, SnapshotRecord.Manifest {
@@ -66,8 +65,13 @@ public sealed interface SnapshotRecord
   /** The version the record belongs to; versions of a model increase by one per snapshot. */
   long version();
 
-  /** The wire {@code type}: {@code dense}, {@code column} or {@code manifest}. */
-  String type();
+  /**
+   * The wire {@code type}: {@code dense}, {@code column} or {@code manifest}. Read from the
+   * record's {@link JsonTypeName}, so that the name Jackson writes and this one are declared once.
+   */
+  default String type() {
+    return getClass().getAnnotation(JsonTypeName.class).value();
+  }
 
   /**
    * Why a name cannot be a namespace, or null if it can: what a job definition checks its job name
@@ -107,6 +111,7 @@ public sealed interface SnapshotRecord
     "dtype",
     "data"
   })
+  @JsonTypeName("dense")
   record DenseChunk(
       String namespace,
       String model,
@@ -115,11 +120,7 @@ public sealed interface SnapshotRecord
       int chunks,
       int offset,
       double[] data,
-      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class)
-          @JsonInclude(
-              value = JsonInclude.Include.CUSTOM,
-              valueFilter = Precision.DoubleIsLeftOut.class)
-          Precision dtype)
+      @SnapshotCodec.Dtype Precision dtype)
       implements SnapshotRecord {
 
     /**
@@ -132,22 +133,20 @@ public sealed interface SnapshotRecord
         throw new IllegalArgumentException(
             "dense chunk " + chunk + " of " + chunks + " at offset " + offset + " is out of range");
       }
-      data = Objects.requireNonNull(data, "data").clone();
-      if (data.length == 0) {
-        throw new IllegalArgumentException("dense chunk " + chunk + " holds no values");
-      }
       dtype = Objects.requireNonNullElse(dtype, Precision.DOUBLE);
-      int first = offset;
-      Doubles.requireFinite(
-          data,
-          dtype,
-          i ->
-              "value "
-                  + (first + i)
-                  + " of the dense parameters of "
-                  + model
-                  + " version "
-                  + version);
+      data =
+          Doubles.finiteCopy(
+              data,
+              "data",
+              dtype,
+              () -> "dense chunk " + chunk + " holds no values",
+              i ->
+                  "value "
+                      + (offset + i)
+                      + " of the dense parameters of "
+                      + model
+                      + " version "
+                      + version);
     }
 
     /** A float64 chunk: that of a double model. */
@@ -177,10 +176,7 @@ public sealed interface SnapshotRecord
         @JsonProperty("chunks") int chunks,
         @JsonProperty("offset") int offset,
         @JsonProperty("count") int count,
-        @JsonProperty("dtype")
-            @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
-            @JsonSetter(nulls = Nulls.SET)
-            Precision dtype,
+        @JsonProperty("dtype") @SnapshotCodec.Dtype Precision dtype,
         @JsonProperty("data") String data) {
       double[] values = SnapshotCodec.decodeVector(data, dtype);
       if (count != values.length) {
@@ -196,11 +192,6 @@ public sealed interface SnapshotRecord
       return SnapshotCodec.encodeVector(data, dtype);
     }
 
-    @Override
-    public String type() {
-      return "dense";
-    }
-
     /** Number of values in the chunk (the wire's {@code count}). */
     @JsonProperty
     public int count() {
@@ -208,16 +199,9 @@ public sealed interface SnapshotRecord
     }
 
     @Override
-    public double[] data() {
-      return data;
-    }
-
-    @Override
     public boolean equals(Object o) {
       return o instanceof DenseChunk c
-          && namespace.equals(c.namespace)
-          && model.equals(c.model)
-          && version == c.version
+          && sameVersion(this, c)
           && chunk == c.chunk
           && chunks == c.chunks
           && offset == c.offset
@@ -244,17 +228,14 @@ public sealed interface SnapshotRecord
    *     must be a float)
    */
   @JsonPropertyOrder({"namespace", "model", "version", "word", "dtype", "vector"})
+  @JsonTypeName("column")
   record Column(
       String namespace,
       String model,
       long version,
       String word,
       double[] vector,
-      @JsonSerialize(using = SnapshotCodec.DtypeWriter.class)
-          @JsonInclude(
-              value = JsonInclude.Include.CUSTOM,
-              valueFilter = Precision.DoubleIsLeftOut.class)
-          Precision dtype)
+      @SnapshotCodec.Dtype Precision dtype)
       implements SnapshotRecord {
 
     /**
@@ -264,13 +245,15 @@ public sealed interface SnapshotRecord
     public Column {
       common(namespace, model, version);
       Checks.require(Checks.text(word, "word"));
-      vector = Objects.requireNonNull(vector, "vector").clone();
-      if (vector.length == 0) {
-        throw new IllegalArgumentException("the vector of " + Checks.quote(word) + " is empty");
-      }
       dtype = Objects.requireNonNullElse(dtype, Precision.DOUBLE);
       String of = Checks.quote(word);
-      Doubles.requireFinite(vector, dtype, i -> "value " + i + " of the vector of " + of);
+      vector =
+          Doubles.finiteCopy(
+              vector,
+              "vector",
+              dtype,
+              () -> "the vector of " + of + " is empty",
+              i -> "value " + i + " of the vector of " + of);
     }
 
     /** A float64 column: that of a double model. */
@@ -289,10 +272,7 @@ public sealed interface SnapshotRecord
         @JsonProperty("model") String model,
         @JsonProperty("version") long version,
         @JsonProperty("word") String word,
-        @JsonProperty("dtype")
-            @JsonDeserialize(using = SnapshotCodec.DtypeReader.class)
-            @JsonSetter(nulls = Nulls.SET)
-            Precision dtype,
+        @JsonProperty("dtype") @SnapshotCodec.Dtype Precision dtype,
         @JsonProperty("vector") String vector) {
       return new Column(
           namespace, model, version, word, SnapshotCodec.decodeVector(vector, dtype), dtype);
@@ -305,21 +285,9 @@ public sealed interface SnapshotRecord
     }
 
     @Override
-    public String type() {
-      return "column";
-    }
-
-    @Override
-    public double[] vector() {
-      return vector;
-    }
-
-    @Override
     public boolean equals(Object o) {
       return o instanceof Column c
-          && namespace.equals(c.namespace)
-          && model.equals(c.model)
-          && version == c.version
+          && sameVersion(this, c)
           && word.equals(c.word)
           && dtype == c.dtype
           && Doubles.sameBits(vector, c.vector);
@@ -355,6 +323,7 @@ public sealed interface SnapshotRecord
    * @param capitalizationDim a typed model's k (values per capitalisation vector, 0 for none); null
    *     for a binary model
    */
+  @JsonTypeName("manifest")
   record Manifest(
       String namespace,
       String model,
@@ -480,11 +449,6 @@ public sealed interface SnapshotRecord
             "dense_chunks is " + denseChunks + " for " + denseValues + " values");
       }
     }
-
-    @Override
-    public String type() {
-      return "manifest";
-    }
   }
 
   /**
@@ -525,6 +489,13 @@ public sealed interface SnapshotRecord
     private static double nan(Double v) {
       return v == null ? Double.NaN : v;
     }
+  }
+
+  /** The part of equality every record shares: of one namespace, model and version. */
+  private static boolean sameVersion(SnapshotRecord a, SnapshotRecord b) {
+    return a.namespace().equals(b.namespace())
+        && a.model().equals(b.model())
+        && a.version() == b.version();
   }
 
   private static void common(String namespace, String model, long version) {
