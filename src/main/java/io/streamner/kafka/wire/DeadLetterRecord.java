@@ -56,13 +56,7 @@ public record DeadLetterRecord(
      */
     public Source {
       Checks.require(Checks.text(topic, "source.topic"));
-      if (partition < 0 || offset < 0) {
-        throw new IllegalArgumentException(
-            "source partition and offset must not be negative, got "
-                + partition
-                + " and "
-                + offset);
-      }
+      NonNegative.require("source partition and offset", partition, offset);
     }
   }
 
@@ -75,13 +69,7 @@ public record DeadLetterRecord(
     }
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(originalBase64, "originalBase64");
-    if (originalSize < 0 || failedAt < 0) {
-      throw new IllegalArgumentException(
-          "original_size and failed_at must not be negative, got "
-              + originalSize
-              + " and "
-              + failedAt);
-    }
+    NonNegative.require("original_size and failed_at", originalSize, failedAt);
   }
 
   /**

@@ -125,15 +125,8 @@ public record PredictionRecord(
               + (kind == null ? "null" : Checks.quote(kind)));
     }
     Checks.require(Checks.model(model, "model"));
-    if (modelVersion < 0 || examplesSeen < 0 || processedAt < 0) {
-      throw new IllegalArgumentException(
-          "model_version, examples_seen and processed_at must not be negative, got "
-              + modelVersion
-              + ", "
-              + examplesSeen
-              + " and "
-              + processedAt);
-    }
+    NonNegative.require(
+        "model_version, examples_seen and processed_at", modelVersion, examplesSeen, processedAt);
     Checks.require(Checks.tokens(tokens, "tokens"));
     tokens = List.copyOf(tokens);
     labels = List.copyOf(Objects.requireNonNull(labels, "labels"));

@@ -409,9 +409,8 @@ public sealed interface SnapshotRecord
         throw new IllegalArgumentException(
             "tag_set and capitalization_dim come together (a typed model) or not at all");
       }
-      if (capitalizationDim != null && capitalizationDim < 0) {
-        throw new IllegalArgumentException(
-            "capitalization_dim must not be negative, got " + capitalizationDim);
+      if (capitalizationDim != null) {
+        NonNegative.require("capitalization_dim", capitalizationDim);
       }
       if (tagSet != null && !model.equals(String.join(ModelName.SEPARATOR, tagSet.types()))) {
         throw new IllegalArgumentException(
@@ -501,8 +500,6 @@ public sealed interface SnapshotRecord
   private static void common(String namespace, String model, long version) {
     Checks.require(namespaceProblem(namespace));
     Checks.require(Checks.model(model, "model"));
-    if (version < 0) {
-      throw new IllegalArgumentException("version must not be negative, got " + version);
-    }
+    NonNegative.require("version", version);
   }
 }
