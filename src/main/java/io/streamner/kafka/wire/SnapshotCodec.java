@@ -281,11 +281,7 @@ public final class SnapshotCodec {
 
   /** The record as UTF-8 JSON, fields in the documented order. */
   public static byte[] encode(SnapshotRecord record) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(record);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + record, e); // the records are writable
-    }
+    return WireFormat.write(record);
   }
 
   /**
@@ -296,10 +292,7 @@ public final class SnapshotCodec {
    *     i.e. a tombstone, included: this format never writes one)
    */
   public static SnapshotRecord decodeSnapshot(byte[] value) {
-    if (value == null || value.length == 0) {
-      throw new IllegalArgumentException(
-          "snapshot record: value is " + (value == null ? "null" : "empty"));
-    }
+    WireFormat.requireValue(value, "snapshot record");
     try {
       return Json.MAPPER.readValue(value, SnapshotRecord.class);
     } catch (InvalidTypeIdException e) {

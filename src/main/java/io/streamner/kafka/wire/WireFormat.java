@@ -157,7 +157,8 @@ public final class WireFormat {
     return key.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] write(Object record) {
+  /** Writes any record of the topics, {@code snapshots} included: they are all writable. */
+  static byte[] write(Object record) {
     try {
       return Json.MAPPER.writeValueAsBytes(record);
     } catch (IOException e) {
@@ -165,10 +166,20 @@ public final class WireFormat {
     }
   }
 
-  private static <T> T read(byte[] value, Class<T> type, String what) {
+  /**
+   * Refuses a null (a tombstone) or empty value, which no output topic's format writes: the first
+   * check of every decoder, {@code snapshots} included.
+   *
+   * @param what the record, as the message starts, e.g. {@code dead letter}
+   */
+  static void requireValue(byte[] value, String what) {
     if (value == null || value.length == 0) {
       throw new IllegalArgumentException(what + ": value is " + (value == null ? "null" : "empty"));
     }
+  }
+
+  private static <T> T read(byte[] value, Class<T> type, String what) {
+    requireValue(value, what);
     try {
       return Json.MAPPER.readValue(value, type);
     } catch (JacksonException e) {
