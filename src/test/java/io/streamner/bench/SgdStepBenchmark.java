@@ -137,62 +137,50 @@ public class SgdStepBenchmark {
     floatColumns = new float[WINDOW][];
   }
 
-  /** Like {@link #nextWindow(double[][])} for float vectors, into {@link #floatColumns}. */
-  private int nextWindow(float[][] vectors) {
-    final int i = advance();
-    for (int c = 0; c < WINDOW; c++) floatColumns[c] = vectors[windowIds[i * WINDOW + c]];
-    return i;
-  }
-
-  /** The index of the next window of the sequence (cycling). */
-  private int advance() {
-    final int i = cursor;
-    cursor = (i + 1) & (SEQUENCE - 1);
-    return i;
-  }
-
   /** One SGD step of the float kernel (its scalar path if the JVM lacks the Vector API). */
   @Benchmark
   public void simd(Blackhole bh) {
-    int i = nextWindow(floatVectors);
+    int i = nextWindow(floatVectors, floatColumns);
     bh.consume(floatWorkspace.sgdStep(floatDense, floatColumns, labels[i], LEARNING_RATE, DECAY));
   }
 
   /** Scoring one window with the float kernel: its forward pass only. */
   @Benchmark
   public void simdScore(Blackhole bh) {
-    nextWindow(floatVectors);
+    nextWindow(floatVectors, floatColumns);
     bh.consume(floatWorkspace.forward(floatDense, floatColumns));
   }
 
   /**
-   * Points {@link #columns} at the next window's word vectors in {@code vectors}; returns its
-   * index.
+   * Points {@code window} ({@link #columns} or {@link #floatColumns}) at the next window's word
+   * vectors in {@code vectors}, one method for the double and the float kernels so that both step
+   * through the same sequence (cycling) alike; returns the window's index.
    */
-  private int nextWindow(double[][] vectors) {
-    final int i = advance();
-    for (int c = 0; c < WINDOW; c++) columns[c] = vectors[windowIds[i * WINDOW + c]];
+  private <V> int nextWindow(V[] vectors, V[] window) {
+    final int i = cursor;
+    cursor = (i + 1) & (SEQUENCE - 1);
+    for (int c = 0; c < WINDOW; c++) window[c] = vectors[windowIds[i * WINDOW + c]];
     return i;
   }
 
   /** One SGD step of the fused fast path. */
   @Benchmark
   public void fast(Blackhole bh) {
-    int i = nextWindow(fastVectors);
+    int i = nextWindow(fastVectors, columns);
     bh.consume(workspace.sgdStep(dense, columns, labels[i], LEARNING_RATE, DECAY));
   }
 
   /** One SGD step of the EJML reference implementation. */
   @Benchmark
   public void reference(Blackhole bh) {
-    int i = nextWindow(referenceVectors);
+    int i = nextWindow(referenceVectors, columns);
     bh.consume(ReferenceNetwork.sgdStep(reference, columns, labels[i], LEARNING_RATE, DECAY));
   }
 
   /** Scoring one window: the forward pass of the fast path only, parameters unchanged. */
   @Benchmark
   public void score(Blackhole bh) {
-    nextWindow(fastVectors);
+    nextWindow(fastVectors, columns);
     bh.consume(workspace.forward(dense, columns)[0]);
   }
 }
