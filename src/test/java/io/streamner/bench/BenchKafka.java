@@ -1,8 +1,10 @@
 package io.streamner.bench;
 
 import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
+import io.streamner.kafka.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +90,21 @@ final class BenchKafka {
         }
       }
     }
+  }
+
+  /**
+   * Calls {@code action} on every prediction of {@code predictionsTopic}, decoded, as {@link
+   * #forEach} reads them: what the job scenarios measure their throughput and learning speed from,
+   * given ten minutes.
+   */
+  static void forEachPrediction(
+      String bootstrapServers, String predictionsTopic, Consumer<PredictionRecord> action)
+      throws TimeoutException {
+    forEach(
+        bootstrapServers,
+        predictionsTopic,
+        Duration.ofMinutes(10),
+        r -> action.accept(WireFormat.decodePrediction(r.value())));
   }
 
   /**

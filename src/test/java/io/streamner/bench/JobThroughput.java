@@ -5,7 +5,6 @@ import io.streamner.job.JobHarness;
 import io.streamner.job.StreamnerJob;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.TopicAdmin;
-import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -160,12 +159,10 @@ final class JobThroughput {
       long[] first = {Long.MAX_VALUE};
       long[] last = {0};
       long[] count = {0};
-      BenchKafka.forEach(
+      BenchKafka.forEachPrediction(
           kafka.bootstrapServers(),
           topics.predictions(),
-          Duration.ofMinutes(10),
-          r -> {
-            PredictionRecord prediction = WireFormat.decodePrediction(r.value());
+          prediction -> {
             first[0] = Math.min(first[0], prediction.processedAt());
             last[0] = Math.max(last[0], prediction.processedAt());
             count[0]++;

@@ -6,7 +6,6 @@ import io.streamner.job.JobDefinition;
 import io.streamner.job.JobHarness;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.TopicAdmin;
-import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.TrainRecord;
 import io.streamner.kafka.wire.WireFormat;
@@ -14,7 +13,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -309,12 +307,10 @@ final class VocabularyScale {
 
       // (examples_seen, processed_at) of every prediction, in the order the model made them.
       List<long[]> points = new ArrayList<>();
-      BenchKafka.forEach(
+      BenchKafka.forEachPrediction(
           kafka.bootstrapServers(),
           topics.predictions(),
-          Duration.ofMinutes(10),
-          r -> {
-            PredictionRecord prediction = WireFormat.decodePrediction(r.value());
+          prediction -> {
             points.add(
                 new long[] {
                   prediction.examplesSeen(), prediction.processedAt(), prediction.tokens().size()
