@@ -26,10 +26,8 @@ class CliErrorsTest {
     SyntheticCorpus.write(train, 60, 9);
     model = dir.resolve("m.model");
     CliRun run =
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
+        CliRun.train(
+            train,
             "--entity",
             "PER",
             "--dim",
@@ -47,11 +45,10 @@ class CliErrorsTest {
 
   /** {@code train --train DATA --entity ENTITY OPTIONS... --out o.model}. */
   private static CliRun train(Path data, String entity, String... options) {
-    List<String> args = new ArrayList<>(List.of("train", "--train", data.toString()));
-    args.addAll(List.of("--entity", entity));
+    List<String> args = new ArrayList<>(List.of("--entity", entity));
     args.addAll(List.of(options));
     args.addAll(List.of("--out", dir.resolve("o.model").toString()));
-    return CliRun.of(args.toArray(new String[0]));
+    return CliRun.train(data, args.toArray(new String[0]));
   }
 
   private static void assertUserError(CliRun run, String expected) {
@@ -67,10 +64,7 @@ class CliErrorsTest {
 
   @Test
   void missingModelFile() {
-    assertUserError(
-        CliRun.of(
-            "eval", "--model", dir.resolve("none.model").toString(), "--data", train.toString()),
-        "none.model");
+    assertUserError(CliRun.eval(dir.resolve("none.model"), train), "none.model");
   }
 
   @Test
@@ -88,8 +82,7 @@ class CliErrorsTest {
     ByteBuffer.wrap(bytes).putInt(8, 99); // the version follows the 8-byte magic
     Path future = dir.resolve("future.model");
     Files.write(future, bytes);
-    assertUserError(
-        CliRun.of("eval", "--model", future.toString(), "--data", train.toString()), "version");
+    assertUserError(CliRun.eval(future, train), "version");
   }
 
   @Test
@@ -97,14 +90,12 @@ class CliErrorsTest {
     byte[] bytes = Files.readAllBytes(model);
     Path cut = dir.resolve("cut.model");
     Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
-    assertUserError(CliRun.of("tag", "--model", cut.toString(), train.toString()), "truncated");
+    assertUserError(CliRun.tag(cut, train.toString()), "truncated");
   }
 
   @Test
   void notAModelFile() throws Exception {
-    assertUserError(
-        CliRun.of("eval", "--model", train.toString(), "--data", train.toString()),
-        "not a streamner model file");
+    assertUserError(CliRun.eval(train, train), "not a streamner model file");
   }
 
   @Test
@@ -139,16 +130,13 @@ class CliErrorsTest {
   @Test
   void thresholdOutsideZeroToOne() {
     assertUserError(
-        CliRun.of(
-            "eval", "--model", model.toString(), "--data", train.toString(), "--threshold", "1.5"),
+        CliRun.eval(model, train, "--threshold", "1.5"),
         "--threshold must be above 0 and at most 1");
   }
 
   @Test
   void unknownOptionShowsUsage() {
-    CliRun run =
-        CliRun.of(
-            "train", "--train", train.toString(), "--entity", "PER", "--out", "x.model", "--bogus");
+    CliRun run = CliRun.train(train, "--entity", "PER", "--out", "x.model", "--bogus");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("--bogus"), run.toString());
   }

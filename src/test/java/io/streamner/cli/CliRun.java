@@ -1,5 +1,10 @@
 package io.streamner.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -8,6 +13,8 @@ import java.util.List;
 
 /** Runs the command line in-process and keeps what it printed. */
 record CliRun(int exitCode, String out, String err) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -17,13 +24,52 @@ record CliRun(int exitCode, String out, String err) {
 
   /** {@code train --train FILE} and the options. */
   static CliRun train(Path train, String... options) {
-    return of(concat(List.of("train", "--train", train.toString()), options));
+    return of(trainArgs(train, options));
+  }
+
+  /** The arguments of {@link #train}, for tests that run them in another process. */
+  static String[] trainArgs(Path train, String... options) {
+    return concat(List.of("train", "--train", train.toString()), options);
+  }
+
+  /**
+   * {@code train --train FILE} with the small network and four epochs the offline workflow tests
+   * train, and the options.
+   */
+  static CliRun trainSmall(Path train, String... options) {
+    List<String> small =
+        List.of("--dim", "10", "--hidden", "20", "--window", "3", "--lr", "0.05", "--epochs", "4");
+    List<String> all = new ArrayList<>(small);
+    all.addAll(List.of(options));
+    return train(train, all.toArray(new String[0]));
   }
 
   /** {@code eval --model MODEL --data FILE} and the options. */
   static CliRun eval(Path model, Path data, String... options) {
     return of(
         concat(List.of("eval", "--model", model.toString(), "--data", data.toString()), options));
+  }
+
+  /** {@code tag --model MODEL} and the options and files. */
+  static CliRun tag(Path model, String... arguments) {
+    return of(concat(List.of("tag", "--model", model.toString()), arguments));
+  }
+
+  /**
+   * The first sentence {@code tag --model MODEL --json DATA} prints, after checking that it
+   * succeeded: the float-model tests compare it with the model's own probabilities.
+   */
+  static JsonNode firstTaggedSentence(Path model, Path data) throws IOException {
+    CliRun tag = tag(model, "--json", data.toString());
+    assertEquals(0, tag.exitCode(), tag.toString());
+    return JSON.readTree(tag.out().strip().split("\n")[0]);
+  }
+
+  /** The texts of a JSON array of strings, such as a tagged sentence's {@code tokens}. */
+  static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(t -> texts.add(t.asText()));
+    return texts;
   }
 
   private static String[] concat(List<String> first, String... more) {

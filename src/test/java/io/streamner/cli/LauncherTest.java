@@ -70,19 +70,8 @@ class LauncherTest {
       throws Exception {
     Path corpus = dir.resolve("train.tsv");
     SyntheticCorpus.write(corpus, 200, 3);
-    String[] train = { // no --precision: what a user who types the README's command gets
-      "train",
-      "--train",
-      corpus.toString(),
-      "--entity",
-      "PER",
-      "--epochs",
-      "1",
-      "--dim",
-      "10",
-      "--hidden",
-      "10"
-    };
+    // no --precision: what a user who types the README's command gets
+    String[] train = trainOneEpoch(corpus, "--dim", "10", "--hidden", "10");
 
     Run fast = launcher(Map.of(), concat(train, "--out", dir.resolve("fast.model").toString()));
     assertEquals(0, fast.exit(), fast.err());
@@ -172,19 +161,7 @@ class LauncherTest {
     Run trained =
         launcher(
             Map.of(),
-            "train",
-            "--train",
-            corpus.toString(),
-            "--entity",
-            "PER",
-            "--epochs",
-            "1",
-            "--dim",
-            "5",
-            "--hidden",
-            "5",
-            "--out",
-            model.toString());
+            trainOneEpoch(corpus, "--dim", "5", "--hidden", "5", "--out", model.toString()));
     assertEquals(0, trained.exit(), trained.err());
     Process tag =
         new ProcessBuilder(LAUNCHER.toString(), "tag", "--model", model.toString())
@@ -229,6 +206,11 @@ class LauncherTest {
     Run noJar = launcher(Map.of("STREAMNER_JAR", dir.resolve("none.jar").toString()), "--version");
     assertEquals(2, noJar.exit());
     assertTrue(noJar.err().contains("mvn -B package"), noJar.err());
+  }
+
+  /** {@code train --train CORPUS --entity PER --epochs 1} and the options: a quick model. */
+  private static String[] trainOneEpoch(Path corpus, String... options) {
+    return concat(CliRun.trainArgs(corpus, "--entity", "PER", "--epochs", "1"), options);
   }
 
   private static String[] concat(String[] first, String... more) {

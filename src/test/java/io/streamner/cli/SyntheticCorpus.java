@@ -19,6 +19,24 @@ final class SyntheticCorpus {
 
   private SyntheticCorpus() {}
 
+  /** Writes one corpus file, as {@link #write} and {@link #writeTyped} do. */
+  interface Writer {
+    int write(Path file, int sentences, long seed) throws IOException;
+  }
+
+  /** The train, dev and test files both offline workflow tests use, and the test file's tokens. */
+  record Splits(Path train, Path dev, Path test, int testTokens) {
+    /** train.tsv (1,500 sentences), dev.tsv (200) and test.tsv (300) in dir, seeds 1, 2 and 3. */
+    static Splits write(Path dir, Writer corpus) throws IOException {
+      Path train = dir.resolve("train.tsv");
+      Path dev = dir.resolve("dev.tsv");
+      Path test = dir.resolve("test.tsv");
+      corpus.write(train, 1500, 1);
+      corpus.write(dev, 200, 2);
+      return new Splits(train, dev, test, corpus.write(test, 300, 3));
+    }
+  }
+
   /** Writes {@code sentences} sentences; returns the number of tokens written. */
   static int write(Path file, int sentences, long seed) throws IOException {
     Random random = new Random(seed);

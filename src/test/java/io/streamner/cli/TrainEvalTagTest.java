@@ -21,46 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainEvalTagTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
-  static Path train, dev, test, model;
-  static int testTokens;
+  static SyntheticCorpus.Splits corpus;
+  static Path train, test, model;
   static CliRun training;
 
   @BeforeAll
   static void trainOnce() throws Exception {
-    train = dir.resolve("train.tsv");
-    dev = dir.resolve("dev.tsv");
-    test = dir.resolve("test.tsv");
+    corpus = SyntheticCorpus.Splits.write(dir, SyntheticCorpus::write);
+    train = corpus.train();
+    test = corpus.test();
     model = dir.resolve("per.model");
-    SyntheticCorpus.write(train, 1500, 1);
-    SyntheticCorpus.write(dev, 200, 2);
-    testTokens = SyntheticCorpus.write(test, 300, 3);
-    training = trainSmall(model, "--dev", dev.toString(), "--json");
+    training = trainSmall(model, "--dev", corpus.dev().toString(), "--json");
   }
 
   /** train on the synthetic corpus: a small model, four epochs, PER; {@code more} options. */
-  static CliRun trainSmall(Path out, String... more) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "train",
-                "--train",
-                train.toString(),
-                "--entity",
-                "PERSON",
-                "--dim",
-                "10",
-                "--hidden",
-                "20",
-                "--window",
-                "3",
-                "--lr",
-                "0.05",
-                "--epochs",
-                "4",
-                "--out",
-                out.toString()));
+  static CliRun trainSmall(Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("--entity", "PERSON", "--out", out.toString()));
     args.addAll(List.of(more));
-    return CliRun.of(args.toArray(new String[0]));
+    return CliRun.trainSmall(train, args.toArray(new String[0]));
   }
 
   @Test
@@ -83,20 +61,11 @@ class TrainEvalTagTest {
    */
   @Test
   void evalScoresTheModelAboveTheLookupBaseline() throws Exception {
-    CliRun eval =
-        CliRun.of(
-            "eval",
-            "--model",
-            model.toString(),
-            "--data",
-            test.toString(),
-            "--baseline-train",
-            train.toString(),
-            "--json");
+    CliRun eval = CliRun.eval(model, test, "--baseline-train", train.toString(), "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     JsonNode result = JSON.readTree(eval.out());
     assertEquals("PER", result.get("entity").asText());
-    assertEquals(testTokens, result.get("tokens").asInt());
+    assertEquals(corpus.testTokens(), result.get("tokens").asInt());
     double f1 = result.at("/token/f1").asDouble();
     assertTrue(f1 > 0.9, "token F1 " + f1);
     assertTrue(result.at("/span/f1").asDouble() > 0.9, eval.out());
@@ -108,7 +77,7 @@ class TrainEvalTagTest {
 
   @Test
   void evalPrintsATableByDefault() {
-    CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", test.toString());
+    CliRun eval = CliRun.eval(model, test);
     assertEquals(0, eval.exitCode(), eval.toString());
     assertTrue(eval.out().contains("token"), eval.out());
     assertTrue(eval.out().contains("span"), eval.out());
@@ -118,7 +87,7 @@ class TrainEvalTagTest {
   void tagGivesEveryTokenALabelAndProbability() throws Exception {
     Path text = dir.resolve("input.txt");
     Files.writeString(text, "we went to market with Mr zqnewx and friends\nthe weather was fine\n");
-    CliRun tag = CliRun.of("tag", "--model", model.toString(), text.toString());
+    CliRun tag = CliRun.tag(model, text.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
     String[] lines = tag.out().split("\n");
     assertEquals(
@@ -134,7 +103,7 @@ class TrainEvalTagTest {
 
   @Test
   void tagJsonGivesOneObjectPerSentence() throws Exception {
-    CliRun tag = CliRun.of("tag", "--model", model.toString(), "--json", test.toString());
+    CliRun tag = CliRun.tag(model, "--json", test.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
     String[] lines = tag.out().strip().split("\n");
     assertEquals(300, lines.length);
@@ -147,10 +116,8 @@ class TrainEvalTagTest {
   void trainingContinuesFromAModelFile() throws Exception {
     Path more = dir.resolve("more.model");
     CliRun run =
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
+        CliRun.train(
+            train,
             "--entity",
             "per",
             "--init",
@@ -161,9 +128,7 @@ class TrainEvalTagTest {
             "--out",
             more.toString());
     assertEquals(0, run.exitCode(), run.toString());
-    CliRun eval =
-        CliRun.of("eval", "--model", more.toString(), "--data", test.toString(), "--json");
-    assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
+    assertTokenF1AboveNinety(more);
   }
 
   /**
@@ -180,18 +145,12 @@ class TrainEvalTagTest {
     assertEquals(Precision.FLOAT, floatModel.precision());
     assertEquals(3, ModelFile.readHeader(floats).formatVersion());
 
-    CliRun tag = CliRun.of("tag", "--model", floats.toString(), "--json", test.toString());
-    assertEquals(0, tag.exitCode(), tag.toString());
-    JsonNode first = JSON.readTree(tag.out().strip().split("\n")[0]);
-    List<String> tokens = new ArrayList<>();
-    first.get("tokens").forEach(t -> tokens.add(t.asText()));
-    double[] p = floatModel.probabilities(tokens);
+    JsonNode first = CliRun.firstTaggedSentence(floats, test);
+    double[] p = floatModel.probabilities(CliRun.texts(first.get("tokens")));
     for (int t = 0; t < p.length; t++)
       assertEquals(Math.round(p[t] * 1e6) / 1e6, first.get("probabilities").get(t).asDouble());
 
-    CliRun eval =
-        CliRun.of("eval", "--model", floats.toString(), "--data", test.toString(), "--json");
-    assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
+    assertTokenF1AboveNinety(floats);
 
     Path doubles = dir.resolve("per-double.model");
     CliRun spec = trainSmall(doubles, "--precision", "double");
@@ -200,10 +159,8 @@ class TrainEvalTagTest {
     assertEquals(Precision.DOUBLE, ModelFile.read(doubles).precision());
     Path converted = dir.resolve("converted.model");
     CliRun more =
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
+        CliRun.train(
+            train,
             "--entity",
             "PER",
             "--init",
@@ -223,10 +180,8 @@ class TrainEvalTagTest {
     Path places = dir.resolve("places.tsv");
     Files.writeString(places, "we\tO\nmet\tO\nin\tO\nParis\tB-LOC\n\n");
     CliRun run =
-        CliRun.of(
-            "train",
-            "--train",
-            places.toString(),
+        CliRun.train(
+            places,
             "--entity",
             "LOC",
             "--init",
@@ -235,5 +190,11 @@ class TrainEvalTagTest {
             dir.resolve("x.model").toString());
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("is a model for PER, not LOC"), run.err());
+  }
+
+  /** eval --json of the model on the test file: a token F1 above 0.9, as every model here gets. */
+  private static void assertTokenF1AboveNinety(Path trained) throws Exception {
+    CliRun eval = CliRun.eval(trained, test, "--json");
+    assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
   }
 }

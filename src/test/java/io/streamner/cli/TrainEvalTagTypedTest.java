@@ -20,31 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainEvalTagTypedTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
-  static Path train, dev, test, model;
-  static int testTokens;
+  static SyntheticCorpus.Splits corpus;
+  static Path train, test, model;
   static CliRun training;
 
   @BeforeAll
   static void trainOnce() throws Exception {
-    train = dir.resolve("train.tsv");
-    dev = dir.resolve("dev.tsv");
-    test = dir.resolve("test.tsv");
+    corpus = SyntheticCorpus.Splits.write(dir, SyntheticCorpus::writeTyped);
+    train = corpus.train();
+    test = corpus.test();
     model = dir.resolve("typed.model");
-    SyntheticCorpus.writeTyped(train, 1500, 1);
-    SyntheticCorpus.writeTyped(dev, 200, 2);
-    testTokens = SyntheticCorpus.writeTyped(test, 300, 3);
-    training =
-        train("--types", "all", "--json", "--dev", dev.toString(), "--out", model.toString());
+    String dev = corpus.dev().toString();
+    training = train("--types", "all", "--json", "--dev", dev, "--out", model.toString());
   }
 
   /** train on the synthetic corpus with a small network, and the options. */
   static CliRun train(String... options) {
-    List<String> args =
-        new java.util.ArrayList<>(
-            List.of("--dim", "10", "--hidden", "20", "--window", "3", "--lr", "0.05"));
-    args.addAll(List.of("--epochs", "4"));
-    args.addAll(List.of(options));
-    return CliRun.train(train, args.toArray(new String[0]));
+    return CliRun.trainSmall(train, options);
   }
 
   @Test
@@ -70,7 +62,7 @@ class TrainEvalTagTypedTest {
     CliRun eval = CliRun.eval(model, test, "--baseline-train", train.toString(), "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     JsonNode result = JSON.readTree(eval.out());
-    assertEquals(testTokens, result.get("token_count").asInt());
+    assertEquals(corpus.testTokens(), result.get("token_count").asInt());
     for (String type : List.of("PER", "LOC", "ORG")) {
       assertTrue(result.at("/entities/by_type/" + type + "/f1").asDouble() > 0.9, eval.out());
       assertTrue(result.at("/tokens/by_type/" + type).has("precision"), eval.out());
@@ -87,18 +79,17 @@ class TrainEvalTagTypedTest {
   void tagPrintsTypedLabelsAndJsonEntities() throws Exception {
     Path text = dir.resolve("input.txt");
     Files.writeString(text, "the weather was fine in Vlnewx today, said Mr Zqanewx!\n");
-    CliRun tag = CliRun.of("tag", "--model", model.toString(), text.toString());
+    CliRun tag = CliRun.tag(model, text.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
     assertTrue(tag.out().contains("Vlnewx\tS-LOC\t"), "a one-token mention: " + tag.out());
     assertTrue(tag.out().contains("today\tO\t"), tag.out());
     assertTrue(tag.out().contains(",\tO\t"), "punctuation is split off: " + tag.out());
 
     assertTrue(tag.err().isEmpty(), tag.err());
-    CliRun threshold =
-        CliRun.of("tag", "--model", model.toString(), "--threshold", "0.9", text.toString());
+    CliRun threshold = CliRun.tag(model, "--threshold", "0.9", text.toString());
     assertTrue(threshold.err().contains("--threshold applies to binary models"), threshold.err());
 
-    CliRun json = CliRun.of("tag", "--model", model.toString(), "--json", text.toString());
+    CliRun json = CliRun.tag(model, "--json", text.toString());
     JsonNode sentence = JSON.readTree(json.out().strip());
     assertEquals(sentence.get("tokens").size(), sentence.get("labels").size());
     JsonNode place = sentence.get("entities").get(0);
@@ -173,19 +164,20 @@ class TrainEvalTagTypedTest {
   @Test
   void typedTrainingContinuesFromItsModelFileAndRefusesAnotherKind() throws Exception {
     Path more = dir.resolve("more.model");
-    CliRun run = init("--types", "PER,LOC,ORG", "--epochs", "1", "--out", more.toString());
+    CliRun run = init(model, "--types", "PER,LOC,ORG", "--epochs", "1", "--out", more.toString());
     assertEquals(0, run.exitCode(), run.toString());
     assertEquals(5, ModelFile.readHeader(more).epochsTrained(), "four epochs before, one now");
-    CliRun wrong = init("--entity", "PER", "--out", more.toString());
+    CliRun wrong = init(model, "--entity", "PER", "--out", more.toString());
     assertEquals(Main.USER_ERROR, wrong.exitCode(), wrong.toString());
     assertTrue(wrong.err().contains("continue it with --types"), wrong.err());
-    CliRun other = init("--types", "PER,LOC", "--out", more.toString());
+    CliRun other = init(model, "--types", "PER,LOC", "--out", more.toString());
     assertEquals(Main.USER_ERROR, other.exitCode(), other.toString());
     assertTrue(other.err().contains("is a model of LOC,ORG,PER, not PER,LOC"), other.err());
   }
 
-  private static CliRun init(String... options) {
-    List<String> args = new java.util.ArrayList<>(List.of("--init", model.toString()));
+  /** train --train on the corpus --init {@code from}, without the small network's options. */
+  private static CliRun init(Path from, String... options) {
+    List<String> args = new java.util.ArrayList<>(List.of("--init", from.toString()));
     args.addAll(List.of(options));
     return CliRun.train(train, args.toArray(new String[0]));
   }
@@ -224,12 +216,8 @@ class TrainEvalTagTypedTest {
     TypedModel floatModel = (TypedModel) ModelFile.readModel(floats);
     assertEquals(Precision.FLOAT, floatModel.precision());
 
-    CliRun tag = CliRun.of("tag", "--model", floats.toString(), "--json", test.toString());
-    assertEquals(0, tag.exitCode(), tag.toString());
-    JsonNode first = JSON.readTree(tag.out().strip().split("\n")[0]);
-    List<String> tokens = new java.util.ArrayList<>();
-    first.get("tokens").forEach(t -> tokens.add(t.asText()));
-    double[][] p = floatModel.probabilities(tokens);
+    JsonNode first = CliRun.firstTaggedSentence(floats, test);
+    double[][] p = floatModel.probabilities(CliRun.texts(first.get("tokens")));
     int[] decoded = TagDecoder.decode(floatModel.tagSet(), p);
     for (int t = 0; t < p.length; t++) {
       assertEquals(floatModel.tagSet().tag(decoded[t]), first.get("labels").get(t).asText());
@@ -248,31 +236,15 @@ class TrainEvalTagTypedTest {
     assertEquals(doubleF1, f1, 0.02, "float and double models of the same corpus");
 
     Path converted = dir.resolve("typed-converted.model");
+    String out = converted.toString();
     CliRun more =
-        init(
-            "--types",
-            "all",
-            "--epochs",
-            "1",
-            "--precision",
-            "float",
-            "--out",
-            converted.toString());
+        init(model, "--types", "all", "--epochs", "1", "--precision", "float", "--out", out);
     assertEquals(0, more.exitCode(), more.toString());
     assertEquals(3, ModelFile.readHeader(converted).formatVersion(), "--init converts to float");
     assertEquals(5, ModelFile.readHeader(converted).epochsTrained());
     Path continued = dir.resolve("typed-continued.model");
     CliRun again =
-        CliRun.train(
-            train,
-            "--init",
-            converted.toString(),
-            "--types",
-            "all",
-            "--epochs",
-            "1",
-            "--out",
-            continued.toString());
+        init(converted, "--types", "all", "--epochs", "1", "--out", continued.toString());
     assertEquals(0, again.exitCode(), again.toString());
     assertEquals(3, ModelFile.readHeader(continued).formatVersion(), "a float model stays float");
     assertTrue(
