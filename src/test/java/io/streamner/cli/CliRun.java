@@ -72,6 +72,42 @@ record CliRun(int exitCode, String out, String err) {
     return texts;
   }
 
+  /** {@code produce --bootstrap-servers SERVERS --topic TOPIC}, the options, then the file. */
+  static CliRun produce(String servers, String topic, Path file, String... options) {
+    return of(produceArgs(servers, topic, file, options));
+  }
+
+  /** The arguments of {@link #produce}, for tests that check the run on their own terms. */
+  static String[] produceArgs(String servers, String topic, Path file, String... options) {
+    List<String> all = new ArrayList<>(List.of(options));
+    all.add(file.toString());
+    return concat(
+        List.of("produce", "--bootstrap-servers", servers, "--topic", topic),
+        all.toArray(new String[0]));
+  }
+
+  /** {@code export --bootstrap-servers SERVERS --topic TOPIC --model MODEL --out FILE}, options. */
+  static CliRun export(String servers, String topic, String model, Path out, String... options) {
+    return of(exportArgs(servers, topic, model, out, options));
+  }
+
+  /** The arguments of {@link #export}, for tests that check the run on their own terms. */
+  static String[] exportArgs(
+      String servers, String topic, String model, Path out, String... options) {
+    return concat(
+        List.of(
+            "export",
+            "--bootstrap-servers",
+            servers,
+            "--topic",
+            topic,
+            "--model",
+            model,
+            "--out",
+            out.toString()),
+        options);
+  }
+
   private static String[] concat(List<String> first, String... more) {
     List<String> all = new ArrayList<>(first);
     all.addAll(List.of(more));

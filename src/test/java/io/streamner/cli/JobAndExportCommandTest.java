@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamner.job.JobHarness;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.SnapshotExportTest;
@@ -21,7 +22,6 @@ import io.streamner.text.CorpusReader;
 import io.streamner.text.Sentence;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,14 +51,7 @@ class JobAndExportCommandTest {
   }
 
   private static Path definition(String prefix, String... extra) throws Exception {
-    TopicAdmin.create(
-        kafka.bootstrapServers(),
-        List.of(
-            TopicAdmin.topic(prefix + ".train", 1),
-            TopicAdmin.topic(prefix + ".score", 1),
-            TopicAdmin.topic(prefix + ".predictions", 1),
-            TopicAdmin.compacted(prefix + ".snapshots", 1),
-            TopicAdmin.topic(prefix + ".dead-letter", 1)));
+    JobHarness.createTopics(kafka, prefix);
     StringBuilder text =
         new StringBuilder()
             .append("job.name = ")
@@ -118,28 +111,12 @@ class JobAndExportCommandTest {
     Path definition = definition("cli");
     for (int pass = 1; pass <= 3; pass++) {
       CliRun produce =
-          CliRun.of(
-              "produce",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--topic",
-              "cli.train",
-              "--id-prefix",
-              "pass" + pass + "-",
-              train.toString());
+          CliRun.produce(
+              kafka.bootstrapServers(), "cli.train", train, "--id-prefix", "pass" + pass + "-");
       assertEquals(0, produce.exitCode(), produce.toString());
       assertTrue(produce.out().contains("sent 1,500 train records to cli.train"), produce.out());
     }
-    CliRun score =
-        CliRun.of(
-            "produce",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--topic",
-            "cli.score",
-            "--as",
-            "score",
-            test.toString());
+    CliRun score = CliRun.produce(kafka.bootstrapServers(), "cli.score", test, "--as", "score");
     assertEquals(0, score.exitCode(), score.toString());
 
     CliRun job =
@@ -159,22 +136,11 @@ class JobAndExportCommandTest {
         "one prediction per sentence: every train and every score record");
 
     Path model = dir.resolve("streamed.model");
-    CliRun export =
-        CliRun.of(
-            "export",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--topic",
-            "cli.snapshots",
-            "--model",
-            "person",
-            "--out",
-            model.toString());
+    CliRun export = CliRun.export(kafka.bootstrapServers(), "cli.snapshots", "person", model);
     assertEquals(0, export.exitCode(), export.toString());
     assertTrue(export.out().contains("PER version"), export.out());
 
-    CliRun eval =
-        CliRun.of("eval", "--model", model.toString(), "--data", test.toString(), "--json");
+    CliRun eval = CliRun.eval(model, test, "--json");
     assertEquals(0, eval.exitCode(), eval.toString());
     JsonNode scores = JSON.readTree(eval.out());
     assertTrue(scores.at("/token/f1").asDouble() > 0.9, eval.out());
@@ -186,10 +152,8 @@ class JobAndExportCommandTest {
     SyntheticCorpus.write(train, 400, 5);
     Path offline = dir.resolve("offline.model");
     CliRun training =
-        CliRun.of(
-            "train",
-            "--train",
-            train.toString(),
+        CliRun.train(
+            train,
             "--entity",
             "PER",
             "--dim",
@@ -220,17 +184,7 @@ class JobAndExportCommandTest {
     assertFalse(job.out().contains("examples "), "--quiet prints no progress line: " + job.out());
 
     Path model = dir.resolve("warm.model");
-    CliRun export =
-        CliRun.of(
-            "export",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--topic",
-            "warm.snapshots",
-            "--model",
-            "PER",
-            "--out",
-            model.toString());
+    CliRun export = CliRun.export(kafka.bootstrapServers(), "warm.snapshots", "PER", model);
     assertEquals(0, export.exitCode(), export.toString());
     NerModel continued = ModelFile.read(model);
     int windows = CorpusReader.read(train, null).tokenCount();
@@ -261,14 +215,7 @@ class JobAndExportCommandTest {
   void produceToAMissingTopicSaysSo() throws Exception {
     Path train = dir.resolve("few.tsv");
     SyntheticCorpus.write(train, 5, 9);
-    CliRun run =
-        CliRun.of(
-            "produce",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--topic",
-            "no.such.topic",
-            train.toString());
+    CliRun run = CliRun.produce(kafka.bootstrapServers(), "no.such.topic", train);
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("no topic no.such.topic"), run.err());
   }
@@ -292,26 +239,13 @@ class JobAndExportCommandTest {
       }
     }
     Path out = dir.resolve("shared.model");
-    List<String> export =
-        List.of(
-            "export",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--topic",
-            topic,
-            "--model",
-            "PER",
-            "--out",
-            out.toString());
 
-    CliRun either = CliRun.of(export.toArray(new String[0]));
+    CliRun either = CliRun.export(kafka.bootstrapServers(), topic, "PER", out);
     assertEquals(Main.USER_ERROR, either.exitCode(), either.toString());
     assertTrue(either.err().contains("model PER of several jobs: job-a, job-b"), either.err());
     assertFalse(Files.exists(out));
 
-    List<String> jobB = new ArrayList<>(export);
-    jobB.addAll(List.of("--job", "job-b"));
-    CliRun fromB = CliRun.of(jobB.toArray(new String[0]));
+    CliRun fromB = CliRun.export(kafka.bootstrapServers(), topic, "PER", out, "--job", "job-b");
     assertEquals(0, fromB.exitCode(), fromB.toString());
     assertTrue(fromB.out().contains("PER version 1 of job job-b"), fromB.out());
     List<String> sentence = List.of("Anna", "met", "Bob", "in", "Porto");
@@ -323,16 +257,11 @@ class JobAndExportCommandTest {
     TopicAdmin.create(
         kafka.bootstrapServers(), List.of(TopicAdmin.compacted("empty.snapshots", 1)));
     CliRun run =
-        CliRun.of(
-            "export",
-            "--bootstrap-servers",
+        CliRun.export(
             kafka.bootstrapServers(),
-            "--topic",
             "empty.snapshots",
-            "--model",
             "PER",
-            "--out",
-            dir.resolve("none.model").toString(),
+            dir.resolve("none.model"),
             "--timeout",
             "20");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());

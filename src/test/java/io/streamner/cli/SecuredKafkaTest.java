@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamner.job.JobHarness;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.kafka.KafkaClients;
 import io.streamner.kafka.KafkaSettings;
-import io.streamner.kafka.TopicAdmin;
 import io.streamner.model.NerModel;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.testing.TestTls;
@@ -112,14 +112,15 @@ class SecuredKafkaTest {
   }
 
   private static void createTopics(String prefix) {
-    TopicAdmin.create(
-        kafka.bootstrapServers(), // the PLAINTEXT listener: setting up is not under test
-        List.of(
-            TopicAdmin.topic(prefix + ".train", 1),
-            TopicAdmin.topic(prefix + ".score", 1),
-            TopicAdmin.topic(prefix + ".predictions", 1),
-            TopicAdmin.compacted(prefix + ".snapshots", 1),
-            TopicAdmin.topic(prefix + ".dead-letter", 1)));
+    JobHarness.createTopics(kafka, prefix); // the PLAINTEXT listener: setting up is not under test
+  }
+
+  /** Creates the prefix's topics and writes a five-sentence corpus for them, of that seed. */
+  private static Path fewSentencesFor(String prefix, String file, long seed) throws Exception {
+    createTopics(prefix);
+    Path train = dir.resolve(file);
+    SyntheticCorpus.write(train, 5, seed);
+    return train;
   }
 
   @Test
@@ -134,32 +135,21 @@ class SecuredKafkaTest {
     Path client = clientProperties("client.properties", saslSsl(PASSWORD));
 
     CliRun produce =
-        CliRun.of(
-            "produce",
-            "--bootstrap-servers",
-            saslSsl,
-            "--kafka-config",
-            client.toString(),
-            "--topic",
-            "sec.train",
-            train.toString());
+        CliRun.produce(saslSsl, "sec.train", train, "--kafka-config", client.toString());
     assertEquals(0, produce.exitCode(), produce.toString());
     CliRun score =
-        CliRun.of(
-            "produce",
-            "--bootstrap-servers",
+        CliRun.produce(
             saslPlaintext,
+            "sec.score",
+            test,
             "--kafka-property",
             "security.protocol=SASL_PLAINTEXT",
             "--kafka-property",
             "sasl.mechanism=PLAIN",
             "--kafka-property",
             "sasl.jaas.config=" + jaas(PASSWORD),
-            "--topic",
-            "sec.score",
             "--as",
-            "score",
-            test.toString());
+            "score");
     assertEquals(0, score.exitCode(), score.toString());
 
     List<String> settings = new ArrayList<>();
@@ -189,18 +179,7 @@ class SecuredKafkaTest {
 
     Path model = dir.resolve("sec.model");
     CliRun export =
-        CliRun.of(
-            "export",
-            "--bootstrap-servers",
-            saslSsl,
-            "--kafka-config",
-            client.toString(),
-            "--topic",
-            "sec.snapshots",
-            "--model",
-            "PER",
-            "--out",
-            model.toString());
+        CliRun.export(saslSsl, "sec.snapshots", "PER", model, "--kafka-config", client.toString());
     assertEquals(0, export.exitCode(), export.toString());
     NerModel exported = ModelFile.read(model);
     assertTrue(exported.examplesTrained() > 0, "the model trained");
@@ -244,19 +223,10 @@ class SecuredKafkaTest {
 
   @Test
   void withoutTheSettingsEachCommandSaysSoAtOnce() throws Exception {
-    createTopics("plain");
-    Path train = dir.resolve("few.tsv");
-    SyntheticCorpus.write(train, 5, 3);
+    Path train = fewSentencesFor("plain", "few.tsv", 3);
     String saslPlaintext = kafka.bootstrapServers(SecurityProtocol.SASL_PLAINTEXT);
 
-    CliRun produce =
-        quickly(
-            "produce",
-            "--bootstrap-servers",
-            saslPlaintext,
-            "--topic",
-            "plain.train",
-            train.toString());
+    CliRun produce = quickly(CliRun.produceArgs(saslPlaintext, "plain.train", train));
     assertTrue(produce.err().contains("did not answer within 10 s"), produce.err());
     assertTrue(produce.err().contains("security.protocol"), "says what to check: " + produce.err());
 
@@ -267,51 +237,26 @@ class SecuredKafkaTest {
 
   @Test
   void aWrongPasswordIsRefusedAtOnceAndNotPrinted() throws Exception {
-    createTopics("wrong");
-    Path train = dir.resolve("wrong.tsv");
-    SyntheticCorpus.write(train, 5, 4);
+    Path train = fewSentencesFor("wrong", "wrong.tsv", 4);
     String saslSsl = kafka.bootstrapServers(SecurityProtocol.SASL_SSL);
     Path client = clientProperties("wrong.properties", saslSsl(WRONG_PASSWORD));
 
-    CliRun produce =
-        quickly(
-            "produce",
-            "--bootstrap-servers",
-            saslSsl,
-            "--kafka-config",
-            client.toString(),
-            "--topic",
-            "wrong.train",
-            train.toString());
+    String[] withClient = {"--kafka-config", client.toString()};
+    CliRun produce = quickly(CliRun.produceArgs(saslSsl, "wrong.train", train, withClient));
     assertTrue(produce.err().contains("refused the connection"), produce.err());
     assertTrue(produce.err().contains("Authentication failed"), produce.err());
     assertTrue(produce.err().contains("sasl.jaas.config=[hidden]"), produce.err());
 
+    Path never = dir.resolve("never.model");
     CliRun export =
-        quickly(
-            "export",
-            "--bootstrap-servers",
-            saslSsl,
-            "--kafka-config",
-            client.toString(),
-            "--topic",
-            "wrong.snapshots",
-            "--model",
-            "PER",
-            "--out",
-            dir.resolve("never.model").toString());
+        quickly(CliRun.exportArgs(saslSsl, "wrong.snapshots", "PER", never, withClient));
     assertTrue(export.err().contains("Authentication failed"), export.err());
 
+    Path right = clientProperties("right.properties", saslSsl(PASSWORD));
     CliRun missing =
         quickly(
-            "produce",
-            "--bootstrap-servers",
-            saslSsl,
-            "--kafka-config",
-            clientProperties("right.properties", saslSsl(PASSWORD)).toString(),
-            "--topic",
-            "no.such.topic",
-            train.toString());
+            CliRun.produceArgs(
+                saslSsl, "no.such.topic", train, "--kafka-config", right.toString()));
     assertTrue(missing.err().contains("has no topic no.such.topic"), missing.err());
 
     for (CliRun run : List.of(produce, export, missing)) {
@@ -322,29 +267,15 @@ class SecuredKafkaTest {
 
   @Test
   void aSettingThatIsNotKafkasIsRefusedByName() {
+    Path nothing = Path.of("nothing.tsv");
     CliRun run =
-        CliRun.of(
-            "produce",
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "--kafka-property",
-            "sasl.mechanisms=PLAIN",
-            "--topic",
-            "t",
-            "nothing.tsv");
+        CliRun.produce("127.0.0.1:1", "t", nothing, "--kafka-property", "sasl.mechanisms=PLAIN");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("sasl.mechanisms is not a Kafka client setting"), run.err());
 
     CliRun reserved =
-        CliRun.of(
-            "produce",
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "--kafka-property",
-            "bootstrap.servers=elsewhere:9092",
-            "--topic",
-            "t",
-            "nothing.tsv");
+        CliRun.produce(
+            "127.0.0.1:1", "t", nothing, "--kafka-property", "bootstrap.servers=elsewhere:9092");
     assertEquals(Main.USER_ERROR, reserved.exitCode(), reserved.toString());
     assertTrue(reserved.err().contains("--bootstrap-servers"), reserved.err());
   }
