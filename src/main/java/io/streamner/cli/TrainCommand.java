@@ -1,5 +1,6 @@
 package io.streamner.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.streamner.eval.EntityScores;
 import io.streamner.eval.Evaluator;
 import io.streamner.eval.LookupBaseline;
@@ -97,6 +98,17 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "BIO|BIOES",
       description = "Tag scheme of a typed model (default: BIOES).")
   String scheme;
+
+  @Option(
+      names = "--calibrate",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "With --types and --dev: after training, choose on the dev set the weight of the O tag in"
+              + " decoding (one of 0.05 to 2) that gives the best strict entity F1, and keep it in"
+              + " the model (default: on; --no-calibrate keeps the model as trained).")
+  boolean calibrate;
 
   @Option(
       names = "--caps",
@@ -268,7 +280,7 @@ public final class TrainCommand implements Callable<Integer> {
                       s,
                       "  dev token " + s.token() + String.format("  span F1 %.4f", s.span().f1()));
                 }));
-    return finish(model, data, new Result(type, null, null, baseline), progress);
+    return finish(model, data, new Result(type, null, null, baseline, null), progress);
   }
 
   private int trainTyped() throws IOException {
@@ -320,7 +332,22 @@ public final class TrainCommand implements Callable<Integer> {
                           + s.entities().overall()
                           + String.format("  token F1 %.4f", s.tokens().overall().f1()));
                 }));
-    Result result = new Result(null, model.types(), model.tagSet().scheme().name(), baseline);
+    OutsideWeight.Choice calibration = null;
+    if (development != null && calibrate) {
+      OutsideWeight.Choice chosen = OutsideWeight.calibrate(model, development);
+      // The figure the written model gives, as eval prints it (the shift is rounded in float).
+      double after =
+          Evaluator.evaluateTyped(model.types(), development, labels).entities().overall().f1();
+      calibration = new OutsideWeight.Choice(chosen.weight(), chosen.devF1Before(), after);
+      out.printf(
+          "calibrated on dev: weight of O %s%s: dev entity F1 %.4f -> %.4f%n",
+          chosen.weight(),
+          chosen.weight() == 1 ? " (the model as trained)" : " (b2 of O += ln w)",
+          chosen.devF1Before(),
+          after);
+    }
+    Result result =
+        new Result(null, model.types(), model.tagSet().scheme().name(), baseline, calibration);
     return finish(model, data, result, progress);
   }
 
@@ -371,13 +398,19 @@ public final class TrainCommand implements Callable<Integer> {
                   model.input().vocabulary().size(),
                   lastDev,
                   kindResult.devBaseline(),
+                  kindResult.calibration(),
                   progress.epochs)));
     }
     return 0;
   }
 
   /** What kind of model --json reports on: one entity, or types and a scheme. */
-  private record Result(String entity, List<String> types, String scheme, Object devBaseline) {}
+  private record Result(
+      String entity,
+      List<String> types,
+      String scheme,
+      Object devBaseline,
+      OutsideWeight.Choice calibration) {}
 
   /** What --json prints; the dev scores are those of the last epoch. */
   private record JsonResult(
@@ -390,6 +423,7 @@ public final class TrainCommand implements Callable<Integer> {
       int vocabulary,
       Object dev,
       Object devBaseline,
+      @JsonInclude(JsonInclude.Include.NON_NULL) OutsideWeight.Choice calibration,
       List<Epoch> epochs) {}
 
   /** One epoch in --json. */

@@ -85,6 +85,16 @@ public final class TypedModel extends TaggingModel {
     return outputs(tokens, steps);
   }
 
+  /**
+   * Adds {@code by} to the output bias b2 of tag {@code tag}: in the softmax (eq. 35) this weighs
+   * the tag's probability by e^by before the normalisation, which is how {@code train --dev}
+   * calibrates the weight of {@code O} (eq. 53 of src/site/markdown/typed-model.md).
+   */
+  public void shiftBias(int tag, double by) {
+    if (weights() instanceof FloatParameters f) f.b2[tag] = (float) (f.b2[tag] + by);
+    else dense().b2[tag] += by;
+  }
+
   public TagSet tagSet() {
     return tagSet;
   }
