@@ -82,18 +82,14 @@ class CalibrationTest {
     Path train = SharedData.require("wnut17/wnut17train.conll");
     Path dev = SharedData.require("wnut17/emerging.dev.conll");
     CliRun run =
-        CliRun.train(
+        CliRun.trainSmall(
             train,
             "--dev",
             dev.toString(),
             "--entity",
             "PER",
-            "--dim",
-            "10",
-            "--epochs",
-            "1",
             "--out",
-            dir.resolve("per.model").toString());
+            dir.resolve("p").toString());
     assertEquals(0, run.exitCode(), run.toString());
     assertFalse(run.out().contains("calibrated"), run.out());
   }
