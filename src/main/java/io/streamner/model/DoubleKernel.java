@@ -72,7 +72,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     Dense.checkFits(p, hidden, inputSize, outputs);
     stack(pieces, x);
     hiddenForward(p.w, p.b1, x, a1);
-    return output.forward(p, a1);
+    return output.forward(p);
   }
 
   /**
@@ -107,7 +107,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     checkStep(from, to, label);
     forward(from, pieces);
     final double lr = learningRate;
-    final double loss = output.backward(from, to, a1, label, lr, decay, g);
+    final double loss = output.backward(from, to, label, lr, decay);
     // locals, so that the JIT keeps the arrays in registers (measured: 3-5% of a step otherwise)
     final double[] a = a1, gradient = g, b1 = from.b1, newB1 = to.b1;
     for (int k = 0; k < hidden; k++) {
@@ -156,40 +156,32 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   }
 
   /**
-   * The output layer over a1: its scores z2 = U a1 + b2, the probabilities, the loss, and the
-   * backward pass to dJ/da1 with the step of U and b2. It keeps the last window's scores.
+   * The output layer over the kernel's a1: its scores z2 = U a1 + b2, the probabilities, the loss,
+   * and the backward pass to dJ/da1 (into the kernel's g) with the step of U and b2. It keeps the
+   * last window's scores.
    */
   private interface Output {
     /** The probabilities of the window whose hidden layer is a1 (overwritten by the next call). */
-    double[] forward(DenseParameters p, double[] a1);
+    double[] forward(DenseParameters p);
 
     /** The probabilities of the last {@link #forward}. */
     double[] probabilities();
 
     /**
-     * After {@link #forward} on the same window: dJ/da1 = U^T delta from the old U into {@code
-     * da1}, and the new U and b2 into {@code to}.
-     *
-     * @return the loss of the window before the step
+     * After {@link #forward} on the same window: dJ/da1 = U^T delta from the old U into g, and the
+     * new U and b2 into {@code to}. Returns the loss of the window before the step.
      */
-    double backward(
-        DenseParameters from,
-        DenseParameters to,
-        double[] a1,
-        int y,
-        double lr,
-        double decay,
-        double[] da1);
+    double backward(DenseParameters from, DenseParameters to, int y, double lr, double decay);
   }
 
   /** The specification's output: h = sigmoid(U^T a1 + b2) = P(centre word is the entity). */
-  private static final class Sigmoid implements Output {
+  private final class Sigmoid implements Output {
     private final double[] h = new double[1];
     private double z2;
 
     @Override
-    public double[] forward(DenseParameters p, double[] a1) {
-      final double[] u = p.u[0];
+    public double[] forward(DenseParameters p) {
+      final double[] u = p.u[0], a1 = DoubleKernel.this.a1;
       final int hidden = a1.length;
       // z2 = U^T a1 + b2, summed four terms at a time (the order the fused loop of the first fast
       // path used: models trained before and after sharing the hidden layer are bit for bit equal)
@@ -212,15 +204,9 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     /** delta = h - y; dJ/da1 = delta U; U -= lr (delta a1 + (C/m) U) (31); b2 -= lr delta (15). */
     @Override
     public double backward(
-        DenseParameters from,
-        DenseParameters to,
-        double[] a1,
-        int y,
-        double lr,
-        double decay,
-        double[] da1) {
+        DenseParameters from, DenseParameters to, int y, double lr, double decay) {
       final double delta = h[0] - y;
-      final double[] u = from.u[0];
+      final double[] u = from.u[0], a1 = DoubleKernel.this.a1, da1 = g;
       final double[] out = to.u[0];
       for (int k = 0; k < a1.length; k++) {
         final double uk = u[k];
@@ -233,7 +219,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   }
 
   /** The typed output: a2 = softmax(U a1 + b2), the probability of each tag for the centre word. */
-  private static final class Softmax implements Output {
+  private final class Softmax implements Output {
     private final double[] z2;
     private final double[] a2;
 
@@ -249,8 +235,8 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
     /** Eqs. (39), (36): K dot products of length H, two chains each, then the softmax. */
     @Override
-    public double[] forward(DenseParameters p, double[] a1) {
-      final int hidden = a1.length;
+    public double[] forward(DenseParameters p) {
+      final double[] a1 = DoubleKernel.this.a1;
       double m = Double.NEGATIVE_INFINITY;
       for (int t = 0; t < z2.length; t++) {
         final double[] ut = p.u[t];
@@ -288,13 +274,8 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
      */
     @Override
     public double backward(
-        DenseParameters from,
-        DenseParameters to,
-        double[] a1,
-        int y,
-        double lr,
-        double decay,
-        double[] da1) {
+        DenseParameters from, DenseParameters to, int y, double lr, double decay) {
+      final double[] a1 = DoubleKernel.this.a1, da1 = g;
       // crossEntropy(z2, y), from the forward pass's max and sum (the same terms in the same order)
       final double loss = max + Math.log(sum) - z2[y];
       Arrays.fill(da1, 0.0);

@@ -9,12 +9,12 @@ package io.streamner.model;
  *
  * <p>Deterministic: one window and one set of parameters give the same bits on every JVM and
  * machine, whether the Vector API runs (on a JVM started with {@code --add-modules
- * jdk.incubator.vector}) or not ({@link ScalarFloatLoops}), in the interpreter or compiled, with
- * AVX2 or AVX-512. That is what lets a stream reproduce an offline run bit for bit. It holds
- * because {@link FloatLoops} fixes the order of every sum over W (and over U of a typed model) and
- * computes tanh with its own formula ({@link ScalarFloatLoops#tanh}), the rest is plain scalar Java
- * shared by both paths, and exp and log are {@code StrictMath}'s (Math's may differ by an ulp
- * between JVMs and by JIT intrinsics).
+ * jdk.incubator.vector}) or not ({@link FloatLoops}, the scalar path), in the interpreter or
+ * compiled, with AVX2 or AVX-512. That is what lets a stream reproduce an offline run bit for bit.
+ * It holds because {@link FloatLoops} fixes the order of every sum over W (and over U of a typed
+ * model) and computes tanh with its own formula ({@link FloatLoops#tanh(double)}), the rest is
+ * plain scalar Java shared by both paths, and exp and log are {@code StrictMath}'s (Math's may
+ * differ by an ulp between JVMs and by JIT intrinsics).
  *
  * <p>The learning rate and C/m arrive as doubles and are rounded to float once per step; the decay
  * is applied as one rounding of v (1 - lr C/m) before the gradient term is subtracted, for U as for
@@ -80,7 +80,9 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     this(hp.inputSize(), hp.hidden(), 1);
   }
 
-  /** The kernel on {@code loops}: {@link ScalarFloatLoops}, or vector loops of a chosen width. */
+  /**
+   * The kernel on {@code loops}: the scalar {@link FloatLoops}, or vector loops of a chosen width.
+   */
   FloatKernel(FloatLoops loops, int inputSize, int hidden, int outputs) {
     Dense.checkShape(hidden, inputSize, outputs);
     this.loops = loops;
@@ -102,7 +104,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
 
   /** The plain-Java kernel: the same results as the SIMD one, without the Vector API. */
   public static FloatKernel scalar(int inputSize, int hidden, int outputs) {
-    return new FloatKernel(new ScalarFloatLoops(), inputSize, hidden, outputs);
+    return new FloatKernel(new FloatLoops(), inputSize, hidden, outputs);
   }
 
   /** Which loops the kernels of this JVM run: "scalar", or the Vector API and its widths. */
@@ -144,7 +146,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     for (int k = 0; k < hidden; k++) z1[k] = wx[k] + p.b1[k];
     loops.tanh(z1, tanh, z1.length);
     for (int k = 0; k < hidden; k++) a1[k] = (float) tanh[k];
-    output.forward(p, a1, loops, scratch);
+    output.forward(p);
   }
 
   /**
@@ -175,7 +177,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     run(from, pieces);
     final float lr = (float) learningRate;
     final float lrDecay = (float) (learningRate * decay);
-    final double loss = output.backward(from, to, a1, label, lr, lrDecay, loops, da1);
+    final double loss = output.backward(from, to, label, lr, lrDecay);
     for (int k = 0; k < hidden; k++) {
       final float ak = a1[k];
       g[k] = da1[k] * (1 - ak * ak);
@@ -230,38 +232,31 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     if (o != inputSize) throw DoubleKernel.tooLong(pieces, inputSize);
   }
 
-  /** The output layer over a1, as in {@link DoubleKernel}: it keeps the last window's scores. */
+  /**
+   * The output layer over the kernel's a1, as in {@link DoubleKernel}: it keeps the last window's
+   * scores.
+   */
   private interface Output {
-    void forward(FloatParameters p, float[] a1, FloatLoops loops, float[] scratch);
+    void forward(FloatParameters p);
 
     /** The probabilities of the last {@link #forward}, widened to double. */
     double[] probabilities();
 
     /**
-     * After {@link #forward} on the same window: dJ/da1 = U^T delta from the old U into {@code
-     * da1}, and the new U and b2 into {@code to}.
-     *
-     * @return the loss of the window before the step
+     * After {@link #forward} on the same window: dJ/da1 = U^T delta from the old U into da1, and
+     * the new U and b2 into {@code to}. Returns the loss of the window before the step.
      */
-    double backward(
-        FloatParameters from,
-        FloatParameters to,
-        float[] a1,
-        int y,
-        float lr,
-        float lrDecay,
-        FloatLoops loops,
-        float[] da1);
+    double backward(FloatParameters from, FloatParameters to, int y, float lr, float lrDecay);
   }
 
   /** The specification's output: h = sigmoid(U^T a1 + b2), z2 summing U_k a1_k in order of k. */
-  private static final class Sigmoid implements Output {
+  private final class Sigmoid implements Output {
     private final double[] widened = new double[1];
     private float z2;
     private float h;
 
     @Override
-    public void forward(FloatParameters p, float[] a1, FloatLoops loops, float[] scratch) {
+    public void forward(FloatParameters p) {
       float z = p.b2[0]; // z2 = U^T a1 + b2 (eq. 10)
       for (int k = 0; k < p.hidden; k++) z += p.u[k] * a1[k];
       z2 = z;
@@ -277,14 +272,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     /** delta = h - y; U -= lr (delta a1 + (C/m) U) (31); b2 -= lr delta (15). */
     @Override
     public double backward(
-        FloatParameters from,
-        FloatParameters to,
-        float[] a1,
-        int y,
-        float lr,
-        float lrDecay,
-        FloatLoops loops,
-        float[] da1) {
+        FloatParameters from, FloatParameters to, int y, float lr, float lrDecay) {
       final float delta = h - y;
       final float lrDelta = lr * delta;
       for (int k = 0; k < from.hidden; k++) {
@@ -304,7 +292,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
    * of {@link FloatLoops}. The softmax and the loss take StrictMath's exp and log, in double,
    * rounded to float once.
    */
-  private static final class Softmax implements Output {
+  private final class Softmax implements Output {
     /** U a1, before the bias; z2 = U a1 + b2: the K scores. */
     private final float[] ua;
 
@@ -337,7 +325,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     }
 
     @Override
-    public void forward(FloatParameters p, float[] a1, FloatLoops loops, float[] scratch) {
+    public void forward(FloatParameters p) {
       loops.multiply(p.u, p.outputs, p.uStride, a1, ua, scratch); // U a1
       float m = Float.NEGATIVE_INFINITY;
       for (int t = 0; t < z2.length; t++) {
@@ -364,14 +352,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
     /** delta = a2 - e_y (41); U^T delta and the new U (44), (50) in one pass; b2 (43). */
     @Override
     public double backward(
-        FloatParameters from,
-        FloatParameters to,
-        float[] a1,
-        int y,
-        float lr,
-        float lrDecay,
-        FloatLoops loops,
-        float[] da1) {
+        FloatParameters from, FloatParameters to, int y, float lr, float lrDecay) {
       for (int t = 0; t < z2.length; t++) {
         delta[t] = t == y ? a2[t] - 1 : a2[t];
         lrDelta[t] = lr * delta[t];

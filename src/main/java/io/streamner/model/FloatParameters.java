@@ -92,7 +92,7 @@ public final class FloatParameters extends Dense {
     return SCALAR.allFinite(values, values.length);
   }
 
-  private static final FloatLoops SCALAR = new ScalarFloatLoops();
+  private static final FloatLoops SCALAR = new FloatLoops();
 
   /** Sum of squares of W and U in double (the padding adds zeros). */
   @Override

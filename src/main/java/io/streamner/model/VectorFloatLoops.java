@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatLoops} with explicit SIMD (the incubating Vector API, {@code jdk.incubator.vector}):
- * the same bits as {@link ScalarFloatLoops}, several times faster.
+ * the same bits as the scalar {@link FloatLoops}, several times faster.
  *
  * <p>Only {@link FloatLoops#fastest} loads this class, by name, after checking that the JVM has the
  * module: every reference to the Vector API stays here, so a JVM without it never resolves one.
@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of it into vector instructions), so the kernel runs one width (the tests, which run all three,
  * are slower for it but no less exact).
  */
-final class VectorFloatLoops implements FloatLoops {
+final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S512 = FloatVector.SPECIES_512;
   private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
   private static final VectorSpecies<Float> S128 = FloatVector.SPECIES_128;
@@ -68,12 +68,12 @@ final class VectorFloatLoops implements FloatLoops {
   }
 
   @Override
-  public String description() {
+  String description() {
     return "Vector API, " + bits + "-bit dot products, " + LANES.vectorBitSize() + "-bit updates";
   }
 
   @Override
-  public void multiply(float[] w, int rows, int stride, float[] x, float[] z, float[] scratch) {
+  void multiply(float[] w, int rows, int stride, float[] x, float[] z, float[] scratch) {
     switch (bits) {
       case 512 -> multiply512(w, rows, stride, x, z, scratch);
       case 256 -> multiply256(w, rows, stride, x, z, scratch);
@@ -199,7 +199,7 @@ final class VectorFloatLoops implements FloatLoops {
   }
 
   @Override
-  public boolean allFinite(float[] values, int length) {
+  boolean allFinite(float[] values, int length) {
     final VectorSpecies<Float> s = LANES;
     final FloatVector zero = FloatVector.zero(s);
     FloatVector a = zero, b = zero;
@@ -213,24 +213,19 @@ final class VectorFloatLoops implements FloatLoops {
     return a.add(b).reduceLanes(VectorOperators.ADD) + rest == 0;
   }
 
-  /** {@link ScalarFloatLoops#tanh}, operation for operation, a vector of doubles at a time. */
+  /** {@link FloatLoops#tanh(double)}, operation for operation, a vector of doubles at a time. */
   @Override
-  public void tanh(double[] z, double[] out, int length) {
+  void tanh(double[] z, double[] out, int length) {
     final VectorSpecies<Double> s = DOUBLES;
     final DoubleVector two = DoubleVector.broadcast(s, 2);
     for (int i = 0; i < length; i += s.length()) {
       final LongVector zBits = DoubleVector.fromArray(s, z, i).reinterpretAsLongs();
-      final DoubleVector y =
-          zBits
-              .and(~ScalarFloatLoops.SIGN)
-              .reinterpretAsDoubles()
-              .min(ScalarFloatLoops.TANH_CLAMP)
-              .mul(two);
-      final DoubleVector rounded = y.mul(ScalarFloatLoops.INV_LN2).add(ScalarFloatLoops.ROUND);
-      final DoubleVector n = rounded.sub(ScalarFloatLoops.ROUND);
-      final DoubleVector r = y.sub(n.mul(ScalarFloatLoops.LN2));
+      final DoubleVector y = zBits.and(~SIGN).reinterpretAsDoubles().min(TANH_CLAMP).mul(two);
+      final DoubleVector rounded = y.mul(INV_LN2).add(ROUND);
+      final DoubleVector n = rounded.sub(ROUND);
+      final DoubleVector r = y.sub(n.mul(LN2));
       DoubleVector p = DoubleVector.zero(s);
-      for (double c : ScalarFloatLoops.SERIES) p = p.fma(r, DoubleVector.broadcast(s, c));
+      for (double c : SERIES) p = p.fma(r, DoubleVector.broadcast(s, c));
       final DoubleVector twoToN =
           rounded
               .reinterpretAsLongs()
@@ -239,10 +234,7 @@ final class VectorFloatLoops implements FloatLoops {
               .reinterpretAsDoubles();
       final DoubleVector e = twoToN.fma(p.mul(r), twoToN.sub(1));
       final DoubleVector q = e.div(e.add(two));
-      q.reinterpretAsLongs()
-          .or(zBits.and(ScalarFloatLoops.SIGN))
-          .reinterpretAsDoubles()
-          .intoArray(out, i);
+      q.reinterpretAsLongs().or(zBits.and(SIGN)).reinterpretAsDoubles().intoArray(out, i);
     }
   }
 
@@ -252,7 +244,7 @@ final class VectorFloatLoops implements FloatLoops {
    * order. Then the rows left over one at a time.
    */
   @Override
-  public void backward(
+  void backward(
       float[] w,
       float[] out,
       int rows,

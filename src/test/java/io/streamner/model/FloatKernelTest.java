@@ -57,7 +57,7 @@ class FloatKernelTest {
         new KernelProblem.FloatRun(toParameters(obvious, problem), l, loss);
 
     for (FloatLoops kernel :
-        concat(vectorKernels(), List.of(new ScalarFloatLoops(), FloatKernel.fastestLoops()))) {
+        concat(vectorKernels(), List.of(new FloatLoops(), FloatKernel.fastestLoops()))) {
       KernelProblem.FloatRun run = problem.trainFloat(kernel);
       assertArrayEquals(
           obvious.flatten(), run.dense().flatten(), kernel.description() + ": dense parameters");
@@ -75,7 +75,7 @@ class FloatKernelTest {
   @CsvSource({"5, 50, 100", "3, 7, 13", "5, 13, 37", "1, 17, 1", "5, 32, 64"})
   void simdAndScalarAreBitIdenticalOverThousandsOfSteps(int windowSize, int dim, int hidden) {
     KernelProblem problem = KernelProblem.of(windowSize, dim, hidden, 30, 3000, 23);
-    String scalar = problem.trainFloat(new ScalarFloatLoops()).digest();
+    String scalar = problem.trainFloat(new FloatLoops()).digest();
     for (FloatLoops kernel : vectorKernels())
       assertEquals(scalar, problem.trainFloat(kernel).digest(), kernel.description());
   }
@@ -83,7 +83,7 @@ class FloatKernelTest {
   @Test
   void theDigestSeesASingleBit() {
     KernelProblem problem = KernelProblem.of(3, 7, 13, 12, 10, 3);
-    KernelProblem.FloatRun run = problem.trainFloat(new ScalarFloatLoops());
+    KernelProblem.FloatRun run = problem.trainFloat(new FloatLoops());
     String before = run.digest();
     run.vectors()[5][3] = Math.nextUp(run.vectors()[5][3]);
     assertNotEquals(before, run.digest());
@@ -101,7 +101,7 @@ class FloatKernelTest {
             new double[][] {round(sharedDouble), round(otherDouble), round(sharedDouble)},
             1,
             0);
-    for (FloatLoops kernel : concat(vectorKernels(), List.of(new ScalarFloatLoops()))) {
+    for (FloatLoops kernel : concat(vectorKernels(), List.of(new FloatLoops()))) {
       FloatParameters p = FloatParameters.of(dense);
       float[] shared = toFloat(sharedDouble);
       float[] before = shared.clone();
@@ -221,7 +221,7 @@ class FloatKernelTest {
     };
     FloatParameters before = p.copy();
     float[] firstWord = words[0].clone();
-    for (FloatLoops kernel : concat(vectorKernels(), List.of(new ScalarFloatLoops()))) {
+    for (FloatLoops kernel : concat(vectorKernels(), List.of(new FloatLoops()))) {
       double h = new FloatKernel(kernel, 3 * 5, 7, 1).forward(p, words)[0];
       double[][] doubleWords = {toDouble(words[0]), toDouble(words[1]), toDouble(words[2])};
       double expected =
@@ -254,7 +254,7 @@ class FloatKernelTest {
     z = java.util.Arrays.copyOf(z, length);
 
     double[] scalar = new double[length];
-    new ScalarFloatLoops().tanh(z, scalar, length);
+    new FloatLoops().tanh(z, scalar, length);
     // the vector path on every 16th slice of 1,024 values and on the last one, with the special
     // values (more would only cost time: the first calls run in the interpreter)
     double[] vector = scalar.clone();
@@ -286,7 +286,7 @@ class FloatKernelTest {
     assertEquals(1.0f, (float) scalar[n + 6]);
     assertEquals(1.0, scalar[n + 7], 1e-8);
     assertEquals(-1.0f, (float) scalar[n + 8]);
-    assertTrue(Double.isNaN(ScalarFloatLoops.tanh(Double.NaN)));
+    assertTrue(Double.isNaN(FloatLoops.tanh(Double.NaN)));
   }
 
   @Test
@@ -302,8 +302,8 @@ class FloatKernelTest {
   @Test
   void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
     KernelProblem problem = KernelProblem.of(5, 13, 37, 20, 700, 29);
-    String inPlace = problem.trainFloat(new ScalarFloatLoops()).digest();
-    for (FloatLoops kernel : concat(vectorKernels(), List.of(new ScalarFloatLoops()))) {
+    String inPlace = problem.trainFloat(new FloatLoops()).digest();
+    for (FloatLoops kernel : concat(vectorKernels(), List.of(new FloatLoops()))) {
       FloatParameters live = FloatParameters.of(problem.dense());
       FloatParameters spare = new FloatParameters(live.hidden, live.inputSize, 1);
       float[][] l = problem.floatVectors();
@@ -342,7 +342,7 @@ class FloatKernelTest {
   @Test
   void allFiniteFindsOneNaNOrInfinityAnywhere() {
     List<FloatLoops> paths =
-        List.of(new VectorFloatLoops(512), new VectorFloatLoops(128), new ScalarFloatLoops());
+        List.of(new VectorFloatLoops(512), new VectorFloatLoops(128), new FloatLoops());
     for (int length : new int[] {0, 1, 3, 15, 16, 17, 33, 64, 100, 1000}) {
       float[] values = new float[length];
       Random random = new Random(length);

@@ -30,7 +30,7 @@ class FloatKernelTypedTest {
         new VectorFloatLoops(512),
         new VectorFloatLoops(256),
         new VectorFloatLoops(128),
-        new ScalarFloatLoops());
+        new FloatLoops());
   }
 
   /**
@@ -140,7 +140,7 @@ class FloatKernelTypedTest {
   void simdAndScalarAreBitIdenticalOverThousandsOfSteps(
       int window, int dim, int caps, int hidden, int tags) {
     Problem problem = Problem.of(window, dim, caps, hidden, tags, 2000, 23);
-    FloatRun scalar = problem.trainFloat(new ScalarFloatLoops());
+    FloatRun scalar = problem.trainFloat(new FloatLoops());
     for (FloatLoops kernel : everyPath()) {
       scalar.assertSameBits(problem.trainFloat(kernel), kernel.description());
     }
@@ -266,7 +266,7 @@ class FloatKernelTypedTest {
                 ReferenceTypedNetwork.Parameters.of(p.toDouble()), doubles(words))
             .a2()
             .data;
-    double[] scalar = new FloatKernel(new ScalarFloatLoops(), 15, 7, 5).forward(p, words).clone();
+    double[] scalar = new FloatKernel(new FloatLoops(), 15, 7, 5).forward(p, words).clone();
     for (FloatLoops kernel : everyPath()) {
       double[] a2 = new FloatKernel(kernel, 15, 7, 5).forward(p, words);
       assertArrayEquals(scalar, a2, kernel.description());
@@ -318,7 +318,7 @@ class FloatKernelTypedTest {
   @Test
   void trainingIntoASpareGivesTheBitsOfTrainingInPlace() {
     Problem problem = Problem.of(3, 7, 2, 13, 5, 600, 23);
-    FloatRun inPlace = problem.trainFloat(new ScalarFloatLoops());
+    FloatRun inPlace = problem.trainFloat(new FloatLoops());
     for (FloatLoops kernel : everyPath()) {
       FloatParameters live = FloatParameters.of(problem.start());
       FloatParameters spare = new FloatParameters(live.hidden, live.inputSize, live.outputs);

@@ -40,7 +40,7 @@ final class ObviousFloatNetwork {
   /** Eqs. (2)-(4): z1 = W x + b1, a1 = tanh(z1), z2 = U^T a1 + b2 (in order of k), h. */
   float[] hidden(float[] x) {
     float[] a1 = new float[w.length];
-    for (int k = 0; k < w.length; k++) a1[k] = (float) ScalarFloatLoops.tanh(dot(w[k], x) + b1[k]);
+    for (int k = 0; k < w.length; k++) a1[k] = (float) FloatLoops.tanh(dot(w[k], x) + b1[k]);
     return a1;
   }
 
