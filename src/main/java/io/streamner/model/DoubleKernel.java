@@ -276,7 +276,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     public double backward(
         DenseParameters from, DenseParameters to, int y, double lr, double decay) {
       final double[] a1 = DoubleKernel.this.a1, da1 = g;
-      // crossEntropy(z2, y), from the forward pass's max and sum (the same terms in the same order)
+      // -log a2_y = max + log sum - z2_y (eq. 51), from the forward pass's max and sum
       final double loss = max + Math.log(sum) - z2[y];
       Arrays.fill(da1, 0.0);
       for (int t = 0; t < z2.length; t++) {
@@ -415,17 +415,5 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   /** Eq. (4). */
   public static double sigmoid(double z) {
     return 1.0 / (1.0 + Math.exp(-z));
-  }
-
-  /**
-   * -log softmax(z)_y, eq. (51): log sum_t e^{z_t} - z_y, with the largest score taken out of the
-   * sum so that it neither overflows nor loses a confident model's small losses to rounding.
-   */
-  public static double crossEntropy(double[] z, int y) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : z) max = Math.max(max, v);
-    double sum = 0;
-    for (double v : z) sum += Math.exp(v - max);
-    return max + Math.log(sum) - z[y];
   }
 }

@@ -359,7 +359,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
       }
       loops.backward(from.u, to.u, from.outputs, from.uStride, a1, delta, lrDelta, lrDecay, da1);
       for (int t = 0; t < z2.length; t++) to.b2[t] = from.b2[t] - lrDelta[t];
-      // crossEntropy(z2, y), from the forward pass's max and sum (the same terms in the same order)
+      // -log a2_y = max + log sum - z2_y (eq. 51), from the forward pass's max and sum
       return (double) max + StrictMath.log(sum) - z2[y];
     }
   }
@@ -377,17 +377,5 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   /** Eq. (4), in double and rounded once; StrictMath so that every JVM gives the same bits. */
   static float sigmoid(float z) {
     return (float) (1.0 / (1.0 + StrictMath.exp(-(double) z)));
-  }
-
-  /**
-   * -log softmax(z)_y, eq. (51), in double from the float scores: log sum_t e^{z_t} - z_y with the
-   * largest score taken out of the sum. StrictMath, so reported losses are reproducible too.
-   */
-  public static double crossEntropy(float[] z, int y) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : z) max = Math.max(max, v);
-    double sum = 0;
-    for (float v : z) sum += StrictMath.exp(v - max);
-    return max + StrictMath.log(sum) - z[y];
   }
 }

@@ -69,10 +69,19 @@ class DoubleKernelTypedTest {
 
   @Test
   void lossIsFiniteWhenTheNetworkIsConfidentlyWrong() {
-    assertCrossEntropyIsFiniteWhenConfidentlyWrong(DoubleKernel::crossEntropy);
+    assertCrossEntropyIsFiniteWhenConfidentlyWrong(
+        (z2, y) -> {
+          // W = 0 and b1 = 0 make a1 = 0, so that the scores z2 are b2
+          DenseParameters p = new DenseParameters(2, 3, z2.length);
+          System.arraycopy(z2, 0, p.b2, 0, z2.length);
+          return new DoubleKernel(3, 2, z2.length).sgdStep(p, new double[][] {{1, -2, 3}}, y, 0, 0);
+        });
   }
 
-  /** The cross-entropy checks of both typed kernels (z2 and the tag in, the loss out), once. */
+  /**
+   * The loss of a step of both typed kernels on a window whose scores z2 are given (z2 and the tag
+   * in, the loss out), once.
+   */
   static void assertCrossEntropyIsFiniteWhenConfidentlyWrong(
       ToDoubleBiFunction<double[], Integer> loss) {
     assertEquals(1600.0, loss.applyAsDouble(new double[] {-800, 800, 0}, 0), 1e-9);
