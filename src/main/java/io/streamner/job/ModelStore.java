@@ -211,7 +211,9 @@ final class ModelStore<V, P extends Dense> {
     Hyperparameters hp = definition.hyperparameters(m.typed());
     LiveParameters<V, P> p = m.parameters;
     if (!m.typed()) {
-      return precision.model(m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
+      return precision
+          .fromColumns()
+          .model(m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
     }
     Map<String, double[]> vectors = new HashMap<>();
     all.forEach((word, v) -> vectors.put(word, precision.values(v)));
