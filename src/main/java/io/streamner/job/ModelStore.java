@@ -125,6 +125,15 @@ final class ModelStore<V, P extends Dense> {
     return seeds;
   }
 
+  /** The job's definition of the models this store holds. */
+  JobDefinition definition() {
+    return definition;
+  }
+
+  JobPrecision<V, P> precision() {
+    return precision;
+  }
+
   /**
    * The settings of a binary or typed model's learner: the definition's, with its token normaliser
    * (their step size schedules differ).
