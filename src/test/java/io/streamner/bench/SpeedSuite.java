@@ -222,23 +222,12 @@ public final class SpeedSuite {
 
   private static void kernel(SuiteReport report, BenchMain.Kernel k) {
     for (int n : new int[] {50, 100}) {
-      double fast = k.score(n, "fast");
-      double reference = k.score(n, "reference");
       report.add(
-          Figure.info(
-              "kernel.n" + n + ".fast",
-              "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path",
-              fast,
-              "windows/s",
-              perSecond(fast, k.error(n, "fast"))));
+          kernelFigure(
+              k, n, "fast", "fast", "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path"));
       report.add(
-          Figure.info(
-              "kernel.n" + n + ".reference",
-              "same, obvious EJML double implementation",
-              reference,
-              "windows/s",
-              perSecond(reference, k.error(n, "reference"))));
-      double ratio = fast / reference;
+          kernelFigure(k, n, "reference", "reference", "same, obvious EJML double implementation"));
+      double ratio = k.score(n, "fast") / k.score(n, "reference");
       report.add(
           n == 50
               ? Figure.atLeast(
@@ -266,24 +255,26 @@ public final class SpeedSuite {
                   : perSecond(simd, k.error(n, "simd")) + " = " + times(simd / fast) + " fast"));
     }
     for (int n : new int[] {50, 100}) {
-      double score = k.score(n, "score");
       report.add(
-          Figure.info(
-              "kernel.n" + n + ".forward",
-              "forward only (scoring), one window, n=" + n,
-              score,
-              "windows/s",
-              perSecond(score, k.error(n, "score"))));
-      double simdScore = k.score(n, "simdScore");
-      report.add(
-          Figure.info(
-              "kernel.n" + n + ".float_forward",
-              "same, float kernel, n=" + n,
-              simdScore,
-              "windows/s",
-              perSecond(simdScore, k.error(n, "simdScore"))));
+          kernelFigure(k, n, "score", "forward", "forward only (scoring), one window, n=" + n));
+      report.add(kernelFigure(k, n, "simdScore", "float_forward", "same, float kernel, n=" + n));
     }
     report.details("kernel", Map.of("jmh_result", k.json().toString(), "summary", k.summary()));
+  }
+
+  /**
+   * The windows/s of JMH method {@code benchmark} at word vector size {@code n}, with its error, as
+   * figure {@code kernel.n<n>.<key>}.
+   */
+  private static Figure kernelFigure(
+      BenchMain.Kernel k, int n, String benchmark, String key, String label) {
+    double value = k.score(n, benchmark);
+    return Figure.info(
+        "kernel.n" + n + "." + key,
+        label,
+        value,
+        "windows/s",
+        perSecond(value, k.error(n, benchmark)));
   }
 
   /**
@@ -376,7 +367,8 @@ public final class SpeedSuite {
     try {
       details.put(
           "warm_up",
-          JobThroughput.run(kafka, corpus, "warm-up", "hashmap", List.of("PER"), 1, progress));
+          JobThroughput.run(
+              kafka, corpus, "warm-up", "hashmap", List.of("PER"), 1, Map.of(), progress));
     } catch (Exception e) {
       fail(report, progress, "job warm-up", e);
     }
@@ -396,7 +388,14 @@ public final class SpeedSuite {
           progress,
           () ->
               JobThroughput.run(
-                  kafka, corpus, "heap-" + round, "hashmap", List.of("PER"), 1, progress));
+                  kafka,
+                  corpus,
+                  "heap-" + round,
+                  "hashmap",
+                  List.of("PER"),
+                  1,
+                  Map.of(),
+                  progress));
       scenario(
           runs,
           "rocksdb",
@@ -406,7 +405,14 @@ public final class SpeedSuite {
           progress,
           () ->
               JobThroughput.run(
-                  kafka, corpus, "rocksdb-" + round, "rocksdb", List.of("PER"), 1, progress));
+                  kafka,
+                  corpus,
+                  "rocksdb-" + round,
+                  "rocksdb",
+                  List.of("PER"),
+                  1,
+                  Map.of(),
+                  progress));
       scenario(
           runs,
           "four_models",
@@ -422,6 +428,7 @@ public final class SpeedSuite {
                   "hashmap",
                   List.of("PER", "LOC", "ORG", "MISC"),
                   2,
+                  Map.of(),
                   progress));
       // Not a target: what the predictions producer's batching is worth when many models write.
       scenario(
