@@ -377,77 +377,10 @@ public final class SpeedSuite {
     // on these shared machines a run can lose 15% to a neighbour, never gain it, so the best run is
     // the closest to what the code does. Every run is in the JSON.
     Map<String, List<JobThroughput.Result>> runs = new LinkedHashMap<>();
-    for (int r = 1; r <= ROUNDS; r++) {
-      int round = r;
-      scenario(
-          runs,
-          "heap",
-          round,
-          "heap state, 1 model (PER), parallelism 1",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka,
-                  corpus,
-                  "heap-" + round,
-                  "hashmap",
-                  List.of("PER"),
-                  1,
-                  Map.of(),
-                  progress));
-      scenario(
-          runs,
-          "rocksdb",
-          round,
-          "RocksDB state, 1 model (PER), parallelism 1",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka,
-                  corpus,
-                  "rocksdb-" + round,
-                  "rocksdb",
-                  List.of("PER"),
-                  1,
-                  Map.of(),
-                  progress));
-      scenario(
-          runs,
-          "four_models",
-          round,
-          "heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka,
-                  corpus,
-                  "four-models-" + round,
-                  "hashmap",
-                  List.of("PER", "LOC", "ORG", "MISC"),
-                  2,
-                  Map.of(),
-                  progress));
-      // Not a target: what the predictions producer's batching is worth when many models write.
-      scenario(
-          runs,
-          "four_models_linger_25",
-          round,
-          "the same with predictions.linger-ms = 25",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka,
-                  corpus,
-                  "four-models-linger-" + round,
-                  "hashmap",
-                  List.of("PER", "LOC", "ORG", "MISC"),
-                  2,
-                  Map.of("predictions.linger-ms", "25"),
-                  progress));
+    for (int round = 1; round <= ROUNDS; round++) {
+      for (JobScenario scenario : JOB_SCENARIOS) {
+        scenario(runs, scenario, round, kafka, corpus, report, progress);
+      }
     }
     details.putAll(runs);
 
@@ -545,23 +478,83 @@ public final class SpeedSuite {
     return best;
   }
 
-  /** A job scenario that may fail: a failure is reported and the suite goes on. */
-  private interface JobScenario {
-    JobThroughput.Result run() throws Exception;
-  }
+  /**
+   * One job scenario of {@link #JOB_SCENARIOS}: {@code key} names its figures (and selects it in
+   * {@link #SCENARIOS}), its runs are jobs {@code bench-<name>-<round>}.
+   */
+  private record JobScenario(
+      String key,
+      String title,
+      String name,
+      String backend,
+      List<String> models,
+      int parallelism,
+      Map<String, String> settings) {}
 
+  private static final List<String> FOUR_MODELS = List.of("PER", "LOC", "ORG", "MISC");
+
+  private static final List<JobScenario> JOB_SCENARIOS =
+      List.of(
+          new JobScenario(
+              "heap",
+              "heap state, 1 model (PER), parallelism 1",
+              "heap",
+              "hashmap",
+              List.of("PER"),
+              1,
+              Map.of()),
+          new JobScenario(
+              "rocksdb",
+              "RocksDB state, 1 model (PER), parallelism 1",
+              "rocksdb",
+              "rocksdb",
+              List.of("PER"),
+              1,
+              Map.of()),
+          new JobScenario(
+              "four_models",
+              "heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2",
+              "four-models",
+              "hashmap",
+              FOUR_MODELS,
+              2,
+              Map.of()),
+          // Not a target: what the predictions producer's batching is worth when many models write.
+          new JobScenario(
+              "four_models_linger_25",
+              "the same with predictions.linger-ms = 25",
+              "four-models-linger",
+              "hashmap",
+              FOUR_MODELS,
+              2,
+              Map.of("predictions.linger-ms", "25")));
+
+  /**
+   * Runs {@code scenario} once, unless not selected; a failure is reported and the suite goes on.
+   */
   private static void scenario(
       Map<String, List<JobThroughput.Result>> runs,
-      String key,
+      JobScenario scenario,
       int round,
-      String title,
+      EmbeddedKafka kafka,
+      JobThroughput.Corpus corpus,
       SuiteReport report,
-      Progress progress,
-      JobScenario scenario) {
+      Progress progress) {
+    String key = scenario.key();
     if (!SCENARIOS.equals(Set.of("")) && !SCENARIOS.contains(key)) return;
-    progress.phase("job: " + title + ", run " + round + " of " + ROUNDS);
+    progress.phase("job: " + scenario.title() + ", run " + round + " of " + ROUNDS);
     try {
-      runs.computeIfAbsent(key, k -> new ArrayList<>()).add(scenario.run());
+      JobThroughput.Result result =
+          JobThroughput.run(
+              kafka,
+              corpus,
+              scenario.name() + "-" + round,
+              scenario.backend(),
+              scenario.models(),
+              scenario.parallelism(),
+              scenario.settings(),
+              progress);
+      runs.computeIfAbsent(key, k -> new ArrayList<>()).add(result);
     } catch (Exception e) {
       fail(report, progress, "job " + key + " run " + round, e);
     }
