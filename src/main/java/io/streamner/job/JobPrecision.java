@@ -37,6 +37,15 @@ import org.apache.flink.api.common.typeinfo.Types;
  * DenseWithCapitals.flatten()} in float32), so that a checkpoint of a double model is never read as
  * float or the other way round: {@link ModelStore} refuses to resume a model in the other
  * precision.
+ *
+ * @param vectors the word (and capitalisation) vectors of this precision
+ * @param columnsState the word vectors' keyed state: one MapState entry per word
+ * @param denseStates the keyed state of the current key's dense parameters
+ * @param learners the learner of a model of this precision, with its own kernel
+ * @param inputVectors L of a model's input ({@code vectors()} or {@code floatVectors()})
+ * @param inputCapitals E of a typed model's input, or null without capitalisation features
+ * @param fromColumns the binary model a model file holds, from the state's columns
+ * @param views a vector of this precision read from its double values, without a copy where it can
  */
 record JobPrecision<V, P extends Dense>(
     VectorOps<V> vectors,
