@@ -14,6 +14,7 @@ import io.streamner.model.WordVectors;
 import io.streamner.text.TokenNormalizer;
 import java.io.Serializable;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -27,65 +28,138 @@ import org.apache.flink.api.common.typeinfo.Types;
  * into model files and snapshots. {@code V} is one word vector and {@code P} the dense parameters,
  * as in {@link WindowKernel}; everything else in the operator is written once for both.
  *
+ * <p>The two precisions are two rows of the same table ({@link #DOUBLE}, {@link #FLOAT}): each
+ * names the model package's methods for its number type. Only the precision's name is serialised
+ * with an operator ({@link #writeReplace}), so the method references need not be.
+ *
  * <p>A float model's state has names of its own ({@code columns-float32}, {@code dense-float32}: a
  * binary model's {@code FloatParameters.flatten()}, a typed model's {@code
  * DenseWithCapitals.flatten()} in float32), so that a checkpoint of a double model is never read as
  * float or the other way round: {@link ModelStore} refuses to resume a model in the other
  * precision.
+ *
+ * @param vectors the word (and capitalisation) vectors of this precision
+ * @param columnsState the word vectors' keyed state: one MapState entry per word
+ * @param denseStates the keyed state of the current key's dense parameters
+ * @param learners the learner of a model of this precision, with its own kernel
+ * @param inputVectors L of a model's input ({@code vectors()} or {@code floatVectors()})
+ * @param inputCapitals E of a typed model's input, or null without capitalisation features
+ * @param fromColumns the binary model a model file holds, from the state's columns
+ * @param views a vector of this precision read from its double values, without a copy where it can
  */
-abstract class JobPrecision<V, P extends Dense> implements Serializable {
-  private static final long serialVersionUID = 1L;
+record JobPrecision<V, P extends Dense>(
+    VectorOps<V> vectors,
+    MapStateDescriptor<String, V> columnsState,
+    DenseStates<P> denseStates,
+    Learners<V, P> learners,
+    Function<WindowInput, V[]> inputVectors,
+    Function<WindowInput, V[]> inputCapitals,
+    FromColumns<V, P> fromColumns,
+    Function<double[], V> views)
+    implements Serializable {
+  static final JobPrecision<double[], DenseParameters> DOUBLE =
+      new JobPrecision<>(
+          VectorOps.DOUBLE,
+          new MapStateDescriptor<>(
+              "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO),
+          (context, hp) -> new DoubleDense(hp),
+          OnlineLearner::doubles,
+          WindowInput::vectors,
+          WindowInput::capitals,
+          NerModel::fromColumns,
+          values -> values);
 
-  static final JobPrecision<double[], DenseParameters> DOUBLE = new Doubles();
-  static final JobPrecision<float[], FloatParameters> FLOAT = new Floats();
-
-  abstract Precision precision();
+  static final JobPrecision<float[], FloatParameters> FLOAT =
+      new JobPrecision<>(
+          VectorOps.FLOAT,
+          new MapStateDescriptor<>(
+              "columns-float32",
+              Types.STRING,
+              PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO),
+          FloatDense::new,
+          OnlineLearner::floats,
+          WindowInput::floatVectors,
+          WindowInput::floatCapitals,
+          NerModel::fromColumns,
+          WordVectors::toFloat);
 
   /** The job precision of models of {@code precision}. */
   static JobPrecision<?, ?> of(Precision precision) {
     return precision == Precision.FLOAT ? FLOAT : DOUBLE;
   }
 
-  /** The word vectors: one MapState entry per word. */
-  abstract MapStateDescriptor<String, V> columnsState();
+  Precision precision() {
+    return vectors.precision();
+  }
 
   /** Where the current key's dense parameters go at a checkpoint. */
-  abstract DenseState<P> denseState(RuntimeContext context, Hyperparameters hp);
-
-  /** The word (and capitalisation) vectors of this precision. */
-  abstract VectorOps<V> vectors();
+  DenseState<P> denseState(RuntimeContext context, Hyperparameters hp) {
+    return denseStates.of(context, hp);
+  }
 
   /**
    * The learner of a model of this precision, with its own kernel: {@code outputs} 1 for a binary
    * model, one per tag for a typed one; capitalisation vectors of k values (0: none).
    */
-  abstract OnlineLearner<V, P> learner(
-      OnlineLearner.Settings settings, int outputs, int capitalizationDim);
+  OnlineLearner<V, P> learner(OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
+    return learners.learner(settings, outputs, capitalizationDim);
+  }
 
   /** Word vector {@code id} of a model (binary or typed) of this precision. */
-  abstract V vector(WindowInput input, int id);
+  V vector(WindowInput input, int id) {
+    return inputVectors.apply(input)[id];
+  }
 
   /** E of a typed model of this precision (not a copy), or null without capitalisation features. */
-  abstract V[] capitals(WindowInput input);
-
-  /** The model a model file holds, from the state's columns and the live dense parameters. */
-  abstract NerModel model(
-      String name,
-      Hyperparameters hp,
-      TokenNormalizer normalizer,
-      Map<String, V> columns,
-      P dense,
-      long examples);
+  V[] capitals(WindowInput input) {
+    return inputCapitals.apply(input);
+  }
 
   /**
    * A vector of this precision read from its double values, without a copy where it can: the
    * scoring replicas read vectors they never change.
    */
-  abstract V view(double[] values);
+  V view(double[] values) {
+    return views.apply(values);
+  }
 
   /** A vector's values as a snapshot record holds them. */
   double[] values(V vector) {
-    return vectors().values(vector);
+    return vectors.values(vector);
+  }
+
+  /** Operators are serialised with their precision: only its name travels (see {@link Row}). */
+  private Object writeReplace() {
+    return new Row(precision());
+  }
+
+  /** The serialised form of a job precision, which reads back as the row of the table. */
+  private record Row(Precision precision) implements Serializable {
+    private Object readResolve() {
+      return of(precision);
+    }
+  }
+
+  /** {@code DoubleDense} or {@code FloatDense}, for the current operator. */
+  interface DenseStates<P> {
+    DenseState<P> of(RuntimeContext context, Hyperparameters hp);
+  }
+
+  /** {@code OnlineLearner.doubles} or {@code floats}. */
+  interface Learners<V, P extends Dense> {
+    OnlineLearner<V, P> learner(
+        OnlineLearner.Settings settings, int outputs, int capitalizationDim);
+  }
+
+  /** The model a model file holds, from the state's columns and the live dense parameters. */
+  interface FromColumns<V, P> {
+    NerModel model(
+        String name,
+        Hyperparameters hp,
+        TokenNormalizer normalizer,
+        Map<String, V> columns,
+        P dense,
+        long examples);
   }
 
   /** The current key's dense parameters in keyed state. */
@@ -109,190 +183,77 @@ abstract class JobPrecision<V, P extends Dense> implements Serializable {
   }
 
   /** Double: the dense parameters in the {@link ModelCheckpoint}, as before floats existed. */
-  private static final class Doubles extends JobPrecision<double[], DenseParameters> {
-    private static final long serialVersionUID = 1L;
+  private static final class DoubleDense implements DenseState<DenseParameters> {
+    private final Hyperparameters hp;
 
-    static final MapStateDescriptor<String, double[]> COLUMNS =
-        new MapStateDescriptor<>(
-            "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
-
-    @Override
-    Precision precision() {
-      return Precision.DOUBLE;
+    DoubleDense(Hyperparameters hp) {
+      this.hp = hp;
     }
 
     @Override
-    MapStateDescriptor<String, double[]> columnsState() {
-      return COLUMNS;
+    public boolean holds(ModelCheckpoint stored) {
+      return stored.dense != null;
     }
 
     @Override
-    DenseState<DenseParameters> denseState(RuntimeContext context, Hyperparameters hp) {
-      return new DenseState<>() {
-        @Override
-        public boolean holds(ModelCheckpoint stored) {
-          return stored.dense != null;
-        }
-
-        @Override
-        public DenseParameters restore(ModelCheckpoint stored) {
-          return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), 1, stored.dense);
-        }
-
-        @Override
-        public void store(ModelCheckpoint stored, DenseParameters dense) {
-          stored.dense = dense.flatten();
-        }
-
-        @Override
-        public double[] typedValues(ModelCheckpoint stored) {
-          return stored.dense;
-        }
-
-        @Override
-        public void storeTyped(ModelCheckpoint stored, double[] values) {
-          stored.dense = values;
-        }
-      };
+    public DenseParameters restore(ModelCheckpoint stored) {
+      return DenseParameters.unflatten(hp.hidden(), hp.inputSize(), 1, stored.dense);
     }
 
     @Override
-    VectorOps<double[]> vectors() {
-      return VectorOps.DOUBLE;
+    public void store(ModelCheckpoint stored, DenseParameters dense) {
+      stored.dense = dense.flatten();
     }
 
     @Override
-    OnlineLearner<double[], DenseParameters> learner(
-        OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
-      return OnlineLearner.doubles(settings, outputs, capitalizationDim);
+    public double[] typedValues(ModelCheckpoint stored) {
+      return stored.dense;
     }
 
     @Override
-    double[] vector(WindowInput input, int id) {
-      return input.vectors()[id];
-    }
-
-    @Override
-    double[][] capitals(WindowInput input) {
-      return input.capitals();
-    }
-
-    @Override
-    NerModel model(
-        String name,
-        Hyperparameters hp,
-        TokenNormalizer normalizer,
-        Map<String, double[]> columns,
-        DenseParameters dense,
-        long examples) {
-      return NerModel.fromColumns(name, hp, normalizer, columns, dense, examples);
-    }
-
-    @Override
-    double[] view(double[] values) {
-      return values;
-    }
-
-    private Object readResolve() {
-      return DOUBLE;
+    public void storeTyped(ModelCheckpoint stored, double[] values) {
+      stored.dense = values;
     }
   }
 
-  /** Float: float[] columns and a ValueState of the flat float32 dense parameters. */
-  private static final class Floats extends JobPrecision<float[], FloatParameters> {
-    private static final long serialVersionUID = 1L;
-
-    static final MapStateDescriptor<String, float[]> COLUMNS =
-        new MapStateDescriptor<>(
-            "columns-float32",
-            Types.STRING,
-            PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
-
+  /** Float: a ValueState of the flat float32 dense parameters beside the checkpoint. */
+  private static final class FloatDense implements DenseState<FloatParameters> {
     /** {@code FloatParameters.flatten()}: W without its padding, b1, U, b2. */
     static final ValueStateDescriptor<float[]> DENSE =
         new ValueStateDescriptor<>(
             "dense-float32", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    @Override
-    Precision precision() {
-      return Precision.FLOAT;
+    private final ValueState<float[]> state;
+    private final Hyperparameters hp;
+
+    FloatDense(RuntimeContext context, Hyperparameters hp) {
+      this.state = context.getState(DENSE);
+      this.hp = hp;
     }
 
     @Override
-    MapStateDescriptor<String, float[]> columnsState() {
-      return COLUMNS;
+    public boolean holds(ModelCheckpoint stored) {
+      return stored.dense == null;
     }
 
     @Override
-    DenseState<FloatParameters> denseState(RuntimeContext context, Hyperparameters hp) {
-      ValueState<float[]> state = context.getState(DENSE);
-      return new DenseState<>() {
-        @Override
-        public boolean holds(ModelCheckpoint stored) {
-          return stored.dense == null;
-        }
-
-        @Override
-        public FloatParameters restore(ModelCheckpoint stored) throws Exception {
-          return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), 1, state.value());
-        }
-
-        @Override
-        public void store(ModelCheckpoint stored, FloatParameters dense) throws Exception {
-          state.update(dense.flatten());
-        }
-
-        @Override
-        public double[] typedValues(ModelCheckpoint stored) throws Exception {
-          return WordVectors.toDouble(state.value());
-        }
-
-        @Override
-        public void storeTyped(ModelCheckpoint stored, double[] values) throws Exception {
-          state.update(WordVectors.toFloat(values));
-        }
-      };
+    public FloatParameters restore(ModelCheckpoint stored) throws Exception {
+      return FloatParameters.unflatten(hp.hidden(), hp.inputSize(), 1, state.value());
     }
 
     @Override
-    VectorOps<float[]> vectors() {
-      return VectorOps.FLOAT;
+    public void store(ModelCheckpoint stored, FloatParameters dense) throws Exception {
+      state.update(dense.flatten());
     }
 
     @Override
-    OnlineLearner<float[], FloatParameters> learner(
-        OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
-      return OnlineLearner.floats(settings, outputs, capitalizationDim);
+    public double[] typedValues(ModelCheckpoint stored) throws Exception {
+      return WordVectors.toDouble(state.value());
     }
 
     @Override
-    float[] vector(WindowInput input, int id) {
-      return input.floatVectors()[id];
-    }
-
-    @Override
-    float[][] capitals(WindowInput input) {
-      return input.floatCapitals();
-    }
-
-    @Override
-    NerModel model(
-        String name,
-        Hyperparameters hp,
-        TokenNormalizer normalizer,
-        Map<String, float[]> columns,
-        FloatParameters dense,
-        long examples) {
-      return NerModel.fromColumns(name, hp, normalizer, columns, dense, examples);
-    }
-
-    @Override
-    float[] view(double[] values) {
-      return WordVectors.toFloat(values);
-    }
-
-    private Object readResolve() {
-      return FLOAT;
+    public void storeTyped(ModelCheckpoint stored, double[] values) throws Exception {
+      state.update(WordVectors.toFloat(values));
     }
   }
 }

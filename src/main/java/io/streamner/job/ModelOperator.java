@@ -8,6 +8,7 @@ import io.streamner.text.Checks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -99,19 +100,9 @@ public final class ModelOperator<V, P extends Dense> extends AbstractStreamOpera
     store =
         new ModelStore<>(definition, precision, getRuntimeContext(), getKeyedStateBackend(), this);
     store.checkRestored(getKeyedStateBackend());
-    snapshots =
-        new SnapshotWriter<>(
-            definition,
-            precision,
-            store,
-            record -> output.collect(SNAPSHOTS, new StreamRecord<>(record)));
+    snapshots = new SnapshotWriter<>(store, sideOutput(SNAPSHOTS));
     timers = getInternalTimerService("snapshots", VoidNamespaceSerializer.INSTANCE, this);
-    updates =
-        new ReplicaFeed<>(
-            definition,
-            precision,
-            store,
-            update -> output.collect(UPDATES, new StreamRecord<>(update)));
+    updates = new ReplicaFeed<>(store, sideOutput(UPDATES));
     updateTimers =
         getInternalTimerService(
             "replica-updates", VoidNamespaceSerializer.INSTANCE, new UpdateTimer());
@@ -121,6 +112,11 @@ public final class ModelOperator<V, P extends Dense> extends AbstractStreamOpera
       setCurrentKey(mine.get(0));
       scheduleUpdates();
     }
+  }
+
+  /** What goes to this operator's side output {@code tag}. */
+  private <T> Consumer<T> sideOutput(OutputTag<T> tag) {
+    return value -> output.collect(tag, new StreamRecord<>(value));
   }
 
   /** The time trigger of replica updates: {@code scoring.refresh-ms} after a change. */

@@ -125,6 +125,15 @@ final class ModelStore<V, P extends Dense> {
     return seeds;
   }
 
+  /** The job's definition of the models this store holds. */
+  JobDefinition definition() {
+    return definition;
+  }
+
+  JobPrecision<V, P> precision() {
+    return precision;
+  }
+
   /**
    * The settings of a binary or typed model's learner: the definition's, with its token normaliser
    * (their step size schedules differ).
@@ -211,7 +220,9 @@ final class ModelStore<V, P extends Dense> {
     Hyperparameters hp = definition.hyperparameters(m.typed());
     LiveParameters<V, P> p = m.parameters;
     if (!m.typed()) {
-      return precision.model(m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
+      return precision
+          .fromColumns()
+          .model(m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
     }
     Map<String, double[]> vectors = new HashMap<>();
     all.forEach((word, v) -> vectors.put(word, precision.values(v)));

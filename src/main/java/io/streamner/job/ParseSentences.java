@@ -49,48 +49,48 @@ final class ParseSentences extends ProcessFunction<RawRecord, ParsedRecord> {
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<ParsedRecord> out) {
-    String reason = raw.topic.equals(trainTopic) ? parseTrain(raw, out) : parseScore(raw, out);
-    if (reason != null) {
-      deadLetters.inc();
-      DeadLetterRecord letter =
-          DeadLetterRecord.of(
-              reason,
-              new DeadLetterRecord.Source(raw.topic, raw.partition, raw.offset),
-              raw.value,
-              ctx.timerService().currentProcessingTime());
-      ctx.output(DEAD_LETTERS, Outputs.deadLetter(letter));
+    ParseResult<ParsedRecord> parsed =
+        raw.topic.equals(trainTopic)
+            ? WireFormat.parseTrain(raw.value, maxTokens).map(r -> train(r, raw))
+            : WireFormat.parseScore(raw.value, maxTokens).map(r -> score(r, raw));
+    String reason = parsed.isOk() ? problem(parsed.value()) : parsed.reason();
+    if (reason == null) {
+      out.collect(parsed.value());
+      return;
     }
+    deadLetters.inc();
+    DeadLetterRecord letter =
+        DeadLetterRecord.of(
+            reason,
+            new DeadLetterRecord.Source(raw.topic, raw.partition, raw.offset),
+            raw.value,
+            ctx.timerService().currentProcessingTime());
+    ctx.output(DEAD_LETTERS, Outputs.deadLetter(letter));
   }
 
-  /** Emits the sentence and returns null, or returns why the record is unusable. */
-  private String parseTrain(RawRecord raw, Collector<ParsedRecord> out) {
-    ParseResult<TrainRecord> parsed = WireFormat.parseTrain(raw.value, maxTokens);
-    if (!parsed.isOk()) return parsed.reason();
-    TrainRecord r = parsed.value();
-    String problem = words(r.tokens());
-    if (problem != null) return problem;
+  private static ParsedRecord train(TrainRecord r, RawRecord raw) {
     ParsedRecord s = record(r.id(), r.tokens(), r.eventTime(), raw);
     s.tags = r.tags().toArray(new String[0]);
-    out.collect(s);
-    return null;
+    return s;
   }
 
-  private String parseScore(RawRecord raw, Collector<ParsedRecord> out) {
-    ParseResult<ScoreRecord> parsed = WireFormat.parseScore(raw.value, maxTokens);
-    if (!parsed.isOk()) return parsed.reason();
-    ScoreRecord r = parsed.value();
-    String problem = words(r.tokens());
-    if (problem != null) return problem;
-    boolean restricted = r.models() != null && !r.models().isEmpty();
-    if (restricted) {
-      for (String model : r.models()) {
-        if (!models.contains(model))
-          return "unknown model '" + model + "'; this job runs " + String.join(", ", models);
-      }
-    }
+  private static ParsedRecord score(ScoreRecord r, RawRecord raw) {
     ParsedRecord s = record(r.id(), r.tokens(), r.eventTime(), raw);
+    boolean restricted = r.models() != null && !r.models().isEmpty();
     s.models = restricted ? r.models().toArray(new String[0]) : null;
-    out.collect(s);
+    return s;
+  }
+
+  /**
+   * Why a well-formed record is still unusable, or null: its words, then the models it asks for.
+   */
+  private String problem(ParsedRecord s) {
+    String problem = words(s.tokens);
+    if (problem != null || s.models == null) return problem;
+    for (String model : s.models) {
+      if (!models.contains(model))
+        return "unknown model '" + model + "'; this job runs " + String.join(", ", models);
+    }
     return null;
   }
 
@@ -99,9 +99,9 @@ final class ParseSentences extends ProcessFunction<RawRecord, ParsedRecord> {
    * characters): a word longer than a snapshot may hold would stop the snapshot writer, so the
    * record is refused here, before any model sees it.
    */
-  private String words(List<String> tokens) {
-    for (int i = 0; i < tokens.size(); i++) {
-      String word = normalizer.normalize(tokens.get(i));
+  private String words(String[] tokens) {
+    for (int i = 0; i < tokens.length; i++) {
+      String word = normalizer.normalize(tokens[i]);
       int length = word.codePointCount(0, word.length());
       if (length > MAX_WORD_LENGTH) {
         return String.format(

@@ -13,25 +13,18 @@ import java.util.function.Consumer;
  * checkpoint barrier, so that a checkpoint's replicas are exactly its models).
  */
 final class ReplicaFeed<V, P extends Dense> {
-  private final JobDefinition definition;
-  private final JobPrecision<V, P> precision;
   private final ModelStore<V, P> store;
   private final Consumer<ModelUpdate> out;
 
-  ReplicaFeed(
-      JobDefinition definition,
-      JobPrecision<V, P> precision,
-      ModelStore<V, P> store,
-      Consumer<ModelUpdate> out) {
-    this.definition = definition;
-    this.precision = precision;
+  /** Of the models of {@code store}. */
+  ReplicaFeed(ModelStore<V, P> store, Consumer<ModelUpdate> out) {
     this.store = store;
     this.out = out;
   }
 
   /** Whether {@code m} trained {@code scoring.refresh-examples} windows since its last update. */
   boolean dueByExamples(LiveModel<V, P> m) {
-    long every = definition.scoring().refreshExamples();
+    long every = store.definition().scoring().refreshExamples();
     return every > 0 && m.counters.examplesSeen - m.examplesAtUpdate >= every;
   }
 
@@ -41,7 +34,8 @@ final class ReplicaFeed<V, P extends Dense> {
     double[] dense = m.flatDense();
     String[] words = m.unsent.toArray(new String[0]);
     double[][] vectors = new double[words.length][];
-    for (int i = 0; i < words.length; i++) vectors[i] = precision.values(m.columns.get(words[i]));
+    for (int i = 0; i < words.length; i++)
+      vectors[i] = store.precision().values(m.columns.get(words[i]));
     SnapshotRecord.Manifest manifest =
         Outputs.manifest(
             m,
@@ -50,7 +44,7 @@ final class ReplicaFeed<V, P extends Dense> {
             words.length,
             (dense.length + SnapshotCodec.CHUNK_VALUES - 1) / SnapshotCodec.CHUNK_VALUES,
             dense.length,
-            definition,
+            store.definition(),
             store.seeds().normalizer(),
             c,
             now);

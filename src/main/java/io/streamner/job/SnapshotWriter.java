@@ -17,18 +17,11 @@ import java.util.function.Consumer;
  * checkpoint were never committed, so a reader never sees a number twice.
  */
 final class SnapshotWriter<V, P extends Dense> {
-  private final JobDefinition definition;
-  private final JobPrecision<V, P> precision;
   private final ModelStore<V, P> store;
   private final Consumer<EncodedRecord> out;
 
-  SnapshotWriter(
-      JobDefinition definition,
-      JobPrecision<V, P> precision,
-      ModelStore<V, P> store,
-      Consumer<EncodedRecord> out) {
-    this.definition = definition;
-    this.precision = precision;
+  /** Of the models of {@code store}. */
+  SnapshotWriter(ModelStore<V, P> store, Consumer<EncodedRecord> out) {
     this.store = store;
     this.out = out;
   }
@@ -42,7 +35,8 @@ final class SnapshotWriter<V, P extends Dense> {
     long version = c.version + 1;
     double[] dense = m.flatDense();
     List<SnapshotRecord.DenseChunk> chunks =
-        SnapshotCodec.denseChunks(definition.name(), m.name, version, dense, precision.precision());
+        SnapshotCodec.denseChunks(
+            store.definition().name(), m.name, version, dense, store.precision().precision());
     for (SnapshotRecord.DenseChunk chunk : chunks) out.accept(Outputs.snapshot(chunk));
     boolean full = !c.fullSnapshotWritten;
     long written = 0;
@@ -66,7 +60,7 @@ final class SnapshotWriter<V, P extends Dense> {
                 written,
                 chunks.size(),
                 dense.length,
-                definition,
+                store.definition(),
                 store.seeds().normalizer(),
                 c,
                 now)));
@@ -78,9 +72,10 @@ final class SnapshotWriter<V, P extends Dense> {
   }
 
   private EncodedRecord column(LiveModel<V, P> m, long version, String word, V vector) {
+    JobPrecision<V, P> precision = store.precision();
     return Outputs.snapshot(
         new SnapshotRecord.Column(
-            definition.name(),
+            store.definition().name(),
             m.name,
             version,
             word,

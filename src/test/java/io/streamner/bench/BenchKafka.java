@@ -1,27 +1,22 @@
 package io.streamner.bench;
 
 import io.streamner.kafka.KafkaClients;
+import io.streamner.kafka.KafkaSettings;
 import io.streamner.kafka.wire.PredictionRecord;
 import io.streamner.kafka.wire.SnapshotCodec;
 import io.streamner.kafka.wire.SnapshotRecord;
 import io.streamner.kafka.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The suite's Kafka chores: filling a topic fast, and reading what the job wrote without holding it
@@ -60,36 +55,21 @@ final class BenchKafka {
 
   /**
    * Calls {@code action} on every record of {@code topic} from the beginning up to the end offsets
-   * it had when this started (read_committed), keeping none of them.
+   * it had when this started (read_committed), keeping none of them: {@link KafkaClients#readEach}
+   * with larger fetches, since a snapshots topic may hold gigabytes of columns.
    */
   static void forEach(
       String bootstrapServers,
       String topic,
       Duration timeout,
-      Consumer<ConsumerRecord<byte[], byte[]>> action)
-      throws TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Properties props = KafkaClients.consumer(bootstrapServers, null, true);
-    props.put("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024));
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic, timeout)
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-      Set<TopicPartition> pending = new HashSet<>(partitions);
-      while (true) {
-        pending.removeIf(tp -> consumer.position(tp) >= ends.get(tp));
-        if (pending.isEmpty()) return;
-        if (System.nanoTime() > deadline)
-          throw new TimeoutException("reading " + topic + " took over " + timeout);
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) action.accept(r);
-        }
-      }
-    }
+      Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    KafkaSettings kafka =
+        new KafkaSettings(
+            bootstrapServers,
+            Map.of(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Integer.toString(8 * 1024 * 1024)));
+    KafkaClients.readEach(kafka, topic, true, timeout, action);
   }
 
   /**
@@ -98,8 +78,7 @@ final class BenchKafka {
    * given ten minutes.
    */
   static void forEachPrediction(
-      String bootstrapServers, String predictionsTopic, Consumer<PredictionRecord> action)
-      throws TimeoutException {
+      String bootstrapServers, String predictionsTopic, Consumer<PredictionRecord> action) {
     forEach(
         bootstrapServers,
         predictionsTopic,
@@ -113,7 +92,7 @@ final class BenchKafka {
    * manifest records are decoded (the columns may be gigabytes).
    */
   static Map<String, SnapshotRecord.Manifest> finalManifests(
-      String bootstrapServers, String snapshotsTopic) throws TimeoutException {
+      String bootstrapServers, String snapshotsTopic) {
     Map<String, SnapshotRecord.Manifest> last = new TreeMap<>();
     forEach(
         bootstrapServers,

@@ -81,18 +81,6 @@ final class JobThroughput {
       long predictions,
       Map<String, Object> checkpoints) {}
 
-  static Result run(
-      EmbeddedKafka kafka,
-      Corpus corpus,
-      String scenario,
-      String backend,
-      List<String> models,
-      int parallelism,
-      Progress progress)
-      throws Exception {
-    return run(kafka, corpus, scenario, backend, models, parallelism, Map.of(), progress);
-  }
-
   /**
    * @param settings job definition keys that differ from the suite's defaults
    */

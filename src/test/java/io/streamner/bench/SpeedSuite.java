@@ -222,23 +222,12 @@ public final class SpeedSuite {
 
   private static void kernel(SuiteReport report, BenchMain.Kernel k) {
     for (int n : new int[] {50, 100}) {
-      double fast = k.score(n, "fast");
-      double reference = k.score(n, "reference");
       report.add(
-          Figure.info(
-              "kernel.n" + n + ".fast",
-              "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path",
-              fast,
-              "windows/s",
-              perSecond(fast, k.error(n, "fast"))));
+          kernelFigure(
+              k, n, "fast", "fast", "SGD step, JMH, C=5 H=100 n=" + n + ": fused fast path"));
       report.add(
-          Figure.info(
-              "kernel.n" + n + ".reference",
-              "same, obvious EJML double implementation",
-              reference,
-              "windows/s",
-              perSecond(reference, k.error(n, "reference"))));
-      double ratio = fast / reference;
+          kernelFigure(k, n, "reference", "reference", "same, obvious EJML double implementation"));
+      double ratio = k.score(n, "fast") / k.score(n, "reference");
       report.add(
           n == 50
               ? Figure.atLeast(
@@ -266,24 +255,26 @@ public final class SpeedSuite {
                   : perSecond(simd, k.error(n, "simd")) + " = " + times(simd / fast) + " fast"));
     }
     for (int n : new int[] {50, 100}) {
-      double score = k.score(n, "score");
       report.add(
-          Figure.info(
-              "kernel.n" + n + ".forward",
-              "forward only (scoring), one window, n=" + n,
-              score,
-              "windows/s",
-              perSecond(score, k.error(n, "score"))));
-      double simdScore = k.score(n, "simdScore");
-      report.add(
-          Figure.info(
-              "kernel.n" + n + ".float_forward",
-              "same, float kernel, n=" + n,
-              simdScore,
-              "windows/s",
-              perSecond(simdScore, k.error(n, "simdScore"))));
+          kernelFigure(k, n, "score", "forward", "forward only (scoring), one window, n=" + n));
+      report.add(kernelFigure(k, n, "simdScore", "float_forward", "same, float kernel, n=" + n));
     }
     report.details("kernel", Map.of("jmh_result", k.json().toString(), "summary", k.summary()));
+  }
+
+  /**
+   * The windows/s of JMH method {@code benchmark} at word vector size {@code n}, with its error, as
+   * figure {@code kernel.n<n>.<key>}.
+   */
+  private static Figure kernelFigure(
+      BenchMain.Kernel k, int n, String benchmark, String key, String label) {
+    double value = k.score(n, benchmark);
+    return Figure.info(
+        "kernel.n" + n + "." + key,
+        label,
+        value,
+        "windows/s",
+        perSecond(value, k.error(n, benchmark)));
   }
 
   /**
@@ -376,7 +367,8 @@ public final class SpeedSuite {
     try {
       details.put(
           "warm_up",
-          JobThroughput.run(kafka, corpus, "warm-up", "hashmap", List.of("PER"), 1, progress));
+          JobThroughput.run(
+              kafka, corpus, "warm-up", "hashmap", List.of("PER"), 1, Map.of(), progress));
     } catch (Exception e) {
       fail(report, progress, "job warm-up", e);
     }
@@ -385,62 +377,10 @@ public final class SpeedSuite {
     // on these shared machines a run can lose 15% to a neighbour, never gain it, so the best run is
     // the closest to what the code does. Every run is in the JSON.
     Map<String, List<JobThroughput.Result>> runs = new LinkedHashMap<>();
-    for (int r = 1; r <= ROUNDS; r++) {
-      int round = r;
-      scenario(
-          runs,
-          "heap",
-          round,
-          "heap state, 1 model (PER), parallelism 1",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka, corpus, "heap-" + round, "hashmap", List.of("PER"), 1, progress));
-      scenario(
-          runs,
-          "rocksdb",
-          round,
-          "RocksDB state, 1 model (PER), parallelism 1",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka, corpus, "rocksdb-" + round, "rocksdb", List.of("PER"), 1, progress));
-      scenario(
-          runs,
-          "four_models",
-          round,
-          "heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka,
-                  corpus,
-                  "four-models-" + round,
-                  "hashmap",
-                  List.of("PER", "LOC", "ORG", "MISC"),
-                  2,
-                  progress));
-      // Not a target: what the predictions producer's batching is worth when many models write.
-      scenario(
-          runs,
-          "four_models_linger_25",
-          round,
-          "the same with predictions.linger-ms = 25",
-          report,
-          progress,
-          () ->
-              JobThroughput.run(
-                  kafka,
-                  corpus,
-                  "four-models-linger-" + round,
-                  "hashmap",
-                  List.of("PER", "LOC", "ORG", "MISC"),
-                  2,
-                  Map.of("predictions.linger-ms", "25"),
-                  progress));
+    for (int round = 1; round <= ROUNDS; round++) {
+      for (JobScenario scenario : JOB_SCENARIOS) {
+        scenario(runs, scenario, round, kafka, corpus, report, progress);
+      }
     }
     details.putAll(runs);
 
@@ -538,23 +478,83 @@ public final class SpeedSuite {
     return best;
   }
 
-  /** A job scenario that may fail: a failure is reported and the suite goes on. */
-  private interface JobScenario {
-    JobThroughput.Result run() throws Exception;
-  }
+  /**
+   * One job scenario of {@link #JOB_SCENARIOS}: {@code key} names its figures (and selects it in
+   * {@link #SCENARIOS}), its runs are jobs {@code bench-<name>-<round>}.
+   */
+  private record JobScenario(
+      String key,
+      String title,
+      String name,
+      String backend,
+      List<String> models,
+      int parallelism,
+      Map<String, String> settings) {}
 
+  private static final List<String> FOUR_MODELS = List.of("PER", "LOC", "ORG", "MISC");
+
+  private static final List<JobScenario> JOB_SCENARIOS =
+      List.of(
+          new JobScenario(
+              "heap",
+              "heap state, 1 model (PER), parallelism 1",
+              "heap",
+              "hashmap",
+              List.of("PER"),
+              1,
+              Map.of()),
+          new JobScenario(
+              "rocksdb",
+              "RocksDB state, 1 model (PER), parallelism 1",
+              "rocksdb",
+              "rocksdb",
+              List.of("PER"),
+              1,
+              Map.of()),
+          new JobScenario(
+              "four_models",
+              "heap state, 4 models (PER, LOC, ORG, MISC), parallelism 2",
+              "four-models",
+              "hashmap",
+              FOUR_MODELS,
+              2,
+              Map.of()),
+          // Not a target: what the predictions producer's batching is worth when many models write.
+          new JobScenario(
+              "four_models_linger_25",
+              "the same with predictions.linger-ms = 25",
+              "four-models-linger",
+              "hashmap",
+              FOUR_MODELS,
+              2,
+              Map.of("predictions.linger-ms", "25")));
+
+  /**
+   * Runs {@code scenario} once, unless not selected; a failure is reported and the suite goes on.
+   */
   private static void scenario(
       Map<String, List<JobThroughput.Result>> runs,
-      String key,
+      JobScenario scenario,
       int round,
-      String title,
+      EmbeddedKafka kafka,
+      JobThroughput.Corpus corpus,
       SuiteReport report,
-      Progress progress,
-      JobScenario scenario) {
+      Progress progress) {
+    String key = scenario.key();
     if (!SCENARIOS.equals(Set.of("")) && !SCENARIOS.contains(key)) return;
-    progress.phase("job: " + title + ", run " + round + " of " + ROUNDS);
+    progress.phase("job: " + scenario.title() + ", run " + round + " of " + ROUNDS);
     try {
-      runs.computeIfAbsent(key, k -> new ArrayList<>()).add(scenario.run());
+      JobThroughput.Result result =
+          JobThroughput.run(
+              kafka,
+              corpus,
+              scenario.name() + "-" + round,
+              scenario.backend(),
+              scenario.models(),
+              scenario.parallelism(),
+              scenario.settings(),
+              progress);
+      runs.computeIfAbsent(key, k -> new ArrayList<>()).add(result);
     } catch (Exception e) {
       fail(report, progress, "job " + key + " run " + round, e);
     }

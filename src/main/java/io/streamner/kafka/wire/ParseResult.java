@@ -1,6 +1,7 @@
 package io.streamner.kafka.wire;
 
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The outcome of parsing one input record: the record, or the reason it was rejected.
@@ -34,6 +35,11 @@ public record ParseResult<T>(T value, String reason) {
   /** True when the input was accepted. */
   public boolean isOk() {
     return value != null;
+  }
+
+  /** The accepted input made into something else, or the same reason. */
+  public <R> ParseResult<R> map(Function<? super T, ? extends R> accepted) {
+    return value == null ? failed(reason) : ok(accepted.apply(value));
   }
 
   /**
