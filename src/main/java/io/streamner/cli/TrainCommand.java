@@ -177,6 +177,17 @@ public final class TrainCommand implements Callable<Integer> {
   Double learningRateDecay;
 
   @Option(
+      names = "--vector-lr-factor",
+      paramLabel = "F",
+      description =
+          "The word and capitalisation vectors step at F times the learning rate, the rest of"
+              + " the network at the learning rate (default: "
+              + Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR
+              + " for a typed model, 1 for a binary one: the specification's one step size); with"
+              + " --init, the model's unless given.")
+  Double vectorLearningRateFactor;
+
+  @Option(
       names = "--reg",
       paramLabel = "C",
       description = "L2 regularisation C of the cost (default: 0.0001).")
@@ -362,7 +373,10 @@ public final class TrainCommand implements Callable<Integer> {
         input.capitalizationDim() > 0 ? " caps k=" + input.capitalizationDim() : "",
         hp.hidden(),
         hp.learningRate(),
-        hp.learningRateDecay() == null ? "" : " lr-decay=" + hp.learningRateDecay(),
+        (hp.learningRateDecay() == null ? "" : " lr-decay=" + hp.learningRateDecay())
+            + (hp.vectorLearningRateFactor() == null
+                ? ""
+                : " vector-lr-factor=" + hp.vectorLearningRateFactor()),
         hp.regularization(),
         hp.seed(),
         " precision=" + hp.precision(),
@@ -495,7 +509,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   private NerModel fresh(String type, List<Sentence> training, PrintWriter out) throws IOException {
     WindowInput input = freshInput(training, Boolean.TRUE.equals(caps), out).in(precision());
-    return NerModel.initialise(type, withDecay(input, learningRateDecay));
+    return NerModel.initialise(
+        type, withSchedule(input, learningRateDecay, vectorLearningRateFactor));
   }
 
   private TypedModel freshTyped(List<String> types, List<Sentence> training, PrintWriter out)
@@ -511,14 +526,24 @@ public final class TrainCommand implements Callable<Integer> {
         learningRateDecay != null
             ? learningRateDecay
             : Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY;
-    return TypedModel.initialise(new TagSet(s, types), withDecay(input, decay));
+    Double factor =
+        vectorLearningRateFactor != null
+            ? vectorLearningRateFactor
+            : Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR;
+    return TypedModel.initialise(new TagSet(s, types), withSchedule(input, decay, factor));
   }
 
-  private static WindowInput withDecay(WindowInput input, Double decay) {
+  private static WindowInput withSchedule(WindowInput input, Double decay, Double factor) {
+    Hyperparameters hp = input.hyperparameters();
     try {
-      return input.with(input.hyperparameters().withLearningRateDecay(decay));
+      hp = hp.withLearningRateDecay(decay);
     } catch (IllegalArgumentException e) {
       throw new UserError("--lr-decay: " + e.getMessage());
+    }
+    try {
+      return input.with(hp.withVectorLearningRateFactor(factor));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--vector-lr-factor: " + e.getMessage());
     }
   }
 
@@ -674,7 +699,10 @@ public final class TrainCommand implements Callable<Integer> {
             regularization != null ? regularization : o.regularization(),
             seed != null ? seed : o.seed(),
             o.precision(),
-            learningRateDecay != null ? learningRateDecay : o.learningRateDecay()));
+            learningRateDecay != null ? learningRateDecay : o.learningRateDecay(),
+            vectorLearningRateFactor != null
+                ? vectorLearningRateFactor
+                : o.vectorLearningRateFactor()));
   }
 
   /** --precision, float when not given. */

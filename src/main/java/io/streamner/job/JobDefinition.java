@@ -98,12 +98,23 @@ public record JobDefinition(
    * @param capitalizationDim k, 0 for none
    * @param learningRateDecay d of a typed model's step size schedule ({@code
    *     model.learning-rate-decay}, else {@link Hyperparameters#DEFAULT_TYPED_LEARNING_RATE_DECAY})
+   * @param vectorLearningRateFactor f of a typed model's lookup tables ({@code
+   *     model.vector-learning-rate-factor}, else {@link
+   *     Hyperparameters#DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR})
    */
-  public record TypedSettings(TagSet.Scheme scheme, int capitalizationDim, double learningRateDecay)
+  public record TypedSettings(
+      TagSet.Scheme scheme,
+      int capitalizationDim,
+      double learningRateDecay,
+      double vectorLearningRateFactor)
       implements Serializable {
     /** With the default schedule. */
     public TypedSettings(TagSet.Scheme scheme, int capitalizationDim) {
-      this(scheme, capitalizationDim, Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY);
+      this(
+          scheme,
+          capitalizationDim,
+          Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY,
+          Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR);
     }
 
     /** The tag set of a typed model's name ({@code LOC+ORG}), or null for a binary model. */
@@ -247,14 +258,18 @@ public record JobDefinition(
             r.get(JobOptions.REGULARIZATION),
             r.get(JobOptions.SEED),
             r.get(JobOptions.PRECISION),
-            r.get(JobOptions.LEARNING_RATE_DECAY));
+            r.get(JobOptions.LEARNING_RATE_DECAY),
+            r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR));
     TypedSettings typed =
         new TypedSettings(
             r.get(JobOptions.TAG_SCHEME),
             r.get(JobOptions.CAPS_DIM),
             r.get(JobOptions.LEARNING_RATE_DECAY) != null
                 ? r.get(JobOptions.LEARNING_RATE_DECAY)
-                : Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY);
+                : Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY,
+            r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR) != null
+                ? r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR)
+                : Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR);
 
     Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
     kafkaProperties.forEach(
@@ -420,13 +435,15 @@ public record JobDefinition(
    * group is its own name unless the definition sets one.
    */
   /**
-   * The hyper-parameters of one of the job's models: a typed model's step size schedule is {@link
-   * TypedSettings#learningRateDecay}, a binary model's {@code model.learning-rate-decay} (none
-   * unless set).
+   * The hyper-parameters of one of the job's models: a typed model's step size schedule and
+   * lookup-table factor are {@link TypedSettings}'s, a binary model's {@code
+   * model.learning-rate-decay} and {@code model.vector-learning-rate-factor} (none unless set).
    */
   public Hyperparameters hyperparameters(boolean typedModel) {
     return typedModel
-        ? hyperparameters.withLearningRateDecay(typed.learningRateDecay())
+        ? hyperparameters
+            .withLearningRateDecay(typed.learningRateDecay())
+            .withVectorLearningRateFactor(typed.vectorLearningRateFactor())
         : hyperparameters;
   }
 

@@ -311,6 +311,19 @@ public final class JobOptions {
                       + " ones."),
           Allowed.doubles(0, 1));
 
+  public static final ConfigOption<Double> VECTOR_LEARNING_RATE_FACTOR =
+      declare(
+          key("model.vector-learning-rate-factor")
+              .doubleType()
+              .noDefaultValue()
+              .withDescription(
+                  "f: the word and capitalisation vectors step at f times the step size, the rest"
+                      + " of the network at the step size, as `train --vector-lr-factor`. Unset: "
+                      + Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR
+                      + " for typed models, 1 (the specification's one step size) for binary"
+                      + " ones."),
+          Allowed.positiveUpTo(1000));
+
   public static final ConfigOption<Double> REGULARIZATION =
       declare(
           key("model.regularization")

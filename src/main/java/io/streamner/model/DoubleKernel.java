@@ -29,6 +29,9 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   private final int outputs;
   private final Output output;
 
+  /** f: the pieces (rows of L and E) step at f times the learning rate (eq. 48). */
+  private final double vectorStepFactor;
+
   /** x, a1, g = dJ/dz1 (= dJ/db1, eqs. 25 and 46) and dJ/dx of the last window. */
   private final double[] x;
 
@@ -42,7 +45,16 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
    *     typed one (softmax)
    */
   public DoubleKernel(int inputSize, int hidden, int outputs) {
+    this(inputSize, hidden, outputs, 1);
+  }
+
+  /**
+   * @param vectorStepFactor f of {@link Hyperparameters#vectorStepFactor()}: the pieces step at f
+   *     times the learning rate
+   */
+  public DoubleKernel(int inputSize, int hidden, int outputs, double vectorStepFactor) {
     Dense.checkShape(hidden, inputSize, outputs);
+    this.vectorStepFactor = vectorStepFactor;
     this.inputSize = inputSize;
     this.hidden = hidden;
     this.outputs = outputs;
@@ -55,7 +67,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
   /** The specification's binary model of {@code hp}'s shape: C n inputs, one output. */
   public DoubleKernel(Hyperparameters hp) {
-    this(hp.inputSize(), hp.hidden(), 1);
+    this(hp.inputSize(), hp.hidden(), 1, hp.vectorStepFactor());
   }
 
   @Override
@@ -117,7 +129,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
       newB1[k] = b1[k] - lr * gk;
     }
     backward(from.w, to.w, g, x, dx, lr, decay);
-    scatter(pieces, dx, lr);
+    scatter(pieces, dx, lr * vectorStepFactor);
     return loss;
   }
 
@@ -394,7 +406,10 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     }
   }
 
-  /** Each piece moves against its slice of dJ/dx (eq. 48): columns of L and E by SGD, no decay. */
+  /**
+   * Each piece moves against its slice of dJ/dx (eq. 48): columns of L and E by SGD at their own
+   * step size (f alpha_t), no decay.
+   */
   private static void scatter(double[][] pieces, double[] dx, double learningRate) {
     int o = 0;
     for (double[] piece : pieces) {

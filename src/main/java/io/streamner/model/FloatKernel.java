@@ -34,6 +34,9 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   private final int outputs;
   private final Output output;
 
+  /** f: the pieces (rows of L and E) step at f times the learning rate (eq. 48). */
+  private final double vectorStepFactor;
+
   /** x, zero from I to the padded length (the padding of W's rows multiplies zeros). */
   private final float[] x;
 
@@ -72,19 +75,32 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
    * @param outputs 1 for a binary model, the number of tags for a typed one
    */
   public FloatKernel(int inputSize, int hidden, int outputs) {
-    this(Fastest.LOOPS, inputSize, hidden, outputs);
+    this(Fastest.LOOPS, inputSize, hidden, outputs, 1);
+  }
+
+  /**
+   * @param vectorStepFactor f of {@link Hyperparameters#vectorStepFactor()}: the pieces step at f
+   *     times the learning rate
+   */
+  public FloatKernel(int inputSize, int hidden, int outputs, double vectorStepFactor) {
+    this(Fastest.LOOPS, inputSize, hidden, outputs, vectorStepFactor);
   }
 
   /** The binary float model of {@code hp}'s shape: C n inputs, one output. */
   public FloatKernel(Hyperparameters hp) {
-    this(hp.inputSize(), hp.hidden(), 1);
+    this(hp.inputSize(), hp.hidden(), 1, hp.vectorStepFactor());
   }
 
   /**
    * The kernel on {@code loops}: the scalar {@link FloatLoops}, or vector loops of a chosen width.
    */
   FloatKernel(FloatLoops loops, int inputSize, int hidden, int outputs) {
+    this(loops, inputSize, hidden, outputs, 1);
+  }
+
+  FloatKernel(FloatLoops loops, int inputSize, int hidden, int outputs, double vectorStepFactor) {
     Dense.checkShape(hidden, inputSize, outputs);
+    this.vectorStepFactor = vectorStepFactor;
     this.loops = loops;
     this.inputSize = inputSize;
     this.hidden = hidden;
@@ -185,10 +201,12 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
       to.b1[k] = from.b1[k] - lrg[k];
     }
     loops.backward(from.w, to.w, hidden, from.stride, x, g, lrg, lrDecay, dx);
-    // dJ/dL (and dJ/dE): one fused multiply-add per value, in window order
+    // dJ/dL (and dJ/dE) at their step f alpha_t (lr itself for f = 1): one fused multiply-add
+    // per value, in window order
+    final float lrVectors = (float) (learningRate * vectorStepFactor);
     int o = 0;
     for (final float[] piece : pieces) {
-      for (int d = 0; d < piece.length; d++) piece[d] = Math.fma(-lr, dx[o + d], piece[d]);
+      for (int d = 0; d < piece.length; d++) piece[d] = Math.fma(-lrVectors, dx[o + d], piece[d]);
       o += piece.length;
     }
     return loss;

@@ -22,6 +22,10 @@ import com.fasterxml.jackson.annotation.Nulls;
  * @param learningRateDecay d of the step size schedule alpha_t = alpha / (1 + d t), t the windows
  *     the model has trained on before the step; null (also for 0) is the specification's constant
  *     alpha, and what files and snapshots written before there was a schedule hold
+ * @param vectorLearningRateFactor f: the lookup tables (the word vectors L and the capitalisation
+ *     vectors E) step at f alpha_t, the rest of the network at alpha_t (eq. 48 with f alpha_t,
+ *     src/site/markdown/typed-model.md); null (also for 1) is the specification's one step size,
+ *     and what files and snapshots written before there was a factor hold
  */
 public record Hyperparameters(
     int windowSize,
@@ -35,7 +39,8 @@ public record Hyperparameters(
             value = JsonInclude.Include.CUSTOM,
             valueFilter = Precision.DoubleIsLeftOut.class)
         Precision precision,
-    Double learningRateDecay)
+    Double learningRateDecay,
+    Double vectorLearningRateFactor)
     implements java.io.Serializable {
 
   public static final int DEFAULT_WINDOW = 5;
@@ -51,6 +56,12 @@ public record Hyperparameters(
    */
   public static final double DEFAULT_TYPED_LEARNING_RATE_DECAY = 2e-5;
 
+  /**
+   * f of a typed model's lookup tables unless set (their step f alpha_t); chosen on btc.dev and
+   * WNUT-17 dev (src/site/markdown/accuracy.md). A binary model's tables step at alpha_t.
+   */
+  public static final double DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR = 3;
+
   public Hyperparameters {
     if (precision == null) precision = Precision.DOUBLE;
     if (learningRateDecay != null
@@ -59,6 +70,14 @@ public record Hyperparameters(
           "learning rate decay must be zero or positive, got " + learningRateDecay);
     }
     if (learningRateDecay != null && learningRateDecay == 0) learningRateDecay = null;
+    if (vectorLearningRateFactor != null
+        && (!(vectorLearningRateFactor > 0) || Double.isInfinite(vectorLearningRateFactor))) {
+      throw new IllegalArgumentException(
+          "vector learning rate factor must be a positive number, got " + vectorLearningRateFactor);
+    }
+    if (vectorLearningRateFactor != null && vectorLearningRateFactor == 1) {
+      vectorLearningRateFactor = null;
+    }
     if (windowSize < 1 || windowSize % 2 == 0) {
       throw new IllegalArgumentException(
           "window size must be a positive odd number, got " + windowSize);
@@ -75,6 +94,28 @@ public record Hyperparameters(
       throw new IllegalArgumentException(
           "regularization must be zero or positive, got " + regularization);
     }
+  }
+
+  /** The lookup tables at the network's step size ({@code vectorLearningRateFactor} null). */
+  public Hyperparameters(
+      int windowSize,
+      int dim,
+      int hidden,
+      double learningRate,
+      double regularization,
+      long seed,
+      Precision precision,
+      Double learningRateDecay) {
+    this(
+        windowSize,
+        dim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        precision,
+        learningRateDecay,
+        null);
   }
 
   /** Double precision: the specification's model. */
@@ -104,10 +145,37 @@ public record Hyperparameters(
         : learningRate / (1 + learningRateDecay * examples);
   }
 
+  /** f: the lookup tables' step over the network's, 1 unless set. */
+  public double vectorStepFactor() {
+    return vectorLearningRateFactor == null ? 1 : vectorLearningRateFactor;
+  }
+
   /** The same with the step size schedule alpha / (1 + d t); 0 or null for a constant step. */
   public Hyperparameters withLearningRateDecay(Double decay) {
     return new Hyperparameters(
-        windowSize, dim, hidden, learningRate, regularization, seed, precision, decay);
+        windowSize,
+        dim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        precision,
+        decay,
+        vectorLearningRateFactor);
+  }
+
+  /** The same with the lookup tables stepping at f alpha_t; 1 or null for alpha_t. */
+  public Hyperparameters withVectorLearningRateFactor(Double factor) {
+    return new Hyperparameters(
+        windowSize,
+        dim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        precision,
+        learningRateDecay,
+        factor);
   }
 
   /** nC: the length of the input vector x. */
@@ -124,7 +192,8 @@ public record Hyperparameters(
         regularization,
         seed,
         precision,
-        learningRateDecay);
+        learningRateDecay,
+        vectorLearningRateFactor);
   }
 
   public Hyperparameters withPrecision(Precision newPrecision) {
@@ -136,6 +205,7 @@ public record Hyperparameters(
         regularization,
         seed,
         newPrecision,
-        learningRateDecay);
+        learningRateDecay,
+        vectorLearningRateFactor);
   }
 }

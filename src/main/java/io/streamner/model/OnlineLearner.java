@@ -188,7 +188,8 @@ public final class OnlineLearner<V, P> {
     return new OnlineLearner<>(
         settings,
         capitalizationDim,
-        new DoubleKernel(inputSize(hp, capitalizationDim), hp.hidden(), outputs));
+        new DoubleKernel(
+            inputSize(hp, capitalizationDim), hp.hidden(), outputs, hp.vectorStepFactor()));
   }
 
   /** The learner of a binary float model without capitalisation features. */
@@ -203,7 +204,8 @@ public final class OnlineLearner<V, P> {
     return new OnlineLearner<>(
         settings,
         capitalizationDim,
-        new FloatKernel(inputSize(hp, capitalizationDim), hp.hidden(), outputs));
+        new FloatKernel(
+            inputSize(hp, capitalizationDim), hp.hidden(), outputs, hp.vectorStepFactor()));
   }
 
   private static int inputSize(Hyperparameters hp, int capitalizationDim) {

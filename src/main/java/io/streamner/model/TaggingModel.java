@@ -195,9 +195,10 @@ public abstract sealed class TaggingModel permits NerModel, TypedModel {
     /** The steps of the kernel for {@code dense} on {@code input}'s vectors. */
     static Steps of(WindowInput input, Dense dense) {
       int pieces = input.piecesPerWindow();
+      double f = input.hyperparameters().vectorStepFactor();
       if (dense instanceof FloatParameters p) {
         return new KernelSteps<>(
-            new FloatKernel(p.inputSize, p.hidden, p.outputs),
+            new FloatKernel(p.inputSize, p.hidden, p.outputs, f),
             input.floatVectors(),
             input.floatCapitals(),
             p,
@@ -205,7 +206,7 @@ public abstract sealed class TaggingModel permits NerModel, TypedModel {
       }
       DenseParameters p = (DenseParameters) dense;
       return new KernelSteps<>(
-          new DoubleKernel(p.inputSize, p.hidden, p.outputs),
+          new DoubleKernel(p.inputSize, p.hidden, p.outputs, f),
           input.vectors(),
           input.capitals(),
           p,

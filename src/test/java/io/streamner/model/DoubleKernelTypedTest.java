@@ -89,6 +89,47 @@ class DoubleKernelTypedTest {
     assertEquals(Math.log(3), loss.applyAsDouble(new double[] {2, 2, 2}, 2), 1e-15);
   }
 
+  /**
+   * With f = 3 (eq. 48 with f alpha_t) the window's vectors move three times as far as with f = 1,
+   * along the same gradient, while the loss and the dense parameters are those of f = 1: in double
+   * and in float.
+   */
+  @Test
+  void theVectorsStepAtTheirFactorTimesTheRateAndTheRestAtTheRate() {
+    Random random = new Random(21);
+    DenseParameters start = GradientCheckTypedTest.randomTyped(6, 12, 4, random);
+    double[][] window = randomTable(4, 3, random);
+
+    DenseParameters one = start.copy(), three = start.copy();
+    double[][] movedOne = copy(window), movedThree = copy(window);
+    double lossOne = new DoubleKernel(12, 6, 4).sgdStep(one, movedOne, 2, 0.1, 1e-3);
+    double lossThree = new DoubleKernel(12, 6, 4, 3).sgdStep(three, movedThree, 2, 0.1, 1e-3);
+    assertEquals(lossOne, lossThree);
+    assertEquals(one, three);
+
+    FloatParameters floatOne = FloatParameters.of(start), floatThree = FloatParameters.of(start);
+    float[][] floatWindow = FloatKernelTypedTest.floats(window);
+    float[][] floatMovedOne = FloatKernelTypedTest.floats(window);
+    float[][] floatMovedThree = FloatKernelTypedTest.floats(window);
+    double floatLossOne = new FloatKernel(12, 6, 4).sgdStep(floatOne, floatMovedOne, 2, 0.1, 1e-3);
+    double floatLossThree =
+        new FloatKernel(12, 6, 4, 3).sgdStep(floatThree, floatMovedThree, 2, 0.1, 1e-3);
+    assertEquals(floatLossOne, floatLossThree);
+    assertEquals(floatOne, floatThree);
+
+    for (int i = 0; i < window.length; i++) {
+      for (int d = 0; d < window[i].length; d++) {
+        double step = window[i][d] - movedOne[i][d];
+        assertTrue(Math.abs(step) > 1e-6, "piece " + i + " moved");
+        assertEquals(3 * step, window[i][d] - movedThree[i][d], 1e-12);
+        assertEquals(
+            3 * (floatWindow[i][d] - floatMovedOne[i][d]),
+            floatWindow[i][d] - floatMovedThree[i][d],
+            1e-6);
+      }
+    }
+  }
+
   /** The same array at two positions (a word twice, a class twice) receives both slices. */
   @Test
   void anArrayTwiceInAWindowReceivesBothGradientSlices() {

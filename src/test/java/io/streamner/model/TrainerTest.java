@@ -68,6 +68,16 @@ class TrainerTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> HP.withLearningRateDecay(-1e-5));
     assertTrue(negative.getMessage().contains("decay must be zero or positive"));
+    assertEquals(1.0, HP.vectorStepFactor(), "the tables step at alpha unless set");
+    assertEquals(
+        null, HP.withVectorLearningRateFactor(1.0).vectorLearningRateFactor(), "1 is none");
+    assertEquals(3.0, HP.withVectorLearningRateFactor(3.0).vectorStepFactor());
+    for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> HP.withVectorLearningRateFactor(bad));
+      assertTrue(e.getMessage().contains("factor must be a positive number"), e.getMessage());
+    }
 
     List<Sentence> sentences = corpus(100, 3);
     NerModel once = fresh(sentences, decaying);
