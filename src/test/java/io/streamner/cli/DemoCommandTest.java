@@ -59,15 +59,10 @@ class DemoCommandTest {
     BufferedImage curve = ImageIO.read(out.resolve("learning-curve.png").toFile());
     assertEquals(960, curve.getWidth());
 
-    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
-    assertTrue(kafka.find(), demo.out());
-    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
+    assertTheBrokerIsGone(demo.out());
     Matcher ui = Pattern.compile("web UI at http://127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
     assertTrue(ui.find());
     assertTrue(isFree(Integer.parseInt(ui.group(1))), "the web UI's port is free again");
-    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(demo.out());
-    assertTrue(data.find());
-    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
   }
 
   /** Ctrl-C (SIGINT, or SIGTERM as here: the JVM runs the same shutdown path) ends it in order. */
@@ -117,12 +112,7 @@ class DemoCommandTest {
     String output = Files.readString(log);
     assertTrue(output.contains("stop requested"), output);
     assertTrue(output.contains("learning curve:"), output);
-    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(output);
-    assertTrue(kafka.find(), output);
-    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
-    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(output);
-    assertTrue(data.find());
-    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
+    assertTheBrokerIsGone(output);
   }
 
   /**
@@ -166,6 +156,16 @@ class DemoCommandTest {
     CliRun run = CliRun.of("demo", "--rate", "0");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("--rate must be positive"), run.err());
+  }
+
+  /** The broker the demo's output names is gone: its port closed, its temporary data deleted. */
+  private static void assertTheBrokerIsGone(String output) {
+    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(output);
+    assertTrue(kafka.find(), output);
+    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
+    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(output);
+    assertTrue(data.find(), output);
+    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
   }
 
   private static boolean isFree(int port) {
