@@ -73,6 +73,11 @@ record CliRun(int exitCode, String out, String err) {
     return texts;
   }
 
+  /** {@code demo --out FOLDER} and the options. */
+  static CliRun demo(Path out, String... options) {
+    return of(concat(List.of("demo", "--out", out.toString()), options));
+  }
+
   /** {@code produce --bootstrap-servers SERVERS --topic TOPIC}, the options, then the file. */
   static CliRun produce(String servers, String topic, Path file, String... options) {
     return of(produceArgs(servers, topic, file, options));

@@ -29,16 +29,7 @@ class DemoCommandTest {
   void theDemoLearnsExportsDrawsAndCleansUp(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
     CliRun demo =
-        CliRun.of(
-            "demo",
-            "--sample-size",
-            "1500",
-            "--rate",
-            "1500",
-            "--progress-seconds",
-            "1",
-            "--out",
-            out.toString());
+        CliRun.demo(out, "--sample-size", "1500", "--rate", "1500", "--progress-seconds", "1");
     assertEquals(0, demo.exitCode(), demo.toString());
 
     assertTrue(demo.out().contains("web UI at http://127.0.0.1:"), demo.out());
@@ -131,16 +122,14 @@ class DemoCommandTest {
     Files.writeString(
         corpus, Files.readString(corpus) + longDocuments, java.nio.file.StandardOpenOption.WRITE);
     CliRun demo =
-        CliRun.of(
-            "demo",
+        CliRun.demo(
+            dir.resolve("out"),
             "--train",
             corpus.toString(),
             "--rate",
             "2000",
             "--progress-seconds",
-            "1",
-            "--out",
-            dir.resolve("out").toString());
+            "1");
     assertEquals(0, demo.exitCode(), demo.toString());
     assertTrue(
         demo.out()
