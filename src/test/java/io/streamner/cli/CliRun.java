@@ -1,6 +1,7 @@
 package io.streamner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,6 +73,11 @@ record CliRun(int exitCode, String out, String err) {
     return texts;
   }
 
+  /** {@code demo --out FOLDER} and the options. */
+  static CliRun demo(Path out, String... options) {
+    return of(concat(List.of("demo", "--out", out.toString()), options));
+  }
+
   /** {@code produce --bootstrap-servers SERVERS --topic TOPIC}, the options, then the file. */
   static CliRun produce(String servers, String topic, Path file, String... options) {
     return of(produceArgs(servers, topic, file, options));
@@ -112,6 +118,13 @@ record CliRun(int exitCode, String out, String err) {
     List<String> all = new ArrayList<>(first);
     all.addAll(List.of(more));
     return all.toArray(new String[0]);
+  }
+
+  /** Asserts that stdout holds each of {@code pieces}; a failure shows the whole run. */
+  void assertPrinted(String... pieces) {
+    for (String piece : pieces) {
+      assertTrue(out.contains(piece), () -> "no <" + piece + "> in:\n" + this);
+    }
   }
 
   String lastLine() {

@@ -29,16 +29,7 @@ class DemoCommandTest {
   void theDemoLearnsExportsDrawsAndCleansUp(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
     CliRun demo =
-        CliRun.of(
-            "demo",
-            "--sample-size",
-            "1500",
-            "--rate",
-            "1500",
-            "--progress-seconds",
-            "1",
-            "--out",
-            out.toString());
+        CliRun.demo(out, "--sample-size", "1500", "--rate", "1500", "--progress-seconds", "1");
     assertEquals(0, demo.exitCode(), demo.toString());
 
     assertTrue(demo.out().contains("web UI at http://127.0.0.1:"), demo.out());
@@ -59,15 +50,10 @@ class DemoCommandTest {
     BufferedImage curve = ImageIO.read(out.resolve("learning-curve.png").toFile());
     assertEquals(960, curve.getWidth());
 
-    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
-    assertTrue(kafka.find(), demo.out());
-    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
+    assertTheBrokerIsGone(demo.out());
     Matcher ui = Pattern.compile("web UI at http://127\\.0\\.0\\.1:(\\d+)").matcher(demo.out());
     assertTrue(ui.find());
     assertTrue(isFree(Integer.parseInt(ui.group(1))), "the web UI's port is free again");
-    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(demo.out());
-    assertTrue(data.find());
-    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
   }
 
   /** Ctrl-C (SIGINT, or SIGTERM as here: the JVM runs the same shutdown path) ends it in order. */
@@ -117,12 +103,7 @@ class DemoCommandTest {
     String output = Files.readString(log);
     assertTrue(output.contains("stop requested"), output);
     assertTrue(output.contains("learning curve:"), output);
-    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(output);
-    assertTrue(kafka.find(), output);
-    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
-    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(output);
-    assertTrue(data.find());
-    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
+    assertTheBrokerIsGone(output);
   }
 
   /**
@@ -141,16 +122,14 @@ class DemoCommandTest {
     Files.writeString(
         corpus, Files.readString(corpus) + longDocuments, java.nio.file.StandardOpenOption.WRITE);
     CliRun demo =
-        CliRun.of(
-            "demo",
+        CliRun.demo(
+            dir.resolve("out"),
             "--train",
             corpus.toString(),
             "--rate",
             "2000",
             "--progress-seconds",
-            "1",
-            "--out",
-            dir.resolve("out").toString());
+            "1");
     assertEquals(0, demo.exitCode(), demo.toString());
     assertTrue(
         demo.out()
@@ -166,6 +145,16 @@ class DemoCommandTest {
     CliRun run = CliRun.of("demo", "--rate", "0");
     assertEquals(Main.USER_ERROR, run.exitCode(), run.toString());
     assertTrue(run.err().contains("--rate must be positive"), run.err());
+  }
+
+  /** The broker the demo's output names is gone: its port closed, its temporary data deleted. */
+  private static void assertTheBrokerIsGone(String output) {
+    Matcher kafka = Pattern.compile("kafka: 127\\.0\\.0\\.1:(\\d+)").matcher(output);
+    assertTrue(kafka.find(), output);
+    assertTrue(isFree(Integer.parseInt(kafka.group(1))), "the broker's port is closed again");
+    Matcher data = Pattern.compile("data in (\\S+)\\)").matcher(output);
+    assertTrue(data.find(), output);
+    assertTrue(!Files.exists(Path.of(data.group(1))), "the broker's temporary data is gone");
   }
 
   private static boolean isFree(int port) {

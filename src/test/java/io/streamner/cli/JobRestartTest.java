@@ -93,13 +93,11 @@ class JobRestartTest {
   @Test
   void afterKillMinus9TheSameCommandResumesFromTheLastCheckpoint() throws Exception {
     Path definition = definition("killed");
-    Process first = job(definition, dir.resolve("killed-1.log"));
-    Map<String, Long> committed =
-        awaitTrainedCheckpoint(first, "killed", dir.resolve("killed-1.log"));
+    Process first = firstRunAtATrainedCheckpoint(definition, "killed");
     first.destroyForcibly(); // SIGKILL: no savepoint, no cleanup
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-    // Offsets are committed when a checkpoint completes; read again now that nothing runs.
-    committed = committedOffsets("killed");
+    // Offsets are committed when a checkpoint completes; read them now that nothing runs.
+    Map<String, Long> committed = committedOffsets("killed");
 
     String output = runToTheEnd(definition, "killed-2.log");
     assertTrue(output.contains("resuming from "), output);
@@ -110,13 +108,11 @@ class JobRestartTest {
   @Test
   void afterSigtermTheJobStopsWithASavepointAndResumesWithoutDuplicates() throws Exception {
     Path definition = definition("stopped");
-    Path firstLog = dir.resolve("stopped-1.log");
-    Process first = job(definition, firstLog);
-    awaitTrainedCheckpoint(first, "stopped", firstLog);
-    awaitLogLine(firstLog, "\n[^\n]* \\| checkpoint [0-9]+\n");
+    Process first = firstRunAtATrainedCheckpoint(definition, "stopped");
+    awaitLogLine(firstLog("stopped"), "\n[^\n]* \\| checkpoint [0-9]+\n");
     first.destroy(); // SIGTERM
     assertTrue(first.waitFor(120, TimeUnit.SECONDS), "it stops after the signal");
-    String stopped = log(firstLog);
+    String stopped = log(firstLog("stopped"));
     assertEquals(0, first.exitValue(), stopped);
     assertTrue(
         stopped.matches(
@@ -140,9 +136,7 @@ class JobRestartTest {
   @Test
   void stateThatCannotBeRestoredIsAClearErrorNamingThePath() throws Exception {
     Path definition = definition("changed");
-    Path firstLog = dir.resolve("changed-1.log");
-    Process first = job(definition, firstLog);
-    awaitTrainedCheckpoint(first, "changed", firstLog);
+    Process first = firstRunAtATrainedCheckpoint(definition, "changed");
     first.destroyForcibly();
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
 
@@ -194,9 +188,7 @@ class JobRestartTest {
   @Test
   void aSecondCopyOfARunningJobIsRefusedAndTheFirstKeepsItsModel() throws Exception {
     Path definition = definition("twice", "state.backend = rocksdb", "state.column-cache = 1");
-    Path firstLog = dir.resolve("twice-1.log");
-    Process first = job(definition, firstLog);
-    awaitTrainedCheckpoint(first, "twice", firstLog);
+    Process first = firstRunAtATrainedCheckpoint(definition, "twice");
 
     Path secondLog = dir.resolve("twice-2.log");
     Process second = job(definition, secondLog);
@@ -216,7 +208,7 @@ class JobRestartTest {
         "it touched no checkpoint: " + refused);
 
     assertTrue(first.waitFor(300, TimeUnit.SECONDS), "the first ends");
-    String output = log(firstLog);
+    String output = log(firstLog("twice"));
     assertEquals(0, first.exitValue(), output);
     assertFalse(output.toLowerCase(java.util.Locale.ROOT).contains("fenced"), output);
     // No restart: every record predicted exactly once, and the uninterrupted model.
@@ -308,9 +300,23 @@ class JobRestartTest {
     }
   }
 
-  /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */
-  private static Map<String, Long> awaitTrainedCheckpoint(Process job, String name, Path log)
+  /**
+   * Starts the job of {@code definition}, named {@code name}, logging to {@link #firstLog}, and
+   * returns it once a checkpoint holds trained state: where each restart test interrupts it.
+   */
+  private static Process firstRunAtATrainedCheckpoint(Path definition, String name)
       throws Exception {
+    Process first = job(definition, firstLog(name));
+    awaitTrainedCheckpoint(first, name, firstLog(name));
+    return first;
+  }
+
+  private static Path firstLog(String name) {
+    return dir.resolve(name + "-1.log");
+  }
+
+  /** Waits until a checkpoint of the run holds trained state: its train offset is committed. */
+  private static void awaitTrainedCheckpoint(Process job, String name, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       assertTrue(job.isAlive(), "the job ended before a checkpoint: " + log(log));
@@ -319,7 +325,7 @@ class JobRestartTest {
         assertTrue(
             committed.get("in.train") < trainRecords,
             "the job read everything before its first checkpoint: make REPEAT larger");
-        return committed;
+        return;
       }
       Thread.sleep(100);
     }

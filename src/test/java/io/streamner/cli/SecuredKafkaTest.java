@@ -202,8 +202,8 @@ class SecuredKafkaTest {
   void theDemoRunsOnASecuredKafkaWhenGivenOne() throws Exception {
     Path client = clientProperties("demo-client.properties", saslSsl(PASSWORD));
     CliRun demo =
-        CliRun.of(
-            "demo",
+        CliRun.demo(
+            dir.resolve("demo-out"),
             "--bootstrap-servers",
             kafka.bootstrapServers(SecurityProtocol.SASL_SSL),
             "--kafka-config",
@@ -211,9 +211,7 @@ class SecuredKafkaTest {
             "--sample-size",
             "300",
             "--rate",
-            "1000",
-            "--out",
-            dir.resolve("demo-out").toString());
+            "1000");
     assertEquals(0, demo.exitCode(), demo.toString());
     assertTrue(demo.out().contains("sasl.jaas.config=[hidden]"), demo.out());
     assertTrue(demo.out().contains("final:"), demo.out());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
 import io.streamner.modelfile.ModelFile;
@@ -13,29 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The offline workflow a user runs: train, then eval and tag with the model file it wrote. */
-class TrainEvalTagTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path dir;
-  static SyntheticCorpus.Splits corpus;
-  static Path train, test, model;
-  static CliRun training;
-
-  @BeforeAll
-  static void trainOnce() throws Exception {
-    corpus = SyntheticCorpus.Splits.write(dir, SyntheticCorpus::write);
-    train = corpus.train();
-    test = corpus.test();
-    model = dir.resolve("per.model");
-    training = trainSmall(model, "--dev", corpus.dev().toString(), "--json");
+class TrainEvalTagTest extends OfflineWorkflow {
+  TrainEvalTagTest() {
+    super(SyntheticCorpus::write, "per.model", "--entity", "PERSON");
   }
 
   /** train on the synthetic corpus: a small model, four epochs, PER; {@code more} options. */
-  static CliRun trainSmall(Path out, String... more) {
+  CliRun trainSmall(Path out, String... more) {
     List<String> args = new ArrayList<>(List.of("--entity", "PERSON", "--out", out.toString()));
     args.addAll(List.of(more));
     return CliRun.trainSmall(train, args.toArray(new String[0]));
@@ -44,9 +30,7 @@ class TrainEvalTagTest {
   @Test
   void trainPrintsProgressAndEndsWithJson() throws Exception {
     assertEquals(0, training.exitCode(), training.toString());
-    assertTrue(training.out().contains("epoch 1/4"), training.out());
-    assertTrue(training.out().contains("examples/s"), training.out());
-    assertTrue(training.out().contains("dev baseline"), training.out());
+    training.assertPrinted("epoch 1/4", "examples/s", "dev baseline");
     JsonNode result = JSON.readTree(training.lastLine());
     assertEquals("PER", result.get("entity").asText());
     assertTrue(result.get("examples_per_second").asDouble() > 0);
@@ -79,14 +63,12 @@ class TrainEvalTagTest {
   void evalPrintsATableByDefault() {
     CliRun eval = CliRun.eval(model, test);
     assertEquals(0, eval.exitCode(), eval.toString());
-    assertTrue(eval.out().contains("token"), eval.out());
-    assertTrue(eval.out().contains("span"), eval.out());
+    eval.assertPrinted("token", "span");
   }
 
   @Test
   void tagGivesEveryTokenALabelAndProbability() throws Exception {
-    Path text = dir.resolve("input.txt");
-    Files.writeString(text, "we went to market with Mr zqnewx and friends\nthe weather was fine\n");
+    Path text = inputFile("we went to market with Mr zqnewx and friends\nthe weather was fine\n");
     CliRun tag = CliRun.tag(model, text.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
     String[] lines = tag.out().split("\n");
@@ -193,7 +175,7 @@ class TrainEvalTagTest {
   }
 
   /** eval --json of the model on the test file: a token F1 above 0.9, as every model here gets. */
-  private static void assertTokenF1AboveNinety(Path trained) throws Exception {
+  private void assertTokenF1AboveNinety(Path trained) throws Exception {
     CliRun eval = CliRun.eval(trained, test, "--json");
     assertTrue(JSON.readTree(eval.out()).at("/token/f1").asDouble() > 0.9, eval.out());
   }

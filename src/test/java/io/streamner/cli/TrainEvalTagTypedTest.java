@@ -4,47 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamner.model.Precision;
 import io.streamner.model.TagDecoder;
 import io.streamner.model.TypedModel;
 import io.streamner.modelfile.ModelFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The offline workflow of a typed model: train --types, then eval and tag with its model file. */
-class TrainEvalTagTypedTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path dir;
-  static SyntheticCorpus.Splits corpus;
-  static Path train, test, model;
-  static CliRun training;
-
-  @BeforeAll
-  static void trainOnce() throws Exception {
-    corpus = SyntheticCorpus.Splits.write(dir, SyntheticCorpus::writeTyped);
-    train = corpus.train();
-    test = corpus.test();
-    model = dir.resolve("typed.model");
-    String dev = corpus.dev().toString();
-    training = train("--types", "all", "--json", "--dev", dev, "--out", model.toString());
+class TrainEvalTagTypedTest extends OfflineWorkflow {
+  TrainEvalTagTypedTest() {
+    super(SyntheticCorpus::writeTyped, "typed.model", "--types", "all");
   }
 
   /** train on the synthetic corpus with a small network, and the options. */
-  static CliRun train(String... options) {
+  CliRun train(String... options) {
     return CliRun.trainSmall(train, options);
   }
 
   @Test
   void trainAllTypesPrintsProgressAndEndsWithJson() throws Exception {
     assertEquals(0, training.exitCode(), training.toString());
-    assertTrue(training.out().contains("LOC,ORG,PER (BIOES, 13 tags)"), training.out());
-    assertTrue(training.out().contains("caps k=5"), training.out());
-    assertTrue(training.out().contains("dev baseline (majority tag per word)"), training.out());
+    training.assertPrinted(
+        "LOC,ORG,PER (BIOES, 13 tags)", "caps k=5", "dev baseline (majority tag per word)");
     JsonNode result = JSON.readTree(training.lastLine());
     assertEquals("[\"LOC\",\"ORG\",\"PER\"]", result.get("types").toString());
     assertEquals("BIOES", result.get("scheme").asText(), "the default scheme");
@@ -77,8 +60,7 @@ class TrainEvalTagTypedTest {
 
   @Test
   void tagPrintsTypedLabelsAndJsonEntities() throws Exception {
-    Path text = dir.resolve("input.txt");
-    Files.writeString(text, "the weather was fine in Vlnewx today, said Mr Zqanewx!\n");
+    Path text = inputFile("the weather was fine in Vlnewx today, said Mr Zqanewx!\n");
     CliRun tag = CliRun.tag(model, text.toString());
     assertEquals(0, tag.exitCode(), tag.toString());
     assertTrue(tag.out().contains("Vlnewx\tS-LOC\t"), "a one-token mention: " + tag.out());
@@ -154,8 +136,7 @@ class TrainEvalTagTypedTest {
             "--out",
             floats.toString());
     assertEquals(0, inFloat.exitCode(), inFloat.toString());
-    assertTrue(inFloat.out().contains("caps k=3"), inFloat.out());
-    assertTrue(inFloat.out().contains("precision=float"), inFloat.out());
+    inFloat.assertPrinted("caps k=3", "precision=float");
     assertEquals(3, ModelFile.readHeader(floats).formatVersion(), "a float model: version 3");
     CliRun evalFloat = CliRun.eval(floats, test, "--json");
     assertTrue(JSON.readTree(evalFloat.out()).at("/mention/f1").asDouble() > 0.9, evalFloat.out());
@@ -176,7 +157,7 @@ class TrainEvalTagTypedTest {
   }
 
   /** train --train on the corpus --init {@code from}, without the small network's options. */
-  private static CliRun init(Path from, String... options) {
+  private CliRun init(Path from, String... options) {
     List<String> args = new java.util.ArrayList<>(List.of("--init", from.toString()));
     args.addAll(List.of(options));
     return CliRun.train(train, args.toArray(new String[0]));
@@ -207,9 +188,7 @@ class TrainEvalTagTypedTest {
     Path floats = dir.resolve("typed-float.model");
     CliRun run = train("--types", "all", "--precision", "float", "--out", floats.toString());
     assertEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.out().contains("LOC,ORG,PER (BIOES, 13 tags)"), run.out());
-    assertTrue(run.out().contains("caps k=5"), run.out());
-    assertTrue(run.out().contains("precision=float"), run.out());
+    run.assertPrinted("LOC,ORG,PER (BIOES, 13 tags)", "caps k=5", "precision=float");
     ModelFile.Header header = ModelFile.readHeader(floats);
     assertEquals(3, header.formatVersion());
     assertEquals(13, header.tagSet().tags().size(), "O and B-, I-, E-, S- of three types");

@@ -118,6 +118,18 @@ final class JobTesting {
   record Checkpoint(OperatorSubtaskState trainer, OperatorSubtaskState scorer) {}
 
   /**
+   * The values a harness wrote to a side output ({@code harness.getSideOutput(tag)}, null when it
+   * wrote none), which the queue then forgets: each call sees what was written since the last.
+   */
+  static <T> List<T> take(ConcurrentLinkedQueue<StreamRecord<T>> sideOutput) {
+    List<T> values = new ArrayList<>();
+    if (sideOutput == null) return values;
+    for (StreamRecord<T> r : sideOutput) values.add(r.getValue());
+    sideOutput.clear();
+    return values;
+  }
+
+  /**
    * {@link ModelOperator} in Flink's keyed harness and {@link ScoreWithReplicas} in Flink's
    * broadcast harness, wired as the job wires them, with their outputs decoded in the order they
    * were written. Labelled input goes to the model operator; a score request first takes the model
@@ -260,9 +272,7 @@ final class JobTesting {
     }
 
     private void takeLetters(ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue) {
-      if (queue == null) return;
-      for (StreamRecord<EncodedRecord> r : queue) letters.add(r.getValue());
-      queue.clear();
+      letters.addAll(take(queue));
     }
 
     Checkpoint checkpoint(long id) throws Exception {
@@ -321,20 +331,12 @@ final class JobTesting {
     /** The snapshot records written since the last call, decoded, in order. */
     List<SnapshotRecord> snapshotRecords() {
       List<SnapshotRecord> out = new ArrayList<>();
-      ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue =
-          harness.getSideOutput(ModelOperator.SNAPSHOTS);
-      if (queue == null) return out;
-      for (StreamRecord<EncodedRecord> r : queue) {
-        SnapshotRecord record = SnapshotCodec.decodeSnapshot(r.getValue().value);
-        assertEquals(
-            SnapshotCodec.key(record), new String(r.getValue().key, StandardCharsets.UTF_8));
-        assertEquals(
-            record.model(),
-            r.getValue().partitionKey,
-            "all records of a model go to one partition");
+      for (EncodedRecord r : take(harness.getSideOutput(ModelOperator.SNAPSHOTS))) {
+        SnapshotRecord record = SnapshotCodec.decodeSnapshot(r.value);
+        assertEquals(SnapshotCodec.key(record), new String(r.key, StandardCharsets.UTF_8));
+        assertEquals(record.model(), r.partitionKey, "all records of a model go to one partition");
         out.add(record);
       }
-      queue.clear();
       return out;
     }
 

@@ -15,9 +15,7 @@ import io.streamner.text.TokenNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.Collector;
@@ -60,14 +58,11 @@ class ParseSentencesTest {
 
   private List<DeadLetterRecord> deadLetters() {
     List<DeadLetterRecord> out = new ArrayList<>();
-    ConcurrentLinkedQueue<StreamRecord<EncodedRecord>> queue =
-        harness.getSideOutput(ParseSentences.DEAD_LETTERS);
-    if (queue == null) return out;
-    for (StreamRecord<EncodedRecord> r : queue) {
-      DeadLetterRecord letter = WireFormat.decodeDeadLetter(r.getValue().value);
+    for (EncodedRecord r : JobTesting.take(harness.getSideOutput(ParseSentences.DEAD_LETTERS))) {
+      DeadLetterRecord letter = WireFormat.decodeDeadLetter(r.value);
       assertArrayEquals(
           WireFormat.keyBytes(WireFormat.key(letter)),
-          r.getValue().key,
+          r.key,
           "a dead letter is keyed topic/partition/offset (schemas/topics.md)");
       out.add(letter);
     }

@@ -140,16 +140,7 @@ class OnlineLearnerTypedTest {
         new Streamed<>(learner(HP.regularization() / data.size()));
     for (Sentence s : sentences) streamed.learn(s);
 
-    assertArrayEquals(offline.dense().flatten(), streamed.dense.flatten());
-    for (int c = 0; c < streamed.capitals.length; c++) {
-      assertArrayEquals(offline.input().capitals()[c], streamed.capitals[c], "class " + c);
-    }
-    Vocabulary vocabulary = offline.input().vocabulary();
-    assertEquals(vocabulary.size(), streamed.columns.vectors.size());
-    for (String word : vocabulary.words()) {
-      assertArrayEquals(
-          offline.input().vectors()[vocabulary.id(word)], streamed.columns.vectors.get(word), word);
-    }
+    assertSameModel(offline, streamed);
   }
 
   /**
@@ -175,18 +166,32 @@ class OnlineLearnerTypedTest {
                 K));
     for (Sentence s : sentences) streamed.learn(s);
 
-    assertArrayEquals(((FloatParameters) offline.weights()).flatten(), streamed.dense.flatten());
+    assertSameModel(offline, streamed);
+  }
+
+  /**
+   * The streamed model is the offline one bit for bit, in either precision: W, b1, U and b2, each
+   * capitalisation vector, and a vector for every word of the offline vocabulary and no other.
+   */
+  private static void assertSameModel(TypedModel offline, Streamed<?, ?> streamed) {
+    boolean floats = offline.precision() == Precision.FLOAT;
+    assertSameNumbers(offline.weights().flatValues(), streamed.dense.flatValues(), "W, b1, U, b2");
+    Object[] capitals = floats ? offline.input().floatCapitals() : offline.input().capitals();
     for (int c = 0; c < streamed.capitals.length; c++) {
-      assertArrayEquals(offline.input().floatCapitals()[c], streamed.capitals[c], "class " + c);
+      assertSameNumbers(capitals[c], streamed.capitals[c], "class " + c);
     }
     Vocabulary vocabulary = offline.input().vocabulary();
+    Object[] vectors = floats ? offline.input().floatVectors() : offline.input().vectors();
     assertEquals(vocabulary.size(), streamed.columns.vectors.size());
     for (String word : vocabulary.words()) {
-      assertArrayEquals(
-          offline.input().floatVectors()[vocabulary.id(word)],
-          streamed.columns.vectors.get(word),
-          word);
+      assertSameNumbers(vectors[vocabulary.id(word)], streamed.columns.vectors.get(word), word);
     }
+  }
+
+  /** assertArrayEquals of two double[] or two float[], the precision of the model they are of. */
+  private static void assertSameNumbers(Object expected, Object actual, String what) {
+    if (expected instanceof float[] f) assertArrayEquals(f, (float[]) actual, what);
+    else assertArrayEquals((double[]) expected, (double[]) actual, what);
   }
 
   /** Test-then-train: each token's probabilities come from the model just before its step. */

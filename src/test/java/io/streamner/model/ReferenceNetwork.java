@@ -63,11 +63,7 @@ public final class ReferenceNetwork {
   /** Eq. (10): z1 = W x + b1, a1 = tanh(z1), z2 = U^T a1 + b2, a2 = sigmoid(z2). */
   public static Forward forward(Parameters p, double[][] columns) {
     DMatrixRMaj x = stack(columns);
-    DMatrixRMaj z1 = new DMatrixRMaj(p.w.numRows, 1);
-    CommonOps_DDRM.mult(p.w, x, z1);
-    CommonOps_DDRM.addEquals(z1, p.b1);
-    DMatrixRMaj a1 = z1.copy();
-    for (int k = 0; k < a1.numRows; k++) a1.data[k] = Math.tanh(z1.data[k]);
+    DMatrixRMaj a1 = hidden(p.w, p.b1, x);
     double z2 = VectorVectorMult_DDRM.innerProd(p.u, a1) + p.b2;
     double a2 = 1.0 / (1.0 + Math.exp(-z2));
     return new Forward(x, a1, a2);
@@ -100,22 +96,14 @@ public final class ReferenceNetwork {
     double db2 = delta;
 
     // (25): dJ/db1 = (a2 - y) U o (1 - a1^2)
-    DMatrixRMaj oneMinusA1Squared = new DMatrixRMaj(f.a1().numRows, 1);
-    for (int k = 0; k < oneMinusA1Squared.numRows; k++) {
-      oneMinusA1Squared.data[k] = 1 - f.a1().data[k] * f.a1().data[k];
-    }
-    DMatrixRMaj db1 = new DMatrixRMaj(p.u.numRows, 1);
-    CommonOps_DDRM.elementMult(p.u, oneMinusA1Squared, db1);
+    DMatrixRMaj db1 = throughTanh(p.u, f.a1());
     CommonOps_DDRM.scale(delta, db1);
 
     // (30): dJ/dW = [(a2 - y) U o (1 - a1^2)] x^T + (C/m) W
-    DMatrixRMaj dW = new DMatrixRMaj(p.w.numRows, p.w.numCols);
-    CommonOps_DDRM.multTransB(db1, f.x(), dW);
-    CommonOps_DDRM.addEquals(dW, decay, p.w);
+    DMatrixRMaj dW = weightGradient(db1, f.x(), p.w, decay);
 
     // (29): dJ/dx = (a2 - y) W^T [U o (1 - a1^2)]
-    DMatrixRMaj dx = new DMatrixRMaj(p.w.numCols, 1);
-    CommonOps_DDRM.multTransA(p.w, db1, dx);
+    DMatrixRMaj dx = inputGradient(p.w, db1);
 
     return new Gradients(dW, db1, dU, db2, dx, f.a2());
   }
@@ -139,6 +127,45 @@ public final class ReferenceNetwork {
       for (int d = 0; d < n; d++) columns[c][d] -= learningRate * grad.dx().data[c * n + d];
     }
     return -y * Math.log(h) - (1 - y) * Math.log(1 - h);
+  }
+
+  /**
+   * z1 = W x + b1, a1 = tanh(z1). The hidden layer is the same in the binary and the typed model
+   * (eqs. 10 and 39), so this and the three steps back through it below serve both references.
+   */
+  static DMatrixRMaj hidden(DMatrixRMaj w, DMatrixRMaj b1, DMatrixRMaj x) {
+    DMatrixRMaj z1 = new DMatrixRMaj(w.numRows, 1);
+    CommonOps_DDRM.mult(w, x, z1);
+    CommonOps_DDRM.addEquals(z1, b1);
+    DMatrixRMaj a1 = z1.copy();
+    for (int k = 0; k < a1.numRows; k++) a1.data[k] = Math.tanh(z1.data[k]);
+    return a1;
+  }
+
+  /** g o (1 - a1^2): a gradient g with respect to a1 taken back through tanh, to z1 (and b1). */
+  static DMatrixRMaj throughTanh(DMatrixRMaj g, DMatrixRMaj a1) {
+    DMatrixRMaj oneMinusA1Squared = new DMatrixRMaj(a1.numRows, 1);
+    for (int k = 0; k < oneMinusA1Squared.numRows; k++) {
+      oneMinusA1Squared.data[k] = 1 - a1.data[k] * a1.data[k];
+    }
+    DMatrixRMaj dz1 = new DMatrixRMaj(g.numRows, 1);
+    CommonOps_DDRM.elementMult(g, oneMinusA1Squared, dz1);
+    return dz1;
+  }
+
+  /** dJ/dW = dJ/dz1 x^T + (C/m) W. */
+  static DMatrixRMaj weightGradient(DMatrixRMaj dz1, DMatrixRMaj x, DMatrixRMaj w, double decay) {
+    DMatrixRMaj dW = new DMatrixRMaj(w.numRows, w.numCols);
+    CommonOps_DDRM.multTransB(dz1, x, dW);
+    CommonOps_DDRM.addEquals(dW, decay, w);
+    return dW;
+  }
+
+  /** dJ/dx = W^T dJ/dz1. */
+  static DMatrixRMaj inputGradient(DMatrixRMaj w, DMatrixRMaj dz1) {
+    DMatrixRMaj dx = new DMatrixRMaj(w.numCols, 1);
+    CommonOps_DDRM.multTransA(w, dz1, dx);
+    return dx;
   }
 
   /** A column vector of the values. */

@@ -2,6 +2,10 @@ package io.streamner.model;
 
 import static io.streamner.model.ReferenceNetwork.column;
 import static io.streamner.model.ReferenceNetwork.elementSquare;
+import static io.streamner.model.ReferenceNetwork.hidden;
+import static io.streamner.model.ReferenceNetwork.inputGradient;
+import static io.streamner.model.ReferenceNetwork.throughTanh;
+import static io.streamner.model.ReferenceNetwork.weightGradient;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -74,11 +78,7 @@ public final class ReferenceTypedNetwork {
   /** Eq. (39): z1 = W x + b1, a1 = tanh(z1), z2 = U a1 + b2, a2 = softmax(z2) (eq. 36). */
   public static Forward forward(Parameters p, double[][] pieces) {
     DMatrixRMaj x = stack(pieces);
-    DMatrixRMaj z1 = new DMatrixRMaj(p.w.numRows, 1);
-    CommonOps_DDRM.mult(p.w, x, z1);
-    CommonOps_DDRM.addEquals(z1, p.b1);
-    DMatrixRMaj a1 = z1.copy();
-    for (int k = 0; k < a1.numRows; k++) a1.data[k] = Math.tanh(z1.data[k]);
+    DMatrixRMaj a1 = hidden(p.w, p.b1, x);
     DMatrixRMaj z2 = new DMatrixRMaj(p.u.numRows, 1);
     CommonOps_DDRM.mult(p.u, a1, z2);
     CommonOps_DDRM.addEquals(z2, p.b2);
@@ -124,21 +124,13 @@ public final class ReferenceTypedNetwork {
     // (46): dJ/db1 = (U^T delta) o (1 - a1^2)
     DMatrixRMaj uTdelta = new DMatrixRMaj(p.u.numCols, 1);
     CommonOps_DDRM.multTransA(p.u, delta, uTdelta);
-    DMatrixRMaj oneMinusA1Squared = new DMatrixRMaj(f.a1().numRows, 1);
-    for (int k = 0; k < oneMinusA1Squared.numRows; k++) {
-      oneMinusA1Squared.data[k] = 1 - f.a1().data[k] * f.a1().data[k];
-    }
-    DMatrixRMaj db1 = new DMatrixRMaj(uTdelta.numRows, 1);
-    CommonOps_DDRM.elementMult(uTdelta, oneMinusA1Squared, db1);
+    DMatrixRMaj db1 = throughTanh(uTdelta, f.a1());
 
     // (49): dJ/dW = [(U^T delta) o (1 - a1^2)] x^T + (C/m) W
-    DMatrixRMaj dW = new DMatrixRMaj(p.w.numRows, p.w.numCols);
-    CommonOps_DDRM.multTransB(db1, f.x(), dW);
-    CommonOps_DDRM.addEquals(dW, decay, p.w);
+    DMatrixRMaj dW = weightGradient(db1, f.x(), p.w, decay);
 
     // (47): dJ/dx = W^T [(U^T delta) o (1 - a1^2)]
-    DMatrixRMaj dx = new DMatrixRMaj(p.w.numCols, 1);
-    CommonOps_DDRM.multTransA(p.w, db1, dx);
+    DMatrixRMaj dx = inputGradient(p.w, db1);
 
     return new Gradients(dW, db1, dU, db2, dx, f.a2());
   }

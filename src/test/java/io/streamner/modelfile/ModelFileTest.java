@@ -18,6 +18,7 @@ import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
 import io.streamner.model.NerModel;
 import io.streamner.model.Precision;
+import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
 import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
@@ -116,7 +117,12 @@ class ModelFileTest {
   }
 
   private Path written(NerModel model) throws IOException {
-    Path file = dir.resolve("per.model");
+    return written(model, "per.model");
+  }
+
+  /** {@code model} written to {@code name} in the test's folder. */
+  private Path written(TaggingModel model, String name) throws IOException {
+    Path file = dir.resolve(name);
     ModelFile.write(model, file);
     return file;
   }
@@ -180,7 +186,7 @@ class ModelFileTest {
   @Test
   void aDoubleModelIsWrittenInVersion1AsBeforeFloatModels() throws IOException {
     byte[] bytes = Files.readAllBytes(written(sampleModel()));
-    assertEquals(1, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(1, formatVersion(bytes));
     JsonNode header = JSON.readTree(headerJson(bytes));
     assertEquals(1, header.path("format_version").asInt());
     assertFalse(header.path("hyperparameters").has("precision"), header.toString());
@@ -197,21 +203,14 @@ class ModelFileTest {
     assertEquals(model.hyperparameters(), back.hyperparameters());
     assertEquals(model.vocabulary().words(), back.vocabulary().words());
     assertEquals(123_456_789_012L, back.examplesTrained());
-    for (int id = 0; id < model.input().floatVectors().length; id++)
-      assertArrayEquals(
-          bits(model.input().floatVectors()[id]),
-          bits(back.input().floatVectors()[id]),
-          "word vector " + id);
+    assertRowsBitExact(model.input().floatVectors(), back.input().floatVectors(), "word vector");
     assertArrayEquals(
         bits(((FloatParameters) model.weights()).flatten()),
         bits(((FloatParameters) back.weights()).flatten()));
-    assertArrayEquals(
-        bits(((FloatParameters) model.weights()).w),
-        bits(((FloatParameters) back.weights()).w),
-        "W with its zero padding");
+    assertSameFloatW(model, back);
 
     byte[] bytes = Files.readAllBytes(file);
-    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(3, formatVersion(bytes));
     JsonNode header = JSON.readTree(headerJson(bytes));
     assertEquals(3, header.path("format_version").asInt());
     assertEquals("float", header.path("hyperparameters").path("precision").asText());
@@ -280,7 +279,7 @@ class ModelFileTest {
     NerModel model = sampleModel();
     byte[] bytes = Files.readAllBytes(written(model));
     assertEquals("STRMNER\n", new String(bytes, 0, 8, StandardCharsets.US_ASCII));
-    assertEquals(1, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(1, formatVersion(bytes));
     int offset = payloadOffset(bytes);
     assertEquals(0, offset % 8, "payload is 8-byte aligned");
     long values = JSON.readTree(headerJson(bytes)).path("payload").path("values").asLong();
@@ -316,12 +315,7 @@ class ModelFileTest {
         header.created().toString());
     int v = header.vocabulary().size();
     assertEquals(
-        List.of(
-            new ModelFile.PayloadArray("L", List.of((long) v, 4L)),
-            new ModelFile.PayloadArray("W", List.of(5L, 12L)),
-            new ModelFile.PayloadArray("b1", List.of(5L)),
-            new ModelFile.PayloadArray("U", List.of(5L)),
-            new ModelFile.PayloadArray("b2", List.of(1L))),
+        List.of(array("L", v, 4), array("W", 5, 12), array("b1", 5), array("U", 5), array("b2", 1)),
         header.payload().arrays());
     assertEquals(v * 4L + 5 * 12 + 5 + 5 + 1, header.payloadValues());
   }
@@ -615,18 +609,13 @@ class ModelFileTest {
   @Test
   void typedRoundTripIsBitExact() throws IOException {
     TypedModel model = sampleTyped();
-    Path file = dir.resolve("typed.model");
-    ModelFile.write(model, file);
+    Path file = written(model, "typed.model");
     TypedModel back = (TypedModel) ModelFile.readModel(file);
     assertEquals(model.tagSet(), back.tagSet());
     assertEquals(model.input().hyperparameters(), back.input().hyperparameters());
     assertEquals(model.input().vocabulary().words(), back.input().vocabulary().words());
-    for (int id = 0; id < model.input().vectors().length; id++) {
-      assertArrayEquals(bits(model.input().vectors()[id]), bits(back.input().vectors()[id]));
-    }
-    for (int c = 0; c < model.input().capitals().length; c++) {
-      assertArrayEquals(bits(model.input().capitals()[c]), bits(back.input().capitals()[c]));
-    }
+    assertRowsBitExact(model.input().vectors(), back.input().vectors(), "word vector");
+    assertRowsBitExact(model.input().capitals(), back.input().capitals(), "class");
     assertArrayEquals(bits(model.dense().flatten()), bits(back.dense().flatten()));
     assertEquals(42, back.examplesTrained());
     assertEquals(2, back.epochsTrained());
@@ -646,12 +635,12 @@ class ModelFileTest {
     int v = header.vocabulary().size();
     assertEquals(
         List.of(
-            new ModelFile.PayloadArray("L", List.of((long) v, 4L)),
-            new ModelFile.PayloadArray("E", List.of(6L, 2L)),
-            new ModelFile.PayloadArray("W", List.of(5L, 18L)),
-            new ModelFile.PayloadArray("b1", List.of(5L)),
-            new ModelFile.PayloadArray("U", List.of(9L, 5L)),
-            new ModelFile.PayloadArray("b2", List.of(9L))),
+            array("L", v, 4),
+            array("E", 6, 2),
+            array("W", 5, 18),
+            array("b1", 5),
+            array("U", 9, 5),
+            array("b2", 9)),
         header.payload().arrays());
     assertEquals(Set.of(), schema().validate(JSON.readTree(headerJson(Files.readAllBytes(file)))));
   }
@@ -661,10 +650,9 @@ class ModelFileTest {
     TypedModel typed = sampleTyped();
     WindowInput input = typed.input();
     NerModel model = NerModel.initialise("LOC", input);
-    Path file = dir.resolve("caps.model");
-    ModelFile.write(model, file);
+    Path file = written(model, "caps.model");
     byte[] bytes = Files.readAllBytes(file);
-    assertEquals(2, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(2, formatVersion(bytes));
     NerModel back = ModelFile.read(file);
     List<String> sentence = List.of("The", "ZÜRICH", "Office");
     assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
@@ -675,23 +663,15 @@ class ModelFileTest {
   void aFloatModelWithCapitalisationIsVersion3BitExactAndTagsAlike() throws IOException {
     NerModel model = NerModel.initialise("LOC", sampleTyped().input()).in(Precision.FLOAT);
     model.input().floatCapitals()[1][0] = -0.0f;
-    Path file = dir.resolve("caps-float.model");
-    ModelFile.write(model, file);
+    Path file = written(model, "caps-float.model");
     byte[] bytes = Files.readAllBytes(file);
-    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(3, formatVersion(bytes));
     JsonNode header = JSON.readTree(headerJson(bytes));
     assertEquals("float32", header.path("payload").path("dtype").asText());
     assertEquals(Set.of(), schema().validate(header));
     NerModel back = ModelFile.read(file);
-    for (int c = 0; c < model.input().floatCapitals().length; c++)
-      assertArrayEquals(
-          bits(model.input().floatCapitals()[c]),
-          bits(back.input().floatCapitals()[c]),
-          "class " + c);
-    assertArrayEquals(
-        bits(((FloatParameters) model.weights()).w),
-        bits(((FloatParameters) back.weights()).w),
-        "W with its zero padding");
+    assertRowsBitExact(model.input().floatCapitals(), back.input().floatCapitals(), "class");
+    assertSameFloatW(model, back);
     List<String> sentence = List.of("The", "ZÜRICH", "Office");
     assertArrayEquals(bits(model.probabilities(sentence)), bits(back.probabilities(sentence)));
   }
@@ -705,10 +685,9 @@ class ModelFileTest {
   void aFloatTypedModelIsVersion3AndBitExact() throws IOException {
     TypedModel model = sampleTyped().in(Precision.FLOAT);
     model.input().floatCapitals()[1][0] = -0.0f;
-    Path file = dir.resolve("typed-float.model");
-    ModelFile.write(model, file);
+    Path file = written(model, "typed-float.model");
     byte[] bytes = Files.readAllBytes(file);
-    assertEquals(3, ByteBuffer.wrap(bytes, 8, 4).getInt());
+    assertEquals(3, formatVersion(bytes));
     JsonNode header = JSON.readTree(headerJson(bytes));
     assertEquals("float32", header.at("/payload/dtype").asText());
     assertEquals("float", header.at("/hyperparameters/precision").asText());
@@ -722,17 +701,11 @@ class ModelFileTest {
     assertEquals(Precision.FLOAT, back.precision());
     assertEquals(model.tagSet(), back.tagSet());
     assertEquals(model.input().hyperparameters(), back.input().hyperparameters());
-    for (int id = 0; id < model.input().floatVectors().length; id++) {
-      assertArrayEquals(
-          bits(model.input().floatVectors()[id]), bits(back.input().floatVectors()[id]));
-    }
-    for (int c = 0; c < model.input().floatCapitals().length; c++) {
-      assertArrayEquals(
-          bits(model.input().floatCapitals()[c]), bits(back.input().floatCapitals()[c]));
-    }
+    assertRowsBitExact(model.input().floatVectors(), back.input().floatVectors(), "word vector");
+    assertRowsBitExact(model.input().floatCapitals(), back.input().floatCapitals(), "class");
+    assertSameFloatW(model, back);
     FloatParameters f = (FloatParameters) model.weights();
     FloatParameters g = (FloatParameters) back.weights();
-    assertArrayEquals(bits(f.w), bits(g.w), "W with its zero padding");
     assertArrayEquals(bits(f.u), bits(g.u), "U with its zero padding");
     assertArrayEquals(bits(f.b1), bits(g.b1));
     assertArrayEquals(bits(f.b2), bits(g.b2));
@@ -751,8 +724,7 @@ class ModelFileTest {
 
   @Test
   void aFloatTypedModelMustSayFloatAndVersion3() throws IOException {
-    Path file = dir.resolve("typed-float.model");
-    ModelFile.write(sampleTyped().in(Precision.FLOAT), file);
+    Path file = written(sampleTyped().in(Precision.FLOAT), "typed-float.model");
     rewriteHeader(file, h -> h.put("format_version", 2));
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.readModel(file));
     assertTrue(e.getMessage().contains("format version"), e.getMessage());
@@ -760,16 +732,14 @@ class ModelFileTest {
 
   @Test
   void readOfABinaryModelRefusesATypedOne() throws IOException {
-    Path file = dir.resolve("typed.model");
-    ModelFile.write(sampleTyped(), file);
+    Path file = written(sampleTyped(), "typed.model");
     ModelFileException e = readFails(file, Reason.NOT_BINARY);
     assertTrue(e.getMessage().contains("typed model (PER, CREATIVE-WORK)"), e.getMessage());
   }
 
   @Test
   void aVersion2HeaderMustBeOneKindWithTheTagsItsSchemeSpells() throws IOException {
-    Path file = dir.resolve("typed.model");
-    ModelFile.write(sampleTyped(), file);
+    Path file = written(sampleTyped(), "typed.model");
     byte[] original = Files.readAllBytes(file);
     List<Consumer<ObjectNode>> edits =
         List.of(
@@ -870,6 +840,40 @@ class ModelFileTest {
     long[] b = new long[values.length];
     for (int i = 0; i < b.length; i++) b[i] = Double.doubleToRawLongBits(values[i]);
     return b;
+  }
+
+  /**
+   * Each row of a matrix of float vectors, bit for bit: row i is "{@code what} i" if it differs.
+   */
+  private static void assertRowsBitExact(float[][] expected, float[][] actual, String what) {
+    assertEquals(expected.length, actual.length, what + "s");
+    for (int i = 0; i < expected.length; i++)
+      assertArrayEquals(bits(expected[i]), bits(actual[i]), what + " " + i);
+  }
+
+  /** {@link #assertRowsBitExact(float[][], float[][], String)} of double vectors. */
+  private static void assertRowsBitExact(double[][] expected, double[][] actual, String what) {
+    assertEquals(expected.length, actual.length, what + "s");
+    for (int i = 0; i < expected.length; i++)
+      assertArrayEquals(bits(expected[i]), bits(actual[i]), what + " " + i);
+  }
+
+  /** W of two float models, bit for bit, the zero padding at the end of its rows included. */
+  private static void assertSameFloatW(TaggingModel model, TaggingModel back) {
+    assertArrayEquals(
+        bits(((FloatParameters) model.weights()).w),
+        bits(((FloatParameters) back.weights()).w),
+        "W with its zero padding");
+  }
+
+  /** The format version, after the 8 bytes of the magic. */
+  private static int formatVersion(byte[] file) {
+    return ByteBuffer.wrap(file, 8, 4).getInt();
+  }
+
+  /** The header's entry for a payload array of this shape. */
+  private static ModelFile.PayloadArray array(String name, long... shape) {
+    return new ModelFile.PayloadArray(name, Arrays.stream(shape).boxed().toList());
   }
 
   private static int headerLength(byte[] file) {

@@ -27,6 +27,14 @@ class CorpusReaderTest {
     return corpus.problems().stream().map(Problem::line).toList();
   }
 
+  /** Reads text whose format the reader must detect as {@code detected}, with no problem. */
+  private static Corpus readDetected(String text, CorpusFormat detected) {
+    Corpus corpus = Fixtures.read(text, null);
+    assertEquals(detected, corpus.format());
+    assertFalse(corpus.hasProblems(), corpus.problemSummary());
+    return corpus;
+  }
+
   @Test
   void readsConll2003KeepingTokensAndNerTagsAndSkippingDocstart() throws IOException {
     Corpus corpus = CorpusReader.read(Fixtures.resource("conll2003.txt"), null);
@@ -298,14 +306,10 @@ class CorpusReaderTest {
 
   @Test
   void byteOrderMarkAndWindowsLineEndingsAreHarmless() {
-    Corpus tsv = Fixtures.read("\uFEFFAnn\tB-PER\r\nLee\tI-PER\r\n\r\nBob\tO\r\n", null);
-    assertEquals(CorpusFormat.TSV, tsv.format());
-    assertFalse(tsv.hasProblems(), tsv.problemSummary());
+    Corpus tsv = readDetected("\uFEFFAnn\tB-PER\r\nLee\tI-PER\r\n\r\nBob\tO\r\n", CorpusFormat.TSV);
     assertEquals(List.of("Ann", "Lee"), tsv.sentences().get(0).tokens());
     assertEquals(2, tsv.sentences().size());
-    Corpus jsonl = Fixtures.read("\uFEFF{\"tokens\": [\"a\"]}\n", null);
-    assertEquals(CorpusFormat.JSONL, jsonl.format());
-    assertFalse(jsonl.hasProblems(), jsonl.problemSummary());
+    readDetected("\uFEFF{\"tokens\": [\"a\"]}\n", CorpusFormat.JSONL);
   }
 
   @Test
@@ -314,8 +318,7 @@ class CorpusReaderTest {
     for (int i = 0; i < 120; i++) {
       text.append("w").append(i).append("\tO\nx\tB-PER\n\n");
     }
-    Corpus corpus = Fixtures.read(text.toString(), null);
-    assertEquals(CorpusFormat.TSV, corpus.format());
+    Corpus corpus = readDetected(text.toString(), CorpusFormat.TSV);
     assertEquals(120, corpus.sentences().size());
     assertEquals(240, corpus.tokenCount());
     assertEquals(List.of("w0", "x"), corpus.sentences().get(0).tokens());
@@ -334,18 +337,14 @@ class CorpusReaderTest {
   /** Issue 11: CoNLL-style files with any number of columns, token first and tag last. */
   @Test
   void twoColumnsSeparatedBySpacesAreRead() {
-    Corpus corpus = Fixtures.read("Maria B-PER\nflew O\n\nto  O\nLisbon I-LOC\n", null);
-    assertEquals(CorpusFormat.TSV, corpus.format());
-    assertFalse(corpus.hasProblems(), corpus.problemSummary());
+    Corpus corpus = readDetected("Maria B-PER\nflew O\n\nto  O\nLisbon I-LOC\n", CorpusFormat.TSV);
     assertEquals(List.of("Maria", "flew"), corpus.sentences().get(0).tokens());
     assertEquals(List.of("O", "I-LOC"), corpus.sentences().get(1).tags());
   }
 
   @Test
   void anyNumberOfColumnsGivesTheFirstAsTokenAndTheLastAsTag() {
-    Corpus threeTabs = Fixtures.read("Maria\tNNP\tB-PER\nflew\tVBD\tO\n", null);
-    assertEquals(CorpusFormat.TSV, threeTabs.format());
-    assertFalse(threeTabs.hasProblems(), threeTabs.problemSummary());
+    Corpus threeTabs = readDetected("Maria\tNNP\tB-PER\nflew\tVBD\tO\n", CorpusFormat.TSV);
     assertEquals(List.of("B-PER", "O"), threeTabs.sentences().get(0).tags());
     Corpus five =
         Fixtures.read(

@@ -139,29 +139,24 @@ class EntityTagsTest {
     assertEquals(canonical, EntityTags.canonicalEntity(entity));
   }
 
-  @Test
-  void canonicalEntityExplainsWhatIsWrong() {
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> EntityTags.canonicalEntity(""))
-            .getMessage()
-            .contains("empty"));
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> EntityTags.canonicalEntity(null))
-            .getMessage()
-            .contains("empty"));
-    assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> EntityTags.canonicalEntity("O"))
-            .getMessage()
-            .contains("outside"));
-    String tagMessage =
-        assertThrows(IllegalArgumentException.class, () -> EntityTags.canonicalEntity("B-person"))
+  /** A name that is no entity type, and what the message must say of it (parts split by "; "). */
+  @ParameterizedTest(name = "[{0}]")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      nullValues = "NULL",
+      value = {
+        "``       | empty",
+        "NULL     | empty",
+        "O        | outside",
+        "B-person | not an entity type; 'PER'",
+        "per son  | 'per son'",
+      })
+  void canonicalEntityExplainsWhatIsWrong(String entity, String mentions) {
+    String message =
+        assertThrows(IllegalArgumentException.class, () -> EntityTags.canonicalEntity(entity))
             .getMessage();
-    assertTrue(
-        tagMessage.contains("not an entity type") && tagMessage.contains("'PER'"), tagMessage);
-    String badMessage =
-        assertThrows(IllegalArgumentException.class, () -> EntityTags.canonicalEntity("per son"))
-            .getMessage();
-    assertTrue(badMessage.contains("'per son'"), badMessage);
+    for (String part : mentions.split("; ")) assertTrue(message.contains(part), message);
   }
 
   @ParameterizedTest

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TagSetTest {
   private static final TagSet BIO = TagSet.of(Scheme.BIO, List.of("person", "LOC"));
@@ -64,26 +66,39 @@ class TagSetTest {
     }
   }
 
-  @Test
-  void transitionsFollowTheScheme() {
-    int o = 0, bPer = 1, iPer = 2, bLoc = 3, iLoc = 4;
-    assertTrue(BIO.allowed(bPer, iPer));
-    assertTrue(BIO.allowed(iPer, iPer));
-    assertTrue(BIO.allowed(iPer, bPer), "BIO: a mention may follow another directly");
-    assertFalse(BIO.allowed(o, iPer));
-    assertFalse(BIO.allowed(bLoc, iPer));
-    assertFalse(BIO.canStart(iLoc));
-    assertTrue(BIO.canEnd(bPer));
+  /** Whether a tag may follow another, by scheme; a row a rule, with the case that breaks it. */
+  @ParameterizedTest(name = "{0}: {1} -> {2} allowed: {3}")
+  @CsvSource({
+    "BIO, B-PER, I-PER, true",
+    "BIO, I-PER, I-PER, true",
+    "BIO, I-PER, B-PER, true", // a mention may follow another directly
+    "BIO, O, I-PER, false",
+    "BIO, B-LOC, I-PER, false",
+    "BIOES, B-PER, E-PER, true",
+    "BIOES, E-PER, S-PER, true",
+    "BIOES, B-PER, O, false", // B- must be closed by E-
+    "BIOES, I-PER, B-LOC, false",
+    "BIOES, O, E-PER, false",
+  })
+  void transitionsFollowTheScheme(Scheme scheme, String previous, String next, boolean allowed) {
+    TagSet set = scheme == Scheme.BIO ? BIO : BIOES;
+    assertEquals(allowed, set.allowed(id(set, previous), id(set, next)));
+  }
 
-    int ePer = 3, sPer = 4, bLoc2 = 5;
-    assertTrue(BIOES.allowed(bPer, ePer));
-    assertTrue(BIOES.allowed(ePer, sPer));
-    assertFalse(BIOES.allowed(bPer, o), "BIOES: B- must be closed by E-");
-    assertFalse(BIOES.allowed(iPer, bLoc2));
-    assertFalse(BIOES.allowed(o, ePer));
-    assertFalse(BIOES.canEnd(iPer));
-    assertTrue(BIOES.canEnd(sPer));
-    assertFalse(BIOES.canStart(ePer));
+  @Test
+  void aMentionStartsAndEndsAsTheSchemeSays() {
+    assertFalse(BIO.canStart(id(BIO, "I-LOC")));
+    assertTrue(BIO.canEnd(id(BIO, "B-PER")));
+    assertFalse(BIOES.canEnd(id(BIOES, "I-PER")));
+    assertTrue(BIOES.canEnd(id(BIOES, "S-PER")));
+    assertFalse(BIOES.canStart(id(BIOES, "E-PER")));
+  }
+
+  /** The id of a tag in the set, by its label. */
+  private static int id(TagSet set, String tag) {
+    int id = set.tags().indexOf(tag);
+    assertTrue(id >= 0, tag + " is not in " + set.tags());
+    return id;
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,15 +30,17 @@ class InputParseTest {
   }
 
   static String trainReason(byte[] value) {
-    ParseResult<TrainRecord> r = WireFormat.parseTrain(value, MAX);
-    assertFalse(r.isOk(), () -> "should be rejected: " + r.value());
-    assertNull(r.value());
-    return r.reason();
+    return reason(WireFormat.parseTrain(value, MAX));
   }
 
   static String scoreReason(String json) {
-    ParseResult<ScoreRecord> r = WireFormat.parseScore(utf8(json), MAX);
+    return reason(WireFormat.parseScore(utf8(json), MAX));
+  }
+
+  /** The reason of a result that must be a rejection. */
+  private static String reason(ParseResult<?> r) {
     assertFalse(r.isOk(), () -> "should be rejected: " + r.value());
+    assertNull(r.value());
     return r.reason();
   }
 
@@ -173,13 +176,15 @@ class InputParseTest {
     assertMentions(trainReason(json), mentions.split(", "));
   }
 
+  /** {@code n} copies of a JSON value, comma-separated: the inside of a long list. */
+  static String copies(int n, String value) {
+    return String.join(",", Collections.nCopies(n, value));
+  }
+
   @Test
   void tooManyTokensSaysHowManyAndTheLimit() {
-    String tokens = "\"w\",".repeat(50_000);
     String json =
-        "{\"id\": \"a\", \"tokens\": ["
-            + tokens.substring(0, tokens.length() - 1)
-            + "], \"tags\": [\"O\"]}";
+        "{\"id\": \"a\", \"tokens\": [" + copies(50_000, "\"w\"") + "], \"tags\": [\"O\"]}";
     assertEquals("sentence has 50,000 tokens; the limit is 1,000", trainReason(json));
     assertTrue(
         WireFormat.parseTrain(utf8(json), 50_000)
@@ -189,11 +194,8 @@ class InputParseTest {
 
   @Test
   void tagsBeyondTheLimitAreCountedForTheMismatch() {
-    String tags = "\"O\",".repeat(5_000);
     String json =
-        "{\"id\": \"a\", \"tags\": ["
-            + tags.substring(0, tags.length() - 1)
-            + "], \"tokens\": [\"w\"]}";
+        "{\"id\": \"a\", \"tags\": [" + copies(5_000, "\"O\"") + "], \"tokens\": [\"w\"]}";
     assertEquals("tokens and tags differ in length (1 vs 5,000)", trainReason(json));
   }
 
