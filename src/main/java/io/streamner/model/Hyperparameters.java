@@ -150,62 +150,27 @@ public record Hyperparameters(
     return vectorLearningRateFactor == null ? 1 : vectorLearningRateFactor;
   }
 
-  /** The same with the step size schedule alpha / (1 + d t); 0 or null for a constant step. */
-  public Hyperparameters withLearningRateDecay(Double decay) {
-    return new Hyperparameters(
-        windowSize,
-        dim,
-        hidden,
-        learningRate,
-        regularization,
-        seed,
-        precision,
-        decay,
-        vectorLearningRateFactor);
-  }
-
-  /** The same with the lookup tables stepping at f alpha_t; 1 or null for alpha_t. */
-  public Hyperparameters withVectorLearningRateFactor(Double factor) {
-    return new Hyperparameters(
-        windowSize,
-        dim,
-        hidden,
-        learningRate,
-        regularization,
-        seed,
-        precision,
-        learningRateDecay,
-        factor);
-  }
-
   /** nC: the length of the input vector x. */
   public int inputSize() {
     return windowSize * dim;
   }
 
-  public Hyperparameters withDim(int newDim) {
-    return new Hyperparameters(
-        windowSize,
-        newDim,
-        hidden,
-        learningRate,
-        regularization,
-        seed,
-        precision,
-        learningRateDecay,
-        vectorLearningRateFactor);
+  /** The same with the step size schedule alpha / (1 + d t); 0 or null for a constant step. */
+  public Hyperparameters withLearningRateDecay(Double decay) {
+    return with(precision, decay, vectorLearningRateFactor);
+  }
+
+  /** The same with the lookup tables stepping at f alpha_t; 1 or null for alpha_t. */
+  public Hyperparameters withVectorLearningRateFactor(Double factor) {
+    return with(precision, learningRateDecay, factor);
   }
 
   public Hyperparameters withPrecision(Precision newPrecision) {
+    return with(newPrecision, learningRateDecay, vectorLearningRateFactor);
+  }
+
+  private Hyperparameters with(Precision newPrecision, Double decay, Double factor) {
     return new Hyperparameters(
-        windowSize,
-        dim,
-        hidden,
-        learningRate,
-        regularization,
-        seed,
-        newPrecision,
-        learningRateDecay,
-        vectorLearningRateFactor);
+        windowSize, dim, hidden, learningRate, regularization, seed, newPrecision, decay, factor);
   }
 }
