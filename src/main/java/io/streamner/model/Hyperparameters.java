@@ -60,7 +60,7 @@ public record Hyperparameters(
    * f of a typed model's lookup tables unless set (their step f alpha_t); chosen on btc.dev and
    * WNUT-17 dev (src/site/markdown/accuracy.md). A binary model's tables step at alpha_t.
    */
-  public static final double DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR = 3;
+  public static final double DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR = 4;
 
   public Hyperparameters {
     if (precision == null) precision = Precision.DOUBLE;

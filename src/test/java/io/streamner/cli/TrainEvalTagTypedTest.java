@@ -1,13 +1,17 @@
 package io.streamner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamner.model.Hyperparameters;
 import io.streamner.model.Precision;
 import io.streamner.model.TagDecoder;
 import io.streamner.model.TypedModel;
 import io.streamner.modelfile.ModelFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,38 @@ class TrainEvalTagTypedTest extends OfflineWorkflow {
     assertEquals(3, header.formatVersion(), "a float model file");
     assertEquals(13, header.tagSet().tags().size(), "O and B-, I-, E-, S- of three types");
     assertEquals(5, header.capitalization().dim());
+    assertEquals(
+        Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR,
+        header.hyperparameters().vectorLearningRateFactor(),
+        "a typed model's vectors step at the default factor, and its file says so");
+  }
+
+  /**
+   * --vector-lr-factor sets the vectors' step factor (1 leaves it out of the file, as the
+   * specification's one step size), a binary model has none unless asked, and a factor that is not
+   * a positive number is a one-line error.
+   */
+  @Test
+  void theVectorsStepFactorIsAnOptionKeptInTheModelFile() throws Exception {
+    Path one = dir.resolve("factor-1.model");
+    CliRun run = train("--types", "all", "--vector-lr-factor", "1", "--out", one.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(null, ModelFile.readHeader(one).hyperparameters().vectorLearningRateFactor());
+    assertFalse(Files.readString(one, StandardCharsets.ISO_8859_1).contains("vector_learning"));
+    Path binary = dir.resolve("binary.model");
+    run = train("--entity", "PER", "--out", binary.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(null, ModelFile.readHeader(binary).hyperparameters().vectorLearningRateFactor());
+    Path two = dir.resolve("binary-2.model");
+    run = train("--entity", "PER", "--vector-lr-factor", "2", "--out", two.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(2.0, ModelFile.readHeader(two).hyperparameters().vectorLearningRateFactor());
+    run.assertPrinted("vector-lr-factor=2.0");
+    for (String bad : List.of("0", "-1", "NaN", "Infinity")) {
+      CliRun wrong = train("--types", "all", "--vector-lr-factor", bad, "--out", one.toString());
+      assertEquals(Main.USER_ERROR, wrong.exitCode(), bad + ": " + wrong);
+      assertTrue(wrong.err().contains("--vector-lr-factor"), wrong.err());
+    }
   }
 
   @Test
