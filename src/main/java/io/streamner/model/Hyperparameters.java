@@ -96,32 +96,10 @@ public record Hyperparameters(
     }
   }
 
-  /** The lookup tables at the network's step size ({@code vectorLearningRateFactor} null). */
-  public Hyperparameters(
-      int windowSize,
-      int dim,
-      int hidden,
-      double learningRate,
-      double regularization,
-      long seed,
-      Precision precision,
-      Double learningRateDecay) {
-    this(
-        windowSize,
-        dim,
-        hidden,
-        learningRate,
-        regularization,
-        seed,
-        precision,
-        learningRateDecay,
-        null);
-  }
-
   /** Double precision: the specification's model. */
   public Hyperparameters(
       int windowSize, int dim, int hidden, double learningRate, double regularization, long seed) {
-    this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE, null);
+    this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE, null, null);
   }
 
   /** The reference setup of the specification: n=50, C=5, H=100. */
