@@ -4,16 +4,13 @@ import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
 import io.streamner.model.VectorOps;
 import io.streamner.model.WindowInput;
 import io.streamner.model.WindowKernel;
 import io.streamner.model.WordVectors;
-import io.streamner.text.TokenNormalizer;
 import java.io.Serializable;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -44,7 +41,6 @@ import org.apache.flink.api.common.typeinfo.Types;
  * @param learners the learner of a model of this precision, with its own kernel
  * @param inputVectors L of a model's input ({@code vectors()} or {@code floatVectors()})
  * @param inputCapitals E of a typed model's input, or null without capitalisation features
- * @param fromColumns the binary model a model file holds, from the state's columns
  * @param views a vector of this precision read from its double values, without a copy where it can
  */
 record JobPrecision<V, P extends Dense>(
@@ -54,7 +50,6 @@ record JobPrecision<V, P extends Dense>(
     Learners<V, P> learners,
     Function<WindowInput, V[]> inputVectors,
     Function<WindowInput, V[]> inputCapitals,
-    FromColumns<V, P> fromColumns,
     Function<double[], V> views)
     implements Serializable {
   static final JobPrecision<double[], DenseParameters> DOUBLE =
@@ -66,7 +61,6 @@ record JobPrecision<V, P extends Dense>(
           OnlineLearner::doubles,
           WindowInput::vectors,
           WindowInput::capitals,
-          NerModel::fromColumns,
           values -> values);
 
   static final JobPrecision<float[], FloatParameters> FLOAT =
@@ -80,7 +74,6 @@ record JobPrecision<V, P extends Dense>(
           OnlineLearner::floats,
           WindowInput::floatVectors,
           WindowInput::floatCapitals,
-          NerModel::fromColumns,
           WordVectors::toFloat);
 
   /** The job precision of models of {@code precision}. */
@@ -149,17 +142,6 @@ record JobPrecision<V, P extends Dense>(
   interface Learners<V, P extends Dense> {
     OnlineLearner<V, P> learner(
         OnlineLearner.Settings settings, int outputs, int capitalizationDim);
-  }
-
-  /** The model a model file holds, from the state's columns and the live dense parameters. */
-  interface FromColumns<V, P> {
-    NerModel model(
-        String name,
-        Hyperparameters hp,
-        TokenNormalizer normalizer,
-        Map<String, V> columns,
-        P dense,
-        long examples);
   }
 
   /** The current key's dense parameters in keyed state. */

@@ -3,6 +3,7 @@ package io.streamner.job;
 import io.streamner.model.Dense;
 import io.streamner.model.DenseWithCapitals;
 import io.streamner.model.Hyperparameters;
+import io.streamner.model.NerModel;
 import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
@@ -220,9 +221,8 @@ final class ModelStore<V, P extends Dense> {
     Hyperparameters hp = definition.hyperparameters(m.typed());
     LiveParameters<V, P> p = m.parameters;
     if (!m.typed()) {
-      return precision
-          .fromColumns()
-          .model(m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
+      return NerModel.fromColumns(
+          m.name, hp, seeds.normalizer(), all, p.dense, m.counters.examplesSeen);
     }
     Map<String, double[]> vectors = new HashMap<>();
     all.forEach((word, v) -> vectors.put(word, precision.values(v)));

@@ -73,38 +73,18 @@ public final class NerModel extends TaggingModel {
   }
 
   /**
-   * A model from word vectors keyed by word, as the streaming job holds them: the vocabulary is
-   * UUUNKKK, then the words in sorted order, then the padding words, so that the same vectors
-   * always give the same file.
+   * A model from word vectors keyed by word, as the streaming job holds them (see {@link
+   * WindowInput#fromColumns}); the vectors and {@code dense} are of {@code hp}'s precision.
    */
-  public static NerModel fromColumns(
+  public static <V> NerModel fromColumns(
       String entity,
       Hyperparameters hp,
       TokenNormalizer normalizer,
-      Map<String, double[]> columns,
-      DenseParameters dense,
+      Map<String, V> columns,
+      Dense dense,
       long examplesTrained) {
     return new NerModel(
         entity, WindowInput.fromColumns(hp, normalizer, columns, null), dense, examplesTrained, 0);
-  }
-
-  /**
-   * {@link #fromColumns(String, Hyperparameters, TokenNormalizer, Map, DenseParameters, long)} of a
-   * float model.
-   */
-  public static NerModel fromColumns(
-      String entity,
-      Hyperparameters hp,
-      TokenNormalizer normalizer,
-      Map<String, float[]> columns,
-      FloatParameters dense,
-      long examplesTrained) {
-    return new NerModel(
-        entity,
-        WindowInput.fromColumns(hp, normalizer, columns, (float[][]) null),
-        dense,
-        examplesTrained,
-        0);
   }
 
   /**

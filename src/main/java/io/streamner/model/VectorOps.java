@@ -13,6 +13,11 @@ public interface VectorOps<V> {
 
   Precision precision();
 
+  /** The vectors of {@code precision}. */
+  static VectorOps<?> of(Precision precision) {
+    return precision == Precision.FLOAT ? FLOAT : DOUBLE;
+  }
+
   /** An array for {@code length} vectors. */
   V[] array(int length);
 

@@ -7,7 +7,6 @@ import io.streamner.text.Windows;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
  * The input side of a window model, shared by the binary {@link NerModel} and the {@link
@@ -138,37 +137,19 @@ public final class WindowInput {
   /**
    * The input of a model whose word vectors are keyed by word, as the streaming job holds them: the
    * vocabulary is UUUNKKK, then the words in sorted order, then the padding words, so that the same
-   * vectors always give the same file. The vectors are copied.
+   * vectors always give the same file. The vectors are copied; they and E are of {@code hp}'s
+   * precision ({@code double[]} or {@code float[]}).
    */
-  public static WindowInput fromColumns(
-      Hyperparameters hp,
-      TokenNormalizer normalizer,
-      Map<String, double[]> columns,
-      double[][] capitals) {
+  public static <V> WindowInput fromColumns(
+      Hyperparameters hp, TokenNormalizer normalizer, Map<String, V> columns, V[] capitals) {
+    @SuppressWarnings("unchecked") // the precision's vectors: a cast fails at the first copy if not
+    VectorOps<V> ops = (VectorOps<V>) VectorOps.of(hp.precision());
     Vocabulary vocabulary = vocabularyOf(columns);
-    double[][] vectors =
-        inOrder(vocabulary, columns, new double[vocabulary.size()][], double[]::clone);
-    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
-  }
-
-  /** The same for a float model. */
-  public static WindowInput fromColumns(
-      Hyperparameters hp,
-      TokenNormalizer normalizer,
-      Map<String, float[]> columns,
-      float[][] capitals) {
-    Vocabulary vocabulary = vocabularyOf(columns);
-    float[][] vectors =
-        inOrder(vocabulary, columns, new float[vocabulary.size()][], float[]::clone);
-    return new WindowInput(hp, normalizer, vocabulary, vectors, capitals);
-  }
-
-  /** Copies of the columns in vocabulary order, into {@code vectors}. */
-  private static <V> V[] inOrder(
-      Vocabulary vocabulary, Map<String, V> columns, V[] vectors, UnaryOperator<V> copy) {
-    for (int id = 0; id < vectors.length; id++)
-      vectors[id] = copy.apply(columns.get(vocabulary.word(id)));
-    return vectors;
+    V[] vectors = ops.array(vocabulary.size());
+    for (int id = 0; id < vectors.length; id++) {
+      vectors[id] = ops.copy(columns.get(vocabulary.word(id)));
+    }
+    return new WindowInput(hp.precision(), hp, normalizer, vocabulary, vectors, capitals);
   }
 
   private static Vocabulary vocabularyOf(Map<String, ?> columns) {
