@@ -38,7 +38,6 @@ import org.apache.flink.api.common.typeinfo.Types;
  * @param vectors the word (and capitalisation) vectors of this precision
  * @param columnsState the word vectors' keyed state: one MapState entry per word
  * @param denseStates the keyed state of the current key's dense parameters
- * @param learners the learner of a model of this precision, with its own kernel
  * @param inputVectors L of a model's input ({@code vectors()} or {@code floatVectors()})
  * @param inputCapitals E of a typed model's input, or null without capitalisation features
  * @param views a vector of this precision read from its double values, without a copy where it can
@@ -47,7 +46,6 @@ record JobPrecision<V, P extends Dense>(
     VectorOps<V> vectors,
     MapStateDescriptor<String, V> columnsState,
     DenseStates<P> denseStates,
-    Learners<V, P> learners,
     Function<WindowInput, V[]> inputVectors,
     Function<WindowInput, V[]> inputCapitals,
     Function<double[], V> views)
@@ -58,7 +56,6 @@ record JobPrecision<V, P extends Dense>(
           new MapStateDescriptor<>(
               "columns", Types.STRING, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO),
           (context, hp) -> new DoubleDense(hp),
-          OnlineLearner::doubles,
           WindowInput::vectors,
           WindowInput::capitals,
           values -> values);
@@ -71,7 +68,6 @@ record JobPrecision<V, P extends Dense>(
               Types.STRING,
               PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO),
           FloatDense::new,
-          OnlineLearner::floats,
           WindowInput::floatVectors,
           WindowInput::floatCapitals,
           WordVectors::toFloat);
@@ -95,7 +91,7 @@ record JobPrecision<V, P extends Dense>(
    * model, one per tag for a typed one; capitalisation vectors of k values (0: none).
    */
   OnlineLearner<V, P> learner(OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
-    return learners.learner(settings, outputs, capitalizationDim);
+    return OnlineLearner.of(settings, outputs, capitalizationDim);
   }
 
   /** Word vector {@code id} of a model (binary or typed) of this precision. */
@@ -136,12 +132,6 @@ record JobPrecision<V, P extends Dense>(
   /** {@code DoubleDense} or {@code FloatDense}, for the current operator. */
   interface DenseStates<P> {
     DenseState<P> of(RuntimeContext context, Hyperparameters hp);
-  }
-
-  /** {@code OnlineLearner.doubles} or {@code floats}. */
-  interface Learners<V, P extends Dense> {
-    OnlineLearner<V, P> learner(
-        OnlineLearner.Settings settings, int outputs, int capitalizationDim);
   }
 
   /** The current key's dense parameters in keyed state. */

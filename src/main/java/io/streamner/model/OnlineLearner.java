@@ -173,39 +173,27 @@ public final class OnlineLearner<V, P> {
     this.pieces = capitalizationDim > 0 ? vectors.array(2 * windowSize) : window;
   }
 
-  /** The learner of a binary double model without capitalisation features: the specification's. */
-  public static OnlineLearner<double[], DenseParameters> doubles(Settings settings) {
-    return doubles(settings, 1, 0);
-  }
-
   /**
-   * The learner of a double model with {@code outputs} outputs (1: binary, else one per tag) and
-   * capitalisation vectors of k values (0: none).
+   * The learner of a model of the settings' precision (its kernel: the SIMD one in float where the
+   * JVM has it) with {@code outputs} outputs (1: binary, else one per tag) and capitalisation
+   * vectors of k values (0: none).
    */
-  public static OnlineLearner<double[], DenseParameters> doubles(
+  @SuppressWarnings("unchecked") // V and P are those of the hyper-parameters' precision
+  public static <V, P> OnlineLearner<V, P> of(
       Settings settings, int outputs, int capitalizationDim) {
     Hyperparameters hp = settings.hyperparameters();
-    return new OnlineLearner<>(
-        settings,
-        capitalizationDim,
-        new DoubleKernel(
-            inputSize(hp, capitalizationDim), hp.hidden(), outputs, hp.vectorStepFactor()));
+    WindowKernel<?, ?> kernel = WindowKernel.of(hp, inputSize(hp, capitalizationDim), outputs);
+    return new OnlineLearner<>(settings, capitalizationDim, (WindowKernel<V, P>) kernel);
+  }
+
+  /** The learner of a binary double model without capitalisation features: the specification's. */
+  public static OnlineLearner<double[], DenseParameters> doubles(Settings settings) {
+    return new OnlineLearner<>(settings, 0, new DoubleKernel(settings.hyperparameters()));
   }
 
   /** The learner of a binary float model without capitalisation features. */
   public static OnlineLearner<float[], FloatParameters> floats(Settings settings) {
-    return floats(settings, 1, 0);
-  }
-
-  /** {@link #doubles(Settings, int, int)} in float: the SIMD kernel where the JVM has it. */
-  public static OnlineLearner<float[], FloatParameters> floats(
-      Settings settings, int outputs, int capitalizationDim) {
-    Hyperparameters hp = settings.hyperparameters();
-    return new OnlineLearner<>(
-        settings,
-        capitalizationDim,
-        new FloatKernel(
-            inputSize(hp, capitalizationDim), hp.hidden(), outputs, hp.vectorStepFactor()));
+    return new OnlineLearner<>(settings, 0, new FloatKernel(settings.hyperparameters()));
   }
 
   private static int inputSize(Hyperparameters hp, int capitalizationDim) {

@@ -59,12 +59,13 @@ public interface WindowKernel<V, P> {
   boolean isFiniteDense(P dense);
 
   /**
-   * The kernel of {@code precision} for inputs of {@code inputSize} values (I), {@code hidden}
-   * units and {@code outputs} outputs (1: binary, else one per tag).
+   * The kernel of {@code hp}'s precision, hidden units and vectors' step factor, for inputs of
+   * {@code inputSize} values (I) and {@code outputs} outputs (1: binary, else one per tag).
    */
-  static WindowKernel<?, ?> of(Precision precision, int inputSize, int hidden, int outputs) {
-    return precision == Precision.FLOAT
-        ? new FloatKernel(inputSize, hidden, outputs)
-        : new DoubleKernel(inputSize, hidden, outputs);
+  static WindowKernel<?, ?> of(Hyperparameters hp, int inputSize, int outputs) {
+    double f = hp.vectorStepFactor();
+    return hp.precision() == Precision.FLOAT
+        ? new FloatKernel(inputSize, hp.hidden(), outputs, f)
+        : new DoubleKernel(inputSize, hp.hidden(), outputs, f);
   }
 }

@@ -29,11 +29,7 @@ final class KernelLoop {
    */
   static Speed measure(JobDefinition definition, double warmupSeconds, double measureSeconds) {
     return measure(
-        WindowKernel.of(
-            definition.hyperparameters().precision(),
-            definition.hyperparameters().inputSize(),
-            definition.hyperparameters().hidden(),
-            1),
+        WindowKernel.of(definition.hyperparameters(), definition.hyperparameters().inputSize(), 1),
         definition,
         warmupSeconds,
         measureSeconds);

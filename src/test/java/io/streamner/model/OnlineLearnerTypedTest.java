@@ -68,7 +68,7 @@ class OnlineLearnerTypedTest {
   }
 
   static OnlineLearner<double[], DenseParameters> learner(double decay) {
-    return OnlineLearner.doubles(
+    return OnlineLearner.of(
         new OnlineLearner.Settings(HP, TokenNormalizer.defaults(), 1, decay), TAGS.size(), K);
   }
 
@@ -156,7 +156,7 @@ class OnlineLearnerTypedTest {
 
     Streamed<float[], FloatParameters> streamed =
         new Streamed<>(
-            OnlineLearner.floats(
+            OnlineLearner.of(
                 new OnlineLearner.Settings(
                     HP.withPrecision(Precision.FLOAT),
                     TokenNormalizer.defaults(),
