@@ -135,7 +135,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
   @Override
   public double[] probabilities() {
-    return output.probabilities();
+    return output.probabilities;
   }
 
   @Override
@@ -172,27 +172,38 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
    * and the backward pass to dJ/da1 (into the kernel's g) with the step of U and b2. It keeps the
    * last window's scores.
    */
-  private interface Output {
-    /** The probabilities of the window whose hidden layer is a1 (overwritten by the next call). */
-    double[] forward(DenseParameters p);
+  private abstract static class Output {
+    /** The probabilities of the last {@link #forward} (overwritten by the next call). */
+    final double[] probabilities;
 
-    /** The probabilities of the last {@link #forward}. */
-    double[] probabilities();
+    Output(int outputs) {
+      this.probabilities = new double[outputs];
+    }
+
+    /** The probabilities of the window whose hidden layer is a1. */
+    abstract double[] forward(DenseParameters p);
 
     /**
      * After {@link #forward} on the same window: dJ/da1 = U^T delta from the old U into g, and the
      * new U and b2 into {@code to}. Returns the loss of the window before the step.
      */
-    double backward(DenseParameters from, DenseParameters to, int y, double lr, double decay);
+    abstract double backward(
+        DenseParameters from, DenseParameters to, int y, double lr, double decay);
   }
 
   /** The specification's output: h = sigmoid(U^T a1 + b2) = P(centre word is the entity). */
-  private final class Sigmoid implements Output {
-    private final double[] h = new double[1];
+  private final class Sigmoid extends Output {
+    /** h, the one probability. */
+    private final double[] h = probabilities;
+
     private double z2;
 
+    Sigmoid() {
+      super(1);
+    }
+
     @Override
-    public double[] forward(DenseParameters p) {
+    double[] forward(DenseParameters p) {
       final double[] u = p.u[0], a1 = DoubleKernel.this.a1;
       final int hidden = a1.length;
       // z2 = U^T a1 + b2, summed four terms at a time (the order the fused loop of the first fast
@@ -208,15 +219,9 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
       return h;
     }
 
-    @Override
-    public double[] probabilities() {
-      return h;
-    }
-
     /** delta = h - y; dJ/da1 = delta U; U -= lr (delta a1 + (C/m) U) (31); b2 -= lr delta (15). */
     @Override
-    public double backward(
-        DenseParameters from, DenseParameters to, int y, double lr, double decay) {
+    double backward(DenseParameters from, DenseParameters to, int y, double lr, double decay) {
       final double delta = h[0] - y;
       final double[] u = from.u[0], a1 = DoubleKernel.this.a1, da1 = g;
       final double[] out = to.u[0];
@@ -231,9 +236,11 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   }
 
   /** The typed output: a2 = softmax(U a1 + b2), the probability of each tag for the centre word. */
-  private final class Softmax implements Output {
+  private final class Softmax extends Output {
     private final double[] z2;
-    private final double[] a2;
+
+    /** a2, the probability of each tag. */
+    private final double[] a2 = probabilities;
 
     /** max z2 and sum_t e^(z2_t - max), from the last forward pass: the loss reuses them. */
     private double max;
@@ -241,13 +248,13 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
     private double sum;
 
     Softmax(int tags) {
+      super(tags);
       this.z2 = new double[tags];
-      this.a2 = new double[tags];
     }
 
     /** Eqs. (39), (36): K dot products of length H, two chains each, then the softmax. */
     @Override
-    public double[] forward(DenseParameters p) {
+    double[] forward(DenseParameters p) {
       final double[] a1 = DoubleKernel.this.a1;
       double m = Double.NEGATIVE_INFINITY;
       for (int t = 0; t < z2.length; t++) {
@@ -275,18 +282,12 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
       return a2;
     }
 
-    @Override
-    public double[] probabilities() {
-      return a2;
-    }
-
     /**
      * delta = a2 - e_y (41); dJ/da1 = U^T delta (44) and U -= lr (delta a1^T + (C/m) U) (50) in one
      * pass over U; b2 -= lr delta (43).
      */
     @Override
-    public double backward(
-        DenseParameters from, DenseParameters to, int y, double lr, double decay) {
+    double backward(DenseParameters from, DenseParameters to, int y, double lr, double decay) {
       final double[] a1 = DoubleKernel.this.a1, da1 = g;
       // -log a2_y = max + log sum - z2_y (eq. 51), from the forward pass's max and sum
       final double loss = max + Math.log(sum) - z2[y];
