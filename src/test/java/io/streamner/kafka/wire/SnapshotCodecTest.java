@@ -379,65 +379,39 @@ class SnapshotCodecTest {
 
   @Test
   void manifestsMustBeConsistent() {
-    Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
-    TokenNormalizer lower = new TokenNormalizer(false);
     assertMessage(
         "dense_values is 50000 but H=100, nC=500 make 50201",
-        () ->
-            new Manifest(
-                "streamner",
-                "PER",
-                1,
-                false,
-                0,
-                0,
-                10,
-                2,
-                50_000,
-                hp,
-                lower,
-                Metrics.unknown(),
-                0,
-                null,
-                null));
+        () -> binaryManifest("PER", false, 0, 50_000));
     assertMessage(
         "a full version writes every column, but columns_written is 9 of 10",
-        () ->
-            new Manifest(
-                "streamner",
-                "PER",
-                1,
-                true,
-                0,
-                9,
-                10,
-                2,
-                50_201,
-                hp,
-                lower,
-                Metrics.unknown(),
-                0,
-                null,
-                null));
+        () -> binaryManifest("PER", true, 9, 50_201));
     assertMessage(
         "model \"person\" is not canonical; write \"PER\"",
-        () ->
-            new Manifest(
-                "streamner",
-                "person",
-                1,
-                true,
-                0,
-                10,
-                10,
-                2,
-                50_201,
-                hp,
-                lower,
-                Metrics.unknown(),
-                0,
-                null,
-                null));
+        () -> binaryManifest("person", true, 10, 50_201));
+  }
+
+  /**
+   * Version 1 of a binary model (H=100, nC=500) with 10 words in 2 chunks: each check of {@link
+   * #manifestsMustBeConsistent} breaks one rule through the values given.
+   */
+  private static Manifest binaryManifest(
+      String model, boolean full, long columnsWritten, int denseValues) {
+    return new Manifest(
+        "streamner",
+        model,
+        1,
+        full,
+        0,
+        columnsWritten,
+        10,
+        2,
+        denseValues,
+        new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42),
+        new TokenNormalizer(false),
+        Metrics.unknown(),
+        0,
+        null,
+        null);
   }
 
   @Test
