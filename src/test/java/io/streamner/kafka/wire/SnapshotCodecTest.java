@@ -348,33 +348,21 @@ class SnapshotCodecTest {
     assertMessage(
         "dense chunks of different snapshots: PER version 7 and PER version 8",
         () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherVersion, chunks.get(2))));
-    DenseChunk gap =
-        new DenseChunk(
-            SnapshotRecord.DEFAULT_NAMESPACE,
-            "PER",
-            7,
-            1,
-            3,
-            SnapshotCodec.CHUNK_VALUES + 1,
-            chunks.get(1).data(),
-            Precision.DOUBLE);
+    DenseChunk gap = placed(chunks.get(1), 3, SnapshotCodec.CHUNK_VALUES + 1);
     assertMessage(
         "dense chunk 1 starts at 32769 but the chunks before it end at 32768",
         () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), gap, chunks.get(2))));
-    DenseChunk otherCount =
-        new DenseChunk(
-            SnapshotRecord.DEFAULT_NAMESPACE,
-            "PER",
-            7,
-            1,
-            4,
-            SnapshotCodec.CHUNK_VALUES,
-            chunks.get(1).data(),
-            Precision.DOUBLE);
+    DenseChunk otherCount = placed(chunks.get(1), 4, SnapshotCodec.CHUNK_VALUES);
     assertMessage(
         "dense chunks disagree on their number: 3 and 4",
         () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherCount)));
     assertMessage("no dense chunks", () -> SnapshotCodec.assembleDense(List.of()));
+  }
+
+  /** {@code c} said to be one of {@code chunks} at {@code offset}: each variant breaks one rule. */
+  private static DenseChunk placed(DenseChunk c, int chunks, int offset) {
+    return new DenseChunk(
+        c.namespace(), c.model(), c.version(), c.chunk(), chunks, offset, c.data(), c.dtype());
   }
 
   @Test
