@@ -18,11 +18,7 @@ final class Corpora {
 
   static CorpusFormat format(String name) {
     if (name == null) return null;
-    try {
-      return CorpusFormat.parse(name);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    return UserError.ifRefused(() -> CorpusFormat.parse(name));
   }
 
   /** Reads a corpus, printing its skipped-line summary to {@code err}. */

@@ -63,12 +63,7 @@ public final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
-    String type;
-    try {
-      type = ModelName.canonical(model);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    String type = UserError.ifRefused(() -> ModelName.canonical(model));
     KafkaSettings kafka = kafkaOptions.kafka();
     KafkaPreflight.check(kafka, List.of(topic));
     SnapshotExport.Exported exported =

@@ -104,13 +104,12 @@ public class JobCommand implements Callable<Integer> {
     if (!(progressSeconds > 0)) throw new UserError("--progress-seconds must be positive");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    JobDefinition definition = JobDefinition.load(definitionFile, overrides());
+    JobDefinition loaded = JobDefinition.load(definitionFile, overrides());
+    JobDefinition definition =
+        serving()
+            ? UserError.ifRefused(definitionFile + ": ", () -> ServingJob.serving(loaded))
+            : loaded;
     if (serving()) {
-      try {
-        definition = ServingJob.serving(definition);
-      } catch (IllegalArgumentException e) {
-        throw new UserError(definitionFile + ": " + e.getMessage(), e);
-      }
       KafkaPreflight.check(definition.kafka(), ServingJob.topicNames(definition));
     } else {
       KafkaPreflight.check(definition.kafka(), StreamnerJob.topicNames(definition));

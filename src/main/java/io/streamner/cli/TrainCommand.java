@@ -515,12 +515,9 @@ public final class TrainCommand implements Callable<Integer> {
 
   private TypedModel freshTyped(List<String> types, List<Sentence> training, PrintWriter out)
       throws IOException {
-    TagSet.Scheme s;
-    try {
-      s = scheme == null ? TagSet.Scheme.BIOES : TagSet.Scheme.parse(scheme);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    TagSet.Scheme s =
+        UserError.ifRefused(
+            () -> scheme == null ? TagSet.Scheme.BIOES : TagSet.Scheme.parse(scheme));
     WindowInput input = freshInput(training, !Boolean.FALSE.equals(caps), out).in(precision());
     Double decay =
         learningRateDecay != null
@@ -534,17 +531,11 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private static WindowInput withSchedule(WindowInput input, Double decay, Double factor) {
-    Hyperparameters hp = input.hyperparameters();
-    try {
-      hp = hp.withLearningRateDecay(decay);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--lr-decay: " + e.getMessage());
-    }
-    try {
-      return input.with(hp.withVectorLearningRateFactor(factor));
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--vector-lr-factor: " + e.getMessage());
-    }
+    Hyperparameters hp =
+        UserError.ifRefused(
+            "--lr-decay: ", () -> input.hyperparameters().withLearningRateDecay(decay));
+    return UserError.ifRefused(
+        "--vector-lr-factor: ", () -> input.with(hp.withVectorLearningRateFactor(factor)));
   }
 
   /**
@@ -708,18 +699,10 @@ public final class TrainCommand implements Callable<Integer> {
   /** --precision, float when not given. */
   private Precision precision() {
     if (precision == null) return Precision.FLOAT;
-    try {
-      return Precision.of(precision);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--precision: " + e.getMessage());
-    }
+    return UserError.ifRefused("--precision: ", () -> Precision.of(precision));
   }
 
   static String canonical(String entity) {
-    try {
-      return EntityTags.canonicalEntity(entity);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    return UserError.ifRefused(() -> EntityTags.canonicalEntity(entity));
   }
 }

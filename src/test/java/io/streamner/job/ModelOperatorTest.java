@@ -928,6 +928,8 @@ class ModelOperatorTest {
         p.probabilities(),
         p.gold(),
         p.eventTime(),
-        0);
+        0,
+        p.version(),
+        p.entities());
   }
 }

@@ -74,7 +74,9 @@ public class SnapshotExportTest {
             m.hyperparameters(),
             m.normalizer(),
             Metrics.unknown(),
-            1L));
+            1L,
+            null,
+            null));
     return records;
   }
 
@@ -150,7 +152,9 @@ public class SnapshotExportTest {
 
     // a float64 column of the same word among the float model's records
     List<SnapshotRecord> mixed = new ArrayList<>(snapshot("job-a", a, 1));
-    mixed.add(mixed.size() - 1, new Column("job-a", "PER", 1, "anna", new double[] {0, 0, 0, 0}));
+    mixed.add(
+        mixed.size() - 1,
+        new Column("job-a", "PER", 1, "anna", new double[] {0, 0, 0, 0}, Precision.DOUBLE));
     assertEquals(
         "t: the vector of \"anna\" in PER version 1 of job job-a is float64, but the model is float"
             + " precision",

@@ -81,35 +81,6 @@ public record PredictionRecord(
     }
   }
 
-  /** A format 1 prediction: a binary model's. */
-  public PredictionRecord(
-      String id,
-      String kind,
-      String model,
-      long modelVersion,
-      long examplesSeen,
-      List<String> tokens,
-      List<String> labels,
-      double[] probabilities,
-      List<String> gold,
-      Long eventTime,
-      long processedAt) {
-    this(
-        id,
-        kind,
-        model,
-        modelVersion,
-        examplesSeen,
-        tokens,
-        labels,
-        probabilities,
-        gold,
-        eventTime,
-        processedAt,
-        null,
-        null);
-  }
-
   /**
    * Checks that the parallel lists line up, that every probability is a probability (a NaN means
    * the model diverged, which must be seen, not published) and that gold is present exactly for

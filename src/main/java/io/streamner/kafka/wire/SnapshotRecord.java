@@ -149,24 +149,6 @@ public sealed interface SnapshotRecord
                       + version);
     }
 
-    /** A float64 chunk: that of a double model. */
-    public DenseChunk(
-        String namespace,
-        String model,
-        long version,
-        int chunk,
-        int chunks,
-        int offset,
-        double[] data) {
-      this(namespace, model, version, chunk, chunks, offset, data, Precision.DOUBLE);
-    }
-
-    /** A chunk of the {@link #DEFAULT_NAMESPACE}: that of a job left with the default name. */
-    public DenseChunk(
-        String model, long version, int chunk, int chunks, int offset, double[] data) {
-      this(DEFAULT_NAMESPACE, model, version, chunk, chunks, offset, data);
-    }
-
     @JsonCreator
     static DenseChunk fromJson(
         @JsonProperty("namespace") String namespace,
@@ -256,16 +238,6 @@ public sealed interface SnapshotRecord
               i -> "value " + i + " of the vector of " + of);
     }
 
-    /** A float64 column: that of a double model. */
-    public Column(String namespace, String model, long version, String word, double[] vector) {
-      this(namespace, model, version, word, vector, Precision.DOUBLE);
-    }
-
-    /** A column of the {@link #DEFAULT_NAMESPACE}: that of a job left with the default name. */
-    public Column(String model, long version, String word, double[] vector) {
-      this(DEFAULT_NAMESPACE, model, version, word, vector);
-    }
-
     @JsonCreator
     static Column fromJson(
         @JsonProperty("namespace") String namespace,
@@ -341,39 +313,6 @@ public sealed interface SnapshotRecord
       @JsonSetter(nulls = Nulls.SET) TagSet tagSet,
       @JsonSetter(nulls = Nulls.SET) Integer capitalizationDim)
       implements SnapshotRecord {
-
-    /** The manifest of a binary model. */
-    public Manifest(
-        String namespace,
-        String model,
-        long version,
-        boolean full,
-        long examplesSeen,
-        long columnsWritten,
-        long vocabularySize,
-        int denseChunks,
-        int denseValues,
-        Hyperparameters hyperparameters,
-        TokenNormalizer normalizer,
-        Metrics metrics,
-        long createdAt) {
-      this(
-          namespace,
-          model,
-          version,
-          full,
-          examplesSeen,
-          columnsWritten,
-          vocabularySize,
-          denseChunks,
-          denseValues,
-          hyperparameters,
-          normalizer,
-          metrics,
-          createdAt,
-          null,
-          null);
-    }
 
     /**
      * Checks the counts against each other and against the hyper-parameters, so that a reader can

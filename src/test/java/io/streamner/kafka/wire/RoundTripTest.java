@@ -54,7 +54,9 @@ class RoundTripTest {
         AWKWARD_PROBABILITIES,
         gold,
         1764115200000L,
-        1764115200412L);
+        1764115200412L,
+        null,
+        null);
   }
 
   static PredictionRecord scorePrediction() {
@@ -69,7 +71,9 @@ class RoundTripTest {
         new double[] {0.93, 0.88, 0.01, 0.02},
         null,
         null,
-        1L);
+        1L,
+        null,
+        null);
   }
 
   @Test
@@ -147,7 +151,9 @@ class RoundTripTest {
             p,
             null,
             null,
-            1);
+            1,
+            null,
+            null);
     double[] back = WireFormat.decodePrediction(WireFormat.encode(r)).probabilities();
     for (int i = 0; i < p.length; i++) {
       assertEquals(
@@ -161,7 +167,19 @@ class RoundTripTest {
   private static PredictionRecord with(
       PredictionRecord p, String kind, String model, List<String> gold, double[] probabilities) {
     return new PredictionRecord(
-        p.id(), kind, model, 1, 1, p.tokens(), p.labels(), probabilities, gold, null, 1);
+        p.id(),
+        kind,
+        model,
+        1,
+        1,
+        p.tokens(),
+        p.labels(),
+        probabilities,
+        gold,
+        null,
+        1,
+        null,
+        null);
   }
 
   @Test

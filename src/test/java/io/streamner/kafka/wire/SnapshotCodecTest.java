@@ -60,7 +60,9 @@ class SnapshotCodecTest {
         hp,
         new TokenNormalizer(true),
         metrics,
-        1764115203000L);
+        1764115203000L,
+        null,
+        null);
   }
 
   /** {@link #manifest} of a float model: float32 chunks and columns, precision float. */
@@ -79,7 +81,9 @@ class SnapshotCodecTest {
         m.hyperparameters().withPrecision(Precision.FLOAT),
         m.normalizer(),
         m.metrics(),
-        m.createdAt());
+        m.createdAt(),
+        m.tagSet(),
+        m.capitalizationDim());
   }
 
   static void assertSameBits(double[] expected, double[] actual) {
@@ -120,9 +124,16 @@ class SnapshotCodecTest {
   void everySnapshotRecordRoundTripsBitForBit() {
     List<SnapshotRecord> records =
         List.of(
-            new DenseChunk("PER", 7, 1, 3, 32_768, FINITE),
-            new Column("job-1", "PER", 7, "anna", FINITE),
-            new Column("CREATIVE-WORK", 0, "a/b ü 😀", new double[] {0.5}),
+            new DenseChunk(
+                SnapshotRecord.DEFAULT_NAMESPACE, "PER", 7, 1, 3, 32_768, FINITE, Precision.DOUBLE),
+            new Column("job-1", "PER", 7, "anna", FINITE, Precision.DOUBLE),
+            new Column(
+                SnapshotRecord.DEFAULT_NAMESPACE,
+                "CREATIVE-WORK",
+                0,
+                "a/b ü 😀",
+                new double[] {0.5},
+                Precision.DOUBLE),
             manifest(new Metrics(0.05, 0.8, 0.85, 0.82)),
             manifest(Metrics.unknown()));
     for (SnapshotRecord r : records) {
@@ -176,9 +187,17 @@ class SnapshotCodecTest {
     // a double model's records are written as before: no dtype, no precision
     for (SnapshotRecord r :
         List.of(
-            new Column("job", "PER", 7, "anna", FLOATS),
+            new Column("job", "PER", 7, "anna", FLOATS, Precision.DOUBLE),
             manifest(Metrics.unknown()),
-            new DenseChunk("PER", 7, 1, 3, 32_768, FLOATS))) {
+            new DenseChunk(
+                SnapshotRecord.DEFAULT_NAMESPACE,
+                "PER",
+                7,
+                1,
+                3,
+                32_768,
+                FLOATS,
+                Precision.DOUBLE))) {
       String text = new String(SnapshotCodec.encode(r), StandardCharsets.UTF_8);
       assertFalse(text.contains("dtype") || text.contains("\"precision\":\""), text);
     }
@@ -196,7 +215,8 @@ class SnapshotCodecTest {
     List<DenseChunk> chunks =
         new ArrayList<>(
             SnapshotCodec.denseChunks("job", "PER", 7, new double[40_000], Precision.FLOAT));
-    chunks.set(1, new DenseChunk("job", "PER", 7, 1, 2, 32_768, new double[7_232]));
+    chunks.set(
+        1, new DenseChunk("job", "PER", 7, 1, 2, 32_768, new double[7_232], Precision.DOUBLE));
     assertMessage(
         "dense chunks of one version in float32 and float64",
         () -> SnapshotCodec.assembleDense(chunks));
@@ -215,18 +235,42 @@ class SnapshotCodecTest {
   void keysNameNamespaceModelTypeAndChunkOrWord() {
     assertEquals(
         "streamner/PER/dense/2",
-        SnapshotCodec.key(new DenseChunk("PER", 7, 2, 3, 65_536, new double[] {1})));
+        SnapshotCodec.key(
+            new DenseChunk(
+                SnapshotRecord.DEFAULT_NAMESPACE,
+                "PER",
+                7,
+                2,
+                3,
+                65_536,
+                new double[] {1},
+                Precision.DOUBLE)));
     assertEquals(
         "job-1/PER/column/anna",
-        SnapshotCodec.key(new Column("job-1", "PER", 7, "anna", new double[] {1})));
+        SnapshotCodec.key(
+            new Column("job-1", "PER", 7, "anna", new double[] {1}, Precision.DOUBLE)));
     assertEquals(
         "streamner/LOC/column/a/b",
-        SnapshotCodec.key(new Column("LOC", 7, "a/b", new double[] {1})));
+        SnapshotCodec.key(
+            new Column(
+                SnapshotRecord.DEFAULT_NAMESPACE,
+                "LOC",
+                7,
+                "a/b",
+                new double[] {1},
+                Precision.DOUBLE)));
     assertEquals("streamner/PER/manifest", SnapshotCodec.key(manifest(Metrics.unknown())));
     assertEquals(
         "streamner/ORG/column/café",
         new String(
-            SnapshotCodec.keyBytes(new Column("ORG", 1, "café", new double[] {1})),
+            SnapshotCodec.keyBytes(
+                new Column(
+                    SnapshotRecord.DEFAULT_NAMESPACE,
+                    "ORG",
+                    1,
+                    "café",
+                    new double[] {1},
+                    Precision.DOUBLE)),
             StandardCharsets.UTF_8));
   }
 
@@ -234,8 +278,10 @@ class SnapshotCodecTest {
   void aNamespaceIsANonBlankNameWithoutASlash() {
     assertMessage(
         "namespace \"a/b\" holds a '/'",
-        () -> new Column("a/b", "PER", 1, "anna", new double[] {1}));
-    assertMessage("namespace is empty", () -> new Column("", "PER", 1, "anna", new double[] {1}));
+        () -> new Column("a/b", "PER", 1, "anna", new double[] {1}, Precision.DOUBLE));
+    assertMessage(
+        "namespace is empty",
+        () -> new Column("", "PER", 1, "anna", new double[] {1}, Precision.DOUBLE));
     assertEquals(null, SnapshotRecord.namespaceProblem("streamner-demo"));
   }
 
@@ -302,62 +348,58 @@ class SnapshotCodecTest {
     assertMessage(
         "dense chunks of different snapshots: PER version 7 and PER version 8",
         () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherVersion, chunks.get(2))));
-    DenseChunk gap =
-        new DenseChunk("PER", 7, 1, 3, SnapshotCodec.CHUNK_VALUES + 1, chunks.get(1).data());
+    DenseChunk gap = placed(chunks.get(1), 3, SnapshotCodec.CHUNK_VALUES + 1);
     assertMessage(
         "dense chunk 1 starts at 32769 but the chunks before it end at 32768",
         () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), gap, chunks.get(2))));
-    DenseChunk otherCount =
-        new DenseChunk("PER", 7, 1, 4, SnapshotCodec.CHUNK_VALUES, chunks.get(1).data());
+    DenseChunk otherCount = placed(chunks.get(1), 4, SnapshotCodec.CHUNK_VALUES);
     assertMessage(
         "dense chunks disagree on their number: 3 and 4",
         () -> SnapshotCodec.assembleDense(List.of(chunks.get(0), otherCount)));
     assertMessage("no dense chunks", () -> SnapshotCodec.assembleDense(List.of()));
   }
 
+  /** {@code c} said to be one of {@code chunks} at {@code offset}: each variant breaks one rule. */
+  private static DenseChunk placed(DenseChunk c, int chunks, int offset) {
+    return new DenseChunk(
+        c.namespace(), c.model(), c.version(), c.chunk(), chunks, offset, c.data(), c.dtype());
+  }
+
   @Test
   void manifestsMustBeConsistent() {
-    Hyperparameters hp = new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42);
-    TokenNormalizer lower = new TokenNormalizer(false);
     assertMessage(
         "dense_values is 50000 but H=100, nC=500 make 50201",
-        () ->
-            new Manifest(
-                "streamner",
-                "PER",
-                1,
-                false,
-                0,
-                0,
-                10,
-                2,
-                50_000,
-                hp,
-                lower,
-                Metrics.unknown(),
-                0));
+        () -> binaryManifest("PER", false, 0, 50_000));
     assertMessage(
         "a full version writes every column, but columns_written is 9 of 10",
-        () ->
-            new Manifest(
-                "streamner", "PER", 1, true, 0, 9, 10, 2, 50_201, hp, lower, Metrics.unknown(), 0));
+        () -> binaryManifest("PER", true, 9, 50_201));
     assertMessage(
         "model \"person\" is not canonical; write \"PER\"",
-        () ->
-            new Manifest(
-                "streamner",
-                "person",
-                1,
-                true,
-                0,
-                10,
-                10,
-                2,
-                50_201,
-                hp,
-                lower,
-                Metrics.unknown(),
-                0));
+        () -> binaryManifest("person", true, 10, 50_201));
+  }
+
+  /**
+   * Version 1 of a binary model (H=100, nC=500) with 10 words in 2 chunks: each check of {@link
+   * #manifestsMustBeConsistent} breaks one rule through the values given.
+   */
+  private static Manifest binaryManifest(
+      String model, boolean full, long columnsWritten, int denseValues) {
+    return new Manifest(
+        "streamner",
+        model,
+        1,
+        full,
+        0,
+        columnsWritten,
+        10,
+        2,
+        denseValues,
+        new Hyperparameters(5, 100, 100, 0.01, 0.0001, 42),
+        new TokenNormalizer(false),
+        Metrics.unknown(),
+        0,
+        null,
+        null);
   }
 
   @Test
@@ -392,10 +434,26 @@ class SnapshotCodecTest {
     assertMessage(
         "value 32770 of the dense parameters of PER version 7 is NaN;"
             + " a snapshot holds only finite numbers",
-        () -> new DenseChunk("PER", 7, 1, 3, 32_768, new double[] {0, 1, Double.NaN}));
+        () ->
+            new DenseChunk(
+                SnapshotRecord.DEFAULT_NAMESPACE,
+                "PER",
+                7,
+                1,
+                3,
+                32_768,
+                new double[] {0, 1, Double.NaN},
+                Precision.DOUBLE));
     assertMessage(
         "value 1 of the vector of \"anna\" is Infinity",
-        () -> new Column("PER", 7, "anna", new double[] {0, Double.POSITIVE_INFINITY}));
+        () ->
+            new Column(
+                SnapshotRecord.DEFAULT_NAMESPACE,
+                "PER",
+                7,
+                "anna",
+                new double[] {0, Double.POSITIVE_INFINITY},
+                Precision.DOUBLE));
     assertMessage(
         "value 0 of the dense parameters of PER version 1 is -Infinity",
         () -> SnapshotCodec.denseChunks("PER", 1, new double[] {Double.NEGATIVE_INFINITY, 1}));

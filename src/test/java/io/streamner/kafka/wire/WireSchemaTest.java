@@ -218,8 +218,22 @@ public class WireSchemaTest {
     }
     List<SnapshotRecord> snapshots =
         new ArrayList<>(SnapshotCodec.denseChunks("PER", 7, new double[50_201]));
-    snapshots.add(new Column("PER", 7, "anna", new double[] {0.25, -0.5}));
-    snapshots.add(new Column("PER", 7, "ab", new double[] {0.25, -0.5, 1}));
+    snapshots.add(
+        new Column(
+            SnapshotRecord.DEFAULT_NAMESPACE,
+            "PER",
+            7,
+            "anna",
+            new double[] {0.25, -0.5},
+            Precision.DOUBLE));
+    snapshots.add(
+        new Column(
+            SnapshotRecord.DEFAULT_NAMESPACE,
+            "PER",
+            7,
+            "ab",
+            new double[] {0.25, -0.5, 1},
+            Precision.DOUBLE));
     snapshots.add(SnapshotCodecTest.manifest(new Metrics(0.05, 0.8, 0.85, 0.82)));
     snapshots.add(SnapshotCodecTest.manifest(Metrics.unknown()));
     // a float model's records: float32 vectors, precision in the manifest
