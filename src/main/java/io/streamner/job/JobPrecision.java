@@ -4,7 +4,6 @@ import io.streamner.model.Dense;
 import io.streamner.model.DenseParameters;
 import io.streamner.model.FloatParameters;
 import io.streamner.model.Hyperparameters;
-import io.streamner.model.OnlineLearner;
 import io.streamner.model.Precision;
 import io.streamner.model.VectorOps;
 import io.streamner.model.WindowInput;
@@ -21,9 +20,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * What the model operator does differently in each {@link Precision} ({@code model.precision}): the
- * kernel, the keyed state of the word vectors and of the dense parameters, and the numbers that go
- * into model files and snapshots. {@code V} is one word vector and {@code P} the dense parameters,
- * as in {@link WindowKernel}; everything else in the operator is written once for both.
+ * keyed state of the word vectors and of the dense parameters, and the numbers that go into model
+ * files and snapshots (the kernel and learner follow the hyper-parameters' precision: {@link
+ * io.streamner.model.OnlineLearner#of}). {@code V} is one word vector and {@code P} the dense
+ * parameters, as in {@link WindowKernel}; everything else in the operator is written once for both.
  *
  * <p>The two precisions are two rows of the same table ({@link #DOUBLE}, {@link #FLOAT}): each
  * names the model package's methods for its number type. Only the precision's name is serialised
@@ -84,14 +84,6 @@ record JobPrecision<V, P extends Dense>(
   /** Where the current key's dense parameters go at a checkpoint. */
   DenseState<P> denseState(RuntimeContext context, Hyperparameters hp) {
     return denseStates.of(context, hp);
-  }
-
-  /**
-   * The learner of a model of this precision, with its own kernel: {@code outputs} 1 for a binary
-   * model, one per tag for a typed one; capitalisation vectors of k values (0: none).
-   */
-  OnlineLearner<V, P> learner(OnlineLearner.Settings settings, int outputs, int capitalizationDim) {
-    return OnlineLearner.of(settings, outputs, capitalizationDim);
   }
 
   /** Word vector {@code id} of a model (binary or typed) of this precision. */

@@ -449,8 +449,8 @@ final class ModelStore<V, P extends Dense> {
   private LiveParameters<V, P> parameters(TagSet tagSet, Dense dense, V[] capitals) {
     OnlineLearner<V, P> learner =
         tagSet == null
-            ? precision.learner(settings(false), 1, 0)
-            : precision.learner(
+            ? OnlineLearner.of(settings(false), 1, 0)
+            : OnlineLearner.of(
                 settings(true), tagSet.size(), definition.typed().capitalizationDim());
     return new LiveParameters<>(tagSet, learner, dense, capitals);
   }

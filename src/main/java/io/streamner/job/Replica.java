@@ -63,7 +63,7 @@ final class Replica<V, P extends Dense> {
     int outputs = binary ? 1 : manifest.tagSet().size();
     int k = binary ? 0 : manifest.capitalizationDim();
     DenseWithCapitals stored = DenseWithCapitals.unflatten(hp, outputs, k, flat);
-    OnlineLearner<V, P> learner = precision.learner(settings, outputs, k);
+    OnlineLearner<V, P> learner = OnlineLearner.of(settings, outputs, k);
     return new Replica<>(
         manifest,
         precision,
