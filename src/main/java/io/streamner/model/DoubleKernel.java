@@ -29,7 +29,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
   private final int outputs;
   private final Output output;
 
-  /** f: the pieces (rows of L and E) step at f times the learning rate (eq. 48). */
+  /** f: the pieces (rows of L and E) step at f times the learning rate (eq. 54). */
   private final double vectorStepFactor;
 
   /** x, a1, g = dJ/dz1 (= dJ/db1, eqs. 25 and 46) and dJ/dx of the last window. */
@@ -409,7 +409,7 @@ public final class DoubleKernel implements WindowKernel<double[], DenseParameter
 
   /**
    * Each piece moves against its slice of dJ/dx (eq. 48): columns of L and E by SGD at their own
-   * step size (f alpha_t), no decay.
+   * step size f alpha_t (eq. 54), no decay.
    */
   private static void scatter(double[][] pieces, double[] dx, double learningRate) {
     int o = 0;

@@ -34,7 +34,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
   private final int outputs;
   private final Output output;
 
-  /** f: the pieces (rows of L and E) step at f times the learning rate (eq. 48). */
+  /** f: the pieces (rows of L and E) step at f times the learning rate (eq. 54). */
   private final double vectorStepFactor;
 
   /** x, zero from I to the padded length (the padding of W's rows multiplies zeros). */
@@ -174,7 +174,7 @@ public final class FloatKernel implements WindowKernel<float[], FloatParameters>
    *   the output layer: dJ/da1 = U^T delta, U and b2   (31), (15); typed (44), (50), (43)
    *   g   = dJ/da1 o (1 - a1^2)                        (25); typed (46)  = dJ/db1;  b1 -= lr g
    *   W^T g;  W -= lr (g x^T + (C/m) W)                (29), (30); typed (47), (49): one pass over W
-   *   each piece -= lr (its slice of W^T g)            (48)
+   *   each piece -= f lr (its slice of W^T g)          (48), (54)
    * </pre>
    *
    * @param label 1 = entity (binary), or the tag id of the centre word (typed)

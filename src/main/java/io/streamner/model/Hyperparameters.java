@@ -23,7 +23,7 @@ import com.fasterxml.jackson.annotation.Nulls;
  *     the model has trained on before the step; null (also for 0) is the specification's constant
  *     alpha, and what files and snapshots written before there was a schedule hold
  * @param vectorLearningRateFactor f: the lookup tables (the word vectors L and the capitalisation
- *     vectors E) step at f alpha_t, the rest of the network at alpha_t (eq. 48 with f alpha_t,
+ *     vectors E) step at f alpha_t, the rest of the network at alpha_t (eq. 54,
  *     src/site/markdown/typed-model.md); null (also for 1) is the specification's one step size,
  *     and what files and snapshots written before there was a factor hold
  */
