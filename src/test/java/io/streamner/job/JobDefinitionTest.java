@@ -20,8 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Job definitions: the shipped files, the documented keys and defaults, and errors that say where.
@@ -142,130 +141,58 @@ class JobDefinitionTest {
   }
 
   /** What is wrong, the line, the key the message names, and what else it must say. */
-  static Stream<Arguments> mistakes() {
-    return Stream.of(
-        Arguments.of("unknown key", "model.widnow = 5", "model.widnow", "unknown key"),
-        Arguments.of("bad whole number", "model.hidden = ten", "model.hidden", "'ten'"),
-        Arguments.of("bad decimal", "model.learning-rate = fast", "model.learning-rate", "'fast'"),
-        Arguments.of(
-            "zero learning rate",
-            "model.learning-rate = 0",
-            "model.learning-rate",
-            "greater than 0 and at most 1e15"),
-        Arguments.of(
-            "huge learning rate", "model.learning-rate = 1e16", "model.learning-rate", "1e15"),
-        Arguments.of(
-            "NaN learning rate", "model.learning-rate = NaN", "model.learning-rate", "1e15"),
-        Arguments.of(
-            "negative count",
-            "snapshot.every-seconds = -1",
-            "snapshot.every-seconds",
-            "from 0 to 604,800"),
-        Arguments.of("even window", "model.window = 4", "model.window", "odd, from 1 to 21"),
-        Arguments.of("wide window", "model.window = 23", "model.window", "odd, from 1 to 21"),
-        Arguments.of("zero dimension", "model.dim = 0", "model.dim", "from 1 to 1,024"),
-        Arguments.of("huge dimension", "model.dim = 5000", "model.dim", "from 1 to 1,024"),
-        Arguments.of("no hidden units", "model.hidden = 0", "model.hidden", "from 1 to 4,096"),
-        Arguments.of("zero min count", "model.min-count = 0", "model.min-count", "from 1"),
-        Arguments.of("huge sentences", "model.max-tokens = 200000", "model.max-tokens", "100,000"),
-        Arguments.of(
-            "negative regularization",
-            "model.regularization = -1",
-            "model.regularization",
-            "from 0 to 1,000"),
-        Arguments.of(
-            "infinite regularization",
-            "model.regularization = Infinity",
-            "model.regularization",
-            "from 0 to 1,000"),
-        Arguments.of(
-            "zero regularization examples",
-            "model.regularization-examples = 0",
-            "model.regularization-examples",
-            "from 1"),
-        Arguments.of(
-            "checkpoints too often",
-            "checkpoint.interval-ms = 5",
-            "checkpoint.interval-ms",
-            "from 10"),
-        Arguments.of(
-            "checkpoints past the transaction timeout",
-            "checkpoint.interval-ms = 400000",
-            "checkpoint.interval-ms",
-            "at most 300,000, half the sinks' transaction timeout of 600,000 ms"),
-        Arguments.of(
-            "checkpoints past a shorter transaction timeout",
-            "checkpoint.interval-ms = 40000\nkafka.properties.transaction.timeout.ms = 60000",
-            "checkpoint.interval-ms",
-            "at most 30,000"),
-        Arguments.of(
-            "unknown state backend", "state.backend = leveldb", "state.backend", "hashmap"),
-        Arguments.of(
-            "unknown starting offsets",
-            "source.starting-offsets = newest",
-            "source.starting-offsets",
-            "one of earliest, committed, latest"),
-        Arguments.of("not a boolean", "source.bounded = yes", "source.bounded", "true or false"),
-        Arguments.of(
-            "unknown delivery",
-            "predictions.delivery = twice",
-            "predictions.delivery",
-            "at-least-once, exactly-once"),
-        Arguments.of(
-            "negative linger", "predictions.linger-ms = -5", "predictions.linger-ms", "from 0"),
-        Arguments.of(
-            "restarts beyond an int",
-            "restart.attempts = 3000000000",
-            "restart.attempts",
-            "from 0"),
-        Arguments.of("negative restarts", "restart.attempts = -1", "restart.attempts", "from 0"),
-        Arguments.of(
-            "empty column cache", "state.column-cache = 0", "state.column-cache", "from 1"),
-        Arguments.of("no parallelism", "parallelism = 0", "parallelism", "from 1 to 32,768"),
-        Arguments.of(
-            "parallelism beyond key groups", "parallelism = 40000", "parallelism", "32,768"),
-        Arguments.of("no such port", "web.port = 70000", "web.port", "from 0 to 65,535"),
-        Arguments.of("not a topic name", "topic.train = my topic", "topic.train", "invalid"),
-        Arguments.of(
-            "servers without a port",
-            "kafka.bootstrap.servers = broker1",
-            "kafka.bootstrap.servers",
-            "host:port"),
-        Arguments.of(
-            "a Kafka setting that does not exist",
-            "kafka.properties.sasl.mechanisms = PLAIN",
-            "kafka.properties.sasl.mechanisms",
-            "not a Kafka client setting"),
-        Arguments.of(
-            "a Kafka setting streamner owns",
-            "kafka.properties.bootstrap.servers = elsewhere:9092",
-            "kafka.properties.bootstrap.servers",
-            "kafka.bootstrap.servers"),
-        Arguments.of(
-            "a Flink setting a key decides",
-            "flink.execution.checkpointing.interval = 1 min",
-            "flink.execution.checkpointing.interval",
-            "checkpoint.interval-ms"),
-        Arguments.of(
-            "the old name of a Flink setting a key decides",
-            "flink.state.backend = rocksdb",
-            "flink.state.backend",
-            "set state.backend instead"),
-        Arguments.of(
-            "init of a model not run", "model.init.LOC = loc.model", "model.init.LOC", "models"),
-        Arguments.of("duplicate model", "models = PER,LOC,PERSON", "models", "twice"),
-        Arguments.of("no model", "models = ,", "models", "no entity type"),
-        Arguments.of("not an entity type", "models = PER,B-", "models", "models"),
-        Arguments.of("a typed model with an empty part", "models = PER+", "models", "empty part"),
-        Arguments.of("a typed model naming a type twice", "models = PER+PERSON", "models", "twice"),
-        Arguments.of("a typed model listed twice", "models = LOC+ORG, loc+org", "models", "twice"),
-        Arguments.of(
-            "a tag scheme that is none", "model.tag-scheme = IOB", "model.tag-scheme", "BIOES"),
-        Arguments.of("negative caps", "model.caps-dim = -1", "model.caps-dim", "0"));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("mistakes")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "unknown key | model.widnow = 5 | model.widnow | unknown key",
+        "bad whole number | model.hidden = ten | model.hidden | 'ten'",
+        "bad decimal | model.learning-rate = fast | model.learning-rate | 'fast'",
+        "zero learning rate | model.learning-rate = 0 | model.learning-rate | greater than 0 and at most 1e15",
+        "huge learning rate | model.learning-rate = 1e16 | model.learning-rate | 1e15",
+        "NaN learning rate | model.learning-rate = NaN | model.learning-rate | 1e15",
+        "negative count | snapshot.every-seconds = -1 | snapshot.every-seconds | from 0 to 604,800",
+        "even window | model.window = 4 | model.window | odd, from 1 to 21",
+        "wide window | model.window = 23 | model.window | odd, from 1 to 21",
+        "zero dimension | model.dim = 0 | model.dim | from 1 to 1,024",
+        "huge dimension | model.dim = 5000 | model.dim | from 1 to 1,024",
+        "no hidden units | model.hidden = 0 | model.hidden | from 1 to 4,096",
+        "zero min count | model.min-count = 0 | model.min-count | from 1",
+        "huge sentences | model.max-tokens = 200000 | model.max-tokens | 100,000",
+        "negative regularization | model.regularization = -1 | model.regularization | from 0 to 1,000",
+        "infinite regularization | model.regularization = Infinity | model.regularization | from 0 to 1,000",
+        "zero regularization examples | model.regularization-examples = 0 | model.regularization-examples | from 1",
+        "checkpoints too often | checkpoint.interval-ms = 5 | checkpoint.interval-ms | from 10",
+        "checkpoints past the transaction timeout | checkpoint.interval-ms = 400000 | checkpoint.interval-ms | at most 300,000, half the sinks' transaction timeout of 600,000 ms",
+        "checkpoints past a shorter transaction timeout | `checkpoint.interval-ms = 40000\nkafka.properties.transaction.timeout.ms = 60000` | checkpoint.interval-ms | at most 30,000",
+        "unknown state backend | state.backend = leveldb | state.backend | hashmap",
+        "unknown starting offsets | source.starting-offsets = newest | source.starting-offsets | one of earliest, committed, latest",
+        "not a boolean | source.bounded = yes | source.bounded | true or false",
+        "unknown delivery | predictions.delivery = twice | predictions.delivery | at-least-once, exactly-once",
+        "negative linger | predictions.linger-ms = -5 | predictions.linger-ms | from 0",
+        "restarts beyond an int | restart.attempts = 3000000000 | restart.attempts | from 0",
+        "negative restarts | restart.attempts = -1 | restart.attempts | from 0",
+        "empty column cache | state.column-cache = 0 | state.column-cache | from 1",
+        "no parallelism | parallelism = 0 | parallelism | from 1 to 32,768",
+        "parallelism beyond key groups | parallelism = 40000 | parallelism | 32,768",
+        "no such port | web.port = 70000 | web.port | from 0 to 65,535",
+        "not a topic name | topic.train = my topic | topic.train | invalid",
+        "servers without a port | kafka.bootstrap.servers = broker1 | kafka.bootstrap.servers | host:port",
+        "a Kafka setting that does not exist | kafka.properties.sasl.mechanisms = PLAIN | kafka.properties.sasl.mechanisms | not a Kafka client setting",
+        "a Kafka setting streamner owns | kafka.properties.bootstrap.servers = elsewhere:9092 | kafka.properties.bootstrap.servers | kafka.bootstrap.servers",
+        "a Flink setting a key decides | flink.execution.checkpointing.interval = 1 min | flink.execution.checkpointing.interval | checkpoint.interval-ms",
+        "the old name of a Flink setting a key decides | flink.state.backend = rocksdb | flink.state.backend | set state.backend instead",
+        "init of a model not run | model.init.LOC = loc.model | model.init.LOC | models",
+        "duplicate model | models = PER,LOC,PERSON | models | twice",
+        "no model | models = , | models | no entity type",
+        "not an entity type | models = PER,B- | models | models",
+        "a typed model with an empty part | models = PER+ | models | empty part",
+        "a typed model naming a type twice | models = PER+PERSON | models | twice",
+        "a typed model listed twice | models = LOC+ORG, loc+org | models | twice",
+        "a tag scheme that is none | model.tag-scheme = IOB | model.tag-scheme | BIOES",
+        "negative caps | model.caps-dim = -1 | model.caps-dim | 0",
+      })
   void aMistakeNamesTheFileTheKeyAndWhatIsAllowed(
       String what, String line, String key, String says, @TempDir Path dir) throws IOException {
     Path file = dir.resolve("job.properties");

@@ -27,6 +27,11 @@ class CorpusReaderTest {
     return corpus.problems().stream().map(Problem::line).toList();
   }
 
+  /** One argument a line, so a test can number its lines in comments and name them in checks. */
+  private static Corpus readLines(CorpusFormat format, String... lines) {
+    return Fixtures.read(String.join("\n", lines), format);
+  }
+
   /** Reads text whose format the reader must detect as {@code detected}, with no problem. */
   private static Corpus readDetected(String text, CorpusFormat detected) {
     Corpus corpus = Fixtures.read(text, null);
@@ -112,9 +117,9 @@ class CorpusReaderTest {
 
   @Test
   void tsvBadLineDropsOnlyThatTokenAndIsReported() {
-    String tsv =
-        String.join(
-            "\n",
+    Corpus corpus =
+        readLines(
+            CorpusFormat.TSV,
             "Ann\tB-PER", // 1
             " ", // 2 whitespace-only: not a sentence break
             "\tO", // 3 empty token
@@ -129,7 +134,6 @@ class CorpusReaderTest {
             "says\tO", // 12
             "", // 13
             "next\tO"); // 14
-    Corpus corpus = Fixtures.read(tsv, CorpusFormat.TSV);
     assertEquals(2, corpus.sentences().size());
     assertEquals(List.of("Ann", "Lee", "says"), corpus.sentences().get(0).tokens());
     assertEquals(List.of("B-PER", "I-PER", "O"), corpus.sentences().get(0).tags());
@@ -182,16 +186,15 @@ class CorpusReaderTest {
 
   @Test
   void conllBadLinesAreReported() {
-    String conll =
-        String.join(
-            "\n",
+    Corpus corpus =
+        readLines(
+            CorpusFormat.CONLL2003,
             "Maria NNP B-NP I-PER", // 1
             "flew VBD O", // 2 three columns
             "to TO B-PP O extra", // 3 five columns
             "Rome NNP B-NP I-", // 4 invalid tag
             "\t ", // 5 whitespace-only
             "today NN B-NP O"); // 6
-    Corpus corpus = Fixtures.read(conll, CorpusFormat.CONLL2003);
     assertEquals(List.of("Maria", "today"), corpus.sentences().get(0).tokens());
     assertEquals(
         List.of(
@@ -205,9 +208,9 @@ class CorpusReaderTest {
 
   @Test
   void badJsonlRecordsAreDroppedWholeAndReported() {
-    String jsonl =
-        String.join(
-            "\n",
+    Corpus corpus =
+        readLines(
+            CorpusFormat.JSONL,
             "{\"tokens\": [\"ok\"], \"tags\": [\"O\"]}", // 1
             "{\"tokens\": [\"a\", \"b\"], \"tags\": [\"O\"]}", // 2
             "{\"tokens\": [\"a\", 3]}", // 3
@@ -225,7 +228,6 @@ class CorpusReaderTest {
             "{\"tokens\": [\"a\"]} {\"tokens\": [\"b\"]}", // 15
             "{\"tokens\": [\"a\"], \"tags\": [null]}", // 16
             "{\"id\": \"last\", \"tokens\": [\" fine \"]}"); // 17
-    Corpus corpus = Fixtures.read(jsonl, CorpusFormat.JSONL);
     assertEquals(List.of(1L, 17L), corpus.sentences().stream().map(Sentence::line).toList());
     assertEquals(List.of("fine"), corpus.sentences().get(1).tokens());
     assertEquals(
