@@ -110,34 +110,49 @@ final class VocabularyScale {
           false);
 
   static final Scenario HEAP_TTL =
-      new Scenario(
+      heap(
           "heap-ttl",
-          "heap state, min count 2, count TTL " + COUNT_TTL_SECONDS + " s",
-          Map.of(
-              "state.backend", "hashmap",
-              "model.min-count", "2",
-              "model.count-ttl-seconds", String.valueOf(COUNT_TTL_SECONDS)),
+          2,
+          "count TTL " + COUNT_TTL_SECONDS + " s",
+          "model.count-ttl-seconds",
+          String.valueOf(COUNT_TTL_SECONDS),
           false);
 
   static final Scenario HEAP_CAP =
-      new Scenario(
+      heap(
           "heap-cap",
-          String.format(Locale.ROOT, "heap state, min count 1, max vocabulary %,d", MAX_VOCABULARY),
-          Map.of(
-              "state.backend", "hashmap",
-              "model.min-count", "1",
-              "model.max-vocabulary", String.valueOf(MAX_VOCABULARY)),
+          1,
+          String.format(Locale.ROOT, "max vocabulary %,d", MAX_VOCABULARY),
+          "model.max-vocabulary",
+          String.valueOf(MAX_VOCABULARY),
           false);
 
   static final Scenario HEAP_UNBOUNDED =
-      new Scenario(
-          "heap-unbounded",
-          "heap state, min count 2, counts that never expire",
-          Map.of(
-              "state.backend", "hashmap",
-              "model.min-count", "2",
-              "model.count-ttl-seconds", "0"),
-          true);
+      heap("heap-unbounded", 2, "counts that never expire", "model.count-ttl-seconds", "0", true);
+
+  /**
+   * The heap scenarios differ only in the minimum count and the one setting that bounds the
+   * vocabulary (or, for {@code heap-unbounded}, leaves it unbounded).
+   */
+  private static Scenario heap(
+      String name,
+      int minCount,
+      String bound,
+      String boundKey,
+      String boundValue,
+      boolean mayRunOutOfMemory) {
+    return new Scenario(
+        name,
+        "heap state, min count " + minCount + ", " + bound,
+        Map.of(
+            "state.backend",
+            "hashmap",
+            "model.min-count",
+            String.valueOf(minCount),
+            boundKey,
+            boundValue),
+        mayRunOutOfMemory);
+  }
 
   static final List<Scenario> SCENARIOS = List.of(ROCKSDB, HEAP_TTL, HEAP_CAP, HEAP_UNBOUNDED);
 

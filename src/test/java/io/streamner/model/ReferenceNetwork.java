@@ -48,7 +48,22 @@ public final class ReferenceNetwork {
 
   /** The gradients of the per-example cost (7) with respect to every parameter group. */
   public record Gradients(
-      DMatrixRMaj dW, DMatrixRMaj db1, DMatrixRMaj dU, double db2, DMatrixRMaj dx, double h) {}
+      DMatrixRMaj dW, DMatrixRMaj db1, DMatrixRMaj dU, double db2, DMatrixRMaj dx, double h)
+      implements SharedGradients {}
+
+  /**
+   * The gradients the binary and the typed model have alike (the models differ only after the
+   * hidden layer), so that one SGD step and one gradient check of them serve both references.
+   */
+  interface SharedGradients {
+    DMatrixRMaj dW();
+
+    DMatrixRMaj db1();
+
+    DMatrixRMaj dU();
+
+    DMatrixRMaj dx();
+  }
 
   private ReferenceNetwork() {}
 
@@ -100,12 +115,10 @@ public final class ReferenceNetwork {
     CommonOps_DDRM.scale(delta, db1);
 
     // (30): dJ/dW = [(a2 - y) U o (1 - a1^2)] x^T + (C/m) W
-    DMatrixRMaj dW = weightGradient(db1, f.x(), p.w, decay);
-
     // (29): dJ/dx = (a2 - y) W^T [U o (1 - a1^2)]
-    DMatrixRMaj dx = inputGradient(p.w, db1);
+    ThroughW back = throughW(db1, f.x(), p.w, decay);
 
-    return new Gradients(dW, db1, dU, db2, dx, f.a2());
+    return new Gradients(back.dW(), db1, dU, db2, back.dx(), f.a2());
   }
 
   /**
@@ -118,20 +131,36 @@ public final class ReferenceNetwork {
       Parameters p, double[][] columns, int y, double learningRate, double decay) {
     Gradients grad = gradients(p, columns, y, decay);
     double h = grad.h();
-    CommonOps_DDRM.addEquals(p.w, -learningRate, grad.dW());
-    CommonOps_DDRM.addEquals(p.b1, -learningRate, grad.db1());
-    CommonOps_DDRM.addEquals(p.u, -learningRate, grad.dU());
+    step(p.w, p.b1, p.u, grad, columns, learningRate);
     p.b2 -= learningRate * grad.db2();
-    int n = columns[0].length;
-    for (int c = 0; c < columns.length; c++) {
-      for (int d = 0; d < n; d++) columns[c][d] -= learningRate * grad.dx().data[c * n + d];
-    }
     return -y * Math.log(h) - (1 - y) * Math.log(1 - h);
   }
 
   /**
+   * The part of one SGD step the binary and the typed model share: W, b1 and U move against their
+   * gradients, and each piece of the window against its slice of dJ/dx. An array present twice
+   * receives both slices, in window order.
+   */
+  static void step(
+      DMatrixRMaj w,
+      DMatrixRMaj b1,
+      DMatrixRMaj u,
+      SharedGradients grad,
+      double[][] pieces,
+      double learningRate) {
+    CommonOps_DDRM.addEquals(w, -learningRate, grad.dW());
+    CommonOps_DDRM.addEquals(b1, -learningRate, grad.db1());
+    CommonOps_DDRM.addEquals(u, -learningRate, grad.dU());
+    int o = 0;
+    for (double[] piece : pieces) {
+      for (int d = 0; d < piece.length; d++) piece[d] -= learningRate * grad.dx().data[o + d];
+      o += piece.length;
+    }
+  }
+
+  /**
    * z1 = W x + b1, a1 = tanh(z1). The hidden layer is the same in the binary and the typed model
-   * (eqs. 10 and 39), so this and the three steps back through it below serve both references.
+   * (eqs. 10 and 39), so this and the steps back through it below serve both references.
    */
   static DMatrixRMaj hidden(DMatrixRMaj w, DMatrixRMaj b1, DMatrixRMaj x) {
     DMatrixRMaj z1 = new DMatrixRMaj(w.numRows, 1);
@@ -153,19 +182,17 @@ public final class ReferenceNetwork {
     return dz1;
   }
 
-  /** dJ/dW = dJ/dz1 x^T + (C/m) W. */
-  static DMatrixRMaj weightGradient(DMatrixRMaj dz1, DMatrixRMaj x, DMatrixRMaj w, double decay) {
+  /** dJ/dW and dJ/dx, both taken from dJ/dz1 through W. */
+  record ThroughW(DMatrixRMaj dW, DMatrixRMaj dx) {}
+
+  /** dJ/dW = dJ/dz1 x^T + (C/m) W and dJ/dx = W^T dJ/dz1. */
+  static ThroughW throughW(DMatrixRMaj dz1, DMatrixRMaj x, DMatrixRMaj w, double decay) {
     DMatrixRMaj dW = new DMatrixRMaj(w.numRows, w.numCols);
     CommonOps_DDRM.multTransB(dz1, x, dW);
     CommonOps_DDRM.addEquals(dW, decay, w);
-    return dW;
-  }
-
-  /** dJ/dx = W^T dJ/dz1. */
-  static DMatrixRMaj inputGradient(DMatrixRMaj w, DMatrixRMaj dz1) {
     DMatrixRMaj dx = new DMatrixRMaj(w.numCols, 1);
     CommonOps_DDRM.multTransA(w, dz1, dx);
-    return dx;
+    return new ThroughW(dW, dx);
   }
 
   /** A column vector of the values. */

@@ -3,9 +3,9 @@ package io.streamner.model;
 import static io.streamner.model.ReferenceNetwork.column;
 import static io.streamner.model.ReferenceNetwork.elementSquare;
 import static io.streamner.model.ReferenceNetwork.hidden;
-import static io.streamner.model.ReferenceNetwork.inputGradient;
+import static io.streamner.model.ReferenceNetwork.step;
 import static io.streamner.model.ReferenceNetwork.throughTanh;
-import static io.streamner.model.ReferenceNetwork.weightGradient;
+import static io.streamner.model.ReferenceNetwork.throughW;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -58,7 +58,8 @@ public final class ReferenceTypedNetwork {
       DMatrixRMaj dU,
       DMatrixRMaj db2,
       DMatrixRMaj dx,
-      DMatrixRMaj a2) {}
+      DMatrixRMaj a2)
+      implements ReferenceNetwork.SharedGradients {}
 
   private ReferenceTypedNetwork() {}
 
@@ -127,12 +128,10 @@ public final class ReferenceTypedNetwork {
     DMatrixRMaj db1 = throughTanh(uTdelta, f.a1());
 
     // (49): dJ/dW = [(U^T delta) o (1 - a1^2)] x^T + (C/m) W
-    DMatrixRMaj dW = weightGradient(db1, f.x(), p.w, decay);
-
     // (47): dJ/dx = W^T [(U^T delta) o (1 - a1^2)]
-    DMatrixRMaj dx = inputGradient(p.w, db1);
+    ReferenceNetwork.ThroughW back = throughW(db1, f.x(), p.w, decay);
 
-    return new Gradients(dW, db1, dU, db2, dx, f.a2());
+    return new Gradients(back.dW(), db1, dU, db2, back.dx(), f.a2());
   }
 
   /**
@@ -144,15 +143,8 @@ public final class ReferenceTypedNetwork {
   public static double sgdStep(
       Parameters p, double[][] pieces, int y, double learningRate, double decay) {
     Gradients grad = gradients(p, pieces, y, decay);
-    CommonOps_DDRM.addEquals(p.w, -learningRate, grad.dW());
-    CommonOps_DDRM.addEquals(p.b1, -learningRate, grad.db1());
-    CommonOps_DDRM.addEquals(p.u, -learningRate, grad.dU());
+    step(p.w, p.b1, p.u, grad, pieces, learningRate);
     CommonOps_DDRM.addEquals(p.b2, -learningRate, grad.db2());
-    int o = 0;
-    for (double[] piece : pieces) {
-      for (int d = 0; d < piece.length; d++) piece[d] -= learningRate * grad.dx().data[o + d];
-      o += piece.length;
-    }
     return -Math.log(grad.a2().data[y]);
   }
 }
