@@ -22,6 +22,7 @@ import io.streamner.text.EntityTags;
 import io.streamner.text.PretrainedVectors;
 import io.streamner.text.Sentence;
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenFeatures;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import io.streamner.text.VocabularyBuilder;
@@ -123,6 +124,28 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "K",
       description = "Values per capitalisation vector (default: 5).")
   Integer capsDim;
+
+  @Option(
+      names = "--features",
+      paramLabel = "LIST",
+      description =
+          "Token features beside the capitalisation class, comma-separated: shape (X/x/d with"
+              + " runs collapsed, punctuation kept), prefix and suffix (the 2-, 3- and"
+              + " 4-character affixes), each a learned vector hashed into a bounded table; needs"
+              + " capitalisation features; none for none (default: shape,prefix,suffix for"
+              + " --types with capitalisation features, none for --entity).")
+  String features;
+
+  @Option(
+      names = "--feature-buckets",
+      paramLabel = "B",
+      description =
+          "Rows of the hashed token feature table, 1 to "
+              + TokenFeatures.MAX_BUCKETS
+              + " (default: "
+              + TokenFeatures.DEFAULT_BUCKETS
+              + ").")
+  Integer featureBuckets;
 
   @Mixin CorpusFormatOption format;
 
@@ -370,7 +393,13 @@ public final class TrainCommand implements Callable<Integer> {
         what,
         hp.windowSize(),
         hp.dim(),
-        input.capitalizationDim() > 0 ? " caps k=" + input.capitalizationDim() : "",
+        (input.capitalizationDim() > 0 ? " caps k=" + input.capitalizationDim() : "")
+            + (hp.tokenFeatures() == null
+                ? ""
+                : " features="
+                    + hp.tokenFeatures().keys()
+                    + " buckets="
+                    + hp.tokenFeatures().buckets()),
         hp.hidden(),
         hp.learningRate(),
         (hp.learningRateDecay() == null ? "" : " lr-decay=" + hp.learningRateDecay())
@@ -508,7 +537,7 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private NerModel fresh(String type, List<Sentence> training, PrintWriter out) throws IOException {
-    WindowInput input = freshInput(training, Boolean.TRUE.equals(caps), out).in(precision());
+    WindowInput input = freshInput(training, Boolean.TRUE.equals(caps), false, out).in(precision());
     return NerModel.initialise(
         type, withSchedule(input, learningRateDecay, vectorLearningRateFactor));
   }
@@ -518,7 +547,8 @@ public final class TrainCommand implements Callable<Integer> {
     TagSet.Scheme s =
         UserError.ifRefused(
             () -> scheme == null ? TagSet.Scheme.BIOES : TagSet.Scheme.parse(scheme));
-    WindowInput input = freshInput(training, !Boolean.FALSE.equals(caps), out).in(precision());
+    WindowInput input =
+        freshInput(training, !Boolean.FALSE.equals(caps), true, out).in(precision());
     Double decay =
         learningRateDecay != null
             ? learningRateDecay
@@ -542,10 +572,17 @@ public final class TrainCommand implements Callable<Integer> {
    * Vocabulary, L (and E) and hyper-parameters of a new model, from the options, in double (a float
    * model rounds them: {@link WindowInput#in}).
    */
-  private WindowInput freshInput(List<Sentence> training, boolean capitalization, PrintWriter out)
+  private WindowInput freshInput(
+      List<Sentence> training, boolean capitalization, boolean typed, PrintWriter out)
       throws IOException {
     if (!capitalization && capsDim != null) {
       throw new UserError("--caps-dim sets capitalisation features, which are off (--caps)");
+    }
+    TokenFeatures tokenFeatures = tokenFeatures(typed && capitalization);
+    if (!capitalization && tokenFeatures != null) {
+      throw new UserError(
+          "--features needs capitalisation features, which are off (--caps): the token feature"
+              + " vectors are rows of the same table");
     }
     TokenNormalizer normalizer = new TokenNormalizer(numbers);
     PretrainedVectors pretrained = loadVectors(out);
@@ -573,6 +610,7 @@ public final class TrainCommand implements Callable<Integer> {
             learningRate != null ? learningRate : Hyperparameters.DEFAULT_LEARNING_RATE,
             regularization != null ? regularization : Hyperparameters.DEFAULT_REGULARIZATION,
             seed != null ? seed : Hyperparameters.DEFAULT_SEED);
+    hp = hp.withTokenFeatures(tokenFeatures);
 
     Set<String> words = new LinkedHashSet<>();
     if (vocab != null) {
@@ -586,7 +624,36 @@ public final class TrainCommand implements Callable<Integer> {
     int k =
         !capitalization ? 0 : capsDim != null ? capsDim : WindowInput.DEFAULT_CAPITALIZATION_DIM;
     return new WindowInput(
-        hp, normalizer, vocabulary, l, WindowInput.initialCapitals(k, hp.seed()));
+        hp, normalizer, vocabulary, l, WindowInput.initialCapitals(hp.features(), k, hp.seed()));
+  }
+
+  /**
+   * --features and --feature-buckets, or null for none.
+   *
+   * @param byDefault whether the model has token features unless --features says otherwise
+   */
+  private TokenFeatures tokenFeatures(boolean byDefault) {
+    Set<TokenFeatures.Kind> kinds =
+        features == null
+            ? (byDefault ? TokenFeatures.typedDefault().kinds() : Set.of())
+            : UserError.ifRefused("--features: ", () -> TokenFeatures.parse(features));
+    if (kinds.isEmpty()) {
+      if (featureBuckets != null) {
+        throw new UserError(
+            "--feature-buckets sizes the token features, which are off (--features)");
+      }
+      return null;
+    }
+    if (featureBuckets != null
+        && (featureBuckets < 1 || featureBuckets > TokenFeatures.MAX_BUCKETS)) {
+      throw new UserError(
+          "--feature-buckets must be 1 to "
+              + TokenFeatures.MAX_BUCKETS
+              + ", got "
+              + featureBuckets);
+    }
+    return new TokenFeatures(
+        kinds, featureBuckets != null ? featureBuckets : TokenFeatures.DEFAULT_BUCKETS);
   }
 
   private PretrainedVectors loadVectors(PrintWriter out) throws IOException {
@@ -665,11 +732,14 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private TaggingModel warmBase() throws IOException {
-    for (Object shapeOption : new Object[] {vectors, vocab, window, hidden, dim, caps, capsDim}) {
+    for (Object shapeOption :
+        new Object[] {
+          vectors, vocab, window, hidden, dim, caps, capsDim, features, featureBuckets
+        }) {
       if (shapeOption != null) {
         throw new UserError(
             "--init takes the model's vocabulary and shape; drop --vectors, --vocab, --window, "
-                + "--hidden, --dim, --caps and --caps-dim");
+                + "--hidden, --dim, --caps, --caps-dim, --features and --feature-buckets");
       }
     }
     return ModelFile.readModel(init);
@@ -693,7 +763,8 @@ public final class TrainCommand implements Callable<Integer> {
             learningRateDecay != null ? learningRateDecay : o.learningRateDecay(),
             vectorLearningRateFactor != null
                 ? vectorLearningRateFactor
-                : o.vectorLearningRateFactor()));
+                : o.vectorLearningRateFactor(),
+            o.tokenFeatures()));
   }
 
   /** --precision, float when not given. */

@@ -86,6 +86,21 @@ public record Allowed<T>(String type, String description, Function<T, String> pr
     return new Allowed<>("string", "any text", v -> null);
   }
 
+  /** A comma-separated list of token features ({@code shape,prefix,suffix}), or empty for none. */
+  public static Allowed<String> tokenFeatures() {
+    return new Allowed<>(
+        "string",
+        "a comma-separated list of shape, prefix and suffix, or empty",
+        v -> {
+          try {
+            io.streamner.text.TokenFeatures.parse(v);
+            return null;
+          } catch (IllegalArgumentException e) {
+            return e.getMessage();
+          }
+        });
+  }
+
   public static Allowed<String> nonEmpty() {
     return new Allowed<>("string", "not empty", v -> v.isEmpty() ? "" : null);
   }

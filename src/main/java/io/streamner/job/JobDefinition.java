@@ -5,6 +5,7 @@ import io.streamner.kafka.Secrets;
 import io.streamner.model.Hyperparameters;
 import io.streamner.text.ModelName;
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenFeatures;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -101,13 +102,29 @@ public record JobDefinition(
    * @param vectorLearningRateFactor f of a typed model's lookup tables ({@code
    *     model.vector-learning-rate-factor}, else {@link
    *     Hyperparameters#DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR})
+   * @param tokenFeatures {@code model.token-features} and {@code model.feature-buckets}; null for
+   *     none
    */
   public record TypedSettings(
       TagSet.Scheme scheme,
       int capitalizationDim,
       double learningRateDecay,
-      double vectorLearningRateFactor)
+      double vectorLearningRateFactor,
+      TokenFeatures tokenFeatures)
       implements Serializable {
+    public TypedSettings {
+      if (tokenFeatures != null && tokenFeatures.kinds().isEmpty()) tokenFeatures = null;
+    }
+
+    /** Without token features. */
+    public TypedSettings(
+        TagSet.Scheme scheme,
+        int capitalizationDim,
+        double learningRateDecay,
+        double vectorLearningRateFactor) {
+      this(scheme, capitalizationDim, learningRateDecay, vectorLearningRateFactor, null);
+    }
+
     /** With the default schedule. */
     public TypedSettings(TagSet.Scheme scheme, int capitalizationDim) {
       this(
@@ -269,7 +286,14 @@ public record JobDefinition(
                 : Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY,
             r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR) != null
                 ? r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR)
-                : Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR);
+                : Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR,
+            tokenFeatures(r));
+    if (typed.tokenFeatures() != null && typed.capitalizationDim() == 0) {
+      throw r.error(
+          JobOptions.TOKEN_FEATURES,
+          "needs model.caps-dim above 0: the token feature vectors are rows of the capitalisation"
+              + " table");
+    }
 
     Map<String, String> kafkaProperties = r.get(JobOptions.KAFKA_PROPERTIES);
     kafkaProperties.forEach(
@@ -444,6 +468,7 @@ public record JobDefinition(
         ? hyperparameters
             .withLearningRateDecay(typed.learningRateDecay())
             .withVectorLearningRateFactor(typed.vectorLearningRateFactor())
+            .withTokenFeatures(typed.tokenFeatures())
         : hyperparameters;
   }
 
@@ -539,6 +564,18 @@ public record JobDefinition(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + key + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code model.token-features} and {@code model.feature-buckets}: null for none. */
+  private static TokenFeatures tokenFeatures(Values r) {
+    String kinds = r.get(JobOptions.TOKEN_FEATURES);
+    if (kinds == null) {
+      return r.get(JobOptions.CAPS_DIM) == 0
+          ? null
+          : new TokenFeatures(
+              TokenFeatures.typedDefault().kinds(), r.get(JobOptions.FEATURE_BUCKETS));
+    }
+    return new TokenFeatures(TokenFeatures.parse(kinds), r.get(JobOptions.FEATURE_BUCKETS));
   }
 
   private static String emptyToNull(String s) {

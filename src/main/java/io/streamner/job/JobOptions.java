@@ -8,6 +8,7 @@ import io.streamner.model.Precision;
 import io.streamner.model.WindowInput;
 import io.streamner.text.ModelName;
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenFeatures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -253,6 +254,33 @@ public final class JobOptions {
                       + " 0 turns capitalisation features off. Binary models have none. Up to 100;"
                       + " part of a typed model's shape: a restore that changes it is refused."),
           Allowed.ints(0, 100));
+
+  public static final ConfigOption<String> TOKEN_FEATURES =
+      declare(
+          key("model.token-features")
+              .stringType()
+              .noDefaultValue()
+              .withDescription(
+                  "Token features of the typed models beside the capitalisation class, as `train"
+                      + " --features`: `shape`, `prefix`, `suffix`, comma-separated; empty for"
+                      + " none. Each is a learned vector per hashed key, in a table of"
+                      + " `model.feature-buckets` rows kept with the dense parameters. Unset: all"
+                      + " three when `model.caps-dim` is above 0 (chosen on the dev sets, see"
+                      + " accuracy.md), none otherwise. Part of a typed model's shape: a restore"
+                      + " that changes it is refused (state stored before there were token"
+                      + " features resumes with this key empty)."),
+          Allowed.tokenFeatures());
+
+  public static final ConfigOption<Integer> FEATURE_BUCKETS =
+      declare(
+          key("model.feature-buckets")
+              .intType()
+              .defaultValue(TokenFeatures.DEFAULT_BUCKETS)
+              .withDescription(
+                  "Rows of the hashed token feature table (with `model.token-features`), as"
+                      + " `train --feature-buckets`; each row has `model.caps-dim` values and is"
+                      + " carried in every full snapshot. Part of a typed model's shape."),
+          Allowed.ints(1, TokenFeatures.MAX_BUCKETS));
 
   public static final ConfigOption<Integer> WINDOW =
       declare(

@@ -24,6 +24,14 @@ public class ModelCheckpoint implements Cloneable {
   public int capitalizationDim;
 
   /**
+   * A typed model's token features ({@code shape,suffix}) and buckets when it was stored; null and
+   * 0 for none (and in state written before there were token features). Part of the shape.
+   */
+  public String tokenFeatures;
+
+  public int featureBuckets;
+
+  /**
    * The model's shape (C, n, H) when it was stored: a restore under a definition that changes it is
    * refused with a clear message instead of failing on the first record.
    */

@@ -10,6 +10,7 @@ import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFile;
 import io.streamner.text.PretrainedVectors;
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenFeatures;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.IOException;
@@ -56,13 +57,15 @@ final class ModelSeeds {
     TagSet tagSet = definition.tagSet(model);
     if (tagSet == null) return NerModel.initialise(model, hp, normalizer(), vocabulary, l);
     int k = definition.typed().capitalizationDim();
+    Hyperparameters typedHp =
+        hp.withPrecision(Precision.DOUBLE).withTokenFeatures(definition.typed().tokenFeatures());
     WindowInput input =
         new WindowInput(
-            hp.withPrecision(Precision.DOUBLE),
+            typedHp,
             normalizer(),
             vocabulary,
             l,
-            WindowInput.initialCapitals(k, hp.seed()));
+            WindowInput.initialCapitals(typedHp.features(), k, hp.seed()));
     return TypedModel.initialise(tagSet, input.in(hp.precision()));
   }
 
@@ -100,6 +103,16 @@ final class ModelSeeds {
     Hyperparameters mine = definition.hyperparameters();
     Hyperparameters theirs = m.input().hyperparameters();
     int k = tagSet == null ? 0 : definition.typed().capitalizationDim();
+    TokenFeatures features = definition.hyperparameters(tagSet != null).features();
+    if (!theirs.features().equals(features)) {
+      throw new IllegalArgumentException(
+          file
+              + " has the token features "
+              + theirs.features().describe()
+              + " but the job definition says "
+              + features.describe()
+              + " (model.token-features, model.feature-buckets)");
+    }
     if (theirs.windowSize() != mine.windowSize()
         || theirs.dim() != mine.dim()
         || theirs.hidden() != mine.hidden()

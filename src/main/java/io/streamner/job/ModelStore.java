@@ -9,6 +9,7 @@ import io.streamner.model.Precision;
 import io.streamner.model.TaggingModel;
 import io.streamner.model.TypedModel;
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenFeatures;
 import io.streamner.text.Vocabulary;
 import java.time.Duration;
 import java.util.Arrays;
@@ -253,6 +254,9 @@ final class ModelStore<V, P extends Dense> {
         denseState.storeTyped(stored, p.current().flatten());
         stored.tags = p.tagSet.tags().toArray(new String[0]);
         stored.capitalizationDim = p.capitalizationDim();
+        TokenFeatures features = definition.hyperparameters(true).features();
+        stored.tokenFeatures = features.kinds().isEmpty() ? null : features.keys();
+        stored.featureBuckets = features.buckets();
       }
       stored.changedWords = m.changed.toArray(new String[0]);
       Hyperparameters hp = definition.hyperparameters();
@@ -295,7 +299,10 @@ final class ModelStore<V, P extends Dense> {
     if (tagSet != null) {
       DenseWithCapitals dense =
           DenseWithCapitals.unflatten(
-              hp, tagSet.size(), stored.capitalizationDim, denseState.typedValues(stored));
+              definition.hyperparameters(true),
+              tagSet.size(),
+              stored.capitalizationDim,
+              denseState.typedValues(stored));
       return new LiveModel<>(
           model,
           parameters(tagSet, dense.parameters(), precision.vectors().vectors(dense.capitals())),
@@ -373,18 +380,32 @@ final class ModelStore<V, P extends Dense> {
     List<String> mine = tagSet == null ? null : tagSet.tags();
     List<String> theirs = stored.tags == null ? null : Arrays.asList(stored.tags);
     int k = tagSet == null ? 0 : definition.typed().capitalizationDim();
-    if (Objects.equals(mine, theirs) && k == stored.capitalizationDim) return;
+    TokenFeatures features =
+        tagSet == null ? TokenFeatures.none() : definition.hyperparameters(true).features();
+    TokenFeatures storedFeatures =
+        stored.tokenFeatures == null
+            ? TokenFeatures.none()
+            : new TokenFeatures(TokenFeatures.parse(stored.tokenFeatures), stored.featureBuckets);
+    if (Objects.equals(mine, theirs)
+        && k == stored.capitalizationDim
+        && features.equals(storedFeatures)) {
+      return;
+    }
     throw new SuppressRestartsException(
         new IllegalStateException(
             "the restored state of model "
                 + model
                 + " has "
-                + describe(theirs, stored.capitalizationDim)
+                + describe(theirs, stored.capitalizationDim, storedFeatures)
                 + " but the job definition says "
-                + describe(mine, k)
-                + " (model.tag-scheme, model.caps-dim): a model's shape cannot change. Go back"
+                + describe(mine, k, features)
+                + " (model.tag-scheme, model.caps-dim, model.token-features,"
+                + " model.feature-buckets): a model's shape cannot change. Go back"
                 + " to the old values"
                 + schemeHint(theirs, tagSet)
+                + (storedFeatures.kinds().isEmpty() && !features.kinds().isEmpty()
+                    ? " (state without token features: model.token-features = an empty value)"
+                    : "")
                 + ", or start over without the state (streamner job --fresh)"));
   }
 
@@ -402,10 +423,15 @@ final class ModelStore<V, P extends Dense> {
     return "";
   }
 
-  private static String describe(List<String> tags, int capitalizationDim) {
+  private static String describe(List<String> tags, int capitalizationDim, TokenFeatures f) {
     return tags == null
         ? "a binary model"
-        : "tags " + String.join(" ", tags) + " and model.caps-dim = " + capitalizationDim;
+        : "tags "
+            + String.join(" ", tags)
+            + ", model.caps-dim = "
+            + capitalizationDim
+            + " and token features "
+            + f.describe();
   }
 
   /** First sight of a model: its seed's vectors go into state, once. */

@@ -5,10 +5,10 @@ import io.streamner.text.Capitalization;
 /**
  * What a typed model holds besides its word vectors, as one flat array: the dense parameters (W,
  * b1, U, b2 in {@link DenseParameters#flatten()} order) followed by the capitalisation vectors E,
- * one class after the other ({@link Capitalization} order, k values each; nothing without
- * capitalisation features). E is small (6 k values) and trained by every window, like the dense
- * parameters, so the streaming job keeps it with them: in its keyed state and in the dense chunks
- * of a snapshot.
+ * one row after the other ({@link Capitalization} order, then the token feature buckets, k values
+ * each; nothing without capitalisation features). E is small (6 k values, and a few thousand rows
+ * with token features) and trained by every window, like the dense parameters, so the streaming job
+ * keeps it with them: in its keyed state and in the dense chunks of a snapshot.
  *
  * @param capitals E, or null without capitalisation features
  */
@@ -59,12 +59,13 @@ public record DenseWithCapitals(DenseParameters parameters, double[][] capitals)
               + flat.length);
     }
     int inputSize = inputSize(hp, capitalizationDim);
-    int denseSize = flat.length - Capitalization.values().length * capitalizationDim;
+    int rows = hp.features().rows();
+    int denseSize = flat.length - rows * capitalizationDim;
     double[] dense = new double[denseSize];
     System.arraycopy(flat, 0, dense, 0, denseSize);
     double[][] capitals = null;
     if (capitalizationDim > 0) {
-      capitals = new double[Capitalization.values().length][capitalizationDim];
+      capitals = new double[rows][capitalizationDim];
       for (int c = 0; c < capitals.length; c++) {
         System.arraycopy(
             flat, denseSize + c * capitalizationDim, capitals[c], 0, capitalizationDim);
@@ -74,18 +75,20 @@ public record DenseWithCapitals(DenseParameters parameters, double[][] capitals)
         DenseParameters.unflatten(hp.hidden(), inputSize, tags, dense), capitals);
   }
 
-  /** I of a typed model: C (n + k). */
+  /** I of a typed model: C (n + F k), F the lookups per position of its token features. */
   public static int inputSize(Hyperparameters hp, int capitalizationDim) {
-    return Math.multiplyExact(hp.windowSize(), hp.dim() + capitalizationDim);
+    int lookups = capitalizationDim == 0 ? 0 : hp.features().lookups();
+    return Math.multiplyExact(
+        hp.windowSize(), Math.addExact(hp.dim(), Math.multiplyExact(lookups, capitalizationDim)));
   }
 
-  /** Length of the flat array: H I + H + K H + K + 6 k. */
+  /** Length of the flat array: H I + H + K H + K + R k, R the rows of E (6 classes and buckets). */
   public static long size(Hyperparameters hp, int tags, int capitalizationDim) {
     long h = hp.hidden();
     return h * inputSize(hp, capitalizationDim)
         + h
         + (long) tags * h
         + tags
-        + (long) Capitalization.values().length * capitalizationDim;
+        + (long) hp.features().rows() * capitalizationDim;
   }
 }

@@ -3,6 +3,7 @@ package io.streamner.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import io.streamner.text.TokenFeatures;
 
 /**
  * The shape and training settings of one window model.
@@ -26,6 +27,10 @@ import com.fasterxml.jackson.annotation.Nulls;
  *     vectors E) step at f alpha_t, the rest of the network at alpha_t (eq. 54,
  *     src/site/markdown/typed-model.md); null (also for 1) is the specification's one step size,
  *     and what files and snapshots written before there was a factor hold
+ * @param tokenFeatures the hashed token features beside the capitalisation class (word shape,
+ *     prefixes, suffixes) whose vectors E holds after the capitalisation vectors (eq. 55 of
+ *     src/site/markdown/typed-model.md); null (also for none) is capitalisation only, and what
+ *     files and snapshots written before there were token features hold
  */
 public record Hyperparameters(
     int windowSize,
@@ -40,7 +45,8 @@ public record Hyperparameters(
             valueFilter = Precision.DoubleIsLeftOut.class)
         Precision precision,
     Double learningRateDecay,
-    Double vectorLearningRateFactor)
+    Double vectorLearningRateFactor,
+    @JsonSetter(nulls = Nulls.SET) TokenFeatures tokenFeatures)
     implements java.io.Serializable {
 
   public static final int DEFAULT_WINDOW = 5;
@@ -78,6 +84,7 @@ public record Hyperparameters(
     if (vectorLearningRateFactor != null && vectorLearningRateFactor == 1) {
       vectorLearningRateFactor = null;
     }
+    if (tokenFeatures != null && tokenFeatures.kinds().isEmpty()) tokenFeatures = null;
     if (windowSize < 1 || windowSize % 2 == 0) {
       throw new IllegalArgumentException(
           "window size must be a positive odd number, got " + windowSize);
@@ -100,6 +107,30 @@ public record Hyperparameters(
   public Hyperparameters(
       int windowSize, int dim, int hidden, double learningRate, double regularization, long seed) {
     this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE, null, null);
+  }
+
+  /** Capitalisation features only (when the model has any). */
+  public Hyperparameters(
+      int windowSize,
+      int dim,
+      int hidden,
+      double learningRate,
+      double regularization,
+      long seed,
+      Precision precision,
+      Double learningRateDecay,
+      Double vectorLearningRateFactor) {
+    this(
+        windowSize,
+        dim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        precision,
+        learningRateDecay,
+        vectorLearningRateFactor,
+        null);
   }
 
   /** The reference setup of the specification: n=50, C=5, H=100. */
@@ -128,27 +159,47 @@ public record Hyperparameters(
     return vectorLearningRateFactor == null ? 1 : vectorLearningRateFactor;
   }
 
-  /** nC: the length of the input vector x. */
+  /** nC: the length of the input vector x of a model without capitalisation features. */
   public int inputSize() {
     return windowSize * dim;
   }
 
+  /** The token features, {@link TokenFeatures#none()} unless set. */
+  public TokenFeatures features() {
+    return tokenFeatures == null ? TokenFeatures.none() : tokenFeatures;
+  }
+
   /** The same with the step size schedule alpha / (1 + d t); 0 or null for a constant step. */
   public Hyperparameters withLearningRateDecay(Double decay) {
-    return with(precision, decay, vectorLearningRateFactor);
+    return with(precision, decay, vectorLearningRateFactor, tokenFeatures);
   }
 
   /** The same with the lookup tables stepping at f alpha_t; 1 or null for alpha_t. */
   public Hyperparameters withVectorLearningRateFactor(Double factor) {
-    return with(precision, learningRateDecay, factor);
+    return with(precision, learningRateDecay, factor, tokenFeatures);
+  }
+
+  /** The same with these token features; null or none for capitalisation only. */
+  public Hyperparameters withTokenFeatures(TokenFeatures features) {
+    return with(precision, learningRateDecay, vectorLearningRateFactor, features);
   }
 
   public Hyperparameters withPrecision(Precision newPrecision) {
-    return with(newPrecision, learningRateDecay, vectorLearningRateFactor);
+    return with(newPrecision, learningRateDecay, vectorLearningRateFactor, tokenFeatures);
   }
 
-  private Hyperparameters with(Precision newPrecision, Double decay, Double factor) {
+  private Hyperparameters with(
+      Precision newPrecision, Double decay, Double factor, TokenFeatures features) {
     return new Hyperparameters(
-        windowSize, dim, hidden, learningRate, regularization, seed, newPrecision, decay, factor);
+        windowSize,
+        dim,
+        hidden,
+        learningRate,
+        regularization,
+        seed,
+        newPrecision,
+        decay,
+        factor,
+        features);
   }
 }

@@ -1,6 +1,5 @@
 package io.streamner.model;
 
-import io.streamner.text.Capitalization;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.util.List;
@@ -170,7 +169,8 @@ public final class OnlineLearner<V, P> {
     this.kernel = kernel;
     this.vectors = kernel.vectors();
     this.window = vectors.array(windowSize);
-    this.pieces = capitalizationDim > 0 ? vectors.array(2 * windowSize) : window;
+    int lookups = settings.hyperparameters().features().lookups();
+    this.pieces = capitalizationDim > 0 ? vectors.array(windowSize * (1 + lookups)) : window;
   }
 
   /**
@@ -317,34 +317,38 @@ public final class OnlineLearner<V, P> {
   }
 
   /**
-   * The pieces of window t (eq. 32 of src/site/markdown/typed-model.md): its word vectors, each
-   * followed by its capitalisation class's vector when the model has capitalisation features.
+   * The pieces of window t (eqs. 32 and 55 of src/site/markdown/typed-model.md): its word vectors,
+   * each followed by the vectors of its rows of E when the model has capitalisation features.
    */
-  private V[] pieces(SentenceColumns<V> s, int t, V[] capitals, int[][] classes) {
+  private V[] pieces(SentenceColumns<V> s, int t, V[] capitals, int[][] rows) {
     s.window(t, window);
     if (capitals == null) return window;
+    int f = rows[t].length / window.length;
+    int p = 0;
     for (int c = 0; c < window.length; c++) {
-      pieces[2 * c] = window[c];
-      pieces[2 * c + 1] = capitals[classes[t][c]];
+      pieces[p++] = window[c];
+      for (int i = 0; i < f; i++) pieces[p++] = capitals[rows[t][c * f + i]];
     }
     return pieces;
   }
 
   private int[][] classes(List<String> tokens, V[] capitals) {
-    return capitals == null
-        ? null
-        : WindowInput.capitalWindows(tokens, settings.hyperparameters().windowSize());
+    return capitals == null ? null : WindowInput.capitalWindows(tokens, settings.hyperparameters());
   }
 
   private void checkCapitals(V[] capitals) {
     int k = capitals == null ? 0 : java.lang.reflect.Array.getLength(capitals[0]);
-    if (k != capitalizationDim
-        || (capitals != null && capitals.length != Capitalization.values().length)) {
+    int rows = settings.hyperparameters().features().rows();
+    if (k != capitalizationDim || (capitals != null && capitals.length != rows)) {
       throw new IllegalArgumentException(
-          "capitalisation vectors of "
+          (capitals == null ? 0 : capitals.length)
+              + " capitalisation vectors of "
               + k
               + " values given to a learner of k="
-              + capitalizationDim);
+              + capitalizationDim
+              + " and "
+              + rows
+              + " rows");
     }
   }
 }

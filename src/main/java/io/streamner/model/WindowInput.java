@@ -1,6 +1,7 @@
 package io.streamner.model;
 
 import io.streamner.text.Capitalization;
+import io.streamner.text.TokenFeatures;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import io.streamner.text.Windows;
@@ -13,7 +14,9 @@ import java.util.TreeMap;
  * TypedModel}: how a sentence becomes windows, and the lookup tables whose columns make up x. L
  * holds one n-vector per vocabulary word; with capitalisation features, E holds one k-vector per
  * {@link Capitalization} class, and each window position contributes [L_word ; E_class] to x (eq.
- * 32 of src/site/markdown/typed-model.md), so x has C (n + k) values.
+ * 32 of src/site/markdown/typed-model.md), so x has C (n + k) values. With {@link TokenFeatures}
+ * (word shape, affixes), E has a row per hashed bucket after the classes and each position
+ * contributes [L_word ; E_r1 ; ... ; E_rF], its F lookups (eq. 55): x has C (n + F k) values.
  *
  * <p>The tables are of the model's {@link Hyperparameters#precision()}: {@code double[][]} ({@link
  * #vectors()}, {@link #capitals()}), or {@code float[][]} for a float model ({@link
@@ -41,8 +44,9 @@ public final class WindowInput {
    * A double model's input.
    *
    * @param vectors L: {@code vectors[id]} is the n-vector of word {@code id}
-   * @param capitals E: one k-vector per {@link Capitalization} class in ordinal order, or null for
-   *     a model without capitalisation features
+   * @param capitals E: one k-vector per {@link Capitalization} class in ordinal order, then one per
+   *     bucket of the hyper-parameters' {@link Hyperparameters#features()}; or null for a model
+   *     without capitalisation features
    * @throws IllegalArgumentException when a table does not have the shape the rest says, or the
    *     hyper-parameters are not of double precision
    */
@@ -88,13 +92,22 @@ public final class WindowInput {
             "a word vector has " + length(v) + " values, the model has n=" + hyperparameters.dim());
       }
     }
+    TokenFeatures features = hyperparameters.features();
+    if (capitals == null && !features.kinds().isEmpty()) {
+      throw new IllegalArgumentException(
+          "token features " + features.kinds() + " need capitalisation vectors (k > 0)");
+    }
     if (capitals != null) {
-      if (capitals.length != Capitalization.values().length) {
+      if (capitals.length != features.rows()) {
         throw new IllegalArgumentException(
             capitals.length
-                + " capitalisation vectors for "
+                + " capitalisation and token feature vectors for "
+                + features.rows()
+                + " rows ("
                 + Capitalization.values().length
-                + " classes");
+                + " classes and "
+                + features.buckets()
+                + " buckets)");
       }
       if (length(capitals[0]) < 1) {
         throw new IllegalArgumentException("capitalisation vectors need at least one value");
@@ -122,14 +135,25 @@ public final class WindowInput {
    * word's); null for {@code dim} 0: no capitalisation features.
    */
   public static double[][] initialCapitals(int dim, long seed) {
+    return initialCapitals(TokenFeatures.none(), dim, seed);
+  }
+
+  /**
+   * E for {@code features}: the capitalisation vectors of {@link #initialCapitals(int, long)}, then
+   * one vector per bucket drawn the same way from the bucket's number.
+   */
+  public static double[][] initialCapitals(TokenFeatures features, int dim, long seed) {
     if (dim < 0) throw new IllegalArgumentException("capitalisation dimension " + dim + " < 0");
     if (dim == 0) return null;
     Capitalization[] classes = Capitalization.values();
-    double[][] e = new double[classes.length][];
+    double[][] e = new double[features.rows()][];
     // The same draw as a word's starting vector (CAPITALIZATION_RANGE is RANDOM_RANGE), keyed by
     // the class's name.
     for (Capitalization c : classes) {
       e[c.ordinal()] = WordVectors.randomVector("capitalization:" + c.key(), seed, dim);
+    }
+    for (int row = classes.length; row < e.length; row++) {
+      e[row] = WordVectors.randomVector("token-feature:" + (row - classes.length), seed, dim);
     }
     return e;
   }
@@ -175,10 +199,9 @@ public final class WindowInput {
     return capitals == null ? 0 : length(capitals[0]);
   }
 
-  /** I: the length of x, C (n + k). */
+  /** I: the length of x, C (n + F k). */
   public int inputSize() {
-    return Math.multiplyExact(
-        hyperparameters.windowSize(), hyperparameters.dim() + capitalizationDim());
+    return DenseWithCapitals.inputSize(hyperparameters, capitalizationDim());
   }
 
   /** The vocabulary index of each token after normalisation (unknown words map to UUUNKKK). */
@@ -196,48 +219,68 @@ public final class WindowInput {
   }
 
   /**
-   * Window capitalisation classes of a sentence, one window per token ({@link
-   * Capitalization#PADDING} outside the sentence); null without capitalisation features.
+   * The rows of E each window of a sentence looks up, one window per token: {@code [t][c * F + i]}
+   * is lookup i of position c of window t ({@link TokenFeatures#rows(List)}; padding rows outside
+   * the sentence). With capitalisation only (F = 1) it is the positions' capitalisation classes.
+   * Null without capitalisation features.
    */
   public int[][] capitalWindows(List<String> tokens) {
-    return capitals == null ? null : capitalWindows(tokens, hyperparameters.windowSize());
+    return capitals == null ? null : capitalWindows(tokens, hyperparameters);
   }
 
-  /** Window capitalisation classes of a sentence, {@link Capitalization#PADDING} outside it. */
-  static int[][] capitalWindows(List<String> tokens, int windowSize) {
-    int padding = Capitalization.PADDING.ordinal();
-    return Windows.of(Capitalization.of(tokens), windowSize, padding, padding);
+  /** {@link #capitalWindows(List)} of a model with capitalisation features. */
+  static int[][] capitalWindows(List<String> tokens, Hyperparameters hp) {
+    TokenFeatures features = hp.features();
+    int f = features.lookups();
+    int[] rows = features.rows(tokens);
+    int[] padding = features.paddingRows();
+    int size = hp.windowSize();
+    int half = size / 2;
+    int[][] windows = new int[tokens.size()][size * f];
+    for (int t = 0; t < windows.length; t++) {
+      for (int c = 0; c < size; c++) {
+        int token = t - half + c;
+        boolean inside = token >= 0 && token < tokens.size();
+        System.arraycopy(inside ? rows : padding, inside ? token * f : 0, windows[t], c * f, f);
+      }
+    }
+    return windows;
   }
 
-  /** How many arrays one window passes to the network: C, or 2C with capitalisation features. */
+  /** How many arrays one window passes to the network: C, or C (1 + F) with E. */
   public int piecesPerWindow() {
-    return capitals == null ? hyperparameters.windowSize() : 2 * hyperparameters.windowSize();
+    return capitals == null
+        ? hyperparameters.windowSize()
+        : hyperparameters.windowSize() * (1 + hyperparameters.features().lookups());
   }
 
   /**
    * The rows of L (and E) that make up x for one window, into {@code pieces} (reused to spare
-   * allocation): L_word for each position, or L_word, E_class for each position.
+   * allocation): L_word for each position, or L_word and its E rows for each position.
    *
-   * @param classes the window's capitalisation classes; ignored without capitalisation features
+   * @param rows the window's rows of E ({@link #capitalWindows}); ignored without capitalisation
+   *     features
    * @throws IllegalStateException for a float model (its kernel gathers its own, {@link
    *     NerModel#steps()})
    */
-  public double[][] gather(int[] window, int[] classes, double[][] pieces) {
-    return gather(vectors(), capitals(), window, classes, pieces);
+  public double[][] gather(int[] window, int[] rows, double[][] pieces) {
+    return gather(vectors(), capitals(), window, rows, pieces);
   }
 
   /**
-   * {@link #gather} on tables of either precision: L_word for each position, or L_word, E_class for
-   * each position when {@code e} is not null.
+   * {@link #gather} on tables of either precision: L_word for each position, or L_word, E_r1, ...,
+   * E_rF for each position when {@code e} is not null (F = rows per position).
    */
-  static <V> V[] gather(V[] l, V[] e, int[] window, int[] classes, V[] pieces) {
+  static <V> V[] gather(V[] l, V[] e, int[] window, int[] rows, V[] pieces) {
     if (e == null) {
       for (int c = 0; c < window.length; c++) pieces[c] = l[window[c]];
-    } else {
-      for (int c = 0; c < window.length; c++) {
-        pieces[2 * c] = l[window[c]];
-        pieces[2 * c + 1] = e[classes[c]];
-      }
+      return pieces;
+    }
+    int f = rows.length / window.length;
+    int p = 0;
+    for (int c = 0; c < window.length; c++) {
+      pieces[p++] = l[window[c]];
+      for (int i = 0; i < f; i++) pieces[p++] = e[rows[c * f + i]];
     }
     return pieces;
   }
@@ -308,13 +351,15 @@ public final class WindowInput {
    * The same tables (not copies) under other hyper-parameters of the same shape and precision: a
    * model continued with another learning rate, regularisation or seed.
    *
-   * @throws IllegalArgumentException when {@code hp} has another C, n, H or precision
+   * @throws IllegalArgumentException when {@code hp} has another C, n, H, precision or token
+   *     features
    */
   public WindowInput with(Hyperparameters hp) {
     if (hp.windowSize() != hyperparameters.windowSize()
         || hp.dim() != hyperparameters.dim()
         || hp.hidden() != hyperparameters.hidden()
-        || hp.precision() != hyperparameters.precision()) {
+        || hp.precision() != hyperparameters.precision()
+        || !hp.features().equals(hyperparameters.features())) {
       throw new IllegalArgumentException(
           "hyper-parameters " + hp + " change the shape or precision of " + hyperparameters);
     }

@@ -318,16 +318,19 @@ public final class ModelFile {
   }
 
   /**
-   * The shape of a model's payload: V words of n values, Q capitalisation classes of k values (k =
-   * 0: none), H hidden units, I inputs and K tags (0 for a binary model: one output).
+   * The shape of a model's payload: V words of n values, R rows of E (the capitalisation classes
+   * and the token feature buckets) of k values (k = 0: none), H hidden units, I inputs and K tags
+   * (0 for a binary model: one output).
    */
-  private record Shape(long words, long dim, long dimCaps, long hidden, long inputSize, long tags) {
+  private record Shape(
+      long words, long dim, long capsRows, long dimCaps, long hidden, long inputSize, long tags) {
     static Shape of(TaggingModel model) {
       WindowInput input = model.input();
       Hyperparameters hp = input.hyperparameters();
       return new Shape(
           input.vocabulary().size(),
           hp.dim(),
+          hp.features().rows(),
           input.capitalizationDim(),
           hp.hidden(),
           input.inputSize(),
@@ -339,7 +342,7 @@ public final class ModelFile {
       List<PayloadArray> arrays = new ArrayList<>();
       arrays.add(new PayloadArray("L", List.of(words, dim)));
       if (dimCaps > 0) {
-        arrays.add(new PayloadArray("E", List.of((long) Capitalization.values().length, dimCaps)));
+        arrays.add(new PayloadArray("E", List.of(capsRows, dimCaps)));
       }
       arrays.add(new PayloadArray("W", List.of(hidden, inputSize)));
       arrays.add(new PayloadArray("b1", List.of(hidden)));
@@ -400,7 +403,10 @@ public final class ModelFile {
   }
 
   private static String capitalizationRow(int c) {
-    return "capitalisation vector " + Capitalization.values()[c].key();
+    int classes = Capitalization.values().length;
+    return c < classes
+        ? "capitalisation vector " + Capitalization.values()[c].key()
+        : "token feature vector " + (c - classes);
   }
 
   /** One row of the payload: its name, its values and the length the model's shape says. */
@@ -570,7 +576,7 @@ public final class ModelFile {
     int k = header.capitalization() == null ? 0 : header.capitalization().dim();
     int words = header.vocabulary().size();
     Vocabulary vocabulary = Vocabulary.of(header.vocabulary());
-    int classes = Capitalization.values().length;
+    int classes = hp.features().rows();
     boolean floats = hp.precision() == Precision.FLOAT;
     WindowInput input =
         floats
@@ -835,25 +841,40 @@ public final class ModelFile {
             null);
       }
     }
+    if (caps == null && h.hyperparameters().tokenFeatures() != null) {
+      throw invalid(
+          file,
+          "\"hyperparameters.token_features\" needs \"capitalization\": the token feature vectors"
+              + " are rows of E after the capitalisation vectors",
+          null);
+    }
   }
 
   /** The payload's shape by the header (its kind already checked). */
   private static Shape shape(Path file, Header h) throws ModelFileException {
     Hyperparameters hp = h.hyperparameters();
     long dimCaps = h.capitalization() == null ? 0 : h.capitalization().dim();
-    long inputSize = hp.windowSize() * (hp.dim() + dimCaps);
+    long lookups = dimCaps == 0 ? 0 : hp.features().lookups();
+    long inputSize = hp.windowSize() * (hp.dim() + lookups * dimCaps);
     if (inputSize > MAX_ARRAY) {
       throw invalid(
           file,
           "a window of "
               + hp.windowSize()
               + " words of dimension "
-              + (hp.dim() + dimCaps)
+              + (hp.dim() + lookups * dimCaps)
               + " is too large for one array",
           null);
     }
     long tags = h.tagSet() == null ? 0 : h.tagSet().tags().size();
-    return new Shape(h.vocabulary().size(), hp.dim(), dimCaps, hp.hidden(), inputSize, tags);
+    return new Shape(
+        h.vocabulary().size(),
+        hp.dim(),
+        hp.features().rows(),
+        dimCaps,
+        hp.hidden(),
+        inputSize,
+        tags);
   }
 
   private static void checkVocabulary(Path file, List<String> words) throws ModelFileException {

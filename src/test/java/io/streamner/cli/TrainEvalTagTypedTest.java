@@ -10,10 +10,12 @@ import io.streamner.model.Precision;
 import io.streamner.model.TagDecoder;
 import io.streamner.model.TypedModel;
 import io.streamner.modelfile.ModelFile;
+import io.streamner.text.TokenFeatures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The offline workflow of a typed model: train --types, then eval and tag with its model file. */
@@ -74,6 +76,55 @@ class TrainEvalTagTypedTest extends OfflineWorkflow {
       assertEquals(Main.USER_ERROR, wrong.exitCode(), bad + ": " + wrong);
       assertTrue(wrong.err().contains("--vector-lr-factor"), wrong.err());
     }
+  }
+
+  /**
+   * A typed model has the three token features unless --features says otherwise, its file carries
+   * them, and options that contradict each other are one-line errors.
+   */
+  @Test
+  void tokenFeaturesAreOnForTypedModelsAndChosenWithFeatures() throws Exception {
+    TokenFeatures all = ModelFile.readHeader(model).hyperparameters().tokenFeatures();
+    assertEquals(TokenFeatures.typedDefault(), all, "shape, prefix and suffix by default");
+    training.assertPrinted("features=shape,prefix,suffix buckets=2048");
+    Path shape = dir.resolve("shape.model");
+    CliRun run =
+        train(
+            "--types",
+            "all",
+            "--features",
+            "shape",
+            "--feature-buckets",
+            "64",
+            "--out",
+            shape.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(
+        new TokenFeatures(Set.of(TokenFeatures.Kind.SHAPE), 64),
+        ModelFile.readHeader(shape).hyperparameters().tokenFeatures());
+    CliRun eval = CliRun.eval(shape, test, "--json");
+    assertEquals(0, eval.exitCode(), eval.toString());
+    Path none = dir.resolve("none.model");
+    run = train("--types", "all", "--features", "none", "--out", none.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertEquals(null, ModelFile.readHeader(none).hyperparameters().tokenFeatures());
+    assertFalse(Files.readString(none, StandardCharsets.ISO_8859_1).contains("token_features"));
+    for (List<String> bad :
+        List.of(
+            List.of("--types", "all", "--features", "colour"),
+            List.of("--types", "all", "--no-caps", "--features", "shape"),
+            List.of("--types", "all", "--features", "none", "--feature-buckets", "9"),
+            List.of("--types", "all", "--feature-buckets", "0"),
+            List.of(
+                "--entity", "PER", "--caps", "--features", "suffix", "--feature-buckets", "-3"))) {
+      List<String> args = new java.util.ArrayList<>(bad);
+      args.addAll(List.of("--out", none.toString()));
+      CliRun wrong = train(args.toArray(new String[0]));
+      assertEquals(Main.USER_ERROR, wrong.exitCode(), bad + ": " + wrong);
+      assertTrue(wrong.err().contains("--feature"), bad + ": " + wrong.err());
+    }
+    CliRun more = init(model, "--types", "all", "--features", "shape", "--out", none.toString());
+    assertEquals(Main.USER_ERROR, more.exitCode(), more.toString());
   }
 
   @Test

@@ -93,7 +93,8 @@ class ModelOperatorTypedTest {
                     normalizer,
                     vocabulary,
                     WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim()),
-                    WindowInput.initialCapitals(d.typed().capitalizationDim(), hp.seed()))
+                    WindowInput.initialCapitals(
+                        hp.features(), d.typed().capitalizationDim(), hp.seed()))
                 .in(hp.precision()));
     Trainer.train(offline, TrainingSet.of(offline, sentences), 1, false, r -> {});
     return offline;
@@ -263,13 +264,19 @@ class ModelOperatorTypedTest {
       h.process(typed(d, corpus().get(0)));
       checkpoint = h.checkpoint(1);
     }
-    for (String[] change : new String[][] {{"model.tag-scheme", "BIO"}, {"model.caps-dim", "3"}}) {
+    for (String[] change :
+        new String[][] {
+          {"model.tag-scheme", "BIO"},
+          {"model.caps-dim", "3"},
+          {"model.token-features", "shape"},
+          {"model.feature-buckets", "512"}
+        }) {
       try (ModelHarness changed = new ModelHarness(typedDefinition(change))) {
         String message = changed.refusedRestore(checkpoint);
         assertTrue(
             message.contains("model " + TYPED)
                 && message.contains(
-                    "O B-PER I-PER E-PER S-PER B-LOC I-LOC E-LOC S-LOC and model.caps-dim = 5")
+                    "O B-PER I-PER E-PER S-PER B-LOC I-LOC E-LOC S-LOC, model.caps-dim = 5")
                 && message.contains("--fresh"),
             message);
         assertEquals(
@@ -280,6 +287,20 @@ class ModelOperatorTypedTest {
     }
     try (ModelHarness same = new ModelHarness(typedDefinition("model.learning-rate", "0.2"))) {
       same.restore(checkpoint); // a learning rate may change
+    }
+    // State stored without token features (as before there were any) names the setting that
+    // resumes it under the default features.
+    JobDefinition none = typedDefinition("model.token-features", "");
+    try (ModelHarness h = new ModelHarness(none).open()) {
+      h.process(typed(none, corpus().get(0)));
+      checkpoint = h.checkpoint(1);
+    }
+    try (ModelHarness changed = new ModelHarness(typedDefinition())) {
+      String message = changed.refusedRestore(checkpoint);
+      assertTrue(message.contains("model.token-features = an empty value"), message);
+    }
+    try (ModelHarness same = new ModelHarness(none)) {
+      same.restore(checkpoint);
     }
   }
 

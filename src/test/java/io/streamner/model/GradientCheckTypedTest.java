@@ -79,6 +79,44 @@ class GradientCheckTypedTest {
     }
   }
 
+  /**
+   * With token features (eq. 55) a position looks up F rows of E, and rows repeat within a window
+   * (positions of the same shape, or keys that hash to one bucket): here every position's F = 4
+   * lookups come from a table of 3 rows, so each row fills several pieces and its gradient (56) is
+   * the sum of their slices of dJ/dx.
+   */
+  @ParameterizedTest(name = "C={0} seed={1}")
+  @CsvSource({"3, 11", "5, 12"})
+  void theRowsOfTokenFeaturesGetTheSumOfTheirSlices(int windowSize, long seed) {
+    int dim = 3, capsDim = 2, lookups = 4, hidden = 4, tags = 5, y = 3;
+    Random random = new Random(seed);
+    DenseParameters start =
+        randomTyped(hidden, windowSize * (dim + lookups * capsDim), tags, random);
+    ReferenceTypedNetwork.Parameters p = ReferenceTypedNetwork.Parameters.of(start);
+    double[][] e = new double[3][];
+    for (int r = 0; r < e.length; r++) e[r] = randomVector(capsDim, random);
+    List<double[]> pieces = new ArrayList<>();
+    for (int c = 0; c < windowSize; c++) {
+      pieces.add(randomVector(dim, random));
+      for (int i = 0; i < lookups; i++) pieces.add(e[random.nextInt(e.length)]);
+    }
+    double[][] window = pieces.toArray(new double[0][]);
+    ReferenceTypedNetwork.Gradients g = ReferenceTypedNetwork.gradients(p, window, y, 0.3);
+    DoubleSupplier cost = () -> ReferenceTypedNetwork.cost(p, window, y, 0.3);
+    Map<double[], double[]> analytic = new IdentityHashMap<>();
+    int o = 0;
+    for (double[] piece : window) {
+      double[] sum = analytic.computeIfAbsent(piece, v -> new double[v.length]);
+      for (int d = 0; d < piece.length; d++) sum[d] += g.dx().data[o + d];
+      o += piece.length;
+    }
+    for (int r = 0; r < e.length; r++) {
+      if (analytic.containsKey(e[r])) {
+        assertClose("row " + r + " of E", analytic.get(e[r]), numeric(e[r], cost));
+      }
+    }
+  }
+
   static DenseParameters randomTyped(int hidden, int inputSize, int tags, Random random) {
     DenseParameters p = DenseParameters.initialise(hidden, inputSize, tags, random.nextLong());
     for (int k = 0; k < hidden; k++) p.b1[k] = random.nextGaussian() * 0.1;

@@ -24,6 +24,7 @@ import io.streamner.model.WindowInput;
 import io.streamner.model.WordVectors;
 import io.streamner.modelfile.ModelFileException.Reason;
 import io.streamner.text.TagSet;
+import io.streamner.text.TokenFeatures;
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
@@ -604,6 +605,56 @@ class ModelFileTest {
     input.capitals()[1][0] = -0.0;
     model.recordTraining(42, 2);
     return model;
+  }
+
+  @Test
+  void aTypedModelWithTokenFeaturesRoundTripsBitExactAndItsHeaderIsChecked() throws IOException {
+    TokenFeatures features = new TokenFeatures(Set.of(TokenFeatures.Kind.values()), 7);
+    Hyperparameters hp = new Hyperparameters(3, 4, 5, 0.02, 1e-4, 77).withTokenFeatures(features);
+    Vocabulary vocabulary = Vocabulary.of(List.of("the", "zürich"));
+    TypedModel model =
+        TypedModel.initialise(
+            new TagSet(TagSet.Scheme.BIOES, List.of("PER")),
+            new WindowInput(
+                    hp,
+                    new TokenNormalizer(false),
+                    vocabulary,
+                    WordVectors.initialise(vocabulary, null, hp.seed(), hp.dim()),
+                    WindowInput.initialCapitals(features, 2, hp.seed()))
+                .in(Precision.FLOAT));
+    Path file = written(model, "features.model");
+    TypedModel back = (TypedModel) ModelFile.readModel(file);
+    assertEquals(model.input().hyperparameters(), back.input().hyperparameters());
+    assertRowsBitExact(model.input().floatCapitals(), back.input().floatCapitals(), "row of E");
+    assertEquals(6 + 7, back.input().floatCapitals().length, "the classes, then the buckets");
+    assertEquals(3 * (4 + 8 * 2), back.input().inputSize(), "C (n + F k), F = 1 + 1 + 3 + 3");
+    List<String> sentence = List.of("The", "ZÜRICH", "office", "😀");
+    double[][] p = model.probabilities(sentence), q = back.probabilities(sentence);
+    for (int t = 0; t < p.length; t++) assertArrayEquals(bits(p[t]), bits(q[t]));
+    assertTrue(schema().validate(JSON.readTree(headerJson(Files.readAllBytes(file)))).isEmpty());
+
+    Path unknown = written(model, "unknown.model");
+    rewriteHeader(
+        unknown,
+        h ->
+            ((ObjectNode) h.get("hyperparameters").get("token_features"))
+                .putArray("kinds")
+                .add("colour"));
+    assertTrue(
+        readFails(unknown, Reason.INVALID_HEADER).getMessage().contains("unknown token feature"));
+    Path huge = written(model, "huge.model");
+    rewriteHeader(
+        huge,
+        h ->
+            ((ObjectNode) h.get("hyperparameters").get("token_features"))
+                .put("buckets", Integer.MAX_VALUE));
+    assertTrue(readFails(huge, Reason.INVALID_HEADER).getMessage().contains("at most 1048576"));
+    Path noCaps = written(model, "nocaps.model");
+    rewriteHeader(noCaps, h -> h.remove("capitalization"));
+    assertTrue(
+        readFails(noCaps, Reason.INVALID_HEADER)
+            .getMessage()
+            .contains("\"hyperparameters.token_features\" needs \"capitalization\""));
   }
 
   @Test

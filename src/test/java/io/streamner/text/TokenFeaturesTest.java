@@ -1,0 +1,96 @@
+package io.streamner.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamner.text.TokenFeatures.Kind;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TokenFeaturesTest {
+  private static final TokenFeatures ALL = new TokenFeatures(EnumSet.allOf(Kind.class), 2048);
+
+  @ParameterizedTest
+  @CsvSource({
+    "McDonald, XxXx",
+    "2016, d",
+    "@user_1, @x_d",
+    "U.S., X.X.",
+    "NASA, X",
+    "iPhone, xXx",
+    "..., ...",
+  })
+  void theShapeCollapsesRunsOfLettersAndDigitsButKeepsPunctuation(String token, String shape) {
+    assertEquals(shape, TokenFeatures.shape(token));
+  }
+
+  @Test
+  void affixesCountCodePointsAndAShortTokenIsItsOwnAffix() {
+    assertEquals("ma", TokenFeatures.affix("manchester", 2, true));
+    assertEquals("ter", TokenFeatures.affix("manchester", 3, false));
+    assertEquals("ab", TokenFeatures.affix("ab", 4, false));
+    // an emoji is one code point and two chars: never cut in half
+    assertEquals("a\uD83D\uDE00", TokenFeatures.affix("xya\uD83D\uDE00", 2, false));
+  }
+
+  @Test
+  void capitalisationOnlyIsTheSixClassesAndOneLookup() {
+    TokenFeatures none = TokenFeatures.none();
+    assertEquals(6, none.rows());
+    assertEquals(1, none.lookups());
+    assertArrayEquals(
+        new int[] {Capitalization.INITIAL_UPPER.ordinal(), Capitalization.LOWER.ordinal()},
+        none.rows(List.of("Paris", "is")));
+    assertArrayEquals(new int[] {Capitalization.PADDING.ordinal()}, none.paddingRows());
+  }
+
+  @Test
+  void eachTokenLooksUpItsClassShapeThreePrefixesAndThreeSuffixesInsideTheTable() {
+    assertEquals(8, ALL.lookups());
+    assertEquals(6 + 2048, ALL.rows());
+    int[] rows = ALL.rows(List.of("Manchester", "United", "!"));
+    assertEquals(3 * 8, rows.length);
+    assertEquals(Capitalization.INITIAL_UPPER.ordinal(), rows[0]);
+    for (int i = 0; i < rows.length; i++) {
+      if (i % 8 == 0) continue;
+      assertTrue(rows[i] >= 6 && rows[i] < ALL.rows(), "row " + rows[i]);
+    }
+    // "Manchester" and "United" share their shape Xx, so its row
+    assertEquals(rows[1], rows[8 + 1]);
+  }
+
+  @Test
+  void theRowsDependOnlyOnTheTokenAndTheFeatures() {
+    int[] once = ALL.rows(List.of("Obama", "visits", "Paris"));
+    assertArrayEquals(once, ALL.rows(List.of("Obama", "visits", "Paris")));
+    int[] paris = ALL.rows(List.of("Paris"));
+    int[] inSentence = ALL.rows(List.of("Obama", "Paris"));
+    for (int i = 0; i < 8; i++) assertEquals(paris[i], inSentence[8 + i]);
+  }
+
+  @Test
+  void paddingHasRowsOfItsOwn() {
+    int[] padding = ALL.paddingRows();
+    assertEquals(8, padding.length);
+    assertEquals(Capitalization.PADDING.ordinal(), padding[0]);
+    // the padding's shape key is none a token has; with 2048 buckets it lands apart from "x"'s
+    assertNotEquals(ALL.rows(List.of("x"))[1], padding[1]);
+  }
+
+  @Test
+  void listsParseCaseInsensitivelyAndUnknownNamesAreRefusedByName() {
+    assertEquals(EnumSet.of(Kind.SHAPE, Kind.SUFFIX), TokenFeatures.parse("Suffix, shape"));
+    assertEquals(Set.of(), TokenFeatures.parse(""));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TokenFeatures.parse("shape,stem"));
+    assertTrue(e.getMessage().contains("'stem'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new TokenFeatures(Set.of(Kind.SHAPE), 0));
+  }
+}
