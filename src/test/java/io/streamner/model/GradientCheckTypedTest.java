@@ -65,13 +65,7 @@ class GradientCheckTypedTest {
     assertClose("b2", g.db2().data, numeric(p.b2.data, cost));
 
     // dJ/dL and dJ/dE for each distinct array: the slices of dJ/dx of every piece it fills, summed
-    Map<double[], double[]> analytic = new IdentityHashMap<>();
-    int o = 0;
-    for (double[] piece : window) {
-      double[] sum = analytic.computeIfAbsent(piece, v -> new double[v.length]);
-      for (int d = 0; d < piece.length; d++) sum[d] += g.dx().data[o + d];
-      o += piece.length;
-    }
+    Map<double[], double[]> analytic = sliceSums(window, g);
     for (Map.Entry<double[], double[]> e : analytic.entrySet()) {
       String name = e.getKey() == repeatedWord ? "the repeated word's vector" : "a window vector";
       if (e.getKey() == sharedClass) name = "the shared capitalisation vector";
@@ -103,6 +97,19 @@ class GradientCheckTypedTest {
     double[][] window = pieces.toArray(new double[0][]);
     ReferenceTypedNetwork.Gradients g = ReferenceTypedNetwork.gradients(p, window, y, 0.3);
     DoubleSupplier cost = () -> ReferenceTypedNetwork.cost(p, window, y, 0.3);
+    Map<double[], double[]> analytic = sliceSums(window, g);
+    for (int r = 0; r < e.length; r++) {
+      if (analytic.containsKey(e[r])) {
+        assertClose("row " + r + " of E", analytic.get(e[r]), numeric(e[r], cost));
+      }
+    }
+  }
+
+  /**
+   * dJ/dL and dJ/dE for each distinct array: the slices of dJ/dx of every piece it fills, summed.
+   */
+  private static Map<double[], double[]> sliceSums(
+      double[][] window, ReferenceTypedNetwork.Gradients g) {
     Map<double[], double[]> analytic = new IdentityHashMap<>();
     int o = 0;
     for (double[] piece : window) {
@@ -110,11 +117,7 @@ class GradientCheckTypedTest {
       for (int d = 0; d < piece.length; d++) sum[d] += g.dx().data[o + d];
       o += piece.length;
     }
-    for (int r = 0; r < e.length; r++) {
-      if (analytic.containsKey(e[r])) {
-        assertClose("row " + r + " of E", analytic.get(e[r]), numeric(e[r], cost));
-      }
-    }
+    return analytic;
   }
 
   static DenseParameters randomTyped(int hidden, int inputSize, int tags, Random random) {
