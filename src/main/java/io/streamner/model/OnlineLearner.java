@@ -2,6 +2,7 @@ package io.streamner.model;
 
 import io.streamner.text.TokenNormalizer;
 import io.streamner.text.Vocabulary;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +27,9 @@ import java.util.Set;
  * double buffer: the sentence's first window trains from the live parameters into the spare ones
  * (one pass that reads the one and writes the other, as a step in place would), the other windows
  * train the spare ones in place; the caller swaps the two when it applies the update. So a sentence
- * costs no copy of W, b1, U and b2, only copies of its own word vectors. E is small (six classes of
- * k values) and touched by every window, so it travels with the dense parameters: the update holds
- * its trained copy.
+ * costs no copy of W, b1, U and b2, only copies of its own word vectors. E travels with the dense
+ * parameters: the update holds E with the rows the sentence trained copied, and the other rows
+ * shared with the caller's E, which nothing writes.
  *
  * <p>Test-then-train is per window: the outputs reported for token t are those of the forward half
  * of its own SGD step, so they come from the model before that window trained it (and after the
@@ -242,7 +243,8 @@ public final class OnlineLearner<V, P> {
    *     model's tag set ({@link io.streamner.text.TagSet#encode})
    * @param spare parameters of the same shape as {@code dense}, whose values do not matter; the
    *     update holds them, trained
-   * @param capitals E, or null without capitalisation features; the update holds a trained copy
+   * @param capitals E, or null without capitalisation features; the update holds E as trained (its
+   *     untrained rows are those of {@code capitals})
    * @param vocabularySize the columns the model holds now
    * @param examplesSeen the windows the model has trained on, for the step size schedule
    */
@@ -266,8 +268,9 @@ public final class OnlineLearner<V, P> {
     checkCapitals(capitals);
     SentenceColumns<V> s = new SentenceColumns<>(settings, vectors, tokens, columns, true);
     s.grow(counts, vocabularySize);
-    V[] trainedCapitals = vectors.copy(capitals);
     int[][] classes = classes(tokens, capitals);
+    List<V> trainedRows = new ArrayList<>();
+    V[] trainedCapitals = trainable(capitals, classes, trainedRows);
     Hyperparameters hp = settings.hyperparameters();
     double[][] outputs = new double[labels.length][];
     double loss = 0;
@@ -287,8 +290,7 @@ public final class OnlineLearner<V, P> {
         Double.isFinite(loss)
             && kernel.isFiniteDense(spare)
             && SentenceColumns.allFinite(vectors, touched.values())
-            && (trainedCapitals == null
-                || SentenceColumns.allFinite(vectors, List.of(trainedCapitals)));
+            && SentenceColumns.allFinite(vectors, trainedRows);
     return new Update<>(
         outputs,
         labels.length,
@@ -330,6 +332,25 @@ public final class OnlineLearner<V, P> {
       for (int i = 0; i < f; i++) pieces[p++] = capitals[rows[t][c * f + i]];
     }
     return pieces;
+  }
+
+  /**
+   * E as the sentence trains it: the rows its windows look up are copies (added to {@code
+   * trained}), the others are E's own, which no window of this sentence writes. With token features
+   * E has thousands of rows and a sentence looks up a few dozen: copying all of them for every
+   * sentence took more time than the rows it trained.
+   */
+  private V[] trainable(V[] capitals, int[][] rows, List<V> trained) {
+    if (capitals == null) return null;
+    V[] e = capitals.clone();
+    for (int[] window : rows) {
+      for (int r : window) {
+        if (e[r] != capitals[r]) continue; // copied already
+        e[r] = vectors.copy(capitals[r]);
+        trained.add(e[r]);
+      }
+    }
+    return e;
   }
 
   private int[][] classes(List<String> tokens, V[] capitals) {
