@@ -1,6 +1,9 @@
 package io.streamner.bench;
 
 import io.streamner.bench.SuiteReport.Figure;
+import io.streamner.job.JobDefinition;
+import io.streamner.job.ModelUpdate;
+import io.streamner.job.ScoringAlone;
 import io.streamner.kafka.EmbeddedKafka;
 import io.streamner.testing.SharedData;
 import io.streamner.text.CorpusReader;
@@ -98,15 +101,19 @@ public final class SpeedSuite {
   /** Score requests sent at once to measure one model's scoring capacity. */
   static final int CAPACITY_REQUESTS = 50_000;
 
+  /** Requests of each job of the scoring operator alone (the first fifth warms it up). */
+  static final long ALONE_REQUESTS = 300_000;
+
   /** Bursts of {@link #CAPACITY_REQUESTS} at each scoring parallelism; the best one counts. */
   static final int CAPACITY_ROUNDS = 3;
 
   /**
    * The scoring scenarios to run (-Dbench.scoring.scenarios, comma-separated, default all): idle,
-   * backlog, capacity. Definition keys for experiments: -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
+   * backlog, capacity, alone. Definition keys for experiments: -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
    */
   static final Set<String> SCORING_SCENARIOS =
-      Set.of(System.getProperty("bench.scoring.scenarios", "idle,backlog,capacity").split(","));
+      Set.of(
+          System.getProperty("bench.scoring.scenarios", "idle,backlog,capacity,alone").split(","));
 
   /** scoring.parallelism 2 answers a burst at least this much faster than 1. */
   static final double SCORING_SCALE = 1.7;
@@ -731,6 +738,79 @@ public final class SpeedSuite {
       report.add(
           Figure.atLeast(
               "scoring.capacity_ratio",
+              "same, scoring.parallelism 2 / 1",
+              ratio,
+              "x",
+              times(ratio),
+              SCORING_SCALE,
+              ">= " + times(SCORING_SCALE)));
+    }
+    if (SCORING_SCENARIOS.contains("alone")) scoringAlone(report, progress, kafka, train, test);
+  }
+
+  /**
+   * The scoring operator with no broker on the machine: the same model, requests from memory,
+   * predictions encoded and dropped. Jobs alternate 1, 2, 1, 2; the best of each counts.
+   */
+  private static void scoringAlone(
+      SuiteReport report,
+      Progress progress,
+      EmbeddedKafka kafka,
+      List<Sentence> train,
+      List<Sentence> test) {
+    Map<Integer, ScoringAlone.Result> best = new LinkedHashMap<>();
+    try {
+      JobDefinition.Topics topics =
+          new JobDefinition.Topics("train", "score", "predictions", "snapshots", "dead-letter");
+      Path checkpoints = Files.createTempDirectory("streamner-alone");
+      JobDefinition definition =
+          JobDefinition.parse(
+              BenchSetup.properties(
+                  kafka,
+                  topics,
+                  "alone",
+                  checkpoints,
+                  train.stream().mapToLong(Sentence::size).sum()),
+              "speed suite scoring alone");
+      progress.phase(
+          "scoring alone: no broker; the model trained on btc.train, "
+              + String.format(Locale.ROOT, "%,d requests from memory", ALONE_REQUESTS));
+      List<ModelUpdate> model = ScoringAlone.trainedModel(definition, "PER", train);
+      for (int parallelism : new int[] {1, 2, 1, 2}) {
+        ScoringAlone.Result r =
+            ScoringAlone.run(definition, model, test, ALONE_REQUESTS, parallelism);
+        progress.info(
+            "scoring.parallelism %d: %,.0f sentences/s over the last %,d answers",
+            parallelism, r.perSecond(), r.timed());
+        report.details("scoring.alone_p" + parallelism + "_" + best.size(), r);
+        best.merge(parallelism, r, (a, b) -> a.perSecond() >= b.perSecond() ? a : b);
+      }
+      BenchSetup.deleteQuietly(checkpoints);
+    } catch (Exception e) {
+      fail(report, progress, "scoring alone", e);
+      return;
+    }
+    for (ScoringAlone.Result r : best.values()) {
+      report.add(
+          Figure.info(
+              "scoring.alone_p" + r.scoringParallelism(),
+              String.format(
+                  Locale.ROOT,
+                  "the scoring operator alone (no broker; requests from memory), one model,"
+                      + " sentences/s, scoring.parallelism %d, best of two jobs (the last %,d of"
+                      + " %,d answers)",
+                  r.scoringParallelism(),
+                  r.timed(),
+                  r.requests()),
+              r.perSecond(),
+              "sentences/s",
+              perSecond(r.perSecond())));
+    }
+    if (best.size() == 2) {
+      double ratio = best.get(2).perSecond() / best.get(1).perSecond();
+      report.add(
+          Figure.atLeast(
+              "scoring.alone_ratio",
               "same, scoring.parallelism 2 / 1",
               ratio,
               "x",
