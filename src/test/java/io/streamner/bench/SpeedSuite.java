@@ -109,7 +109,8 @@ public final class SpeedSuite {
 
   /**
    * The scoring scenarios to run (-Dbench.scoring.scenarios, comma-separated, default all): idle,
-   * backlog, capacity, alone. Definition keys for experiments: -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
+   * backlog, capacity, alone. Definition keys for experiments:
+   * -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
    */
   static final Set<String> SCORING_SCENARIOS =
       Set.of(
@@ -716,7 +717,7 @@ public final class SpeedSuite {
     }
     for (ScoringLatency.Capacity c : capacity.values()) {
       report.add(
-          Figure.info(
+          sentencesPerSecond(
               "scoring.capacity_p" + c.scoringParallelism(),
               String.format(
                   Locale.ROOT,
@@ -729,21 +730,14 @@ public final class SpeedSuite {
                   c.answered(),
                   c.coresBusy(),
                   Runtime.getRuntime().availableProcessors()),
-              c.perSecond(),
-              "sentences/s",
-              perSecond(c.perSecond())));
+              c.perSecond()));
     }
     if (capacity.size() == 2) {
-      double ratio = capacity.get(2).perSecond() / capacity.get(1).perSecond();
-      report.add(
-          Figure.atLeast(
-              "scoring.capacity_ratio",
-              "same, scoring.parallelism 2 / 1",
-              ratio,
-              "x",
-              times(ratio),
-              SCORING_SCALE,
-              ">= " + times(SCORING_SCALE)));
+      scaling(
+          report,
+          "scoring.capacity_ratio",
+          capacity.get(1).perSecond(),
+          capacity.get(2).perSecond());
     }
     if (SCORING_SCENARIOS.contains("alone")) scoringAlone(report, progress, kafka, train, test);
   }
@@ -792,7 +786,7 @@ public final class SpeedSuite {
     }
     for (ScoringAlone.Result r : best.values()) {
       report.add(
-          Figure.info(
+          sentencesPerSecond(
               "scoring.alone_p" + r.scoringParallelism(),
               String.format(
                   Locale.ROOT,
@@ -802,22 +796,29 @@ public final class SpeedSuite {
                   r.scoringParallelism(),
                   r.timed(),
                   r.requests()),
-              r.perSecond(),
-              "sentences/s",
-              perSecond(r.perSecond())));
+              r.perSecond()));
     }
     if (best.size() == 2) {
-      double ratio = best.get(2).perSecond() / best.get(1).perSecond();
-      report.add(
-          Figure.atLeast(
-              "scoring.alone_ratio",
-              "same, scoring.parallelism 2 / 1",
-              ratio,
-              "x",
-              times(ratio),
-              SCORING_SCALE,
-              ">= " + times(SCORING_SCALE)));
+      scaling(report, "scoring.alone_ratio", best.get(1).perSecond(), best.get(2).perSecond());
     }
+  }
+
+  private static Figure sentencesPerSecond(String key, String description, double rate) {
+    return Figure.info(key, description, rate, "sentences/s", perSecond(rate));
+  }
+
+  /** One model's rate at scoring parallelism 2 over its rate at 1, against the target. */
+  private static void scaling(SuiteReport report, String key, double atOne, double atTwo) {
+    double ratio = atTwo / atOne;
+    report.add(
+        Figure.atLeast(
+            key,
+            "same, scoring.parallelism 2 / 1",
+            ratio,
+            "x",
+            times(ratio),
+            SCORING_SCALE,
+            ">= " + times(SCORING_SCALE)));
   }
 
   private static void vocabulary(
