@@ -35,8 +35,27 @@ public record TokenFeatures(Set<Kind> kinds, int buckets) implements java.io.Ser
   /** Affix lengths of {@link Kind#PREFIX} and {@link Kind#SUFFIX}. */
   private static final int[] AFFIX_LENGTHS = {2, 3, 4};
 
-  /** Cannot occur in a token: the input readers refuse NUL characters. */
+  /**
+   * The key of the padding. No corpus token is a NUL (the corpus readers refuse NUL characters); a
+   * streamed token that is one shares the padding's rows, which costs nothing but that collision.
+   */
   private static final String PADDING_KEY = "\u0000";
+
+  /**
+   * FNV-1a states after "shape:" ({@code [SHAPE][0]}) and "prefix2:" .. "suffix4:" ({@code
+   * [kind][length]}): a lookup's hash goes on from there over its key, with no string built.
+   */
+  private static final long[][] SEEDS = new long[Kind.values().length][5];
+
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+  static {
+    for (Kind k : Kind.values()) {
+      if (k == Kind.SHAPE) SEEDS[k.ordinal()][0] = fnv1a64(FNV_OFFSET, k.key() + ':');
+      else
+        for (int n : AFFIX_LENGTHS) SEEDS[k.ordinal()][n] = fnv1a64(FNV_OFFSET, k.key() + n + ':');
+    }
+  }
 
   /** A feature beside the capitalisation class. */
   public enum Kind {
@@ -145,25 +164,30 @@ public record TokenFeatures(Set<Kind> kinds, int buckets) implements java.io.Ser
     return rows;
   }
 
-  /** The hashed lookups of {@code token} (null: padding) into {@code rows} from {@code at}. */
+  /**
+   * The hashed lookups of {@code token} (null: padding) into {@code rows} from {@code at}: the row
+   * of a lookup is that of FNV-1a 64 over "feature:key" (e.g. "suffix3:ter"), after the
+   * capitalisation classes.
+   */
   private void fill(int[] rows, int at, String token) {
-    String lower = token == null ? null : token.toLowerCase(Locale.ROOT);
+    String lower = token == null ? PADDING_KEY : token.toLowerCase(Locale.ROOT);
+    int count = lower.codePointCount(0, lower.length());
     for (Kind k : kinds) {
+      long[] seeds = SEEDS[k.ordinal()];
       if (k == Kind.SHAPE) {
-        rows[at++] = bucket("shape", token == null ? PADDING_KEY : shape(token));
+        rows[at++] = bucket(fnv1a64(seeds[0], token == null ? PADDING_KEY : shape(token)));
         continue;
       }
       for (int length : AFFIX_LENGTHS) {
-        String key = lower == null ? PADDING_KEY : affix(lower, length, k == Kind.PREFIX);
-        rows[at++] = bucket(k.key() + length, key);
+        int from = token == null ? 0 : affixFrom(lower, count, length, k == Kind.PREFIX);
+        int to = token == null ? lower.length() : affixTo(lower, count, length, k == Kind.PREFIX);
+        rows[at++] = bucket(fnv1a64(seeds[length], lower, from, to));
       }
     }
   }
 
-  /** The row of {@code key} of feature {@code feature}: after the capitalisation classes. */
-  private int bucket(String feature, String key) {
-    long h = fnv1a64(feature + ':' + key);
-    return Capitalization.values().length + (int) Long.remainderUnsigned(h, buckets);
+  private int bucket(long hash) {
+    return Capitalization.values().length + (int) Long.remainderUnsigned(hash, buckets);
   }
 
   /** The shape of {@link Kind#SHAPE}. */
@@ -187,16 +211,27 @@ public record TokenFeatures(Set<Kind> kinds, int buckets) implements java.io.Ser
   /** The first or last {@code length} code points of {@code token}, or all of a shorter one. */
   static String affix(String token, int length, boolean prefix) {
     int count = token.codePointCount(0, token.length());
-    if (count <= length) return token;
-    return prefix
-        ? token.substring(0, token.offsetByCodePoints(0, length))
-        : token.substring(token.offsetByCodePoints(0, count - length));
+    return token.substring(
+        affixFrom(token, count, length, prefix), affixTo(token, count, length, prefix));
   }
 
-  /** FNV-1a over the UTF-16 units: fixed by its definition, so the same on every JVM. */
-  private static long fnv1a64(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < s.length(); i++) {
+  /** Where {@link #affix} begins in {@code token} of {@code count} code points. */
+  private static int affixFrom(String token, int count, int length, boolean prefix) {
+    return prefix || count <= length ? 0 : token.offsetByCodePoints(0, count - length);
+  }
+
+  /** Where {@link #affix} ends in {@code token} of {@code count} code points. */
+  private static int affixTo(String token, int count, int length, boolean prefix) {
+    return prefix && count > length ? token.offsetByCodePoints(0, length) : token.length();
+  }
+
+  /** FNV-1a over UTF-16 units, on from state {@code h}: fixed by its definition, on every JVM. */
+  private static long fnv1a64(long h, CharSequence s) {
+    return fnv1a64(h, s, 0, s.length());
+  }
+
+  private static long fnv1a64(long h, CharSequence s, int from, int to) {
+    for (int i = from; i < to; i++) {
       h ^= s.charAt(i);
       h *= 0x100000001b3L;
     }

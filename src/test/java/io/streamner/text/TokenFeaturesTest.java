@@ -76,6 +76,22 @@ class TokenFeaturesTest {
   }
 
   @Test
+  void theRowsAreFixedByTheirDefinitionSoThatModelFilesKeepTheirMeaning() {
+    // Rows a model file's E was trained with: computed once, FNV-1a 64 of "feature:key".
+    assertArrayEquals(
+        new int[] {
+          1, 1722, 325, 1438, 532, 221, 118, 688, 0, 809, 892, 249, 606, 147, 1591, 1616, 4, 1142,
+          1697, 1146, 935, 230, 1049, 1458, 0, 1450, 577, 338, 947, 654, 797, 112, 2, 1034, 1991,
+          759, 1830, 121, 735, 1977, 0, 289, 1163, 446, 1669, 555, 1847, 740
+        },
+        ALL.rows(List.of("Manchester", "@anna_r", "2026", "x", "\u00c9COLE", "a\uD83D\uDE00b")));
+    assertArrayEquals(new int[] {5, 1250, 793, 1338, 1547, 870, 981, 744}, ALL.paddingRows());
+    TokenFeatures suffixes = new TokenFeatures(EnumSet.of(Kind.SUFFIX), 64);
+    assertArrayEquals(
+        new int[] {1, 29, 54, 48, 0, 33, 65, 26}, suffixes.rows(List.of("Manchester", "runs")));
+  }
+
+  @Test
   void paddingHasRowsOfItsOwn() {
     int[] padding = ALL.paddingRows();
     assertEquals(8, padding.length);
