@@ -644,16 +644,8 @@ public final class TrainCommand implements Callable<Integer> {
       }
       return null;
     }
-    if (featureBuckets != null
-        && (featureBuckets < 1 || featureBuckets > TokenFeatures.MAX_BUCKETS)) {
-      throw new UserError(
-          "--feature-buckets must be 1 to "
-              + TokenFeatures.MAX_BUCKETS
-              + ", got "
-              + featureBuckets);
-    }
-    return new TokenFeatures(
-        kinds, featureBuckets != null ? featureBuckets : TokenFeatures.DEFAULT_BUCKETS);
+    int buckets = featureBuckets != null ? featureBuckets : TokenFeatures.DEFAULT_BUCKETS;
+    return UserError.ifRefused("--feature-buckets: ", () -> new TokenFeatures(kinds, buckets));
   }
 
   private PretrainedVectors loadVectors(PrintWriter out) throws IOException {

@@ -8,6 +8,7 @@ import io.streamner.text.Windows;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The input side of a window model, shared by the binary {@link NerModel} and the {@link
@@ -234,14 +235,15 @@ public final class WindowInput {
     int f = features.lookups();
     int[] rows = features.rows(tokens);
     int[] padding = features.paddingRows();
-    int size = hp.windowSize();
-    int half = size / 2;
-    int[][] windows = new int[tokens.size()][size * f];
+    // The windows of the token positions, -1 outside the sentence; each position is its F rows.
+    int[][] positions =
+        Windows.of(IntStream.range(0, tokens.size()).toArray(), hp.windowSize(), -1, -1);
+    int[][] windows = new int[positions.length][hp.windowSize() * f];
     for (int t = 0; t < windows.length; t++) {
-      for (int c = 0; c < size; c++) {
-        int token = t - half + c;
-        boolean inside = token >= 0 && token < tokens.size();
-        System.arraycopy(inside ? rows : padding, inside ? token * f : 0, windows[t], c * f, f);
+      for (int c = 0; c < hp.windowSize(); c++) {
+        int token = positions[t][c];
+        if (token < 0) System.arraycopy(padding, 0, windows[t], c * f, f);
+        else System.arraycopy(rows, token * f, windows[t], c * f, f);
       }
     }
     return windows;
