@@ -276,7 +276,8 @@ public record JobDefinition(
             r.get(JobOptions.SEED),
             r.get(JobOptions.PRECISION),
             r.get(JobOptions.LEARNING_RATE_DECAY),
-            r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR));
+            r.get(JobOptions.VECTOR_LEARNING_RATE_FACTOR),
+            null); // the typed models' features: hyperparameters(true)
     TypedSettings typed =
         new TypedSettings(
             r.get(JobOptions.TAG_SCHEME),

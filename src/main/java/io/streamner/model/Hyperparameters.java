@@ -106,20 +106,6 @@ public record Hyperparameters(
   /** Double precision: the specification's model. */
   public Hyperparameters(
       int windowSize, int dim, int hidden, double learningRate, double regularization, long seed) {
-    this(windowSize, dim, hidden, learningRate, regularization, seed, Precision.DOUBLE, null, null);
-  }
-
-  /** Capitalisation features only (when the model has any). */
-  public Hyperparameters(
-      int windowSize,
-      int dim,
-      int hidden,
-      double learningRate,
-      double regularization,
-      long seed,
-      Precision precision,
-      Double learningRateDecay,
-      Double vectorLearningRateFactor) {
     this(
         windowSize,
         dim,
@@ -127,9 +113,9 @@ public record Hyperparameters(
         learningRate,
         regularization,
         seed,
-        precision,
-        learningRateDecay,
-        vectorLearningRateFactor,
+        Precision.DOUBLE,
+        null,
+        null,
         null);
   }
 

@@ -194,7 +194,8 @@ class OnlineLearnerTest {
 
   @Test
   void aFloatUpdateThatOverflowsIsNotFinite() throws Exception {
-    Hyperparameters wild = new Hyperparameters(3, 6, 8, 1e30, 0.01, 5, Precision.FLOAT, null, null);
+    Hyperparameters wild =
+        new Hyperparameters(3, 6, 8, 1e30, 0.01, 5, Precision.FLOAT, null, null, null);
     OnlineLearner<float[], FloatParameters> learner =
         OnlineLearner.floats(new OnlineLearner.Settings(wild, TokenNormalizer.defaults(), 1, 0));
     MapColumns<float[]> columns = freshFloatColumns(5, 6);
