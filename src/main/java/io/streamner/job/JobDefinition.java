@@ -116,22 +116,14 @@ public record JobDefinition(
       if (tokenFeatures != null && tokenFeatures.kinds().isEmpty()) tokenFeatures = null;
     }
 
-    /** Without token features. */
-    public TypedSettings(
-        TagSet.Scheme scheme,
-        int capitalizationDim,
-        double learningRateDecay,
-        double vectorLearningRateFactor) {
-      this(scheme, capitalizationDim, learningRateDecay, vectorLearningRateFactor, null);
-    }
-
-    /** With the default schedule. */
+    /** With the default schedule and no token features. */
     public TypedSettings(TagSet.Scheme scheme, int capitalizationDim) {
       this(
           scheme,
           capitalizationDim,
           Hyperparameters.DEFAULT_TYPED_LEARNING_RATE_DECAY,
-          Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR);
+          Hyperparameters.DEFAULT_TYPED_VECTOR_LEARNING_RATE_FACTOR,
+          null);
     }
 
     /** The tag set of a typed model's name ({@code LOC+ORG}), or null for a binary model. */
