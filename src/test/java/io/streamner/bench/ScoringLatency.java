@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -110,6 +109,7 @@ final class ScoringLatency {
       double perSecond,
       List<Double> perSecondEachRound,
       double processCpuSeconds,
+      double machineCpuSeconds,
       double gcSeconds,
       double jitCompilerCpuSeconds,
       Map<String, Double> busiestThreadsCpuSeconds) {
@@ -117,6 +117,11 @@ final class ScoringLatency {
     /** Cores this JVM (the job, the broker and the suite's clients) kept busy during the burst. */
     double coresBusy() {
       return processCpuSeconds / seconds;
+    }
+
+    /** Cores the whole machine kept busy during the burst (every process: a cluster's too). */
+    double machineCoresBusy() {
+      return machineCpuSeconds / seconds;
     }
   }
 
@@ -139,7 +144,14 @@ final class ScoringLatency {
     int requests = warmup + (int) Math.round(rate * measureSeconds);
     try (WarmJob job =
         WarmJob.start(
-            kafka, "bench-latency", warmTraining, scoringParallelism, requests, true, progress)) {
+            JobRunner.IN_PROCESS,
+            kafka,
+            "bench-latency",
+            warmTraining,
+            scoringParallelism,
+            requests,
+            true,
+            progress)) {
       Answers answers = job.answers;
       if (!backlog.isEmpty()) {
         progress.info("producing a backlog of %,d training sentences", backlog.size());
@@ -245,6 +257,7 @@ final class ScoringLatency {
    * or the JIT compiler slowed.
    */
   static Capacity capacity(
+      JobRunner runner,
       EmbeddedKafka kafka,
       List<Sentence> warmTraining,
       List<Sentence> toScore,
@@ -257,7 +270,14 @@ final class ScoringLatency {
     int total = warmup + rounds * requests;
     try (WarmJob job =
         WarmJob.start(
-            kafka, "bench-capacity", warmTraining, scoringParallelism, total, false, progress)) {
+            runner,
+            kafka,
+            "bench-capacity",
+            warmTraining,
+            scoringParallelism,
+            total,
+            false,
+            progress)) {
       byte[][] all = scoreRequests(toScore, total);
       progress.info("warm-up burst of %,d score requests", warmup);
       burst(kafka, job, all, 0, warmup);
@@ -268,10 +288,12 @@ final class ScoringLatency {
         Map<String, Long> cpuBefore = threadCpu();
         long compilerBefore = compilerCpuNanos();
         long processBefore = processCpuNanos();
+        long machineBefore = machineCpuNanos();
         long gcBefore = gcMillis();
         long start = System.nanoTime();
         burst(kafka, job, all, from, from + requests);
         double processCpu = (processCpuNanos() - processBefore) / 1e9;
+        double machineCpu = (machineCpuNanos() - machineBefore) / 1e9;
         double gc = (gcMillis() - gcBefore) / 1e3;
         Map<String, Long> cpu = threadCpu();
         cpu.replaceAll((thread, nanos) -> nanos - cpuBefore.getOrDefault(thread, 0L));
@@ -289,15 +311,16 @@ final class ScoringLatency {
             .limit(Integer.getInteger("bench.scoring.threads", 8))
             .forEach(e -> busiest.put(e.getKey(), e.getValue() / 1e9));
         progress.info(
-            "burst %d of %d: %,d of %,d answered in %.2f s: %,.0f sentences/s; this JVM kept %.2f"
-                + " cores busy (collections %.2f s, JIT compilers %.2f s); CPU seconds of the"
-                + " busiest threads: %s",
+            "burst %d of %d: %,d of %,d answered in %.2f s: %,.0f sentences/s; the machine kept"
+                + " %.2f cores busy, this JVM %.2f (collections %.2f s, JIT compilers %.2f s);"
+                + " CPU seconds of its busiest threads: %s",
             round + 1,
             rounds,
             answered,
             requests,
             seconds,
             answered / seconds,
+            machineCpu / seconds,
             processCpu / seconds,
             gc,
             compiler,
@@ -312,6 +335,7 @@ final class ScoringLatency {
                   answered / seconds,
                   perRound,
                   processCpu,
+                  machineCpu,
                   gc,
                   compiler,
                   busiest);
@@ -339,7 +363,7 @@ final class ScoringLatency {
     final JobDefinition definition;
     final Answers answers;
     private final Path checkpoints;
-    private final FlinkRun run;
+    private final JobRunner.Running run;
     private final Thread consumer;
     private boolean stopped;
 
@@ -348,7 +372,7 @@ final class ScoringLatency {
         JobDefinition definition,
         Answers answers,
         Path checkpoints,
-        FlinkRun run,
+        JobRunner.Running run,
         Thread consumer) {
       this.topics = topics;
       this.definition = definition;
@@ -359,6 +383,7 @@ final class ScoringLatency {
     }
 
     static WarmJob start(
+        JobRunner runner,
         EmbeddedKafka kafka,
         String prefix,
         List<Sentence> warmTraining,
@@ -381,7 +406,7 @@ final class ScoringLatency {
       }
       JobDefinition definition = JobDefinition.parse(p, "speed suite scoring");
       Answers answers = new Answers(requests, decode);
-      FlinkRun run = FlinkRun.start(definition, new Configuration());
+      JobRunner.Running run = runner.start(p, definition);
       Thread consumer =
           new Thread(() -> answers.consume(kafka, topics.predictions()), "scoring-consumer");
       consumer.setDaemon(true);
@@ -390,18 +415,18 @@ final class ScoringLatency {
       try {
         progress.info(
             "job %s running; warming it with %,d training sentences",
-            run.jobId(), warmTraining.size());
+            run.id(), warmTraining.size());
         BenchKafka.produce(kafka.bootstrapServers(), topics.train(), 1, encode(warmTraining, "w-"));
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (answers.trainPredictions.get() < warmTraining.size()) {
-          if (System.nanoTime() > deadline || run.status().isGloballyTerminalState()) {
+          if (System.nanoTime() > deadline || run.ended()) {
             throw new IllegalStateException(
                 "the job did not train on the warm-up sentences ("
                     + answers.trainPredictions.get()
                     + " of "
                     + warmTraining.size()
-                    + "), status "
-                    + run.status());
+                    + ")"
+                    + (run.ended() ? ": the job has ended" : ""));
           }
           Thread.sleep(200);
         }
@@ -561,6 +586,24 @@ final class ScoringLatency {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /**
+   * CPU nanoseconds every core of the machine has spent busy since boot (all processes), from the
+   * first line of /proc/stat: all time but idle and waiting for I/O; 0 where there is no /proc.
+   */
+  private static long machineCpuNanos() {
+    try {
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      // user nice system idle iowait irq softirq steal; guest time is within user already
+      for (int i = 1; i <= 8 && i < cpu.length; i++) {
+        if (i != 4 && i != 5) busy += Long.parseLong(cpu[i]);
+      }
+      return busy * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Milliseconds this JVM's collectors have spent collecting (pauses and concurrent work). */

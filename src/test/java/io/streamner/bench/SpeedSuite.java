@@ -108,9 +108,10 @@ public final class SpeedSuite {
   static final int CAPACITY_ROUNDS = 3;
 
   /**
-   * The scoring scenarios to run (-Dbench.scoring.scenarios, comma-separated, default all): idle,
-   * backlog, capacity, alone. Definition keys for experiments:
-   * -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
+   * The scoring scenarios to run (-Dbench.scoring.scenarios, comma-separated): idle, backlog,
+   * capacity and alone by default; cluster (capacity on a standalone Flink cluster) when named,
+   * after {@code mvn -B package -Pcluster -DskipTests} built its jar. Definition keys for
+   * experiments: -Dbench.jvm="-Dbench.scoring.set=k=v;k=v".
    */
   static final Set<String> SCORING_SCENARIOS =
       Set.of(
@@ -690,17 +691,68 @@ public final class SpeedSuite {
       }
     }
 
-    // Alternating jobs (1, 2, 1, 2): a JVM that is still compiling the broker's code in the first
-    // job would otherwise favour the parallelism measured last.
+    if (SCORING_SCENARIOS.contains("capacity")) {
+      capacity(
+          report,
+          progress,
+          kafka,
+          train,
+          test,
+          JobRunner.IN_PROCESS,
+          CAPACITY_ROUNDS,
+          "capacity",
+          "the suite's JVM");
+    }
+    if (SCORING_SCENARIOS.contains("cluster")) {
+      progress.phase("scoring: a standalone Flink cluster (a JobManager, 2 TaskManagers)");
+      try (ClusterRunner cluster = ClusterRunner.start(2, progress)) {
+        // More bursts: a session cluster loads each job's classes afresh, so the TaskManagers
+        // compile streamner's code again in every job.
+        capacity(
+            report,
+            progress,
+            kafka,
+            train,
+            test,
+            cluster,
+            2 * CAPACITY_ROUNDS,
+            "cluster",
+            "the machine");
+      } catch (Exception e) {
+        fail(report, progress, "scoring on a standalone cluster", e);
+      }
+    }
+    if (SCORING_SCENARIOS.contains("alone")) scoringAlone(report, progress, kafka, train, test);
+  }
+
+  /**
+   * One model's scoring capacity at scoring.parallelism 1 and 2, jobs on {@code runner}, figures
+   * under scoring.{@code key}_p1, _p2 and _ratio. Jobs alternate 1, 2, 1, 2: a JVM that is still
+   * compiling the broker's code in the first job would otherwise favour the parallelism measured
+   * last.
+   *
+   * @param busy whose busy cores a figure gives: "the suite's JVM" or "the machine"
+   */
+  private static void capacity(
+      SuiteReport report,
+      Progress progress,
+      EmbeddedKafka kafka,
+      List<Sentence> train,
+      List<Sentence> test,
+      JobRunner runner,
+      int rounds,
+      String key,
+      String busy) {
     Map<Integer, ScoringLatency.Capacity> capacity = new LinkedHashMap<>();
-    int[] order = SCORING_SCENARIOS.contains("capacity") ? new int[] {1, 2, 1, 2} : new int[0];
+    int[] order = {1, 2, 1, 2};
     for (int run = 0; run < order.length; run++) {
       int parallelism = order[run];
       progress.phase(
           String.format(
               Locale.ROOT,
-              "scoring: bursts of %,d requests, training idle, scoring.parallelism %d (job %d of"
+              "scoring %s: bursts of %,d requests, training idle, scoring.parallelism %d (job %d of"
                   + " %d)",
+              key,
               CAPACITY_REQUESTS,
               parallelism,
               run + 1,
@@ -708,38 +760,39 @@ public final class SpeedSuite {
       try {
         ScoringLatency.Capacity c =
             ScoringLatency.capacity(
-                kafka, train, test, CAPACITY_REQUESTS, CAPACITY_ROUNDS, parallelism, progress);
-        report.details("scoring.capacity_job" + (run + 1) + "_p" + parallelism, c);
+                runner, kafka, train, test, CAPACITY_REQUESTS, rounds, parallelism, progress);
+        report.details("scoring." + key + "_job" + (run + 1) + "_p" + parallelism, c);
         capacity.merge(parallelism, c, (a, b) -> a.perSecond() >= b.perSecond() ? a : b);
       } catch (Exception e) {
-        fail(report, progress, "scoring capacity " + parallelism, e);
+        fail(report, progress, "scoring " + key + " " + parallelism, e);
       }
     }
     for (ScoringLatency.Capacity c : capacity.values()) {
+      double cores = busy.equals("the machine") ? c.machineCoresBusy() : c.coresBusy();
       report.add(
           sentencesPerSecond(
-              "scoring.capacity_p" + c.scoringParallelism(),
+              "scoring." + key + "_p" + c.scoringParallelism(),
               String.format(
                   Locale.ROOT,
                   "one model's scoring capacity, sentences/s, %,d requests at once,"
                       + " scoring.parallelism %d, best of %d bursts in two jobs (answered %,d);"
-                      + " the suite's JVM kept %.2f of %d cores busy",
+                      + " %s kept %.2f of %d cores busy",
                   c.requests(),
                   c.scoringParallelism(),
-                  2 * CAPACITY_ROUNDS,
+                  2 * rounds,
                   c.answered(),
-                  c.coresBusy(),
+                  busy,
+                  cores,
                   Runtime.getRuntime().availableProcessors()),
               c.perSecond()));
     }
     if (capacity.size() == 2) {
       scaling(
           report,
-          "scoring.capacity_ratio",
+          "scoring." + key + "_ratio",
           capacity.get(1).perSecond(),
           capacity.get(2).perSecond());
     }
-    if (SCORING_SCENARIOS.contains("alone")) scoringAlone(report, progress, kafka, train, test);
   }
 
   /**
@@ -997,6 +1050,12 @@ public final class SpeedSuite {
       String value = System.getProperty(option[0], option[1]);
       if (!value.equals(option[1])) parts.add("-D" + option[0] + "=" + value);
     }
+    List<String> jvm = new ArrayList<>();
+    for (String option : List.of("bench.scoring.scenarios", "bench.scoring.set")) {
+      String value = System.getProperty(option);
+      if (value != null) jvm.add("-D" + option + "=" + value);
+    }
+    if (!jvm.isEmpty()) parts.add("-Dbench.jvm=\"" + String.join(" ", jvm) + "\"");
     return String.join(" ", parts);
   }
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** The few calls of Flink's REST API the cluster test makes, on java.net.http and Jackson. */
-final class FlinkRest {
+public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String base;
   private final HttpClient http =
@@ -27,7 +27,7 @@ final class FlinkRest {
     this.base = base;
   }
 
-  JsonNode get(String path) throws IOException, InterruptedException {
+  public JsonNode get(String path) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
@@ -36,7 +36,7 @@ final class FlinkRest {
   }
 
   /** POST /jars/upload (multipart, field "jarfile"); returns the jar id for /jars/{id}/run. */
-  String uploadJar(Path jar) throws IOException, InterruptedException {
+  public String uploadJar(Path jar) throws IOException, InterruptedException {
     String boundary = "----streamner" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(
@@ -66,7 +66,7 @@ final class FlinkRest {
    * POST /jars/{id}/run without an entry class, so the jar's manifest names it; returns the job id.
    * The JobManager runs the program's main method, which submits the job and returns.
    */
-  String run(String jarId, List<String> programArgs, int parallelism)
+  public String run(String jarId, List<String> programArgs, int parallelism)
       throws IOException, InterruptedException {
     ObjectNode request = JSON.createObjectNode();
     request
@@ -83,6 +83,15 @@ final class FlinkRest {
     String jobId = answer.path("jobid").asText("");
     if (jobId.isEmpty()) throw new IOException("run gave no job id: " + answer);
     return jobId;
+  }
+
+  /** PATCH /jobs/{id}?mode=cancel: the JobManager cancels the job, which ends CANCELED. */
+  public void cancel(String jobId) throws IOException, InterruptedException {
+    send(
+        HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
+            .timeout(Duration.ofSeconds(30))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build());
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * upload directories) stays under {@code home}. {@link #close()} kills every process it started and
  * waits for it to end.
  */
-final class StandaloneFlinkCluster implements AutoCloseable {
+public final class StandaloneFlinkCluster implements AutoCloseable {
   /**
    * env.java.opts.all of Flink 2.2's default config.yaml: what Java 17 needs for Kryo, Pekko and
    * friends.
@@ -97,7 +97,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    *
    * @param settings extra config.yaml keys (flat), added after the defaults
    */
-  static StandaloneFlinkCluster start(
+  public static StandaloneFlinkCluster start(
       Path home,
       Path classpathFile,
       int taskManagers,
@@ -121,7 +121,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
   }
 
-  FlinkRest rest() {
+  public FlinkRest rest() {
     return rest;
   }
 
@@ -363,7 +363,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    * Copies the processes' logs (and BashJavaUtils' output) into {@code target}, replacing what was
    * there.
    */
-  void copyLogs(Path target) throws IOException {
+  public void copyLogs(Path target) throws IOException {
     Files.createDirectories(target);
     try (var files = Files.list(target)) {
       for (Path old : files.toList()) Files.delete(old);
